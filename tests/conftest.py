@@ -1,0 +1,68 @@
+"""Shared helpers: run the CLI, read PDFs back with the tools a user has."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCES = ROOT / "sources"
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def need(tool: str) -> str:
+    """Path of an external tool; a missing tool fails in CI and skips elsewhere."""
+    path = shutil.which(tool)
+    if path is None:
+        if os.environ.get("CI"):
+            pytest.fail(f"{tool} is required in CI (install poppler-utils, zbar-tools, qpdf)")
+        pytest.skip(f"{tool} not installed")
+    return path
+
+
+def cli(*args: str, cwd: Path | None = None, check: bool = False, env: dict | None = None):
+    """Run `worksheet-gen ARGS` in a subprocess, as a user would."""
+    cmd = [sys.executable, "-m", "worksheet_gen", *args]
+    proc = subprocess.run(cmd, cwd=cwd or ROOT, capture_output=True, text=True, env=env, timeout=300)
+    if check and proc.returncode != 0:
+        raise AssertionError(f"{cmd} failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
+    return proc
+
+
+def pdftotext(path: Path, page: int | None = None) -> str:
+    """The text layer of a PDF (or of one page), as pdftotext extracts it."""
+    args = [need("pdftotext"), "-enc", "UTF-8"]
+    if page is not None:
+        args += ["-f", str(page), "-l", str(page)]
+    return subprocess.run(args + [str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def squash(text: str) -> str:
+    """Letters and digits only, lower case: immune to line breaks, hyphenation and spacing."""
+    text = unicodedata.normalize("NFC", text).lower()
+    return re.sub(r"[^\w]|_", "", text)
+
+
+@pytest.fixture(scope="session")
+def pix_build(tmp_path_factory) -> Path:
+    """build/ of the Pix fiche, built once for the session through the CLI."""
+    out = tmp_path_factory.mktemp("pix-build")
+    cli("build", str(SOURCES / "pix.yaml"), "--out", str(out), check=True)
+    return out
+
+
+@pytest.fixture(scope="session")
+def pix_fiche():
+    """The validated model of sources/pix.yaml."""
+    from worksheet_gen.sources import load_fiche
+
+    fiche, problems = load_fiche(SOURCES / "pix.yaml")
+    assert fiche is not None, problems
+    return fiche

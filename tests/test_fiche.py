@@ -1,0 +1,197 @@
+"""The Pix fiche end to end: what a teacher prints and what a student must never see."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+
+import pytest
+from pypdf import PdfReader
+
+from conftest import DATA, SOURCES, cli, need, pdftotext, squash
+
+# Every question of the seed fiche, as the teacher wrote it.
+SEED_QUESTIONS = [
+    "Donnez plusieurs exemples pour lesquels nous sommes amenés à utiliser le numérique.",
+    "À quoi sert Pix ?",
+    "Quelle est la particularité du test Pix ?",
+    "Combien de compétences sont évaluées ?",
+    "Combien de domaines sont concernés ?",
+    "Combien de niveaux d’évaluation y a-t-il ?",
+    "Quelles activités serez-vous amené.e à faire quand vous utiliserez Pix ?",
+    "Devez-vous faire tous les tests en une seule fois pour valider la certification ?",
+    "Faut-il attendre la fin de l’ensemble des tests pour avoir des résultats ?",
+    "Allez-vous devoir relever des défis ?",
+    "Vous pouvez faire les tests autant de fois que vous le souhaitez :",
+    "Grâce à PIX, vous obtenez un document officiel certifiant vos compétences numériques :",
+    "À quoi sert la session de certification ?",
+    "Le test de certification est :",
+    "Toutes les versions de votre profil sont prises en compte :",
+    "Combien y a-t-il de questions pour chaque compétence évaluée ?",
+    "Les questions posées sont des variantes de questions que vous avez déjà réussies :",
+    "Le niveau de certification est :",
+    "Listez les 3 situations qui peuvent se présenter à vous dans Pix",
+    "Les étapes clés de la certification Pix",
+    "Avant la certification",
+    "Le jour de la certification",
+    "Après la certification",
+]
+SEED_URLS = {"https://youtu.be/1B8fBmLIsh8", "https://www.youtube.com/watch?v=x9C9tK7SU7g",
+             "https://youtu.be/HyKAOMTshns"}
+
+
+def _answer_texts(fiche):
+    """Every text that only the corrigé may show: model answers and explanations."""
+    from worksheet_gen.text import paragraphs
+
+    for q in fiche.questions():
+        if not q.options:
+            for a in q.answer:
+                yield from (p.lstrip("• ") for p in paragraphs(a))
+        if q.explain:
+            yield q.explain
+    for activity in fiche.activities:
+        for block in activity.blocks:
+            for section in getattr(block, "sections", ()):
+                yield from section.answer
+
+
+def test_build_writes_both_pdfs(pix_build):
+    assert sorted(p.name for p in pix_build.iterdir()) == ["pix-corrige.pdf", "pix-eleve.pdf"]
+
+
+def test_every_seed_question_is_on_the_student_sheet(pix_build):
+    text = squash(pdftotext(pix_build / "pix-eleve.pdf"))
+    missing = [q for q in SEED_QUESTIONS if squash(q) not in text]
+    assert not missing
+
+
+def test_the_student_sheet_shows_no_answer(pix_build, pix_fiche):
+    text = squash(pdftotext(pix_build / "pix-eleve.pdf"))
+    raw = PdfReader(pix_build / "pix-eleve.pdf")
+    layer = squash("".join(page.extract_text() for page in raw.pages))
+    answers = list(_answer_texts(pix_fiche))
+    assert len(answers) > 25
+    leaked = [a for a in answers if squash(a)[:40] in text or squash(a)[:40] in layer]
+    assert not leaked
+
+
+def test_the_corrige_shows_every_answer(pix_build, pix_fiche):
+    text = squash(pdftotext(pix_build / "pix-corrige.pdf"))
+    missing = [a for a in _answer_texts(pix_fiche) if squash(a) not in text]
+    assert not missing
+
+
+def test_corrige_is_page_aligned(pix_build):
+    student = pix_build / "pix-eleve.pdf"
+    key = pix_build / "pix-corrige.pdf"
+    n = len(PdfReader(student).pages)
+    assert n == len(PdfReader(key).pages)
+    for page in range(1, n + 1):
+        s, k = pdftotext(student, page), pdftotext(key, page)
+        numbered = re.findall(r"^\s*(\d+)\.\s+(\S+ \S+)", s, re.M)
+        assert numbered == re.findall(r"^\s*(\d+)\.\s+(\S+ \S+)", k, re.M) or all(
+            squash(q) in squash(k) for _, q in numbered)
+
+
+def test_questions_sit_at_the_same_place(pix_build):
+    """Each question prompt starts at the same coordinates in both documents."""
+    def positions(path):
+        out = subprocess.run([need("pdftotext"), "-bbox", str(path), "-"], capture_output=True, text=True,
+                             check=True).stdout
+        pages = out.split("<page ")[1:]
+        found = []
+        for i, page in enumerate(pages):
+            words = re.findall(r'xMin="([\d.]+)" yMin="([\d.]+)"[^>]*>([^<]*)<', page)
+            for j, (x, y, w) in enumerate(words):
+                if re.fullmatch(r"\d+\.", w):
+                    found.append((i, round(float(x)), round(float(y)), w, words[j + 1][2] if j + 1 < len(words) else ""))
+        return found
+
+    student = positions(pix_build / "pix-eleve.pdf")
+    assert len(student) >= 19
+    assert student == [p for p in positions(pix_build / "pix-corrige.pdf") if p in student]
+    assert len(student) == len([p for p in positions(pix_build / "pix-corrige.pdf") if p in student])
+
+
+def test_corrige_says_so_on_every_page(pix_build):
+    key = pix_build / "pix-corrige.pdf"
+    n = len(PdfReader(key).pages)
+    for page in range(1, n + 1):
+        assert "CORRIGÉ" in pdftotext(key, page)
+        assert "CORRIGÉ" not in pdftotext(pix_build / "pix-eleve.pdf", page)
+
+
+def test_footer_numbers_pages(pix_build):
+    path = pix_build / "pix-eleve.pdf"
+    n = len(PdfReader(path).pages)
+    assert n >= 2
+    for page in range(1, n + 1):
+        assert f"Page {page} / {n}" in pdftotext(path, page)
+
+
+def test_header_and_name_fields(pix_build):
+    first = pdftotext(pix_build / "pix-eleve.pdf", 1)
+    for label in ("Nom", "Prénom", "Classe", "Date", "Ressource en autonomie", "Niveaux"):
+        assert label in first
+
+
+@pytest.mark.parametrize("name", ["pix-eleve.pdf", "pix-corrige.pdf"])
+def test_every_qr_code_decodes_to_its_url(pix_build, tmp_path, name):
+    need("zbarimg")
+    subprocess.run([need("pdftoppm"), "-r", "150", "-png", str(pix_build / name), str(tmp_path / "p")], check=True)
+    found = set()
+    for png in sorted(tmp_path.glob("p*.png")):
+        out = subprocess.run(["zbarimg", "-q", "--raw", str(png)], capture_output=True, text=True).stdout
+        found |= set(out.split())
+    assert found == SEED_URLS
+
+
+@pytest.mark.parametrize("name", ["pix-eleve.pdf", "pix-corrige.pdf"])
+def test_fonts_are_embedded(pix_build, name):
+    out = subprocess.run([need("pdffonts"), str(pix_build / name)], capture_output=True, text=True, check=True).stdout
+    rows = out.splitlines()[2:]
+    assert rows
+    for row in rows:
+        assert row.split()[-5] == "yes", row  # the 'emb' column
+
+
+@pytest.mark.parametrize("name", ["pix-eleve.pdf", "pix-corrige.pdf"])
+def test_qpdf_check_is_clean(pix_build, name):
+    proc = subprocess.run([need("qpdf"), "--check", str(pix_build / name)], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "No syntax or stream encoding errors" in proc.stdout
+
+
+def test_metadata(pix_build):
+    reader = PdfReader(pix_build / "pix-eleve.pdf")
+    meta = reader.metadata
+    assert meta.title == "Cultivez vos compétences numériques avec PIX"
+    assert meta.author and meta.subject
+    assert reader.trailer["/Root"]["/Lang"] == "fr"
+    assert "Corrigé" in PdfReader(pix_build / "pix-corrige.pdf").metadata.title
+
+
+def test_french_typography(pix_build):
+    lines = pdftotext(pix_build / "pix-eleve.pdf").splitlines()
+    assert not [ln for ln in lines if ln.strip()[:1] in ("?", "!", ":", ";", "»")]
+
+
+def test_check_accepts_the_pix_source():
+    proc = cli("check", str(SOURCES / "pix.yaml"))
+    assert proc.returncode == 0, proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_check_rejects_a_broken_source_with_its_location(tmp_path):
+    src = tmp_path / "broken.yaml"
+    src.write_text("title: Essai\nactivities:\n  - title: A\n    content:\n      - question: Q ?\n        lignes: 3\n",
+                   encoding="utf-8")
+    proc = cli("check", str(src))
+    assert proc.returncode == 1
+    assert re.search(r"broken\.yaml:6:9: error: unknown key 'lignes' \(did you mean 'lines'\?\)", proc.stderr)
+    assert "Traceback" not in proc.stderr
+
+
+def test_usage_errors_exit_2():
+    assert cli("build", "--no-such-option").returncode == 2

@@ -1,0 +1,52 @@
+"""Inline markup and French typography, on the markup handed to reportlab."""
+
+from __future__ import annotations
+
+import pytest
+
+from worksheet_gen.text import french, markup, paragraphs, plain
+
+NARROW = '<font size="7.00">\u00a0</font>'
+
+
+@pytest.mark.parametrize("source, expected", [
+    ("À quoi sert Pix ?", f"À quoi sert Pix{NARROW}?"),
+    ("Vrai: ainsi", f"Vrai{NARROW}: ainsi"),
+    ("Bravo!", f"Bravo{NARROW}!"),
+    ("10:30 et https", "10:30 et https"),
+    ('le "débutant"', f"le «{NARROW}débutant{NARROW}»"),
+    ("l'État", "l’État"),
+    ("en 1re et en Tle", "en 1<super>re</super> et en T<super>le</super>"),
+])
+def test_french_typography(source, expected):
+    assert markup(source, size=10) == expected
+
+
+@pytest.mark.parametrize("source, expected", [
+    ("R&D <font> x<y", "R&amp;D &lt;font&gt; x&lt;y"),
+    ("**gras** et *italique*", "<b>gras</b> et <i>italique</i>"),
+])
+def test_user_text_cannot_inject_markup(source, expected):
+    assert markup(source, lang="en").startswith(expected) or expected in markup(source)
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_a_tag_in_user_text_stays_text(lang):
+    out = markup('<a href="http://evil">x</a> <font color=red>', lang=lang)
+    assert out.startswith("&lt;a href=")
+    assert "<font color" not in out and "&lt;font color=red&gt;" in out
+
+
+def test_links_are_clickable_and_escaped():
+    out = markup("voir [le site](https://x.org/?a=1&b=2) ou https://pix.fr/competences.", lang="en")
+    assert '<a href="https://x.org/?a=1&amp;b=2"' in out
+    assert ">https://pix.fr/competences</a>." in out
+
+
+def test_paragraphs_and_lists():
+    assert paragraphs("a\nb\n\n- x\n- y") == ["a b", "• x\n• y"]
+
+
+def test_plain_drops_markup():
+    assert plain("**Pix** [site](https://pix.fr)", lang="en") == "Pix site"
+    assert french("Pix ?") == "Pix\u202f?"

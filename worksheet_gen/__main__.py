@@ -1,0 +1,5 @@
+"""Allow `python -m worksheet_gen`."""
+
+from .cli import main
+
+main()

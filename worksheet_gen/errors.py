@@ -1,0 +1,62 @@
+"""All errors and diagnostics that worksheet-gen reports to its users.
+
+Every error class derives from :class:`WorksheetError`, a ``click.ClickException``,
+so the command line prints a clean message and exits with code 1, never a traceback.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import click
+
+
+@dataclass(frozen=True, order=True)
+class Pos:
+    """A place in a source file; line and column count from 1."""
+
+    path: str
+    line: int = 0
+    col: int = 0
+
+    def __str__(self) -> str:
+        if self.line:
+            return f"{self.path}:{self.line}:{self.col}"
+        return self.path
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One diagnostic: where, how serious, what, and how to fix it."""
+
+    pos: Pos
+    message: str
+    hint: str = ""
+    severity: str = "error"
+
+    def __str__(self) -> str:
+        text = f"{self.pos}: {self.severity}: {self.message}"
+        if self.hint:
+            text += f" ({self.hint})"
+        return text
+
+
+class WorksheetError(click.ClickException):
+    """Raised for any problem the user can fix; exits with code 1."""
+
+    exit_code = 1
+
+    def show(self, file=None) -> None:
+        click.echo(self.format_message(), err=True, file=file)
+
+
+class SourceError(WorksheetError):
+    """Raised when one or more source files are invalid; carries every problem found."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = sorted(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class OutputError(WorksheetError):
+    """Raised when an output file cannot be written."""

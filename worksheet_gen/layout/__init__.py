@@ -1,0 +1,1 @@
+"""Layout: styles, small flowables and the story of a fiche (student or corrigé view)."""

@@ -1,0 +1,134 @@
+"""The validated fiche: frozen dataclasses, no I/O, no YAML, no reportlab."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .errors import Pos
+
+RULINGS = ("lines", "dotted", "seyes", "grid", "box")
+QUESTION_TYPES = ("open", "yesno", "truefalse", "choice", "multi", "blanks")
+
+
+@dataclass(frozen=True)
+class TextBlock:
+    """A paragraph of running text (inline **bold**, *italic*, [links](url))."""
+
+    text: str
+    pos: Pos
+
+
+@dataclass(frozen=True)
+class Callout:
+    """A highlighted instruction such as « À vous de jouer ! »."""
+
+    text: str
+    pos: Pos
+
+
+@dataclass(frozen=True)
+class Media:
+    """A video or web page: printed as a QR code and its URL, beside a caption."""
+
+    kind: str  # "video" or "link"
+    url: str
+    caption: str
+    pos: Pos
+
+
+@dataclass(frozen=True)
+class Image:
+    """A local picture, resolved inside the sources folder."""
+
+    path: str
+    width_mm: float
+    caption: str
+    pos: Pos
+
+
+@dataclass(frozen=True)
+class Question:
+    """A numbered question with its answer space and its answer for the corrigé.
+
+    ``answer`` holds the model text (open), the correct option(s) (closed
+    questions) or one text per blank (blanks).
+    """
+
+    number: int
+    type: str
+    prompt: str
+    lines: int
+    ruling: str
+    options: tuple[str, ...]
+    inline: bool
+    answer: tuple[str, ...]
+    explain: str
+    pos: Pos
+    answer_pos: Pos
+
+
+@dataclass(frozen=True)
+class TableSection:
+    """One row of a fill-in table: a heading and N blank bullets."""
+
+    title: str
+    lines: int
+    answer: tuple[str, ...]
+    pos: Pos
+
+
+@dataclass(frozen=True)
+class FillTable:
+    """A table to fill in, one row per section; it may break between rows."""
+
+    title: str
+    sections: tuple[TableSection, ...]
+    pos: Pos
+
+
+Block = TextBlock | Callout | Media | Image | Question | FillTable
+
+
+@dataclass(frozen=True)
+class Activity:
+    """An activity: banner title, introduction and a sequence of blocks."""
+
+    title: str
+    intro: str
+    blocks: tuple[Block, ...]
+    pos: Pos
+
+
+@dataclass(frozen=True)
+class Closing:
+    """The closing section (« Enfin, n'oubliez pas… »)."""
+
+    title: str
+    blocks: tuple[Block, ...]
+    pos: Pos
+
+
+@dataclass(frozen=True)
+class Fiche:
+    """A whole worksheet, ready to lay out."""
+
+    slug: str
+    source: str
+    title: str
+    levels: tuple[str, ...]
+    kind: str
+    previous: str
+    lang: str
+    author: str
+    subject: str
+    intro: str
+    activities: tuple[Activity, ...]
+    closing: Closing | None
+    pos: Pos = field(default=Pos(""))
+
+    def questions(self):
+        """Every question of the fiche, in order."""
+        for activity in self.activities:
+            for block in activity.blocks:
+                if isinstance(block, Question):
+                    yield block

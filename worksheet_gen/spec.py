@@ -1,0 +1,89 @@
+"""The source format v1 as data: every key of every object, its type and its help text.
+
+The validator and the published JSON Schema are both derived from this table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .model import QUESTION_TYPES, RULINGS
+
+
+@dataclass(frozen=True)
+class Field:
+    """One key of a source object."""
+
+    kind: str  # text, int, bool, url, path, length, enum, textlist, answer, list, object
+    doc: str
+    required: bool = False
+    choices: tuple = ()
+    low: int | None = None
+    high: int | None = None
+    of: str = ""  # for list/object: the object name
+
+
+MAX_LINES = 40
+
+OBJECTS: dict[str, dict[str, Field]] = {
+    "fiche": {
+        "title": Field("text", "Title of the fiche, printed large on page 1 and in the footer.", required=True),
+        "levels": Field("textlist", "Class levels, e.g. [1re, Tle]."),
+        "kind": Field("text", "Kind of resource, printed top right, e.g. « Ressource en autonomie »."),
+        "previous": Field("text", "The previous activity in the sequence, if any."),
+        "lang": Field("enum", "Language of the sheet: labels, typography, hyphenation.", choices=("fr", "en")),
+        "author": Field("text", "Author or establishment, stored in the PDF metadata."),
+        "subject": Field("text", "Subject, stored in the PDF metadata."),
+        "intro": Field("text", "Introduction under the title; blank lines separate paragraphs."),
+        "activities": Field("list", "The activities, in order.", required=True, of="activity"),
+        "closing": Field("object", "The closing section, printed after the last activity.", of="closing"),
+    },
+    "activity": {
+        "title": Field("text", "Title of the activity, printed in a banner.", required=True),
+        "intro": Field("text", "Text under the banner."),
+        "content": Field("list", "Blocks of the activity: text, callout, video, link, image, question, table.",
+                         required=True, of="block"),
+    },
+    "closing": {
+        "title": Field("text", "Heading of the closing section.", required=True),
+        "content": Field("list", "Blocks of the closing section.", required=True, of="block"),
+    },
+    "text": {"text": Field("text", "A paragraph of text.", required=True)},
+    "callout": {"callout": Field("text", "A highlighted instruction, e.g. « À vous de jouer ! ».", required=True)},
+    "video": {
+        "video": Field("url", "Address of the video, printed as a QR code and as text.", required=True),
+        "caption": Field("text", "Text beside the QR code."),
+    },
+    "link": {
+        "link": Field("url", "Address of a web page, printed as a QR code and as text.", required=True),
+        "caption": Field("text", "Text beside the QR code."),
+    },
+    "image": {
+        "image": Field("path", "Picture file (PNG or JPEG), relative to the source file.", required=True),
+        "width": Field("length", "Printed width in millimetres (default 40)."),
+        "caption": Field("text", "Text beside the picture."),
+    },
+    "question": {
+        "question": Field("text", "The question, as printed.", required=True),
+        "type": Field("enum", "Kind of answer (default: open, or choice when options are given).",
+                      choices=QUESTION_TYPES),
+        "lines": Field("int", "Answer lines (open), blanks (blanks) or lines to justify (closed questions).",
+                       low=0, high=MAX_LINES),
+        "ruling": Field("enum", "Ruling of the answer space.", choices=RULINGS),
+        "options": Field("textlist", "The options of a choice or multi question."),
+        "inline": Field("bool", "Print the options on one line instead of stacked."),
+        "answer": Field("answer", "The model answer, the correct option(s), or one text per blank."),
+        "explain": Field("text", "An explanation printed only in the corrigé."),
+    },
+    "table": {
+        "table": Field("text", "Title of the table to fill in.", required=True),
+        "sections": Field("list", "The rows of the table.", required=True, of="section"),
+    },
+    "section": {
+        "title": Field("text", "Heading of the row.", required=True),
+        "lines": Field("int", "Number of blank bullets (default: the number of answers, or 3).", low=1, high=MAX_LINES),
+        "answer": Field("answer", "What the corrigé writes on the bullets, one item each."),
+    },
+}
+
+BLOCK_KINDS = ("text", "callout", "video", "link", "image", "question", "table")

@@ -1,0 +1,89 @@
+"""Inline markup and typography: source text in, reportlab paragraph markup out.
+
+Source text knows **bold**, *italic*, [label](https://…) and bare https:// links.
+Everything else is escaped, so user text can never inject reportlab markup.
+"""
+
+from __future__ import annotations
+
+import re
+from xml.sax.saxutils import escape, quoteattr
+
+NNBSP = "\u202f"  # narrow no-break space, as typed or inserted by french()
+LINK_COLOR = "#1F4E79"
+_LINK = re.compile(r"\[([^\]\n]+)\]\((\S+?)\)|((?:https?://|www\.)[^\s<>«»\"]+[^\s<>«»\".,;:!?)])")
+_BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
+_ITALIC = re.compile(r"(?<![*\w])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?![*\w])")
+_ORDINAL = re.compile(r"\b(1)(re|er)\b|\b(\d{1,2})(e|ème|nde|nd)\b|\bT(le)\b")
+
+
+def paragraphs(text: str) -> list[str]:
+    """Split source text into paragraphs at blank lines; a line starting '- ' is a list item."""
+    out = []
+    for chunk in re.split(r"\n\s*\n", text.strip()):
+        lines = [ln.strip() for ln in chunk.splitlines() if ln.strip()]
+        joined = ""
+        for ln in lines:
+            if ln.startswith(("- ", "• ")):
+                joined += ("\n" if joined else "") + "• " + ln[2:].strip()
+            else:
+                joined += (" " if joined else "") + ln
+        if joined:
+            out.append(joined)
+    return out
+
+
+def french(text: str) -> str:
+    """Apply French typography to plain text: apostrophes, « », narrow spaces before ; : ! ?."""
+    text = text.replace("...", "…")
+    text = re.sub(r"(\w)'", "\\1’", text)
+    text = re.sub(r'"\s*([^"]*?)\s*"', "«" + NNBSP + "\\1" + NNBSP + "»", text)
+    text = re.sub(r"«[ \u00a0\u202f]*", "«" + NNBSP, text)
+    text = re.sub(r"[ \u00a0\u202f]*»", NNBSP + "»", text)
+    text = re.sub(r"(?<=[^\s;!?:«(\[])[ \u00a0\u202f]?([;!?]+)", NNBSP + "\\1", text)
+    text = re.sub(r"(?<=[^\s;!?:«(\[\d])[ \u00a0\u202f]?:(?=\s|$)", NNBSP + ":", text)
+    text = re.sub(r"(?<=\d) :(?=\s|$)", NNBSP + ":", text)
+    return text
+
+
+def markup(text: str, *, lang: str = "fr", size: float = 10.0) -> str:
+    """Return reportlab paragraph markup for one paragraph of source text."""
+    out = []
+    pos = 0
+    for m in _LINK.finditer(text):
+        out.append(_plain(text[pos:m.start()], lang, size))
+        label, url, bare = m.group(1), m.group(2), m.group(3)
+        if bare:
+            label, url = bare, bare if "://" in bare else "https://" + bare
+        out.append(f'<a href={quoteattr(url)} color="{LINK_COLOR}">{_plain(label, lang, size)}</a>')
+        pos = m.end()
+    out.append(_plain(text[pos:], lang, size))
+    return "".join(out)
+
+
+def _plain(text: str, lang: str, size: float) -> str:
+    if lang == "fr":
+        text = french(text)
+    text = escape(text).replace("\n", "<br/>")
+    text = _BOLD.sub(r"<b>\1</b>", text)
+    text = _ITALIC.sub(r"<i>\1</i>", text)
+    if lang == "fr":
+        text = _ORDINAL.sub(_ordinal, text)
+    # U+202F would be a break point for reportlab: draw a narrowed U+00A0 instead.
+    return text.replace(NNBSP, f'<font size="{size * 0.7:.2f}">\u00a0</font>')
+
+
+def _ordinal(m: re.Match) -> str:
+    if m.group(1):
+        return f"{m.group(1)}<super>{m.group(2)}</super>"
+    if m.group(3):
+        return f"{m.group(3)}<super>{m.group(4)}</super>"
+    return f"T<super>{m.group(5)}</super>"
+
+
+def plain(text: str, *, lang: str = "fr") -> str:
+    """The text as a reader sees it, without markup (for metadata and tests)."""
+    text = _LINK.sub(lambda m: m.group(1) or m.group(3), text)
+    text = text.replace("**", "")
+    text = _ITALIC.sub(r"\1", text)
+    return french(text).replace(NNBSP, "\u00a0") if lang == "fr" else text
