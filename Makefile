@@ -23,3 +23,6 @@ test: $(STAMP)
 clean:
 	rm -rf build .pytest_cache .hypothesis
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
+
+bench: $(STAMP)
+	$(BIN)/python tests/benchmarks/bench.py
