@@ -53,7 +53,7 @@ class Styles:
         self.url = ParagraphStyle("url", parent=self.left, fontSize=9.5, leading=12, textColor=ACCENT,
                                   hyphenationLang="", splitLongWords=1)
         self.option = ParagraphStyle("option", parent=self.left, hyphenationLang="")
-        self.cell = ParagraphStyle("cell", parent=self.left, fontName="Lato-Bold", textColor=ACCENT)
+        self.cell = ParagraphStyle("cell", parent=self.left, fontName="Lato-Bold", textColor=ACCENT, hyphenationLang="")
         self.table_head = ParagraphStyle("table_head", parent=self.left, fontName="Lato-Bold", fontSize=11.5,
                                          leading=14, textColor=colors.white, alignment=TA_CENTER)
         self.answer = ParagraphStyle("answer", parent=self.left, textColor=ANSWER, fontName="Lato",
