@@ -269,7 +269,7 @@ class _Build:
                 del self.manifest.entries[rel]
 
     def save(self) -> None:
-        if not self.check and (self.manifest.entries or self.manifest.path.exists()):
+        if not self.check and self.manifest.changed():
             write_atomic(self.manifest.path, self.manifest.dump())
 
 

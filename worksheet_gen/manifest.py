@@ -88,11 +88,13 @@ def fingerprint(options: Mapping[str, object]) -> str:
 class Manifest:
     """The manifest of one output folder: an entry per source, keyed by its path relative to the folder."""
 
-    def __init__(self, out_dir: Path, entries: dict | None = None, problems: list[Problem] | None = None):
+    def __init__(self, out_dir: Path, entries: dict | None = None, problems: list[Problem] | None = None,
+                 raw: bytes = b""):
         self.out_dir = out_dir
         self._base = out_dir.resolve()
         self.entries: dict[str, dict] = entries or {}
         self.problems = problems or []
+        self.raw = raw  # the bytes read: an unchanged manifest is not rewritten
 
     @property
     def path(self) -> Path:
@@ -103,7 +105,8 @@ class Manifest:
         """Read the manifest of out_dir; a missing or unreadable one is empty (everything gets rebuilt)."""
         path = out_dir / NAME
         try:
-            data = json.loads(path.read_bytes())
+            raw = path.read_bytes()
+            data = json.loads(raw)
         except FileNotFoundError:
             return cls(out_dir)
         except (OSError, ValueError):
@@ -111,7 +114,11 @@ class Manifest:
             return cls(out_dir, problems=[problem])
         if not isinstance(data, dict) or data.get("version") != VERSION or not isinstance(data.get("entries"), dict):
             return cls(out_dir)
-        return cls(out_dir, data["entries"])
+        return cls(out_dir, data["entries"], raw=raw)
+
+    def changed(self) -> bool:
+        """Whether the manifest differs from the file it was read from."""
+        return self.dump() != self.raw if (self.entries or self.raw) else False
 
     def dump(self) -> bytes:
         """The manifest as stable JSON bytes (sorted keys, one key per line: readable diffs)."""

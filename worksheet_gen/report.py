@@ -11,6 +11,7 @@ import click
 from .errors import Problem
 
 FORMATS = ("text", "json", "github")
+GITHUB_SHOWN = 10  # annotations of one kind GitHub shows per step; the others only stay in the log
 
 
 def _escape_data(text: str) -> str:
@@ -40,11 +41,18 @@ def as_dict(problem: Problem) -> dict:
 
 def problems(items: Iterable[Problem], fmt: str) -> None:
     """Print problems in order: text on stderr, GitHub annotations on stdout (JSON is printed by `document`)."""
-    for problem in sorted(items):
+    items = sorted(items)
+    for problem in items:
         if fmt == "github":
             click.echo(github(problem))
         elif fmt == "text":
             click.echo(str(problem), err=True)
+    if fmt == "github":
+        for kind in ("error", "warning"):
+            count = sum((p.severity == "error") == (kind == "error") for p in items)
+            if count > GITHUB_SHOWN:
+                click.echo(f"::notice::{count} {kind}s in all: GitHub shows {GITHUB_SHOWN} of them; "
+                           "`worksheet-gen check` lists every one with its line")
 
 
 def document(items: Iterable[Problem], **fields) -> str:
