@@ -7,7 +7,6 @@ Workers validate and render (bytes or problems come back); only this process wri
 from __future__ import annotations
 
 import os
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -82,6 +81,8 @@ def _umask() -> int:
 
 def write_atomic(path: Path, data: bytes) -> None:
     """Write data to path through a temporary file and a rename, so readers never see half a file."""
+    import tempfile  # here: an up-to-date build writes nothing and need not pay for it
+
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         mode = path.stat().st_mode & 0o777
