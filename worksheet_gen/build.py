@@ -19,8 +19,6 @@ from .sources import display
 if TYPE_CHECKING:
     from .model import Fiche
 
-KINDS = ("eleve", "corrige")
-
 
 @dataclass
 class Result:
