@@ -57,7 +57,7 @@ def _answer_texts(fiche):
 
 
 def test_build_writes_both_pdfs(pix_build):
-    assert sorted(p.name for p in pix_build.iterdir()) == ["pix-corrige.pdf", "pix-eleve.pdf"]
+    assert sorted(p.name for p in pix_build.iterdir()) == [".worksheet-gen.json", "pix-corrige.pdf", "pix-eleve.pdf"]
 
 
 def test_every_seed_question_is_on_the_student_sheet(pix_build):

@@ -1,47 +1,119 @@
-"""Build fiches into PDFs: validate everything first, then write each file atomically."""
+"""Build fiches into PDFs: only what changed, in parallel processes, each file written atomically.
+
+Workers validate and render (bytes or problems come back); only this process writes, through
+``write_atomic``, so a build killed at any moment leaves every output complete, old or new.
+"""
 
 from __future__ import annotations
 
 import os
-import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Callable, Iterator, Mapping
 
 from .errors import OutputError, Pos, Problem
-from .model import Fiche
-from .sources import load_fiche
+from .manifest import Manifest, fingerprint, sha256_bytes, sha256_file
+from .sources import display
+
+if TYPE_CHECKING:
+    from .model import Fiche
 
 
 @dataclass
 class Result:
-    """What a build did: files written and every problem met."""
+    """What a build did: files written, left alone, removed or out of date, and every problem met."""
 
     written: list[Path] = field(default_factory=list)
+    unchanged: list[Path] = field(default_factory=list)
+    removed: list[Path] = field(default_factory=list)
+    stale: list[Path] = field(default_factory=list)  # with check=True: missing, would change or would be removed
+    failures: list[str] = field(default_factory=list)  # sources that could not be built
     problems: list[Problem] = field(default_factory=list)
+    sources: int = 0
+    up_to_date: int = 0  # sources left alone: nothing they depend on changed
+    rendered: int = 0  # sources sent to rendering (including those that failed)
+    seconds: float = 0.0
+    check: bool = False
 
     @property
     def failed(self) -> bool:
         return any(p.severity == "error" for p in self.problems)
 
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.failed or self.stale else 0
+
+    def merge(self, other: Result) -> Result:
+        """Add another build's outcome (e.g. packs) to this one."""
+        for name in ("written", "unchanged", "removed", "stale", "failures", "problems"):
+            getattr(self, name).extend(getattr(other, name))
+        self.sources += other.sources
+        self.up_to_date += other.up_to_date
+        self.rendered += other.rendered
+        self.seconds += other.seconds
+        return self
+
+    def as_dict(self) -> dict:
+        """The counts and file lists, for a JSON report."""
+        files = {name: sorted(display(p) for p in getattr(self, name))
+                 for name in ("written", "unchanged", "removed", "stale")}
+        return {"check": self.check, "sources": self.sources, "up_to_date": self.up_to_date, "rendered": self.rendered,
+                "seconds": round(self.seconds, 3), **files, "failed": sorted(self.failures)}
+
+
+@dataclass
+class Outcome:
+    """What a worker sends back for one source: the PDFs (by kind) or the problems, and what it read."""
+
+    problems: list[Problem] = field(default_factory=list)
+    files: dict[str, bytes] = field(default_factory=dict)
+    deps: dict[str, str] = field(default_factory=dict)  # absolute path -> sha256, hashed before use
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
 
 def write_atomic(path: Path, data: bytes) -> None:
     """Write data to path through a temporary file and a rename, so readers never see half a file."""
+    import tempfile  # here: an up-to-date build writes nothing and need not pay for it
+
     path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        mode = path.stat().st_mode & 0o777
+    except FileNotFoundError:
+        mode = 0o666 & ~_umask()
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
+        os.chmod(tmp, mode)  # mkstemp creates 0600 files
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
 
 
+def clean_temp(out_dir: Path) -> None:
+    """Remove the temporary files a killed build left behind (.NAME.XXXX.tmp)."""
+    if out_dir.is_dir():
+        for tmp in out_dir.glob(".*.tmp"):
+            tmp.unlink(missing_ok=True)
+
+
+def names(slug: str) -> dict[str, str]:
+    """The file names one source builds, by kind."""
+    return {"eleve": f"{slug}-eleve.pdf", "corrige": f"{slug}-corrige.pdf"}
+
+
 def outputs(fiche: Fiche, out_dir: Path) -> dict[str, Path]:
     """The files one fiche builds to."""
-    return {"eleve": out_dir / f"{fiche.slug}-eleve.pdf", "corrige": out_dir / f"{fiche.slug}-corrige.pdf"}
+    return {kind: out_dir / name for kind, name in names(fiche.slug).items()}
 
 
 def render_fiche(fiche: Fiche) -> tuple[bytes, bytes, list[Problem]]:
@@ -58,21 +130,170 @@ def render_fiche(fiche: Fiche) -> tuple[bytes, bytes, list[Problem]]:
     return student, key, list(warnings.values())
 
 
-def build(sources: list[Path], out_dir: Path, *, root: Path | None = None) -> Result:
-    """Validate and render every source, then write the PDFs of the valid ones."""
-    result = Result()
-    for path in sources:
-        fiche, problems = load_fiche(path, root)
-        result.problems += problems
+def images(fiche: Fiche) -> list[str]:
+    """The image files a fiche draws."""
+    from .model import Image
+
+    blocks = [b for a in fiche.activities for b in a.blocks] + list(fiche.closing.blocks if fiche.closing else ())
+    return sorted({b.path for b in blocks if isinstance(b, Image)})
+
+
+def work(source: Path, root: Path | None, options: Mapping[str, object]) -> Outcome:
+    """Validate and render one source (in a worker process); never raises."""
+    from .sources import load_fiche
+
+    outcome = Outcome(deps={str(source.resolve()): sha256_file(source)})  # hashed before reading: never stale-as-fresh
+    try:
+        fiche, outcome.problems = load_fiche(source, root)
         if fiche is None:
-            continue
+            return outcome
+        outcome.deps.update((path, sha256_file(Path(path))) for path in images(fiche))
         student, key, warnings = render_fiche(fiche)
-        result.problems += warnings
-        targets = outputs(fiche, out_dir)
-        try:
-            write_atomic(targets["eleve"], student)
-            write_atomic(targets["corrige"], key)
-        except OSError as exc:
-            raise OutputError(f"{out_dir}: cannot write: {exc.strerror}") from exc
-        result.written += [targets["eleve"], targets["corrige"]]
-    return result
+    except Exception as exc:  # a bug, not the user's fault: report it and go on with the other fiches
+        message = f"internal error while building: {type(exc).__name__}: {exc}"
+        outcome.problems.append(Problem(Pos(display(source)), message, "please report it with this source file"))
+        return outcome
+    outcome.problems += warnings
+    outcome.files = {"eleve": student, "corrige": key}
+    return outcome
+
+
+def default_jobs() -> int:
+    """The number of CPUs this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+def _run(tasks: list[Path], root: Path | None, options: Mapping, jobs: int) -> Iterator[tuple[Path, Outcome]]:
+    """Yield (source, outcome) as each source is rendered: in this process, or in a pool of `jobs` processes."""
+    if jobs <= 1 or len(tasks) <= 1:
+        for source in tasks:
+            yield source, work(source, root, options)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    pool = ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=multiprocessing.get_context("spawn"))
+    try:
+        futures = {pool.submit(work, source, root, options): source for source in tasks}
+        for future in as_completed(futures):
+            source = futures[future]
+            try:
+                outcome = future.result()
+            except Exception as exc:  # the worker process died (killed, out of memory…)
+                outcome = Outcome([Problem(Pos(display(source)), f"the process building it stopped: {exc}")])
+            yield source, outcome
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+class _Build:
+    """One run of `build`: the manifest, the result so far, and how to tell the terminal."""
+
+    def __init__(self, out_dir: Path, *, check: bool, options: Mapping, progress: Callable[[str, str], None]):
+        self.out_dir, self.check, self.progress = out_dir, check, progress
+        self.manifest = Manifest.load(out_dir)
+        self.fp = fingerprint(options)
+        self.result = Result(check=check, problems=list(self.manifest.problems))
+
+    def plan(self, sources: list[Path], force: bool) -> list[Path]:
+        """Sources that need rendering; the others are counted as up to date (their warnings repeated)."""
+        todo, owners = [], {}
+        for source in sources:
+            slug = source.stem
+            if slug in owners:
+                self.fail(source, [Problem(Pos(display(source)), f"it builds the same PDFs as {display(owners[slug])}",
+                                           "rename one of the two files")])
+                continue
+            owners[slug] = source
+            if not force and self.manifest.fresh(source, self.fp, list(names(slug).values())):
+                self.result.up_to_date += 1
+                self.result.unchanged += [self.out_dir / name for name in names(slug).values()]
+                self.result.problems += self.manifest.warnings(source, display)
+                self.progress("done", display(source))
+            else:
+                todo.append(source)
+        return todo
+
+    def fail(self, source: Path, problems: list[Problem]) -> None:
+        self.result.problems += problems
+        self.result.failures.append(display(source))
+        self.progress("done", display(source))
+
+    def apply(self, source: Path, outcome: Outcome) -> None:
+        """Write (or, with check, compare) what a worker rendered, and record it in the manifest."""
+        if not outcome.files:
+            return self.fail(source, outcome.problems)
+        self.result.problems += outcome.problems
+        shas = {}
+        for kind, name in names(source.stem).items():
+            path, data = self.out_dir / name, outcome.files[kind]
+            shas[name] = sha256_bytes(data)
+            if sha256_file(path) == shas[name]:
+                self.result.unchanged.append(path)
+            elif self.check:
+                self.result.stale.append(path)
+                self.progress("missing" if not path.exists() else "would change", display(path))
+            else:
+                try:
+                    write_atomic(path, data)
+                except OSError as exc:
+                    raise OutputError(f"{display(path)}: cannot write: {exc.strerror}") from exc
+                self.result.written.append(path)
+                self.progress("wrote", display(path))
+        if not self.check and None not in outcome.deps.values():
+            self.manifest.record(source, fp=self.fp, deps=outcome.deps, outputs=shas, problems=outcome.problems)
+        self.progress("done", display(source))
+
+    def remove_orphans(self, claimed: set[str]) -> None:
+        """Delete the outputs the manifest says we wrote for sources that no longer exist (unless still claimed)."""
+        orphans = self.manifest.orphans()
+        claimed |= {name for rel, entry in self.manifest.entries.items() if rel not in orphans
+                    for name in entry.get("outputs", {})}
+        for rel, outputs in orphans.items():
+            for name in outputs:
+                path = self.out_dir / name
+                if name in claimed or not path.exists():
+                    continue
+                if self.check:
+                    self.result.stale.append(path)
+                    self.progress("would remove", display(path))
+                else:
+                    path.unlink()
+                    self.result.removed.append(path)
+                    self.progress("removed", display(path))
+            if not self.check:
+                del self.manifest.entries[rel]
+
+    def save(self) -> None:
+        if not self.check and self.manifest.changed():
+            write_atomic(self.manifest.path, self.manifest.dump())
+
+
+def _quiet(verb: str, path: str) -> None:
+    pass
+
+
+def build(sources: list[Path], out_dir: Path, *, root: Path | None = None, jobs: int = 1, force: bool = False,
+          check: bool = False, options: Mapping[str, object] | None = None,
+          progress: Callable[[str, str], None] = _quiet) -> Result:
+    """Build every source whose outputs are missing or out of date; with check, write nothing and report them."""
+    start = time.monotonic()
+    options = dict(options or {})
+    if not check:
+        clean_temp(out_dir)
+    run = _Build(out_dir, check=check, options=options, progress=progress)
+    sources = list(dict.fromkeys(Path(os.path.abspath(s)) for s in sources))
+    run.result.sources = len(sources)
+    try:
+        todo = run.plan(sources, force)
+        run.result.rendered = len(todo)
+        for source, outcome in _run(todo, root, options, jobs):
+            run.apply(source, outcome)
+        run.remove_orphans({name for s in sources for name in names(s.stem).values()})
+    finally:
+        run.save()
+    run.result.seconds = time.monotonic() - start
+    return run.result

@@ -5,9 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from . import loader
 from .errors import Pos, Problem
-from .validate import validate
 
 SUFFIXES = (".yaml", ".yml")
 
@@ -36,6 +34,9 @@ def find(paths: tuple[str, ...], default_dir: Path) -> tuple[list[Path], list[Pr
 
 def load_fiche(path: Path, root: Path | None = None):
     """Read, parse and validate one source: (fiche or None, problems)."""
+    from . import loader  # imported here: finding sources and up-to-date builds never need YAML
+    from .validate import validate
+
     name = display(path)
     raw, problems = loader.load(path, name)
     if raw is None or any(p.severity == "error" for p in problems):

@@ -6,6 +6,8 @@ flowables draw, never their size, so the two documents stay page-aligned.
 
 from __future__ import annotations
 
+import io
+from pathlib import Path
 from typing import Callable
 
 from reportlab.lib.units import mm
@@ -102,7 +104,8 @@ class _Story:
 
         w, h = ImageReader(block.path).getSize()
         width = block.width_mm * mm
-        img = RLImage(block.path, width=width, height=width * h / w)
+        # Bytes, not the path: reportlab names a JPEG after its path, which would leak the checkout folder
+        img = RLImage(io.BytesIO(Path(block.path).read_bytes()), width=width, height=width * h / w)
         if block.caption:
             return KeepTogether([Beside(self.paras(block.caption, self.st.caption), img), Spacer(1, GAP)])
         img.hAlign = "CENTER"

@@ -1,0 +1,167 @@
+"""The build manifest: what each output was built from, so an unchanged source is not rebuilt.
+
+``build/.worksheet-gen.json`` maps each source to the sha256 of every file it depends on
+(the source and its images), a fingerprint of the tool (its own files, the versions of the
+libraries that shape the bytes, the options, ``SOURCE_DATE_EPOCH``) and the sha256 of the
+outputs written. Paths are stored relative to the manifest, so a moved checkout keeps it.
+Reading it never imports YAML or reportlab: an up-to-date build only hashes files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+from functools import lru_cache
+from pathlib import Path
+from typing import Mapping
+
+from .errors import Pos, Problem
+
+NAME = ".worksheet-gen.json"
+VERSION = 1
+PACKAGE = Path(__file__).parent
+PACKAGE_SUFFIXES = (".py", ".ttf", ".json", ".txt")
+# Libraries whose version can change the bytes of a PDF.
+RENDER_LIBRARIES = ("reportlab", "segno", "pyphen", "PyYAML", "pillow")
+
+
+def sha256_file(path: Path) -> str | None:
+    """The sha256 of a file's bytes, or None when it cannot be read."""
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def sha256_bytes(data: bytes) -> str:
+    """The sha256 of some bytes, in hex."""
+    return hashlib.sha256(data).hexdigest()
+
+
+@lru_cache(maxsize=1)
+def _package_digest() -> str:
+    digest = hashlib.sha256()
+    for path in sorted(PACKAGE.rglob("*")):
+        if path.suffix in PACKAGE_SUFFIXES and "__pycache__" not in path.parts:
+            digest.update(path.relative_to(PACKAGE).as_posix().encode() + b"\0")
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _norm(name: str) -> str:
+    return name.lower().replace("-", "_").replace(".", "_")
+
+
+@lru_cache(maxsize=1)
+def library_versions() -> dict[str, str]:
+    """Versions of RENDER_LIBRARIES, read from the names of their .dist-info folders.
+
+    importlib.metadata would cost more than starting Python; listing sys.path is nearly free.
+    """
+    wanted = {_norm(name): name for name in RENDER_LIBRARIES}
+    found: dict[str, str] = {}
+    for entry in sys.path:
+        try:
+            names = os.listdir(entry or ".")
+        except OSError:
+            continue
+        for item in names:
+            if item.endswith(".dist-info"):
+                name, _, version = item[: -len(".dist-info")].partition("-")
+                found.setdefault(_norm(name), version)
+    return {wanted[key]: found.get(key, "") for key in sorted(wanted)}
+
+
+def fingerprint(options: Mapping[str, object]) -> str:
+    """A hash of everything besides the input files that shapes the output bytes."""
+    data = {
+        "package": _package_digest(),
+        "libraries": library_versions(),
+        "options": dict(options),
+        "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH", ""),
+    }
+    return sha256_bytes(json.dumps(data, sort_keys=True).encode())
+
+
+class Manifest:
+    """The manifest of one output folder: an entry per source, keyed by its path relative to the folder."""
+
+    def __init__(self, out_dir: Path, entries: dict | None = None, problems: list[Problem] | None = None,
+                 raw: bytes = b""):
+        self.out_dir = out_dir
+        self._base = out_dir.resolve()
+        self.entries: dict[str, dict] = entries or {}
+        self.problems = problems or []
+        self.raw = raw  # the bytes read: an unchanged manifest is not rewritten
+
+    @property
+    def path(self) -> Path:
+        return self.out_dir / NAME
+
+    @classmethod
+    def load(cls, out_dir: Path) -> Manifest:
+        """Read the manifest of out_dir; a missing or unreadable one is empty (everything gets rebuilt)."""
+        path = out_dir / NAME
+        try:
+            raw = path.read_bytes()
+            data = json.loads(raw)
+        except FileNotFoundError:
+            return cls(out_dir)
+        except (OSError, ValueError):
+            problem = Problem(Pos(str(path)), "unreadable build manifest: everything is rebuilt", severity="warning")
+            return cls(out_dir, problems=[problem])
+        if not isinstance(data, dict) or data.get("version") != VERSION or not isinstance(data.get("entries"), dict):
+            return cls(out_dir)
+        return cls(out_dir, data["entries"], raw=raw)
+
+    def changed(self) -> bool:
+        """Whether the manifest differs from the file it was read from."""
+        return self.dump() != self.raw if (self.entries or self.raw) else False
+
+    def dump(self) -> bytes:
+        """The manifest as stable JSON bytes (sorted keys, one key per line: readable diffs)."""
+        return (json.dumps({"version": VERSION, "entries": self.entries}, indent=1, sort_keys=True,
+                           ensure_ascii=False) + "\n").encode()
+
+    def rel(self, path: Path | str) -> str:
+        """path relative to the output folder, with forward slashes."""
+        try:
+            return Path(os.path.relpath(Path(path).resolve(), self._base)).as_posix()
+        except ValueError:  # another drive on Windows
+            return Path(path).resolve().as_posix()
+
+    def abs(self, rel: str) -> Path:
+        """The path a stored relative path designates."""
+        return self._base / rel
+
+    def fresh(self, source: Path, fp: str, names: list[str]) -> bool:
+        """Whether the outputs of source are exactly what the manifest says and nothing they depend on changed."""
+        entry = self.entries.get(self.rel(source))
+        if not entry or entry.get("fingerprint") != fp or sorted(entry.get("outputs", {})) != sorted(names):
+            return False
+        files = {**entry.get("deps", {}), **entry.get("outputs", {})}
+        return bool(entry.get("deps")) and all(sha256_file(self.abs(rel)) == sha for rel, sha in files.items())
+
+    def record(self, source: Path, *, fp: str, deps: Mapping[str, str], outputs: Mapping[str, str],
+               problems: list[Problem]) -> None:
+        """Remember what source was built from, what it wrote and the warnings it gave."""
+        self.entries[self.rel(source)] = {
+            "fingerprint": fp,
+            "deps": {self.rel(path): sha for path, sha in deps.items()},
+            "outputs": dict(outputs),
+            "warnings": [{"path": self.rel(p.pos.path), "line": p.pos.line, "col": p.pos.col, "message": p.message,
+                          "hint": p.hint, "severity": p.severity} for p in problems],
+        }
+
+    def warnings(self, source: Path, display) -> list[Problem]:
+        """The warnings source gave when it was built, with paths as display shows them now."""
+        entry = self.entries.get(self.rel(source), {})
+        return [Problem(Pos(display(self.abs(w["path"])), w["line"], w["col"]), w["message"], w["hint"], w["severity"])
+                for w in entry.get("warnings", [])]
+
+    def orphans(self) -> dict[str, list[str]]:
+        """Entries whose source file no longer exists: {source: output names}."""
+        return {rel: sorted(entry.get("outputs", {})) for rel, entry in self.entries.items()
+                if not self.abs(rel).is_file()}

@@ -1,0 +1,130 @@
+"""What the commands print: problems as text, JSON or GitHub annotations; build progress and summary."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Iterable
+
+import click
+
+from .errors import Problem
+
+FORMATS = ("text", "json", "github")
+GITHUB_SHOWN = 10  # annotations of one kind GitHub shows per step; the others only stay in the log
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def github(problem: Problem) -> str:
+    """One problem as a GitHub Actions workflow command: ::error file=…,line=…,col=…::message."""
+    command = "error" if problem.severity == "error" else "warning"
+    props = {"file": problem.pos.path}
+    if problem.pos.line:
+        props.update(line=str(problem.pos.line), col=str(problem.pos.col or 1))
+    message = problem.message + (f" ({problem.hint})" if problem.hint else "")
+    head = ",".join(f"{key}={_escape_property(value)}" for key, value in props.items())
+    return f"::{command} {head}::{_escape_data(message)}"
+
+
+def as_dict(problem: Problem) -> dict:
+    """One problem as plain data for JSON."""
+    return {"file": problem.pos.path, "line": problem.pos.line, "col": problem.pos.col,
+            "severity": problem.severity, "message": problem.message, "hint": problem.hint}
+
+
+def problems(items: Iterable[Problem], fmt: str) -> None:
+    """Print problems in order: text on stderr, GitHub annotations on stdout (JSON is printed by `document`)."""
+    items = sorted(items)
+    for problem in items:
+        if fmt == "github":
+            click.echo(github(problem))
+        elif fmt == "text":
+            click.echo(str(problem), err=True)
+    if fmt == "github":
+        for kind in ("error", "warning"):
+            count = sum((p.severity == "error") == (kind == "error") for p in items)
+            if count > GITHUB_SHOWN:
+                click.echo(f"::notice::{count} {kind}s in all: GitHub shows {GITHUB_SHOWN} of them; "
+                           "`worksheet-gen check` lists every one with its line")
+
+
+def document(items: Iterable[Problem], **fields) -> str:
+    """A JSON report: the given fields, counts of errors and warnings, and every problem."""
+    items = sorted(items)
+    data = {**fields,
+            "errors": sum(p.severity == "error" for p in items),
+            "warnings": sum(p.severity != "error" for p in items),
+            "problems": [as_dict(p) for p in items]}
+    return json.dumps(data, indent=2, ensure_ascii=False)
+
+
+class Progress:
+    """Follows a build: a progress bar on a terminal, otherwise one line per output as it happens.
+
+    Called with (verb, path): verb "done" marks a finished source; any other verb ("wrote",
+    "removed", "missing", …) names what happened to an output.
+    """
+
+    def __init__(self, total: int, fmt: str = "text", *, label: str = "Building", tty: bool | None = None):
+        self.total, self.fmt, self.label = total, fmt, label
+        self.tty = sys.stderr.isatty() if tty is None else tty
+        self.bar = None
+        self.later: list[str] = []
+
+    def __enter__(self) -> Progress:
+        if self.tty and self.fmt != "json" and self.total:
+            self.bar = click.progressbar(length=self.total, label=self.label, file=sys.stderr, show_pos=True,
+                                         item_show_func=lambda item: item)
+            self.bar.__enter__()
+        return self
+
+    def __call__(self, verb: str, path: str) -> None:
+        if verb == "done":
+            if self.bar is not None:
+                self.bar.update(1, path)
+        elif self.fmt == "json":
+            pass
+        elif self.bar is None:
+            click.echo(f"{verb} {path}")
+        elif verb != "wrote":  # after the bar: what was removed or is out of date
+            self.later.append(f"{verb} {path}")
+
+    def __exit__(self, *exc) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(*exc)
+        for line in self.later:
+            click.echo(line)
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def summary(result) -> str:
+    """One line: sources up to date and rendered, PDFs written or out of date, failures, time."""
+    line = f"{_count(result.sources, 'source')}: {result.up_to_date} up to date, {result.rendered} rendered; "
+    if result.check:
+        line += f"{_count(len(result.stale), 'PDF')} out of date"
+    else:
+        line += f"{_count(len(result.written), 'PDF')} written"
+    if result.removed:
+        line += f", {len(result.removed)} removed"
+    if result.failures:
+        line += f"; {len(result.failures)} failed: " + ", ".join(result.failures)
+    return line + f" ({result.seconds:.1f} s)"
+
+
+def finish(result, fmt: str) -> None:
+    """Print a build's problems and its summary in the chosen format."""
+    if fmt == "json":
+        click.echo(document(result.problems, **result.as_dict()))
+        return
+    problems(result.problems, fmt)
+    click.echo(summary(result))
