@@ -33,6 +33,8 @@ def _field(field: Field) -> dict:
         out = {"type": "array", "items": {"$ref": f"#/$defs/{field.of}"}}
     else:
         out = {"$ref": f"#/$defs/{field.of}"}
+    if field.max_len and kind == "text":
+        out["maxLength"] = field.max_len
     out["description"] = field.doc
     return out
 
