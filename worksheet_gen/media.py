@@ -101,7 +101,8 @@ def _decode(target: Path, text: str) -> tuple[Problem, tuple[int, int] | None]:
             warnings.simplefilter("error", PILImage.DecompressionBombWarning)
             with PILImage.open(target) as im:
                 if im.format not in ("PNG", "JPEG", "MPO"):
-                    return damaged, None
+                    return ((f"the image {quote(text)} is a {im.format} picture, not PNG or JPEG",
+                             "export it as PNG or JPEG from an image editor"), None)
                 size = im.size
                 if size[0] * size[1] > MAX_PIXELS:
                     return ((f"the image {quote(text)} has too many pixels ({size[0]} × {size[1]})",

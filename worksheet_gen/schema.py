@@ -27,7 +27,9 @@ def _field(field: Field) -> dict:
         out = {"anyOf": [{"type": "number", "minimum": 5, "maximum": 180},
                          {"type": "string", "pattern": r"^\s*\d+([.,]\d+)?\s*(mm)?\s*$"}]}
     elif kind in ("textlist", "answer"):
-        scalar = {"type": ["string", "number", "boolean"]} if kind == "answer" else _TEXT
+        scalar = {"type": ["string", "number", "boolean"]} if kind == "answer" else dict(_TEXT)
+        if field.max_len:
+            scalar["maxLength"] = field.max_len
         out = {"anyOf": [scalar, {"type": "array", "items": scalar, "minItems": 1}]}
     elif kind == "list":
         out = {"type": "array", "items": {"$ref": f"#/$defs/{field.of}"}}

@@ -21,19 +21,21 @@ class Field:
     low: int | None = None
     high: int | None = None
     of: str = ""  # for list/object: the object name
-    max_len: int | None = None  # a short text printed on one line or in a banner: line breaks become spaces
+    max_len: int | None = None  # a short text (each item of a list): line breaks become spaces
+    max_total: int | None = None  # a list printed on one line: its items joined by ", "
 
 
 MAX_LINES = 40
 MAX_TITLE = 200  # a banner or table heading: two or three printed lines
 MAX_HEADER = 60  # the page header and footer: two lines in a small font
+MAX_OPTION = 300  # an option with its checkbox: a few lines, never taller than a page
 
 
 OBJECTS: dict[str, dict[str, Field]] = {
     "fiche": {
         "title": Field("text", "Title of the fiche, printed large on page 1 and in the footer.", required=True,
                        max_len=150),
-        "levels": Field("textlist", "Class levels, e.g. [1re, Tle].", max_len=MAX_HEADER),
+        "levels": Field("textlist", "Class levels, e.g. [1re, Tle].", max_total=MAX_HEADER),
         "kind": Field("text", "Kind of resource, printed top right, e.g. « Ressource en autonomie ».",
                       max_len=MAX_HEADER),
         "previous": Field("text", "The previous activity in the sequence, if any."),
@@ -76,7 +78,7 @@ OBJECTS: dict[str, dict[str, Field]] = {
         "lines": Field("int", "Answer lines (open), blanks (blanks) or lines to justify (closed questions).",
                        low=0, high=MAX_LINES),
         "ruling": Field("enum", "Ruling of the answer space.", choices=RULINGS),
-        "options": Field("textlist", "The options of a choice or multi question."),
+        "options": Field("textlist", "The options of a choice or multi question.", max_len=MAX_OPTION),
         "inline": Field("bool", "Print the options on one line instead of stacked."),
         "answer": Field("answer", "The model answer, the correct option(s), or one text per blank."),
         "explain": Field("text", "An explanation printed only in the corrigé."),

@@ -343,22 +343,25 @@ def _list(ctx: _Ctx, field: Field, key: str, value, pos: Pos) -> list[Item] | No
         elif not isinstance(item, str):
             ctx.error(ipos, f"each item of '{key}' must be a text", "write the items as [a, b] or one per line with '- '")
         else:
-            out.append(Item(_text(ctx, item, ipos), ipos))
+            out.append(Item(_text(ctx, item, ipos, field.max_len, key, item=True), ipos))
     if isinstance(value, MList) and not value:
         ctx.error(pos, f"'{key}' is empty", "write at least one item between the brackets")
-    if field.max_len and len(", ".join(i.text for i in out)) > field.max_len:
-        ctx.error(pos, f"'{key}' is too long for the page header (at most {field.max_len} characters in all)",
+    total = len(", ".join(i.text for i in out))
+    if field.max_total and total > field.max_total:
+        ctx.error(pos, f"'{key}' is too long for the page header ({total} characters, at most {field.max_total})",
                   "shorten it")
     return out
 
 
-def _text(ctx: _Ctx, value: str, pos: Pos, max_len: int | None = None, key: str = "") -> str:
+def _text(ctx: _Ctx, value: str, pos: Pos, max_len: int | None = None, key: str = "", item: bool = False) -> str:
     text = value.strip()
     if max_len:
         text = " ".join(text.split())
         if len(text) > max_len:
-            ctx.error(pos, f"'{key}' is too long ({len(text)} characters, at most {max_len})",
-                      "shorten it; put the details in 'intro:' or in a text")
+            what = f"an item of '{key}'" if item else f"'{key}'"
+            where = "'explain:'" if key == "options" else "a text under it"
+            ctx.error(pos, f"{what} is too long ({len(text)} characters, at most {max_len})",
+                      f"shorten it; the details can go in {where}")
     for chunk in re.split(r"\n\s*\n", text):
         if len(chunk) > MAX_PARAGRAPH:
             ctx.error(pos, f"a paragraph is too long ({len(chunk)} characters, at most {MAX_PARAGRAPH})",
