@@ -23,6 +23,7 @@ LABELS = {
            "activity": "Activity", "levels": "Levels", "answer_key": "ANSWER KEY", "page": "Page {n} / {total}"},
 }
 QR_SIZE = 28 * mm
+ON_ACCENT = "#FFFFFF"  # links in white text on the accent colour (banners, table heads)
 GAP = 4.5 * mm
 
 Report = Callable[[object, str], None]
@@ -35,8 +36,8 @@ class _Story:
         self.labels = LABELS[self.lang]
         self._report = report
 
-    def m(self, text: str, size: float = S.BODY) -> str:
-        return T.markup(text, lang=self.lang, size=size)
+    def m(self, text: str, size: float = S.BODY, **kw) -> str:
+        return T.markup(text, lang=self.lang, size=size, **kw)
 
     def reporter(self, pos):
         return lambda message: self._report(pos, message)
@@ -57,7 +58,7 @@ class _Story:
             title = activity.title
             if len(f.activities) > 1:
                 title = f"{self.labels['activity']} {number} : {title}"
-            head = [Spacer(1, 3 * mm), Banner(Paragraph(self.m(title, st.banner.fontSize), st.banner)),
+            head = [Spacer(1, 3 * mm), Banner(Paragraph(self.m(title, st.banner.fontSize, link_color=ON_ACCENT), st.banner)),
                     Spacer(1, 3 * mm)] + self.paras(activity.intro, st.body)
             body = self.blocks(activity.blocks)
             # The banner and introduction never end a page: they stay with the first block.
@@ -137,7 +138,7 @@ class _Story:
 
     def table(self, t: FillTable) -> list:
         st = self.st
-        rows = [[Paragraph(self.m(t.title, st.table_head.fontSize), st.table_head), ""]]
+        rows = [[Paragraph(self.m(t.title, st.table_head.fontSize, link_color=ON_ACCENT), st.table_head), ""]]
         for sec in t.sections:
             items = [(self.m(a), st.answer) for a in sec.answer] if self.answers else []
             space = AnswerSpace(sec.lines, "lines", items, bullets=True, indent=6 * mm,
@@ -158,6 +159,8 @@ class _Story:
             ("LEFTPADDING", (0, 0), (-1, -1), 6),
             ("RIGHTPADDING", (0, 0), (-1, -1), 8),
         ]))
+        if tall:  # a row split over pages keeps its heading at its start, where the student begins writing
+            table.setStyle(TableStyle([("VALIGN", (0, 1), (0, -1), "TOP")]))
         return [Spacer(1, 1 * mm), table, Spacer(1, GAP)]
 
 
