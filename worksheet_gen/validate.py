@@ -21,6 +21,33 @@ _TRUE = {"true", "yes", "on", "oui", "vrai"}
 _FALSE = {"false", "no", "off", "non", "faux"}
 
 
+# French words teachers write for keys and values, with the English word(s) they mean.
+_FRENCH = {
+    "titre": ("title",), "niveau": ("levels",), "niveaux": ("levels",), "classe": ("levels",),
+    "auteur": ("author",), "sujet": ("subject",), "matière": ("subject",), "langue": ("lang",),
+    "activités": ("activities",), "activites": ("activities",), "contenu": ("content",),
+    "conclusion": ("closing",), "fin": ("closing",), "consigne": ("intro",), "précédent": ("previous",),
+    "texte": ("text",), "encadré": ("callout",), "vidéo": ("video",), "lien": ("link",), "légende": ("caption",),
+    "largeur": ("width",), "tableau": ("table",), "lignes": ("lines",), "réglure": ("ruling",),
+    "choix": ("options", "choice"), "réponse": ("answer",), "reponse": ("answer",), "réponses": ("answer",),
+    "explication": ("explain",), "rubriques": ("sections",), "français": ("fr",), "francais": ("fr",),
+    "anglais": ("en",), "ouvert": ("open",), "ouverte": ("open",), "qcm": ("choice", "multi"),
+    "ouinon": ("yesno",), "vraifaux": ("truefalse",), "trous": ("blanks",), "pointillés": ("dotted",),
+    "grille": ("grid",), "cadre": ("box",),
+}
+
+
+def _suggest(word: str, allowed) -> str:
+    """'did you mean …?' for a word not allowed here, or an empty string."""
+    allowed = list(allowed)
+    key = re.sub(r"[\s/_-]", "", word.strip().lower())
+    for candidate in _FRENCH.get(key, ()):
+        if candidate in allowed:
+            return f"did you mean '{candidate}'?"
+    guess = difflib.get_close_matches(word, allowed, n=1)
+    return f"did you mean '{guess[0]}'?" if guess else ""
+
+
 class Item(NamedTuple):
     """One text of a list, with its place in the source."""
 
@@ -116,8 +143,7 @@ def _block(ctx: _Ctx, raw, pos: Pos, counter: list):
         return None
     if not kinds:
         first = next(iter(raw), "")
-        guess = difflib.get_close_matches(first, BLOCK_KINDS, n=1)
-        hint = f"did you mean '{guess[0]}'?" if guess else "a block starts with one of: " + ", ".join(BLOCK_KINDS)
+        hint = _suggest(first, BLOCK_KINDS) or "a block starts with one of: " + ", ".join(BLOCK_KINDS)
         ctx.error(raw.key_pos.get(first, raw.pos), f"unknown block {quote(first)}", hint)
         return None
     kind = kinds[0]
@@ -208,7 +234,7 @@ def _question(ctx: _Ctx, raw: MDict, f: dict, pos: Pos, number: int) -> Question
     if qtype in ("open", "blanks") and lines < 1:
         ctx.error(raw.val_pos.get("lines", pos), f"an '{qtype}' question needs at least one line",
                   f"give 'lines:' from 1 to {MAX_LINES}")
-    if qtype == "blanks" and len(answers) > lines:
+    if qtype == "blanks" and len(answers) > lines and "lines" in raw:
         ctx.warn(apos, f"{len(answers)} answers for {lines} blanks: the corrigé writes them smaller",
                  f"give 'lines: {min(len(answers), MAX_LINES)}'")
     if "options" in raw and not closed:
@@ -251,11 +277,13 @@ def _fields(ctx: _Ctx, name: str, raw: MDict) -> dict:
     """Check the keys of one object against the spec; return the converted values."""
     spec = OBJECTS[name]
     out = {}
-    for key in raw:
+    for key in list(raw):
         if key not in spec:
-            guess = difflib.get_close_matches(key, list(spec), n=1)
-            hint = f"did you mean '{guess[0]}'?" if guess else "allowed here: " + ", ".join(spec)
-            ctx.error(raw.key_pos[key], f"unknown key {quote(key)}", hint)
+            hint = _suggest(key, spec)
+            ctx.error(raw.key_pos[key], f"unknown key {quote(key)}", hint or "allowed here: " + ", ".join(spec))
+            guess = hint.split("'")[1] if hint else None
+            if guess and guess not in raw:  # read it as the key meant, so that what it holds is checked too
+                raw[guess], raw.key_pos[guess], raw.val_pos[guess] = raw[key], raw.key_pos[key], raw.val_pos[key]
     for key, field in spec.items():
         if key not in raw:
             if field.required:
@@ -315,8 +343,7 @@ def _convert(ctx: _Ctx, field: Field, key: str, value, pos: Pos):
         return word in _TRUE
     if kind == "enum":
         if value not in field.choices:
-            guess = difflib.get_close_matches(value, field.choices, n=1)
-            hint = f"did you mean '{guess[0]}'?" if guess else "one of: " + ", ".join(field.choices)
+            hint = _suggest(value, field.choices) or "one of: " + ", ".join(field.choices)
             ctx.error(pos, f"'{key}' cannot be {quote(value)}", hint)
             return None
         return value
