@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Paragraph
+from reportlab.platypus import Flowable, KeepTogether, Paragraph
 
 from . import styles as S
 
@@ -205,6 +205,20 @@ def _frame_height(flowable: Flowable) -> float:
     """The height of the frame a flowable is being laid out in (the body frame when unknown)."""
     frame = getattr(flowable, "_frame", None)
     return getattr(frame, "_aH", None) or getattr(frame, "_height", None) or S.FRAME_H
+
+
+class KeepTogetherOrFlow(KeepTogether):
+    """Keep flowables on one page; a group taller than a whole page flows on from where it is.
+
+    reportlab's KeepTogether would first break the page, leaving it nearly empty.
+    """
+
+    def split(self, aW, aH):
+        if getattr(self, "_wrapInfo", None) != (aW, aH):
+            self.wrap(aW, aH)
+        if self._H > _frame_height(self):
+            return [self.NullActionFlowable(), *self._content]
+        return super().split(aW, aH)
 
 
 class Choices(Flowable):

@@ -14,7 +14,7 @@ from reportlab.platypus import Image as RLImage, KeepTogether, Paragraph, Spacer
 from .. import text as T
 from ..model import Callout, Fiche, FillTable, Image, Media, Question, TextBlock
 from . import styles as S
-from .flowables import AnswerSpace, Banner, Beside, Choices, NameFields, QRCode
+from .flowables import AnswerSpace, Banner, Beside, Choices, KeepTogetherOrFlow, NameFields, QRCode
 
 LABELS = {
     "fr": {"name": ("Nom", "Prénom", "Classe", "Date"), "previous": "Activité précédente", "activity": "Activité",
@@ -96,7 +96,7 @@ class _Story:
         left = self.paras(block.caption, st.caption)
         left.append(Paragraph(f'<a href={T.quoteattr(block.url)} color="{T.LINK_COLOR}">{T.escape(block.url)}</a>',
                               st.url))
-        return KeepTogether([Spacer(1, 1 * mm), Beside(left, QRCode(block.url, QR_SIZE)), Spacer(1, GAP)])
+        return KeepTogetherOrFlow([Spacer(1, 1 * mm), Beside(left, QRCode(block.url, QR_SIZE)), Spacer(1, GAP)])
 
     def image(self, block: Image):
         from reportlab.lib.utils import ImageReader
@@ -105,9 +105,9 @@ class _Story:
         width = block.width_mm * mm
         img = RLImage(block.path, width=width, height=width * h / w)
         if block.caption:
-            return KeepTogether([Beside(self.paras(block.caption, self.st.caption), img), Spacer(1, GAP)])
+            return KeepTogetherOrFlow([Beside(self.paras(block.caption, self.st.caption), img), Spacer(1, GAP)])
         img.hAlign = "CENTER"
-        return KeepTogether([img, Spacer(1, GAP)])
+        return KeepTogetherOrFlow([img, Spacer(1, GAP)])
 
     def question(self, q: Question):
         st = self.st
@@ -134,7 +134,7 @@ class _Story:
                     items.append((explain, st.explain))
             parts.append(AnswerSpace(q.lines, q.ruling, items, bullets=q.type == "blanks", report=report))
         parts.append(Spacer(1, GAP))
-        return KeepTogether(parts)
+        return KeepTogetherOrFlow(parts)
 
     def table(self, t: FillTable) -> list:
         st = self.st
@@ -169,7 +169,7 @@ def _keep(flowables: list) -> KeepTogether:
     flat = []
     for f in flowables:
         flat += f._content if isinstance(f, KeepTogether) else [f]
-    return KeepTogether(flat)
+    return KeepTogetherOrFlow(flat)
 
 
 def story(fiche: Fiche, *, styles: S.Styles, answers: bool, report: Report, names: tuple = ()) -> list:
