@@ -84,7 +84,7 @@ def _yaml_problem(path: str, text: str, exc: yaml.YAMLError) -> Problem:
         return Problem(pos, "a tab character cannot be used here", "replace it with spaces, or " + _QUOTE_HINT)
     if "quoted scalar" in context and "end of stream" in problem:
         return Problem(at(context_mark), "this quote is never closed",
-                       "end the text with the same quote mark, on the same line")
+                       "close it with the same quote mark at the end of the text")
     if "unknown escape character" in problem:
         char = problem.rsplit(" ", 1)[-1].strip("'")
         return Problem(pos, f"'\\{char}' is not allowed in a text between double quotes",
@@ -125,6 +125,12 @@ def _yaml_problem(path: str, text: str, exc: yaml.YAMLError) -> Problem:
     return Problem(pos, f"invalid YAML: {detail}", "compare with the example in docs/format.md")
 
 
+def _looks_utf16(data: bytes) -> bool:
+    """UTF-16 without a BOM: ASCII text with a zero byte after (or before) each character."""
+    head = data[:8]
+    return len(head) == 8 and (head[1::2] == b"\0" * 4 or head[0::2] == b"\0" * 4)
+
+
 def _too_large(path: str, size: int) -> Problem:
     return Problem(Pos(path, 1, 1), f"the file is too large ({size // 1024} KiB, at most {MAX_BYTES // 1024} KiB)",
                    "split it into several fiches")
@@ -134,7 +140,7 @@ def decode(path: str, data: bytes) -> tuple[str | None, list[Problem]]:
     """Decode source bytes as UTF-8 (a BOM is allowed), or report why not."""
     if len(data) > MAX_BYTES:
         return None, [_too_large(path, len(data))]
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or (len(data) > 1 and b"\x00" in data[:2]):
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_utf16(data):
         return None, [Problem(Pos(path, 1, 1), "the file is saved as UTF-16, not UTF-8",
                               "save it again with the encoding 'UTF-8' in your editor")]
     try:
@@ -205,9 +211,11 @@ def _convert(path: str, node, problems: list, budget: list):
     if budget[0] < 0 or budget[1] < 0:
         raise _Budget(node.start_mark)
     if node.tag not in _PLAIN_TAGS and node.tag not in _SCALAR_TAGS:
-        # Reported, then read as if untagged so that nothing else is reported for it.
+        # Reported once, then read as the text written, so that nothing else is reported for it.
         problems.append(Problem(_pos(path, node.start_mark), f"refused YAML tag {quote(_tag(node.tag))}",
                                 "only plain YAML is read: remove the tag, or " + _QUOTE_HINT))
+        if not isinstance(node, yaml.ScalarNode):
+            return node.start_mark.buffer[node.start_mark.index:node.end_mark.index]
     if isinstance(node, yaml.MappingNode):
         out = MDict()
         out.pos, out.key_pos, out.val_pos = _pos(path, node.start_mark), {}, {}

@@ -16,7 +16,7 @@ from .model import (Activity, Callout, Closing, Fiche, FillTable, Image, Media, 
 from .spec import BLOCK_KINDS, MAX_LINES, OBJECTS, Field
 
 MAX_PARAGRAPH = 20_000  # characters between two blank lines: about four printed pages
-_INVISIBLE = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
+_INVISIBLE = {"Cc", "Cf", "Cs", "Zl", "Zp"}
 _TRUE = {"true", "yes", "on", "oui", "vrai"}
 _FALSE = {"false", "no", "off", "non", "faux"}
 
@@ -398,7 +398,13 @@ def _text(ctx: _Ctx, value: str, pos: Pos, max_len: int | None = None, key: str 
         where = _locate(ctx, ch, pos)
         code = f"U+{ord(ch):04X}"
         name = unicodedata.name(ch, "")
-        if unicodedata.category(ch) in _INVISIBLE:
+        category = unicodedata.category(ch)
+        if category == "Co":
+            ctx.error(where, f"the character {code} is a symbol of a special font (Symbol, Wingdings…) and cannot "
+                             "be printed", "replace it with an ordinary character such as • or –")
+        elif category == "Cn":
+            ctx.error(where, f"{code} is not a Unicode character", "delete it and retype the text around it")
+        elif category in _INVISIBLE:
             ctx.error(where, f"invisible character {code}{f' ({name})' if name else ''} in the text",
                       "delete it and retype the text around it")
         else:
