@@ -4,48 +4,20 @@ from __future__ import annotations
 
 import difflib
 import re
-import unicodedata
 from pathlib import Path
 from typing import NamedTuple
 
-from . import fonts, media
+from . import chars, media
 from .errors import Pos, Problem, quote
 from .loader import MDict, MList
 from .model import (Activity, Callout, Closing, Fiche, FillTable, Image, Media, Question, TableSection,
                     TextBlock)
 from .spec import BLOCK_KINDS, MAX_LINES, OBJECTS, Field
+from .suggest import suggest
 
 MAX_PARAGRAPH = 20_000  # characters between two blank lines: about four printed pages
-_INVISIBLE = {"Cc", "Cf", "Cs", "Zl", "Zp"}
 _TRUE = {"true", "yes", "on", "oui", "vrai"}
 _FALSE = {"false", "no", "off", "non", "faux"}
-
-
-# French words teachers write for keys and values, with the English word(s) they mean.
-_FRENCH = {
-    "titre": ("title",), "niveau": ("levels",), "niveaux": ("levels",), "classe": ("levels",),
-    "auteur": ("author",), "sujet": ("subject",), "matière": ("subject",), "langue": ("lang",),
-    "activités": ("activities",), "activites": ("activities",), "contenu": ("content",),
-    "conclusion": ("closing",), "fin": ("closing",), "consigne": ("intro",), "précédent": ("previous",),
-    "texte": ("text",), "encadré": ("callout",), "vidéo": ("video",), "lien": ("link",), "légende": ("caption",),
-    "largeur": ("width",), "tableau": ("table",), "lignes": ("lines",), "réglure": ("ruling",),
-    "choix": ("options", "choice"), "réponse": ("answer",), "reponse": ("answer",), "réponses": ("answer",),
-    "explication": ("explain",), "rubriques": ("sections",), "français": ("fr",), "francais": ("fr",),
-    "anglais": ("en",), "ouvert": ("open",), "ouverte": ("open",), "qcm": ("choice", "multi"),
-    "ouinon": ("yesno",), "vraifaux": ("truefalse",), "trous": ("blanks",), "pointillés": ("dotted",),
-    "grille": ("grid",), "cadre": ("box",),
-}
-
-
-def _suggest(word: str, allowed) -> str:
-    """'did you mean …?' for a word not allowed here, or an empty string."""
-    allowed = list(allowed)
-    key = re.sub(r"[\s/_-]", "", word.strip().lower())
-    for candidate in _FRENCH.get(key, ()):
-        if candidate in allowed:
-            return f"did you mean '{candidate}'?"
-    guess = difflib.get_close_matches(word, allowed, n=1)
-    return f"did you mean '{guess[0]}'?" if guess else ""
 
 
 class Item(NamedTuple):
@@ -143,7 +115,7 @@ def _block(ctx: _Ctx, raw, pos: Pos, counter: list):
         return None
     if not kinds:
         first = next(iter(raw), "")
-        hint = _suggest(first, BLOCK_KINDS) or "a block starts with one of: " + ", ".join(BLOCK_KINDS)
+        hint = suggest(first, BLOCK_KINDS) or "a block starts with one of: " + ", ".join(BLOCK_KINDS)
         ctx.error(raw.key_pos.get(first, raw.pos), f"unknown block {quote(first)}", hint)
         return None
     kind = kinds[0]
@@ -279,7 +251,7 @@ def _fields(ctx: _Ctx, name: str, raw: MDict) -> dict:
     out = {}
     for key in list(raw):
         if key not in spec:
-            hint = _suggest(key, spec)
+            hint = suggest(key, spec)
             ctx.error(raw.key_pos[key], f"unknown key {quote(key)}", hint or "allowed here: " + ", ".join(spec))
             guess = hint.split("'")[1] if hint else None
             if guess and guess not in raw:  # read it as the key meant, so that what it holds is checked too
@@ -343,7 +315,7 @@ def _convert(ctx: _Ctx, field: Field, key: str, value, pos: Pos):
         return word in _TRUE
     if kind == "enum":
         if value not in field.choices:
-            hint = _suggest(value, field.choices) or "one of: " + ", ".join(field.choices)
+            hint = suggest(value, field.choices) or "one of: " + ", ".join(field.choices)
             ctx.error(pos, f"'{key}' cannot be {quote(value)}", hint)
             return None
         return value
@@ -394,22 +366,8 @@ def _text(ctx: _Ctx, value: str, pos: Pos, max_len: int | None = None, key: str 
             ctx.error(pos, f"a paragraph is too long ({len(chunk)} characters, at most {MAX_PARAGRAPH})",
                       "split it with blank lines")
             break
-    for ch in sorted({ch for ch in text if not fonts.can_draw(ch)}):
-        where = _locate(ctx, ch, pos)
-        code = f"U+{ord(ch):04X}"
-        name = unicodedata.name(ch, "")
-        category = unicodedata.category(ch)
-        if category == "Co":
-            ctx.error(where, f"the character {code} is a symbol of a special font (Symbol, Wingdings…) and cannot "
-                             "be printed", "replace it with an ordinary character such as • or –")
-        elif category == "Cn":
-            ctx.error(where, f"{code} is not a Unicode character", "delete it and retype the text around it")
-        elif category in _INVISIBLE:
-            ctx.error(where, f"invisible character {code}{f' ({name})' if name else ''} in the text",
-                      "delete it and retype the text around it")
-        else:
-            ctx.error(where, f"the character '{ch}' ({code} {name}) cannot be printed with the embedded font",
-                      "remove it or replace it with plain text")
+    for ch, message, hint in chars.unprintable(text):
+        ctx.error(_locate(ctx, ch, pos), message, hint)
     return text
 
 
