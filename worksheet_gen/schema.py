@@ -24,7 +24,7 @@ def _field(field: Field) -> dict:
     elif kind == "enum":
         out = {"enum": list(field.choices)}
     elif kind == "length":
-        out = {"anyOf": [{"type": "number", "minimum": 5, "maximum": 180},
+        out = {"anyOf": [{"type": "number", "minimum": field.low, "maximum": field.high},
                          {"type": "string", "pattern": r"^\s*\d+([.,]\d+)?\s*(mm)?\s*$"}]}
     elif kind in ("textlist", "answer"):
         scalar = {"type": ["string", "number", "boolean"]} if kind == "answer" else dict(_TEXT)

@@ -29,6 +29,7 @@ MAX_LINES = 40
 MAX_TITLE = 200  # a banner or table heading: two or three printed lines
 MAX_HEADER = 60  # the page header and footer: two lines in a small font
 MAX_OPTION = 300  # an option with its checkbox: a few lines, never taller than a page
+MAX_WIDTH_CAPTION = 120  # mm: a picture beside its caption leaves the caption 48 mm of the 174 mm line
 
 
 OBJECTS: dict[str, dict[str, Field]] = {
@@ -68,7 +69,8 @@ OBJECTS: dict[str, dict[str, Field]] = {
     },
     "image": {
         "image": Field("path", "Picture file (PNG or JPEG), relative to the source file.", required=True),
-        "width": Field("length", "Printed width in millimetres (default 40)."),
+        "width": Field("length", "Printed width in millimetres (default 40; at most 120 beside a caption).",
+                       low=5, high=170),
         "caption": Field("text", "Text beside the picture."),
     },
     "question": {

@@ -12,7 +12,7 @@ from .errors import Pos, Problem, quote
 from .loader import MDict, MList
 from .model import (Activity, Callout, Closing, Fiche, FillTable, Image, Media, Question, TableSection,
                     TextBlock)
-from .spec import BLOCK_KINDS, MAX_LINES, OBJECTS, Field
+from .spec import BLOCK_KINDS, MAX_LINES, MAX_WIDTH_CAPTION, OBJECTS, Field
 from .suggest import suggest
 
 MAX_PARAGRAPH = 20_000  # characters between two blank lines: about four printed pages
@@ -127,9 +127,12 @@ def _block(ctx: _Ctx, raw, pos: Pos, counter: list):
     if kind in ("video", "link"):
         return Media(kind, f.get(kind, ""), f.get("caption", ""), pos)
     if kind == "image":
-        path = f.get("image")
+        path, width = f.get("image"), f.get("width", 40.0)
         if path:
-            _image_size(ctx, path, f.get("width", 40.0), raw.val_pos.get("width", raw.val_pos["image"]))
+            _image_size(ctx, path, width, raw.val_pos.get("width", raw.val_pos["image"]))
+        if f.get("caption") and width > MAX_WIDTH_CAPTION:
+            ctx.error(raw.val_pos["width"], f"beside a caption, a picture is at most {MAX_WIDTH_CAPTION} mm wide",
+                      f"give 'width: {MAX_WIDTH_CAPTION}' or less, or put the caption in a text above the picture")
         return Image(path or "", f.get("width", 40.0), f.get("caption", ""), pos)
     if kind == "table":
         sections = tuple(s for s in (_section(ctx, s, p) for s, p in _items(raw, "sections")) if s)
@@ -322,8 +325,9 @@ def _convert(ctx: _Ctx, field: Field, key: str, value, pos: Pos):
     # length
     m = re.fullmatch(r"\s*(\d{1,4}(?:[.,]\d+)?)\s*(mm)?\s*", value)
     number = float(m.group(1).replace(",", ".")) if m else None
-    if number is None or not 5 <= number <= 180:
-        ctx.error(pos, f"'{key}' must be a width in millimetres between 5 and 180, not {quote(value)}", f"e.g. '{key}: 40'")
+    if number is None or not field.low <= number <= field.high:
+        ctx.error(pos, f"'{key}' must be a width in millimetres between {field.low} and {field.high}, not {quote(value)}",
+                  f"e.g. '{key}: 40'; the page is 174 mm wide between its margins")
         return None
     return number
 
