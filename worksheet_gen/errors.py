@@ -41,6 +41,14 @@ class Problem:
         return text
 
 
+def quote(text: str, limit: int = 50) -> str:
+    """User text quoted for a one-line message: whitespace collapsed, long text shortened."""
+    text = " ".join(str(text).split())
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return f"'{text}'"
+
+
 class WorksheetError(click.ClickException):
     """Raised for any problem the user can fix; exits with code 1."""
 

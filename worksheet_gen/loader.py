@@ -1,23 +1,46 @@
-"""Read YAML sources safely, keeping the line and column of every key and value."""
+"""Read YAML sources safely, keeping the line and column of every key and value.
+
+Only plain YAML is read: mappings, sequences and scalars. Every scalar comes back as the
+text written in the source (``12:30`` stays ``"12:30"``, ``No`` stays ``"No"``); the
+validator converts numbers and booleans where the format expects them. A plain ``~``,
+``null`` or an empty value comes back as ``None``.
+"""
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from pathlib import Path
 
 import yaml
 
-from .errors import Pos, Problem
+from .errors import Pos, Problem, quote
 
 MAX_BYTES = 1024 * 1024
 MAX_NODES = 100_000
+MAX_CHARS = MAX_BYTES  # characters once aliases are expanded: never more than the file itself without aliases
+MAX_REPORTED = 20  # control characters reported one by one, then summed up
+
+_CORE = "tag:yaml.org,2002:"
+_SCALAR_TAGS = {_CORE + t for t in ("str", "int", "float", "bool", "null", "timestamp", "value", "merge")}
+_PLAIN_TAGS = {_CORE + "map", _CORE + "seq"}
+# The characters PyYAML refuses to read (yaml.reader.Reader.NON_PRINTABLE).
+_NON_PRINTABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_QUOTE_HINT = "put the whole text in quotes"
+_CONTROL_NAMES = {"\x00": "null", "\x07": "bell", "\x08": "backspace", "\x0b": "vertical tab, a Word line break",
+                  "\x0c": "form feed, a Word page break", "\x1b": "escape", "\x7f": "delete"}
 
 
 class MDict(dict):
-    """A mapping that remembers where it, its keys and its values stand in the source."""
+    """A mapping that remembers where it, its keys and its values stand in the source.
+
+    The top mapping of a file also holds ``source``, the lines of the file.
+    """
 
     pos: Pos
     key_pos: dict
     val_pos: dict
+    source: list
 
 
 class MList(list):
@@ -25,102 +48,195 @@ class MList(list):
 
     pos: Pos
     item_pos: list
-
-
-_PLAIN_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
+    source: list
 
 
 class _Budget(Exception):
-    pass
+    def __init__(self, mark):
+        self.mark = mark
 
 
 def _pos(path: str, mark) -> Pos:
     return Pos(path, mark.line + 1, mark.column + 1)
 
 
-def _yaml_problem(path: str, exc: yaml.YAMLError) -> Problem:
+def _tag(tag: str) -> str:
+    """A tag as the user wrote it: '!!python/object' rather than 'tag:yaml.org,2002:python/object'."""
+    return "!!" + tag[len(_CORE):] if tag.startswith(_CORE) else tag
+
+
+def _yaml_problem(path: str, text: str, exc: yaml.YAMLError) -> Problem:
+    """Turn a PyYAML error into a message a teacher can act on."""
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    context_mark = getattr(exc, "context_mark", None)
     pos = _pos(path, mark) if mark is not None else Pos(path, 1, 1)
     problem = getattr(exc, "problem", None) or str(exc)
-    context = getattr(exc, "context", None)
-    message = f"invalid YAML: {problem}" + (f" ({context})" if context else "")
-    hint = ""
-    if "\\t" in problem or "tab" in problem.lower():
-        message = "invalid YAML: a tab character is used for indentation"
-        hint = "indent with spaces, never tabs"
-    elif "found unexpected end of stream" in problem or "found unknown escape" in problem:
-        hint = "check that every quote you open is closed on the same line"
-    elif "could not determine a constructor" in problem:
-        message = f"refused YAML tag: {problem.split('tag ')[-1]}"
-        hint = "only plain YAML is read: remove tags starting with '!'"
-    elif "mapping values are not allowed" in problem:
-        hint = "a text containing ': ' must be put in quotes"
-    return Problem(pos, message, hint)
+    context = getattr(exc, "context", None) or ""
+    line = text.splitlines()[mark.line] if mark is not None and mark.line < len(text.splitlines()) else ""
+    before = line[: mark.column] if mark is not None else ""
+
+    def at(m) -> Pos:
+        return _pos(path, m) if m is not None else pos
+
+    if "'\\t'" in problem or "tab" in problem:
+        if not before.strip():
+            return Problem(pos, "a tab is used to indent this line", "indent with spaces, never tabs")
+        return Problem(pos, "a tab character cannot be used here", "replace it with spaces, or " + _QUOTE_HINT)
+    if "quoted scalar" in context and "end of stream" in problem:
+        return Problem(at(context_mark), "this quote is never closed",
+                       "close it with the same quote mark at the end of the text")
+    if "unknown escape character" in problem:
+        char = problem.rsplit(" ", 1)[-1].strip("'")
+        return Problem(pos, f"'\\{char}' is not allowed in a text between double quotes",
+                       "use single quotes ('…') or write \\\\ for a backslash")
+    if "cannot start any token" in problem:
+        char = problem.split("'")[1]
+        return Problem(pos, f"a text cannot start with '{char}'", _QUOTE_HINT)
+    if "scanning an alias" in context or "scanning an anchor" in context or "undefined alias" in problem:
+        char = "&" if "anchor" in context else "*"
+        return Problem(at(context_mark) if context_mark else pos, f"a text cannot start with '{char}'",
+                       _QUOTE_HINT + ', e.g. "*important* : …"')
+    if "mapping values are not allowed" in problem:
+        if re.fullmatch(r"\s*[^\s:#'\"-][^:#]*", before):
+            return Problem(Pos(path, pos.line, len(before) - len(before.lstrip()) + 1),
+                           "this key is indented more than the key above it",
+                           "keys of the same item must start in the same column")
+        return Problem(pos, "a text contains ': ' (a colon followed by a space)", _QUOTE_HINT)
+    if "found '<scalar>'" in problem and before.rstrip().endswith(('"', "'")):
+        return Problem(pos, "the text goes on after its closing quote", "put the whole text inside the quotes")
+    if ("expected <block end>" in problem or "did not find expected key" in problem
+            or "did not find expected '-'" in problem):
+        return Problem(pos, "the indentation of this line does not match the lines above",
+                       "keys of the same item start in the same column, list items with '- ' too")
+    if "could not find expected ':'" in problem:
+        return Problem(at(context_mark), "this line has no ':' after its key",
+                       "write 'key: value', or indent a text that goes on from the line above")
+    if "flow sequence" in context or "flow mapping" in context or "flow node" in context:
+        bracket = "{" if "mapping" in context else "["
+        return Problem(at(context_mark), f"the '{bracket}' opened here is never closed",
+                       "close it on the same line, or write the items one per line with '- '")
+    if "block scalar" in context:
+        return Problem(pos, "after '|' or '>' the text must start on the next line", "move the text to the next line")
+    if "single document" in context:
+        return Problem(pos, "the file holds more than one document ('---')", "keep one fiche per file")
+    if "duplicate anchor" in context:
+        return Problem(pos, f"the anchor '&{context.split(chr(39))[1]}' is defined twice", "rename one of them")
+    detail = problem + (f" ({context})" if context else "")
+    return Problem(pos, f"invalid YAML: {detail}", "compare with the example in docs/format.md")
+
+
+def _looks_utf16(data: bytes) -> bool:
+    """UTF-16 without a BOM: ASCII text with a zero byte after (or before) each character."""
+    head = data[:8]
+    return len(head) == 8 and (head[1::2] == b"\0" * 4 or head[0::2] == b"\0" * 4)
+
+
+def _too_large(path: str, size: int) -> Problem:
+    return Problem(Pos(path, 1, 1), f"the file is too large ({size // 1024} KiB, at most {MAX_BYTES // 1024} KiB)",
+                   "split it into several fiches")
 
 
 def decode(path: str, data: bytes) -> tuple[str | None, list[Problem]]:
     """Decode source bytes as UTF-8 (a BOM is allowed), or report why not."""
     if len(data) > MAX_BYTES:
-        return None, [Problem(Pos(path, 1, 1), f"file is too large ({len(data)} bytes, at most {MAX_BYTES})",
-                              "split it into several fiches")]
+        return None, [_too_large(path, len(data))]
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_utf16(data):
+        return None, [Problem(Pos(path, 1, 1), "the file is saved as UTF-16, not UTF-8",
+                              "save it again with the encoding 'UTF-8' in your editor")]
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        return None, [Problem(Pos(path, line, col), f"the file is not UTF-8 (byte 0x{data[exc.start]:02x})",
-                              "save it as 'UTF-8' in your editor")]
+        col = len(data[data.rfind(b"\n", 0, exc.start) + 1: exc.start].decode("utf-8", "replace")) + 1
+        byte = data[exc.start]
+        guess = bytes([byte]).decode("cp1252", "replace")
+        seen = f" ('{guess}' in Windows-1252)" if guess.isprintable() and guess != "\ufffd" else ""
+        return None, [Problem(Pos(path, line, col), f"the file is not UTF-8: byte 0x{byte:02X}{seen} cannot be read",
+                              "save it again with the encoding 'UTF-8' in your editor")]
     return text, []
 
 
+def _control_characters(path: str, text: str) -> tuple[str, list[Problem]]:
+    """Report characters YAML refuses (control characters); return the text with spaces in their place."""
+    found = list(_NON_PRINTABLE.finditer(text))
+    problems = []
+    for m in found[:MAX_REPORTED]:
+        line = text.count("\n", 0, m.start()) + 1
+        col = m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1
+        ch = m.group()
+        name = _CONTROL_NAMES.get(ch) or unicodedata.name(ch, "").lower()
+        problems.append(Problem(Pos(path, line, col),
+                                f"invisible control character U+{ord(ch):04X}" + (f" ({name})" if name else ""),
+                                "delete it: it often comes from copying text out of another program"))
+    if len(found) > MAX_REPORTED:
+        problems.append(Problem(problems[-1].pos, f"{len(found) - MAX_REPORTED} more control characters in the file",
+                                "retype the text or paste it as plain text"))
+    return _NON_PRINTABLE.sub(" ", text), problems
+
+
 def parse(path: str, text: str) -> tuple[object, list[Problem]]:
-    """Parse YAML text into MDict/MList/scalars, or return the problems found."""
+    """Parse YAML text into MDict/MList/str/None, or return the problems found."""
+    text, problems = _control_characters(path, text)
     loader = yaml.SafeLoader(text)
     try:
         node = loader.get_single_node()
     except yaml.YAMLError as exc:
-        return None, [_yaml_problem(path, exc)]
+        return None, problems + [_yaml_problem(path, text, exc)]
+    except RecursionError:
+        return None, problems + [Problem(Pos(path, 1, 1), "the file is nested too deeply",
+                                         "compare with the example in docs/format.md")]
     finally:
         loader.dispose()
     if node is None:
-        return None, [Problem(Pos(path, 1, 1), "the file is empty", "start from the example in docs/format.md")]
-    problems: list[Problem] = []
-    budget = [MAX_NODES]
+        return None, problems + [Problem(Pos(path, 1, 1), "the file is empty", "start from the example in docs/format.md")]
+    budget = [MAX_NODES, MAX_CHARS]
     try:
-        value = _convert(path, node, loader, problems, budget)
-    except _Budget:
-        return None, [Problem(_pos(path, node.start_mark), f"the document is too large once aliases are expanded (over {MAX_NODES} values)",
-                              "remove anchors (&) and aliases (*)")]
+        value = _convert(path, node, problems, budget)
+    except _Budget as exc:
+        return None, problems + [Problem(_pos(path, exc.mark), "the file is too large once its aliases (*) are "
+                                         f"expanded (over {MAX_NODES} values or {MAX_CHARS // 1024} KiB of text)",
+                                         "remove anchors (&) and aliases (*)")]
+    except RecursionError:
+        return None, problems + [Problem(Pos(path, 1, 1), "the file is nested too deeply",
+                                         "compare with the example in docs/format.md")]
+    if isinstance(value, (MDict, MList)):
+        value.source = text.splitlines()
     return value, problems
 
 
-def _convert(path, node, loader, problems, budget):
+def _convert(path: str, node, problems: list, budget: list):
     budget[0] -= 1
-    if budget[0] < 0:
-        raise _Budget
-    if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and node.tag not in _PLAIN_TAGS:
-        problems.append(Problem(_pos(path, node.start_mark), f"refused YAML tag: {node.tag}",
-                                "only plain YAML is read: remove tags starting with '!'"))
-        return None
+    if isinstance(node, yaml.ScalarNode):
+        budget[1] -= len(node.value)
+    if budget[0] < 0 or budget[1] < 0:
+        raise _Budget(node.start_mark)
+    if node.tag not in _PLAIN_TAGS and node.tag not in _SCALAR_TAGS:
+        # Reported once, then read as the text written, so that nothing else is reported for it.
+        problems.append(Problem(_pos(path, node.start_mark), f"refused YAML tag {quote(_tag(node.tag))}",
+                                "only plain YAML is read: remove the tag, or " + _QUOTE_HINT))
+        if not isinstance(node, yaml.ScalarNode):
+            return node.start_mark.buffer[node.start_mark.index:node.end_mark.index]
     if isinstance(node, yaml.MappingNode):
         out = MDict()
         out.pos, out.key_pos, out.val_pos = _pos(path, node.start_mark), {}, {}
         for key_node, val_node in node.value:
-            if key_node.tag == "tag:yaml.org,2002:merge":
-                problems.append(Problem(_pos(path, key_node.start_mark), "merge keys (<<) are not supported"))
-                continue
-            key = _convert(path, key_node, loader, problems, budget)
-            if isinstance(key, (dict, list)):
-                problems.append(Problem(_pos(path, key_node.start_mark), "a key must be a plain word"))
-                continue
-            key = str(key)
             kpos = _pos(path, key_node.start_mark)
+            if key_node.tag == _CORE + "merge":
+                problems.append(Problem(kpos, "merge keys (<<) are not supported", "write the keys out in full"))
+                continue
+            key = _convert(path, key_node, problems, budget)
+            if isinstance(key, (dict, list)):
+                problems.append(Problem(kpos, "a key must be a plain word", "write 'key: value'"))
+                continue
+            if key is None:
+                problems.append(Problem(kpos, "a key is missing before ':'", "write 'key: value', e.g. 'title: …'"))
+                continue
             if key in out:
                 first = out.key_pos[key]
-                problems.append(Problem(kpos, f"duplicate key '{key}' (first given at line {first.line})",
+                problems.append(Problem(kpos, f"duplicate key {quote(key)} (first given at line {first.line})",
                                         "keep only one of them"))
                 continue
-            out[key] = _convert(path, val_node, loader, problems, budget)
+            out[key] = _convert(path, val_node, problems, budget)
             out.key_pos[key] = kpos
             out.val_pos[key] = _pos(path, val_node.start_mark)
         return out
@@ -128,23 +244,24 @@ def _convert(path, node, loader, problems, budget):
         out = MList()
         out.pos, out.item_pos = _pos(path, node.start_mark), []
         for item in node.value:
-            out.append(_convert(path, item, loader, problems, budget))
+            out.append(_convert(path, item, problems, budget))
             out.item_pos.append(_pos(path, item.start_mark))
         return out
-    try:
-        return loader.construct_object(node, deep=True)
-    except yaml.YAMLError as exc:
-        problems.append(_yaml_problem(path, exc))
+    if node.tag == _CORE + "null" and node.style is None:
         return None
+    return node.value
 
 
 def load(path: Path, display: str | None = None) -> tuple[object, list[Problem]]:
     """Read and parse one source file."""
     name = display or str(path)
     try:
-        data = path.read_bytes()
+        with path.open("rb") as fh:
+            data = fh.read(MAX_BYTES + 1)
     except OSError as exc:
-        return None, [Problem(Pos(name), f"cannot read the file: {exc.strerror}")]
+        return None, [Problem(Pos(name), f"cannot read the file: {exc.strerror}", "check that it exists and is readable")]
+    if len(data) > MAX_BYTES:
+        return None, [_too_large(name, path.stat().st_size)]
     text, problems = decode(name, data)
     if text is None:
         return None, problems

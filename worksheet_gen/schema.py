@@ -24,15 +24,19 @@ def _field(field: Field) -> dict:
     elif kind == "enum":
         out = {"enum": list(field.choices)}
     elif kind == "length":
-        out = {"anyOf": [{"type": "number", "minimum": 5, "maximum": 180},
+        out = {"anyOf": [{"type": "number", "minimum": field.low, "maximum": field.high},
                          {"type": "string", "pattern": r"^\s*\d+([.,]\d+)?\s*(mm)?\s*$"}]}
     elif kind in ("textlist", "answer"):
-        scalar = {"type": ["string", "number", "boolean"]} if kind == "answer" else _TEXT
+        scalar = {"type": ["string", "number", "boolean"]} if kind == "answer" else dict(_TEXT)
+        if field.max_len:
+            scalar["maxLength"] = field.max_len
         out = {"anyOf": [scalar, {"type": "array", "items": scalar, "minItems": 1}]}
     elif kind == "list":
         out = {"type": "array", "items": {"$ref": f"#/$defs/{field.of}"}}
     else:
         out = {"$ref": f"#/$defs/{field.of}"}
+    if field.max_len and kind == "text":
+        out["maxLength"] = field.max_len
     out["description"] = field.doc
     return out
 

@@ -39,8 +39,11 @@ def load_fiche(path: Path, root: Path | None = None):
 
     name = display(path)
     raw, problems = loader.load(path, name)
-    if raw is None or any(p.severity == "error" for p in problems):
+    if raw is None:
         return None, problems
     fiche, more = validate(raw, path=name, slug=path.stem, base_dir=path.parent.resolve(),
                            root=(root or path.parent).resolve())
-    return fiche, problems + more
+    problems += more
+    if any(p.severity == "error" for p in problems):
+        return None, problems
+    return fiche, problems

@@ -21,15 +21,24 @@ class Field:
     low: int | None = None
     high: int | None = None
     of: str = ""  # for list/object: the object name
+    max_len: int | None = None  # a short text (each item of a list): line breaks become spaces
+    max_total: int | None = None  # a list printed on one line: its items joined by ", "
 
 
 MAX_LINES = 40
+MAX_TITLE = 200  # a banner or table heading: two or three printed lines
+MAX_HEADER = 60  # the page header and footer: two lines in a small font
+MAX_OPTION = 300  # an option with its checkbox: a few lines, never taller than a page
+MAX_WIDTH_CAPTION = 120  # mm: a picture beside its caption leaves the caption 48 mm of the 174 mm line
+
 
 OBJECTS: dict[str, dict[str, Field]] = {
     "fiche": {
-        "title": Field("text", "Title of the fiche, printed large on page 1 and in the footer.", required=True),
-        "levels": Field("textlist", "Class levels, e.g. [1re, Tle]."),
-        "kind": Field("text", "Kind of resource, printed top right, e.g. « Ressource en autonomie »."),
+        "title": Field("text", "Title of the fiche, printed large on page 1 and in the footer.", required=True,
+                       max_len=150),
+        "levels": Field("textlist", "Class levels, e.g. [1re, Tle].", max_total=MAX_HEADER),
+        "kind": Field("text", "Kind of resource, printed top right, e.g. « Ressource en autonomie ».",
+                      max_len=MAX_HEADER),
         "previous": Field("text", "The previous activity in the sequence, if any."),
         "lang": Field("enum", "Language of the sheet: labels, typography, hyphenation.", choices=("fr", "en")),
         "author": Field("text", "Author or establishment, stored in the PDF metadata."),
@@ -39,13 +48,13 @@ OBJECTS: dict[str, dict[str, Field]] = {
         "closing": Field("object", "The closing section, printed after the last activity.", of="closing"),
     },
     "activity": {
-        "title": Field("text", "Title of the activity, printed in a banner.", required=True),
+        "title": Field("text", "Title of the activity, printed in a banner.", required=True, max_len=MAX_TITLE),
         "intro": Field("text", "Text under the banner."),
         "content": Field("list", "Blocks of the activity: text, callout, video, link, image, question, table.",
                          required=True, of="block"),
     },
     "closing": {
-        "title": Field("text", "Heading of the closing section.", required=True),
+        "title": Field("text", "Heading of the closing section.", required=True, max_len=MAX_TITLE),
         "content": Field("list", "Blocks of the closing section.", required=True, of="block"),
     },
     "text": {"text": Field("text", "A paragraph of text.", required=True)},
@@ -60,7 +69,8 @@ OBJECTS: dict[str, dict[str, Field]] = {
     },
     "image": {
         "image": Field("path", "Picture file (PNG or JPEG), relative to the source file.", required=True),
-        "width": Field("length", "Printed width in millimetres (default 40)."),
+        "width": Field("length", "Printed width in millimetres (default 40; at most 120 beside a caption).",
+                       low=5, high=170),
         "caption": Field("text", "Text beside the picture."),
     },
     "question": {
@@ -70,17 +80,17 @@ OBJECTS: dict[str, dict[str, Field]] = {
         "lines": Field("int", "Answer lines (open), blanks (blanks) or lines to justify (closed questions).",
                        low=0, high=MAX_LINES),
         "ruling": Field("enum", "Ruling of the answer space.", choices=RULINGS),
-        "options": Field("textlist", "The options of a choice or multi question."),
+        "options": Field("textlist", "The options of a choice or multi question.", max_len=MAX_OPTION),
         "inline": Field("bool", "Print the options on one line instead of stacked."),
         "answer": Field("answer", "The model answer, the correct option(s), or one text per blank."),
         "explain": Field("text", "An explanation printed only in the corrigé."),
     },
     "table": {
-        "table": Field("text", "Title of the table to fill in.", required=True),
+        "table": Field("text", "Title of the table to fill in.", required=True, max_len=MAX_TITLE),
         "sections": Field("list", "The rows of the table.", required=True, of="section"),
     },
     "section": {
-        "title": Field("text", "Heading of the row.", required=True),
+        "title": Field("text", "Heading of the row.", required=True, max_len=MAX_TITLE),
         "lines": Field("int", "Number of blank bullets (default: the number of answers, or 3).", low=1, high=MAX_LINES),
         "answer": Field("answer", "What the corrigé writes on the bullets, one item each."),
     },

@@ -46,7 +46,7 @@ def french(text: str) -> str:
     return text
 
 
-def markup(text: str, *, lang: str = "fr", size: float = 10.0) -> str:
+def markup(text: str, *, lang: str = "fr", size: float = 10.0, link_color: str = LINK_COLOR) -> str:
     """Return reportlab paragraph markup for one paragraph of source text."""
     out = []
     pos = 0
@@ -55,7 +55,7 @@ def markup(text: str, *, lang: str = "fr", size: float = 10.0) -> str:
         label, url, bare = m.group(1), m.group(2), m.group(3)
         if bare:
             label, url = bare, bare if "://" in bare else "https://" + bare
-        out.append(f'<a href={quoteattr(url)} color="{LINK_COLOR}">{_plain(label, lang, size)}</a>')
+        out.append(f'<a href={quoteattr(url)} color="{link_color}">{_plain(label, lang, size)}</a>')
         pos = m.end()
     out.append(_plain(text[pos:], lang, size))
     return "".join(out)

@@ -1,32 +1,40 @@
-"""Turn a parsed source (MDict/MList) into a Fiche, or report every problem found."""
+"""Turn a parsed source (MDict/MList of texts) into a Fiche, or report every problem found."""
 
 from __future__ import annotations
 
 import difflib
 import re
-import unicodedata
 from pathlib import Path
+from typing import NamedTuple
 
-from . import fonts
-from .errors import Pos, Problem
+from . import chars, media
+from .errors import Pos, Problem, quote
 from .loader import MDict, MList
 from .model import (Activity, Callout, Closing, Fiche, FillTable, Image, Media, Question, TableSection,
                     TextBlock)
-from .spec import BLOCK_KINDS, MAX_LINES, OBJECTS, Field
+from .spec import BLOCK_KINDS, MAX_LINES, MAX_WIDTH_CAPTION, OBJECTS, Field
+from .suggest import suggest
 
-MAX_URL = 300
-IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
-_URL = re.compile(r"^(https?://)?([a-z0-9-]+\.)+[a-z]{2,}(:\d+)?(/\S*)?$", re.IGNORECASE)
-_CONTROL = {"Cc", "Cs", "Co", "Cn"}
+MAX_PARAGRAPH = 20_000  # characters between two blank lines: about four printed pages
+_TRUE = {"true", "yes", "on", "oui", "vrai"}
+_FALSE = {"false", "no", "off", "non", "faux"}
+
+
+class Item(NamedTuple):
+    """One text of a list, with its place in the source."""
+
+    text: str
+    pos: Pos
 
 
 class _Ctx:
     """What one validation run needs: where it is, what it found so far."""
 
-    def __init__(self, path: str, base_dir: Path | None, root: Path | None):
-        self.path, self.base_dir, self.root = path, base_dir, root
+    def __init__(self, path: str, base_dir: Path | None, root: Path | None, source: list[str]):
+        self.path, self.base_dir, self.root, self.source = path, base_dir, root, source
         self.problems: list[Problem] = []
         self.lang = "fr"
+        self.image_sizes: dict[str, tuple[str, tuple[int, int]]] = {}
 
     def error(self, pos: Pos, message: str, hint: str = "") -> None:
         self.problems.append(Problem(pos, message, hint))
@@ -37,7 +45,7 @@ class _Ctx:
 
 def validate(raw, *, path: str, slug: str, base_dir: Path | None = None, root: Path | None = None):
     """Return (fiche or None, problems); the fiche is None when any problem is an error."""
-    ctx = _Ctx(path, base_dir, root)
+    ctx = _Ctx(path, base_dir, root, getattr(raw, "source", []))
     top = Pos(path, 1, 1)
     if not isinstance(raw, MDict):
         ctx.error(getattr(raw, "pos", top), "the file must start with keys such as 'title:' and 'activities:'",
@@ -45,16 +53,15 @@ def validate(raw, *, path: str, slug: str, base_dir: Path | None = None, root: P
         return None, ctx.problems
     f = _fields(ctx, "fiche", raw)
     ctx.lang = f.get("lang", "fr")
-    activities = tuple(_activity(ctx, a, p) for a, p in _items(ctx, raw, "activities"))
+    activities = tuple(a for a in (_activity(ctx, a, p) for a, p in _items(raw, "activities")) if a)
     closing = None
     if isinstance(raw.get("closing"), MDict):
         c = _fields(ctx, "closing", raw["closing"])
         closing = Closing(c.get("title", ""), _blocks(ctx, raw["closing"], [0]), raw["closing"].pos)
-    if "activities" in raw and not activities and isinstance(raw["activities"], MList):
+    if isinstance(raw.get("activities"), MList) and not raw["activities"]:
         ctx.error(raw.val_pos["activities"], "there is no activity", "add at least one item under 'activities:'")
-    levels = f.get("levels", ())
     fiche = Fiche(
-        slug=slug, source=path, title=f.get("title", ""), levels=tuple(levels),
+        slug=slug, source=path, title=f.get("title", ""), levels=tuple(i.text for i in f.get("levels", ())),
         kind=f.get("kind", ""), previous=f.get("previous", ""), lang=f.get("lang", "fr"),
         author=f.get("author", ""), subject=f.get("subject", ""), intro=f.get("intro", ""),
         activities=activities, closing=closing, pos=top,
@@ -64,7 +71,7 @@ def validate(raw, *, path: str, slug: str, base_dir: Path | None = None, root: P
     return fiche, ctx.problems
 
 
-def _items(ctx: _Ctx, obj: MDict, key: str):
+def _items(obj: MDict, key: str):
     value = obj.get(key)
     if isinstance(value, MList):
         return list(zip(value, value.item_pos))
@@ -73,18 +80,19 @@ def _items(ctx: _Ctx, obj: MDict, key: str):
 
 def _activity(ctx: _Ctx, raw, pos: Pos) -> Activity | None:
     if not isinstance(raw, MDict):
-        ctx.error(pos, "an activity must have keys such as 'title:' and 'content:'")
+        ctx.error(pos, "an activity must have keys such as 'title:' and 'content:'",
+                  "write '- title: …' and, under it, 'content:'")
         return None
     f = _fields(ctx, "activity", raw)
     blocks = _blocks(ctx, raw, [0])
-    if "content" in raw and not blocks and isinstance(raw["content"], MList):
+    if isinstance(raw.get("content"), MList) and not raw["content"]:
         ctx.error(raw.val_pos["content"], "this activity is empty", "add text, media or questions under 'content:'")
     return Activity(f.get("title", ""), f.get("intro", ""), blocks, raw.pos)
 
 
 def _blocks(ctx: _Ctx, owner: MDict, counter: list) -> tuple:
     out = []
-    for raw, pos in _items(ctx, owner, "content"):
+    for raw, pos in _items(owner, "content"):
         block = _block(ctx, raw, pos, counter)
         if block is not None:
             out.append(block)
@@ -92,10 +100,13 @@ def _blocks(ctx: _Ctx, owner: MDict, counter: list) -> tuple:
 
 
 def _block(ctx: _Ctx, raw, pos: Pos, counter: list):
-    if isinstance(raw, (str, int, float)) and not isinstance(raw, bool):
+    if isinstance(raw, str):
         return TextBlock(_text(ctx, raw, pos), pos)
+    if raw is None:
+        ctx.error(pos, "this item is empty", "write a text after '- ', or remove the line")
+        return None
     if not isinstance(raw, MDict):
-        ctx.error(pos, "a block must be a text or keys such as 'question:'")
+        ctx.error(pos, "a block must be a text or keys such as 'question:'", "start the item with a text or a key")
         return None
     kinds = [k for k in BLOCK_KINDS if k in raw]
     if len(kinds) > 1:
@@ -104,9 +115,8 @@ def _block(ctx: _Ctx, raw, pos: Pos, counter: list):
         return None
     if not kinds:
         first = next(iter(raw), "")
-        guess = difflib.get_close_matches(first, BLOCK_KINDS, n=1)
-        hint = f"did you mean '{guess[0]}'?" if guess else "a block starts with one of: " + ", ".join(BLOCK_KINDS)
-        ctx.error(raw.key_pos.get(first, raw.pos), f"unknown block '{first}'", hint)
+        hint = suggest(first, BLOCK_KINDS) or "a block starts with one of: " + ", ".join(BLOCK_KINDS)
+        ctx.error(raw.key_pos.get(first, raw.pos), f"unknown block {quote(first)}", hint)
         return None
     kind = kinds[0]
     f = _fields(ctx, kind, raw)
@@ -117,11 +127,17 @@ def _block(ctx: _Ctx, raw, pos: Pos, counter: list):
     if kind in ("video", "link"):
         return Media(kind, f.get(kind, ""), f.get("caption", ""), pos)
     if kind == "image":
-        return Image(f.get("image", ""), f.get("width", 40.0), f.get("caption", ""), pos)
+        path, width = f.get("image"), f.get("width", 40.0)
+        if path:
+            _image_size(ctx, path, width, raw.val_pos.get("width", raw.val_pos["image"]))
+        if f.get("caption") and width > MAX_WIDTH_CAPTION:
+            ctx.error(raw.val_pos["width"], f"beside a caption, a picture is at most {MAX_WIDTH_CAPTION} mm wide",
+                      f"give 'width: {MAX_WIDTH_CAPTION}' or less, or put the caption in a text above the picture")
+        return Image(path or "", f.get("width", 40.0), f.get("caption", ""), pos)
     if kind == "table":
-        sections = tuple(s for s in (_section(ctx, s, p) for s, p in _items(ctx, raw, "sections")) if s)
-        if "sections" in raw and not sections and isinstance(raw["sections"], MList):
-            ctx.error(raw.val_pos["sections"], "this table has no section")
+        sections = tuple(s for s in (_section(ctx, s, p) for s, p in _items(raw, "sections")) if s)
+        if isinstance(raw.get("sections"), MList) and not raw["sections"]:
+            ctx.error(raw.val_pos["sections"], "this table has no section", "add rows with '- title: …' under 'sections:'")
         return FillTable(f.get("table", ""), sections, pos)
     counter[0] += 1
     return _question(ctx, raw, f, pos, counter[0])
@@ -129,13 +145,18 @@ def _block(ctx: _Ctx, raw, pos: Pos, counter: list):
 
 def _section(ctx: _Ctx, raw, pos: Pos) -> TableSection | None:
     if not isinstance(raw, MDict):
-        ctx.error(pos, "a table section must have 'title:' and 'lines:' or 'answer:'")
+        ctx.error(pos, "a table section must have 'title:' and 'lines:' or 'answer:'",
+                  "write '- title: …' and, under it, 'answer: […]'")
         return None
     f = _fields(ctx, "section", raw)
-    answer = tuple(f.get("answer", ()))
-    lines = f.get("lines", len(answer) or 3)
+    answer = tuple(i.text for i in f.get("answer", ()))
+    if "lines" not in raw and len(answer) > MAX_LINES:
+        ctx.error(raw.val_pos["answer"], f"{len(answer)} answers make {len(answer)} bullets, at most {MAX_LINES}",
+                  "shorten the list, or give 'lines:' and let the corrigé write smaller")
+    lines = f.get("lines", min(len(answer), MAX_LINES) or 3)
     if "answer" not in raw:
-        ctx.warn(raw.key_pos.get("title", pos), "this section has no answer: the corrigé will be empty there")
+        ctx.warn(raw.key_pos.get("title", pos), "this section has no answer: the corrigé will be empty there",
+                 "add 'answer:'")
     return TableSection(f.get("title", ""), lines, answer, pos)
 
 
@@ -147,35 +168,39 @@ _ALIASES = {"oui": 0, "yes": 0, "vrai": 0, "true": 0, "non": 1, "no": 1, "faux":
 
 
 def _question(ctx: _Ctx, raw: MDict, f: dict, pos: Pos, number: int) -> Question:
-    options = tuple(f.get("options", ()))
-    qtype = f.get("type") or ("choice" if options else "open")
+    options = tuple(i.text for i in f.get("options", ()))
+    qtype = f.get("type") or ("choice" if "options" in raw else "open")
     apos = raw.val_pos.get("answer", pos)
-    answers = tuple(f.get("answer", ()))
+    items = f.get("answer", [])
     if qtype in _FIXED:
-        if options:
+        if "options" in raw:
             ctx.error(raw.key_pos["options"], f"a '{qtype}' question has fixed options",
                       "remove 'options:' or use 'type: choice'")
         options = _FIXED[qtype][ctx.lang]
-        answers = tuple(_fixed_answer(ctx, a, options, apos) for a in answers)
-    if qtype in ("choice", "multi", "yesno", "truefalse"):
-        if len(options) < 2 and qtype in ("choice", "multi"):
-            ctx.error(raw.key_pos.get("options", raw.key_pos["question"]),
-                      f"a '{qtype}' question needs at least two options", "list them under 'options:'")
-        if qtype in ("choice", "yesno", "truefalse") and len(answers) > 1:
+        items = [Item(_fixed_answer(ctx, i, options), i.pos) for i in items]
+    answers = tuple(i.text for i in items)
+    closed = qtype in ("choice", "multi", "yesno", "truefalse")
+    if closed:
+        _check_options(ctx, raw, f, qtype, options)
+        if qtype != "multi" and len(answers) > 1:
             ctx.error(apos, f"a '{qtype}' question has exactly one right answer, {len(answers)} are given",
                       "use 'type: multi' for several right answers")
-        seen = set()
-        for a in answers:
-            if options and a not in options:
+        seen: dict[str, Pos] = {}
+        for a, ipos in items:
+            if options and a not in options and qtype not in _FIXED:
                 guess = difflib.get_close_matches(a, options, n=1, cutoff=0.4)
-                ctx.error(apos, f"the answer '{a}' is not one of the options",
-                          f"did you mean '{guess[0]}'?" if guess else "copy the option text exactly")
+                ctx.error(ipos, f"the answer {quote(a)} is not one of the options",
+                          f"did you mean {quote(guess[0])}?" if guess else "copy the option text exactly")
             if a in seen:
-                ctx.error(apos, f"the answer '{a}' is given twice")
-            seen.add(a)
+                ctx.error(ipos, f"the answer {quote(a)} is given twice (first at line {seen[a].line})",
+                          "name each right option once")
+            seen.setdefault(a, ipos)
         default_lines = 0
     elif qtype == "blanks":
-        default_lines = len(answers) or 3
+        if "lines" not in raw and len(answers) > MAX_LINES:
+            ctx.error(apos, f"{len(answers)} answers make {len(answers)} blanks, at most {MAX_LINES}",
+                      "shorten the list, or give 'lines:' and let the corrigé write smaller")
+        default_lines = min(len(answers), MAX_LINES) or 3
     else:
         default_lines = 3
         if len(answers) > 1:
@@ -183,28 +208,43 @@ def _question(ctx: _Ctx, raw: MDict, f: dict, pos: Pos, number: int) -> Question
     lines = f.get("lines", default_lines)
     if qtype in ("open", "blanks") and lines < 1:
         ctx.error(raw.val_pos.get("lines", pos), f"an '{qtype}' question needs at least one line",
-                  f"give 'lines:' between 1 and {MAX_LINES}")
-    if qtype == "blanks" and len(answers) > lines:
-        ctx.warn(apos, f"{len(answers)} answers for {lines} blanks: the corrigé writes them smaller")
-    if "options" in raw and qtype not in ("choice", "multi", "yesno", "truefalse"):
+                  f"give 'lines:' from 1 to {MAX_LINES}")
+    if qtype == "blanks" and len(answers) > lines and "lines" in raw:
+        ctx.warn(apos, f"{len(answers)} answers for {lines} blanks: the corrigé writes them smaller",
+                 f"give 'lines: {min(len(answers), MAX_LINES)}'")
+    if "options" in raw and not closed:
         ctx.error(raw.key_pos["options"], f"an '{qtype}' question has no options",
                   "remove 'options:' or use 'type: choice'")
-    if not answers:
+    if not answers and "answer" not in raw:
         ctx.warn(raw.key_pos["question"], "this question has no answer: the corrigé will be empty there",
                  "add 'answer:'")
     return Question(number, qtype, f.get("question", ""), lines, f.get("ruling", "lines"), options,
                     bool(f.get("inline", False)), answers, f.get("explain", ""), pos, apos)
 
 
-def _fixed_answer(ctx: _Ctx, value: str, options: tuple, pos: Pos) -> str:
-    index = _ALIASES.get(value.strip().lower())
+def _check_options(ctx: _Ctx, raw: MDict, f: dict, qtype: str, options: tuple) -> None:
+    if qtype not in ("choice", "multi"):
+        return
+    if len(options) < 2:
+        ctx.error(raw.key_pos.get("options", raw.key_pos["question"]),
+                  f"a '{qtype}' question needs at least two options", "list them under 'options:'")
+    seen: dict[str, Pos] = {}
+    for text, ipos in f.get("options", ()):
+        if text in seen:
+            ctx.error(ipos, f"the option {quote(text)} is given twice (first at line {seen[text].line})",
+                      "each option must be different")
+        seen.setdefault(text, ipos)
+
+
+def _fixed_answer(ctx: _Ctx, item: Item, options: tuple) -> str:
+    value = item.text.strip().lower()
+    index = _ALIASES.get(value)
     if index is None:
-        for i, opt in enumerate(options):
-            if value.strip().lower() == opt.lower():
-                index = i
+        index = next((i for i, opt in enumerate(options) if value == opt.lower()), None)
     if index is None:
-        ctx.error(pos, f"the answer '{value}' is not one of {' / '.join(options)}")
-        return value
+        ctx.error(item.pos, f"the answer {quote(item.text)} is not one of {' / '.join(options)}",
+                  f"write '{options[0].lower()}' or '{options[1].lower()}'")
+        return item.text
     return options[index]
 
 
@@ -212,22 +252,26 @@ def _fields(ctx: _Ctx, name: str, raw: MDict) -> dict:
     """Check the keys of one object against the spec; return the converted values."""
     spec = OBJECTS[name]
     out = {}
-    for key in raw:
+    for key in list(raw):
         if key not in spec:
-            guess = difflib.get_close_matches(key, list(spec), n=1)
-            hint = f"did you mean '{guess[0]}'?" if guess else "allowed here: " + ", ".join(spec)
-            ctx.error(raw.key_pos[key], f"unknown key '{key}'", hint)
+            hint = suggest(key, spec)
+            ctx.error(raw.key_pos[key], f"unknown key {quote(key)}", hint or "allowed here: " + ", ".join(spec))
+            guess = hint.split("'")[1] if hint else None
+            if guess and guess not in raw:  # read it as the key meant, so that what it holds is checked too
+                raw[guess], raw.key_pos[guess], raw.val_pos[guess] = raw[key], raw.key_pos[key], raw.val_pos[key]
     for key, field in spec.items():
         if key not in raw:
             if field.required:
-                ctx.error(raw.pos, f"missing key '{key}'", field.doc)
+                doc = field.doc[0].lower() + field.doc[1:].rstrip(".")
+                ctx.error(raw.pos, f"missing key '{key}'", f"add '{key}:' here: {doc}")
             continue
         if field.kind in ("list", "object"):
             value = raw[key]
             want = MList if field.kind == "list" else MDict
             if not isinstance(value, want):
-                ctx.error(raw.val_pos[key], f"'{key}' must be {'a list of items' if want is MList else 'a group of keys'}",
-                          "indent the items under it" if want is MDict else "start each item with '- '")
+                what = "a list of items" if want is MList else "a group of keys"
+                how = "start each item on its own line with '- '" if want is MList else "indent the keys under it"
+                ctx.error(raw.val_pos[key], f"'{key}' must be {what}", how)
             continue
         value = _convert(ctx, field, key, raw[key], raw.val_pos[key])
         if value is not None:
@@ -237,104 +281,129 @@ def _fields(ctx: _Ctx, name: str, raw: MDict) -> dict:
 
 def _convert(ctx: _Ctx, field: Field, key: str, value, pos: Pos):
     kind = field.kind
+    if value is None:
+        example = {"int": "3", "bool": "true", "enum": field.choices[0] if field.choices else "",
+                   "length": "40"}.get(kind, "…")
+        ctx.error(pos, f"'{key}' is empty", f"write the value after '{key}:', e.g. '{key}: {example}'")
+        return None
+    if kind in ("textlist", "answer"):
+        return _list(ctx, field, key, value, pos)
+    if not isinstance(value, str):
+        what = "a list" if isinstance(value, list) else "a group of keys"
+        ctx.error(pos, f"'{key}' must be a single value, not {what}",
+                  f"write it on the same line as '{key}:', in quotes if needed")
+        return None
     if kind in ("text", "url", "path"):
-        if isinstance(value, (dict, list)) or value is None:
-            ctx.error(pos, f"'{key}' must be a text", "put the text on the same line, in quotes if needed")
-            return None
-        text = _text(ctx, value, pos)
+        text = _text(ctx, value, pos, field.max_len, key)
         if kind == "url":
             return _url(ctx, text, pos)
         if kind == "path":
             return _image_path(ctx, text, pos)
         return text
     if kind == "int":
-        if isinstance(value, bool) or not isinstance(value, int):
-            ctx.error(pos, f"'{key}' must be a whole number")
+        if not re.fullmatch(r"\s*[+-]?[0-9]+\s*", value):
+            ctx.error(pos, f"'{key}' must be a whole number, not {quote(value)}", f"e.g. '{key}: 3'")
             return None
-        if not field.low <= value <= field.high:
-            ctx.error(pos, f"'{key}' must be between {field.low} and {field.high}, not {value}")
+        number = int(value)
+        if not field.low <= number <= field.high:
+            ctx.error(pos, f"'{key}' must be between {field.low} and {field.high}, not {number}",
+                      f"give a whole number from {field.low} to {field.high}")
             return None
-        return value
+        return number
     if kind == "bool":
-        if not isinstance(value, bool):
-            ctx.error(pos, f"'{key}' must be true or false")
+        word = value.strip().lower()
+        if word not in _TRUE | _FALSE:
+            ctx.error(pos, f"'{key}' must be true or false, not {quote(value)}", f"write '{key}: true' or '{key}: false'")
             return None
-        return value
+        return word in _TRUE
     if kind == "enum":
         if value not in field.choices:
-            guess = difflib.get_close_matches(str(value), field.choices, n=1)
-            hint = f"did you mean '{guess[0]}'?" if guess else "one of: " + ", ".join(field.choices)
-            ctx.error(pos, f"'{key}' cannot be '{value}'", hint)
+            hint = suggest(value, field.choices) or "one of: " + ", ".join(field.choices)
+            ctx.error(pos, f"'{key}' cannot be {quote(value)}", hint)
             return None
         return value
-    if kind == "length":
-        number = value
-        if isinstance(value, str):
-            m = re.fullmatch(r"\s*(\d+(?:[.,]\d+)?)\s*(mm)?\s*", value)
-            number = float(m.group(1).replace(",", ".")) if m else None
-        if isinstance(number, bool) or not isinstance(number, (int, float)) or not 5 <= number <= 180:
-            ctx.error(pos, f"'{key}' must be a width in millimetres between 5 and 180, e.g. 40")
-            return None
-        return float(number)
-    # textlist and answer: one scalar or a list of scalars
-    items = value if isinstance(value, MList) else [value]
-    positions = value.item_pos if isinstance(value, MList) else [pos]
+    # length
+    m = re.fullmatch(r"\s*(\d{1,4}(?:[.,]\d+)?)\s*(mm)?\s*", value)
+    number = float(m.group(1).replace(",", ".")) if m else None
+    if number is None or not field.low <= number <= field.high:
+        ctx.error(pos, f"'{key}' must be a width in millimetres between {field.low} and {field.high}, not {quote(value)}",
+                  f"e.g. '{key}: 40'; the page is 174 mm wide between its margins")
+        return None
+    return number
+
+
+def _list(ctx: _Ctx, field: Field, key: str, value, pos: Pos) -> list[Item] | None:
+    """One text or a list of texts, each with its place."""
+    if isinstance(value, dict):
+        ctx.error(pos, f"'{key}' must be a text or a list of texts, not a group of keys",
+                  "write the items as [a, b] or one per line with '- '")
+        return None
+    pairs = list(zip(value, value.item_pos)) if isinstance(value, MList) else [(value, pos)]
     out = []
-    for item, ipos in zip(items, positions):
-        if isinstance(item, (dict, list)) or item is None:
-            ctx.error(ipos, f"each item of '{key}' must be a text")
-            continue
-        if isinstance(item, bool):
-            item = "vrai" if item else "faux"
-        out.append(_text(ctx, item, ipos))
-    if isinstance(value, MList) and not out and kind == "textlist":
-        ctx.error(pos, f"'{key}' is empty")
+    for item, ipos in pairs:
+        if item is None:
+            ctx.error(ipos, f"an item of '{key}' is empty", "write a text, or remove the item")
+        elif not isinstance(item, str):
+            ctx.error(ipos, f"each item of '{key}' must be a text", "write the items as [a, b] or one per line with '- '")
+        else:
+            out.append(Item(_text(ctx, item, ipos, field.max_len, key, item=True), ipos))
+    if isinstance(value, MList) and not value:
+        ctx.error(pos, f"'{key}' is empty", "write at least one item between the brackets")
+    total = len(", ".join(i.text for i in out))
+    if field.max_total and total > field.max_total:
+        ctx.error(pos, f"'{key}' is too long for the page header ({total} characters, at most {field.max_total})",
+                  "shorten it")
     return out
 
 
-def _text(ctx: _Ctx, value, pos: Pos) -> str:
-    text = str(value).strip()
-    bad = sorted({ch for ch in text if not fonts.can_draw(ch)})
-    for ch in bad:
-        name = unicodedata.name(ch, "")
-        offset = text.index(ch)
-        where = Pos(pos.path, pos.line, pos.col + offset) if "\n" not in text[:offset] else pos
-        if unicodedata.category(ch) in _CONTROL:
-            ctx.error(where, f"invisible control character U+{ord(ch):04X} in the text", "delete it and retype the text")
-        else:
-            ctx.error(where, f"the character '{ch}' (U+{ord(ch):04X} {name}) cannot be printed with the embedded font",
-                      "remove it or replace it with plain text")
+def _text(ctx: _Ctx, value: str, pos: Pos, max_len: int | None = None, key: str = "", item: bool = False) -> str:
+    text = value.strip()
+    if max_len:
+        text = " ".join(text.split())
+        if len(text) > max_len:
+            what = f"an item of '{key}'" if item else f"'{key}'"
+            where = "'explain:'" if key == "options" else "a text under it"
+            ctx.error(pos, f"{what} is too long ({len(text)} characters, at most {max_len})",
+                      f"shorten it; the details can go in {where}")
+    for chunk in re.split(r"\n\s*\n", text):
+        if len(chunk) > MAX_PARAGRAPH:
+            ctx.error(pos, f"a paragraph is too long ({len(chunk)} characters, at most {MAX_PARAGRAPH})",
+                      "split it with blank lines")
+            break
+    for ch, message, hint in chars.unprintable(text):
+        ctx.error(_locate(ctx, ch, pos), message, hint)
     return text
 
 
+def _locate(ctx: _Ctx, ch: str, pos: Pos) -> Pos:
+    """Where a character of a value starting at pos stands in the source (pos when it is written as an escape)."""
+    for n, line in enumerate(ctx.source[pos.line - 1:], pos.line):
+        col = line.find(ch, pos.col - 1 if n == pos.line else 0)
+        if col >= 0:
+            return Pos(pos.path, n, col + 1)
+    return pos
+
+
 def _url(ctx: _Ctx, text: str, pos: Pos) -> str:
-    if not _URL.match(text):
-        ctx.error(pos, f"'{text}' is not a web address", "write it as https://example.org/page")
-        return text
-    if len(text) > MAX_URL:
-        ctx.error(pos, f"the address is too long to scan once printed ({len(text)} characters, at most {MAX_URL})",
-                  "use a shorter link")
+    problem = media.url_problem(text)
+    if problem:
+        ctx.error(pos, *problem)
     return text if "://" in text else "https://" + text
 
 
-def _image_path(ctx: _Ctx, text: str, pos: Pos) -> str:
+def _image_path(ctx: _Ctx, text: str, pos: Pos) -> str | None:
     if ctx.base_dir is None:
         return text
-    if Path(text).is_absolute():
-        ctx.error(pos, "an image path must be relative to the source file", "copy the picture next to the source")
-        return text
-    root = (ctx.root or ctx.base_dir).resolve()
-    target = (ctx.base_dir / text).resolve()
-    if root != target and root not in target.parents:
-        ctx.error(pos, f"the image '{text}' is outside the sources folder", "copy the picture into the sources folder")
-        return text
-    if not target.is_file():
-        ctx.error(pos, f"the image '{text}' does not exist")
-        return text
-    if target.suffix.lower() not in IMAGE_SUFFIXES:
-        ctx.error(pos, f"the image '{text}' is not a PNG or JPEG file")
-        return text
-    head = target.read_bytes()[:8]
-    if not (head.startswith(b"\x89PNG\r\n\x1a\n") or head.startswith(b"\xff\xd8\xff")):
-        ctx.error(pos, f"the image '{text}' is damaged or not really a PNG or JPEG file")
+    problem, target, size = media.image(text, ctx.base_dir, ctx.root or ctx.base_dir)
+    if problem:
+        ctx.error(pos, *problem)
+        return None
+    ctx.image_sizes[str(target)] = (text, size)
     return str(target)
+
+
+def _image_size(ctx: _Ctx, path: str, width_mm: float, pos: Pos) -> None:
+    if path in ctx.image_sizes:
+        problem = media.height_problem(*ctx.image_sizes[path], width_mm)
+        if problem:
+            ctx.error(pos, *problem)

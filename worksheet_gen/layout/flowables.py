@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Paragraph
+from reportlab.platypus import Flowable, KeepTogether, Paragraph
 
 from . import styles as S
 
@@ -201,11 +201,32 @@ def _slice(para: Paragraph, width: float, i: int, j: int, lead: float):
     return p
 
 
+def _frame_height(flowable: Flowable) -> float:
+    """The height of the frame a flowable is being laid out in (the body frame when unknown)."""
+    frame = getattr(flowable, "_frame", None)
+    return getattr(frame, "_aH", None) or getattr(frame, "_height", None) or S.FRAME_H
+
+
+class KeepTogetherOrFlow(KeepTogether):
+    """Keep flowables on one page; a group taller than a whole page flows on from where it is.
+
+    reportlab's KeepTogether would first break the page, leaving it nearly empty.
+    """
+
+    def split(self, aW, aH):
+        if getattr(self, "_wrapInfo", None) != (aW, aH):
+            self.wrap(aW, aH)
+        if self._H > _frame_height(self):
+            return [self.NullActionFlowable(), *self._content]
+        return super().split(aW, aH)
+
+
 class Choices(Flowable):
     """Options with vector checkboxes, stacked or inline; ticks and explanation in the corrigé."""
 
     def __init__(self, options, inline, style, *, ticked=(), explain=None, explain_style=None, report=None):
         super().__init__()
+        self.options = tuple(options)
         self.paras = [Paragraph(o, style) for o in options]
         self.inline, self.ticked = inline, set(ticked)
         self.explain, self.explain_style, self.report = explain, explain_style, report
@@ -241,6 +262,23 @@ class Choices(Flowable):
             ex = INDENT + gap + col + 7 * mm
             self.explain_box = (ex, 0, aw - ex, y)
         return aw, self.height
+
+    def split(self, aw, ah):
+        """Options taller than a page continue on the next one, between two rows of options."""
+        if self.height <= _frame_height(self):
+            return []
+        self.wrap(aw, ah)
+        tops = [y for _, y, _, _ in self.cells] + [self.height]
+        k = 0
+        while k < len(self.cells) and min(t for t in tops if t > tops[k]) <= ah:
+            k += 1
+        if k == 0 or k == len(self.cells):
+            return []
+        kw = dict(explain_style=self.explain_style, report=self.report)
+        head = Choices(self.options[:k], self.inline, self.style, ticked=[i for i in self.ticked if i < k], **kw)
+        tail = Choices(self.options[k:], self.inline, self.style, ticked=[i - k for i in self.ticked if i >= k],
+                       explain=self.explain, **kw)
+        return [head, tail]
 
     def draw(self):
         c = self.canv
@@ -333,6 +371,18 @@ class Beside(Flowable):
         self.tw = tw
         self.height = max(rh, sum(self.lh))
         return aw, self.height
+
+    def split(self, aw, ah):
+        """Text taller than a page: the paragraphs flow, the picture or QR code follows them."""
+        self.wrap(aw, ah)
+        if self.height <= _frame_height(self) or not self.left:
+            return []
+        first, rest = self.left[0], self.left[1:]
+        head = [first] if first.wrap(aw, ah)[1] <= ah else first.split(aw, ah)
+        if not head:
+            return []
+        self.right.hAlign = "RIGHT"
+        return [*head, *rest, self.right]
 
     def draw(self):
         c = self.canv

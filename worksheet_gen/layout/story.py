@@ -16,7 +16,7 @@ from reportlab.platypus import Image as RLImage, KeepTogether, Paragraph, Spacer
 from .. import text as T
 from ..model import Callout, Fiche, FillTable, Image, Media, Question, TextBlock
 from . import styles as S
-from .flowables import AnswerSpace, Banner, Beside, Choices, NameFields, QRCode
+from .flowables import AnswerSpace, Banner, Beside, Choices, KeepTogetherOrFlow, NameFields, QRCode
 
 LABELS = {
     "fr": {"name": ("Nom", "Prénom", "Classe", "Date"), "previous": "Activité précédente", "activity": "Activité",
@@ -25,6 +25,7 @@ LABELS = {
            "activity": "Activity", "levels": "Levels", "answer_key": "ANSWER KEY", "page": "Page {n} / {total}"},
 }
 QR_SIZE = 28 * mm
+ON_ACCENT = "#FFFFFF"  # links in white text on the accent colour (banners, table heads)
 GAP = 4.5 * mm
 
 Report = Callable[[object, str], None]
@@ -37,8 +38,8 @@ class _Story:
         self.labels = LABELS[self.lang]
         self._report = report
 
-    def m(self, text: str, size: float = S.BODY) -> str:
-        return T.markup(text, lang=self.lang, size=size)
+    def m(self, text: str, size: float = S.BODY, **kw) -> str:
+        return T.markup(text, lang=self.lang, size=size, **kw)
 
     def reporter(self, pos):
         return lambda message: self._report(pos, message)
@@ -59,7 +60,7 @@ class _Story:
             title = activity.title
             if len(f.activities) > 1:
                 title = f"{self.labels['activity']} {number} : {title}"
-            head = [Spacer(1, 3 * mm), Banner(Paragraph(self.m(title, st.banner.fontSize), st.banner)),
+            head = [Spacer(1, 3 * mm), Banner(Paragraph(self.m(title, st.banner.fontSize, link_color=ON_ACCENT), st.banner)),
                     Spacer(1, 3 * mm)] + self.paras(activity.intro, st.body)
             body = self.blocks(activity.blocks)
             # The banner and introduction never end a page: they stay with the first block.
@@ -97,7 +98,7 @@ class _Story:
         left = self.paras(block.caption, st.caption)
         left.append(Paragraph(f'<a href={T.quoteattr(block.url)} color="{T.LINK_COLOR}">{T.escape(block.url)}</a>',
                               st.url))
-        return KeepTogether([Spacer(1, 1 * mm), Beside(left, QRCode(block.url, QR_SIZE)), Spacer(1, GAP)])
+        return KeepTogetherOrFlow([Spacer(1, 1 * mm), Beside(left, QRCode(block.url, QR_SIZE)), Spacer(1, GAP)])
 
     def image(self, block: Image):
         from reportlab.lib.utils import ImageReader
@@ -107,9 +108,9 @@ class _Story:
         # Bytes, not the path: reportlab names a JPEG after its path, which would leak the checkout folder
         img = RLImage(io.BytesIO(Path(block.path).read_bytes()), width=width, height=width * h / w)
         if block.caption:
-            return KeepTogether([Beside(self.paras(block.caption, self.st.caption), img), Spacer(1, GAP)])
+            return KeepTogetherOrFlow([Beside(self.paras(block.caption, self.st.caption), img), Spacer(1, GAP)])
         img.hAlign = "CENTER"
-        return KeepTogether([img, Spacer(1, GAP)])
+        return KeepTogetherOrFlow([img, Spacer(1, GAP)])
 
     def question(self, q: Question):
         st = self.st
@@ -136,11 +137,11 @@ class _Story:
                     items.append((explain, st.explain))
             parts.append(AnswerSpace(q.lines, q.ruling, items, bullets=q.type == "blanks", report=report))
         parts.append(Spacer(1, GAP))
-        return KeepTogether(parts)
+        return KeepTogetherOrFlow(parts)
 
     def table(self, t: FillTable) -> list:
         st = self.st
-        rows = [[Paragraph(self.m(t.title, st.table_head.fontSize), st.table_head), ""]]
+        rows = [[Paragraph(self.m(t.title, st.table_head.fontSize, link_color=ON_ACCENT), st.table_head), ""]]
         for sec in t.sections:
             items = [(self.m(a), st.answer) for a in sec.answer] if self.answers else []
             space = AnswerSpace(sec.lines, "lines", items, bullets=True, indent=6 * mm,
@@ -161,6 +162,8 @@ class _Story:
             ("LEFTPADDING", (0, 0), (-1, -1), 6),
             ("RIGHTPADDING", (0, 0), (-1, -1), 8),
         ]))
+        if tall:  # a row split over pages keeps its heading at its start, where the student begins writing
+            table.setStyle(TableStyle([("VALIGN", (0, 1), (0, -1), "TOP")]))
         return [Spacer(1, 1 * mm), table, Spacer(1, GAP)]
 
 
@@ -169,7 +172,7 @@ def _keep(flowables: list) -> KeepTogether:
     flat = []
     for f in flowables:
         flat += f._content if isinstance(f, KeepTogether) else [f]
-    return KeepTogether(flat)
+    return KeepTogetherOrFlow(flat)
 
 
 def story(fiche: Fiche, *, styles: S.Styles, answers: bool, report: Report, names: tuple = ()) -> list:

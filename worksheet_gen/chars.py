@@ -1,0 +1,30 @@
+"""The characters of a text that cannot be printed, each with a message a teacher can act on."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from . import fonts
+
+_INVISIBLE = {"Cc", "Cf", "Cs", "Zl", "Zp"}
+
+
+def unprintable(text: str) -> list[tuple[str, str, str]]:
+    """(character, message, hint) for each distinct character of text the embedded font cannot draw."""
+    out = []
+    for ch in sorted({ch for ch in text if not fonts.can_draw(ch)}):
+        code = f"U+{ord(ch):04X}"
+        name = unicodedata.name(ch, "")
+        category = unicodedata.category(ch)
+        if category == "Co":
+            out.append((ch, f"the character {code} is a symbol of a special font (Symbol, Wingdings…) and cannot "
+                            "be printed", "replace it with an ordinary character such as • or –"))
+        elif category == "Cn":
+            out.append((ch, f"{code} is not a Unicode character", "delete it and retype the text around it"))
+        elif category in _INVISIBLE:
+            out.append((ch, f"invisible character {code}{f' ({name})' if name else ''} in the text",
+                        "delete it and retype the text around it"))
+        else:
+            out.append((ch, f"the character '{ch}' ({code} {name}) cannot be printed with the embedded font",
+                        "remove it or replace it with plain text"))
+    return out

@@ -1,0 +1,131 @@
+"""Checks on what a fiche points to: web addresses printed as QR codes and local pictures.
+
+Each check returns None when all is well, or a (message, hint) pair. Nothing here
+touches the network: an address is only looked at, a picture is only read from disk.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import warnings
+from pathlib import Path
+
+from .errors import quote
+
+QR_MM = 28.0  # printed size of a QR code, quiet zone included (layout/story.py QR_SIZE)
+MIN_MODULE_MM = 0.5  # smaller modules do not scan reliably from paper with a phone
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
+MAX_IMAGE_BYTES = 20 * 1024 * 1024
+MAX_PIXELS = 50_000_000
+MAX_IMAGE_MM = 240.0  # a picture must fit on one page, with its spacing
+_URL = re.compile(r"^(https?://)?([a-z0-9-]+\.)+[a-z]{2,}(:\d+)?([/?#]\S*)?$", re.IGNORECASE)
+_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
+
+Problem = tuple[str, str] | None
+
+
+def url_problem(url: str) -> Problem:
+    """Why an address cannot be printed as a QR code, if it cannot."""
+    if _SCHEME.match(url) and not url.lower().startswith(("http://", "https://")):
+        return (f"{quote(url)} is not a web address (only http:// and https:// are printed)",
+                "write it as https://example.org/page")
+    if not _URL.match(url):
+        return f"{quote(url)} is not a web address", "write it as https://example.org/page, without spaces"
+    module = module_mm(url if "://" in url else "https://" + url)
+    if module < MIN_MODULE_MM:
+        return (f"the address is too long to scan once printed ({len(url)} characters: its QR code would have "
+                f"{module:.2f} mm dots, at least {MIN_MODULE_MM} mm are needed)",
+                "use a shorter address, at most about 120 characters")
+    return None
+
+
+def module_mm(url: str) -> float:
+    """The size of one QR module once printed, for this address."""
+    import segno
+
+    qr = segno.make_qr(url, error="m", boost_error=True)
+    return QR_MM / qr.symbol_size(scale=1, border=4)[0]
+
+
+def image(text: str, base_dir: Path, root: Path) -> tuple[Problem, Path | None, tuple[int, int] | None]:
+    """Check a picture path written in a source: (problem, resolved path, size in pixels)."""
+    if _SCHEME.match(text) and not re.match(r"^[a-z]:[\\/]", text, re.IGNORECASE):
+        return (("pictures are read from files, never from the web",
+                 "download the picture, put it next to the source and give its file name"), None, None)
+    if Path(text).is_absolute() or text.startswith(("~", "\\")) or re.match(r"^[a-z]:[\\/]", text, re.IGNORECASE):
+        return ("an image path must be relative to the source file", "copy the picture next to the source"), None, None
+    try:
+        target = (base_dir / text).resolve()
+        root = root.resolve()
+        if root != target and root not in target.parents:
+            return ((f"the image {quote(text)} is outside the sources folder",
+                     "copy the picture into the sources folder"), None, None)
+        if target.is_dir():
+            return (f"{quote(text)} is a folder, not a picture", "give the name of the picture file"), None, None
+        if not target.is_file():
+            return (f"the image {quote(text)} does not exist", _nearby(base_dir, text)), None, None
+        if target.suffix.lower() not in IMAGE_SUFFIXES:
+            return (f"the image {quote(text)} is not a PNG or JPEG file", "convert it to PNG or JPEG"), None, None
+        if target.stat().st_size > MAX_IMAGE_BYTES:
+            return ((f"the image {quote(text)} is too large ({target.stat().st_size // 2**20} MiB, "
+                     f"at most {MAX_IMAGE_BYTES // 2**20} MiB)", "save it smaller"), None, None)
+    except (OSError, RuntimeError) as exc:
+        return (f"cannot read the image {quote(text)}: {getattr(exc, 'strerror', None) or exc}",
+                "check the file name"), None, None
+    problem, size = _decode(target, text)
+    return problem, (None if problem else target), size
+
+
+def _nearby(base_dir: Path, text: str) -> str:
+    """A hint naming the closest existing picture, when there is one."""
+    folder = (base_dir / text).parent
+    try:
+        names = [p.name for p in folder.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES]
+    except OSError:
+        names = []
+    guess = difflib.get_close_matches(Path(text).name, names, n=1)
+    if guess:
+        return f"did you mean '{str(Path(text).parent / guess[0]).removeprefix('./')}'?"
+    return "check the name and the folder: the path is relative to the source file"
+
+
+def _decode(target: Path, text: str) -> tuple[Problem, tuple[int, int] | None]:
+    """Open and fully decode a picture, as the renderer will."""
+    from PIL import Image as PILImage
+
+    damaged = (f"the image {quote(text)} is damaged or not really a PNG or JPEG file",
+               "open it in an image editor and save it again as PNG or JPEG")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", PILImage.DecompressionBombWarning)
+            with PILImage.open(target) as im:
+                if im.format not in ("PNG", "JPEG", "MPO"):
+                    return ((f"the image {quote(text)} is a {im.format} picture, not PNG or JPEG",
+                             "export it as PNG or JPEG from an image editor"), None)
+                size = im.size
+                if size[0] * size[1] > MAX_PIXELS:
+                    return ((f"the image {quote(text)} has too many pixels ({size[0]} × {size[1]})",
+                             "resize it to at most 4000 pixels wide"), None)
+                im.verify()
+            with PILImage.open(target) as im:
+                im.load()
+    except (PILImage.DecompressionBombError, PILImage.DecompressionBombWarning):
+        return (f"the image {quote(text)} has too many pixels", "resize it to at most 4000 pixels wide"), None
+    except Exception:  # Pillow raises many kinds of errors on damaged files; all mean the same here
+        return damaged, None
+    if min(size) < 1:
+        return damaged, None
+    return None, size
+
+
+def height_problem(text: str, size: tuple[int, int], width_mm: float) -> Problem:
+    """Why a picture printed width_mm wide would not fit on a page, if it would not."""
+    w, h = size
+    height = width_mm * h / w
+    if height <= MAX_IMAGE_MM:
+        return None
+    widest = int(MAX_IMAGE_MM * w / h)
+    hint = f"give 'width: {widest}' or less" if widest >= 5 else "crop the picture: it is far taller than wide"
+    return (f"at {width_mm:g} mm wide, the image {quote(text)} would be {height:.0f} mm tall, more than a page",
+            hint)

@@ -1,0 +1,32 @@
+"""Suggestions for a misspelt or French key or value: 'did you mean …?'."""
+
+from __future__ import annotations
+
+import difflib
+import re
+
+# French words teachers write for keys and values, with the English word(s) they mean.
+FRENCH = {
+    "titre": ("title",), "niveau": ("levels",), "niveaux": ("levels",), "classe": ("levels",),
+    "auteur": ("author",), "sujet": ("subject",), "matière": ("subject",), "langue": ("lang",),
+    "activités": ("activities",), "activites": ("activities",), "contenu": ("content",),
+    "conclusion": ("closing",), "fin": ("closing",), "consigne": ("intro",), "précédent": ("previous",),
+    "texte": ("text",), "encadré": ("callout",), "vidéo": ("video",), "lien": ("link",), "légende": ("caption",),
+    "largeur": ("width",), "tableau": ("table",), "lignes": ("lines",), "réglure": ("ruling",),
+    "choix": ("options", "choice"), "réponse": ("answer",), "reponse": ("answer",), "réponses": ("answer",),
+    "explication": ("explain",), "rubriques": ("sections",), "français": ("fr",), "francais": ("fr",),
+    "anglais": ("en",), "ouvert": ("open",), "ouverte": ("open",), "qcm": ("choice", "multi"),
+    "ouinon": ("yesno",), "vraifaux": ("truefalse",), "trous": ("blanks",), "pointillés": ("dotted",),
+    "grille": ("grid",), "cadre": ("box",),
+}
+
+
+def suggest(word: str, allowed) -> str:
+    """'did you mean …?' for a word not allowed here, or an empty string."""
+    allowed = list(allowed)
+    key = re.sub(r"[\s/_-]", "", word.strip().lower())
+    for candidate in FRENCH.get(key, ()):
+        if candidate in allowed:
+            return f"did you mean '{candidate}'?"
+    guess = difflib.get_close_matches(word, allowed, n=1)
+    return f"did you mean '{guess[0]}'?" if guess else ""
