@@ -273,7 +273,7 @@ def test_a_broken_fiche_does_not_stop_the_others(tmp_path):
     errors = [line for line in proc.stderr.splitlines() if ": error: " in line]
     assert any(re.fullmatch(r"src/broken\.yaml:\d+:\d+: error: unknown key 'lignes' \(did you mean 'lines'\?\)", e)
                for e in errors), errors
-    assert any(re.match(r"src/unclosed\.yaml:\d+:\d+: error: invalid YAML", e) for e in errors), errors
+    assert any(re.match(r"src/unclosed\.yaml:1:8: error: this quote is never closed", e) for e in errors), errors
     assert summary(proc).group(7) == "; 2 failed: src/broken.yaml, src/unclosed.yaml"
     assert sorted(hashes(root / "build")) == ALL_PDFS
     for name in ALL_PDFS:
@@ -406,7 +406,7 @@ def test_check_format_github_annotates_the_offending_lines(tmp_path):
     assert annotations == expected
     assert [a[0] for a in annotations] == ["warning", "error", "error"]
     assert annotations[1][1] == {"file": "src/notes, v2: draft.yaml", "line": "6", "col": "9"}
-    assert "'taux: 100%, \r\nx'" in annotations[1][2]
+    assert "'taux: 100%, x'" in annotations[1][2]  # line breaks in a key are shown as a space
     assert annotations[2][1]["line"] == "7" and "'lignes'" in annotations[2][2]
     # the text format says the same, one line per problem
     assert [line for line in text.stderr.splitlines() if ": error: " in line][1] == \

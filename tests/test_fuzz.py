@@ -200,7 +200,7 @@ def test_a_mutated_source_through_the_command_line(sources_dir, data):
     assert "Traceback" not in proc.stdout + proc.stderr
     assert proc.returncode in (0, 1)
     assert all(DIAGNOSTIC.match(line) for line in proc.stderr.splitlines()), proc.stderr
-    written = sorted(p.name for p in out.glob("*")) if out.exists() else []
+    written = sorted(p.name for p in out.glob("*.pdf")) if out.exists() else []
     if proc.returncode == 1:
         assert written == []
     else:
