@@ -9,6 +9,7 @@ from pathlib import Path
 
 from .errors import OutputError, Pos, Problem
 from .model import Fiche
+from .profiles import STANDARD, Profile, choose
 from .sources import load_fiche
 
 
@@ -39,12 +40,13 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
-def outputs(fiche: Fiche, out_dir: Path) -> dict[str, Path]:
-    """The files one fiche builds to."""
-    return {"eleve": out_dir / f"{fiche.slug}-eleve.pdf", "corrige": out_dir / f"{fiche.slug}-corrige.pdf"}
+def outputs(fiche: Fiche, out_dir: Path, profile: Profile = STANDARD) -> dict[str, Path]:
+    """The files one fiche builds to: <slug>-eleve[-<profile>].pdf and <slug>-corrige[-<profile>].pdf."""
+    s = profile.suffix
+    return {"eleve": out_dir / f"{fiche.slug}-eleve{s}.pdf", "corrige": out_dir / f"{fiche.slug}-corrige{s}.pdf"}
 
 
-def render_fiche(fiche: Fiche) -> tuple[bytes, bytes, list[Problem]]:
+def render_fiche(fiche: Fiche, profile: Profile = STANDARD) -> tuple[bytes, bytes, list[Problem]]:
     """Render the student sheet and the corrigé; layout warnings come back as problems."""
     from .render import render
 
@@ -53,22 +55,26 @@ def render_fiche(fiche: Fiche) -> tuple[bytes, bytes, list[Problem]]:
     def report(pos: Pos, message: str) -> None:
         warnings.setdefault((pos, message), Problem(pos, message, severity="warning"))
 
-    student = render(fiche, answers=False, report=report)
-    key = render(fiche, answers=True, report=report)
+    student = render(fiche, answers=False, report=report, profile=profile)
+    key = render(fiche, answers=True, report=report, profile=profile)
     return student, key, list(warnings.values())
 
 
-def build(sources: list[Path], out_dir: Path, *, root: Path | None = None) -> Result:
-    """Validate and render every source, then write the PDFs of the valid ones."""
+def build(sources: list[Path], out_dir: Path, *, root: Path | None = None, profile: str | None = None) -> Result:
+    """Validate and render every source, then write the PDFs of the valid ones.
+
+    ``profile`` (a profile name) overrides the profile each source names.
+    """
     result = Result()
     for path in sources:
-        fiche, problems = load_fiche(path, root)
+        fiche, problems = load_fiche(path, root, profile)
         result.problems += problems
         if fiche is None:
             continue
-        student, key, warnings = render_fiche(fiche)
+        chosen = choose(profile, fiche.profile)
+        student, key, warnings = render_fiche(fiche, chosen)
         result.problems += warnings
-        targets = outputs(fiche, out_dir)
+        targets = outputs(fiche, out_dir, chosen)
         try:
             write_atomic(targets["eleve"], student)
             write_atomic(targets["corrige"], key)

@@ -8,6 +8,7 @@ import click
 
 from . import __version__
 from .errors import Problem, WorksheetError
+from .profiles import NAMES as PROFILE_NAMES
 
 
 def _report(problems: list[Problem]) -> None:
@@ -27,13 +28,16 @@ def main() -> None:
               help="Folder of sources, used when no PATHS are given.")
 @click.option("--out", "out_dir", default="build", show_default=True, type=click.Path(file_okay=False),
               help="Folder the PDFs are written to.")
-def build(paths: tuple[str, ...], sources_dir: str, out_dir: str) -> None:
+@click.option("--profile", type=click.Choice(PROFILE_NAMES), default=None,
+              help="Layout profile (default: the one each source names, else standard); "
+                   "dys and large write <slug>-eleve-<profile>.pdf.")
+def build(paths: tuple[str, ...], sources_dir: str, out_dir: str, profile: str | None) -> None:
     """Build the student sheet and the corrigé of each source."""
     from . import build as builder
     from .sources import find
 
     files, problems = find(paths, Path(sources_dir))
-    result = builder.build(files, Path(out_dir), root=Path(sources_dir) if not paths else None)
+    result = builder.build(files, Path(out_dir), root=Path(sources_dir) if not paths else None, profile=profile)
     _report(problems + result.problems)
     for path in result.written:
         click.echo(f"wrote {path}")

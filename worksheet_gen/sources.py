@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from . import loader
+from . import loader, profiles
 from .errors import Pos, Problem
 from .validate import validate
 
@@ -34,12 +34,20 @@ def find(paths: tuple[str, ...], default_dir: Path) -> tuple[list[Path], list[Pr
     return found, problems
 
 
-def load_fiche(path: Path, root: Path | None = None):
-    """Read, parse and validate one source: (fiche or None, problems)."""
+def load_fiche(path: Path, root: Path | None = None, profile: str | None = None):
+    """Read, parse and validate one source: (fiche or None, problems).
+
+    The fiche's text is also checked against the font of the profile it will be built
+    in: ``profile`` when given, else the one the source names.
+    """
     name = display(path)
     raw, problems = loader.load(path, name)
     if raw is None or any(p.severity == "error" for p in problems):
         return None, problems
     fiche, more = validate(raw, path=name, slug=path.stem, base_dir=path.parent.resolve(),
                            root=(root or path.parent).resolve())
+    if fiche is not None:
+        more += profiles.font_problems(fiche, profiles.choose(profile, fiche.profile))
+        if any(p.severity == "error" for p in more):
+            fiche = None
     return fiche, problems + more

@@ -15,7 +15,10 @@ _LINK = re.compile(r"\[([^\]\n]+)\]\((\S+?)\)|((?:https?://|www\.)[^\s<>«»\"]+
 _BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
 _ITALIC = re.compile(r"(?<![*\w])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?![*\w])")
 _TEXT_SPACE = re.compile(r" (?=[^<>]*(?:<|$))")  # a space outside any tag (user text is escaped)
-_SENTENCE_END = re.compile(r"(?<=[.!?…])(?<!\b[A-Z]\.)(?<!\bM\.)(?<!\bcf\.)(?<!\bex\.)(?<!\bp\.) +(?=[«\"(]?[A-ZÀ-ÖØ-Þ])")
+_SENTENCE_END = re.compile(
+    r"(?<=[.!?…])(?<!\b[A-Z]\.)(?<!\bM\.)(?<!\bcf\.)(?<!\bex\.)(?<!\bp\.)"  # an end, not after M. J. cf.
+    r" +(?=(?:[«\"(*][ \u00a0\u202f]?)*[A-ZÀ-ÖØ-Þ])"  # spaces, then a capital, maybe after « ( " **
+)
 _ORDINAL = re.compile(r"\b(1)(re|er)\b|\b(\d{1,2})(e|ème|nde|nd)\b|\bT(le)\b")
 
 

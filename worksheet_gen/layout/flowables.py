@@ -123,9 +123,10 @@ class AnswerSpace(Flowable):
             if part is None:
                 continue
             _, h = part.wrap(tw, 10_000)
-            baseline = top - (a - lo + 1) * lead + 1.6
+            lift = self.profile.answer_lift
+            baseline = top - (a - lo + 1) * lead + lift
             if k == 1:
-                baseline = top - (a - lo + 1) * self.pitch + 1.6
+                baseline = top - (a - lo + 1) * self.pitch + lift
             part.drawOn(c, tx, baseline + part.style.fontSize - h)
             if self.bullets and a == start:
                 tick(c, x0 - 0.5 * mm, baseline - 0.5, min(3.2 * mm, lead * 0.75))

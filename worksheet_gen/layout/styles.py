@@ -32,13 +32,15 @@ class Styles:
         font = self.font = FAMILIES[p.family]
         hyph = ("fr_FR" if lang == "fr" else "en_GB") if p.hyphenate else ""
         body = p.body
-        base = dict(fontName=font.name, bulletFontName=font.bold, fontSize=body, leading=body * p.leading,
+        base = dict(fontName=font.name, bulletFontName=font.bold, bulletFontSize=p.number, fontSize=body,
+                    leading=body * p.leading,
                     hyphenationLang=hyph, embeddedHyphenation=int(p.hyphenate), uriWasteReduce=0.3)
         self.lang = lang
         self.body = ParagraphStyle("body", alignment=TA_JUSTIFY if p.justify else TA_LEFT, spaceAfter=4 * p.scale,
                                    **base)
         self.left = ParagraphStyle("left", alignment=TA_LEFT, **base)
-        self.question = ParagraphStyle("question", parent=self.left, leftIndent=p.indent, firstLineIndent=-p.indent,
+        self.question = ParagraphStyle("question", parent=self.left, leftIndent=p.indent,
+                                       firstLineIndent=0 if p.number_column else -p.indent,
                                        spaceBefore=0)
         self.title = ParagraphStyle("title", parent=self.left, fontName=font.bold, fontSize=p.title,
                                     leading=p.title * 23 / 19, alignment=TA_CENTER, textColor=ACCENT,
