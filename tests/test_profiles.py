@@ -153,11 +153,15 @@ def _source_words(slug) -> set[str]:
     return {w.lower() for w in re.findall(r"\w+(?:-\w+)+", text)}
 
 
-def _line_end_hyphens(path) -> list[str]:
-    """Words cut by a hyphen at a line end, as drawn (pdftotext -raw does not join them)."""
-    text = subprocess.run([need("pdftotext"), "-raw", "-enc", "UTF-8", str(path), "-"], capture_output=True,
+def raw_text(path) -> str:
+    """The text in drawing order (pdftotext -raw): hanging lines stay with their question, hyphens are kept."""
+    return subprocess.run([need("pdftotext"), "-raw", "-enc", "UTF-8", str(path), "-"], capture_output=True,
                           text=True, check=True).stdout
-    return [f"{a}-{b}".lower() for a, b in re.findall(r"(\w+)-\n\s*(\w+)", text)]
+
+
+def _line_end_hyphens(path) -> list[str]:
+    """Words cut by a hyphen at a line end, as drawn."""
+    return [f"{a}-{b}".lower() for a, b in re.findall(r"(\w+)-\n\s*(\w+)", raw_text(path))]
 
 
 @pytest.mark.parametrize("profile", ADAPTED)
@@ -204,7 +208,7 @@ def test_nothing_is_dropped(built, slug, profile):
     fiche, _ = load_fiche(SRC[slug])
     texts = _printed_texts(fiche)
     assert len(texts) > 15
-    adapted = squash(pdftotext(pdf(built, slug, profile)))
+    adapted = squash(raw_text(pdf(built, slug, profile)))
     assert [t for t in texts if squash(t) not in adapted] == []
     count = lambda text: len(re.findall(r"^\s*\d+\.\s", text, re.M))  # noqa: E731 — numbered questions
     assert count(pdftotext(pdf(built, slug, profile))) == count(pdftotext(pdf(built, slug, "standard")))
@@ -220,8 +224,8 @@ def test_the_student_sheet_shows_no_answer(built, profile):
         answers = [p for q in fiche.questions() if not q.options for a in q.answer for p in paragraphs(a)]
         answers += [q.explain for q in fiche.questions() if q.explain]
         assert answers
-        student = squash(pdftotext(pdf(built, slug, profile)))
-        key = squash(pdftotext(pdf(built, slug, profile, "corrige")))
+        student = squash(raw_text(pdf(built, slug, profile)))
+        key = squash(raw_text(pdf(built, slug, profile, "corrige")))
         assert [a for a in answers if squash(a)[:30] in student] == []
         assert [a for a in answers if squash(a)[:30] not in key] == []
 
@@ -343,7 +347,7 @@ def test_a_character_the_profile_font_lacks_is_an_error_at_its_block(tmp_path):
     assert proc.returncode == 1 and "'dys' profile" in proc.stderr
 
 
-@pytest.mark.parametrize("family", ["Lato", "Andika"])
+@pytest.mark.parametrize("family", ["Lato", "Lato-Upright", "Andika"])
 def test_each_coverage_file_matches_its_font(family):
     from worksheet_gen import fonts
 
@@ -354,3 +358,16 @@ def test_each_coverage_file_matches_its_font(family):
     assert "open font license" in (fonts.FONT_DIR / fam.licence).read_text().lower()
     for ch in "éèàçœÉ«»’…\u00a0":
         assert fonts.can_draw(ch, family)
+
+
+def test_rendering_other_profiles_first_leaves_the_standard_sheet_unchanged():
+    """Fonts and their bold/italic mappings are global in reportlab: profiles must not leak into each other."""
+    from worksheet_gen.profiles import PROFILES
+    from worksheet_gen.render import render
+    from worksheet_gen.sources import load_fiche
+
+    fiche, _ = load_fiche(SRC["all-blocks"])
+    first = render(fiche, answers=True, profile=PROFILES["standard"])
+    for name in ("dys", "large"):
+        render(fiche, answers=True, profile=PROFILES[name])
+    assert render(fiche, answers=True, profile=PROFILES["standard"]) == first

@@ -51,6 +51,10 @@ FAMILIES = {
     "Lato": Family("Lato", (("Lato", "Lato-Regular.ttf"), ("Lato-Bold", "Lato-Bold.ttf"),
                             ("Lato-Italic", "Lato-Italic.ttf"), ("Lato-BoldItalic", "Lato-BoldItalic.ttf")),
                    "coverage.json", "OFL.txt"),
+    # Lato without italics (large print): the same files under names of their own, so <i> can mean bold here only.
+    "Lato-Upright": Family("Lato-Upright", (("Lato-Upright", "Lato-Regular.ttf"),
+                                            ("Lato-Upright-Bold", "Lato-Bold.ttf")),
+                           "coverage-lato-upright.json", "OFL.txt"),
     "Andika": Family("Andika", (("Andika", "Andika-Regular.ttf"), ("Andika-Bold", "Andika-Bold.ttf")),
                      "coverage-andika.json", "OFL-Andika.txt"),
 }
@@ -105,10 +109,11 @@ def register(family: str = FAMILY) -> str:
     fam = FAMILIES[family]
     for name, file in fam.faces:
         pdfmetrics.registerFont(TTFont(name, str(FONT_DIR / file)))
-    addMapping(fam.name, 0, 0, fam.regular)
-    addMapping(fam.name, 1, 0, fam.bold)
+    # Italics first: when the family has none, its bold face must still read as plain bold.
     addMapping(fam.name, 0, 1, fam.italic)
     addMapping(fam.name, 1, 1, fam.bold_italic)
+    addMapping(fam.name, 0, 0, fam.regular)
+    addMapping(fam.name, 1, 0, fam.bold)
     return fam.name
 
 

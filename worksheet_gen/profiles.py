@@ -83,7 +83,7 @@ STANDARD = Profile()
 # DYS (dyslexia, dyspraxia): see docs/profiles.md for the guidance behind each value.
 DYS = replace(
     STANDARD, name="dys", family="Andika",
-    body=14, leading=1.5, justify=False, hyphenate=False, word_space=0.16, split_sentences=True, superscript=False,
+    body=14, leading=1.5, justify=False, hyphenate=False, word_space=0.27, split_sentences=True, superscript=False,
     title=20, banner=15, heading=16, url=14, table_head=15, header=14, footer=14,
     number=14, number_column=True, indent=10 * MM,
     pitch=10 * MM, answer_lift=4, grid=10 * MM, box=6.5 * MM, box_drop=4.4, row=10 * MM,
@@ -93,7 +93,7 @@ DYS = replace(
 
 # Low vision: the standard layout scaled, body 18 pt on A4.
 LARGE = replace(
-    STANDARD, name="large",
+    STANDARD, name="large", family="Lato-Upright",
     body=18, leading=1.4, justify=False, hyphenate=False, superscript=False,
     title=26, banner=20, heading=21, url=18, table_head=19, header=18, footer=18,
     number=18, number_column=True, indent=12 * MM,

@@ -55,7 +55,7 @@ def render(fiche: Fiche, *, answers: bool, report: Callable[[object, str], None]
         bottomMargin=p.margin_bottom, title=title + (f" — {labels['answer_key'].capitalize()}" if answers else ""),
         author=fiche.author or "worksheet-gen", subject=fiche.subject or title, creator=f"worksheet-gen {__version__}",
         lang=fiche.lang, invariant=1, pageCompression=1,
-        initialFontName=styles.font.name,  # else every page's preamble names Helvetica, which is never embedded
+        initialFontName=styles.font.regular,  # else every page's preamble names Helvetica, which is never embedded
     )
     frame = Frame(p.margin_x, p.margin_bottom, p.frame_w, p.frame_h,
                   leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="body")
@@ -100,7 +100,7 @@ def _header(fiche: Fiche, styles: S.Styles, labels: dict, answers: bool) -> Call
         fp.wrap(p.frame_w * 0.75, 20 * p.scale)
         fp.drawOn(canv, margin, p.footer_y)
         canv.setFillColor(S.GREY)
-        canv.setFont(font.name, fs)
+        canv.setFont(font.regular, fs)
         page = labels["page"].format(n=canv.getPageNumber(), total=total)
         canv.drawRightString(w - margin, p.footer_y + 1.5, page)
         canv.restoreState()

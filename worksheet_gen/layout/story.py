@@ -84,23 +84,31 @@ class _Story:
         return out
 
     def blocks(self, blocks) -> list:
-        out = []
+        out, lead = [], None
         for block in blocks:
-            if isinstance(block, TextBlock):
-                out += self.paras(block.text, self.st.body)
-            elif isinstance(block, Callout):
-                out.append(self.space(1 * mm))
-                out += self.paras(block.text, self.st.callout)
-                out.append(self.space(2 * mm))
-            elif isinstance(block, Media):
-                out.append(self.media(block))
-            elif isinstance(block, Image):
-                out.append(self.image(block))
-            elif isinstance(block, Question):
-                out.append(self.question(block))
-            elif isinstance(block, FillTable):
-                out += self.table(block)
+            start = len(out)
+            self.block(block, out)
+            if lead is not None and not isinstance(block, FillTable):
+                out[lead:] = [_keep(out[lead:])]  # a text ending with ':' stays with what it introduces
+            lead = start if isinstance(block, TextBlock) and block.text.rstrip().endswith(":") else None
         return out
+
+    def block(self, block, out: list) -> None:
+        """Append the flowables of one block to out."""
+        if isinstance(block, TextBlock):
+            out += self.paras(block.text, self.st.body)
+        elif isinstance(block, Callout):
+            out.append(self.space(1 * mm))
+            out += self.paras(block.text, self.st.callout)
+            out.append(self.space(2 * mm))
+        elif isinstance(block, Media):
+            out.append(self.media(block))
+        elif isinstance(block, Image):
+            out.append(self.image(block))
+        elif isinstance(block, Question):
+            out.append(self.question(block))
+        elif isinstance(block, FillTable):
+            out += self.table(block)
 
     def media(self, block: Media) -> list:
         st = self.st
@@ -162,7 +170,7 @@ class _Story:
                       splitInRow=int(tall))
         table.setStyle(TableStyle([
             ("SPAN", (0, 0), (1, 0)),
-            ("FONTNAME", (0, 0), (-1, -1), st.font.name),  # the default, Helvetica, would not be embedded
+            ("FONTNAME", (0, 0), (-1, -1), st.font.regular),  # the default, Helvetica, would not be embedded
             ("BACKGROUND", (0, 0), (1, 0), S.ACCENT),
             ("BACKGROUND", (0, 1), (0, -1), S.ACCENT_LIGHT),
             ("GRID", (0, 0), (-1, -1), 0.6, S.ACCENT),

@@ -32,7 +32,7 @@ class Styles:
         font = self.font = FAMILIES[p.family]
         hyph = ("fr_FR" if lang == "fr" else "en_GB") if p.hyphenate else ""
         body = p.body
-        base = dict(fontName=font.name, bulletFontName=font.bold, bulletFontSize=p.number, fontSize=body,
+        base = dict(fontName=font.regular, bulletFontName=font.bold, bulletFontSize=p.number, fontSize=body,
                     leading=body * p.leading,
                     hyphenationLang=hyph, embeddedHyphenation=int(p.hyphenate), uriWasteReduce=0.3)
         self.lang = lang
@@ -61,7 +61,7 @@ class Styles:
         self.cell = ParagraphStyle("cell", parent=self.left, fontName=font.bold, textColor=ACCENT)
         self.table_head = ParagraphStyle("table_head", parent=self.left, fontName=font.bold, fontSize=p.table_head,
                                          leading=p.table_head * 28 / 23, textColor=colors.white, alignment=TA_CENTER)
-        self.answer = ParagraphStyle("answer", parent=self.left, textColor=ANSWER, fontName=font.name,
+        self.answer = ParagraphStyle("answer", parent=self.left, textColor=ANSWER, fontName=font.regular,
                                      fontSize=body, leading=p.pitch, hyphenationLang="")
         self.explain = ParagraphStyle("explain", parent=self.answer, fontName=font.italic)
-        self.space_em = stringWidth("\u00a0", font.name, 1)  # width of a no-break space, in em
+        self.space_em = stringWidth("\u00a0", font.regular, 1)  # width of a no-break space, in em
