@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: all build test clean bench
+.PHONY: all build test clean bench docs-img
 
 all: build
 
@@ -23,3 +23,6 @@ test: $(STAMP)
 clean:
 	rm -rf build .pytest_cache .hypothesis
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
+
+docs-img: $(STAMP)
+	$(BIN)/python docs/img/render.py
