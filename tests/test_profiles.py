@@ -371,3 +371,37 @@ def test_rendering_other_profiles_first_leaves_the_standard_sheet_unchanged():
     for name in ("dys", "large"):
         render(fiche, answers=True, profile=PROFILES[name])
     assert render(fiche, answers=True, profile=PROFILES["standard"]) == first
+
+
+def _words(path):
+    """Per page: (xMin, yMin, yMax, word) of every word, y from the top of the page (pdftotext -bbox)."""
+    out = subprocess.run([need("pdftotext"), "-bbox", str(path), "-"], capture_output=True, text=True,
+                         check=True).stdout
+    return [[(float(x), float(y0), float(y1), w) for x, y0, y1, w in
+             re.findall(r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)<', page)]
+            for page in out.split("<page ")[1:]]
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_long_header_footer_and_tall_table_stay_in_place(tmp_path, profile):
+    """Running header and footer keep one line each; a table row taller than a page goes on in a new row."""
+    from worksheet_gen.profiles import PROFILES as P
+
+    src = tmp_path / "long.yaml"
+    title = "Un titre assez long pour passer à la ligne dans les profils adaptés à grands caractères"
+    src.write_text(f"title: {title}\nlevels: [6e, 5e, 4e, 3e, 2nde, 1re, Tle]\n"
+                   "kind: Évaluation de fin de séquence avec un intitulé très long\nactivities:\n"
+                   "  - title: A\n    content:\n      - table: Un tableau haut\n        sections:\n"
+                   "          - title: Une section très haute\n            lines: 40\n            answer: [a, b]\n"
+                   "          - title: Deuxième\n            answer: [c]\n", encoding="utf-8")
+    cli("build", str(src), "--out", str(tmp_path), "--profile", profile, check=True)
+    p = P[profile]
+    student, key = (tmp_path / f"long-{k}{p.suffix}.pdf" for k in ("eleve", "corrige"))
+    assert len(PdfReader(student).pages) == len(PdfReader(key).pages) >= 2
+    for path in (student, key):
+        for words in _words(path):
+            for band in ([y0 for x, y0, y1, w in words if y1 < p.margin_top],
+                         [y0 for x, y0, y1, w in words if y0 > p.page[1] - p.margin_bottom]):
+                assert band and max(band) - min(band) < 0.5 * p.header, band  # one line
+            assert all(0 <= y0 and y1 <= p.page[1] for x, y0, y1, w in words)
+    assert "Deuxième" in pdftotext(student)

@@ -6,12 +6,14 @@ import io
 from typing import Callable
 
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph
 
 from . import __version__
 from . import text as T
 from .layout import styles as S
+from .layout.flowables import natural_width
 from .layout.story import LABELS, story
 from .model import Fiche
 from .profiles import STANDARD, Profile
@@ -70,22 +72,32 @@ def _header(fiche: Fiche, styles: S.Styles, labels: dict, answers: bool) -> Call
     lang, p, font = fiche.lang, styles.profile, styles.font
     levels = ", ".join(fiche.levels)
     hs, fs = p.header, p.footer
-    left = T.markup(f"{labels['levels']} : {levels}", lang=lang, size=hs, sup=p.superscript) if levels else ""
-    right = T.markup(fiche.kind, lang=lang, size=hs, sup=p.superscript)
-    footer = T.markup(fiche.title, lang=lang, size=fs, sup=p.superscript)
     st = styles.small.clone("hf", fontSize=hs, leading=hs * 11 / 9, textColor=S.GREY)
     st_r = st.clone("hfr", alignment=2)
+    st_f = styles.small.clone("ft", fontSize=fs, leading=fs * 20 / 17)
     w, h = p.page
     top = h - p.header_drop
     margin = p.margin_x
+    # Header and footer stay on one line each (larger profiles would push them off the page):
+    # a side may take the room the other leaves, then a text too long ends with « … ».
+    half = p.frame_w * 0.42
+    centre = stringWidth(labels["answer_key"], font.bold, hs + 2) + 8 * mm if answers else 6 * mm
+    left_text = f"{labels['levels']} : {levels}" if levels else ""
+    head = lambda text: T.markup(text, lang=lang, size=hs, sup=p.superscript)  # noqa: E731
+    nl, nr = (natural_width(Paragraph(head(t), st)) if t else 0 for t in (left_text, fiche.kind))
+    lw = half if nl <= half else max(half, p.frame_w - centre - min(nr, half))
+    rw = half if nr <= half else max(half, p.frame_w - centre - min(nl, lw))
+    left = _one_line(left_text, head, st, lw) if levels else ""
+    right = _one_line(fiche.kind, head, st, rw)
+    footer = _one_line(fiche.title, lambda text: T.markup(text, lang=lang, size=fs, sup=p.superscript), st_f,
+                       p.frame_w * 0.75)
 
     def draw(canv: Canvas, total: int) -> None:
         canv.saveState()
-        half = p.frame_w * 0.42
-        for markup, style, x in ((left, st, margin), (right, st_r, w - margin - half)):
+        for markup, style, x, width in ((left, st, margin, lw), (right, st_r, w - margin - rw, rw)):
             if markup:
                 para = Paragraph(markup, style)
-                _, ph = para.wrap(half, 30)
+                _, ph = para.wrap(width, 30)
                 para.drawOn(canv, x, top)
         canv.setStrokeColor(S.ACCENT)
         canv.setLineWidth(0.6)
@@ -96,7 +108,7 @@ def _header(fiche: Fiche, styles: S.Styles, labels: dict, answers: bool) -> Call
             canv.drawCentredString(w / 2, top + 0.4 * mm, labels["answer_key"])
         canv.setStrokeColor(S.RULE_LIGHT)
         canv.line(margin, p.footer_rule, w - margin, p.footer_rule)
-        fp = Paragraph(footer, styles.small.clone("ft", fontSize=fs, leading=fs * 20 / 17))
+        fp = Paragraph(footer, st_f)
         fp.wrap(p.frame_w * 0.75, 20 * p.scale)
         fp.drawOn(canv, margin, p.footer_y)
         canv.setFillColor(S.GREY)
@@ -106,3 +118,14 @@ def _header(fiche: Fiche, styles: S.Styles, labels: dict, answers: bool) -> Call
         canv.restoreState()
 
     return draw
+
+
+def _one_line(text: str, make: Callable[[str], str], style, width: float) -> str:
+    """The markup of text on one line of that width: cut after a word, with « … », when it is longer."""
+    words = text.split()
+    markup = make(text)
+    for n in range(len(words) - 1, 0, -1):
+        if natural_width(Paragraph(markup, style)) <= width:
+            break
+        markup = make(" ".join(words[:n]).rstrip(",;:") + "…")
+    return markup

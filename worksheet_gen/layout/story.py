@@ -159,15 +159,14 @@ class _Story:
     def table(self, t: FillTable) -> list:
         st, p = self.st, self.p
         rows = [[Paragraph(self.m(t.title, st.table_head.fontSize), st.table_head), ""]]
+        most = int(p.frame_h * 0.8 // p.pitch)  # lines in one row: a table breaks between rows only
         for sec in t.sections:
             items = [(self.m(a), st.answer) for a in sec.answer] if self.answers else []
-            space = AnswerSpace(sec.lines, "lines", items, profile=p, bullets=True, indent=6 * mm * p.scale,
-                                report=self.reporter(sec.pos))
-            rows.append([Paragraph(self.m(sec.title), st.cell), space])
-        # Break between rows; inside a row only when one row is taller than a page.
-        tall = any(sec.lines * p.pitch > p.frame_h * 0.8 for sec in t.sections)
-        table = Table(rows, colWidths=[p.label_col * p.frame_w, (1 - p.label_col) * p.frame_w], repeatRows=1,
-                      splitInRow=int(tall))
+            for first in range(0, sec.lines, most):  # a section taller than a page goes on in a row of its own
+                space = AnswerSpace(sec.lines, "lines", items, profile=p, bullets=True, indent=6 * mm * p.scale,
+                                    report=self.reporter(sec.pos), first=first, count=min(most, sec.lines - first))
+                rows.append([Paragraph(self.m(sec.title), st.cell) if first == 0 else "", space])
+        table = Table(rows, colWidths=[p.label_col * p.frame_w, (1 - p.label_col) * p.frame_w], repeatRows=1)
         table.setStyle(TableStyle([
             ("SPAN", (0, 0), (1, 0)),
             ("FONTNAME", (0, 0), (-1, -1), st.font.regular),  # the default, Helvetica, would not be embedded
