@@ -24,5 +24,8 @@ clean:
 	rm -rf build .pytest_cache .hypothesis
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
 
+bench: $(STAMP)
+	$(BIN)/python tests/benchmarks/bench.py
+
 docs-img: $(STAMP)
 	$(BIN)/python docs/img/render.py

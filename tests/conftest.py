@@ -36,9 +36,9 @@ def cli(*args: str, cwd: Path | None = None, check: bool = False, env: dict | No
     return proc
 
 
-def pdftotext(path: Path, page: int | None = None) -> str:
-    """The text layer of a PDF (or of one page), as pdftotext extracts it."""
-    args = [need("pdftotext"), "-enc", "UTF-8"]
+def pdftotext(path: Path, page: int | None = None, raw: bool = False) -> str:
+    """The text layer of a PDF (or of one page), as pdftotext extracts it (raw: in drawing order)."""
+    args = [need("pdftotext"), "-enc", "UTF-8"] + (["-raw"] if raw else [])
     if page is not None:
         args += ["-f", str(page), "-l", str(page)]
     return subprocess.run(args + [str(path), "-"], capture_output=True, text=True, check=True).stdout

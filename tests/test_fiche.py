@@ -77,7 +77,7 @@ def test_the_student_sheet_shows_no_answer(pix_build, pix_fiche):
 
 
 def test_the_corrige_shows_every_answer(pix_build, pix_fiche):
-    text = squash(pdftotext(pix_build / "pix-corrige.pdf"))
+    text = squash(pdftotext(pix_build / "pix-corrige.pdf", raw=True))  # table cells stay whole
     missing = [a for a in _answer_texts(pix_fiche) if squash(a) not in text]
     assert not missing
 
@@ -195,3 +195,19 @@ def test_check_rejects_a_broken_source_with_its_location(tmp_path):
 
 def test_usage_errors_exit_2():
     assert cli("build", "--no-such-option").returncode == 2
+
+
+def test_a_question_and_its_answer_share_a_page(pix_build, pix_fiche):
+    """In the corrigé, each open question's answer starts on the page of its prompt."""
+    key = pix_build / "pix-corrige.pdf"
+    pages = [squash(pdftotext(key, n, raw=True)) for n in range(1, len(PdfReader(key).pages) + 1)]
+    checked = 0
+    for q in pix_fiche.questions():
+        if q.options or not q.answer:
+            continue
+        prompt, answer = squash(q.prompt)[:50], squash(q.answer[0])[:30]
+        where = [i for i, page in enumerate(pages) if prompt in page]
+        assert len(where) >= 1, q.prompt
+        assert answer in pages[where[-1]], q.prompt
+        checked += 1
+    assert checked >= 8

@@ -58,7 +58,8 @@ class Styles:
         self.url = ParagraphStyle("url", parent=self.left, fontSize=p.url, leading=p.url * 24 / 19, textColor=ACCENT,
                                   hyphenationLang="", splitLongWords=1)
         self.option = ParagraphStyle("option", parent=self.left, hyphenationLang="")
-        self.cell = ParagraphStyle("cell", parent=self.left, fontName=font.bold, textColor=ACCENT)
+        self.cell = ParagraphStyle("cell", parent=self.left, fontName=font.bold, textColor=ACCENT,
+                                   hyphenationLang="")
         self.table_head = ParagraphStyle("table_head", parent=self.left, fontName=font.bold, fontSize=p.table_head,
                                          leading=p.table_head * 28 / 23, textColor=colors.white, alignment=TA_CENTER)
         self.answer = ParagraphStyle("answer", parent=self.left, textColor=ANSWER, fontName=font.regular,
