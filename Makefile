@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: all build test clean bench
+.PHONY: all build test clean bench docs-img
 
 all: build
 
@@ -26,3 +26,6 @@ clean:
 
 bench: $(STAMP)
 	$(BIN)/python tests/benchmarks/bench.py
+
+docs-img: $(STAMP)
+	$(BIN)/python docs/img/render.py

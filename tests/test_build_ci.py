@@ -226,6 +226,29 @@ def test_the_outputs_of_a_deleted_source_are_removed_and_reported(tree):
     assert "pictures" not in (tree / "build/.worksheet-gen.json").read_text()
 
 
+def test_each_profile_keeps_its_own_outputs_and_manifest_entry(tree):
+    before = hashes(tree / "build")
+    proc = build(tree, "--profile", "dys", "src/pix.yaml")
+    assert proc.returncode == 0, proc.stderr
+    assert rendered(proc) == 1
+    assert {"pix-eleve-dys.pdf", "pix-corrige-dys.pdf"} <= set(hashes(tree / "build"))
+    proc = build(tree)  # the standard outputs were not forgotten: nothing to do
+    assert proc.returncode == 0, proc.stderr
+    assert rendered(proc) == 0
+    assert {k: v for k, v in hashes(tree / "build").items() if k in before} == before
+    assert rendered(build(tree, "--profile", "dys", "src/pix.yaml")) == 0
+
+
+def test_a_source_that_changes_profile_removes_its_old_outputs(tree):
+    source = tree / "src/pictures.yaml"
+    source.write_text("profile: large\n" + source.read_text())
+    proc = build(tree)
+    assert proc.returncode == 0, proc.stderr
+    names = sorted(hashes(tree / "build"))
+    assert names == ["pictures-corrige-large.pdf", "pictures-eleve-large.pdf", "pix-corrige.pdf", "pix-eleve.pdf"]
+    assert "removed build/pictures-eleve.pdf" in proc.stdout.splitlines()
+
+
 # --- build --check -----------------------------------------------------------------------------
 
 def test_check_passes_on_a_fresh_tree_and_writes_nothing(tree):

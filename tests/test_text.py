@@ -50,3 +50,25 @@ def test_paragraphs_and_lists():
 def test_plain_drops_markup():
     assert plain("**Pix** [site](https://pix.fr)", lang="en") == "Pix site"
     assert french("Pix ?") == "Pix\u202f?"
+
+
+def test_adapted_markup_keeps_ordinals_on_the_line_and_widens_word_spaces():
+    assert markup("en 1re et en Tle", size=10, sup=False) == "en 1re et en Tle"
+    wide = '<font size="5.00">\u00a0</font> '
+    out = markup("un **mot** [un lien](https://x.org/a)", lang="en", space=5)
+    assert out == f'un{wide}<b>mot</b>{wide}<a href="https://x.org/a" color="#1F4E79">un{wide}lien</a>'
+
+
+@pytest.mark.parametrize("source, expected", [
+    ("Lisez. Puis répondez ! Enfin ? « Bravo. »", ["Lisez.", "Puis répondez !", "Enfin ?", "« Bravo. »"]),
+    ("Voir M. Dupont et J. Martin. Fin.", ["Voir M. Dupont et J. Martin.", "Fin."]),
+    ("Un **gras. Long** et *un. Deux* puis [lien. Ici](https://x.org). Fin.",
+     ["Un **gras. Long** et *un. Deux* puis [lien. Ici](https://x.org).", "Fin."]),
+    ("fin de phrase. **À vous de jouer !**", ["fin de phrase.", "**À vous de jouer !**"]),
+    ("• a. B\n• c", ["• a. B\n• c"]),
+    ("voir youtu.be/Ab. et 3.5 km. suite", ["voir youtu.be/Ab. et 3.5 km. suite"]),
+])
+def test_sentences(source, expected):
+    from worksheet_gen.text import sentences
+
+    assert sentences(source) == expected

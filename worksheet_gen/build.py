@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Callable, Iterator, Mapping
 
 from .errors import OutputError, Pos, Problem
 from .manifest import Manifest, fingerprint, sha256_bytes, sha256_file
+from .profiles import STANDARD, Profile, choose
 from .sources import display
 
 if TYPE_CHECKING:
@@ -64,7 +65,7 @@ class Result:
 
 @dataclass
 class Outcome:
-    """What a worker sends back for one source: the PDFs (by kind) or the problems, and what it read."""
+    """What a worker sends back for one source: the PDFs (by file name) or the problems, and what it read."""
 
     problems: list[Problem] = field(default_factory=list)
     files: dict[str, bytes] = field(default_factory=dict)
@@ -106,17 +107,17 @@ def clean_temp(out_dir: Path) -> None:
             tmp.unlink(missing_ok=True)
 
 
-def names(slug: str) -> dict[str, str]:
-    """The file names one source builds, by kind."""
-    return {"eleve": f"{slug}-eleve.pdf", "corrige": f"{slug}-corrige.pdf"}
+def names(slug: str, profile: Profile = STANDARD) -> dict[str, str]:
+    """The file names one source builds, by kind: <slug>-eleve[-<profile>].pdf, <slug>-corrige[-<profile>].pdf."""
+    return {"eleve": f"{slug}-eleve{profile.suffix}.pdf", "corrige": f"{slug}-corrige{profile.suffix}.pdf"}
 
 
-def outputs(fiche: Fiche, out_dir: Path) -> dict[str, Path]:
+def outputs(fiche: Fiche, out_dir: Path, profile: Profile = STANDARD) -> dict[str, Path]:
     """The files one fiche builds to."""
-    return {kind: out_dir / name for kind, name in names(fiche.slug).items()}
+    return {kind: out_dir / name for kind, name in names(fiche.slug, profile).items()}
 
 
-def render_fiche(fiche: Fiche) -> tuple[bytes, bytes, list[Problem]]:
+def render_fiche(fiche: Fiche, profile: Profile = STANDARD) -> tuple[bytes, bytes, list[Problem]]:
     """Render the student sheet and the corrigé; layout warnings come back as problems."""
     from .render import render
 
@@ -125,8 +126,8 @@ def render_fiche(fiche: Fiche) -> tuple[bytes, bytes, list[Problem]]:
     def report(pos: Pos, message: str) -> None:
         warnings.setdefault((pos, message), Problem(pos, message, severity="warning"))
 
-    student = render(fiche, answers=False, report=report)
-    key = render(fiche, answers=True, report=report)
+    student = render(fiche, answers=False, report=report, profile=profile)
+    key = render(fiche, answers=True, report=report, profile=profile)
     return student, key, list(warnings.values())
 
 
@@ -144,17 +145,19 @@ def work(source: Path, root: Path | None, options: Mapping[str, object]) -> Outc
 
     outcome = Outcome(deps={str(source.resolve()): sha256_file(source)})  # hashed before reading: never stale-as-fresh
     try:
-        fiche, outcome.problems = load_fiche(source, root)
+        fiche, outcome.problems = load_fiche(source, root, options.get("profile"))
         if fiche is None:
             return outcome
         outcome.deps.update((path, sha256_file(Path(path))) for path in images(fiche))
-        student, key, warnings = render_fiche(fiche)
+        profile = choose(options.get("profile"), fiche.profile)
+        student, key, warnings = render_fiche(fiche, profile)
     except Exception as exc:  # a bug, not the user's fault: report it and go on with the other fiches
         message = f"internal error while building: {type(exc).__name__}: {exc}"
         outcome.problems.append(Problem(Pos(display(source)), message, "please report it with this source file"))
         return outcome
     outcome.problems += warnings
-    outcome.files = {"eleve": student, "corrige": key}
+    file_names = names(fiche.slug, profile)
+    outcome.files = {file_names["eleve"]: student, file_names["corrige"]: key}
     return outcome
 
 
@@ -196,6 +199,7 @@ class _Build:
         self.out_dir, self.check, self.progress = out_dir, check, progress
         self.manifest = Manifest.load(out_dir)
         self.fp = fingerprint(options)
+        self.variant = f"profile={options['profile']}" if options.get("profile") else ""
         self.result = Result(check=check, problems=list(self.manifest.problems))
 
     def plan(self, sources: list[Path], force: bool) -> list[Path]:
@@ -208,10 +212,10 @@ class _Build:
                                            "rename one of the two files")])
                 continue
             owners[slug] = source
-            if not force and self.manifest.fresh(source, self.fp, list(names(slug).values())):
+            if not force and self.manifest.fresh(source, self.fp, self.variant):
                 self.result.up_to_date += 1
-                self.result.unchanged += [self.out_dir / name for name in names(slug).values()]
-                self.result.problems += self.manifest.warnings(source, display)
+                self.result.unchanged += [self.out_dir / name for name in self.manifest.outputs(source, self.variant)]
+                self.result.problems += self.manifest.warnings(source, display, self.variant)
                 self.progress("done", display(source))
             else:
                 todo.append(source)
@@ -228,8 +232,8 @@ class _Build:
             return self.fail(source, outcome.problems)
         self.result.problems += outcome.problems
         shas = {}
-        for kind, name in names(source.stem).items():
-            path, data = self.out_dir / name, outcome.files[kind]
+        for name, data in outcome.files.items():
+            path = self.out_dir / name
             shas[name] = sha256_bytes(data)
             if sha256_file(path) == shas[name]:
                 self.result.unchanged.append(path)
@@ -243,9 +247,23 @@ class _Build:
                     raise OutputError(f"{display(path)}: cannot write: {exc.strerror}") from exc
                 self.result.written.append(path)
                 self.progress("wrote", display(path))
-        if not self.check and None not in outcome.deps.values():
-            self.manifest.record(source, fp=self.fp, deps=outcome.deps, outputs=shas, problems=outcome.problems)
+        if not self.check:
+            self.remove_replaced(source, set(shas))
+            if None not in outcome.deps.values():
+                self.manifest.record(source, self.variant, fp=self.fp, deps=outcome.deps, outputs=shas,
+                                     problems=outcome.problems)
         self.progress("done", display(source))
+
+    def remove_replaced(self, source: Path, now: set[str]) -> None:
+        """Delete what source wrote last time and no longer writes (its profile changed), unless another claims it."""
+        claimed = {name for entry in self.manifest.entries.values() for name in entry.get("outputs", {})
+                   if entry is not self.manifest.entry(source, self.variant)}
+        for name in set(self.manifest.outputs(source, self.variant)) - now - claimed:
+            path = self.out_dir / name
+            if path.exists():
+                path.unlink()
+                self.result.removed.append(path)
+                self.progress("removed", display(path))
 
     def remove_orphans(self, claimed: set[str]) -> None:
         """Delete the outputs the manifest says we wrote for sources that no longer exist (unless still claimed)."""
@@ -292,7 +310,7 @@ def build(sources: list[Path], out_dir: Path, *, root: Path | None = None, jobs:
         run.result.rendered = len(todo)
         for source, outcome in _run(todo, root, options, jobs):
             run.apply(source, outcome)
-        run.remove_orphans({name for s in sources for name in names(s.stem).values()})
+        run.remove_orphans({path.name for path in run.result.written + run.result.unchanged})
     finally:
         run.save()
     run.result.seconds = time.monotonic() - start

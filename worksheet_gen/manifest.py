@@ -136,18 +136,31 @@ class Manifest:
         """The path a stored relative path designates."""
         return self._base / rel
 
-    def fresh(self, source: Path, fp: str, names: list[str]) -> bool:
+    def key(self, source: Path, variant: str = "") -> str:
+        """The entry of source built with some options (e.g. variant "profile=dys"): its relative path[#variant]."""
+        return self.rel(source) + (f"#{variant}" if variant else "")
+
+    def entry(self, source: Path, variant: str = "") -> dict:
+        """What the manifest says of source built with variant ({} when nothing)."""
+        return self.entries.get(self.key(source, variant), {})
+
+    def outputs(self, source: Path, variant: str = "") -> list[str]:
+        """The names of the outputs source wrote when last built with variant."""
+        return sorted(self.entry(source, variant).get("outputs", {}))
+
+    def fresh(self, source: Path, fp: str, variant: str = "") -> bool:
         """Whether the outputs of source are exactly what the manifest says and nothing they depend on changed."""
-        entry = self.entries.get(self.rel(source))
-        if not entry or entry.get("fingerprint") != fp or sorted(entry.get("outputs", {})) != sorted(names):
+        entry = self.entry(source, variant)
+        if not entry or entry.get("fingerprint") != fp or not entry.get("outputs"):
             return False
         files = {**entry.get("deps", {}), **entry.get("outputs", {})}
         return bool(entry.get("deps")) and all(sha256_file(self.abs(rel)) == sha for rel, sha in files.items())
 
-    def record(self, source: Path, *, fp: str, deps: Mapping[str, str], outputs: Mapping[str, str],
-               problems: list[Problem]) -> None:
+    def record(self, source: Path, variant: str = "", *, fp: str, deps: Mapping[str, str],
+               outputs: Mapping[str, str], problems: list[Problem]) -> None:
         """Remember what source was built from, what it wrote and the warnings it gave."""
-        self.entries[self.rel(source)] = {
+        self.entries[self.key(source, variant)] = {
+            "source": self.rel(source),
             "fingerprint": fp,
             "deps": {self.rel(path): sha for path, sha in deps.items()},
             "outputs": dict(outputs),
@@ -155,13 +168,13 @@ class Manifest:
                           "hint": p.hint, "severity": p.severity} for p in problems],
         }
 
-    def warnings(self, source: Path, display) -> list[Problem]:
+    def warnings(self, source: Path, display, variant: str = "") -> list[Problem]:
         """The warnings source gave when it was built, with paths as display shows them now."""
-        entry = self.entries.get(self.rel(source), {})
+        entry = self.entry(source, variant)
         return [Problem(Pos(display(self.abs(w["path"])), w["line"], w["col"]), w["message"], w["hint"], w["severity"])
                 for w in entry.get("warnings", [])]
 
     def orphans(self) -> dict[str, list[str]]:
         """Entries whose source file no longer exists: {source: output names}."""
-        return {rel: sorted(entry.get("outputs", {})) for rel, entry in self.entries.items()
-                if not self.abs(rel).is_file()}
+        return {key: sorted(entry.get("outputs", {})) for key, entry in self.entries.items()
+                if not self.abs(entry.get("source", key)).is_file()}

@@ -125,6 +125,7 @@ class Fiche:
     activities: tuple[Activity, ...]
     closing: Closing | None
     pos: Pos = field(default=Pos(""))
+    profile: str = ""  # the layout profile the source asks for; "" when it names none
 
     def questions(self):
         """Every question of the fiche, in order."""

@@ -6,14 +6,17 @@ import io
 from typing import Callable
 
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph
 
 from . import __version__
 from . import text as T
 from .layout import styles as S
+from .layout.flowables import natural_width
 from .layout.story import LABELS, story
 from .model import Fiche
+from .profiles import STANDARD, Profile
 
 FIXED_DATE = 946684800  # 2000-01-01: reportlab's invariant date, used when SOURCE_DATE_EPOCH is unset
 
@@ -42,20 +45,21 @@ def _canvas_class(draw_page: Callable):
 
 
 def render(fiche: Fiche, *, answers: bool, report: Callable[[object, str], None] = lambda pos, msg: None,
-           names: tuple = ()) -> bytes:
-    """Render the student sheet (answers=False) or the corrigé (answers=True) as PDF bytes."""
-    styles = S.Styles(fiche.lang)
+           names: tuple = (), profile: Profile = STANDARD) -> bytes:
+    """Render the student sheet (answers=False) or the corrigé (answers=True) as PDF bytes, in a layout profile."""
+    styles = S.Styles(fiche.lang, profile)
+    p = profile
     labels = LABELS[fiche.lang]
     buf = io.BytesIO()
     title = T.plain(fiche.title, lang=fiche.lang)
     doc = BaseDocTemplate(
-        buf, pagesize=S.PAGE, leftMargin=S.MARGIN_X, rightMargin=S.MARGIN_X, topMargin=S.MARGIN_TOP,
-        bottomMargin=S.MARGIN_BOTTOM, title=title + (f" — {labels['answer_key'].capitalize()}" if answers else ""),
+        buf, pagesize=p.page, leftMargin=p.margin_x, rightMargin=p.margin_x, topMargin=p.margin_top,
+        bottomMargin=p.margin_bottom, title=title + (f" — {labels['answer_key'].capitalize()}" if answers else ""),
         author=fiche.author or "worksheet-gen", subject=fiche.subject or title, creator=f"worksheet-gen {__version__}",
         lang=fiche.lang, invariant=1, pageCompression=1,
-        initialFontName="Lato",  # else every page's preamble names Helvetica, which is never embedded
+        initialFontName=styles.font.regular,  # else every page's preamble names Helvetica, which is never embedded
     )
-    frame = Frame(S.MARGIN_X, S.MARGIN_BOTTOM, S.FRAME_W, S.FRAME_H,
+    frame = Frame(p.margin_x, p.margin_bottom, p.frame_w, p.frame_h,
                   leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="body")
     doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
     header = _header(fiche, styles, labels, answers)
@@ -65,40 +69,63 @@ def render(fiche: Fiche, *, answers: bool, report: Callable[[object, str], None]
 
 
 def _header(fiche: Fiche, styles: S.Styles, labels: dict, answers: bool) -> Callable:
-    lang = fiche.lang
+    lang, p, font = fiche.lang, styles.profile, styles.font
     levels = ", ".join(fiche.levels)
-    left = T.markup(f"{labels['levels']} : {levels}", lang=lang, size=9) if levels else ""
-    right = T.markup(fiche.kind, lang=lang, size=9)
-    footer = T.markup(fiche.title, lang=lang, size=8.5)
-    st = styles.small.clone("hf", fontSize=9, leading=11, textColor=S.GREY)
+    hs, fs = p.header, p.footer
+    st = styles.small.clone("hf", fontSize=hs, leading=hs * 11 / 9, textColor=S.GREY)
     st_r = st.clone("hfr", alignment=2)
-    w, h = S.PAGE
-    top = h - 13 * mm
+    st_f = styles.small.clone("ft", fontSize=fs, leading=fs * 20 / 17)
+    w, h = p.page
+    top = h - p.header_drop
+    margin = p.margin_x
+    # Header and footer stay on one line each (larger profiles would push them off the page):
+    # a side may take the room the other leaves, then a text too long ends with « … ».
+    half = p.frame_w * 0.42
+    centre = stringWidth(labels["answer_key"], font.bold, hs + 2) + 8 * mm if answers else 6 * mm
+    left_text = f"{labels['levels']} : {levels}" if levels else ""
+    head = lambda text: T.markup(text, lang=lang, size=hs, sup=p.superscript)  # noqa: E731
+    nl, nr = (natural_width(Paragraph(head(t), st)) if t else 0 for t in (left_text, fiche.kind))
+    lw = half if nl <= half else max(half, p.frame_w - centre - min(nr, half))
+    rw = half if nr <= half else max(half, p.frame_w - centre - min(nl, lw))
+    left = _one_line(left_text, head, st, lw) if levels else ""
+    right = _one_line(fiche.kind, head, st, rw)
+    footer = _one_line(fiche.title, lambda text: T.markup(text, lang=lang, size=fs, sup=p.superscript), st_f,
+                       p.frame_w * 0.75)
 
     def draw(canv: Canvas, total: int) -> None:
         canv.saveState()
-        half = S.FRAME_W * 0.42
-        for markup, style, x in ((left, st, S.MARGIN_X), (right, st_r, w - S.MARGIN_X - half)):
+        for markup, style, x, width in ((left, st, margin, lw), (right, st_r, w - margin - rw, rw)):
             if markup:
-                p = Paragraph(markup, style)
-                _, ph = p.wrap(half, 30)
-                p.drawOn(canv, x, top)
+                para = Paragraph(markup, style)
+                _, ph = para.wrap(width, 30)
+                para.drawOn(canv, x, top)
         canv.setStrokeColor(S.ACCENT)
         canv.setLineWidth(0.6)
-        canv.line(S.MARGIN_X, top - 1.8 * mm, w - S.MARGIN_X, top - 1.8 * mm)
+        canv.line(margin, top - 1.8 * mm, w - margin, top - 1.8 * mm)
         if answers:
             canv.setFillColor(S.ANSWER)
-            canv.setFont("Lato-Bold", 11)
+            canv.setFont(font.bold, hs + 2)
             canv.drawCentredString(w / 2, top + 0.4 * mm, labels["answer_key"])
         canv.setStrokeColor(S.RULE_LIGHT)
-        canv.line(S.MARGIN_X, 12 * mm, w - S.MARGIN_X, 12 * mm)
-        fp = Paragraph(footer, styles.small.clone("ft", fontSize=8.5, leading=10))
-        fp.wrap(S.FRAME_W * 0.75, 20)
-        fp.drawOn(canv, S.MARGIN_X, 8 * mm)
+        canv.line(margin, p.footer_rule, w - margin, p.footer_rule)
+        fp = Paragraph(footer, st_f)
+        fp.wrap(p.frame_w * 0.75, 20 * p.scale)
+        fp.drawOn(canv, margin, p.footer_y)
         canv.setFillColor(S.GREY)
-        canv.setFont("Lato", 8.5)
+        canv.setFont(font.regular, fs)
         page = labels["page"].format(n=canv.getPageNumber(), total=total)
-        canv.drawRightString(w - S.MARGIN_X, 8 * mm + 1.5, page)
+        canv.drawRightString(w - margin, p.footer_y + 1.5, page)
         canv.restoreState()
 
     return draw
+
+
+def _one_line(text: str, make: Callable[[str], str], style, width: float) -> str:
+    """The markup of text on one line of that width: cut after a word, with « … », when it is longer."""
+    words = text.split()
+    markup = make(text)
+    for n in range(len(words) - 1, 0, -1):
+        if natural_width(Paragraph(markup, style)) <= width:
+            break
+        markup = make(" ".join(words[:n]).rstrip(",;:") + "…")
+    return markup

@@ -32,9 +32,13 @@ def find(paths: tuple[str, ...], default_dir: Path) -> tuple[list[Path], list[Pr
     return found, problems
 
 
-def load_fiche(path: Path, root: Path | None = None):
-    """Read, parse and validate one source: (fiche or None, problems)."""
-    from . import loader  # imported here: finding sources and up-to-date builds never need YAML
+def load_fiche(path: Path, root: Path | None = None, profile: str | None = None):
+    """Read, parse and validate one source: (fiche or None, problems).
+
+    The fiche's text is also checked against the font of the profile it will be built
+    in: ``profile`` when given, else the one the source names.
+    """
+    from . import loader, profiles  # imported here: finding sources and up-to-date builds never need YAML
     from .validate import validate
 
     name = display(path)
@@ -44,6 +48,8 @@ def load_fiche(path: Path, root: Path | None = None):
     fiche, more = validate(raw, path=name, slug=path.stem, base_dir=path.parent.resolve(),
                            root=(root or path.parent).resolve())
     problems += more
-    if any(p.severity == "error" for p in problems):
+    if fiche is not None and not any(p.severity == "error" for p in problems):
+        problems += profiles.font_problems(fiche, profiles.choose(profile, fiche.profile))
+    if fiche is None or any(p.severity == "error" for p in problems):
         return None, problems
     return fiche, problems

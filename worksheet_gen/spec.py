@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .model import QUESTION_TYPES, RULINGS
+from .profiles import NAMES as PROFILE_NAMES
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,8 @@ OBJECTS: dict[str, dict[str, Field]] = {
         "lang": Field("enum", "Language of the sheet: labels, typography, hyphenation.", choices=("fr", "en")),
         "author": Field("text", "Author or establishment, stored in the PDF metadata."),
         "subject": Field("text", "Subject, stored in the PDF metadata."),
+        "profile": Field("enum", "Layout built by default: standard, dys (DYS-friendly) or large (large print); "
+                         "'build --profile' overrides it.", choices=PROFILE_NAMES),
         "intro": Field("text", "Introduction under the title; blank lines separate paragraphs."),
         "activities": Field("list", "The activities, in order.", required=True, of="activity"),
         "closing": Field("object", "The closing section, printed after the last activity.", of="closing"),

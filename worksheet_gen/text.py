@@ -14,6 +14,11 @@ LINK_COLOR = "#1F4E79"
 _LINK = re.compile(r"\[([^\]\n]+)\]\((\S+?)\)|((?:https?://|www\.)[^\s<>«»\"]+[^\s<>«»\".,;:!?)])")
 _BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
 _ITALIC = re.compile(r"(?<![*\w])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?![*\w])")
+_TEXT_SPACE = re.compile(r" (?=[^<>]*(?:<|$))")  # a space outside any tag (user text is escaped)
+_SENTENCE_END = re.compile(
+    r"(?<=[.!?…])(?<!\b[A-Z]\.)(?<!\bM\.)(?<!\bcf\.)(?<!\bex\.)(?<!\bp\.)"  # an end, not after M. J. cf.
+    r" +(?=(?:[«\"(*][ \u00a0\u202f]?)*[A-ZÀ-ÖØ-Þ])"  # spaces, then a capital, maybe after « ( " **
+)
 _ORDINAL = re.compile(r"\b(1)(re|er)\b|\b(\d{1,2})(e|ème|nde|nd)\b|\bT(le)\b")
 
 
@@ -33,6 +38,25 @@ def paragraphs(text: str) -> list[str]:
     return out
 
 
+def sentences(paragraph: str) -> list[str]:
+    """Split one paragraph of source text into sentences, never inside **bold**, *italic* or [a link](…)."""
+    if "\n" in paragraph:  # a list: its items are the units
+        return [paragraph]
+    out, start = [], 0
+    for m in _SENTENCE_END.finditer(paragraph):
+        head = paragraph[start:m.start()]
+        if head.count("**") % 2 or head.count("[") != head.count("]") or _open_italic(head):
+            continue
+        out.append(head)
+        start = m.end()
+    out.append(paragraph[start:])
+    return [s for s in out if s.strip()]
+
+
+def _open_italic(text: str) -> bool:
+    return len(re.findall(r"(?<!\*)\*(?!\*)", text)) % 2 == 1
+
+
 def french(text: str) -> str:
     """Apply French typography to plain text: apostrophes, « », narrow spaces before ; : ! ?."""
     text = text.replace("...", "…")
@@ -46,28 +70,37 @@ def french(text: str) -> str:
     return text
 
 
-def markup(text: str, *, lang: str = "fr", size: float = 10.0, link_color: str = LINK_COLOR) -> str:
-    """Return reportlab paragraph markup for one paragraph of source text."""
+def markup(text: str, *, lang: str = "fr", size: float = 10.0, sup: bool = True, space: float = 0.0,
+           link_color: str = LINK_COLOR) -> str:
+    """Return reportlab paragraph markup for one paragraph of source text.
+
+    ``sup=False`` writes 1re, Tle on the line; ``space`` > 0 widens every word space
+    by a no-break space set at that font size.
+    """
     out = []
     pos = 0
     for m in _LINK.finditer(text):
-        out.append(_plain(text[pos:m.start()], lang, size))
+        out.append(_plain(text[pos:m.start()], lang, size, sup))
         label, url, bare = m.group(1), m.group(2), m.group(3)
         if bare:
             label, url = bare, bare if "://" in bare else "https://" + bare
-        out.append(f'<a href={quoteattr(url)} color="{link_color}">{_plain(label, lang, size)}</a>')
+        out.append(f'<a href={quoteattr(url)} color="{link_color}">{_plain(label, lang, size, sup)}</a>')
         pos = m.end()
-    out.append(_plain(text[pos:], lang, size))
-    return "".join(out)
+    out.append(_plain(text[pos:], lang, size, sup))
+    result = "".join(out)
+    if space > 0:
+        # After the word, so a wrapped line never starts with it; tags keep their own spaces.
+        result = _TEXT_SPACE.sub(f'<font size="{space:.2f}">\u00a0</font> ', result)
+    return result
 
 
-def _plain(text: str, lang: str, size: float) -> str:
+def _plain(text: str, lang: str, size: float, sup: bool = True) -> str:
     if lang == "fr":
         text = french(text)
     text = escape(text).replace("\n", "<br/>")
     text = _BOLD.sub(r"<b>\1</b>", text)
     text = _ITALIC.sub(r"<i>\1</i>", text)
-    if lang == "fr":
+    if lang == "fr" and sup:
         text = _ORDINAL.sub(_ordinal, text)
     # U+202F would be a break point for reportlab: draw a narrowed U+00A0 instead.
     return text.replace(NNBSP, f'<font size="{size * 0.7:.2f}">\u00a0</font>')

@@ -64,7 +64,7 @@ def validate(raw, *, path: str, slug: str, base_dir: Path | None = None, root: P
         slug=slug, source=path, title=f.get("title", ""), levels=tuple(i.text for i in f.get("levels", ())),
         kind=f.get("kind", ""), previous=f.get("previous", ""), lang=f.get("lang", "fr"),
         author=f.get("author", ""), subject=f.get("subject", ""), intro=f.get("intro", ""),
-        activities=activities, closing=closing, pos=top,
+        activities=activities, closing=closing, pos=top, profile=f.get("profile", ""),
     )
     if any(p.severity == "error" for p in ctx.problems):
         return None, ctx.problems

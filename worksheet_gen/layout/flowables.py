@@ -6,16 +6,12 @@ draws differs, which keeps the two documents page-aligned.
 
 from __future__ import annotations
 
-import math
-
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Paragraph
 
+from ..profiles import STANDARD
 from . import styles as S
 
-BOX = 3.6 * mm
-ROW = 6.6 * mm
-INDENT = 7 * mm
 EXPLAIN_MIN_W = 45 * mm
 _SCALES = (1, 2, 3)  # text lines per ruled line when an answer overflows; whole numbers keep text off the rules
 
@@ -55,27 +51,29 @@ class AnswerSpace(Flowable):
 
     ``items`` are (markup, style) pairs, each starting on a new line; empty in the
     student view. ``first``/``count`` select the ruled lines of one page when the
-    space is split.
+    space is split. ``profile`` gives the line pitch and the text size; ``indent``
+    defaults to its question indent.
     """
 
-    def __init__(self, lines, ruling="lines", items=(), *, bullets=False, report=None, indent=INDENT,
+    def __init__(self, lines, ruling="lines", items=(), *, profile, bullets=False, report=None, indent=None,
                  first=0, count=None):
         super().__init__()
         self.lines, self.ruling, self.items, self.bullets = lines, ruling, tuple(items), bullets
-        self.report, self.indent = report, indent
+        self.profile, self.pitch = profile, profile.pitch
+        self.report, self.indent = report, profile.indent if indent is None else indent
         self.first, self.count = first, lines if count is None else count
         self._fitted = None
 
     def wrap(self, aw, ah):
         self.width = aw
-        self.height = self.count * S.PITCH + 1.5 * mm
+        self.height = self.count * self.pitch + 1.5 * mm
         return aw, self.height
 
     def split(self, aw, ah):
-        fit = int((ah - 1.5 * mm) // S.PITCH)
+        fit = int((ah - 1.5 * mm) // self.pitch)
         if fit < 1 or fit >= self.count:
             return []
-        kw = dict(bullets=self.bullets, report=self.report, indent=self.indent)
+        kw = dict(profile=self.profile, bullets=self.bullets, report=self.report, indent=self.indent)
         head = AnswerSpace(self.lines, self.ruling, self.items, first=self.first, count=fit, **kw)
         tail = AnswerSpace(self.lines, self.ruling, self.items, first=self.first + fit, count=self.count - fit, **kw)
         return [head, tail]
@@ -84,8 +82,8 @@ class AnswerSpace(Flowable):
         """Lay out the items: (lead, [(first text line, paragraph, n lines)])."""
         if self._fitted is None:
             for k in _SCALES:
-                lead = S.PITCH / k
-                size = min(S.BODY, lead * 0.78)
+                lead = self.pitch / k
+                size = min(self.profile.body, lead * 0.78)
                 placed, line = [], 0
                 for markup, style in self.items:
                     st = style.clone("fit", fontSize=size, leading=lead)
@@ -106,7 +104,7 @@ class AnswerSpace(Flowable):
 
     def draw(self):
         c = self.canv
-        top = self.count * S.PITCH + 1.5 * mm
+        top = self.count * self.pitch + 1.5 * mm
         x0, x1 = self.indent, self.width
         self._draw_ruling(c, x0, x1, top)
         if not self.items:
@@ -114,7 +112,7 @@ class AnswerSpace(Flowable):
         tw = x1 - x0 - (4 * mm if self.bullets else 1 * mm)
         tx = x0 + (4 * mm if self.bullets else 1 * mm)
         lead, placed = self._fit(tw)
-        k = S.PITCH / lead
+        k = self.pitch / lead
         lo, hi = self.first * k, (self.first + self.count) * k
         for start, para, n in placed:
             a, b = max(start, lo), min(start + n, hi)
@@ -124,9 +122,10 @@ class AnswerSpace(Flowable):
             if part is None:
                 continue
             _, h = part.wrap(tw, 10_000)
-            baseline = top - (a - lo + 1) * lead + 1.6
+            lift = self.profile.answer_lift
+            baseline = top - (a - lo + 1) * lead + lift
             if k == 1:
-                baseline = top - (a - lo + 1) * S.PITCH + 1.6
+                baseline = top - (a - lo + 1) * self.pitch + lift
             part.drawOn(c, tx, baseline + part.style.fontSize - h)
             if self.bullets and a == start:
                 tick(c, x0 - 0.5 * mm, baseline - 0.5, min(3.2 * mm, lead * 0.75))
@@ -134,16 +133,16 @@ class AnswerSpace(Flowable):
     def _draw_ruling(self, c, x0, x1, top):
         c.saveState()
         n = self.count
-        bottom = top - n * S.PITCH
+        bottom = top - n * self.pitch
         if self.ruling == "box":
             c.setStrokeColor(S.RULE)
             c.setLineWidth(0.7)
-            c.roundRect(x0, bottom + 0.8 * mm, x1 - x0, n * S.PITCH - 0.8 * mm, 4, stroke=1, fill=0)
+            c.roundRect(x0, bottom + 0.8 * mm, x1 - x0, n * self.pitch - 0.8 * mm, 4, stroke=1, fill=0)
         elif self.ruling == "grid":
-            step = 5 * mm
+            step = self.profile.grid
             c.setStrokeColor(S.RULE_LIGHT)
             c.setLineWidth(0.4)
-            rows = int((n * S.PITCH) // step)
+            rows = int((n * self.pitch) // step)
             y_bot = top - rows * step
             for i in range(rows + 1):
                 c.line(x0, top - i * step, x0 + int((x1 - x0) // step) * step, top - i * step)
@@ -153,19 +152,19 @@ class AnswerSpace(Flowable):
             c.setLineWidth(0.3)
             c.setStrokeColor(S.colors.HexColor("#B8C6E6"))
             for i in range(n):
-                base = top - (i + 1) * S.PITCH
-                for f in (1, 2, 3):
-                    c.line(x0, base + f * 2 * mm, x1, base + f * 2 * mm)
+                base = top - (i + 1) * self.pitch
+                for f in (1, 2, 3):  # Seyès: three thin lines a quarter pitch apart
+                    c.line(x0, base + f * (self.pitch / 4), x1, base + f * (self.pitch / 4))
             c.setStrokeColor(S.colors.HexColor("#7E93C9"))
             c.setLineWidth(0.5)
             for i in range(n):
-                c.line(x0, top - (i + 1) * S.PITCH, x1, top - (i + 1) * S.PITCH)
+                c.line(x0, top - (i + 1) * self.pitch, x1, top - (i + 1) * self.pitch)
             c.setLineWidth(0.3)
             c.setStrokeColor(S.colors.HexColor("#B8C6E6"))
             x = x0
             while x <= x1 + 0.1:
-                c.line(x, top - n * S.PITCH, x, top - 2 * mm)
-                x += S.PITCH
+                c.line(x, top - n * self.pitch, x, top - self.pitch / 4)
+                x += self.pitch
         else:
             c.setStrokeColor(S.RULE)
             c.setLineWidth(0.5)
@@ -174,12 +173,13 @@ class AnswerSpace(Flowable):
                 c.setDash(0.1, 2.6)
                 c.setLineWidth(1.1)
             for i in range(n):
-                y = top - (i + 1) * S.PITCH
+                y = top - (i + 1) * self.pitch
                 c.line(x0, y, x1, y)
         if self.bullets and not self.items:
+            k = self.profile.scale
             c.setFillColor(S.ACCENT)
             for i in range(n):
-                c.circle(x0 - 2.2 * mm, top - (i + 1) * S.PITCH + 1.2 * mm, 0.75 * mm, stroke=0, fill=1)
+                c.circle(x0 - 2.2 * mm * k, top - (i + 1) * self.pitch + 1.2 * mm * k, 0.75 * mm * k, stroke=0, fill=1)
         c.restoreState()
 
 
@@ -204,7 +204,8 @@ def _slice(para: Paragraph, width: float, i: int, j: int, lead: float):
 def _frame_height(flowable: Flowable) -> float:
     """The height of the frame a flowable is being laid out in (the body frame when unknown)."""
     frame = getattr(flowable, "_frame", None)
-    return getattr(frame, "_aH", None) or getattr(frame, "_height", None) or S.FRAME_H
+    profile = getattr(flowable, "profile", None) or STANDARD
+    return getattr(frame, "_aH", None) or getattr(frame, "_height", None) or profile.frame_h
 
 
 class KeepTogetherOrFlow(KeepTogether):
@@ -224,9 +225,10 @@ class KeepTogetherOrFlow(KeepTogether):
 class Choices(Flowable):
     """Options with vector checkboxes, stacked or inline; ticks and explanation in the corrigé."""
 
-    def __init__(self, options, inline, style, *, ticked=(), explain=None, explain_style=None, report=None):
+    def __init__(self, options, inline, style, *, profile, ticked=(), explain=None, explain_style=None, report=None):
         super().__init__()
         self.options = tuple(options)
+        self.profile = profile
         self.paras = [Paragraph(o, style) for o in options]
         self.inline, self.ticked = inline, set(ticked)
         self.explain, self.explain_style, self.report = explain, explain_style, report
@@ -234,6 +236,8 @@ class Choices(Flowable):
 
     def wrap(self, aw, ah):
         self.width = aw
+        p = self.profile
+        BOX, ROW, INDENT = p.box, p.row, p.indent
         gap = BOX + 2.2 * mm
         self.cells = []  # (x, y_top, para, h)
         if self.inline:
@@ -274,7 +278,7 @@ class Choices(Flowable):
             k += 1
         if k == 0 or k == len(self.cells):
             return []
-        kw = dict(explain_style=self.explain_style, report=self.report)
+        kw = dict(profile=self.profile, explain_style=self.explain_style, report=self.report)
         head = Choices(self.options[:k], self.inline, self.style, ticked=[i for i in self.ticked if i < k], **kw)
         tail = Choices(self.options[k:], self.inline, self.style, ticked=[i - k for i in self.ticked if i >= k],
                        explain=self.explain, **kw)
@@ -286,12 +290,13 @@ class Choices(Flowable):
         for i, (x, y, p, w) in enumerate(self.cells):
             size = p.style.fontSize
             baseline = top - y - size - 2
-            by = baseline - 1.2
-            box(c, x, by, BOX)
+            side = self.profile.box
+            by = baseline - self.profile.box_drop
+            box(c, x, by, side)
             if i in self.ticked:
-                tick(c, x, by, BOX)
+                tick(c, x, by, side)
             _, h = p.wrap(w, 10_000)
-            p.drawOn(c, x + BOX + 2.2 * mm, baseline + size - h)
+            p.drawOn(c, x + side + 2.2 * mm, baseline + size - h)
         if self.explain:
             self._draw_explain(c, top)
 
@@ -299,7 +304,7 @@ class Choices(Flowable):
         ok = False
         if self.explain_box and self.explain_box[2] >= EXPLAIN_MIN_W:
             x, y, w, h = self.explain_box
-            for size in (9.5, 9, 8.5, 8, 7.5, 7, 6.5):
+            for size in (s * self.profile.scale for s in (9.5, 9, 8.5, 8, 7.5, 7, 6.5)):
                 st = self.explain_style.clone("ex", fontSize=size, leading=size * 1.2)
                 p = Paragraph(self.explain, st)
                 _, ph = p.wrap(w, 10_000)
@@ -310,11 +315,11 @@ class Choices(Flowable):
         if not ok:
             if self.report:
                 self.report("the explanation does not fit beside the options: add 'lines: 2' to give it room")
-            w = self.width - INDENT
+            w = self.width - self.profile.indent
             st = self.explain_style.clone("ex", fontSize=6.5, leading=7.5)
             p = Paragraph(self.explain, st)
             _, ph = p.wrap(w, 10_000)
-            p.drawOn(c, INDENT, -ph)
+            p.drawOn(c, self.profile.indent, -ph)
 
 
 class QRCode(Flowable):
@@ -418,25 +423,34 @@ class Banner(Flowable):
 
 
 class NameFields(Flowable):
-    """« Nom : …  Prénom : …  Classe : …  Date : … », with optional values written in."""
+    """« Nom : …  Prénom : …  Classe : …  Date : … », with optional values written in.
+
+    On one row, or on two (Nom, Prénom / Classe, Date) when the labels are large.
+    """
 
     SHARES = (0.34, 0.30, 0.17, 0.19)
+    SHARES_2 = (0.55, 0.45)
 
-    def __init__(self, labels, style, values=()):
+    def __init__(self, labels, style, values=(), *, bold="Lato-Bold", rows=1):
         super().__init__()
-        self.labels, self.style = labels, style
+        self.labels, self.style, self.bold, self.rows = labels, style, bold, rows
         self.values = tuple(values) + ("",) * (len(labels) - len(values))
 
     def wrap(self, aw, ah):
-        self.width, self.height = aw, 9 * mm
+        self.row_h = max(9 * mm, self.style.fontSize * 2.4)
+        self.width, self.height = aw, self.row_h * self.rows
         return aw, self.height
 
     def draw(self):
         c = self.canv
-        font, size = "Lato-Bold", self.style.fontSize
+        font, size = self.bold, self.style.fontSize
+        per_row = -(-len(self.labels) // self.rows)
+        shares = self.SHARES if self.rows == 1 else self.SHARES_2 * self.rows
         x = 0.0
-        base = 2.2 * mm
-        for label, share, value in zip(self.labels, self.SHARES, self.values):
+        base = 2.2 * mm + self.row_h * (self.rows - 1)
+        for i, (label, share, value) in enumerate(zip(self.labels, shares, self.values)):
+            if i and i % per_row == 0:
+                x, base = 0.0, base - self.row_h
             w = self.width * share
             text = f"{label}\u00a0:"
             c.setFont(font, size)
@@ -451,7 +465,7 @@ class NameFields(Flowable):
             c.line(lx, base - 1, x + w - 4 * mm, base - 1)
             c.setDash()
             if value:
-                c.setFont("Lato", size)
+                c.setFont(self.style.fontName, size)
                 c.setFillColor(S.colors.black)
                 c.drawString(lx + 1 * mm, base + 0.6, value)
             x += w

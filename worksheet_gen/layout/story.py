@@ -34,98 +34,118 @@ Report = Callable[[object, str], None]
 class _Story:
     def __init__(self, fiche: Fiche, styles: S.Styles, answers: bool, report: Report, names: tuple):
         self.f, self.st, self.answers, self.names = fiche, styles, answers, names
+        self.p = styles.profile
+        self.gap = GAP * self.p.scale
         self.lang = fiche.lang
         self.labels = LABELS[self.lang]
         self._report = report
 
-    def m(self, text: str, size: float = S.BODY, **kw) -> str:
-        return T.markup(text, lang=self.lang, size=size, **kw)
+    def m(self, text: str, size: float | None = None, **kw) -> str:
+        p = self.p
+        size = p.body if size is None else size
+        space = p.word_space * size / self.st.space_em if p.word_space else 0.0
+        return T.markup(text, lang=self.lang, size=size, sup=p.superscript, space=space, **kw)
+
+    def space(self, height: float) -> Spacer:
+        """Vertical space, larger in the profiles with larger text."""
+        return Spacer(1, height * self.p.scale)
 
     def reporter(self, pos):
         return lambda message: self._report(pos, message)
 
     def paras(self, text: str, style) -> list:
-        return [Paragraph(self.m(p, style.fontSize), style) for p in T.paragraphs(text)]
+        units = T.paragraphs(text)
+        if self.p.split_sentences:
+            units = [s for u in units for s in T.sentences(u)]
+        return [Paragraph(self.m(u, style.fontSize), style) for u in units]
 
     def build(self) -> list:
         f, st = self.f, self.st
         out = [Paragraph(self.m(f.title, st.title.fontSize), st.title)]
         if f.previous:
             out.append(Paragraph(self.m(f"*{self.labels['previous']}* : {f.previous}"), st.meta, bulletText="•"))
-        out.append(Spacer(1, 1.5 * mm))
-        out.append(NameFields(self.labels["name"], st.left, self.names))
-        out.append(Spacer(1, 3 * mm))
+        out.append(self.space(1.5 * mm))
+        out.append(NameFields(self.labels["name"], st.left, self.names, bold=st.font.bold, rows=self.p.name_rows))
+        out.append(self.space(3 * mm))
         out += self.paras(f.intro, st.body)
         for number, activity in enumerate(f.activities, 1):
             title = activity.title
             if len(f.activities) > 1:
                 title = f"{self.labels['activity']} {number} : {title}"
-            head = [Spacer(1, 3 * mm), Banner(Paragraph(self.m(title, st.banner.fontSize, link_color=ON_ACCENT), st.banner)),
-                    Spacer(1, 3 * mm)] + self.paras(activity.intro, st.body)
+            head = [self.space(3 * mm), Banner(Paragraph(self.m(title, st.banner.fontSize, link_color=ON_ACCENT), st.banner)),
+                    self.space(3 * mm)] + self.paras(activity.intro, st.body)
             body = self.blocks(activity.blocks)
             # The banner and introduction never end a page: they stay with the first block.
             out.append(_keep(head + body[:1]))
             out += body[1:]
         if f.closing:
-            head = [Spacer(1, 5 * mm), Paragraph(self.m(f.closing.title, st.heading.fontSize), st.heading),
-                    Spacer(1, 2 * mm)]
+            head = [self.space(5 * mm), Paragraph(self.m(f.closing.title, st.heading.fontSize), st.heading),
+                    self.space(2 * mm)]
             body = self.blocks(f.closing.blocks)
             out.append(_keep(head + body[:2]))
             out += body[2:]
         return out
 
     def blocks(self, blocks) -> list:
-        out = []
+        out, lead = [], None
         for block in blocks:
-            if isinstance(block, TextBlock):
-                out += self.paras(block.text, self.st.body)
-            elif isinstance(block, Callout):
-                out.append(Spacer(1, 1 * mm))
-                out += self.paras(block.text, self.st.callout)
-                out.append(Spacer(1, 2 * mm))
-            elif isinstance(block, Media):
-                out.append(self.media(block))
-            elif isinstance(block, Image):
-                out.append(self.image(block))
-            elif isinstance(block, Question):
-                out.append(self.question(block))
-            elif isinstance(block, FillTable):
-                out += self.table(block)
+            start = len(out)
+            self.block(block, out)
+            if lead is not None and not isinstance(block, FillTable):
+                out[lead:] = [_keep(out[lead:])]  # a text ending with ':' stays with what it introduces
+            lead = start if isinstance(block, TextBlock) and block.text.rstrip().endswith(":") else None
         return out
+
+    def block(self, block, out: list) -> None:
+        """Append the flowables of one block to out."""
+        if isinstance(block, TextBlock):
+            out += self.paras(block.text, self.st.body)
+        elif isinstance(block, Callout):
+            out.append(self.space(1 * mm))
+            out += self.paras(block.text, self.st.callout)
+            out.append(self.space(2 * mm))
+        elif isinstance(block, Media):
+            out.append(self.media(block))
+        elif isinstance(block, Image):
+            out.append(self.image(block))
+        elif isinstance(block, Question):
+            out.append(self.question(block))
+        elif isinstance(block, FillTable):
+            out += self.table(block)
 
     def media(self, block: Media) -> list:
         st = self.st
         left = self.paras(block.caption, st.caption)
         left.append(Paragraph(f'<a href={T.quoteattr(block.url)} color="{T.LINK_COLOR}">{T.escape(block.url)}</a>',
                               st.url))
-        return KeepTogetherOrFlow([Spacer(1, 1 * mm), Beside(left, QRCode(block.url, QR_SIZE)), Spacer(1, GAP)])
+        return KeepTogetherOrFlow([self.space(1 * mm), Beside(left, QRCode(block.url, QR_SIZE)), Spacer(1, self.gap)])
 
     def image(self, block: Image):
         from reportlab.lib.utils import ImageReader
 
         w, h = ImageReader(block.path).getSize()
-        width = block.width_mm * mm
+        width = min(block.width_mm * mm * self.p.image_scale, self.p.frame_w)
         # Bytes, not the path: reportlab names a JPEG after its path, which would leak the checkout folder
         img = RLImage(io.BytesIO(Path(block.path).read_bytes()), width=width, height=width * h / w)
         if block.caption:
-            return KeepTogetherOrFlow([Beside(self.paras(block.caption, self.st.caption), img), Spacer(1, GAP)])
+            return KeepTogetherOrFlow([Beside(self.paras(block.caption, self.st.caption), img), Spacer(1, self.gap)])
         img.hAlign = "CENTER"
-        return KeepTogetherOrFlow([img, Spacer(1, GAP)])
+        return KeepTogetherOrFlow([img, Spacer(1, self.gap)])
 
     def question(self, q: Question):
         st = self.st
         prompt = Paragraph(self.m(q.prompt), st.question, bulletText=f"{q.number}.")
-        parts = [prompt, Spacer(1, 1.2 * mm)]
+        parts = [prompt, self.space(1.2 * mm)]
         report = self.reporter(q.answer_pos)
         ans = self.answers
         explain = self.m(q.explain) if (ans and q.explain) else None
         if q.options:
             ticked = [i for i, o in enumerate(q.options) if o in q.answer] if ans else ()
-            parts.append(Choices([self.m(o) for o in q.options], q.inline, st.option, ticked=ticked,
+            parts.append(Choices([self.m(o) for o in q.options], q.inline, st.option, profile=self.p, ticked=ticked,
                                  explain=explain if not q.lines else None, explain_style=st.explain, report=report))
             if q.lines:
                 items = [(explain, st.explain)] if explain else []
-                parts.append(AnswerSpace(q.lines, q.ruling, items, report=report))
+                parts.append(AnswerSpace(q.lines, q.ruling, items, profile=self.p, report=report))
         else:
             items = []
             if ans:
@@ -135,24 +155,25 @@ class _Story:
                     items = [(self.m(p), st.answer) for a in q.answer for p in T.paragraphs(a)]
                 if explain:
                     items.append((explain, st.explain))
-            parts.append(AnswerSpace(q.lines, q.ruling, items, bullets=q.type == "blanks", report=report))
-        parts.append(Spacer(1, GAP))
+            parts.append(AnswerSpace(q.lines, q.ruling, items, profile=self.p, bullets=q.type == "blanks",
+                                     report=report))
+        parts.append(Spacer(1, self.gap))
         return KeepTogetherOrFlow(parts)
 
     def table(self, t: FillTable) -> list:
-        st = self.st
+        st, p = self.st, self.p
         rows = [[Paragraph(self.m(t.title, st.table_head.fontSize, link_color=ON_ACCENT), st.table_head), ""]]
+        most = int(p.frame_h * 0.8 // p.pitch)  # lines in one row: a table breaks between rows only
         for sec in t.sections:
             items = [(self.m(a), st.answer) for a in sec.answer] if self.answers else []
-            space = AnswerSpace(sec.lines, "lines", items, bullets=True, indent=6 * mm,
-                                report=self.reporter(sec.pos))
-            rows.append([Paragraph(self.m(sec.title), st.cell), space])
-        # Break between rows; inside a row only when one row is taller than a page.
-        tall = any(sec.lines * S.PITCH > S.FRAME_H * 0.8 for sec in t.sections)
-        table = Table(rows, colWidths=[0.25 * S.FRAME_W, 0.75 * S.FRAME_W], repeatRows=1, splitInRow=int(tall))
+            for first in range(0, sec.lines, most):  # a section taller than a page goes on in a row of its own
+                space = AnswerSpace(sec.lines, "lines", items, profile=p, bullets=True, indent=6 * mm * p.scale,
+                                    report=self.reporter(sec.pos), first=first, count=min(most, sec.lines - first))
+                rows.append([Paragraph(self.m(sec.title), st.cell) if first == 0 else "", space])
+        table = Table(rows, colWidths=[p.label_col * p.frame_w, (1 - p.label_col) * p.frame_w], repeatRows=1)
         table.setStyle(TableStyle([
             ("SPAN", (0, 0), (1, 0)),
-            ("FONTNAME", (0, 0), (-1, -1), "Lato"),  # the default, Helvetica, would not be embedded
+            ("FONTNAME", (0, 0), (-1, -1), st.font.regular),  # the default, Helvetica, would not be embedded
             ("BACKGROUND", (0, 0), (1, 0), S.ACCENT),
             ("BACKGROUND", (0, 1), (0, -1), S.ACCENT_LIGHT),
             ("GRID", (0, 0), (-1, -1), 0.6, S.ACCENT),
@@ -162,9 +183,9 @@ class _Story:
             ("LEFTPADDING", (0, 0), (-1, -1), 6),
             ("RIGHTPADDING", (0, 0), (-1, -1), 8),
         ]))
-        if tall:  # a row split over pages keeps its heading at its start, where the student begins writing
+        if any(sec.lines > most for sec in t.sections):  # a section on several rows: its heading at its start
             table.setStyle(TableStyle([("VALIGN", (0, 1), (0, -1), "TOP")]))
-        return [Spacer(1, 1 * mm), table, Spacer(1, GAP)]
+        return [self.space(1 * mm), table, Spacer(1, self.gap)]
 
 
 def _keep(flowables: list) -> KeepTogether:

@@ -1,0 +1,407 @@
+"""Layout profiles (standard, dys, large) checked on the PDFs a teacher prints.
+
+Text sizes are read from the PDF: every text run that draws a visible glyph (pypdf's
+visitor, with the text and transformation matrices), header and footer included.
+Runs made only of spaces are left out: the layout widens or narrows word spaces
+with no-break spaces set at a smaller size, which draw nothing. In the corrigé, the
+answers (red) may be smaller when they overflow the student's space: they are
+measured apart.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import subprocess
+
+import pytest
+from pypdf import PdfReader
+from pypdf.generic import ContentStream
+
+from conftest import DATA, SOURCES, cli, need, pdftotext, squash
+
+PROFILES = ("standard", "dys", "large")
+ADAPTED = ("dys", "large")
+FLOOR = {"dys": 14, "large": 18}  # least text size, in points
+MM = 72 / 25.4
+SRC = {"pix": SOURCES / "pix.yaml", "all-blocks": DATA / "profiles" / "all-blocks.yaml"}
+RED = (0.752941, 0.086275, 0.109804)  # the answer colour, #C0161C
+GREY_RULE = (0.54902, 0.54902, 0.54902)  # ruled answer lines, #8C8C8C
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """Both sources built in each profile, through the CLI."""
+    out = tmp_path_factory.mktemp("profiles")
+    for profile in PROFILES:
+        cli("build", *map(str, SRC.values()), "--out", str(out), "--profile", profile, check=True)
+    return out
+
+
+def pdf(built, slug: str, profile: str, kind: str = "eleve"):
+    return built / (f"{slug}-{kind}.pdf" if profile == "standard" else f"{slug}-{kind}-{profile}.pdf")
+
+
+def _mul(a, b):
+    """Product of two PDF matrices [a b c d e f]."""
+    return [a[0] * b[0] + a[1] * b[2], a[0] * b[1] + a[1] * b[3], a[2] * b[0] + a[3] * b[2],
+            a[2] * b[1] + a[3] * b[3], a[4] * b[0] + a[5] * b[2] + b[4], a[4] * b[1] + a[5] * b[3] + b[5]]
+
+
+def text_runs(page):
+    """(text, size in points, fill colour) of every visible text run of a page."""
+    runs, colour, stack = [], [None], []
+
+    def before(op, args, cm, tm):
+        if op == b"rg":
+            colour[0] = tuple(round(float(x), 6) for x in args)
+        elif op == b"g":
+            colour[0] = (round(float(args[0]), 6),) * 3
+        elif op == b"q":
+            stack.append(colour[0])
+        elif op == b"Q" and stack:
+            colour[0] = stack.pop()
+
+    def visit(text, cm, tm, font, size):
+        if text.strip():
+            m = _mul(tm, cm)
+            runs.append((text, size * math.hypot(m[2], m[3]), colour[0]))
+
+    page.extract_text(visitor_operand_before=before, visitor_text=visit)
+    return runs
+
+
+def shapes(page):
+    """Stroked horizontal lines (x0, x1, y, colour) and stroked rectangles (w, h) of a page, in points."""
+    lines, rects, ctm, stack, path, colour = [], [], [1, 0, 0, 1, 0, 0], [], [], None
+    for args, op in ContentStream(page.get_contents(), page.pdf).operations:
+        if op == b"q":
+            stack.append((ctm, colour))
+        elif op == b"Q":
+            ctm, colour = stack.pop()
+        elif op == b"RG":
+            colour = tuple(round(float(a), 6) for a in args)
+        elif op == b"cm":
+            ctm = _mul([float(a) for a in args], ctm)
+        elif op in (b"m", b"l"):
+            x, y = (float(a) for a in args)
+            path.append((op, ctm[0] * x + ctm[2] * y + ctm[4], ctm[1] * x + ctm[3] * y + ctm[5]))
+        elif op == b"re":
+            path.append((op, float(args[2]) * ctm[0], float(args[3]) * ctm[3]))
+        elif op in (b"S", b"s", b"f", b"f*", b"B", b"n"):
+            if op == b"S":
+                for i, (kind, a, b) in enumerate(path):
+                    if kind == b"re":
+                        rects.append((abs(a), abs(b)))
+                    elif kind == b"l" and path[i - 1][0] == b"m" and abs(path[i - 1][2] - b) < 0.01:
+                        lines.append((min(a, path[i - 1][1]), max(a, path[i - 1][1]), b, colour))
+            path = []
+    return lines, rects
+
+
+@pytest.mark.parametrize("slug", SRC)
+@pytest.mark.parametrize("profile", ADAPTED)
+def test_no_text_under_the_floor_on_any_student_page(built, slug, profile):
+    reader = PdfReader(pdf(built, slug, profile))
+    for number, page in enumerate(reader.pages, 1):
+        runs = text_runs(page)
+        assert runs, f"page {number} has no text"
+        small = [(t, round(s, 2)) for t, s, _ in runs if s < FLOOR[profile] - 0.01]
+        assert not small, f"page {number}: {small[:5]}"
+
+
+@pytest.mark.parametrize("slug", SRC)
+@pytest.mark.parametrize("profile", ADAPTED)
+def test_corrige_keeps_the_floor_except_for_answers(built, slug, profile):
+    for number, page in enumerate(PdfReader(pdf(built, slug, profile, "corrige")).pages, 1):
+        small = [(t, round(s, 2)) for t, s, c in text_runs(page) if s < FLOOR[profile] - 0.01 and c != RED]
+        assert not small, f"page {number}: {small[:5]}"
+
+
+def test_the_size_measure_sees_small_text(built):
+    """The standard sheet has text under 14 pt, and the measure finds it: the floor tests can fail."""
+    sizes = [s for page in PdfReader(pdf(built, "pix", "standard")).pages for _, s, _ in text_runs(page)]
+    assert min(sizes) < 9 and max(sizes) >= 19
+
+
+def _tw(path) -> list[float]:
+    """The word spacing (Tw) values a PDF sets: reportlab justifies a line with Tw."""
+    out = []
+    for page in PdfReader(path).pages:
+        for args, op in ContentStream(page.get_contents(), page.pdf).operations:
+            if op == b"Tw":
+                out.append(float(args[0]))
+    return out
+
+
+@pytest.mark.parametrize("profile", ADAPTED)
+def test_no_justified_line(built, profile):
+    """No line has its word spaces stretched.
+
+    reportlab may squeeze the spaces of a line it measured a point too long (a
+    negative Tw, a fraction of a point): that keeps the margin, it does not justify.
+    """
+    assert any(tw > 0.1 for tw in _tw(pdf(built, "pix", "standard")))  # the standard sheet is justified
+    for slug in SRC:
+        for kind in ("eleve", "corrige"):
+            assert [tw for tw in _tw(pdf(built, slug, profile, kind)) if not -0.5 < tw <= 0] == []
+
+
+def _source_words(slug) -> set[str]:
+    text = SRC[slug].read_text(encoding="utf-8").replace("’", "'")
+    return {w.lower() for w in re.findall(r"\w+(?:-\w+)+", text)}
+
+
+def raw_text(path) -> str:
+    """The text in drawing order (pdftotext -raw): hanging lines stay with their question, hyphens are kept."""
+    return subprocess.run([need("pdftotext"), "-raw", "-enc", "UTF-8", str(path), "-"], capture_output=True,
+                          text=True, check=True).stdout
+
+
+def _line_end_hyphens(path) -> list[str]:
+    """Words cut by a hyphen at a line end, as drawn."""
+    return [f"{a}-{b}".lower() for a, b in re.findall(r"(\w+)-\n\s*(\w+)", raw_text(path))]
+
+
+@pytest.mark.parametrize("profile", ADAPTED)
+def test_no_word_is_hyphenated(built, profile):
+    """A line may end with a hyphen only where the source has one (copier-coller)."""
+    standard = _line_end_hyphens(pdf(built, "pix", "standard"))
+    assert [w for w in standard if w not in _source_words("pix")]  # the standard sheet hyphenates: « sa-voir »
+    for slug in SRC:
+        assert [w for w in _line_end_hyphens(pdf(built, slug, profile)) if w not in _source_words(slug)] == []
+
+
+def _printed_texts(fiche):
+    """Every text of a fiche that the student sheet prints: titles, text, captions, questions, options, URLs."""
+    from worksheet_gen.model import Callout, FillTable, Image, Media, Question, TextBlock
+    from worksheet_gen.text import paragraphs, plain
+
+    texts = [fiche.title, fiche.previous, fiche.kind] + paragraphs(fiche.intro)
+    blocks = []
+    for activity in fiche.activities:
+        texts += [activity.title] + paragraphs(activity.intro)
+        blocks += activity.blocks
+    if fiche.closing:
+        texts.append(fiche.closing.title)
+        blocks += fiche.closing.blocks
+    for b in blocks:
+        if isinstance(b, (TextBlock, Callout)):
+            texts += paragraphs(b.text)
+        elif isinstance(b, Media):
+            texts += [b.caption, b.url]
+        elif isinstance(b, Image):
+            texts.append(b.caption)
+        elif isinstance(b, Question):
+            texts += [b.prompt, *b.options]
+        elif isinstance(b, FillTable):
+            texts += [b.title] + [s.title for s in b.sections]
+    return [plain(t, lang=fiche.lang) for t in texts if t]
+
+
+@pytest.mark.parametrize("slug", SRC)
+@pytest.mark.parametrize("profile", ADAPTED)
+def test_nothing_is_dropped(built, slug, profile):
+    from worksheet_gen.sources import load_fiche
+
+    fiche, _ = load_fiche(SRC[slug])
+    texts = _printed_texts(fiche)
+    assert len(texts) > 15
+    adapted = squash(raw_text(pdf(built, slug, profile)))
+    assert [t for t in texts if squash(t) not in adapted] == []
+    count = lambda text: len(re.findall(r"^\s*\d+\.\s", text, re.M))  # noqa: E731 — numbered questions
+    assert count(pdftotext(pdf(built, slug, profile))) == count(pdftotext(pdf(built, slug, "standard")))
+
+
+@pytest.mark.parametrize("profile", ADAPTED)
+def test_the_student_sheet_shows_no_answer(built, profile):
+    from worksheet_gen.sources import load_fiche
+    from worksheet_gen.text import paragraphs
+
+    for slug in SRC:
+        fiche, _ = load_fiche(SRC[slug])
+        answers = [p for q in fiche.questions() if not q.options for a in q.answer for p in paragraphs(a)]
+        answers += [q.explain for q in fiche.questions() if q.explain]
+        assert answers
+        student = squash(raw_text(pdf(built, slug, profile)))
+        key = squash(raw_text(pdf(built, slug, profile, "corrige")))
+        assert [a for a in answers if squash(a)[:30] in student] == []
+        assert [a for a in answers if squash(a)[:30] not in key] == []
+
+
+def _decoded(path, tmp_path) -> list[str]:
+    need("zbarimg")
+    subprocess.run([need("pdftoppm"), "-r", "150", "-png", str(path), str(tmp_path / "p")], check=True)
+    found = []
+    for png in sorted(tmp_path.glob("p*.png")):
+        found += subprocess.run(["zbarimg", "-q", "--raw", str(png)], capture_output=True, text=True).stdout.split()
+        png.unlink()
+    return sorted(found)
+
+
+@pytest.mark.parametrize("profile", ADAPTED)
+def test_qr_codes_unchanged(built, profile, tmp_path):
+    for slug in SRC:
+        standard = _decoded(pdf(built, slug, "standard"), tmp_path)
+        assert len(standard) >= 2
+        assert _decoded(pdf(built, slug, profile), tmp_path) == standard
+
+
+@pytest.mark.parametrize("slug", SRC)
+@pytest.mark.parametrize("profile", PROFILES)
+def test_corrige_is_page_aligned(built, slug, profile):
+    student, key = pdf(built, slug, profile), pdf(built, slug, profile, "corrige")
+    n = len(PdfReader(student).pages)
+    assert n == len(PdfReader(key).pages)
+    for page in range(1, n + 1):
+        numbered = re.findall(r"^\s*(\d+)\.\s+(\S+ \S+)", pdftotext(student, page), re.M)
+        assert all(squash(q) in squash(pdftotext(key, page)) for _, q in numbered)
+
+
+def test_adapted_sheets_take_more_pages(built):
+    pages = {p: len(PdfReader(pdf(built, "pix", p)).pages) for p in PROFILES}
+    assert pages["standard"] < pages["dys"] and pages["standard"] < pages["large"]
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_checkboxes_and_ruled_lines(built, profile):
+    """Checkboxes ≥ 6 mm and ruled lines ≥ 10 mm apart in the adapted profiles; the standard ones are smaller."""
+    gaps, boxes = [], []
+    for page in PdfReader(pdf(built, "all-blocks", profile)).pages:
+        page_lines, rects = shapes(page)
+        boxes += [w for w, h in rects if abs(w - h) < 0.01 and w < 12 * MM]
+        # Answer lines (ruling: lines or dotted) are long and grey; the others rules are coloured or short.
+        ys = sorted({round(y, 2) for x0, x1, y, colour in page_lines if x1 - x0 > 100 * MM and colour == GREY_RULE},
+                    reverse=True)
+        gaps += [a - b for a, b in zip(ys, ys[1:])]
+    assert len(boxes) >= 10 and len(gaps) >= 3
+    if profile == "standard":
+        assert min(boxes) < 6 * MM and min(gaps) < 10 * MM
+    else:
+        assert min(boxes) >= 6 * MM - 0.01
+        assert min(gaps) >= 10 * MM - 0.01
+
+
+@pytest.mark.parametrize("profile", ADAPTED)
+def test_fonts_are_embedded_and_dys_uses_andika(built, profile):
+    out = subprocess.run([need("pdffonts"), str(pdf(built, "pix", profile))], capture_output=True, text=True,
+                         check=True).stdout
+    rows = out.splitlines()[2:]
+    assert rows and all(row.split()[-5] == "yes" for row in rows)
+    names = {row.split()[0].split("+")[-1] for row in rows}
+    assert {"Andika", "Andika-Bold"} == names if profile == "dys" else {"Lato-Regular", "Lato-Bold"} <= names
+
+
+@pytest.mark.parametrize("profile", ADAPTED)
+def test_qpdf_check_is_clean(built, profile):
+    for kind in ("eleve", "corrige"):
+        proc = subprocess.run([need("qpdf"), "--check", str(pdf(built, "pix", profile, kind))], capture_output=True,
+                              text=True)
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_output_names(built):
+    names = {p.name for p in built.glob("*.pdf")}
+    for slug in SRC:
+        assert {f"{slug}-eleve.pdf", f"{slug}-corrige.pdf", f"{slug}-eleve-dys.pdf", f"{slug}-corrige-dys.pdf",
+                f"{slug}-eleve-large.pdf", f"{slug}-corrige-large.pdf"} <= names
+    assert len(names) == 12
+
+
+def _source(tmp_path, extra: str = "", text: str = "Quelle est la somme ?") -> object:
+    src = tmp_path / "src" / "essai.yaml"
+    src.parent.mkdir(exist_ok=True)
+    src.write_text(f"title: Essai\n{extra}activities:\n  - title: A\n    content:\n      - question: {text}\n"
+                   "        answer: Une somme.\n", encoding="utf-8")
+    return src
+
+
+def test_the_source_chooses_its_profile_and_the_option_overrides_it(tmp_path):
+    src = _source(tmp_path, "profile: dys\n")
+    cli("build", str(src), "--out", str(tmp_path / "a"), check=True)
+    assert sorted(p.name for p in (tmp_path / "a").glob("*.pdf")) == ["essai-corrige-dys.pdf", "essai-eleve-dys.pdf"]
+    cli("build", str(src), "--out", str(tmp_path / "b"), "--profile", "standard", check=True)
+    assert sorted(p.name for p in (tmp_path / "b").glob("*.pdf")) == ["essai-corrige.pdf", "essai-eleve.pdf"]
+
+
+def test_unknown_profiles_are_refused(tmp_path):
+    proc = cli("build", str(_source(tmp_path)), "--out", str(tmp_path / "o"), "--profile", "dyss")
+    assert proc.returncode == 2 and "dyss" in proc.stderr
+    proc = cli("check", str(_source(tmp_path, "profile: grand\n")))
+    assert proc.returncode == 1
+    assert re.search(r"essai\.yaml:2:10: error: 'profile' cannot be 'grand'", proc.stderr), proc.stderr
+
+
+def test_a_character_the_profile_font_lacks_is_an_error_at_its_block(tmp_path):
+    src = _source(tmp_path, text="Que vaut Σ ?")  # Lato has Σ, Andika has not
+    out = tmp_path / "o"
+    cli("build", str(src), "--out", str(out), check=True)
+    proc = cli("build", str(src), "--out", str(out), "--profile", "dys")
+    assert proc.returncode == 1
+    assert re.search(r"essai\.yaml:5:9: error: the character 'Σ' \(U\+03A3 GREEK CAPITAL LETTER SIGMA\) cannot be "
+                     r"printed with the font of the 'dys' profile \(Andika\)", proc.stderr), proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert sorted(p.name for p in out.glob("*.pdf")) == ["essai-corrige.pdf", "essai-eleve.pdf"]
+    proc = cli("check", str(_source(tmp_path, "profile: dys\n", text="Que vaut Σ ?")))
+    assert proc.returncode == 1 and "'dys' profile" in proc.stderr
+
+
+@pytest.mark.parametrize("family", ["Lato", "Lato-Upright", "Andika"])
+def test_each_coverage_file_matches_its_font(family):
+    from worksheet_gen import fonts
+
+    fam = fonts.FAMILIES[family]
+    data = json.loads((fonts.FONT_DIR / fam.coverage).read_text())
+    assert data["fonts"] == [file for _, file in fam.faces]
+    assert data["ranges"] == fonts.cmap_ranges(family)
+    assert "open font license" in (fonts.FONT_DIR / fam.licence).read_text().lower()
+    for ch in "éèàçœÉ«»’…\u00a0":
+        assert fonts.can_draw(ch, family)
+
+
+def test_rendering_other_profiles_first_leaves_the_standard_sheet_unchanged():
+    """Fonts and their bold/italic mappings are global in reportlab: profiles must not leak into each other."""
+    from worksheet_gen.profiles import PROFILES
+    from worksheet_gen.render import render
+    from worksheet_gen.sources import load_fiche
+
+    fiche, _ = load_fiche(SRC["all-blocks"])
+    first = render(fiche, answers=True, profile=PROFILES["standard"])
+    for name in ("dys", "large"):
+        render(fiche, answers=True, profile=PROFILES[name])
+    assert render(fiche, answers=True, profile=PROFILES["standard"]) == first
+
+
+def _words(path):
+    """Per page: (xMin, yMin, yMax, word) of every word, y from the top of the page (pdftotext -bbox)."""
+    out = subprocess.run([need("pdftotext"), "-bbox", str(path), "-"], capture_output=True, text=True,
+                         check=True).stdout
+    return [[(float(x), float(y0), float(y1), w) for x, y0, y1, w in
+             re.findall(r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)<', page)]
+            for page in out.split("<page ")[1:]]
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_long_header_footer_and_tall_table_stay_in_place(tmp_path, profile):
+    """Running header and footer keep one line each; a table row taller than a page goes on in a new row."""
+    from worksheet_gen.profiles import PROFILES as P
+
+    src = tmp_path / "long.yaml"
+    title = "Un titre assez long pour passer à la ligne dans les profils adaptés à grands caractères"
+    src.write_text(f"title: {title}\nlevels: [6e, 5e, 4e, 3e, 2nde, 1re, Tle]\n"
+                   "kind: Évaluation de fin de séquence avec un intitulé très long\nactivities:\n"
+                   "  - title: A\n    content:\n      - table: Un tableau haut\n        sections:\n"
+                   "          - title: Une section très haute\n            lines: 40\n            answer: [a, b]\n"
+                   "          - title: Deuxième\n            answer: [c]\n", encoding="utf-8")
+    cli("build", str(src), "--out", str(tmp_path), "--profile", profile, check=True)
+    p = P[profile]
+    student, key = (tmp_path / f"long-{k}{p.suffix}.pdf" for k in ("eleve", "corrige"))
+    assert len(PdfReader(student).pages) == len(PdfReader(key).pages) >= 2
+    for path in (student, key):
+        for words in _words(path):
+            for band in ([y0 for x, y0, y1, w in words if y1 < p.margin_top],
+                         [y0 for x, y0, y1, w in words if y0 > p.page[1] - p.margin_bottom]):
+                assert band and max(band) - min(band) < 0.5 * p.header, band  # one line
+            assert all(0 <= y0 and y1 <= p.page[1] for x, y0, y1, w in words)
+    assert "Deuxième" in pdftotext(student)
