@@ -405,3 +405,15 @@ class NameFields(Flowable):
                 c.setFillColor(S.colors.black)
                 c.drawString(lx + 1 * mm, base + 0.6, value)
             x += w
+
+    def slots(self) -> tuple[tuple[float, float, float], ...]:
+        """Where draw() writes each value, once wrapped: (x, baseline, room) from the flowable's origin."""
+        from reportlab.pdfbase.pdfmetrics import stringWidth
+
+        size, x, out = self.style.fontSize, 0.0, []
+        for label, share in zip(self.labels, self.SHARES):
+            w = self.width * share
+            lx = x + stringWidth(f"{label}\u00a0:", "Lato-Bold", size) + 1.5 * mm
+            out.append((lx + 1 * mm, 2.2 * mm + 0.6, x + w - 4 * mm - lx - 1 * mm))
+            x += w
+        return tuple(out)
