@@ -1,0 +1,307 @@
+"""Class packs: read a request (command options or a ``*.pack.yaml`` file), gather it, then write it."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import difflib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, ContextManager
+
+from . import loader, roster
+from .build import render_fiche, write_atomic
+from .errors import OutputError, Pos, Problem
+from .loader import MDict, MList
+from .sources import PACK_SUFFIXES, SUFFIXES, display, is_pack, load_fiche
+
+MAX_COPIES = 500
+NAME = re.compile(r"^[\w.-]+$")
+KEYS = {
+    "fiches": "the fiches, in order, by file name without .yaml",
+    "copies": f"the number of anonymous copies, 1 to {MAX_COPIES}",
+    "roster": "a class list (CSV) next to the pack file: one copy per student, with the name printed",
+    "class": "the class, printed on the cover (and on each copy when the roster has no Classe column)",
+    "date": "the date of the session, printed on the cover",
+    "group_by": "student (each student's fiches together, the default) or fiche",
+    "single_sided": "true to print on one side only: no blank pages",
+    "cover": "false to leave out the teacher's cover page",
+}
+
+
+@dataclass(frozen=True)
+class Request:
+    """What to put in one pack and how."""
+
+    name: str
+    fiches: tuple[Path, ...]
+    copies: int = 0  # ignored when a roster is given
+    roster: Path | None = None
+    classe: str = ""
+    date: str | datetime.date = ""
+    duplex: bool = True
+    by_student: bool = True
+    cover: bool = True
+    origin: Pos | None = None  # the pack file, for declared packs
+
+
+@dataclass
+class Outcome:
+    """A pack's bytes (None when it cannot be made), its page count and every problem met."""
+
+    data: bytes | None = None
+    pages: int = 0
+    problems: list[Problem] = field(default_factory=list)  # the request and its roster
+    fiche_problems: list[Problem] = field(default_factory=list)  # loading and rendering the fiches
+
+
+class _Silent:
+    def update(self, n: int) -> None:
+        pass
+
+
+def _no_progress(total: int) -> ContextManager:
+    return contextlib.nullcontext(_Silent())
+
+
+def failed(problems: list[Problem]) -> bool:
+    """Whether any problem is an error."""
+    return any(p.severity == "error" for p in problems)
+
+
+def output(name: str, out_dir: Path) -> Path:
+    """The file a pack is written to."""
+    return out_dir / f"pack-{name}.pdf"
+
+
+def resolve(names, folder: Path, where: list[Pos] | None = None) -> tuple[tuple[Path, ...], list[Problem]]:
+    """The source file of each fiche name (or path), with a suggestion for each unknown one."""
+    paths, problems = [], []
+    known = sorted({p.stem for p in folder.glob("*.y*ml") if p.suffix in SUFFIXES and not is_pack(p)})
+    for i, name in enumerate(names):
+        given = Path(name)
+        candidates = [given] if given.suffix in SUFFIXES else [folder / f"{name}{s}" for s in SUFFIXES]
+        found = next((c for c in candidates if c.is_file() and not is_pack(c)), None)
+        if found is not None:
+            paths.append(found)
+            continue
+        guess = difflib.get_close_matches(str(name), known, n=1)
+        hint = f"did you mean '{guess[0]}'?" if guess else f"the fiches in {display(folder)}: " + (
+            ", ".join(known) or "none")
+        problems.append(Problem(where[i] if where else Pos(str(name)), f"no fiche '{name}' in {display(folder)}", hint))
+    if len({p.resolve() for p in paths}) < len(paths):
+        problems.append(Problem(where[0] if where else Pos(str(names[0])), "a fiche is named twice",
+                                "give each fiche once; copies are set with copies or roster"))
+    return tuple(paths), problems
+
+
+def make(request: Request, *, root: Path | None = None, progress: Callable[[int], ContextManager] = _no_progress,
+         cache: dict | None = None) -> Outcome:
+    """Load, check and render everything the pack needs, then assemble it; nothing is written."""
+    from . import pack, packpages
+    from .layout.story import name_slots
+    from .layout.styles import Styles
+    from .text import plain
+
+    out = Outcome()
+    cache = {} if cache is None else cache
+    fiches = []
+    for path in request.fiches:
+        fiche, problems = load_fiche(path, root)
+        out.fiche_problems += problems
+        fiches.append(fiche)
+    students: tuple[roster.Student, ...] = ()
+    if request.roster is not None:
+        students, problems = roster.read(request.roster, display(request.roster))
+        out.problems += problems
+    if failed(out.problems) or failed(out.fiche_problems) or None in fiches:
+        return out
+    copies = len(students) if request.roster is not None else request.copies
+    n = len(fiches)
+    with progress(2 * n + 1 + copies * n + int(request.cover)) as bar:
+        sheets = []
+        for path, fiche in zip(request.fiches, fiches):
+            if path.resolve() not in cache:
+                cache[path.resolve()] = render_fiche(fiche)
+            student, key, warnings = cache[path.resolve()]
+            out.fiche_problems += warnings
+            sheets.append(pack.Sheet(fiche.slug, plain(fiche.title, lang=fiche.lang), student, key))
+            bar.update(1)
+        counts = [_count(s.student) for s in sheets]
+        parts = pack.plan(counts, [_count(s.key) for s in sheets], copies, duplex=request.duplex,
+                          by_student=request.by_student, cover=request.cover)
+        classes = sorted({s.classe for s in students if s.classe})
+        classe = request.classe or ", ".join(classes)
+        overlays, pages = {}, []
+        if students:
+            slots = [name_slots(f, styles=Styles(f.lang)) for f in fiches]
+            for c, s in enumerate(students):
+                for f, (nom, prenom, cls, _day) in enumerate(slots):
+                    overlays[(c, f)] = len(pages) + int(request.cover)
+                    values = ((nom, s.nom), (prenom, s.prenom), (cls, s.classe or request.classe))
+                    pages.append([packpages.Text(*slot, text) for slot, text in values if text])
+        labels = [s.label if len(classes) > 1 else f"{s.nom} {s.prenom}" for s in students] or [
+            f"Copie {c + 1}" for c in range(copies)]
+        cover = None
+        if request.cover:
+            heading = classe or (sheets[0].title if n == 1 else f"Pack {request.name}")
+            keys = [p for p in parts if p.kind == pack.KEY]
+            total = parts[-1].start + parts[-1].pages
+            cover = packpages.Cover(
+                heading=heading, classe=classe, date=_date(request.date),
+                fiches=tuple((s.title, c) for s, c in zip(sheets, counts)), copies=copies, named=bool(students),
+                duplex=request.duplex, by_student=request.by_student,
+                copy_pages=sum(p.pages + p.blanks for p in parts if p.kind == pack.COPY and p.copy == 0),
+                keys=(keys[0].start + 1, total), total=total,
+                students=_ranges(parts, labels) if students and request.by_student else ())
+        extra = packpages.render(cover, pages) if (cover or pages) else None
+        bar.update(1)
+        title = f"Pack {classe or request.name} — " + " · ".join(s.title for s in sheets)
+        out.data = pack.assemble(sheets, parts, labels=labels, title=title, by_student=request.by_student,
+                                 extra=extra, overlays=overlays, progress=bar.update)
+        out.pages = parts[-1].start + parts[-1].pages
+    return out
+
+
+def write(data: bytes, name: str, out_dir: Path) -> Path:
+    """Write a pack atomically into out_dir; return its path."""
+    path = output(name, out_dir)
+    try:
+        write_atomic(path, data)
+    except OSError as exc:
+        raise OutputError(f"{out_dir}: cannot write: {exc.strerror}") from exc
+    return path
+
+
+def declared(paths: tuple[str, ...], default_dir: Path) -> list[Path]:
+    """The pack files named by paths (files or folders), or found in default_dir."""
+    found = []
+    for raw in paths or (str(default_dir),):
+        p = Path(raw)
+        if p.is_dir():
+            found += sorted(q for q in p.iterdir() if is_pack(q) and q.is_file())
+        elif p.is_file() and is_pack(p):
+            found.append(p)
+    return found
+
+
+def read_declaration(path: Path) -> tuple[Request | None, list[Problem]]:
+    """Read and check one ``<name>.pack.yaml`` file."""
+    name = display(path)
+    raw, problems = loader.load(path, name)
+    if raw is not None and not isinstance(raw, MDict):
+        problems.append(Problem(getattr(raw, "pos", Pos(name, 1, 1)), "a pack file is made of keys such as "
+                                "'fiches:' and 'copies:'", "see « Class packs » in docs/format.md"))
+    if raw is None or failed(problems):
+        return None, problems
+    for key in raw:
+        if key not in KEYS:
+            guess = difflib.get_close_matches(key, KEYS, n=1)
+            problems.append(Problem(raw.key_pos[key], f"unknown key '{key}'",
+                                    f"did you mean '{guess[0]}'?" if guess else "known keys: " + ", ".join(KEYS)))
+    val = raw.val_pos
+    top = Pos(name, 1, 1)
+
+    def check(key: str, ok: bool, message: str) -> None:
+        if key in raw and not ok:
+            problems.append(Problem(val[key], message, KEYS[key]))
+
+    items = raw.get("fiches")
+    if isinstance(items, str):
+        items, where = [items], [val["fiches"]]
+    elif isinstance(items, MList):
+        where = items.item_pos
+    else:
+        items, where = [], []
+    check("fiches", items and all(isinstance(i, str) for i in items), "'fiches' must list fiche names")
+    if "fiches" not in raw:
+        problems.append(Problem(top, "'fiches' is missing", KEYS["fiches"]))
+    copies = raw.get("copies")
+    check("copies", isinstance(copies, int) and not isinstance(copies, bool) and 1 <= copies <= MAX_COPIES,
+          f"'copies' must be a whole number from 1 to {MAX_COPIES}")
+    check("roster", isinstance(raw.get("roster"), str), "'roster' must be a file name")
+    if ("copies" in raw) == ("roster" in raw):
+        problems.append(Problem(top, "give either 'copies:' or 'roster:'" if "copies" not in raw
+                                else "'copies' and 'roster' cannot both be given",
+                                "copies: 30 for anonymous copies, roster: eleves.csv for one copy per student"))
+    check("class", isinstance(raw.get("class"), (str, int)), "'class' must be a text")
+    check("date", isinstance(raw.get("date"), (str, datetime.date)), "'date' must be a date or a text")
+    check("group_by", raw.get("group_by") in ("student", "fiche"), "'group_by' must be student or fiche")
+    for key in ("single_sided", "cover"):
+        check(key, isinstance(raw.get(key), bool), f"'{key}' must be true or false")
+    folder = path.parent
+    fiches, more = resolve([str(i) for i in items], folder, list(where)) if not failed(problems) else ((), [])
+    problems += more
+    roster_path = None
+    if isinstance(raw.get("roster"), str) and not failed(problems):
+        roster_path = folder / raw["roster"]
+        inside = folder.resolve() in roster_path.resolve().parents
+        if not inside:
+            problems.append(Problem(val["roster"], "the roster must be inside the folder of the pack file",
+                                    "move the CSV next to the pack file"))
+        elif not roster_path.is_file():
+            problems.append(Problem(val["roster"], f"no roster file '{raw['roster']}'",
+                                    "give the CSV file's name, relative to the pack file"))
+    if failed(problems):
+        return None, problems
+    stem = path.name[: -len(next(s for s in PACK_SUFFIXES if path.name.endswith(s)))]
+    return Request(name=stem, fiches=fiches, copies=copies or 0, roster=roster_path, classe=str(raw.get("class", "")),
+                   date=raw.get("date", ""), duplex=not raw.get("single_sided", False),
+                   by_student=raw.get("group_by", "student") == "student", cover=raw.get("cover", True),
+                   origin=top), problems
+
+
+def build_declared(paths: tuple[str, ...], sources_dir: Path,
+                   out_dir: Path | None) -> tuple[list[Path], list[Problem]]:
+    """Make and write every declared pack (only check them without out_dir).
+
+    Fiche problems are left to the fiche build or check, which reports them.
+    """
+    written, problems, cache = [], [], {}
+    for file in declared(paths, sources_dir):
+        request, found = read_declaration(file)
+        problems += found
+        if request is None:
+            continue
+        if out_dir is None:
+            if request.roster is not None:
+                problems += roster.read(request.roster, display(request.roster))[1]
+            continue
+        outcome = make(request, root=file.parent, cache=cache)
+        problems += outcome.problems
+        if failed(outcome.fiche_problems):
+            bad = sorted({p.pos.path for p in outcome.fiche_problems if p.severity == "error"})
+            problems.append(Problem(request.origin, f"pack-{request.name}.pdf is not built: {', '.join(bad)} has "
+                                    "errors", f"run worksheet-gen check {' '.join(bad)}"))
+        if outcome.data is not None:
+            written.append(write(outcome.data, request.name, out_dir))
+    return written, problems
+
+
+def _ranges(parts, labels) -> tuple[tuple[str, int, int], ...]:
+    """Each copy's label with the first and last page of the copy, from 1."""
+    runs: dict[int, list[int]] = {}
+    for part in parts:
+        if part.copy >= 0:
+            runs.setdefault(part.copy, []).extend((part.start + 1, part.start + part.pages + part.blanks))
+    return tuple((label, min(runs[i]), max(runs[i])) for i, label in enumerate(labels))
+
+
+def _count(pdf: bytes) -> int:
+    import io
+
+    from pypdf import PdfReader
+
+    return len(PdfReader(io.BytesIO(pdf)).pages)
+
+
+def _date(value) -> str:
+    from .packpages import french_date
+
+    if isinstance(value, datetime.date):
+        return french_date(value)
+    try:
+        return french_date(datetime.date.fromisoformat(value.strip()))
+    except ValueError:
+        return value.strip()
