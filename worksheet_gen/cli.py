@@ -72,14 +72,14 @@ def _declared_packs(paths: tuple[str, ...], sources_dir: str, out_dir: str | Non
     return problems
 
 
-def _progress(total: int):
+def _progress(total: int, label: str = "pack"):
     """A progress bar on stderr when it is a terminal; nothing otherwise."""
     import contextlib
 
     from .packs import _Silent
 
     if sys.stderr.isatty():
-        return click.progressbar(length=total, label="pack", file=sys.stderr)
+        return click.progressbar(length=total, label=label, file=sys.stderr)
     return contextlib.nullcontext(_Silent())
 
 
@@ -114,7 +114,7 @@ def pack(fiches: tuple[str, ...], copies: int | None, roster: str | None, name: 
     request = packs.Request(name=name, fiches=paths, copies=copies or 0, roster=Path(roster) if roster else None,
                             classe=classe, date=date, duplex=not single_sided, by_student=group_by == "student",
                             cover=not no_cover)
-    outcome = packs.make(request, root=Path(sources_dir), progress=_progress)
+    outcome = packs.make(request, progress=lambda total: _progress(total, f"pack-{name}.pdf"))
     _report(outcome.problems + outcome.fiche_problems)
     if outcome.data is None:
         raise SystemExit(1)

@@ -90,6 +90,8 @@ def assemble(sheets: Sequence[Sheet], parts: Sequence[Part], *, labels: Sequence
     _navigate(writer, sheets, parts, labels, by_student)
     writer.add_metadata({"/Title": title, "/Creator": f"worksheet-gen {__version__}"})
     writer.page_mode = "/UseOutlines"
+    if "/Lang" in students[0].trailer["/Root"]:
+        writer.root_object[NameObject("/Lang")] = students[0].trailer["/Root"]["/Lang"]
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()

@@ -16,7 +16,7 @@ from . import __version__
 from .fonts import register
 from .layout import styles as S
 
-MIN_NAME_SIZE = 6.0
+MIN_NAME_SIZE = 4.0  # a name never spills onto the next field; it shrinks down to this
 _DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 _MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
            "novembre", "décembre")

@@ -96,19 +96,15 @@ def resolve(names, folder: Path, where: list[Pos] | None = None) -> tuple[tuple[
     return tuple(paths), problems
 
 
-def make(request: Request, *, root: Path | None = None, progress: Callable[[int], ContextManager] = _no_progress,
+def make(request: Request, *, progress: Callable[[int], ContextManager] = _no_progress,
          cache: dict | None = None) -> Outcome:
     """Load, check and render everything the pack needs, then assemble it; nothing is written."""
     from . import pack, packpages
-    from .layout.story import name_slots
-    from .layout.styles import Styles
-    from .text import plain
 
     out = Outcome()
-    cache = {} if cache is None else cache
     fiches = []
     for path in request.fiches:
-        fiche, problems = load_fiche(path, root)
+        fiche, problems = load_fiche(path)
         out.fiche_problems += problems
         fiches.append(fiche)
     students: tuple[roster.Student, ...] = ()
@@ -122,39 +118,18 @@ def make(request: Request, *, root: Path | None = None, progress: Callable[[int]
     with progress(2 * n + 1 + copies * n + int(request.cover)) as bar:
         sheets = []
         for path, fiche in zip(request.fiches, fiches):
-            if path.resolve() not in cache:
-                cache[path.resolve()] = render_fiche(fiche)
-            student, key, warnings = cache[path.resolve()]
+            sheet, warnings = _sheet(path, fiche, {} if cache is None else cache)
             out.fiche_problems += warnings
-            sheets.append(pack.Sheet(fiche.slug, plain(fiche.title, lang=fiche.lang), student, key))
+            sheets.append(sheet)
             bar.update(1)
-        counts = [_count(s.student) for s in sheets]
-        parts = pack.plan(counts, [_count(s.key) for s in sheets], copies, duplex=request.duplex,
-                          by_student=request.by_student, cover=request.cover)
+        parts = pack.plan([_count(s.student) for s in sheets], [_count(s.key) for s in sheets], copies,
+                          duplex=request.duplex, by_student=request.by_student, cover=request.cover)
         classes = sorted({s.classe for s in students if s.classe})
         classe = request.classe or ", ".join(classes)
-        overlays, pages = {}, []
-        if students:
-            slots = [name_slots(f, styles=Styles(f.lang)) for f in fiches]
-            for c, s in enumerate(students):
-                for f, (nom, prenom, cls, _day) in enumerate(slots):
-                    overlays[(c, f)] = len(pages) + int(request.cover)
-                    values = ((nom, s.nom), (prenom, s.prenom), (cls, s.classe or request.classe))
-                    pages.append([packpages.Text(*slot, text) for slot, text in values if text])
         labels = [s.label if len(classes) > 1 else f"{s.nom} {s.prenom}" for s in students] or [
             f"Copie {c + 1}" for c in range(copies)]
-        cover = None
-        if request.cover:
-            heading = classe or (sheets[0].title if n == 1 else f"Pack {request.name}")
-            keys = [p for p in parts if p.kind == pack.KEY]
-            total = parts[-1].start + parts[-1].pages
-            cover = packpages.Cover(
-                heading=heading, classe=classe, date=_date(request.date),
-                fiches=tuple((s.title, c) for s, c in zip(sheets, counts)), copies=copies, named=bool(students),
-                duplex=request.duplex, by_student=request.by_student,
-                copy_pages=sum(p.pages + p.blanks for p in parts if p.kind == pack.COPY and p.copy == 0),
-                keys=(keys[0].start + 1, total), total=total,
-                students=_ranges(parts, labels) if students and request.by_student else ())
+        cover = _cover(request, sheets, parts, classe, labels if students else ()) if request.cover else None
+        overlays, pages = _names(request, fiches, students, first=int(request.cover))
         extra = packpages.render(cover, pages) if (cover or pages) else None
         bar.update(1)
         title = f"Pack {classe or request.name} — " + " · ".join(s.title for s in sheets)
@@ -162,6 +137,50 @@ def make(request: Request, *, root: Path | None = None, progress: Callable[[int]
                                  extra=extra, overlays=overlays, progress=bar.update)
         out.pages = parts[-1].start + parts[-1].pages
     return out
+
+
+def _sheet(path: Path, fiche, cache: dict):
+    """The fiche rendered once per cache, as a pack sheet, with its layout warnings."""
+    from .pack import Sheet
+    from .text import plain
+
+    if path.resolve() not in cache:
+        cache[path.resolve()] = render_fiche(fiche)
+    student, key, warnings = cache[path.resolve()]
+    return Sheet(fiche.slug, plain(fiche.title, lang=fiche.lang), student, key), warnings
+
+
+def _names(request: Request, fiches, students, *, first: int):
+    """The overlay pages writing each student's name on page 1 of each fiche, and where each goes."""
+    from .layout.story import name_slots
+    from .layout.styles import Styles
+    from .packpages import Text
+
+    overlays, pages = {}, []
+    slots = [name_slots(f, styles=Styles(f.lang)) for f in fiches] if students else []
+    for c, s in enumerate(students):
+        for f, (nom, prenom, classe, _day) in enumerate(slots):
+            overlays[(c, f)] = first + len(pages)
+            values = ((nom, s.nom), (prenom, s.prenom), (classe, s.classe or request.classe))
+            pages.append([Text(*slot, text) for slot, text in values if text])
+    return overlays, pages
+
+
+def _cover(request: Request, sheets, parts, classe: str, named: list[str]):
+    """What the cover says: the class, the date, the fiches, the copies, the pages."""
+    from .pack import COPY, KEY
+    from .packpages import Cover
+
+    keys = [p for p in parts if p.kind == KEY]
+    total = parts[-1].start + parts[-1].pages
+    heading = classe or (sheets[0].title if len(sheets) == 1 else f"Pack {request.name}")
+    return Cover(
+        heading=heading, classe=classe, date=_date(request.date),
+        fiches=tuple((s.title, _count(s.student)) for s in sheets), copies=len({p.copy for p in parts if p.kind == COPY}),
+        named=bool(named), duplex=request.duplex, by_student=request.by_student,
+        copy_pages=sum(p.pages + p.blanks for p in parts if p.kind == COPY and p.copy == 0),
+        keys=(keys[0].start + 1, total), total=total,
+        students=_ranges(parts, named) if request.by_student else ())
 
 
 def write(data: bytes, name: str, out_dir: Path) -> Path:
@@ -268,7 +287,7 @@ def build_declared(paths: tuple[str, ...], sources_dir: Path,
             if request.roster is not None:
                 problems += roster.read(request.roster, display(request.roster))[1]
             continue
-        outcome = make(request, root=file.parent, cache=cache)
+        outcome = make(request, cache=cache)
         problems += outcome.problems
         if failed(outcome.fiche_problems):
             bad = sorted({p.pos.path for p in outcome.fiche_problems if p.severity == "error"})
