@@ -176,7 +176,8 @@ def _cover(request: Request, sheets, parts, classe: str, named: list[str]):
     heading = classe or (sheets[0].title if len(sheets) == 1 else f"Pack {request.name}")
     return Cover(
         heading=heading, classe=classe, date=_date(request.date),
-        fiches=tuple((s.title, _count(s.student)) for s in sheets), copies=len({p.copy for p in parts if p.kind == COPY}),
+        fiches=tuple((s.title, _count(s.student)) for s in sheets),
+        copies=len({p.copy for p in parts if p.kind == COPY}),
         named=bool(named), duplex=request.duplex, by_student=request.by_student,
         copy_pages=sum(p.pages + p.blanks for p in parts if p.kind == COPY and p.copy == 0),
         keys=(keys[0].start + 1, total), total=total,
