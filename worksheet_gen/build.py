@@ -202,12 +202,12 @@ class _Build:
         self.variant = f"profile={options['profile']}" if options.get("profile") else ""
         self.result = Result(check=check, problems=list(self.manifest.problems))
 
-    def plan(self, sources: list[Path], force: bool) -> list[Path]:
+    def plan(self, sources: list[Path], force: bool, packs: bool = False) -> list[Path]:
         """Sources that need rendering; the others are counted as up to date (their warnings repeated)."""
         todo, owners = [], {}
         for source in sources:
             slug = source.stem
-            if slug in owners:
+            if slug in owners and not packs:
                 self.fail(source, [Problem(Pos(display(source)), f"it builds the same PDFs as {display(owners[slug])}",
                                            "rename one of the two files")])
                 continue
@@ -295,9 +295,13 @@ def _quiet(verb: str, path: str) -> None:
 
 
 def build(sources: list[Path], out_dir: Path, *, root: Path | None = None, jobs: int = 1, force: bool = False,
-          check: bool = False, options: Mapping[str, object] | None = None,
+          check: bool = False, options: Mapping[str, object] | None = None, packs: list[Path] = (),
           progress: Callable[[str, str], None] = _quiet) -> Result:
-    """Build every source whose outputs are missing or out of date; with check, write nothing and report them."""
+    """Build every source whose outputs are missing or out of date; with check, write nothing and report them.
+
+    ``packs`` (pack files) are made after the fiches, in this process, when anything they read
+    changed; a build with a profile option leaves them alone (they choose their own profiles).
+    """
     start = time.monotonic()
     options = dict(options or {})
     if not check:
@@ -310,6 +314,17 @@ def build(sources: list[Path], out_dir: Path, *, root: Path | None = None, jobs:
         run.result.rendered = len(todo)
         for source, outcome in _run(todo, root, options, jobs):
             run.apply(source, outcome)
+        if packs and not options.get("profile"):
+            packs = [Path(os.path.abspath(p)) for p in packs]
+            run.result.sources += len(packs)
+            todo = run.plan(packs, force, packs=True)
+            run.result.rendered += len(todo)
+            if todo:
+                from .packs import work as make_pack
+
+                cache: dict = {}  # a fiche in several packs is rendered once
+                for pack in todo:
+                    run.apply(pack, make_pack(pack, cache))
         run.remove_orphans({path.name for path in run.result.written + run.result.unchanged})
     finally:
         run.save()

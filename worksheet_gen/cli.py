@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -41,14 +42,15 @@ def build(paths: tuple[str, ...], sources_dir: str, out_dir: str, profile: str |
           check_only: bool, fmt: str) -> None:
     """Build the student sheet and the corrigé of each source (only those out of date)."""
     from . import build as builder
-    from .sources import find
+    from .sources import find, find_packs
 
     files, problems = find(paths, Path(sources_dir))
     options = {"profile": profile} if profile else {}
-    with report.Progress(len(files), fmt, label="Checking" if check_only else "Building") as progress:
+    pack_files = [] if profile else find_packs(paths, Path(sources_dir))
+    with report.Progress(len(files) + len(pack_files), fmt, label="Checking" if check_only else "Building") as progress:
         result = builder.build(files, Path(out_dir), root=Path(sources_dir) if not paths else None,
                                jobs=jobs or builder.default_jobs(), force=force, check=check_only, options=options,
-                               progress=progress)
+                               packs=pack_files, progress=progress)
     result.problems += problems
     report.finish(result, fmt)
     raise SystemExit(result.exit_code)
@@ -68,6 +70,7 @@ def check(paths: tuple[str, ...], sources_dir: str, profile: str | None, fmt: st
     files, problems = find(paths, Path(sources_dir))
     for path in files:
         problems += load_fiche(path, Path(sources_dir) if not paths else None, profile)[1]
+    problems += _check_packs(paths, sources_dir)
     errors = sum(p.severity == "error" for p in problems)
     if fmt == "json":
         click.echo(report.document(problems, sources=len(files)))
@@ -77,6 +80,71 @@ def check(paths: tuple[str, ...], sources_dir: str, profile: str | None, fmt: st
             click.echo(f"{len(files)} source(s) OK")
     if errors:
         raise SystemExit(1)
+
+
+def _check_packs(paths: tuple[str, ...], sources_dir: str) -> list:
+    """The problems of the packs declared in the sources (*.pack.yaml) and of their rosters."""
+    from .sources import find_packs
+
+    files = find_packs(paths, Path(sources_dir))
+    if not files:
+        return []
+    from . import packs
+
+    return packs.check_declared(files)
+
+
+def _progress(total: int, label: str = "pack"):
+    """A progress bar on stderr when it is a terminal; nothing otherwise."""
+    import contextlib
+
+    from .packs import _Silent
+
+    if sys.stderr.isatty():
+        return click.progressbar(length=total, label=label, file=sys.stderr)
+    return contextlib.nullcontext(_Silent())
+
+
+@main.command()
+@click.argument("fiches", nargs=-1, required=True)
+@click.option("--copies", type=click.IntRange(1, 500), help="Number of anonymous copies.")
+@click.option("--roster", type=click.Path(dir_okay=False), help="Class list (CSV): one copy per student, named.")
+@click.option("--name", help="Name of the pack: build/pack-NAME.pdf (default: the roster's or the fiches' names).")
+@click.option("--class", "classe", default="", help="Class printed on the cover (and on copies if the roster has none).")
+@click.option("--date", default="", help="Date of the session printed on the cover, e.g. 2025-03-14.")
+@click.option("--sources", "sources_dir", default="sources", show_default=True, type=click.Path(file_okay=False),
+              help="Folder of the fiches.")
+@click.option("--out", "out_dir", default="build", show_default=True, type=click.Path(file_okay=False),
+              help="Folder the pack is written to.")
+@click.option("--single-sided", is_flag=True, help="Print on one side: no blank pages.")
+@click.option("--group-by", type=click.Choice(["student", "fiche"]), default="student", show_default=True,
+              help="Keep each student's fiches together, or all copies of a fiche together.")
+@click.option("--no-cover", is_flag=True, help="Leave out the teacher's cover page.")
+@click.option("--profile", type=click.Choice(PROFILE_NAMES), default=None,
+              help="Version of the copies whose student has no Profil in the roster (default: each fiche's own).")
+def pack(fiches: tuple[str, ...], copies: int | None, roster: str | None, name: str | None, classe: str, date: str,
+         sources_dir: str, out_dir: str, single_sided: bool, group_by: str, no_cover: bool,
+         profile: str | None) -> None:
+    """Build one print-ready pack: cover, the students' copies, then each corrigé once."""
+    from . import packs
+
+    if (copies is None) == (roster is None):
+        raise click.UsageError("give either --copies N or --roster FILE")
+    paths, problems = packs.resolve(fiches, Path(sources_dir))
+    if problems:
+        raise click.UsageError("\n".join(f"{p.message} ({p.hint})" for p in problems))
+    name = name or (Path(roster).stem if roster else "-".join(p.stem for p in paths))
+    if not packs.NAME.match(name):
+        raise click.BadParameter(f"'{name}': use letters, digits, '-', '_' or '.'", param_hint="--name")
+    request = packs.Request(name=name, fiches=paths, copies=copies or 0, roster=Path(roster) if roster else None,
+                            classe=classe, date=date, duplex=not single_sided, by_student=group_by == "student",
+                            cover=not no_cover, profile=profile)
+    outcome = packs.make(request, progress=lambda total: _progress(total, f"pack-{name}.pdf"))
+    report.problems(outcome.problems + outcome.fiche_problems, "text")
+    if outcome.data is None:
+        raise SystemExit(1)
+    path = packs.write(outcome.data, name, Path(out_dir))
+    click.echo(f"wrote {path} ({outcome.pages} pages, {len(outcome.data) // 1024} KiB)")
 
 
 __all__ = ["main", "WorksheetError"]

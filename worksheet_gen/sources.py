@@ -8,6 +8,12 @@ from pathlib import Path
 from .errors import Pos, Problem
 
 SUFFIXES = (".yaml", ".yml")
+PACK_SUFFIXES = (".pack.yaml", ".pack.yml")  # pack declarations (docs/format.md), not fiches
+
+
+def is_pack(path: Path) -> bool:
+    """Whether a source file declares a class pack rather than a fiche."""
+    return path.name.endswith(PACK_SUFFIXES)
 
 
 def display(path: Path) -> str:
@@ -24,12 +30,24 @@ def find(paths: tuple[str, ...], default_dir: Path) -> tuple[list[Path], list[Pr
     for raw in paths or (str(default_dir),):
         p = Path(raw)
         if p.is_dir():
-            found += sorted(q for q in p.iterdir() if q.suffix in SUFFIXES and q.is_file())
+            found += sorted(q for q in p.iterdir() if q.suffix in SUFFIXES and q.is_file() and not is_pack(q))
         elif p.is_file():
-            found.append(p)
+            found += [] if is_pack(p) else [p]
         else:
             problems.append(Problem(Pos(raw), "no such file or folder"))
     return found, problems
+
+
+def find_packs(paths: tuple[str, ...], default_dir: Path) -> list[Path]:
+    """The pack files (*.pack.yaml) named by paths (files or folders), or found in default_dir."""
+    found = []
+    for raw in paths or (str(default_dir),):
+        p = Path(raw)
+        if p.is_dir():
+            found += sorted(q for q in p.iterdir() if is_pack(q) and q.is_file())
+        elif p.is_file() and is_pack(p):
+            found.append(p)
+    return found
 
 
 def load_fiche(path: Path, root: Path | None = None, profile: str | None = None):

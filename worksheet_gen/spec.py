@@ -30,6 +30,8 @@ MAX_LINES = 40
 MAX_TITLE = 200  # a banner or table heading: two or three printed lines
 MAX_HEADER = 60  # the page header and footer: two lines in a small font
 MAX_OPTION = 300  # an option with its checkbox: a few lines, never taller than a page
+TRUE_WORDS = frozenset({"true", "yes", "on", "oui", "vrai"})  # what a yes/no key accepts, any case
+FALSE_WORDS = frozenset({"false", "no", "off", "non", "faux"})
 MAX_WIDTH_CAPTION = 120  # mm: a picture beside its caption leaves the caption 48 mm of the 174 mm line
 
 

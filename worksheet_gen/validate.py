@@ -12,12 +12,10 @@ from .errors import Pos, Problem, quote
 from .loader import MDict, MList
 from .model import (Activity, Callout, Closing, Fiche, FillTable, Image, Media, Question, TableSection,
                     TextBlock)
-from .spec import BLOCK_KINDS, MAX_LINES, MAX_WIDTH_CAPTION, OBJECTS, Field
+from .spec import BLOCK_KINDS, FALSE_WORDS, MAX_LINES, MAX_WIDTH_CAPTION, OBJECTS, TRUE_WORDS, Field
 from .suggest import suggest
 
 MAX_PARAGRAPH = 20_000  # characters between two blank lines: about four printed pages
-_TRUE = {"true", "yes", "on", "oui", "vrai"}
-_FALSE = {"false", "no", "off", "non", "faux"}
 
 
 class Item(NamedTuple):
@@ -312,10 +310,10 @@ def _convert(ctx: _Ctx, field: Field, key: str, value, pos: Pos):
         return number
     if kind == "bool":
         word = value.strip().lower()
-        if word not in _TRUE | _FALSE:
+        if word not in TRUE_WORDS | FALSE_WORDS:
             ctx.error(pos, f"'{key}' must be true or false, not {quote(value)}", f"write '{key}: true' or '{key}: false'")
             return None
-        return word in _TRUE
+        return word in TRUE_WORDS
     if kind == "enum":
         if value not in field.choices:
             hint = suggest(value, field.choices) or "one of: " + ", ".join(field.choices)

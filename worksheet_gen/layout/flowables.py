@@ -441,31 +441,40 @@ class NameFields(Flowable):
         self.width, self.height = aw, self.row_h * self.rows
         return aw, self.height
 
-    def draw(self):
-        c = self.canv
-        font, size = self.bold, self.style.fontSize
+    def _fields(self):
+        """Each field once wrapped: (label text, x, baseline, end of its dotted line, start of the line)."""
+        from reportlab.pdfbase.pdfmetrics import stringWidth
+
+        size = self.style.fontSize
         per_row = -(-len(self.labels) // self.rows)
         shares = self.SHARES if self.rows == 1 else self.SHARES_2 * self.rows
-        x = 0.0
-        base = 2.2 * mm + self.row_h * (self.rows - 1)
-        for i, (label, share, value) in enumerate(zip(self.labels, shares, self.values)):
+        x, base = 0.0, 2.2 * mm + self.row_h * (self.rows - 1)
+        for i, (label, share) in enumerate(zip(self.labels, shares)):
             if i and i % per_row == 0:
                 x, base = 0.0, base - self.row_h
-            w = self.width * share
             text = f"{label}\u00a0:"
-            c.setFont(font, size)
+            end = x + self.width * share - 4 * mm
+            yield text, x, base, end, x + stringWidth(text, self.bold, size) + 1.5 * mm
+            x += self.width * share
+
+    def draw(self):
+        c = self.canv
+        size = self.style.fontSize
+        for (text, x, base, end, lx), value in zip(self._fields(), self.values):
+            c.setFont(self.bold, size)
             c.setFillColor(S.ACCENT)
             c.drawString(x, base, text)
-            lx = x + c.stringWidth(text, font, size) + 1.5 * mm
             c.setStrokeColor(S.RULE)
-            c.setLineWidth(0.5)
             c.setDash(0.1, 2.2)
             c.setLineCap(1)
             c.setLineWidth(1)
-            c.line(lx, base - 1, x + w - 4 * mm, base - 1)
+            c.line(lx, base - 1, end, base - 1)
             c.setDash()
             if value:
                 c.setFont(self.style.fontName, size)
                 c.setFillColor(S.colors.black)
                 c.drawString(lx + 1 * mm, base + 0.6, value)
-            x += w
+
+    def slots(self) -> tuple[tuple[float, float, float], ...]:
+        """Where draw() writes each value, once wrapped: (x, baseline, room) from the flowable's origin."""
+        return tuple((lx + 1 * mm, base + 0.6, end - lx - 1 * mm) for _, _, base, end, lx in self._fields())

@@ -12,6 +12,7 @@ from typing import Callable
 
 from reportlab.lib.units import mm
 from reportlab.platypus import Image as RLImage, KeepTogether, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus.flowables import Flowable
 
 from .. import text as T
 from ..model import Callout, Fiche, FillTable, Image, Media, Question, TextBlock
@@ -199,3 +200,36 @@ def _keep(flowables: list) -> KeepTogether:
 def story(fiche: Fiche, *, styles: S.Styles, answers: bool, report: Report, names: tuple = ()) -> list:
     """The flowables of the student sheet (answers=False) or of the corrigé (answers=True)."""
     return _Story(fiche, styles, answers, report, names).build()
+
+
+class _Mark(Flowable):
+    """Draws nothing; remembers where its frame placed it."""
+
+    at = (0.0, 0.0)
+
+    def wrap(self, aw, ah):
+        return 0, 0
+
+    def drawOn(self, canvas, x, y, _sW=0):
+        self.at = (x, y)
+
+
+def name_slots(fiche: Fiche, *, styles: S.Styles) -> tuple[tuple[float, float, float, float], ...]:
+    """Where page 1 of the student sheet has room for each name field's value: (x, baseline, room, size) in points."""
+    import io
+
+    from reportlab.pdfgen.canvas import Canvas
+    from reportlab.platypus import Frame
+
+    flow = story(fiche, styles=styles, answers=False, report=lambda pos, message: None)
+    i = next(i for i, f in enumerate(flow) if isinstance(f, NameFields))
+    mark = _Mark()
+    p = styles.profile
+    frame = Frame(p.margin_x, p.margin_bottom, p.frame_w, p.frame_h,
+                  leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)  # as in render.render
+    canvas = Canvas(io.BytesIO(), pagesize=p.page)
+    for flowable in flow[:i + 1] + [mark]:
+        frame.add(flowable, canvas)
+    x, y = mark.at
+    size = flow[i].style.fontSize
+    return tuple((x + dx, y + dy, room, size) for dx, dy, room in flow[i].slots())

@@ -1,0 +1,197 @@
+"""Assemble a class pack with pypdf. Pure: PDF bytes in, PDF bytes out.
+
+Every copy of a fiche is appended from one ``PdfReader``, so all copies share the
+sheet's content streams, fonts and images; each copy only adds its page objects.
+A student's name is an overlay: a small content stream of its own, appended to
+the /Contents of that copy's first page, whose font is shared by every student.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from typing import Callable, Sequence
+
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import ArrayObject, ContentStream, DecodedStreamObject, DictionaryObject, NameObject
+
+from . import __version__
+
+COVER, COPY, KEY = "cover", "copy", "key"
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One fiche in one profile as it goes into a pack: its student sheet and its corrigé, as PDF bytes."""
+
+    slug: str
+    title: str
+    student: bytes
+    key: bytes
+    profile: str = "standard"
+
+    @property
+    def name(self) -> str:
+        """The fiche's title, with the profile when it is not the standard one: « Pix (dys) »."""
+        return self.title if self.profile == "standard" else f"{self.title} ({self.profile})"
+
+
+@dataclass(frozen=True)
+class Part:
+    """A run of pages of the pack: one document, then the blank versos added after it."""
+
+    kind: str  # COVER, COPY or KEY
+    fiche: int  # index of the sheet; -1 for the cover
+    copy: int  # index of the copy; -1 for the cover and the corrigés
+    start: int  # first page, from 0
+    pages: int
+    blanks: int
+    position: int = -1  # which fiche of the pack (0 for the first named), whatever its profile
+
+
+def plan(student_pages: Sequence[int], key_pages: Sequence[int], copies: Sequence[Sequence[int]],
+         keys: Sequence[tuple[int, int]], *, duplex: bool, by_student: bool, cover: bool) -> tuple[Part, ...]:
+    """The order of the pack: cover, copies (by student or by fiche), then each corrigé once.
+
+    ``copies[c][f]`` is the sheet that copy c gets for fiche f (sheets differ by profile);
+    ``keys`` lists the (sheet, fiche) whose corrigé ends the pack, in order. In duplex every
+    part but the last gets a blank verso when its page count is odd, so every copy, fiche and
+    corrigé starts on a recto.
+    """
+    n = len(copies[0]) if copies else 0
+    pairs = [(c, f) for c in range(len(copies)) for f in range(n)] if by_student \
+        else [(c, f) for f in range(n) for c in range(len(copies))]
+    order = [(COPY, copies[c][f], c, student_pages[copies[c][f]], f) for c, f in pairs]
+    runs = ([(COVER, -1, -1, 1, -1)] if cover else []) + order + [(KEY, s, -1, key_pages[s], f) for s, f in keys]
+    parts, at = [], 0
+    for i, (kind, sheet, copy, pages, position) in enumerate(runs):
+        blanks = pages % 2 if duplex and i < len(runs) - 1 else 0
+        parts.append(Part(kind, sheet, copy, at, pages, blanks, position))
+        at += pages + blanks
+    return tuple(parts)
+
+
+def assemble(sheets: Sequence[Sheet], parts: Sequence[Part], *, labels: Sequence[str], title: str,
+             by_student: bool = True, extra: bytes | None = None, overlays: dict[tuple[int, int], int] | None = None,
+             progress: Callable[[int], None] = lambda n: None) -> bytes:
+    """The pack as PDF bytes, with bookmarks, page labels and a title.
+
+    ``labels`` name each copy (« Copie 3 », « DUPONT Léa (4e B) »). ``extra`` is a PDF
+    whose first page is the cover (when ``parts`` has one) and whose page
+    ``overlays[(copy, fiche)]`` holds what to write on page 1 of that copy of that fiche.
+    """
+    overlays = overlays or {}
+    students = [PdfReader(io.BytesIO(s.student)) for s in sheets]
+    keys = [PdfReader(io.BytesIO(s.key)) for s in sheets]
+    added = PdfReader(io.BytesIO(extra)) if extra else None
+    writer = PdfWriter()
+    graft = _Grafter(writer, added) if added else None
+    for part in parts:
+        if part.kind == COVER:
+            writer.append(added, pages=[0], import_outline=False)
+        else:
+            writer.append((students if part.kind == COPY else keys)[part.fiche], import_outline=False)
+            if (part.copy, part.fiche) in overlays and graft is not None:
+                graft(writer.pages[part.start], overlays[(part.copy, part.fiche)])
+        for _ in range(part.blanks):
+            writer.add_blank_page()
+        progress(1)
+    _retag(writer)
+    _navigate(writer, sheets, parts, labels, by_student)
+    writer.add_metadata({"/Title": title, "/Creator": f"worksheet-gen {__version__}"})
+    writer.page_mode = "/UseOutlines"
+    if "/Lang" in students[0].trailer["/Root"]:
+        writer.root_object[NameObject("/Lang")] = students[0].trailer["/Root"]["/Lang"]
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+class _Grafter:
+    """Adds a page of the extra PDF to a pack page as an overlay stream of its own."""
+
+    def __init__(self, writer: PdfWriter, source: PdfReader):
+        self.writer, self.source = writer, source
+        self.push = self._stream(b"q\n")  # shared by every overlaid page: keep the sheet's state apart
+        self.pop = self._stream(b"\nQ\n")
+
+    def _stream(self, data: bytes):
+        stream = DecodedStreamObject()
+        stream.set_data(data)
+        return self.writer._add_object(stream.flate_encode() if len(data) > 40 else stream)
+
+    def __call__(self, page, index: int) -> None:
+        src = self.source.pages[index]
+        fonts = src["/Resources"]["/Font"].get_object()
+        content = ContentStream(src.get_contents(), self.source)
+        used = {}
+        for operands, operator in content.operations:
+            if operator == b"Tf":
+                name = NameObject("/WgName" + operands[0][1:])
+                used[name] = fonts.raw_get(operands[0]).clone(self.writer)
+                operands[0] = name
+        overlay = self._stream(b"q\n" + content.get_data() + b"\nQ\n")
+        contents = page.get("/Contents")
+        own = list(contents) if isinstance(contents.get_object(), ArrayObject) else [contents]
+        page[NameObject("/Contents")] = ArrayObject([self.push, *own, self.pop, overlay])
+        resources = DictionaryObject(page["/Resources"].get_object())
+        page_fonts = DictionaryObject(resources.get("/Font", DictionaryObject()).get_object())
+        page_fonts.update(used)
+        resources[NameObject("/Font")] = page_fonts
+        page[NameObject("/Resources")] = resources
+
+
+def _retag(writer: PdfWriter) -> None:
+    """Give every font subset its own tag: each source PDF names its subsets AAAAAA+…, and
+    a printer that caches fonts by name would draw one subset's glyphs with another's."""
+    seen: set[int] = set()
+    for page in writer.pages:
+        fonts = page.get("/Resources", DictionaryObject()).get_object().get("/Font", DictionaryObject()).get_object()
+        for ref in fonts.values():
+            font = ref.get_object()
+            if id(font) in seen or "+" not in font.get("/BaseFont", ""):
+                continue
+            seen.add(id(font))
+            n, tag = len(seen) - 1, ""
+            for _ in range(6):
+                n, letter = divmod(n, 26)
+                tag = chr(65 + letter) + tag
+            name = NameObject(f"/{tag}+{font['/BaseFont'].split('+', 1)[1]}")
+            font[NameObject("/BaseFont")] = name
+            if "/FontDescriptor" in font:
+                font["/FontDescriptor"].get_object()[NameObject("/FontName")] = name
+
+
+def _navigate(writer: PdfWriter, sheets: Sequence[Sheet], parts: Sequence[Part], labels: Sequence[str],
+              by_student: bool) -> None:
+    """Bookmarks and page labels: the cover, each copy (and its fiches), each corrigé."""
+    several = len({p.position for p in parts if p.kind == COPY}) > 1
+    profiles = len({sheets[p.fiche].profile for p in parts if p.kind == KEY}) > 1
+    parents: dict[object, object] = {}
+    for part in parts:
+        last = part.start + part.pages + part.blanks - 1
+        if part.kind == COVER:
+            writer.add_outline_item(title="Couverture", page_number=part.start)
+            writer.set_page_label(part.start, last, prefix="Couverture")
+            continue
+        fiche = sheets[part.fiche]
+        if part.kind == KEY:
+            if "keys" not in parents:
+                parents["keys"] = writer.add_outline_item(title="Corrigés", page_number=part.start)
+            if several or profiles:
+                writer.add_outline_item(title=f"Corrigé — {fiche.name}", page_number=part.start,
+                                        parent=parents["keys"])
+            tag = fiche.slug if fiche.profile == "standard" else f"{fiche.slug}-{fiche.profile}"
+            writer.set_page_label(part.start, last, style="/D", prefix=f"Corrigé {tag} p. ", start=1)
+            continue
+        who = labels[part.copy]
+        group = ("copy", part.copy) if by_student else ("fiche", part.position)
+        if group not in parents:
+            head = who if group[0] == "copy" else fiche.title
+            parents[group] = writer.add_outline_item(title=head, page_number=part.start, is_open=False)
+        if several or group[0] == "fiche":
+            child = fiche.name if group[0] == "copy" else who
+            writer.add_outline_item(title=child, page_number=part.start, parent=parents[group])
+        prefix = f"{who} · {fiche.slug} p. " if several else f"{who} p. "
+        writer.set_page_label(part.start, last, style="/D", prefix=prefix, start=1)
+

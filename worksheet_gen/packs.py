@@ -1,0 +1,378 @@
+"""Class packs: read a request (command options or a ``*.pack.yaml`` file), gather it, then write it."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import difflib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, ContextManager
+
+from . import loader, profiles, roster
+from .build import Outcome as BuildOutcome, images, render_fiche, write_atomic
+from .errors import OutputError, Pos, Problem
+from .loader import MDict, MList
+from .manifest import sha256_file
+from .sources import PACK_SUFFIXES, SUFFIXES, display, is_pack, load_fiche
+
+MAX_COPIES = 500
+NAME = re.compile(r"^[\w.-]+$")
+KEYS = {
+    "fiches": "the fiches, in order, by file name without .yaml",
+    "copies": f"the number of anonymous copies, 1 to {MAX_COPIES}",
+    "roster": "a class list (CSV) next to the pack file: one copy per student, with the name printed",
+    "class": "the class, printed on the cover (and on each copy when the roster has no Classe column)",
+    "date": "the date of the session, printed on the cover",
+    "group_by": "student (each student's fiches together, the default) or fiche",
+    "single_sided": "true to print on one side only: no blank pages",
+    "cover": "false to leave out the teacher's cover page",
+    "profile": "the version of the copies whose student has none in the roster: standard, dys or large",
+}
+
+
+@dataclass(frozen=True)
+class Request:
+    """What to put in one pack and how."""
+
+    name: str
+    fiches: tuple[Path, ...]
+    copies: int = 0  # ignored when a roster is given
+    roster: Path | None = None
+    classe: str = ""
+    date: str | datetime.date = ""
+    duplex: bool = True
+    by_student: bool = True
+    cover: bool = True
+    profile: str | None = None  # the copies' profile when the roster names none (else each fiche's own)
+    origin: Pos | None = None  # the pack file, for declared packs
+
+
+@dataclass
+class Outcome:
+    """A pack's bytes (None when it cannot be made), its page count and every problem met."""
+
+    data: bytes | None = None
+    pages: int = 0
+    problems: list[Problem] = field(default_factory=list)  # the request and its roster
+    fiche_problems: list[Problem] = field(default_factory=list)  # loading and rendering the fiches
+    deps: dict[str, str | None] = field(default_factory=dict)  # every file read (absolute path -> sha256)
+
+
+class _Silent:
+    def update(self, n: int) -> None:
+        pass
+
+
+def _no_progress(total: int) -> ContextManager:
+    return contextlib.nullcontext(_Silent())
+
+
+def failed(problems: list[Problem]) -> bool:
+    """Whether any problem is an error."""
+    return any(p.severity == "error" for p in problems)
+
+
+def output(name: str, out_dir: Path) -> Path:
+    """The file a pack is written to."""
+    return out_dir / f"pack-{name}.pdf"
+
+
+def resolve(names, folder: Path, where: list[Pos] | None = None) -> tuple[tuple[Path, ...], list[Problem]]:
+    """The source file of each fiche name (or path), with a suggestion for each unknown one."""
+    paths, problems = [], []
+    known = sorted({p.stem for p in folder.glob("*.y*ml") if p.suffix in SUFFIXES and not is_pack(p)})
+    for i, name in enumerate(names):
+        given = Path(name)
+        candidates = [given] if given.suffix in SUFFIXES else [folder / f"{name}{s}" for s in SUFFIXES]
+        found = next((c for c in candidates if c.is_file() and not is_pack(c)), None)
+        if found is not None:
+            paths.append(found)
+            continue
+        guess = difflib.get_close_matches(str(name), known, n=1)
+        hint = f"did you mean '{guess[0]}'?" if guess else f"the fiches in {display(folder)}: " + (
+            ", ".join(known) or "none")
+        problems.append(Problem(where[i] if where else Pos(str(name)), f"no fiche '{name}' in {display(folder)}", hint))
+    if len({p.resolve() for p in paths}) < len(paths):
+        problems.append(Problem(where[0] if where else Pos(str(names[0])), "a fiche is named twice",
+                                "give each fiche once; copies are set with copies or roster"))
+    return tuple(paths), problems
+
+
+def make(request: Request, *, progress: Callable[[int], ContextManager] = _no_progress,
+         cache: dict | None = None) -> Outcome:
+    """Load, check and render everything the pack needs, then assemble it; nothing is written."""
+    from . import pack, packpages
+
+    out = Outcome()
+    fiches = []
+    for path in request.fiches:
+        out.deps[str(path.resolve())] = sha256_file(path)  # hashed before reading: never stale-as-fresh
+        fiche, problems = load_fiche(path)
+        out.fiche_problems += problems
+        fiches.append(fiche)
+        if fiche is not None:
+            out.deps.update((image, sha256_file(Path(image))) for image in images(fiche))
+    students: tuple[roster.Student, ...] = ()
+    if request.roster is not None:
+        out.deps[str(request.roster.resolve())] = sha256_file(request.roster)
+        students, problems = roster.read(request.roster, display(request.roster))
+        out.problems += problems
+    if failed(out.problems) or failed(out.fiche_problems) or None in fiches:
+        return out
+    copies = len(students) if request.roster is not None else request.copies
+    wanted = [s.profile for s in students] or [""] * copies
+    # The profile of each copy of each fiche: the student's, else the pack's, else the fiche's own.
+    chosen = [[profiles.choose(w or request.profile, f.profile) for f in fiches] for w in wanted]
+    used = [[p for p in profiles.PROFILES.values() if any(row[f] is p for row in chosen)] for f in range(len(fiches))]
+    for fiche, profs in zip(fiches, used):
+        for profile in profs:
+            if profile is not profiles.choose(None, fiche.profile):  # load_fiche checked that one
+                out.fiche_problems += profiles.font_problems(fiche, profile)
+    if failed(out.fiche_problems):
+        return out
+    index = {(f, p.name): i for i, (f, p) in enumerate((f, p) for f in range(len(fiches)) for p in used[f])}
+    with progress(2 * len(index) + 1 + copies * len(fiches) + int(request.cover)) as bar:
+        sheets = []
+        for f, profile in ((f, p) for f in range(len(fiches)) for p in used[f]):
+            sheet, warnings = _sheet(request.fiches[f], fiches[f], profile, {} if cache is None else cache)
+            out.fiche_problems += [w for w in warnings if w not in out.fiche_problems]  # once, whatever the profiles
+            sheets.append(sheet)
+            bar.update(1)
+        rows = [[index[(f, chosen[c][f].name)] for f in range(len(fiches))] for c in range(copies)]
+        parts = pack.plan([_count(s.student) for s in sheets], [_count(s.key) for s in sheets], rows,
+                          [(index[(f, p.name)], f) for f in range(len(fiches)) for p in used[f]],
+                          duplex=request.duplex, by_student=request.by_student, cover=request.cover)
+        classes = sorted({s.classe for s in students if s.classe})
+        classe = request.classe or ", ".join(classes)
+        labels = [s.label if len(classes) > 1 else f"{s.nom} {s.prenom}" for s in students] or [
+            f"Copie {c + 1}" for c in range(copies)]
+        labels = [label + _adapted(chosen[c]) for c, label in enumerate(labels)]
+        cover = _cover(request, sheets, parts, classe, labels if students else (), rows) if request.cover else None
+        overlays, pages = _names(request, fiches, students, rows, [chosen[c] for c in range(len(students))],
+                                 first=int(request.cover))
+        extra = packpages.render(cover, pages) if (cover or pages) else None
+        bar.update(1)
+        title = f"Pack {classe or request.name} — " + " · ".join(s.title for s in sheets if s.profile == sheets[0].profile)
+        out.data = pack.assemble(sheets, parts, labels=labels, title=title, by_student=request.by_student,
+                                 extra=extra, overlays=overlays, progress=bar.update)
+        out.pages = parts[-1].start + parts[-1].pages
+    return out
+
+
+def _adapted(profs) -> str:
+    """« [dys] » after the label of a copy in an adapted version, for the teacher handing them out."""
+    names = sorted({p.name for p in profs if p.name != profiles.STANDARD_NAME})
+    return f" [{', '.join(names)}]" if names else ""
+
+
+def _sheet(path: Path, fiche, profile, cache: dict):
+    """The fiche rendered once per cache and profile, as a pack sheet, with its layout warnings."""
+    from .pack import Sheet
+    from .text import plain
+
+    key = (path.resolve(), profile.name)
+    if key not in cache:
+        cache[key] = render_fiche(fiche, profile)
+    student, corrige, warnings = cache[key]
+    return Sheet(fiche.slug, plain(fiche.title, lang=fiche.lang), student, corrige, profile.name), warnings
+
+
+def _names(request: Request, fiches, students, rows, chosen, *, first: int):
+    """The overlay pages writing each student's name on page 1 of each fiche, and where each goes."""
+    from .layout.story import name_slots
+    from .layout.styles import Styles
+    from .packpages import Text
+
+    overlays, pages, slots = {}, [], {}
+    for c, s in enumerate(students):
+        for f, fiche in enumerate(fiches):
+            profile = chosen[c][f]
+            if rows[c][f] not in slots:
+                slots[rows[c][f]] = name_slots(fiche, styles=Styles(fiche.lang, profile))
+            nom, prenom, classe, _day = slots[rows[c][f]]
+            overlays[(c, rows[c][f])] = first + len(pages)
+            values = ((nom, s.nom), (prenom, s.prenom), (classe, s.classe or request.classe))
+            pages.append([Text(*slot, text) for slot, text in values if text])
+    return overlays, pages
+
+
+def _cover(request: Request, sheets, parts, classe: str, named: list[str], rows):
+    """What the cover says: the class, the date, the fiches, the copies, the pages."""
+    from .pack import COPY, KEY
+    from .packpages import Cover
+
+    keys = [p for p in parts if p.kind == KEY]
+    total = parts[-1].start + parts[-1].pages
+    fiches = len(rows[0])
+    heading = classe or (sheets[0].title if fiches == 1 else f"Pack {request.name}")
+
+    def pages(copy: int) -> int:
+        return sum(p.pages + p.blanks for p in parts if p.kind == COPY and p.copy == copy)
+
+    variants: dict[tuple, list[int]] = {}  # copies by the sheets they get
+    for c, row in enumerate(rows):
+        variants.setdefault(tuple(row), []).append(c)
+    common = max(variants.values(), key=len)
+    adapted = tuple((" + ".join(sorted({sheets[s].profile for s in row})), len(cs), pages(cs[0]))
+                    for row, cs in variants.items() if cs is not common)
+    return Cover(
+        heading=heading, classe=classe, date=_date(request.date),
+        fiches=tuple((sheets[s].name, _count(sheets[s].student)) for s in rows[common[0]]),
+        copies=len(rows), named=bool(named), duplex=request.duplex, by_student=request.by_student,
+        copy_pages=pages(common[0]), keys=(keys[0].start + 1, total), total=total,
+        students=_ranges(parts, named) if request.by_student else (), adapted=adapted)
+
+
+def write(data: bytes, name: str, out_dir: Path) -> Path:
+    """Write a pack atomically into out_dir; return its path."""
+    path = output(name, out_dir)
+    try:
+        write_atomic(path, data)
+    except OSError as exc:
+        raise OutputError(f"{out_dir}: cannot write: {exc.strerror}") from exc
+    return path
+
+
+def read_declaration(path: Path) -> tuple[Request | None, list[Problem]]:
+    """Read and check one ``<name>.pack.yaml`` file."""
+    name = display(path)
+    raw, problems = loader.load(path, name)
+    if raw is not None and not isinstance(raw, MDict):
+        problems.append(Problem(getattr(raw, "pos", Pos(name, 1, 1)), "a pack file is made of keys such as "
+                                "'fiches:' and 'copies:'", "see « Class packs » in docs/format.md"))
+    if raw is None or failed(problems):
+        return None, problems
+    for key in raw:
+        if key not in KEYS:
+            guess = difflib.get_close_matches(key, KEYS, n=1)
+            problems.append(Problem(raw.key_pos[key], f"unknown key '{key}'",
+                                    f"did you mean '{guess[0]}'?" if guess else "known keys: " + ", ".join(KEYS)))
+    val = raw.val_pos
+    top = Pos(name, 1, 1)
+
+    def check(key: str, ok: bool, message: str) -> None:
+        if key in raw and not ok:
+            problems.append(Problem(val[key], message, KEYS[key]))
+
+    items = raw.get("fiches")
+    if isinstance(items, str):
+        items, where = [items], [val["fiches"]]
+    elif isinstance(items, MList):
+        where = items.item_pos
+    else:
+        items, where = [], []
+    check("fiches", items and all(isinstance(i, str) for i in items), "'fiches' must list fiche names")
+    if "fiches" not in raw:
+        problems.append(Problem(top, "'fiches' is missing", KEYS["fiches"]))
+    copies = _whole(raw.get("copies"))
+    check("copies", copies is not None and 1 <= copies <= MAX_COPIES,
+          f"'copies' must be a whole number from 1 to {MAX_COPIES}")
+    check("roster", isinstance(raw.get("roster"), str), "'roster' must be a file name")
+    if ("copies" in raw) == ("roster" in raw):
+        problems.append(Problem(top, "give either 'copies:' or 'roster:'" if "copies" not in raw
+                                else "'copies' and 'roster' cannot both be given",
+                                "copies: 30 for anonymous copies, roster: eleves.csv for one copy per student"))
+    check("class", isinstance(raw.get("class"), (str, int)), "'class' must be a text")
+    check("date", isinstance(raw.get("date"), str), "'date' must be a date or a text")
+    check("group_by", raw.get("group_by") in ("student", "fiche"), "'group_by' must be student or fiche")
+    check("profile", raw.get("profile") in profiles.NAMES, "'profile' must be " + ", ".join(profiles.NAMES))
+    flags = {key: _flag(raw.get(key)) for key in ("single_sided", "cover")}
+    for key, value in flags.items():
+        check(key, value is not None, f"'{key}' must be true or false")
+    folder = path.parent
+    fiches, more = resolve([str(i) for i in items], folder, list(where)) if not failed(problems) else ((), [])
+    problems += more
+    roster_path = None
+    if isinstance(raw.get("roster"), str) and not failed(problems):
+        roster_path = folder / raw["roster"]
+        inside = folder.resolve() in roster_path.resolve().parents
+        if not inside:
+            problems.append(Problem(val["roster"], "the roster must be inside the folder of the pack file",
+                                    "move the CSV next to the pack file"))
+        elif not roster_path.is_file():
+            problems.append(Problem(val["roster"], f"no roster file '{raw['roster']}'",
+                                    "give the CSV file's name, relative to the pack file"))
+    if failed(problems):
+        return None, problems
+    stem = path.name[: -len(next(s for s in PACK_SUFFIXES if path.name.endswith(s)))]
+    return Request(name=stem, fiches=fiches, copies=copies or 0, roster=roster_path, classe=str(raw.get("class", "")),
+                   date=raw.get("date", ""), duplex=not (flags["single_sided"] or False),
+                   by_student=raw.get("group_by", "student") == "student",
+                   cover=flags["cover"] if "cover" in raw else True, profile=raw.get("profile"), origin=top), problems
+
+
+def check_declared(files: list[Path]) -> list[Problem]:
+    """The problems of pack files and their rosters (fiches are checked on their own)."""
+    problems = []
+    for file in files:
+        request, found = read_declaration(file)
+        problems += found
+        if request is not None and request.roster is not None:
+            problems += roster.read(request.roster, display(request.roster))[1]
+    return problems
+
+
+def work(file: Path, cache: dict | None = None) -> BuildOutcome:
+    """Read one pack file and make its pack, as the build does with a fiche: bytes or problems, and what it read.
+
+    Fiche problems are left to the fiche build, which reports them; the pack only says it is not built.
+    """
+    outcome = BuildOutcome(deps={str(file.resolve()): sha256_file(file)})
+    request, outcome.problems = read_declaration(file)
+    if request is None:
+        return outcome
+    made = make(request, cache=cache)
+    outcome.problems += made.problems
+    outcome.deps.update(made.deps)
+    if failed(made.fiche_problems):
+        bad = sorted({p.pos.path for p in made.fiche_problems if p.severity == "error"})
+        outcome.problems.append(Problem(request.origin, f"pack-{request.name}.pdf is not built: {', '.join(bad)} "
+                                        f"{'has' if len(bad) == 1 else 'have'} errors",
+                                        f"run worksheet-gen check {' '.join(bad)}"))
+    if made.data is not None:
+        outcome.files = {output(request.name, Path()).name: made.data}
+    return outcome
+
+
+def _whole(value) -> int | None:
+    """A whole number as YAML text (the loader keeps values as written), or None."""
+    text = str(value).strip() if value is not None else ""
+    return int(text) if text.isdigit() and len(text) < 6 else None
+
+
+def _flag(value) -> bool | None:
+    """true/false (or oui/non…) as YAML text, or None."""
+    from .spec import FALSE_WORDS, TRUE_WORDS
+
+    word = str(value).strip().lower()
+    return True if word in TRUE_WORDS else False if word in FALSE_WORDS else None
+
+
+def _ranges(parts, labels) -> tuple[tuple[str, int, int], ...]:
+    """Each copy's label with the first and last page of the copy, from 1."""
+    runs: dict[int, list[int]] = {}
+    for part in parts:
+        if part.copy >= 0:
+            runs.setdefault(part.copy, []).extend((part.start + 1, part.start + part.pages + part.blanks))
+    return tuple((label, min(runs[i]), max(runs[i])) for i, label in enumerate(labels))
+
+
+def _count(pdf: bytes) -> int:
+    import io
+
+    from pypdf import PdfReader
+
+    return len(PdfReader(io.BytesIO(pdf)).pages)
+
+
+def _date(value) -> str:
+    from .packpages import french_date
+
+    if isinstance(value, datetime.date):
+        return french_date(value)
+    try:
+        return french_date(datetime.date.fromisoformat(value.strip()))
+    except ValueError:
+        return value.strip()
