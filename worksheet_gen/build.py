@@ -117,8 +117,14 @@ def outputs(fiche: Fiche, out_dir: Path, profile: Profile = STANDARD) -> dict[st
     return {kind: out_dir / name for kind, name in names(fiche.slug, profile).items()}
 
 
-def render_fiche(fiche: Fiche, profile: Profile = STANDARD) -> tuple[bytes, bytes, list[Problem]]:
-    """Render the student sheet and the corrigé; layout warnings come back as problems."""
+def render_fiche(fiche: Fiche, profile: Profile = STANDARD, *,
+                 parallel: bool = False) -> tuple[bytes, bytes, list[Problem]]:
+    """Render the student sheet and the corrigé; layout warnings come back as problems.
+
+    ``parallel`` renders the student sheet in a forked process while this one renders the
+    corrigé (a second core, when one fiche is all there is to build); the bytes are the same.
+    """
+    from .fonts import register
     from .render import render
 
     warnings: dict[tuple, Problem] = {}
@@ -126,9 +132,47 @@ def render_fiche(fiche: Fiche, profile: Profile = STANDARD) -> tuple[bytes, byte
     def report(pos: Pos, message: str) -> None:
         warnings.setdefault((pos, message), Problem(pos, message, severity="warning"))
 
-    student = render(fiche, answers=False, report=report, profile=profile)
+    register(profile.family)  # before forking: the fonts are read once
+    child = _fork(lambda: render(fiche, answers=False, report=report, profile=profile), warnings) \
+        if parallel and hasattr(os, "fork") else None
     key = render(fiche, answers=True, report=report, profile=profile)
+    student = child() if child else None
+    if student is None:  # not forked, or the child failed: render it here
+        student = render(fiche, answers=False, report=report, profile=profile)
     return student, key, list(warnings.values())
+
+
+def _fork(job: Callable[[], bytes], warnings: dict) -> Callable[[], bytes | None]:
+    """Run job in a forked process; the returned function waits for its bytes (None if it failed)
+    and adds the warnings it reported to ``warnings``."""
+    import pickle
+
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns
+        status = 1
+        try:
+            os.close(read)
+            data = job()
+            with os.fdopen(write, "wb") as fh:
+                fh.write(pickle.dumps((data, warnings)))
+            status = 0
+        finally:
+            os._exit(status)
+    os.close(write)
+
+    def result() -> bytes | None:
+        with os.fdopen(read, "rb") as fh:
+            payload = fh.read()
+        _, status = os.waitpid(pid, 0)
+        if status != 0 or not payload:
+            return None
+        data, reported = pickle.loads(payload)
+        for key, problem in reported.items():
+            warnings.setdefault(key, problem)
+        return data
+
+    return result
 
 
 def images(fiche: Fiche) -> list[str]:
@@ -139,8 +183,10 @@ def images(fiche: Fiche) -> list[str]:
     return sorted({b.path for b in blocks if isinstance(b, Image)})
 
 
-def work(source: Path, root: Path | None, options: Mapping[str, object]) -> Outcome:
-    """Validate and render one source (in a worker process); never raises."""
+def work(source: Path, root: Path | None, options: Mapping[str, object], parallel: bool = False) -> Outcome:
+    """Validate and render one source (in a worker process); never raises.
+
+    ``parallel``: render the two PDFs in two processes (see render_fiche)."""
     from .sources import load_fiche
 
     outcome = Outcome(deps={str(source.resolve()): sha256_file(source)})  # hashed before reading: never stale-as-fresh
@@ -150,7 +196,7 @@ def work(source: Path, root: Path | None, options: Mapping[str, object]) -> Outc
             return outcome
         outcome.deps.update((path, sha256_file(Path(path))) for path in images(fiche))
         profile = choose(options.get("profile"), fiche.profile)
-        student, key, warnings = render_fiche(fiche, profile)
+        student, key, warnings = render_fiche(fiche, profile, parallel=parallel)
     except Exception as exc:  # a bug, not the user's fault: report it and go on with the other fiches
         message = f"internal error while building: {type(exc).__name__}: {exc}"
         outcome.problems.append(Problem(Pos(display(source)), message, "please report it with this source file"))
@@ -172,8 +218,8 @@ def default_jobs() -> int:
 def _run(tasks: list[Path], root: Path | None, options: Mapping, jobs: int) -> Iterator[tuple[Path, Outcome]]:
     """Yield (source, outcome) as each source is rendered: in this process, or in a pool of `jobs` processes."""
     if jobs <= 1 or len(tasks) <= 1:
-        for source in tasks:
-            yield source, work(source, root, options)
+        for source in tasks:  # a single fiche with a spare core: its two PDFs side by side
+            yield source, work(source, root, options, parallel=jobs > 1)
         return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed

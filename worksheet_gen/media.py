@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import re
 import warnings
+from functools import lru_cache
 from pathlib import Path
 
 from .errors import quote
@@ -42,10 +43,15 @@ def url_problem(url: str) -> Problem:
 
 def module_mm(url: str) -> float:
     """The size of one QR module once printed, for this address."""
+    return QR_MM / qr_code(url).symbol_size(scale=1, border=4)[0]
+
+
+@lru_cache(maxsize=256)
+def qr_code(url: str):
+    """The QR code (segno) printed for an address, made once per process: choosing its mask is costly."""
     import segno
 
-    qr = segno.make_qr(url, error="m", boost_error=True)
-    return QR_MM / qr.symbol_size(scale=1, border=4)[0]
+    return segno.make_qr(url, error="m", boost_error=True)
 
 
 def image(text: str, base_dir: Path, root: Path) -> tuple[Problem, Path | None, tuple[int, int] | None]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Paragraph
 
+from ..media import qr_code
 from ..profiles import STANDARD
 from . import styles as S
 
@@ -327,9 +328,7 @@ class QRCode(Flowable):
 
     def __init__(self, data: str, size: float):
         super().__init__()
-        import segno
-
-        self.qr = segno.make_qr(data, error="m", boost_error=True)
+        self.qr = qr_code(data)
         self.size = size
 
     def wrap(self, aw, ah):
