@@ -99,9 +99,13 @@ def cmap_ranges(family: str = FAMILY) -> list[list[int]]:
     return ranges
 
 
-@lru_cache(maxsize=None)
 def register(family: str = FAMILY) -> str:
     """Register the family with reportlab once; return its name (for <b>/<i> mapping)."""
+    return _register(family)  # one cache key per family, however the caller spells the call
+
+
+@lru_cache(maxsize=None)
+def _register(family: str) -> str:
     from reportlab.lib.fonts import addMapping
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont

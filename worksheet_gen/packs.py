@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Callable, ContextManager
 
 from . import loader, profiles, roster
-from .build import Outcome as BuildOutcome, images, render_fiche, write_atomic
+from .build import Outcome as BuildOutcome, default_jobs, images, render_fiche, write_atomic
 from .errors import OutputError, Pos, Problem
 from .loader import MDict, MList
 from .manifest import sha256_file
@@ -174,7 +174,7 @@ def _sheet(path: Path, fiche, profile, cache: dict):
 
     key = (path.resolve(), profile.name)
     if key not in cache:
-        cache[key] = render_fiche(fiche, profile)
+        cache[key] = render_fiche(fiche, profile, parallel=default_jobs() > 1)
     student, corrige, warnings = cache[key]
     return Sheet(fiche.slug, plain(fiche.title, lang=fiche.lang), student, corrige, profile.name), warnings
 
