@@ -405,3 +405,29 @@ def test_long_header_footer_and_tall_table_stay_in_place(tmp_path, profile):
                 assert band and max(band) - min(band) < 0.5 * p.header, band  # one line
             assert all(0 <= y0 and y1 <= p.page[1] for x, y0, y1, w in words)
     assert "Deuxième" in pdftotext(student)
+
+
+@pytest.mark.parametrize("profile", ADAPTED)
+def test_answer_spaces_grow_to_hold_the_model_answer_at_full_size(tmp_path, profile):
+    # The standard Pix sheet gives just enough lines; at 14 or 18 pt the answers need more.
+    # The adapted sheet gets them (in both views), so the corrigé never shrinks an answer.
+    proc = cli("build", str(SRC["pix"]), "--out", str(tmp_path), "--profile", profile, check=True)
+    assert "needs more room" not in proc.stderr, proc.stderr
+    red = [size for page in PdfReader(tmp_path / f"pix-corrige-{profile}.pdf").pages
+           for text, size, colour in text_runs(page) if colour == RED]
+    assert red and min(red) >= FLOOR[profile] - 0.01 or _only_beside_options(tmp_path, profile)
+
+
+def _only_beside_options(folder, profile) -> bool:
+    """Whether every red run under the floor is an explanation set beside options (they may be smaller)."""
+    small = [text for page in PdfReader(folder / f"pix-corrige-{profile}.pdf").pages
+             for text, size, colour in text_runs(page) if colour == RED and size < FLOOR[profile] - 0.01]
+    fiche_explains = " ".join(squash(q.explain) for a in load(SRC["pix"]).activities for q in a.blocks
+                              if getattr(q, "options", None) and not q.lines and q.explain)
+    return all(squash(t) in fiche_explains for t in small)
+
+
+def load(path):
+    from worksheet_gen.sources import load_fiche
+
+    return load_fiche(path)[0]

@@ -139,7 +139,11 @@ def pack(fiches: tuple[str, ...], copies: int | None, roster: str | None, name: 
     request = packs.Request(name=name, fiches=paths, copies=copies or 0, roster=Path(roster) if roster else None,
                             classe=classe, date=date, duplex=not single_sided, by_student=group_by == "student",
                             cover=not no_cover, profile=profile)
-    outcome = packs.make(request, progress=lambda total: _progress(total, f"pack-{name}.pdf"))
+    try:
+        outcome = packs.make(request, progress=lambda total: _progress(total, f"pack-{name}.pdf"))
+    except Exception as exc:  # a bug, not the user's fault: one clear line, never a traceback
+        raise WorksheetError(f"internal error while making pack-{name}.pdf: {type(exc).__name__}: {exc} "
+                             "(please report it with the fiches and roster)") from exc
     report.problems(outcome.problems + outcome.fiche_problems, "text")
     if outcome.data is None:
         raise SystemExit(1)

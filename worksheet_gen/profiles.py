@@ -43,6 +43,7 @@ class Profile:
     # Answer space
     pitch: float = 8 * MM  # between ruled answer lines; Seyès squares have this side
     answer_lift: float = 1.6  # how far above its ruled line the corrigé writes
+    grow_answers: bool = False  # more ruled lines than the source asks when the model answer needs them
     grid: float = 5 * MM  # squares of the 'grid' ruling
     box: float = 3.6 * MM  # checkbox side
     box_drop: float = 1.2  # how far a checkbox's bottom sits under its option's baseline
@@ -86,7 +87,7 @@ DYS = replace(
     body=14, leading=1.5, justify=False, hyphenate=False, word_space=0.27, split_sentences=True, superscript=False,
     title=20, banner=15, heading=16, url=14, table_head=15, header=14, footer=14,
     number=14, number_column=True, indent=10 * MM,
-    pitch=10 * MM, answer_lift=4, grid=10 * MM, box=6.5 * MM, box_drop=4.4, row=10 * MM,
+    pitch=10 * MM, answer_lift=4, grow_answers=True, grid=10 * MM, box=6.5 * MM, box_drop=4.4, row=10 * MM,
     name_rows=2, label_col=0.32,
     margin_x=17 * MM, margin_top=25 * MM, margin_bottom=22 * MM, header_drop=15.5 * MM, footer_rule=15.5 * MM,
 )
@@ -97,7 +98,7 @@ LARGE = replace(
     body=18, leading=1.4, justify=False, hyphenate=False, superscript=False,
     title=26, banner=20, heading=21, url=18, table_head=19, header=18, footer=18,
     number=18, number_column=True, indent=12 * MM,
-    pitch=12 * MM, answer_lift=5, grid=10 * MM, box=7 * MM, box_drop=4.2, row=11 * MM,
+    pitch=12 * MM, answer_lift=5, grow_answers=True, grid=10 * MM, box=7 * MM, box_drop=4.2, row=11 * MM,
     name_rows=2, label_col=0.34, image_scale=1.5,
     margin_x=15 * MM, margin_top=28 * MM, margin_bottom=25 * MM, header_drop=17.5 * MM, footer_rule=17.5 * MM,
 )

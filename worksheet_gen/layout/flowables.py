@@ -79,20 +79,31 @@ class AnswerSpace(Flowable):
         tail = AnswerSpace(self.lines, self.ruling, self.items, first=self.first + fit, count=self.count - fit, **kw)
         return [head, tail]
 
+    @staticmethod
+    def place(items, width: float, lead: float, body: float) -> tuple[list, int]:
+        """The items set at this lead, one after the other: ([(first text line, paragraph, n lines)], lines)."""
+        size = min(body, lead * 0.78)
+        placed, line = [], 0
+        for markup, style in items:
+            para = Paragraph(markup, style.clone("fit", fontSize=size, leading=lead))
+            _, h = para.wrap(width, 10_000)
+            n = max(1, round(h / lead))
+            placed.append((line, para, n))
+            line += n
+        return placed, line
+
+    @classmethod
+    def needed(cls, items, width: float, profile, *, bullets: bool = False, indent: float | None = None) -> int:
+        """Ruled lines the items fill at full size, one text line per ruled line, in a space this wide."""
+        x = (profile.indent if indent is None else indent) + (4 * mm if bullets else 1 * mm)
+        return cls.place(items, width - x, profile.pitch, profile.body)[1]
+
     def _fit(self, width):
         """Lay out the items: (lead, [(first text line, paragraph, n lines)])."""
         if self._fitted is None:
             for k in _SCALES:
                 lead = self.pitch / k
-                size = min(self.profile.body, lead * 0.78)
-                placed, line = [], 0
-                for markup, style in self.items:
-                    st = style.clone("fit", fontSize=size, leading=lead)
-                    para = Paragraph(markup, st)
-                    _, h = para.wrap(width, 10_000)
-                    n = max(1, round(h / lead))
-                    placed.append((line, para, n))
-                    line += n
+                placed, line = self.place(self.items, width, lead, self.profile.body)
                 if line <= self.lines * k or k == _SCALES[-1]:
                     break
             if k > 1 and self.report:

@@ -47,6 +47,15 @@ class _Story:
         space = p.word_space * size / self.st.space_em if p.word_space else 0.0
         return T.markup(text, lang=self.lang, size=size, sup=p.superscript, space=space, **kw)
 
+    def room(self, lines: int, items: list, *, width: float | None = None, bullets: bool = False,
+             indent: float | None = None) -> int:
+        """The ruled lines of an answer space: as the source says, or, in the profiles that grow
+        answer spaces, enough for the model answer at full size (the same in both views)."""
+        if not self.p.grow_answers or not items:
+            return lines
+        width = self.p.frame_w if width is None else width
+        return max(lines, AnswerSpace.needed(items, width, self.p, bullets=bullets, indent=indent))
+
     def space(self, height: float) -> Spacer:
         """Vertical space, larger in the profiles with larger text."""
         return Spacer(1, height * self.p.scale)
@@ -94,7 +103,9 @@ class _Story:
             self.block(block, out)
             if lead is not None and not isinstance(block, FillTable):
                 out[lead:] = [_keep(out[lead:])]  # a text ending with ':' stays with what it introduces
-            lead = start if isinstance(block, TextBlock) and block.text.rstrip().endswith(":") else None
+            # A text ending with ':' and a callout (« À vous de jouer ! ») stay with the block after them.
+            introduces = isinstance(block, TextBlock) and block.text.rstrip().endswith(":")
+            lead = start if introduces or isinstance(block, Callout) else None
         return out
 
     def block(self, block, out: list) -> None:
@@ -102,9 +113,8 @@ class _Story:
         if isinstance(block, TextBlock):
             out += self.paras(block.text, self.st.body)
         elif isinstance(block, Callout):
-            out.append(self.space(1 * mm))
-            out += self.paras(block.text, self.st.callout)
-            out.append(self.space(2 * mm))
+            # A callout is read at once: its sentences (one per paragraph in dys) stay on one page.
+            out.append(_keep([self.space(1 * mm), *self.paras(block.text, self.st.callout), self.space(2 * mm)]))
         elif isinstance(block, Media):
             out.append(self.media(block))
         elif isinstance(block, Image):
@@ -139,24 +149,24 @@ class _Story:
         parts = [prompt, self.space(1.2 * mm)]
         report = self.reporter(q.answer_pos)
         ans = self.answers
-        explain = self.m(q.explain) if (ans and q.explain) else None
+        explained = [(self.m(q.explain), st.explain)] if q.explain else []  # measured in both views, drawn in one
+        explain = explained[0][0] if (ans and explained) else None
         if q.options:
             ticked = [i for i, o in enumerate(q.options) if o in q.answer] if ans else ()
             parts.append(Choices([self.m(o) for o in q.options], q.inline, st.option, profile=self.p, ticked=ticked,
                                  explain=explain if not q.lines else None, explain_style=st.explain, report=report))
             if q.lines:
-                items = [(explain, st.explain)] if explain else []
-                parts.append(AnswerSpace(q.lines, q.ruling, items, profile=self.p, report=report))
+                lines = self.room(q.lines, explained)
+                parts.append(AnswerSpace(lines, q.ruling, explained if ans else [], profile=self.p, report=report))
         else:
-            items = []
-            if ans:
-                if q.type == "blanks":
-                    items = [(self.m(a), st.answer) for a in q.answer]
-                else:
-                    items = [(self.m(p), st.answer) for a in q.answer for p in T.paragraphs(a)]
-                if explain:
-                    items.append((explain, st.explain))
-            parts.append(AnswerSpace(q.lines, q.ruling, items, profile=self.p, bullets=q.type == "blanks",
+            if q.type == "blanks":
+                items = [(self.m(a), st.answer) for a in q.answer]
+            else:
+                items = [(self.m(p), st.answer) for a in q.answer for p in T.paragraphs(a)]
+            items += explained
+            blanks = q.type == "blanks"
+            lines = self.room(q.lines, items, bullets=blanks)
+            parts.append(AnswerSpace(lines, q.ruling, items if ans else [], profile=self.p, bullets=blanks,
                                      report=report))
         parts.append(Spacer(1, self.gap))
         return KeepTogetherOrFlow(parts)
@@ -165,11 +175,16 @@ class _Story:
         st, p = self.st, self.p
         rows = [[Paragraph(self.m(t.title, st.table_head.fontSize, link_color=ON_ACCENT), st.table_head), ""]]
         most = int(p.frame_h * 0.8 // p.pitch)  # lines in one row: a table breaks between rows only
+        width, indent = (1 - p.label_col) * p.frame_w - 6 - 8, 6 * mm * p.scale  # the cell, less its padding
+        tall = False
         for sec in t.sections:
-            items = [(self.m(a), st.answer) for a in sec.answer] if self.answers else []
-            for first in range(0, sec.lines, most):  # a section taller than a page goes on in a row of its own
-                space = AnswerSpace(sec.lines, "lines", items, profile=p, bullets=True, indent=6 * mm * p.scale,
-                                    report=self.reporter(sec.pos), first=first, count=min(most, sec.lines - first))
+            items = [(self.m(a), st.answer) for a in sec.answer]
+            lines = self.room(sec.lines, items, width=width, bullets=True, indent=indent)
+            tall |= lines > most
+            for first in range(0, lines, most):  # a section taller than a page goes on in a row of its own
+                space = AnswerSpace(lines, "lines", items if self.answers else [], profile=p, bullets=True,
+                                    indent=indent, report=self.reporter(sec.pos), first=first,
+                                    count=min(most, lines - first))
                 rows.append([Paragraph(self.m(sec.title), st.cell) if first == 0 else "", space])
         table = Table(rows, colWidths=[p.label_col * p.frame_w, (1 - p.label_col) * p.frame_w], repeatRows=1)
         table.setStyle(TableStyle([
@@ -184,7 +199,7 @@ class _Story:
             ("LEFTPADDING", (0, 0), (-1, -1), 6),
             ("RIGHTPADDING", (0, 0), (-1, -1), 8),
         ]))
-        if any(sec.lines > most for sec in t.sections):  # a section on several rows: its heading at its start
+        if tall:  # a section on several rows: its heading at its start
             table.setStyle(TableStyle([("VALIGN", (0, 1), (0, -1), "TOP")]))
         return [self.space(1 * mm), table, Spacer(1, self.gap)]
 
