@@ -183,3 +183,16 @@ def test_french_punctuation_and_line_breaks_pass(tmp_path, text, printed):
     student, _, _ = build(tmp_path, f"      - text: {json.dumps(text, ensure_ascii=False)}\n")
     got = pdftotext(student)
     assert [p for p in printed if p not in got] == []
+
+
+def test_wrapping_each_paragraph_once_per_width_changes_no_byte(monkeypatch):
+    from reportlab.platypus import Paragraph as Plain
+
+    from worksheet_gen.build import render_fiche
+    from worksheet_gen.layout import flowables
+    from worksheet_gen.sources import load_fiche
+
+    fiches = [load_fiche(SOURCES / "pix.yaml")[0], load_fiche(DATA / "profiles" / "all-blocks.yaml")[0]]
+    cached = [render_fiche(f)[:2] for f in fiches]
+    monkeypatch.setattr(flowables.Paragraph, "wrap", Plain.wrap)
+    assert [render_fiche(f)[:2] for f in fiches] == cached

@@ -228,7 +228,7 @@ def _run(tasks: list[Path], root: Path | None, options: Mapping, jobs: int) -> I
     try:
         futures = {pool.submit(work, source, root, options): source for source in tasks}
         for future in as_completed(futures):
-            source = futures[future]
+            source = futures.pop(future)  # its PDFs are let go once written: memory stays flat in the fiches
             try:
                 outcome = future.result()
             except Exception as exc:  # the worker process died (killed, out of memory…)

@@ -12,7 +12,7 @@ _INVISIBLE = {"Cc", "Cf", "Cs", "Zl", "Zp"}
 def unprintable(text: str) -> list[tuple[str, str, str]]:
     """(character, message, hint) for each distinct character of text the embedded font cannot draw."""
     out = []
-    for ch in sorted({ch for ch in text if not fonts.can_draw(ch)}):
+    for ch in sorted(ch for ch in set(text) if not fonts.can_draw(ch)):  # each distinct character once
         code = f"U+{ord(ch):04X}"
         name = unicodedata.name(ch, "")
         category = unicodedata.category(ch)

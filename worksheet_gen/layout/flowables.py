@@ -7,7 +7,7 @@ draws differs, which keeps the two documents page-aligned.
 from __future__ import annotations
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, KeepTogether, Paragraph
+from reportlab.platypus import Flowable, KeepTogether, Paragraph as _Paragraph
 
 from ..media import qr_code
 from ..profiles import STANDARD
@@ -15,6 +15,24 @@ from . import styles as S
 
 EXPLAIN_MIN_W = 45 * mm
 _SCALES = (1, 2, 3)  # text lines per ruled line when an answer overflows; whole numbers keep text off the rules
+
+
+class Paragraph(_Paragraph):
+    """reportlab's Paragraph, its lines broken once per width.
+
+    Keeping together, splitting and placing a paragraph wrap it several times at the same
+    width; reportlab breaks the lines again each time (a quarter of a fiche's render time).
+    The result only depends on the width, so the last one is kept.
+    """
+
+    def wrap(self, availWidth, availHeight):
+        last = self.__dict__.get("_wrapped")
+        if last is not None and last[0] == availWidth and "blPara" in self.__dict__:  # split() may drop it
+            self.width, self.height = last[1], last[2]
+            return last[3]
+        size = super().wrap(availWidth, availHeight)
+        self._wrapped = (availWidth, self.width, self.height, size)
+        return size
 
 
 def tick(canv, x: float, y: float, size: float) -> None:

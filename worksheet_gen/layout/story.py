@@ -11,13 +11,13 @@ from pathlib import Path
 from typing import Callable
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Image as RLImage, KeepTogether, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import Image as RLImage, KeepTogether, Spacer, Table, TableStyle
 from reportlab.platypus.flowables import Flowable
 
 from .. import text as T
 from ..model import Callout, Fiche, FillTable, Image, Media, Question, TextBlock
 from . import styles as S
-from .flowables import AnswerSpace, Banner, Beside, Choices, KeepTogetherOrFlow, NameFields, QRCode
+from .flowables import AnswerSpace, Banner, Beside, Choices, KeepTogetherOrFlow, NameFields, Paragraph, QRCode
 
 LABELS = {
     "fr": {"name": ("Nom", "Prénom", "Classe", "Date"), "previous": "Activité précédente", "activity": "Activité",

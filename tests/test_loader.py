@@ -1,0 +1,34 @@
+"""The loader reads every source alike with libyaml (fast) and with PyYAML's own parser."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from conftest import DATA, SOURCES
+from worksheet_gen import loader
+
+FILES = sorted(SOURCES.glob("*.yaml")) + sorted(DATA.rglob("*.yaml"))
+
+
+def _shape(value):
+    """A value with every position the loader recorded, comparable with ==."""
+    if isinstance(value, loader.MDict):
+        return ("map", value.pos, [(k, value.key_pos[k], value.val_pos[k], _shape(v)) for k, v in value.items()])
+    if isinstance(value, loader.MList):
+        return ("seq", value.pos, [(p, _shape(v)) for p, v in zip(value.item_pos, value)])
+    return value
+
+
+def test_libyaml_is_used_here():
+    assert yaml.__with_libyaml__  # else the comparison below compares PyYAML with itself
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+def test_same_values_positions_and_problems_with_or_without_libyaml(path, monkeypatch):
+    name = path.name
+    fast = loader.load(path, name)
+    monkeypatch.setattr(yaml, "__with_libyaml__", False)
+    slow = loader.load(path, name)
+    assert _shape(fast[0]) == _shape(slow[0])
+    assert fast[1] == slow[1]
