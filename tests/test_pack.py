@@ -477,6 +477,19 @@ def test_declared_packs_are_rebuilt_only_when_what_they_read_changes(tmp_path):
     assert not (out / "pack-1reB.pdf").exists()  # its pack file is gone: so is the pack
 
 
+def test_declared_packs_are_identical_from_two_checkouts(tmp_path):
+    import hashlib
+
+    shas = []
+    for where in ("one", "two/deeper"):
+        root = tmp_path / where
+        root.mkdir(parents=True)
+        src = _sources(root, "fiches: [pix, mini]\nroster: eleves.csv\nclass: 1re B\ndate: 2025-03-13\n")
+        cli("build", "--sources", str(src), "--out", str(root / "out"), "--jobs", "2", check=True)
+        shas.append({p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in (root / "out").glob("*.pdf")})
+    assert "pack-1reB.pdf" in shas[0] and shas[0] == shas[1]
+
+
 @pytest.mark.parametrize("declaration, where, message", [
     ("fiches: [pix]\ncopies: 30\ngroupby: fiche\n", "1reB.pack.yaml:3:1", "unknown key 'groupby' (did you mean 'group_by'?)"),
     ("fiches: [pix, pxi]\ncopies: 30\n", "1reB.pack.yaml:1:15", "no fiche 'pxi' in"),
