@@ -211,3 +211,15 @@ def test_a_question_and_its_answer_share_a_page(pix_build, pix_fiche):
         assert answer in pages[where[-1]], q.prompt
         checked += 1
     assert checked >= 8
+
+
+def test_compound_words_break_only_at_their_own_hyphen(pix_build):
+    from worksheet_gen.layout.styles import hyphenator
+
+    assert list(hyphenator("fr_FR")("savoir-faire")) == []
+    assert list(hyphenator("fr_FR")("compétences"))  # other words still hyphenate
+    lines = [ln.strip() for ln in pdftotext(pix_build / "pix-eleve.pdf", raw=True).splitlines()]
+    breaks = [(a.split()[-1], b.split()[0]) for a, b in zip(lines, lines[1:]) if a.endswith("-") and a and b]
+    assert breaks  # the sheet does hyphenate
+    bad = [(head, tail) for head, tail in breaks if "-" in head[:-1] or "-" in tail]
+    assert bad == []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT
 from reportlab.lib.styles import ParagraphStyle
@@ -19,6 +21,23 @@ RULE_LIGHT = colors.HexColor("#C9D3DF")
 GREY = colors.HexColor("#555555")
 
 
+@lru_cache(maxsize=None)
+def hyphenator(lang: str):
+    """Where a word may break at a line end, as reportlab asks it: word -> (head, tail) pairs.
+
+    pyphen's, except in compound words (« savoir-faire », « copier-coller »), which French
+    typography breaks only at their own hyphen (reportlab's embeddedHyphenation does that).
+    """
+    import pyphen
+
+    dic = pyphen.Pyphen(lang=lang)
+
+    def pairs(word: str):
+        return () if "-" in word else dic.iterate(word)
+
+    return pairs
+
+
 class Styles:
     """The paragraph styles of one document, for one language and one layout profile.
 
@@ -30,7 +49,7 @@ class Styles:
         p = self.profile = profile
         register(p.family)
         font = self.font = FAMILIES[p.family]
-        hyph = ("fr_FR" if lang == "fr" else "en_GB") if p.hyphenate else ""
+        hyph = hyphenator("fr_FR" if lang == "fr" else "en_GB") if p.hyphenate else ""
         body = p.body
         base = dict(fontName=font.regular, bulletFontName=font.bold, bulletFontSize=p.number, fontSize=body,
                     leading=body * p.leading,
