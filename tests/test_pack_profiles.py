@@ -109,3 +109,20 @@ def test_profile_option_sets_every_copy_the_roster_leaves_open(tmp_path, sheets)
     student, key = (len(texts(p)) for p in sheets["large"])
     assert len(PdfReader(pack).pages) == 2 * padded(student) + key
     assert texts(pack)[:student] == texts(sheets["large"][0])
+
+
+def test_names_on_an_adapted_copy_are_in_its_font(mixed):
+    reader = PdfReader(mixed)
+    first, _ = _copies(mixed)["BLANC"]  # dys
+    fonts = _fonts(reader.pages[first - 1])
+    assert fonts and all(f.startswith("Andika") for f in fonts), fonts
+
+
+def test_a_name_the_adapted_font_cannot_print_is_an_error_at_its_line(tmp_path):
+    roster = tmp_path / "classe.csv"
+    roster.write_text("Nom;Prénom;Profil\nARNAUD;Lina;\nALEXIOU;Σοφία;dys\n", encoding="utf-8")
+    proc = make(tmp_path, "pix", "--roster", str(roster), check=False)
+    assert proc.returncode == 1
+    assert "classe.csv:3:1: error: the character 'Σ' (U+03A3) of « Σοφία » cannot be printed with the font of " \
+           "the 'dys' version (Andika)" in proc.stderr, proc.stderr
+    assert not list(tmp_path.glob("pack-*.pdf"))

@@ -13,7 +13,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from . import __version__
-from .fonts import register
+from .fonts import FAMILIES, FAMILY, register
 from .layout import styles as S
 from .profiles import STANDARD
 
@@ -44,13 +44,15 @@ class Cover:
 
 @dataclass(frozen=True)
 class Text:
-    """A value to write in a name field: baseline origin, room and font size in points."""
+    """A value to write in a name field: baseline origin, room and font size in points, and the
+    font family (fonts.FAMILIES) of the sheet it is written on."""
 
     x: float
     y: float
     room: float
     size: float
     text: str
+    family: str = FAMILY
 
 
 def french_date(value: datetime.date) -> str:
@@ -59,9 +61,9 @@ def french_date(value: datetime.date) -> str:
     return f"{_DAYS[value.weekday()]} {day} {_MONTHS[value.month - 1]} {value.year}"
 
 
-def fitted_size(text: str, size: float, room: float) -> float:
+def fitted_size(text: str, size: float, room: float, font: str = "Lato") -> float:
     """The font size at which text fits in room, never above size nor below MIN_NAME_SIZE."""
-    width = stringWidth(text, "Lato", size)
+    width = stringWidth(text, font, size)
     return size if width <= room else max(MIN_NAME_SIZE, size * room / width)
 
 
@@ -77,7 +79,9 @@ def render(cover: Cover | None, overlays: Sequence[Sequence[Text]]) -> bytes:
         canvas.showPage()
     for texts in overlays:
         for t in texts:
-            canvas.setFont("Lato", fitted_size(t.text, t.size, t.room))
+            font = FAMILIES[t.family].regular
+            register(t.family)
+            canvas.setFont(font, fitted_size(t.text, t.size, t.room, font))
             canvas.drawString(t.x, t.y, t.text)
         canvas.showPage()
     canvas.save()

@@ -130,7 +130,8 @@ def make(request: Request, *, progress: Callable[[int], ContextManager] = _no_pr
         for profile in profs:
             if profile is not profiles.choose(None, fiche.profile):  # load_fiche checked that one
                 out.fiche_problems += profiles.font_problems(fiche, profile)
-    if failed(out.fiche_problems):
+    out.problems += _name_problems(students, chosen, request.classe)
+    if failed(out.fiche_problems) or failed(out.problems):
         return out
     index = {(f, p.name): i for i, (f, p) in enumerate((f, p) for f in range(len(fiches)) for p in used[f])}
     with progress(2 * len(index) + 1 + copies * len(fiches) + int(request.cover)) as bar:
@@ -159,6 +160,22 @@ def make(request: Request, *, progress: Callable[[int], ContextManager] = _no_pr
                                  extra=extra, overlays=overlays, progress=bar.update)
         out.pages = parts[-1].start + parts[-1].pages
     return out
+
+
+def _name_problems(students, chosen, classe: str) -> list[Problem]:
+    """An error for a name the font of a student's version cannot print (the roster checks the standard font)."""
+    from .fonts import can_draw
+
+    problems = []
+    for s, profs in zip(students, chosen):
+        for profile in {p.name: p for p in profs}.values():
+            for text in (s.nom, s.prenom, s.classe or classe):
+                bad = next((ch for ch in text if not can_draw(ch, profile.family)), None)
+                if bad is not None:
+                    problems.append(Problem(s.pos, f"the character '{bad}' (U+{ord(bad):04X}) of « {text} » cannot be "
+                                            f"printed with the font of the '{profile.name}' version ({profile.family})",
+                                            "write the name without it, or give this student another profile"))
+    return problems
 
 
 def _adapted(profs) -> str:
@@ -194,7 +211,7 @@ def _names(request: Request, fiches, students, rows, chosen, *, first: int):
             nom, prenom, classe, _day = slots[rows[c][f]]
             overlays[(c, rows[c][f])] = first + len(pages)
             values = ((nom, s.nom), (prenom, s.prenom), (classe, s.classe or request.classe))
-            pages.append([Text(*slot, text) for slot, text in values if text])
+            pages.append([Text(*slot, text, profile.family) for slot, text in values if text])
     return overlays, pages
 
 
