@@ -223,3 +223,7 @@ def test_compound_words_break_only_at_their_own_hyphen(pix_build):
     assert breaks  # the sheet does hyphenate
     bad = [(head, tail) for head, tail in breaks if "-" in head[:-1] or "-" in tail]
     assert bad == []
+    source = (SOURCES / "pix.yaml").read_text(encoding="utf-8")
+    rejoined = [(head, tail) for head, tail in breaks  # each break mends into a word of the source
+                if (head + tail).strip(".,;:!?") not in source and (head[:-1] + tail).strip(".,;:!?") not in source]
+    assert rejoined == []

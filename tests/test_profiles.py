@@ -431,3 +431,11 @@ def load(path):
     from worksheet_gen.sources import load_fiche
 
     return load_fiche(path)[0]
+
+
+def test_a_title_on_two_lines_leaves_no_word_alone(built):
+    # Large print sets the Pix title on two lines; balanced, each holds about half of it.
+    lines = pdftotext(pdf(built, "pix", "large"), 1).splitlines()
+    start = lines.index(next(ln for ln in lines if ln.startswith("Cultivez")))
+    first, second = lines[start], lines[start + 1]
+    assert "PIX" in second and len(second) >= 0.5 * len(first), (first, second)

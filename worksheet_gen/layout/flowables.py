@@ -18,21 +18,57 @@ _SCALES = (1, 2, 3)  # text lines per ruled line when an answer overflows; whole
 
 
 class Paragraph(_Paragraph):
-    """reportlab's Paragraph, its lines broken once per width.
+    """reportlab's Paragraph, its lines broken once per width, always from the text as parsed.
 
     Keeping together, splitting and placing a paragraph wrap it several times at the same
-    width; reportlab breaks the lines again each time (a quarter of a fiche's render time).
-    The result only depends on the width, so the last one is kept.
+    width; reportlab breaks the lines again each time (a quarter of a fiche's render time),
+    and its hyphenation changes the parsed text in place, so that a second wrap could print
+    « copier-coller » as « copiercol-ler ». Each wrap starts from a copy of the parsed text,
+    and the last result is kept for its width.
     """
+
+    def _wrap_at(self, availWidth, availHeight):
+        """reportlab's wrap, on the text as parsed."""
+        pristine = self.__dict__.get("_pristine")
+        if pristine is None:
+            self._pristine = [f.clone() for f in self.frags]
+        else:
+            self.frags = [f.clone() for f in pristine]
+        return _Paragraph.wrap(self, availWidth, availHeight)
 
     def wrap(self, availWidth, availHeight):
         last = self.__dict__.get("_wrapped")
         if last is not None and last[0] == availWidth and "blPara" in self.__dict__:  # split() may drop it
             self.width, self.height = last[1], last[2]
             return last[3]
-        size = super().wrap(availWidth, availHeight)
+        size = self._wrap_at(availWidth, availHeight)
         self._wrapped = (availWidth, self.width, self.height, size)
         return size
+
+
+class Balanced(Paragraph):
+    """A title whose lines are of even length: on two lines or more, it is set in the narrowest
+    width that keeps its number of lines, so that no word is left alone on the last one."""
+
+    def wrap(self, availWidth, availHeight):
+        last = self.__dict__.get("_balanced")
+        if last is not None and last[0] == availWidth and "blPara" in self.__dict__:
+            self.width, self.height = last[1], last[2]
+            return last[1], last[2]
+        self._wrap_at(availWidth, availHeight)
+        lines, best = len(self.blPara.lines), availWidth
+        if lines > 1:
+            low = availWidth / 3
+            for _ in range(12):  # bisection to about 0.05 % of the width
+                mid = (low + best) / 2
+                self._wrap_at(mid, availHeight)
+                if len(self.blPara.lines) > lines:
+                    low = mid
+                else:
+                    best = mid
+        width, height = self._wrap_at(best, availHeight)
+        self._balanced = (availWidth, width, height)
+        return width, height
 
 
 def tick(canv, x: float, y: float, size: float) -> None:

@@ -17,7 +17,8 @@ from reportlab.platypus.flowables import Flowable
 from .. import text as T
 from ..model import Callout, Fiche, FillTable, Image, Media, Question, TextBlock
 from . import styles as S
-from .flowables import AnswerSpace, Banner, Beside, Choices, KeepTogetherOrFlow, NameFields, Paragraph, QRCode
+from .flowables import (AnswerSpace, Balanced, Banner, Beside, Choices, KeepTogetherOrFlow, NameFields, Paragraph,
+                        QRCode)
 
 LABELS = {
     "fr": {"name": ("Nom", "Prénom", "Classe", "Date"), "previous": "Activité précédente", "activity": "Activité",
@@ -71,7 +72,9 @@ class _Story:
 
     def build(self) -> list:
         f, st = self.f, self.st
-        out = [Paragraph(self.m(f.title, st.title.fontSize), st.title)]
+        title = Balanced(self.m(f.title, st.title.fontSize), st.title)
+        title.hAlign = "CENTER"  # set narrower than the page when balanced: centred as a whole
+        out = [title]
         if f.previous:
             out.append(Paragraph(self.m(f"*{self.labels['previous']}* : {f.previous}"), st.meta, bulletText="•"))
         out.append(self.space(1.5 * mm))
@@ -82,7 +85,7 @@ class _Story:
             title = activity.title
             if len(f.activities) > 1:
                 title = f"{self.labels['activity']} {number} : {title}"
-            head = [self.space(3 * mm), Banner(Paragraph(self.m(title, st.banner.fontSize, link_color=ON_ACCENT), st.banner)),
+            head = [self.space(3 * mm), Banner(Balanced(self.m(title, st.banner.fontSize, link_color=ON_ACCENT), st.banner)),
                     self.space(3 * mm)] + self.paras(activity.intro, st.body)
             body = self.blocks(activity.blocks)
             # The banner and introduction never end a page: they stay with the first block.
