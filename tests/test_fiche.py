@@ -227,3 +227,21 @@ def test_compound_words_break_only_at_their_own_hyphen(pix_build):
     rejoined = [(head, tail) for head, tail in breaks  # each break mends into a word of the source
                 if (head + tail).strip(".,;:!?") not in source and (head[:-1] + tail).strip(".,;:!?") not in source]
     assert rejoined == []
+
+
+def test_a_list_to_fill_shows_one_bullet_per_expected_item(pix_fiche):
+    # The « étapes clés » table has 4, 5 and 3 answers: the student sees as many bullets, each on
+    # the line where the corrigé writes that item, and the lines left for wrapping carry none.
+    from reportlab.platypus import Table
+
+    from worksheet_gen.layout.flowables import AnswerSpace
+    from worksheet_gen.layout.story import story
+    from worksheet_gen.layout.styles import Styles
+    from worksheet_gen.model import FillTable
+
+    table = next(b for a in pix_fiche.activities for b in a.blocks if isinstance(b, FillTable))
+    flow = story(pix_fiche, styles=Styles("fr"), answers=False, report=lambda pos, message: None)
+    tables = [f for f in flow if isinstance(f, Table)]
+    spaces = [cell for t in tables for row in t._cellvalues for cell in row if isinstance(cell, AnswerSpace)]
+    assert [len(s.marks) for s in spaces] == [len(sec.answer) for sec in table.sections] == [4, 5, 3]
+    assert all(max(s.marks) < s.lines for s in spaces) and sum(s.lines for s in spaces) > 12

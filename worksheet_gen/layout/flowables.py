@@ -111,9 +111,10 @@ class AnswerSpace(Flowable):
     """
 
     def __init__(self, lines, ruling="lines", items=(), *, profile, bullets=False, report=None, indent=None,
-                 first=0, count=None):
+                 first=0, count=None, marks=None):
         super().__init__()
         self.lines, self.ruling, self.items, self.bullets = lines, ruling, tuple(items), bullets
+        self.marks = marks  # with bullets, in the student view: the lines that get one (None: every line)
         self.profile, self.pitch = profile, profile.pitch
         self.report, self.indent = report, profile.indent if indent is None else indent
         self.first, self.count = first, lines if count is None else count
@@ -128,7 +129,7 @@ class AnswerSpace(Flowable):
         fit = int((ah - 1.5 * mm) // self.pitch)
         if fit < 1 or fit >= self.count:
             return []
-        kw = dict(profile=self.profile, bullets=self.bullets, report=self.report, indent=self.indent)
+        kw = dict(profile=self.profile, bullets=self.bullets, report=self.report, indent=self.indent, marks=self.marks)
         head = AnswerSpace(self.lines, self.ruling, self.items, first=self.first, count=fit, **kw)
         tail = AnswerSpace(self.lines, self.ruling, self.items, first=self.first + fit, count=self.count - fit, **kw)
         return [head, tail]
@@ -147,10 +148,12 @@ class AnswerSpace(Flowable):
         return placed, line
 
     @classmethod
-    def needed(cls, items, width: float, profile, *, bullets: bool = False, indent: float | None = None) -> int:
-        """Ruled lines the items fill at full size, one text line per ruled line, in a space this wide."""
+    def starts(cls, items, width: float, profile, *, bullets: bool = False, indent: float | None = None) -> list[int]:
+        """The ruled line each item starts on at full size, one text line per ruled line, in a space
+        this wide, and after them the number of lines they fill."""
         x = (profile.indent if indent is None else indent) + (4 * mm if bullets else 1 * mm)
-        return cls.place(items, width - x, profile.pitch, profile.body)[1]
+        placed, lines = cls.place(items, width - x, profile.pitch, profile.body)
+        return [start for start, _, _ in placed] + [lines]
 
     def _fit(self, width):
         """Lay out the items: (lead, [(first text line, paragraph, n lines)])."""
@@ -245,7 +248,9 @@ class AnswerSpace(Flowable):
             k = self.profile.scale
             c.setFillColor(S.ACCENT)
             for i in range(n):
-                c.circle(x0 - 2.2 * mm * k, top - (i + 1) * self.pitch + 1.2 * mm * k, 0.75 * mm * k, stroke=0, fill=1)
+                if self.marks is None or self.first + i in self.marks:
+                    c.circle(x0 - 2.2 * mm * k, top - (i + 1) * self.pitch + 1.2 * mm * k, 0.75 * mm * k,
+                             stroke=0, fill=1)
         c.restoreState()
 
 

@@ -49,13 +49,23 @@ class _Story:
         return T.markup(text, lang=self.lang, size=size, sup=p.superscript, space=space, **kw)
 
     def room(self, lines: int, items: list, *, width: float | None = None, bullets: bool = False,
-             indent: float | None = None) -> int:
-        """The ruled lines of an answer space: as the source says, or, in the profiles that grow
-        answer spaces, enough for the model answer at full size (the same in both views)."""
-        if not self.p.grow_answers or not items:
-            return lines
-        width = self.p.frame_w if width is None else width
-        return max(lines, AnswerSpace.needed(items, width, self.p, bullets=bullets, indent=indent))
+             indent: float | None = None, explained: bool = False) -> tuple[int, frozenset | None]:
+        """The ruled lines of an answer space and, for a list, the lines whose bullet the student sees.
+
+        Lines: as the source says, or, in the profiles that grow answer spaces, enough for the
+        model answer at full size. Bullets: one where each expected item starts when the answer
+        fits at full size (as many bullets as items, where the corrigé writes them), else one per
+        line. Both views count alike, from the answer, so they stay page-aligned.
+        """
+        if not items:
+            return lines, None
+        starts = AnswerSpace.starts(items, self.p.frame_w if width is None else width, self.p, bullets=bullets,
+                                    indent=indent)
+        if self.p.grow_answers:
+            lines = max(lines, starts[-1])
+        listed = len(items) - (1 if explained else 0)  # an explanation after the list gets no bullet
+        marks = frozenset(starts[:listed]) if bullets and starts[-1] <= lines else None
+        return lines, marks
 
     def space(self, height: float) -> Spacer:
         """Vertical space, larger in the profiles with larger text."""
@@ -159,7 +169,7 @@ class _Story:
             parts.append(Choices([self.m(o) for o in q.options], q.inline, st.option, profile=self.p, ticked=ticked,
                                  explain=explain if not q.lines else None, explain_style=st.explain, report=report))
             if q.lines:
-                lines = self.room(q.lines, explained)
+                lines, _ = self.room(q.lines, explained)
                 parts.append(AnswerSpace(lines, q.ruling, explained if ans else [], profile=self.p, report=report))
         else:
             if q.type == "blanks":
@@ -168,9 +178,9 @@ class _Story:
                 items = [(self.m(p), st.answer) for a in q.answer for p in T.paragraphs(a)]
             items += explained
             blanks = q.type == "blanks"
-            lines = self.room(q.lines, items, bullets=blanks)
+            lines, marks = self.room(q.lines, items, bullets=blanks, explained=bool(explained))
             parts.append(AnswerSpace(lines, q.ruling, items if ans else [], profile=self.p, bullets=blanks,
-                                     report=report))
+                                     report=report, marks=marks))
         parts.append(Spacer(1, self.gap))
         return KeepTogetherOrFlow(parts)
 
@@ -182,12 +192,12 @@ class _Story:
         tall = False
         for sec in t.sections:
             items = [(self.m(a), st.answer) for a in sec.answer]
-            lines = self.room(sec.lines, items, width=width, bullets=True, indent=indent)
+            lines, marks = self.room(sec.lines, items, width=width, bullets=True, indent=indent)
             tall |= lines > most
             for first in range(0, lines, most):  # a section taller than a page goes on in a row of its own
                 space = AnswerSpace(lines, "lines", items if self.answers else [], profile=p, bullets=True,
                                     indent=indent, report=self.reporter(sec.pos), first=first,
-                                    count=min(most, lines - first))
+                                    count=min(most, lines - first), marks=marks)
                 rows.append([Paragraph(self.m(sec.title), st.cell) if first == 0 else "", space])
         table = Table(rows, colWidths=[p.label_col * p.frame_w, (1 - p.label_col) * p.frame_w], repeatRows=1)
         table.setStyle(TableStyle([
