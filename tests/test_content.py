@@ -194,3 +194,25 @@ def test_wrapping_each_paragraph_once_per_width_changes_no_byte(monkeypatch):
     cached = [render_fiche(f)[:2] for f in fiches]
     monkeypatch.setattr(flowables.Paragraph, "wrap", flowables.Paragraph._wrap_at)  # a fresh wrap every time
     assert [render_fiche(f)[:2] for f in fiches] == cached
+
+
+def test_a_long_paragraph_with_emphasis_and_compound_words_prints_every_word_whole(tmp_path):
+    # reportlab replaces a paragraph's text with the pieces it cut; breaking those again (the rest
+    # of a paragraph on the next page) lost the hyphen of « copier-coller » (« copiercol-ler »).
+    sentence = ("*Attention* : il faut copier-coller puis glisser-déposer le fichier {i} dans "
+                "l’arborescence partagée de l’établissement, conformément aux recommandations.")
+    text = " ".join(sentence.format(i=i) for i in range(90))
+    student, _, _ = build(tmp_path, f"      - text: \"{text}\"\n")
+    assert len(PdfReader(student).pages) >= 2  # the paragraph crosses a page
+    source = set(text.replace("*", "").split())
+    lines = [ln.split() for ln in body_text(student).splitlines() if ln.split()]
+    lines = lines[next(i for i, ln in enumerate(lines) if "Attention" in ln):]  # the paragraph, to the end
+    wrong = []
+    for line, after in zip(lines, lines[1:] + [[]]):
+        for k, word in enumerate(line):
+            if k == len(line) - 1 and word.endswith("-") and after:
+                if word + after[0] not in source and word[:-1] + after[0] not in source:
+                    wrong.append((word, after[0]))
+            elif word not in source and not (k == 0 and any(w.endswith(word) for w in source)):
+                wrong.append(word)
+    assert wrong == []

@@ -8,7 +8,7 @@ import subprocess
 import pytest
 from pypdf import PdfReader
 
-from conftest import DATA, SOURCES, cli, need, pdftotext, squash
+from conftest import SOURCES, cli, need, pdftotext, squash
 
 # Every question of the seed fiche, as the teacher wrote it.
 SEED_QUESTIONS = [
@@ -213,7 +213,7 @@ def test_a_question_and_its_answer_share_a_page(pix_build, pix_fiche):
     assert checked >= 8
 
 
-def test_compound_words_break_only_at_their_own_hyphen(pix_build):
+def test_compound_words_are_not_hyphenated(pix_build):
     from worksheet_gen.layout.styles import hyphenator
 
     assert list(hyphenator("fr_FR")("savoir-faire")) == []

@@ -32,3 +32,16 @@ def test_same_values_positions_and_problems_with_or_without_libyaml(path, monkey
     slow = loader.load(path, name)
     assert _shape(fast[0]) == _shape(slow[0])
     assert fast[1] == slow[1]
+
+
+@pytest.mark.parametrize("text", [
+    "title: T\noptions: [Oui ?, Non ?]\n",
+    "answer: [Pourquoi?]\n",
+    "a: {b: c ?}\n",
+    "a: [x,\n  y ?]\n",
+])
+def test_where_libyaml_and_pyyaml_disagree_pyyaml_decides(text, monkeypatch):
+    fast = loader.parse("x.yaml", text)
+    monkeypatch.setattr(yaml, "__with_libyaml__", False)
+    slow = loader.parse("x.yaml", text)
+    assert (_shape(fast[0]), fast[1]) == (_shape(slow[0]), slow[1])

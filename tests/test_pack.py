@@ -546,3 +546,37 @@ def test_the_documented_declaration_builds(tmp_path):
     pack = tmp_path / "out" / "pack-1reB.pdf"
     nom, prenom = students()[0]
     assert nom in texts(pack)[2] and "jeudi 13 mars 2025" in texts(pack)[0]
+
+
+def test_a_pack_of_many_fiches_keeps_a_one_page_cover(tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    names = [f"fiche{i:02d}" for i in range(16)]
+    for name in names:
+        (src / f"{name}.yaml").write_bytes((PACK / "mini.yaml").read_bytes())
+    proc = cli("pack", *names, "--roster", str(ROSTER), "--sources", str(src), "--out", str(tmp_path), "--name", "big")
+    assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr
+    cover = texts(tmp_path / "pack-big.pdf")[0]
+    assert "… et 9 autres fiches" in cover
+    assert outline(PdfReader(tmp_path / "pack-big.pdf"))[1][1] != "Couverture"  # page 2 is the blank verso, then copies
+
+
+def test_a_declared_pack_finds_fiche_files_next_to_it(tmp_path, monkeypatch):
+    src = _sources(tmp_path, "fiches: [mini.yaml]\ncopies: 2\n")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "mini.yaml").write_text("title: WRONG FILE\n", encoding="utf-8")
+    proc = cli("build", "--sources", str(src), "--out", str(tmp_path / "out"), cwd=elsewhere)
+    assert proc.returncode == 0, proc.stderr
+    assert "WRONG" not in " ".join(texts(tmp_path / "out" / "pack-1reB.pdf"))
+
+
+def test_two_pack_files_of_the_same_name_are_refused(tmp_path):
+    for sub in ("a", "b"):
+        src = tmp_path / sub
+        src.mkdir()
+        (src / "mini.yaml").write_bytes((PACK / "mini.yaml").read_bytes())
+        (src / "classe.pack.yaml").write_text("fiches: [mini]\ncopies: 2\n", encoding="utf-8")
+    proc = cli("build", str(tmp_path / "a"), str(tmp_path / "b"), "--out", str(tmp_path / "out"), cwd=tmp_path)
+    assert proc.returncode == 1
+    assert "b/classe.pack.yaml: error: it builds the same PDFs as a/classe.pack.yaml" in proc.stderr, proc.stderr

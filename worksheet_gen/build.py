@@ -69,7 +69,7 @@ class Outcome:
 
     problems: list[Problem] = field(default_factory=list)
     files: dict[str, bytes] = field(default_factory=dict)
-    deps: dict[str, str] = field(default_factory=dict)  # absolute path -> sha256, hashed before use
+    deps: dict[str, str] = field(default_factory=dict)  # absolute path -> sha256 (the source hashed before reading)
 
 
 def _umask() -> int:
@@ -112,17 +112,12 @@ def names(slug: str, profile: Profile = STANDARD) -> dict[str, str]:
     return {"eleve": f"{slug}-eleve{profile.suffix}.pdf", "corrige": f"{slug}-corrige{profile.suffix}.pdf"}
 
 
-def outputs(fiche: Fiche, out_dir: Path, profile: Profile = STANDARD) -> dict[str, Path]:
-    """The files one fiche builds to."""
-    return {kind: out_dir / name for kind, name in names(fiche.slug, profile).items()}
-
-
 def render_fiche(fiche: Fiche, profile: Profile = STANDARD, *,
                  parallel: bool = False) -> tuple[bytes, bytes, list[Problem]]:
     """Render the student sheet and the corrigé; layout warnings come back as problems.
 
     ``parallel`` renders the student sheet in a forked process while this one renders the
-    corrigé (a second core, when one fiche is all there is to build); the bytes are the same.
+    corrigé (when the build has a core to spare); the bytes are the same.
     """
     from .fonts import register
     from .render import render
@@ -135,8 +130,10 @@ def render_fiche(fiche: Fiche, profile: Profile = STANDARD, *,
     register(profile.family)  # before forking: the fonts are read once
     child = _fork(lambda: render(fiche, answers=False, report=report, profile=profile), warnings) \
         if parallel and hasattr(os, "fork") else None
-    key = render(fiche, answers=True, report=report, profile=profile)
-    student = child() if child else None
+    try:
+        key = render(fiche, answers=True, report=report, profile=profile)
+    finally:
+        student = child() if child else None  # always waited for, even when the corrigé failed
     if student is None:  # not forked, or the child failed: render it here
         student = render(fiche, answers=False, report=report, profile=profile)
     return student, key, list(warnings.values())
@@ -248,12 +245,12 @@ class _Build:
         self.variant = f"profile={options['profile']}" if options.get("profile") else ""
         self.result = Result(check=check, problems=list(self.manifest.problems))
 
-    def plan(self, sources: list[Path], force: bool, packs: bool = False) -> list[Path]:
+    def plan(self, sources: list[Path], force: bool) -> list[Path]:
         """Sources that need rendering; the others are counted as up to date (their warnings repeated)."""
         todo, owners = [], {}
         for source in sources:
             slug = source.stem
-            if slug in owners and not packs:
+            if slug in owners:
                 self.fail(source, [Problem(Pos(display(source)), f"it builds the same PDFs as {display(owners[slug])}",
                                            "rename one of the two files")])
                 continue
@@ -363,14 +360,14 @@ def build(sources: list[Path], out_dir: Path, *, root: Path | None = None, jobs:
         if packs and not options.get("profile"):
             packs = [Path(os.path.abspath(p)) for p in packs]
             run.result.sources += len(packs)
-            todo = run.plan(packs, force, packs=True)
+            todo = run.plan(packs, force)
             run.result.rendered += len(todo)
             if todo:
                 from .packs import work as make_pack
 
                 cache: dict = {}  # a fiche in several packs is rendered once
                 for pack in todo:
-                    run.apply(pack, make_pack(pack, cache))
+                    run.apply(pack, make_pack(pack, cache, parallel=jobs > 1))
         run.remove_orphans({path.name for path in run.result.written + run.result.unchanged})
     finally:
         run.save()

@@ -127,6 +127,7 @@ def pack(fiches: tuple[str, ...], copies: int | None, roster: str | None, name: 
          profile: str | None) -> None:
     """Build one print-ready pack: cover, the students' copies, then each corrigé once."""
     from . import packs
+    from .build import default_jobs
 
     if (copies is None) == (roster is None):
         raise click.UsageError("give either --copies N or --roster FILE")
@@ -140,7 +141,8 @@ def pack(fiches: tuple[str, ...], copies: int | None, roster: str | None, name: 
                             classe=classe, date=date, duplex=not single_sided, by_student=group_by == "student",
                             cover=not no_cover, profile=profile)
     try:
-        outcome = packs.make(request, progress=lambda total: _progress(total, f"pack-{name}.pdf"))
+        outcome = packs.make(request, progress=lambda total: _progress(total, f"pack-{name}.pdf"),
+                             parallel=default_jobs() > 1)
     except Exception as exc:  # a bug, not the user's fault: one clear line, never a traceback
         raise WorksheetError(f"internal error while making pack-{name}.pdf: {type(exc).__name__}: {exc} "
                              "(please report it with the fiches and roster)") from exc

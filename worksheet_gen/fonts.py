@@ -59,7 +59,6 @@ FAMILIES = {
                      "coverage-andika.json", "OFL-Andika.txt"),
 }
 FAMILY = "Lato"
-FACES = dict(FAMILIES[FAMILY].faces)
 # Characters that the layout handles itself and never asks the font to draw.
 _ALLOWED_SPACE = {"\n", "\t"}
 

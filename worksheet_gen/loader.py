@@ -27,6 +27,7 @@ _PLAIN_TAGS = {_CORE + "map", _CORE + "seq"}
 # The characters PyYAML refuses to read (yaml.reader.Reader.NON_PRINTABLE).
 _NON_PRINTABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _QUOTE_HINT = "put the whole text in quotes"
+_FLOW_QUESTION = re.compile(r"[\[{][^\]}]*\?")  # a '?' in a flow collection: see _compose
 _CONTROL_NAMES = {"\x00": "null", "\x07": "bell", "\x08": "backspace", "\x0b": "vertical tab, a Word line break",
                   "\x0c": "form feed, a Word page break", "\x1b": "escape", "\x7f": "delete"}
 
@@ -204,9 +205,11 @@ def parse(path: str, text: str) -> tuple[object, list[Problem]]:
 def _compose(text: str):
     """The YAML node tree of text: libyaml when PyYAML has it (about ten times faster), else,
     and for any text it refuses, PyYAML's own parser, whose error messages _yaml_problem words.
-    Tabs and BOMs always go to PyYAML: libyaml accepts some tabs PyYAML refuses, and counts a
-    BOM in its offsets."""
-    if getattr(yaml, "__with_libyaml__", False) and "\t" not in text and "\ufeff" not in text:
+    Where the two differ, PyYAML decides: tabs (libyaml accepts some PyYAML refuses), a BOM
+    (libyaml counts it in its offsets) and a '?' inside [ ] or { } (libyaml reads
+    « [Oui ?, Non ?] », PyYAML refuses it)."""
+    if getattr(yaml, "__with_libyaml__", False) and "\t" not in text and "\ufeff" not in text \
+            and not _FLOW_QUESTION.search(text):
         loader = yaml.CSafeLoader(text)
         try:
             return loader.get_single_node()

@@ -1,7 +1,7 @@
 """The build manifest: what each output was built from, so an unchanged source is not rebuilt.
 
 ``build/.worksheet-gen.json`` maps each source to the sha256 of every file it depends on
-(the source and its images), a fingerprint of the tool (its own files, the versions of the
+(a fiche and its images; a pack file, its roster, its fiches and their images), a fingerprint of the tool (its own files, the versions of the
 libraries that shape the bytes, the options, ``SOURCE_DATE_EPOCH``) and the sha256 of the
 outputs written. Paths are stored relative to the manifest, so a moved checkout keeps it.
 Reading it never imports YAML or reportlab: an up-to-date build only hashes files.
@@ -24,7 +24,7 @@ VERSION = 1
 PACKAGE = Path(__file__).parent
 PACKAGE_SUFFIXES = (".py", ".ttf", ".json", ".txt")
 # Libraries whose version can change the bytes of a PDF.
-RENDER_LIBRARIES = ("reportlab", "segno", "pyphen", "PyYAML", "pillow")
+RENDER_LIBRARIES = ("reportlab", "rl_accel", "segno", "pyphen", "PyYAML", "pillow", "pypdf")
 
 
 def sha256_file(path: Path) -> str | None:
@@ -70,9 +70,10 @@ def library_versions() -> dict[str, str]:
         except OSError:
             continue
         for item in names:
-            if item.endswith(".dist-info"):
-                name, _, version = item[: -len(".dist-info")].partition("-")
-                found.setdefault(_norm(name), version)
+            for suffix in (".dist-info", ".egg-info"):  # pip installs, and some system packages
+                if item.endswith(suffix):
+                    name, _, version = item[: -len(suffix)].partition("-")
+                    found.setdefault(_norm(name), version.partition("-py")[0])
     return {wanted[key]: found.get(key, "") for key in sorted(wanted)}
 
 

@@ -17,6 +17,7 @@ from .fonts import FAMILIES, FAMILY, register
 from .layout import styles as S
 from .profiles import STANDARD
 
+MAX_FICHES_LISTED = 8  # fiches named on the cover; more would push the rest off the page
 MIN_NAME_SIZE = 4.0  # a name never spills onto the next field; it shrinks down to this
 _DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 _MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
@@ -117,6 +118,8 @@ def _cover(c: Canvas, cover: Cover) -> None:
         ("Copies", f"{cover.copies}" + (", une par élève, à son nom" if cover.named else "")),
     ]
     fiches = [f"{title} — {_pages(pages)}" for title, pages in cover.fiches]
+    if len(fiches) > MAX_FICHES_LISTED:  # the cover stays one page: the bookmarks list them all
+        fiches = fiches[:MAX_FICHES_LISTED - 1] + [f"… et {len(fiches) - MAX_FICHES_LISTED + 1} autres fiches"]
     if cover.by_student:
         per = f"{_pages(cover.copy_pages)} par copie"
         if cover.duplex:
@@ -179,6 +182,8 @@ def _students(c: Canvas, students, left: float, right: float, top: float) -> Non
     c.drawString(left, top, "Copies nominatives (pour réimprimer une copie)")
     size, leading = 9, 12.5
     rows = int((top - 8 * mm - 22 * mm) // leading)
+    if rows < 2:  # no room left on the cover: the bookmarks name every copy
+        return
     columns = min(3, -(-len(students) // rows))
     width = (right - left) / max(columns, 2)
     shown = students if len(students) <= rows * columns else students[: rows * columns - 1]

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Callable, ContextManager
 
 from . import loader, profiles, roster
-from .build import Outcome as BuildOutcome, default_jobs, images, render_fiche, write_atomic
+from .build import Outcome as BuildOutcome, images, render_fiche, write_atomic
 from .errors import OutputError, Pos, Problem
 from .loader import MDict, MList
 from .manifest import sha256_file
@@ -85,7 +85,10 @@ def resolve(names, folder: Path, where: list[Pos] | None = None) -> tuple[tuple[
     known = sorted({p.stem for p in folder.glob("*.y*ml") if p.suffix in SUFFIXES and not is_pack(p)})
     for i, name in enumerate(names):
         given = Path(name)
-        candidates = [given] if given.suffix in SUFFIXES else [folder / f"{name}{s}" for s in SUFFIXES]
+        if given.suffix in SUFFIXES:  # a file name: next to a pack file, or from here on the command line
+            candidates = [folder / given if where is not None and not given.is_absolute() else given]
+        else:
+            candidates = [folder / f"{name}{s}" for s in SUFFIXES]
         found = next((c for c in candidates if c.is_file() and not is_pack(c)), None)
         if found is not None:
             paths.append(found)
@@ -101,8 +104,10 @@ def resolve(names, folder: Path, where: list[Pos] | None = None) -> tuple[tuple[
 
 
 def make(request: Request, *, progress: Callable[[int], ContextManager] = _no_progress,
-         cache: dict | None = None) -> Outcome:
-    """Load, check and render everything the pack needs, then assemble it; nothing is written."""
+         cache: dict | None = None, parallel: bool = False) -> Outcome:
+    """Load, check and render everything the pack needs, then assemble it; nothing is written.
+
+    ``parallel``: each fiche's two PDFs are rendered in two processes (see build.render_fiche)."""
     from . import pack, packpages
 
     out = Outcome()
@@ -137,7 +142,7 @@ def make(request: Request, *, progress: Callable[[int], ContextManager] = _no_pr
     with progress(2 * len(index) + 1 + copies * len(fiches) + int(request.cover)) as bar:
         sheets = []
         for f, profile in ((f, p) for f in range(len(fiches)) for p in used[f]):
-            sheet, warnings = _sheet(request.fiches[f], fiches[f], profile, {} if cache is None else cache)
+            sheet, warnings = _sheet(request.fiches[f], fiches[f], profile, {} if cache is None else cache, parallel)
             out.fiche_problems += [w for w in warnings if w not in out.fiche_problems]  # once, whatever the profiles
             sheets.append(sheet)
             bar.update(1)
@@ -155,7 +160,7 @@ def make(request: Request, *, progress: Callable[[int], ContextManager] = _no_pr
                                  first=int(request.cover))
         extra = packpages.render(cover, pages) if (cover or pages) else None
         bar.update(1)
-        title = f"Pack {classe or request.name} — " + " · ".join(s.title for s in sheets if s.profile == sheets[0].profile)
+        title = f"Pack {classe or request.name} — " + " · ".join(sheets[s].title for s in rows[0])  # one per fiche
         out.data = pack.assemble(sheets, parts, labels=labels, title=title, by_student=request.by_student,
                                  extra=extra, overlays=overlays, progress=bar.update)
         out.pages = parts[-1].start + parts[-1].pages
@@ -184,14 +189,14 @@ def _adapted(profs) -> str:
     return f" [{', '.join(names)}]" if names else ""
 
 
-def _sheet(path: Path, fiche, profile, cache: dict):
+def _sheet(path: Path, fiche, profile, cache: dict, parallel: bool):
     """The fiche rendered once per cache and profile, as a pack sheet, with its layout warnings."""
     from .pack import Sheet
     from .text import plain
 
     key = (path.resolve(), profile.name)
     if key not in cache:
-        cache[key] = render_fiche(fiche, profile, parallel=default_jobs() > 1)
+        cache[key] = render_fiche(fiche, profile, parallel=parallel)
     student, corrige, warnings = cache[key]
     return Sheet(fiche.slug, plain(fiche.title, lang=fiche.lang), student, corrige, profile.name), warnings
 
@@ -331,16 +336,27 @@ def check_declared(files: list[Path]) -> list[Problem]:
     return problems
 
 
-def work(file: Path, cache: dict | None = None) -> BuildOutcome:
+def work(file: Path, cache: dict | None = None, parallel: bool = False) -> BuildOutcome:
     """Read one pack file and make its pack, as the build does with a fiche: bytes or problems, and what it read.
 
     Fiche problems are left to the fiche build, which reports them; the pack only says it is not built.
+    Never raises: an unexpected error is reported as an internal error of this pack file.
     """
     outcome = BuildOutcome(deps={str(file.resolve()): sha256_file(file)})
+    try:
+        return _work(file, outcome, cache, parallel)
+    except Exception as exc:  # a bug, not the user's fault: report it and go on
+        outcome.files = {}
+        outcome.problems.append(Problem(Pos(display(file)), f"internal error while making the pack: "
+                                        f"{type(exc).__name__}: {exc}", "please report it with this pack file"))
+        return outcome
+
+
+def _work(file: Path, outcome: BuildOutcome, cache: dict | None, parallel: bool) -> BuildOutcome:
     request, outcome.problems = read_declaration(file)
     if request is None:
         return outcome
-    made = make(request, cache=cache)
+    made = make(request, cache=cache, parallel=parallel)
     outcome.problems += made.problems
     outcome.deps.update(made.deps)
     if failed(made.fiche_problems):

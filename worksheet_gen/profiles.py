@@ -107,11 +107,6 @@ PROFILES = {p.name: p for p in (STANDARD, DYS, LARGE)}
 NAMES = tuple(PROFILES)
 
 
-def get(name: str) -> Profile:
-    """The profile of that name (names are checked by the caller: click.Choice, the validator)."""
-    return PROFILES[name]
-
-
 def choose(option: str | None, fiche_profile: str = "") -> Profile:
     """The profile to build with: the command-line option, else the fiche's own, else standard."""
     return PROFILES[option or fiche_profile or STANDARD_NAME]

@@ -31,9 +31,9 @@ class Paragraph(_Paragraph):
         """reportlab's wrap, on the text as parsed."""
         pristine = self.__dict__.get("_pristine")
         if pristine is None:
-            self._pristine = [f.clone() for f in self.frags]
+            self._pristine = list(self.frags)  # reportlab replaces self.frags with the pieces it cut
         else:
-            self.frags = [f.clone() for f in pristine]
+            self.frags = list(pristine)
         return _Paragraph.wrap(self, availWidth, availHeight)
 
     def wrap(self, availWidth, availHeight):

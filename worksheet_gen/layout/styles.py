@@ -26,7 +26,9 @@ def hyphenator(lang: str):
     """Where a word may break at a line end, as reportlab asks it: word -> (head, tail) pairs.
 
     pyphen's, except in compound words (« savoir-faire », « copier-coller »), which French
-    typography breaks only at their own hyphen (reportlab's embeddedHyphenation does that).
+    typography breaks only at their own hyphen. They are not broken at all: reportlab's
+    embeddedHyphenation, which would break them there, loses the hyphen when the rest of a
+    paragraph is broken again on the next page (« copiercol-ler »).
     """
     import pyphen
 
@@ -53,7 +55,7 @@ class Styles:
         body = p.body
         base = dict(fontName=font.regular, bulletFontName=font.bold, bulletFontSize=p.number, fontSize=body,
                     leading=body * p.leading,
-                    hyphenationLang=hyph, embeddedHyphenation=int(p.hyphenate), uriWasteReduce=0.3)
+                    hyphenationLang=hyph, embeddedHyphenation=0, uriWasteReduce=0.3)
         self.lang = lang
         self.body = ParagraphStyle("body", alignment=TA_JUSTIFY if p.justify else TA_LEFT, spaceAfter=4 * p.scale,
                                    **base)
