@@ -66,6 +66,9 @@ def pages(folder: Path) -> int:
 
 
 def main() -> int:
+    # Byte-compile the package first, as pip does for an installed one: with PYTHONDONTWRITEBYTECODE
+    # set (as on some CI images) an editable install would otherwise recompile it in every run.
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "worksheet_gen")], check=True)
     results, sizes = [], {}
     with tempfile.TemporaryDirectory(prefix="wg-bench-") as tmp:
         tmp = Path(tmp)
