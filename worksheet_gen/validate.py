@@ -302,6 +302,11 @@ def _convert(ctx: _Ctx, field: Field, key: str, value, pos: Pos):
         if not re.fullmatch(r"\s*[+-]?[0-9]+\s*", value):
             ctx.error(pos, f"'{key}' must be a whole number, not {quote(value)}", f"e.g. '{key}: 3'")
             return None
+        digits = value.strip().lstrip("+-").lstrip("0")
+        if len(digits) > 12:  # int() refuses over 4,300 digits, and nothing here needs a dozen
+            ctx.error(pos, f"'{key}' must be between {field.low} and {field.high}, not {quote(value.strip()[:20] + '…')}",
+                      f"give a whole number from {field.low} to {field.high}")
+            return None
         number = int(value)
         if not field.low <= number <= field.high:
             ctx.error(pos, f"'{key}' must be between {field.low} and {field.high}, not {number}",
