@@ -192,7 +192,7 @@ def test_wrapping_each_paragraph_once_per_width_changes_no_byte(monkeypatch):
 
     fiches = [load_fiche(SOURCES / "pix.yaml")[0], load_fiche(DATA / "profiles" / "all-blocks.yaml")[0]]
     cached = [render_fiche(f)[:2] for f in fiches]
-    monkeypatch.setattr(flowables.Paragraph, "wrap", flowables.Paragraph._wrap_at)  # a fresh wrap every time
+    monkeypatch.setattr(flowables.Paragraph, "wrap", flowables.Paragraph._layout)  # a fresh wrap every time
     assert [render_fiche(f)[:2] for f in fiches] == cached
 
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Callable, Iterator, Mapping
 from .errors import OutputError, Pos, Problem
 from .manifest import Manifest, fingerprint, sha256_bytes, sha256_file
 from .profiles import STANDARD, Profile, choose
-from .sources import display
+from .sources import display, is_pack
 
 if TYPE_CHECKING:
     from .model import Fiche
@@ -235,6 +235,17 @@ def _run(tasks: list[Path], root: Path | None, options: Mapping, jobs: int) -> I
         pool.shutdown(wait=True, cancel_futures=True)
 
 
+def _packs(files: list[Path], parallel: bool) -> Iterator[tuple[Path, Outcome]]:
+    """Yield (pack file, outcome) as each declared pack is made, in this process."""
+    if not files:
+        return
+    from .packs import work
+
+    cache: dict = {}  # a fiche in several packs is rendered once
+    for file in files:
+        yield file, work(file, cache, parallel=parallel)
+
+
 class _Build:
     """One run of `build`: the manifest, the result so far, and how to tell the terminal."""
 
@@ -299,9 +310,12 @@ class _Build:
 
     def remove_replaced(self, source: Path, now: set[str]) -> None:
         """Delete what source wrote last time and no longer writes (its profile changed), unless another claims it."""
-        claimed = {name for entry in self.manifest.entries.values() for name in entry.get("outputs", {})
-                   if entry is not self.manifest.entry(source, self.variant)}
-        for name in set(self.manifest.outputs(source, self.variant)) - now - claimed:
+        gone = set(self.manifest.outputs(source, self.variant)) - now
+        if not gone:
+            return
+        mine = self.manifest.entry(source, self.variant)
+        claimed = {name for entry in self.manifest.entries.values() if entry is not mine for name in entry.get("outputs", {})}
+        for name in gone - claimed:
             path = self.out_dir / name
             if path.exists():
                 path.unlink()
@@ -350,24 +364,16 @@ def build(sources: list[Path], out_dir: Path, *, root: Path | None = None, jobs:
     if not check:
         clean_temp(out_dir)
     run = _Build(out_dir, check=check, options=options, progress=progress)
-    sources = list(dict.fromkeys(Path(os.path.abspath(s)) for s in sources))
+    sources = list(dict.fromkeys(Path(os.path.abspath(s)) for s in [*sources, *(
+        packs if not options.get("profile") else ())]))
     run.result.sources = len(sources)
     try:
         todo = run.plan(sources, force)
         run.result.rendered = len(todo)
-        for source, outcome in _run(todo, root, options, jobs):
+        for source, outcome in _run([s for s in todo if not is_pack(s)], root, options, jobs):
             run.apply(source, outcome)
-        if packs and not options.get("profile"):
-            packs = [Path(os.path.abspath(p)) for p in packs]
-            run.result.sources += len(packs)
-            todo = run.plan(packs, force)
-            run.result.rendered += len(todo)
-            if todo:
-                from .packs import work as make_pack
-
-                cache: dict = {}  # a fiche in several packs is rendered once
-                for pack in todo:
-                    run.apply(pack, make_pack(pack, cache, parallel=jobs > 1))
+        for pack, outcome in _packs([s for s in todo if is_pack(s)], parallel=jobs > 1):  # after their fiches
+            run.apply(pack, outcome)
         run.remove_orphans({path.name for path in run.result.written + run.result.unchanged})
     finally:
         run.save()

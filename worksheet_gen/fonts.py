@@ -81,6 +81,11 @@ def can_draw(ch: str, family: str = FAMILY) -> bool:
     return i >= 0 and code <= ends[i]
 
 
+def missing(text: str, family: str = FAMILY) -> str | None:
+    """The first character of text the family cannot draw, if any."""
+    return next((ch for ch in text if not can_draw(ch, family)), None)
+
+
 def cmap_ranges(family: str = FAMILY) -> list[list[int]]:
     """Compute, from the font files, the code point ranges that every face of the family covers."""
     from reportlab.pdfbase.ttfonts import TTFont

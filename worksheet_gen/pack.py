@@ -29,6 +29,8 @@ class Sheet:
     student: bytes
     key: bytes
     profile: str = "standard"
+    pages: int = 0  # of the student sheet
+    key_pages: int = 0  # of the corrigé
 
     @property
     def name(self) -> str:

@@ -15,6 +15,7 @@ from .build import Outcome as BuildOutcome, images, render_fiche, write_atomic
 from .errors import OutputError, Pos, Problem
 from .loader import MDict, MList
 from .manifest import sha256_file
+from .spec import flag
 from .sources import PACK_SUFFIXES, SUFFIXES, display, is_pack, load_fiche
 
 MAX_COPIES = 500
@@ -147,7 +148,7 @@ def make(request: Request, *, progress: Callable[[int], ContextManager] = _no_pr
             sheets.append(sheet)
             bar.update(1)
         rows = [[index[(f, chosen[c][f].name)] for f in range(len(fiches))] for c in range(copies)]
-        parts = pack.plan([_count(s.student) for s in sheets], [_count(s.key) for s in sheets], rows,
+        parts = pack.plan([s.pages for s in sheets], [s.key_pages for s in sheets], rows,
                           [(index[(f, p.name)], f) for f in range(len(fiches)) for p in used[f]],
                           duplex=request.duplex, by_student=request.by_student, cover=request.cover)
         classes = sorted({s.classe for s in students if s.classe})
@@ -169,13 +170,13 @@ def make(request: Request, *, progress: Callable[[int], ContextManager] = _no_pr
 
 def _name_problems(students, chosen, classe: str) -> list[Problem]:
     """An error for a name the font of a student's version cannot print (the roster checks the standard font)."""
-    from .fonts import can_draw
+    from .fonts import missing
 
     problems = []
     for s, profs in zip(students, chosen):
         for profile in {p.name: p for p in profs}.values():
             for text in (s.nom, s.prenom, s.classe or classe):
-                bad = next((ch for ch in text if not can_draw(ch, profile.family)), None)
+                bad = missing(text, profile.family)
                 if bad is not None:
                     problems.append(Problem(s.pos, f"the character '{bad}' (U+{ord(bad):04X}) of « {text} » cannot be "
                                             f"printed with the font of the '{profile.name}' version ({profile.family})",
@@ -198,7 +199,8 @@ def _sheet(path: Path, fiche, profile, cache: dict, parallel: bool):
     if key not in cache:
         cache[key] = render_fiche(fiche, profile, parallel=parallel)
     student, corrige, warnings = cache[key]
-    return Sheet(fiche.slug, plain(fiche.title, lang=fiche.lang), student, corrige, profile.name), warnings
+    return Sheet(fiche.slug, plain(fiche.title, lang=fiche.lang), student, corrige, profile.name,
+                 _count(student), _count(corrige)), warnings
 
 
 def _names(request: Request, fiches, students, rows, chosen, *, first: int):
@@ -241,7 +243,7 @@ def _cover(request: Request, sheets, parts, classe: str, named: list[str], rows)
                     for row, cs in variants.items() if cs is not common)
     return Cover(
         heading=heading, classe=classe, date=_date(request.date),
-        fiches=tuple((sheets[s].name, _count(sheets[s].student)) for s in rows[common[0]]),
+        fiches=tuple((sheets[s].name, sheets[s].pages) for s in rows[common[0]]),
         copies=len(rows), named=bool(named), duplex=request.duplex, by_student=request.by_student,
         copy_pages=pages(common[0]), keys=(keys[0].start + 1, total), total=total,
         students=_ranges(parts, named) if request.by_student else (), adapted=adapted)
@@ -300,7 +302,7 @@ def read_declaration(path: Path) -> tuple[Request | None, list[Problem]]:
     check("date", isinstance(raw.get("date"), str), "'date' must be a date or a text")
     check("group_by", raw.get("group_by") in ("student", "fiche"), "'group_by' must be student or fiche")
     check("profile", raw.get("profile") in profiles.NAMES, "'profile' must be " + ", ".join(profiles.NAMES))
-    flags = {key: _flag(raw.get(key)) for key in ("single_sided", "cover")}
+    flags = {key: flag(raw.get(key)) for key in ("single_sided", "cover")}
     for key, value in flags.items():
         check(key, value is not None, f"'{key}' must be true or false")
     folder = path.parent
@@ -373,14 +375,6 @@ def _whole(value) -> int | None:
     """A whole number as YAML text (the loader keeps values as written), or None."""
     text = str(value).strip() if value is not None else ""
     return int(text) if text.isdigit() and len(text) < 6 else None
-
-
-def _flag(value) -> bool | None:
-    """true/false (or oui/non…) as YAML text, or None."""
-    from .spec import FALSE_WORDS, TRUE_WORDS
-
-    word = str(value).strip().lower()
-    return True if word in TRUE_WORDS else False if word in FALSE_WORDS else None
 
 
 def _ranges(parts, labels) -> tuple[tuple[str, int, int], ...]:

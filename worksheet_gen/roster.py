@@ -205,7 +205,7 @@ def _student(name: str, number: int, line: str, cells, columns: dict, headers: l
                                     "each line needs a Nom and a Prénom; delete the line if it is not a student"))
     for column in ("nom", "prenom", "classe"):
         col, value = cell(column)
-        bad = next((ch for ch in value if not fonts.can_draw(ch)), None)
+        bad = fonts.missing(value)
         if bad is not None:
             problems.append(Problem(Pos(name, number, col + line[col - 1:].find(bad)),
                                     f"the character '{bad}' (U+{ord(bad):04X}) cannot be printed with the "

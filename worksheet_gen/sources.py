@@ -24,30 +24,30 @@ def display(path: Path) -> str:
         return str(path)
 
 
-def find(paths: tuple[str, ...], default_dir: Path) -> tuple[list[Path], list[Problem]]:
-    """The source files named by paths (files or folders), or found in default_dir."""
+def _named(paths: tuple[str, ...], default_dir: Path) -> tuple[list[tuple[Path, bool]], list[Problem]]:
+    """(file, named itself) for each file paths name, or that a named folder (default_dir when
+    none) holds, sorted; and a problem for each name that is neither."""
     found, problems = [], []
     for raw in paths or (str(default_dir),):
         p = Path(raw)
         if p.is_dir():
-            found += sorted(q for q in p.iterdir() if q.suffix in SUFFIXES and q.is_file() and not is_pack(q))
+            found += [(q, False) for q in sorted(p.iterdir()) if q.is_file()]
         elif p.is_file():
-            found += [] if is_pack(p) else [p]
+            found.append((p, True))
         else:
             problems.append(Problem(Pos(raw), "no such file or folder"))
     return found, problems
 
 
+def find(paths: tuple[str, ...], default_dir: Path) -> tuple[list[Path], list[Problem]]:
+    """The source files named by paths (files or folders), or found in default_dir."""
+    found, problems = _named(paths, default_dir)
+    return [p for p, named in found if not is_pack(p) and (named or p.suffix in SUFFIXES)], problems
+
+
 def find_packs(paths: tuple[str, ...], default_dir: Path) -> list[Path]:
     """The pack files (*.pack.yaml) named by paths (files or folders), or found in default_dir."""
-    found = []
-    for raw in paths or (str(default_dir),):
-        p = Path(raw)
-        if p.is_dir():
-            found += sorted(q for q in p.iterdir() if is_pack(q) and q.is_file())
-        elif p.is_file() and is_pack(p):
-            found.append(p)
-    return found
+    return [p for p, _ in _named(paths, default_dir)[0] if is_pack(p)]
 
 
 def load_fiche(path: Path, root: Path | None = None, profile: str | None = None):

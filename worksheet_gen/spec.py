@@ -32,6 +32,12 @@ MAX_HEADER = 60  # the page header and footer: two lines in a small font
 MAX_OPTION = 300  # an option with its checkbox: a few lines, never taller than a page
 TRUE_WORDS = frozenset({"true", "yes", "on", "oui", "vrai"})  # what a yes/no key accepts, any case
 FALSE_WORDS = frozenset({"false", "no", "off", "non", "faux"})
+
+
+def flag(text) -> bool | None:
+    """A yes/no value as written (true, oui, non…), or None when it is neither."""
+    word = str(text).strip().lower()
+    return True if word in TRUE_WORDS else False if word in FALSE_WORDS else None
 MAX_WIDTH_CAPTION = 120  # mm: a picture beside its caption leaves the caption 48 mm of the 174 mm line
 
 

@@ -12,7 +12,7 @@ from .errors import Pos, Problem, quote
 from .loader import MDict, MList
 from .model import (Activity, Callout, Closing, Fiche, FillTable, Image, Media, Question, TableSection,
                     TextBlock)
-from .spec import BLOCK_KINDS, FALSE_WORDS, MAX_LINES, MAX_WIDTH_CAPTION, OBJECTS, TRUE_WORDS, Field
+from .spec import BLOCK_KINDS, MAX_LINES, MAX_WIDTH_CAPTION, OBJECTS, Field, flag
 from .suggest import suggest
 
 MAX_PARAGRAPH = 20_000  # characters between two blank lines: about four printed pages
@@ -314,11 +314,10 @@ def _convert(ctx: _Ctx, field: Field, key: str, value, pos: Pos):
             return None
         return number
     if kind == "bool":
-        word = value.strip().lower()
-        if word not in TRUE_WORDS | FALSE_WORDS:
+        answer = flag(value)
+        if answer is None:
             ctx.error(pos, f"'{key}' must be true or false, not {quote(value)}", f"write '{key}: true' or '{key}: false'")
-            return None
-        return word in TRUE_WORDS
+        return answer
     if kind == "enum":
         if value not in field.choices:
             hint = suggest(value, field.choices) or "one of: " + ", ".join(field.choices)

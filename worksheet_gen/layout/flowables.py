@@ -36,12 +36,16 @@ class Paragraph(_Paragraph):
             self.frags = list(pristine)
         return _Paragraph.wrap(self, availWidth, availHeight)
 
+    def _layout(self, availWidth, availHeight):
+        """Break the lines for this width (subclasses choose how)."""
+        return self._wrap_at(availWidth, availHeight)
+
     def wrap(self, availWidth, availHeight):
         last = self.__dict__.get("_wrapped")
         if last is not None and last[0] == availWidth and "blPara" in self.__dict__:  # split() may drop it
             self.width, self.height = last[1], last[2]
             return last[3]
-        size = self._wrap_at(availWidth, availHeight)
+        size = self._layout(availWidth, availHeight)
         self._wrapped = (availWidth, self.width, self.height, size)
         return size
 
@@ -50,11 +54,7 @@ class Balanced(Paragraph):
     """A title whose lines are of even length: on two lines or more, it is set in the narrowest
     width that keeps its number of lines, so that no word is left alone on the last one."""
 
-    def wrap(self, availWidth, availHeight):
-        last = self.__dict__.get("_balanced")
-        if last is not None and last[0] == availWidth and "blPara" in self.__dict__:
-            self.width, self.height = last[1], last[2]
-            return last[1], last[2]
+    def _layout(self, availWidth, availHeight):
         self._wrap_at(availWidth, availHeight)
         lines, best = len(self.blPara.lines), availWidth
         if lines > 1:
@@ -66,9 +66,7 @@ class Balanced(Paragraph):
                     low = mid
                 else:
                     best = mid
-        width, height = self._wrap_at(best, availHeight)
-        self._balanced = (availWidth, width, height)
-        return width, height
+        return self._wrap_at(best, availHeight)
 
 
 def tick(canv, x: float, y: float, size: float) -> None:
