@@ -58,6 +58,26 @@ def pix_build(tmp_path_factory) -> Path:
     return out
 
 
+PROFILES = ("standard", "dys", "large")
+# Fiches built in every profile once per session: each kind of block, every kind of closed question.
+SHEETS = {"pix": SOURCES / "pix.yaml", "all-blocks": DATA / "profiles" / "all-blocks.yaml",
+          "closed": DATA / "sheet" / "closed.yaml", "closed-en": DATA / "sheet" / "closed-en.yaml"}
+
+
+@pytest.fixture(scope="session")
+def sheets_built(tmp_path_factory) -> Path:
+    """Every fiche of SHEETS built in each profile, through the CLI, into one folder."""
+    out = tmp_path_factory.mktemp("sheets")
+    for profile in PROFILES:
+        cli("build", *map(str, SHEETS.values()), "--out", str(out), "--profile", profile, check=True)
+    return out
+
+
+def sheet_pdf(folder: Path, slug: str, profile: str, kind: str = "eleve") -> Path:
+    """The student sheet (eleve) or corrigé of a fiche in a profile, in a build folder."""
+    return folder / (f"{slug}-{kind}.pdf" if profile == "standard" else f"{slug}-{kind}-{profile}.pdf")
+
+
 @pytest.fixture(scope="session")
 def pix_fiche():
     """The validated model of sources/pix.yaml."""
