@@ -477,6 +477,29 @@ def test_declared_packs_are_rebuilt_only_when_what_they_read_changes(tmp_path):
     assert not (out / "pack-1reB.pdf").exists()  # its pack file is gone: so is the pack
 
 
+def test_a_declared_pack_is_rebuilt_when_a_picture_of_its_fiches_changes(tmp_path):
+    import shutil
+
+    from PIL import Image
+
+    src = tmp_path / "src"
+    shutil.copytree(DATA / "ci", src)  # pictures.yaml draws images/schema.png and images/photo.jpg
+    (src / "classe.pack.yaml").write_text("fiches: [pictures]\ncopies: 2\n", encoding="utf-8")
+
+    def build(out):
+        proc = cli("build", "--sources", str(src), "--out", str(out), check=True)
+        return sorted(Path(line.split()[1]).name for line in proc.stdout.splitlines() if line.startswith("wrote "))
+
+    assert "pack-classe.pdf" in build(tmp_path / "out")
+    before = (tmp_path / "out" / "pack-classe.pdf").read_bytes()
+    picture = src / "images" / "schema.png"
+    Image.open(picture).rotate(90, expand=True).save(picture)
+    assert build(tmp_path / "out") == ["pack-classe.pdf", "pictures-corrige.pdf", "pictures-eleve.pdf"]
+    after = (tmp_path / "out" / "pack-classe.pdf").read_bytes()
+    build(tmp_path / "fresh")  # the pack rebuilt is the one a first build makes from the new picture
+    assert after != before and after == (tmp_path / "fresh" / "pack-classe.pdf").read_bytes()
+
+
 def test_declared_packs_are_identical_from_two_checkouts(tmp_path):
     import hashlib
 
