@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+import pdfread as R
 from conftest import DATA, ROOT, SOURCES, cli, need, squash
 
 PACK = DATA / "pack"
@@ -248,8 +249,8 @@ def test_names_sit_in_the_name_fields(named, pix_fiche):
         return [word for word in words if word[2] == y]
 
     ours = row(named, 3)
-    assert [w for w, *_ in ours] == ["Nom", ":", nom, "Prénom", ":", prenom, "Classe", ":", "1re", "B", "Date", ":"] \
-        or {nom, prenom, "1re", "B"} <= {w for w, *_ in ours}
+    assert R.field_values(R.read(named)[2], ("Nom", "Prénom", "Classe", "Date")) == {
+        "Nom": nom, "Prénom": prenom, "Classe": "1re B", "Date": ""}  # each value right after its label
     assert sorted(ours) == sorted(row(ref_pdf, 1))
 
 
@@ -579,9 +580,15 @@ def test_a_pack_of_many_fiches_keeps_a_one_page_cover(tmp_path):
         (src / f"{name}.yaml").write_bytes((PACK / "mini.yaml").read_bytes())
     proc = cli("pack", *names, "--roster", str(ROSTER), "--sources", str(src), "--out", str(tmp_path), "--name", "big")
     assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr
-    cover = texts(tmp_path / "pack-big.pdf")[0]
+    pack = tmp_path / "pack-big.pdf"
+    cover = texts(pack)[0]
     assert "… et 9 autres fiches" in cover
-    assert outline(PdfReader(tmp_path / "pack-big.pdf"))[1][1] != "Couverture"  # page 2 is the blank verso, then copies
+    # Everything the cover says is on it, above the bottom margin: its last lines and the list of copies.
+    for last in ("Corrigés", "Total", "agrafer par copie", "Copies nominatives", " ".join(students()[-1])):
+        assert last in cover, last
+    page = R.read(pack)[0]
+    assert min(w.y0 for w in page.words) >= 10 * 72 / 25.4
+    assert not texts(pack)[1].strip() and outline(PdfReader(pack))[1][2] == 3  # the blank verso, then the copies
 
 
 def test_a_declared_pack_finds_fiche_files_next_to_it(tmp_path, monkeypatch):

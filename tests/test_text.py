@@ -27,7 +27,8 @@ def test_french_typography(source, expected):
     ("**gras** et *italique*", "<b>gras</b> et <i>italique</i>"),
 ])
 def test_user_text_cannot_inject_markup(source, expected):
-    assert markup(source, lang="en").startswith(expected) or expected in markup(source)
+    assert markup(source, lang="en") == expected
+    assert markup(source) == expected  # French typography has nothing to add here
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
