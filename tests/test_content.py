@@ -12,6 +12,7 @@ import pytest
 from pypdf import PdfReader
 
 import pdfread as R
+import sheetread as S
 from conftest import DATA, SOURCES, cli, need, pdftotext, squash
 from worksheet_gen.sources import load_fiche
 
@@ -125,9 +126,9 @@ def test_options_and_captions_taller_than_a_page(tmp_path):
     assert all(f"Métier numéro {i}" in text for i in range(60))
     assert squash(caption) in squash(text)
     fiche, _ = load_fiche(tmp_path / "fiche.yaml")  # the boxes continued on the next page: the right ones ticked
-    ticked = [[c.option for c in cs if c.ticked] for cs in R.choices(R.read(key), fiche)]
+    ticked = [[c.option for c in cs if c.ticked] for cs in S.choices(R.read(key), fiche)]
     assert len(R.read(key)) >= 2 and ticked == [["Métier numéro 1", "Métier numéro 59"]]
-    assert [[c.option for c in cs] for cs in R.choices(R.read(student), fiche)] == [
+    assert [[c.option for c in cs] for cs in S.choices(R.read(student), fiche)] == [
         [f"Métier numéro {i}" for i in range(60)]]
 
 
@@ -141,7 +142,7 @@ def test_values_are_printed_as_written(tmp_path):
     for value in ("12:30", "No", "0123", "1.50", "2024-09-02"):
         assert re.search(rf"(?m)^\s*{re.escape(value)}\s*$", text), value
     fiche, _ = load_fiche(tmp_path / "fiche.yaml")  # « no » is the answer NON, not the boolean false
-    assert [(c.option, c.ticked) for c in R.choices(R.read(key), fiche)[-1]] == [("OUI", False), ("NON", True)]
+    assert [(c.option, c.ticked) for c in S.choices(R.read(key), fiche)[-1]] == [("OUI", False), ("NON", True)]
 
 
 def test_a_sign_never_starts_a_line(tmp_path):

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from pypdf import PdfReader
 
+import pdfread as R
+import sheetread as S
 from conftest import SOURCES, cli
 from test_pack import make, outline, padded, texts
 
@@ -143,8 +147,6 @@ def test_a_name_the_adapted_font_cannot_print_is_an_error_at_its_line(tmp_path):
 
 def _parts(pages) -> dict[str, list]:
     """The pack's pages by part, from their labels: each corrigé by its tag (« pix-dys »), and "copies"."""
-    import re
-
     found: dict[str, list] = {}
     for page in pages:
         key = re.match(r"Corrigé (\S+) p\. \d+$", page.label)
@@ -154,16 +156,15 @@ def _parts(pages) -> dict[str, list]:
 
 
 def test_each_corrige_in_the_pack_ticks_the_right_boxes_and_no_copy_any(mixed):
-    import pdfread as R
     from worksheet_gen.sources import load_fiche
 
     fiche, _ = load_fiche(SOURCES / "pix.yaml")
-    expected = [[(o, o in right) for o in options] for _, options, right in R.source_questions(SOURCES / "pix.yaml")
+    expected = [[(o, o in right) for o in options] for _, options, right in S.source_questions(SOURCES / "pix.yaml")
                 if options]
     parts = _parts(R.read(mixed))
     assert sorted(parts) == ["copies", "pix", "pix-dys", "pix-large"]
     for tag in ("pix", "pix-dys", "pix-large"):
-        read_back = [[(c.option, c.ticked) for c in cs] for q, cs in zip(R.questions(fiche), R.choices(parts[tag], fiche))
+        read_back = [[(c.option, c.ticked) for c in cs] for q, cs in zip(S.questions(fiche), S.choices(parts[tag], fiche))
                      if q.options]
         assert read_back == expected, tag
     assert len(parts["copies"]) > 5 * 5
@@ -174,7 +175,6 @@ def test_each_corrige_in_the_pack_ticks_the_right_boxes_and_no_copy_any(mixed):
 @pytest.mark.parametrize("nom", ["ARNAUD", "BLANC", "CARRÉ"])  # standard, dys, large
 def test_names_sit_in_the_name_fields_of_each_version(mixed, nom, tmp_path):
     """Each value follows its label on its line, exactly where that version's own layout writes it."""
-    import pdfread as R
     from worksheet_gen.profiles import PROFILES
     from worksheet_gen.render import render
     from worksheet_gen.sources import load_fiche

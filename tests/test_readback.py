@@ -14,6 +14,7 @@ from functools import lru_cache
 import pytest
 
 import pdfread as R
+import sheetread as S
 from conftest import PROFILES, SHEETS, pdftotext, sheet_pdf, squash
 
 CASES = [pytest.param(slug, profile, id=f"{slug}-{profile}") for slug in SHEETS for profile in PROFILES]
@@ -43,13 +44,13 @@ def label(q) -> str:
 
 @lru_cache(maxsize=None)
 def spec(slug: str) -> tuple:
-    return R.source_questions(SHEETS[slug])
+    return S.source_questions(SHEETS[slug])
 
 
 def closed(slug: str) -> list[tuple[int, object, tuple, frozenset]]:
-    """(index in R.questions, question, options, right options) of every question with boxes."""
+    """(index in S.questions, question, options, right options) of every question with boxes."""
     return [(i, q, options, right) for i, (q, (kind, options, right)) in
-            enumerate(zip(R.questions(fiche(slug)), spec(slug))) if options]
+            enumerate(zip(S.questions(fiche(slug)), spec(slug))) if options]
 
 
 def read(folder, slug, profile, kind):
@@ -62,14 +63,14 @@ def read(folder, slug, profile, kind):
 @pytest.mark.parametrize("kind", ["eleve", "corrige"])
 def test_every_question_is_found_once(sheets_built, slug, profile, kind):
     """The readers below start from each question's number and prompt: each is printed exactly once."""
-    hits = R.prompts(read(sheets_built, slug, profile, kind), fiche(slug))
-    assert {label(q): len(h) for q, h in zip(R.questions(fiche(slug)), hits) if len(h) != 1} == {}
+    hits = S.prompts(read(sheets_built, slug, profile, kind), fiche(slug))
+    assert {label(q): len(h) for q, h in zip(S.questions(fiche(slug)), hits) if len(h) != 1} == {}
 
 
 @pytest.mark.parametrize("slug, profile", CASES)
 def test_the_corrige_ticks_exactly_the_right_boxes(sheets_built, slug, profile):
     pages = read(sheets_built, slug, profile, "corrige")
-    read_back = R.choices(pages, fiche(slug))
+    read_back = S.choices(pages, fiche(slug))
     got = {label(q): [(c.option, c.ticked) for c in read_back[i]] for i, q, _, _ in closed(slug)}
     assert got == {label(q): [(o, o in right) for o in options] for i, q, options, right in closed(slug)}
     in_boxes = [t for page in pages for t in R.check_marks(page)
@@ -81,7 +82,7 @@ def test_the_corrige_ticks_exactly_the_right_boxes(sheets_built, slug, profile):
 @pytest.mark.parametrize("slug, profile", CASES)
 def test_the_student_sheet_ticks_nothing_and_has_no_answer_colour(sheets_built, slug, profile):
     pages = read(sheets_built, slug, profile, "eleve")
-    read_back = R.choices(pages, fiche(slug))
+    read_back = S.choices(pages, fiche(slug))
     got = {label(q): [(c.option, c.ticked) for c in read_back[i]] for i, q, _, _ in closed(slug)}
     assert got == {label(q): [(o, False) for o in options] for i, q, options, _ in closed(slug)}
     assert [page.index + 1 for page in pages if R.check_marks(page)] == []
@@ -96,7 +97,7 @@ def test_the_tick_reader_sees_what_it_should():
         assert any(0 < len(right) < len(options) for _, options, right in spec(slug) if options), slug
     assert {kind for kind, _, _ in every} == {"yesno", "truefalse", "choice", "multi"}
     assert any(kind == "multi" and len(right) > 1 and options[0] not in right for kind, options, right in every)
-    for fixed in R.FIXED:  # the first and the second box are each the right one somewhere
+    for fixed in S.FIXED:  # the first and the second box are each the right one somewhere
         assert {options.index(next(iter(right))) for kind, options, right in every if kind == fixed} == {0, 1}
 
 
@@ -121,11 +122,11 @@ def test_every_prompt_shares_its_page_with_its_answer_space(sheets_built, slug, 
     """Each prompt is on the page of its first option or of its first ruled line."""
     f, p = fiche(slug), profile_of(profile)
     pages = read(sheets_built, slug, profile, "eleve")
-    starts = [hits[0] for hits in R.prompts(pages, f)]
-    boxes = R.choices(pages, f)
+    starts = [hits[0] for hits in S.prompts(pages, f)]
+    boxes = S.choices(pages, f)
     lines = sorted((R.order(s.page, s.bbox[0], s.bbox[3]), s.page) for page in pages for s in answer_lines(page, p))
     apart, checked = [], 0
-    for i, q in enumerate(R.questions(f)):
+    for i, q in enumerate(S.questions(f)):
         start = R.order(starts[i].page, starts[i].x0, starts[i].y1)
         end = R.order(starts[i + 1].page, starts[i + 1].x0, starts[i + 1].y1) if i + 1 < len(starts) else (1e9,)
         if q.options:
@@ -135,12 +136,12 @@ def test_every_prompt_shares_its_page_with_its_answer_space(sheets_built, slug, 
         checked += 1
         if first != starts[i].page:
             apart.append((label(q), starts[i].page + 1, None if first is None else first + 1))
-    assert checked == len(R.questions(f)) and apart == []
+    assert checked == len(S.questions(f)) and apart == []
 
 
 # --- tables -------------------------------------------------------------------------------------------------------
 
-TABLED = [pytest.param(slug, profile, id=f"{slug}-{profile}") for slug in SHEETS if R.tables(fiche(slug))
+TABLED = [pytest.param(slug, profile, id=f"{slug}-{profile}") for slug in SHEETS if S.tables(fiche(slug))
           for profile in PROFILES]
 
 
@@ -151,7 +152,7 @@ def test_table_bullets_counted_across_pages_are_those_the_source_asks(sheets_bui
     from worksheet_gen.text import plain
 
     f = fiche(slug)
-    expected = [(squash(plain(s.title, lang=f.lang)), len(s.answer)) for t in R.tables(f) for s in t.sections]
+    expected = [(squash(plain(s.title, lang=f.lang)), len(s.answer)) for t in S.tables(f) for s in t.sections]
     assert R.section_marks(read(sheets_built, slug, profile, "eleve"), R.bullets) == expected
     assert R.section_marks(read(sheets_built, slug, profile, "corrige"), R.check_marks) == expected
 
@@ -165,7 +166,7 @@ def test_table_sections_have_the_lines_the_source_gives(sheets_built, slug, prof
     grey = lambda page: [s for s in R.rules(page, 20) if R.same_colour(s.stroke, RULE)]  # noqa: E731
     got = R.section_marks(read(sheets_built, slug, profile, "eleve"), grey)
     asked = [(squash(plain(title, lang=fiche(slug).lang)), len(answers) if lines is None else lines)
-             for title, lines, answers in R.source_sections(SHEETS[slug])]
+             for title, lines, answers in S.source_sections(SHEETS[slug])]
     assert [t for t, _ in got] == [t for t, _ in asked]
     if profile_of(profile).grow_answers:
         assert all(n >= want for (_, n), (_, want) in zip(got, asked)), (got, asked)
@@ -183,8 +184,8 @@ def test_a_section_continues_on_the_next_page_in_every_profile(sheets_built):
 
 def in_question(pages, f, marks) -> list[int]:
     """For each question, how many of the shapes ``marks(page)`` lists come after its prompt and before the next."""
-    starts = [R.order(h[0].page, h[0].x0, h[0].y1) for h in R.prompts(pages, f)] + [(math.inf,)]
-    counts = [0] * len(R.questions(f))
+    starts = [R.order(h[0].page, h[0].x0, h[0].y1) for h in S.prompts(pages, f)] + [(math.inf,)]
+    counts = [0] * len(S.questions(f))
     for page in pages:
         for s in marks(page):
             key = R.order(s.page, s.bbox[0], s.bbox[3])
@@ -196,7 +197,7 @@ def in_question(pages, f, marks) -> list[int]:
 
 def lists(slug: str, explained: bool) -> list[tuple[int, int]]:
     """(index, expected items) of each list to fill (type: blanks), with an explanation or without."""
-    return [(i, len(right)) for i, (q, (kind, _, right)) in enumerate(zip(R.questions(fiche(slug)), spec(slug)))
+    return [(i, len(right)) for i, (q, (kind, _, right)) in enumerate(zip(S.questions(fiche(slug)), spec(slug)))
             if kind == "blanks" and bool(q.explain) == explained]
 
 
@@ -227,9 +228,9 @@ def written(f) -> list[str]:
     """Every text the corrigé writes in: model answers of open questions and lists, explanations, table answers."""
     from worksheet_gen.text import paragraphs, plain
 
-    texts = [p for q in R.questions(f) if not q.options for a in q.answer for p in paragraphs(a)]
-    texts += [q.explain for q in R.questions(f) if q.explain]
-    texts += [a for t in R.tables(f) for s in t.sections for a in s.answer]
+    texts = [p for q in S.questions(f) if not q.options for a in q.answer for p in paragraphs(a)]
+    texts += [q.explain for q in S.questions(f) if q.explain]
+    texts += [a for t in S.tables(f) for s in t.sections for a in s.answer]
     return [plain(t.lstrip("• "), lang=f.lang) for t in texts]
 
 
@@ -264,7 +265,7 @@ def test_the_corrige_writes_above_the_ruled_lines(sheets_built, slug, profile):
             elif not any(run.y - p.pitch / 2 <= s.bbox[1] <= run.y - 0.2 for s in under):
                 floating.append((page.index + 1, run.text[:30]))
     f = fiche(slug)
-    lined = R.tables(f) or [q for q in R.questions(f) if (q.lines or not q.options) and q.ruling in ("lines", "dotted")]
+    lined = S.tables(f) or [q for q in S.questions(f) if (q.lines or not q.options) and q.ruling in ("lines", "dotted")]
     assert bool(written) == bool(lined) and crossed == [] and floating == []
 
 
@@ -291,7 +292,7 @@ def test_the_corrige_is_the_student_sheet_with_answers_written_in(sheets_built, 
     assert len(student) == len(key)
     moved = [(label(q), (s[0].page + 1, round(s[0].x0, 1), round(s[0].y1, 1)),
               (k[0].page + 1, round(k[0].x0, 1), round(k[0].y1, 1)))
-             for q, s, k in zip(R.questions(f), R.prompts(student, f), R.prompts(key, f))
+             for q, s, k in zip(S.questions(f), S.prompts(student, f), S.prompts(key, f))
              if s[0].page != k[0].page or max(abs(s[0].x0 - k[0].x0), abs(s[0].y1 - k[0].y1)) > TOLERANCE]
     assert moved == []
 
