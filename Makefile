@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: all build test test-quick tools clean bench docs-img
+.PHONY: all build test test-quick tools mutation clean bench docs-img
 
 all: build
 
@@ -27,6 +27,10 @@ test-quick: $(STAMP)
 
 tools:
 	@sh tests/tools.sh
+
+# Each mutation of tests/mutation/mutations.py under the whole suite (about an hour; docs/testing.md).
+mutation: $(STAMP) tools
+	$(BIN)/python tests/mutation/run.py
 
 clean:
 	rm -rf build .pytest_cache .hypothesis

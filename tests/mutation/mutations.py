@@ -1,0 +1,126 @@
+"""Realistic bugs in the code that decides what is printed, each a (file, old text, new text, why).
+
+run.py applies each alone to a copy of the project and runs the suite. The first seven are the
+escapes of issue 16 (bugs that once passed the whole suite). The old text must stand exactly once
+in its file; when the code moves, run.py reports the mutation "stale": update it here.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+
+class Mutation(NamedTuple):
+    file: str
+    old: str
+    new: str
+    why: str
+
+
+FLOW = "worksheet_gen/layout/flowables.py"
+STORY = "worksheet_gen/layout/story.py"
+VALIDATE = "worksheet_gen/validate.py"
+TEXT = "worksheet_gen/text.py"
+RENDER = "worksheet_gen/render.py"
+PACK = "worksheet_gen/pack.py"
+PACKS = "worksheet_gen/packs.py"
+MANIFEST = "worksheet_gen/manifest.py"
+
+MUTATIONS = [
+    # --- the escapes of issue 16 ---
+    Mutation(STORY, "if o in q.answer] if ans else ()", "if o == q.answer] if ans else ()",
+             "the corrigé ticks no box (an option compared with the tuple of answers)"),
+    Mutation(VALIDATE, '"vrai": 0, "true": 0', '"vrai": 1, "true": 0',
+             "« answer: vrai » read as Faux: the corrigé ticks Faux where the answer is Vrai"),
+    Mutation(STORY, "if o in q.answer] if ans else ()", "if o == q.answer[0]] if ans else ()",
+             "only the first of several right options is ticked"),
+    Mutation(FLOW, "if self._H > _frame_height(self):", "if self._H > aH:",
+             "a question that does not fit the rest of the page flows on: its prompt on one page, its boxes on the next"),
+    Mutation(FLOW, "if self.marks is None or self.first + i in self.marks:", "if self.marks is None or i in self.marks:",
+             "a table section continued on the next page draws its bullets again there"),
+    Mutation(PACKS, "name_slots(fiche, styles=Styles(fiche.lang, profile))", "name_slots(fiche, styles=Styles(fiche.lang))",
+             "names on dys and large pack copies written at the standard sheet's positions"),
+    Mutation(PACKS, "            out.deps.update((image, sha256_file(Path(image))) for image in images(fiche))",
+             "            pass",
+             "a declared pack does not depend on its fiches' pictures: not rebuilt when one changes"),
+    # --- ticks and boxes ---
+    Mutation(FLOW, "            if i in self.ticked:\n                tick(c, x, by, side)",
+             "            if i + 1 in self.ticked:\n                tick(c, x, by, side)",
+             "the tick lands in the box before the right one"),
+    Mutation(FLOW, "                tick(c, x, by, side)", "                tick(c, x + side + 2.2 * mm, by, side)",
+             "the tick is drawn over the option's label, not in its box"),
+    Mutation(FLOW, "ticked=[i - k for i in self.ticked if i >= k]", "ticked=[i for i in self.ticked if i >= k]",
+             "options continued on the next page tick the wrong boxes there"),
+    Mutation(VALIDATE, "options = _FIXED[qtype][ctx.lang]", 'options = _FIXED[qtype]["fr"]',
+             "an English sheet prints OUI / NON and Vrai / Faux"),
+    Mutation(VALIDATE, "    return options[index]\n", "    return options[0]\n",
+             "every yes/no and true/false answer is read as the first box"),
+    Mutation(STORY, "explain = explained[0][0] if (ans and explained) else None",
+             "explain = explained[0][0] if explained else None",
+             "the student sheet shows the explanations beside the options (a leak)"),
+    Mutation(STORY, "explain=explain if not q.lines else None", "explain=explain",
+             "an explanation written twice: beside the options and on the lines"),
+    # --- answers, bullets, page alignment ---
+    Mutation(STORY, "parts.append(AnswerSpace(lines, q.ruling, items if ans else [], profile=self.p, bullets=blanks,",
+             "parts.append(AnswerSpace(lines, q.ruling, items, profile=self.p, bullets=blanks,",
+             "the student sheet shows the model answers"),
+    Mutation(FLOW, "        self.height = self.count * self.pitch + 1.5 * mm\n        return aw, self.height",
+             "        self.height = self.count * self.pitch + (2.5 if self.items else 1.5) * mm\n        return aw, self.height",
+             "the corrigé's answer spaces 1 mm taller: a drift that grows down the page"),
+    Mutation(STORY, "listed = len(items) - (1 if explained else 0)", "listed = len(items)",
+             "the student gets a bullet for the explanation after a list"),
+    Mutation(STORY, "marks = frozenset(starts[:listed]) if", "marks = frozenset(starts) if",
+             "one bullet too many on a list with lines to spare"),
+    Mutation(FLOW, "        if self.bullets and not self.items:\n", "        if self.bullets and self.items:\n",
+             "no bullet on the student's lists to fill"),
+    Mutation(FLOW, "            baseline = top - (a - lo + 1) * lead + lift\n",
+             "            baseline = top - (a - lo + 1) * lead - lift\n",
+             "the corrigé writes its answers through the ruled lines"),
+    Mutation(STORY, "Beside(left, QRCode(block.url, QR_SIZE))", 'Beside(left, QRCode(block.url.split("?")[0], QR_SIZE))',
+             "QR codes lose the query of their address (a YouTube link no longer plays)"),
+    Mutation(VALIDATE, 'lines = f.get("lines", min(len(answer), MAX_LINES) or 3)', 'lines = f.get("lines", 3)',
+             "a table section without 'lines:' gets 3 lines, not one per answer (docs/format.md)"),
+    Mutation(STORY, "if isinstance(block, Question):\n            out.append(self.question(block))",
+             "if isinstance(block, Question) and block.type != \"blanks\":\n            out.append(self.question(block))",
+             "lists to fill (type: blanks) are not printed at all"),
+    # --- typography and text ---
+    Mutation(TEXT, 'NNBSP + "\\\\1", text)\n    text = re.sub(r"(?<=[^\\s;!?:«(\\[\\d])',
+             '" " + "\\\\1", text)\n    text = re.sub(r"(?<=[^\\s;!?:«(\\[\\d])',
+             "an ordinary space before ; ! ?: the sign may start a line"),
+    Mutation(TEXT, "return text.replace(NNBSP, f'<font size=\"{size * 0.7:.2f}\">\\u00a0</font>')",
+             "return text.replace(NNBSP, f'<font size=\"{size * 0.7:.2f}\"> </font>')",
+             "the narrow space is a breakable one: « ? » alone at the start of a line"),
+    Mutation(TEXT, '    text = escape(text).replace("\\n", "<br/>")', '    text = text.replace("\\n", "<br/>")',
+             "user text is not escaped: <b> or R&D in a fiche is read as markup"),
+    Mutation(TEXT, '[^\\s<>«»\\"]+[^\\s<>«»\\".,;:!?)])', '[^\\s<>«»\\"]+)',
+             "a bare address takes the full stop after it into the link"),
+    Mutation(TEXT, "(?<!\\b[A-Z]\\.)", "",
+             "« J. Martin » cut into two sentences in the dys profile"),
+    # --- render ---
+    Mutation(RENDER, "if answers:\n            canv.setFillColor(S.ANSWER)", "if False:\n            canv.setFillColor(S.ANSWER)",
+             "the corrigé's pages no longer say CORRIGÉ"),
+    Mutation(RENDER, 'title=title + (f" — {labels[\'answer_key\'].capitalize()}" if answers else "")',
+             "title=title", "the corrigé's title (window, bookmarks of a reader) is the student sheet's"),
+    Mutation(RENDER, "        lang=fiche.lang, invariant=1,", "        invariant=1,",
+             "no document language: screen readers read French with an English voice"),
+    # --- packs ---
+    Mutation(PACK, "blanks = pages % 2 if duplex and i < len(runs) - 1 else 0", "blanks = pages % 2 if duplex else 0",
+             "a blank page at the very end of every pack"),
+    Mutation(PACK, "(students if part.kind == COPY else keys)", "(students if part.kind != COVER else keys)",
+             "the pack ends with the student sheet where the corrigé should be"),
+    Mutation(PACKS, "profiles.choose(w or request.profile, f.profile)", "profiles.choose(request.profile or w, f.profile)",
+             "the pack's profile overrides the version the roster gives a student"),
+    Mutation(PACKS, "(classe, s.classe or request.classe)", "(classe, request.classe)",
+             "the class of the roster is not written on the copies"),
+    Mutation(PACK, "            if (part.copy, part.fiche) in overlays and graft is not None:",
+             "            if (part.copy, 0) in overlays and graft is not None:",
+             "in a pack of several fiches, only the first fiche of each copy gets the student's name"),
+    # --- incremental builds ---
+    Mutation(MANIFEST, "return bool(entry.get(\"deps\")) and all(", "return bool(entry.get(\"deps\")) or all(",
+             "an output is taken as up to date whatever its sources became"),
+    Mutation(MANIFEST, '"SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH", ""),', '"SOURCE_DATE_EPOCH": "",',
+             "a new SOURCE_DATE_EPOCH does not rebuild: the PDFs keep their old dates"),
+    Mutation(MANIFEST, "return Path(os.path.relpath(Path(path).resolve(), self._base)).as_posix()",
+             "return Path(path).resolve().as_posix()",
+             "the manifest stores absolute paths: a checkout moved elsewhere rebuilds everything"),
+]

@@ -1,0 +1,145 @@
+"""Mutation testing: each mutation of mutations.py alone, in a copy of the project, under the whole suite.
+
+    .venv/bin/python tests/mutation/run.py             # every mutation (make mutation)
+    .venv/bin/python tests/mutation/run.py M03 M17     # some of them
+    .venv/bin/python tests/mutation/run.py --check     # only say which mutations no longer apply
+
+A mutation whose old text is not found exactly once in its file is reported "stale" (the code
+moved: update it), never skipped in silence. The suite runs with -x: a mutation is "caught" at
+its first failing test, which the report names; "survived" means the whole suite passed.
+Exit status 0 when nothing is stale and at least TARGET of the mutations are caught.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from mutations import MUTATIONS, Mutation  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[2]
+TARGET = 0.95
+TIMEOUT = 1200  # seconds for one run of the suite; a suite that hangs has not passed
+IGNORE = shutil.ignore_patterns(".git", ".venv", "build", "__pycache__", ".pytest_cache", ".hypothesis",
+                                "*.egg-info", "mutation-report.*")
+FIRST = ["test_readback.py", "test_text.py", "test_fiche.py", "test_content.py", "test_profiles.py",
+         "test_pack_profiles.py", "test_pack.py"]  # quick and close to what is printed: a mutation fails early
+
+
+def named(index: int) -> str:
+    return f"M{index + 1:02d}"
+
+
+def fits(root: Path, m: Mutation) -> bool:
+    """Whether the mutation's old text is in its file exactly once, and the mutated file still compiles
+    (else the mutation is stale: a syntax error would be caught by any test, and prove nothing)."""
+    path = root / m.file
+    text = path.read_text(encoding="utf-8") if path.is_file() else ""
+    if text.count(m.old) != 1:
+        return False
+    try:
+        compile(text.replace(m.old, m.new), str(path), "exec")
+    except SyntaxError:
+        return False
+    return True
+
+
+def apply(root: Path, m: Mutation) -> None:
+    path = root / m.file
+    path.write_text(path.read_text(encoding="utf-8").replace(m.old, m.new), encoding="utf-8")
+
+
+def suite(root: Path) -> list[str]:
+    tests = sorted(p.name for p in (root / "tests").glob("test_*.py"))
+    ordered = [t for t in FIRST if t in tests] + [t for t in tests if t not in FIRST]
+    return [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *(f"tests/{t}" for t in ordered)]
+
+
+def environment(root: Path) -> dict:
+    """This environment, with the copy first on the path of every Python the tests start (the CLI included)."""
+    env = {k: v for k, v in os.environ.items() if k not in ("WORKSHEET_GEN_QUICK", "PYTHONPATH")}
+    env["PYTHONPATH"] = str(root)
+    return env
+
+
+def run(root: Path) -> tuple[bool, str, float]:
+    """Run the suite in a copy: (passed, first failure, seconds)."""
+    start = time.monotonic()
+    try:
+        proc = subprocess.run(suite(root), cwd=root, env=environment(root), capture_output=True, text=True,
+                              timeout=TIMEOUT)
+    except subprocess.TimeoutExpired:
+        return False, f"timeout after {TIMEOUT} s", time.monotonic() - start
+    failed = re.search(r"^(?:FAILED|ERROR) (\S+)", proc.stdout, re.M)
+    first = failed.group(1) if failed else proc.stdout.strip().splitlines()[-1] if proc.stdout.strip() else ""
+    return proc.returncode == 0, first, time.monotonic() - start
+
+
+def isolated(root: Path) -> bool:
+    """Whether a Python started elsewhere with this environment imports the copy's package."""
+    probe = [sys.executable, "-c", "import worksheet_gen; print(worksheet_gen.__file__)"]
+    out = subprocess.run(probe, cwd=tempfile.gettempdir(), env=environment(root), capture_output=True, text=True)
+    return out.stdout.strip().startswith(str(root))
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("only", nargs="*", help="mutation names (M01…); default: all")
+    parser.add_argument("--check", action="store_true", help="only report stale mutations")
+    parser.add_argument("--report", type=Path, help="write the results as JSON to this file")
+    args = parser.parse_args(argv)
+    chosen = [(named(i), m) for i, m in enumerate(MUTATIONS) if not args.only or named(i) in args.only]
+    results = []
+    with tempfile.TemporaryDirectory(prefix="wg-mutation-") as tmp:
+        base = Path(tmp) / "base"
+        shutil.copytree(ROOT, base, ignore=IGNORE)
+        stale = [name for name, m in chosen if not fits(base, m)]
+        for name in stale:
+            print(f"{name} stale: its old text is not in {MUTATIONS[int(name[1:]) - 1].file} exactly once, "
+                  "or the mutated file does not compile")
+        if args.check:
+            return 1 if stale else 0
+        if not isolated(base):
+            print("the copy's package is not the one the tests import: aborting", file=sys.stderr)
+            return 2
+        ok, first, seconds = run(base)
+        print(f"baseline: {'passed' if ok else 'FAILED ' + first} ({seconds:.0f} s)", flush=True)
+        if not ok:
+            return 2
+        for name, m in chosen:
+            if name in stale:
+                results.append({"name": name, "status": "stale", **m._asdict()})
+                continue
+            copy = Path(shutil.copytree(base, Path(tmp) / name))
+            apply(copy, m)
+            ok, first, seconds = run(copy)
+            shutil.rmtree(copy)
+            status = "survived" if ok else "caught"
+            results.append({"name": name, "status": status, "by": "" if ok else first, "seconds": round(seconds),
+                            **m._asdict()})
+            print(f"{name} {status:8} {seconds:5.0f} s  {m.file}: {m.why}" + ("" if ok else f"\n      by {first}"),
+                  flush=True)
+    caught = sum(r["status"] == "caught" for r in results)
+    judged = sum(r["status"] in ("caught", "survived") for r in results)
+    score = caught / judged if judged else 0.0
+    print(f"\n{caught} caught / {judged} applied ({score:.0%}); {len(stale)} stale; target {TARGET:.0%}")
+    for r in results:
+        if r["status"] == "survived":
+            print(f"  survived {r['name']}: {r['file']}: {r['why']}")
+    if args.report:
+        args.report.write_text(json.dumps({"score": score, "results": results}, indent=1, ensure_ascii=False) + "\n",
+                               encoding="utf-8")
+    return 0 if score >= TARGET and not stale else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
