@@ -74,9 +74,9 @@ def plan(student_pages: Sequence[int], key_pages: Sequence[int], copies: Sequenc
 
 
 def assemble(sheets: Sequence[Sheet], parts: Sequence[Part], *, labels: Sequence[str], title: str,
-             by_student: bool = True, extra: bytes | None = None, overlays: dict[tuple[int, int], int] | None = None,
+             by_student: bool = True, duplex: bool = True, extra: bytes | None = None, overlays: dict[tuple[int, int], int] | None = None,
              progress: Callable[[int], None] = lambda n: None) -> bytes:
-    """The pack as PDF bytes, with bookmarks, page labels and a title.
+    """The pack as PDF bytes, with bookmarks, page labels, a title and print preferences.
 
     ``labels`` name each copy (« Copie 3 », « DUPONT Léa (4e B) »). ``extra`` is a PDF
     whose first page is the cover (when ``parts`` has one) and whose page
@@ -102,6 +102,10 @@ def assemble(sheets: Sequence[Sheet], parts: Sequence[Part], *, labels: Sequence
     _navigate(writer, sheets, parts, labels, by_student)
     writer.add_metadata({"/Title": title, "/Creator": f"worksheet-gen {__version__}"})
     writer.page_mode = "/UseOutlines"
+    prefs = writer.create_viewer_preferences()  # what the print dialog proposes
+    prefs.print_scaling = "/None"  # true size: rulings and grids keep their pitch
+    prefs.duplex = "/DuplexFlipLongEdge" if duplex else "/Simplex"
+    writer.pdf_header = "%PDF-1.7"  # the version that defines /Duplex
     if "/Lang" in students[0].trailer["/Root"]:
         writer.root_object[NameObject("/Lang")] = students[0].trailer["/Root"]["/Lang"]
     out = io.BytesIO()

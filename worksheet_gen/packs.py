@@ -163,7 +163,7 @@ def make(request: Request, *, progress: Callable[[int], ContextManager] = _no_pr
         bar.update(1)
         title = f"Pack {classe or request.name} — " + " · ".join(sheets[s].title for s in rows[0])  # one per fiche
         out.data = pack.assemble(sheets, parts, labels=labels, title=title, by_student=request.by_student,
-                                 extra=extra, overlays=overlays, progress=bar.update)
+                                 duplex=request.duplex, extra=extra, overlays=overlays, progress=bar.update)
         out.pages = parts[-1].start + parts[-1].pages
     return out
 

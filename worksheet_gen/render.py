@@ -26,6 +26,7 @@ def _canvas_class(draw_page: Callable):
 
     class NumberedCanvas(Canvas):
         def __init__(self, *args, **kwargs):
+            kwargs.setdefault("pdfVersion", (1, 7))  # the version of /PrintScaling and /Duplex, which it declares
             super().__init__(*args, **kwargs)
             self._held = []
 
@@ -58,6 +59,7 @@ def render(fiche: Fiche, *, answers: bool, report: Callable[[object, str], None]
         author=fiche.author or "worksheet-gen", subject=fiche.subject or title, creator=f"worksheet-gen {__version__}",
         lang=fiche.lang, invariant=1, pageCompression=1,
         initialFontName=styles.font.regular,  # else every page's preamble names Helvetica, which is never embedded
+        printScaling="None",  # /ViewerPreferences: print at true size, so rulings and grids keep their pitch
     )
     frame = Frame(p.margin_x, p.margin_bottom, p.frame_w, p.frame_h,
                   leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="body")
