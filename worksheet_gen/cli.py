@@ -111,7 +111,9 @@ def _progress(total: int, label: str = "pack"):
 @click.option("--roster", type=click.Path(dir_okay=False), help="Class list (CSV): one copy per student, named.")
 @click.option("--name", help="Name of the pack: build/pack-NAME.pdf (default: the roster's or the fiches' names).")
 @click.option("--class", "classe", default="", help="Class printed on the cover (and on copies if the roster has none).")
-@click.option("--date", default="", help="Date of the session printed on the cover, e.g. 2025-03-14.")
+@click.option("--date", default="", help="Date of the session, on the cover and in the Date field of every copy, "
+                                         "e.g. 2025-03-14.")
+@click.option("--date-on-cover-only", is_flag=True, help="Print the date on the cover only, not on the copies.")
 @click.option("--sources", "sources_dir", default="sources", show_default=True, type=click.Path(file_okay=False),
               help="Folder of the fiches.")
 @click.option("--out", "out_dir", default="build", show_default=True, type=click.Path(file_okay=False),
@@ -123,7 +125,7 @@ def _progress(total: int, label: str = "pack"):
 @click.option("--profile", type=click.Choice(PROFILE_NAMES), default=None,
               help="Version of the copies whose student has no Profil in the roster (default: each fiche's own).")
 def pack(fiches: tuple[str, ...], copies: int | None, roster: str | None, name: str | None, classe: str, date: str,
-         sources_dir: str, out_dir: str, single_sided: bool, group_by: str, no_cover: bool,
+         date_on_cover_only: bool, sources_dir: str, out_dir: str, single_sided: bool, group_by: str, no_cover: bool,
          profile: str | None) -> None:
     """Build one print-ready pack: cover, the students' copies, then each corrigé once."""
     from . import packs
@@ -138,7 +140,7 @@ def pack(fiches: tuple[str, ...], copies: int | None, roster: str | None, name: 
     if not packs.NAME.match(name):
         raise click.BadParameter(f"'{name}': use letters, digits, '-', '_' or '.'", param_hint="--name")
     request = packs.Request(name=name, fiches=paths, copies=copies or 0, roster=Path(roster) if roster else None,
-                            classe=classe, date=date, duplex=not single_sided, by_student=group_by == "student",
+                            classe=classe, date=date, date_on_copies=not date_on_cover_only, duplex=not single_sided, by_student=group_by == "student",
                             cover=not no_cover, profile=profile)
     try:
         outcome = packs.make(request, progress=lambda total: _progress(total, f"pack-{name}.pdf"),

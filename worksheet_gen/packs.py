@@ -25,7 +25,8 @@ KEYS = {
     "copies": f"the number of anonymous copies, 1 to {MAX_COPIES}",
     "roster": "a class list (CSV) next to the pack file: one copy per student, with the name printed",
     "class": "the class, printed on the cover (and on each copy when the roster has no Classe column)",
-    "date": "the date of the session, printed on the cover",
+    "date": "the date of the session, printed on the cover and in the Date field of every copy",
+    "date_on_cover_only": "true to print the date on the cover only, not on the copies",
     "group_by": "student (each student's fiches together, the default) or fiche",
     "single_sided": "true to print on one side only: no blank pages",
     "cover": "false to leave out the teacher's cover page",
@@ -43,6 +44,7 @@ class Request:
     roster: Path | None = None
     classe: str = ""
     date: str | datetime.date = ""
+    date_on_copies: bool = True  # the date also goes in the Date field of every copy
     duplex: bool = True
     by_student: bool = True
     cover: bool = True
@@ -137,6 +139,7 @@ def make(request: Request, *, progress: Callable[[int], ContextManager] = _no_pr
             if profile is not profiles.choose(None, fiche.profile):  # load_fiche checked that one
                 out.fiche_problems += profiles.font_problems(fiche, profile)
     out.problems += _name_problems(students, chosen, request.classe)
+    out.problems += _text_problems(request, {p.family for row in chosen for p in row})
     if failed(out.fiche_problems) or failed(out.problems):
         return out
     index = {(f, p.name): i for i, (f, p) in enumerate((f, p) for f in range(len(fiches)) for p in used[f])}
@@ -156,12 +159,13 @@ def make(request: Request, *, progress: Callable[[int], ContextManager] = _no_pr
         labels = [s.label if len(classes) > 1 else f"{s.nom} {s.prenom}" for s in students] or [
             f"Copie {c + 1}" for c in range(copies)]
         labels = [label + _adapted(chosen[c]) for c, label in enumerate(labels)]
-        cover = _cover(request, sheets, parts, classe, labels if students else (), rows) if request.cover else None
-        overlays, pages = _names(request, fiches, students, rows, [chosen[c] for c in range(len(students))],
-                                 first=int(request.cover))
+        titles = " · ".join(sheets[s].title for s in rows[0])  # one per fiche
+        cover = _cover(request, sheets, parts, classe, titles, labels if students else (), rows) \
+            if request.cover else None
+        overlays, pages = _overlays(request, fiches, sheets, students, rows, chosen, first=int(request.cover))
         extra = packpages.render(cover, pages) if (cover or pages) else None
         bar.update(1)
-        title = f"Pack {classe or request.name} — " + " · ".join(sheets[s].title for s in rows[0])  # one per fiche
+        title = f"Pack {classe or request.name} — {titles}"
         out.data = pack.assemble(sheets, parts, labels=labels, title=title, by_student=request.by_student,
                                  duplex=request.duplex, extra=extra, overlays=overlays, progress=bar.update)
         out.pages = parts[-1].start + parts[-1].pages
@@ -203,34 +207,75 @@ def _sheet(path: Path, fiche, profile, cache: dict, parallel: bool):
                  _count(student), _count(corrige)), warnings
 
 
-def _names(request: Request, fiches, students, rows, chosen, *, first: int):
-    """The overlay pages writing each student's name on page 1 of each fiche, and where each goes."""
+def _text_problems(request: Request, families: set[str]) -> list[Problem]:
+    """An error for a character of the class or date given to the pack that a font it is printed in cannot draw."""
+    from .fonts import FAMILY, missing
+    from .roster import shown
+
+    problems = []
+    for key, text in (("class", request.classe), ("date", _date(request.date))):
+        for family in sorted(families | {FAMILY}):
+            bad = missing(text, family)
+            if bad is not None:
+                problems.append(Problem(request.origin or Pos(f"--{key}"), f"the character {shown(bad)} of the "
+                                        f"{key} cannot be printed with the font {family}", "write it without it"))
+                break
+    return problems
+
+
+def _overlays(request: Request, fiches, sheets, students, rows, chosen, *, first: int):
+    """What a pack writes on the copies, as overlay pages, and where each goes: {(copy, sheet): ((page of the
+    fiche, overlay page), …)}. Page 1 of each fiche gets the student's name, class and the date in its fields;
+    each other recto, the student's name and class in the middle of its running header. Anonymous copies of a
+    sheet share one overlay: the date."""
     from .layout.story import name_slots
     from .layout.styles import Styles
     from .packpages import Text
+    from .render import header_room
 
-    overlays, pages, slots = {}, [], {}
-    for c, s in enumerate(students):
-        for f, fiche in enumerate(fiches):
+    date = _day(request.date) if request.date_on_copies else ""
+    overlays, pages, slots, shared = {}, [], {}, {}
+    for c, row in enumerate(rows):
+        student = students[c] if students else None
+        for f, (fiche, sheet) in enumerate(zip(fiches, row)):
             profile = chosen[c][f]
-            if rows[c][f] not in slots:
-                slots[rows[c][f]] = name_slots(fiche, styles=Styles(fiche.lang, profile))
-            nom, prenom, classe, _day = slots[rows[c][f]]
-            overlays[(c, rows[c][f])] = first + len(pages)
-            values = ((nom, s.nom), (prenom, s.prenom), (classe, s.classe or request.classe))
-            pages.append([Text(*slot, text, profile.family) for slot, text in values if text])
+            if sheet not in slots:
+                slots[sheet] = name_slots(fiche, styles=Styles(fiche.lang, profile)), header_room(fiche, profile)
+            fields, (x0, x1, baseline, size, above) = slots[sheet]
+
+            def field(slot, text):
+                x, y, room, fsize, height = slot
+                return Text(x, y, room, fsize, text, profile.family, height)
+
+            if student is None:
+                if date:
+                    if sheet not in shared:
+                        shared[sheet] = first + len(pages)
+                        pages.append([field(fields[3], date)])
+                    overlays[(c, sheet)] = ((0, shared[sheet]),)
+                continue
+            classe = student.classe or request.classe
+            values = (student.nom, student.prenom, classe, date)
+            placed = [(0, first + len(pages))]
+            pages.append([field(slot, text) for slot, text in zip(fields, values) if text])
+            name = f"{student.nom} {student.prenom}" + (f" — {classe}" if classe else "")
+            pad = 5 * profiles.MM
+            for page in range(2 if request.duplex else 1, sheets[sheet].pages, 2 if request.duplex else 1):
+                placed.append((page, first + len(pages)))
+                pages.append([Text(x0 + pad, baseline, x1 - x0 - 2 * pad, size, name, profile.family, above,
+                                   centre=profile.page[0] / 2)])
+            overlays[(c, sheet)] = tuple(placed)
     return overlays, pages
 
 
-def _cover(request: Request, sheets, parts, classe: str, named: list[str], rows):
-    """What the cover says: the class, the date, the fiches, the copies, the pages."""
+def _cover(request: Request, sheets, parts, classe: str, titles: str, named: list[str], rows):
+    """What the cover says: what the pack is (class and fiches), the date, the copies, the pages."""
     from .pack import COPY, KEY
     from .packpages import Cover
 
     keys = [p for p in parts if p.kind == KEY]
     total = parts[-1].start + parts[-1].pages
-    fiches = len(rows[0])
-    heading = classe or (sheets[0].title if fiches == 1 else f"Pack {request.name}")
+    heading = f"{classe} — {titles}" if classe else titles
 
     def pages(copy: int) -> int:
         return sum(p.pages + p.blanks for p in parts if p.kind == COPY and p.copy == copy)
@@ -245,8 +290,8 @@ def _cover(request: Request, sheets, parts, classe: str, named: list[str], rows)
         heading=heading, classe=classe, date=_date(request.date),
         fiches=tuple((sheets[s].name, sheets[s].pages) for s in rows[common[0]]),
         copies=len(rows), named=bool(named), duplex=request.duplex, by_student=request.by_student,
-        copy_pages=pages(common[0]), keys=(keys[0].start + 1, total), total=total,
-        students=_ranges(parts, named) if request.by_student else (), adapted=adapted)
+        copy_pages=pages(common[0]), keys=(keys[0].start + 1, total), total=total, key_count=len(keys),
+        blanks=any(p.blanks for p in parts), students=_ranges(parts, named) if request.by_student else (), adapted=adapted)
 
 
 def write(data: bytes, name: str, out_dir: Path) -> Path:
@@ -302,7 +347,7 @@ def read_declaration(path: Path) -> tuple[Request | None, list[Problem]]:
     check("date", isinstance(raw.get("date"), str), "'date' must be a date or a text")
     check("group_by", raw.get("group_by") in ("student", "fiche"), "'group_by' must be student or fiche")
     check("profile", raw.get("profile") in profiles.NAMES, "'profile' must be " + ", ".join(profiles.NAMES))
-    flags = {key: flag(raw.get(key)) for key in ("single_sided", "cover")}
+    flags = {key: flag(raw.get(key)) for key in ("single_sided", "cover", "date_on_cover_only")}
     for key, value in flags.items():
         check(key, value is not None, f"'{key}' must be true or false")
     folder = path.parent
@@ -322,7 +367,8 @@ def read_declaration(path: Path) -> tuple[Request | None, list[Problem]]:
         return None, problems
     stem = path.name[: -len(next(s for s in PACK_SUFFIXES if path.name.endswith(s)))]
     return Request(name=stem, fiches=fiches, copies=copies or 0, roster=roster_path, classe=str(raw.get("class", "")),
-                   date=raw.get("date", ""), duplex=not (flags["single_sided"] or False),
+                   date=raw.get("date", ""), date_on_copies=not flags["date_on_cover_only"],
+                   duplex=not (flags["single_sided"] or False),
                    by_student=raw.get("group_by", "student") == "student",
                    cover=flags["cover"] if "cover" in raw else True, profile=raw.get("profile"), origin=top), problems
 
@@ -392,6 +438,16 @@ def _count(pdf: bytes) -> int:
     from pypdf import PdfReader
 
     return len(PdfReader(io.BytesIO(pdf)).pages)
+
+
+def _day(value) -> str:
+    """The date for a Date field: « 13/03/2025 » for an ISO date, else the text as given."""
+    if not isinstance(value, datetime.date):
+        try:
+            value = datetime.date.fromisoformat(str(value).strip())
+        except ValueError:
+            return str(value).strip()
+    return value.strftime("%d/%m/%Y")
 
 
 def _date(value) -> str:

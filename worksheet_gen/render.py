@@ -18,6 +18,7 @@ from .layout.story import LABELS, story
 from .model import Fiche
 from .profiles import STANDARD, Profile
 
+PRINTABLE = 5 * mm  # most office printers leave this much of each edge blank
 FIXED_DATE = 946684800  # 2000-01-01: reportlab's invariant date, used when SOURCE_DATE_EPOCH is unset
 
 
@@ -70,16 +71,14 @@ def render(fiche: Fiche, *, answers: bool, report: Callable[[object, str], None]
     return buf.getvalue()
 
 
-def _header(fiche: Fiche, styles: S.Styles, labels: dict, answers: bool) -> Callable:
+def _header_parts(fiche: Fiche, styles: S.Styles, labels: dict, answers: bool):
+    """The running header's two sides and footer, as one-line markup, with their styles and widths."""
     lang, p, font = fiche.lang, styles.profile, styles.font
     levels = ", ".join(fiche.levels)
     hs, fs = p.header, p.footer
     st = styles.small.clone("hf", fontSize=hs, leading=hs * 11 / 9, textColor=S.GREY)
     st_r = st.clone("hfr", alignment=2)
     st_f = styles.small.clone("ft", fontSize=fs, leading=fs * 20 / 17)
-    w, h = p.page
-    top = h - p.header_drop
-    margin = p.margin_x
     # Header and footer stay on one line each (larger profiles would push them off the page):
     # a side may take the room the other leaves, then a text too long ends with « … ».
     half = p.frame_w * 0.42
@@ -93,6 +92,29 @@ def _header(fiche: Fiche, styles: S.Styles, labels: dict, answers: bool) -> Call
     right = _one_line(fiche.kind, head, st, rw)
     footer = _one_line(fiche.title, lambda text: T.markup(text, lang=lang, size=fs, sup=p.superscript), st_f,
                        p.frame_w * 0.75)
+    return (left, st, lw), (right, st_r, rw), (footer, st_f)
+
+
+def header_room(fiche: Fiche, profile: Profile = STANDARD) -> tuple[float, float, float, float, float]:
+    """The free middle of a student page's running header, where a pack writes the student's name:
+    (left edge, right edge, baseline, header size, height above the baseline) in points."""
+    styles = S.Styles(fiche.lang, profile)
+    (left, st, lw), (right, _, rw), _ = _header_parts(fiche, styles, LABELS[fiche.lang], answers=False)
+    nl, nr = (min(natural_width(Paragraph(m, st)), w) if m else 0.0 for m, w in ((left, lw), (right, rw)))
+    p = profile
+    top = p.page[1] - p.header_drop
+    baseline = top + st.leading - st.fontSize  # where Paragraph sets a first line (paraFontSizeHeightOffset)
+    above = p.page[1] - PRINTABLE - baseline  # up to where most printers stop printing
+    return p.margin_x + nl, p.page[0] - p.margin_x - nr, baseline, st.fontSize, above
+
+
+def _header(fiche: Fiche, styles: S.Styles, labels: dict, answers: bool) -> Callable:
+    p, font = styles.profile, styles.font
+    hs, fs = p.header, p.footer
+    (left, st, lw), (right, st_r, rw), (footer, st_f) = _header_parts(fiche, styles, labels, answers)
+    w, h = p.page
+    top = h - p.header_drop
+    margin = p.margin_x
 
     def draw(canv: Canvas, total: int) -> None:
         canv.saveState()

@@ -52,6 +52,13 @@ class _Unclosed(Exception):
         self.col = col
 
 
+def shown(ch: str) -> str:
+    """A character for a message: « 'é' (U+00E9) », or only its code when printing it would be invisible or
+    would act on the terminal."""
+    code = f"U+{ord(ch):04X}"
+    return f"'{ch}' ({code})" if ch.isprintable() and not ch.isspace() else code
+
+
 def key(header: str) -> str:
     """A header name without case, accents, spaces or punctuation: « Prénom(s) » → « prenoms »."""
     text = unicodedata.normalize("NFKD", header).casefold()

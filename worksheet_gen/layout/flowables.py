@@ -542,6 +542,9 @@ class NameFields(Flowable):
                 c.setFillColor(S.colors.black)
                 c.drawString(lx + 1 * mm, base + 0.6, value)
 
-    def slots(self) -> tuple[tuple[float, float, float], ...]:
-        """Where draw() writes each value, once wrapped: (x, baseline, room) from the flowable's origin."""
-        return tuple((lx + 1 * mm, base + 0.6, end - lx - 1 * mm) for _, _, base, end, lx in self._fields())
+    def slots(self) -> tuple[tuple[float, float, float, float], ...]:
+        """Where draw() writes each value, once wrapped: (x, baseline, room, height above the baseline up to
+        the top of its row) from the flowable's origin."""
+        top = lambda base: base - 2.2 * mm + self.row_h  # noqa: E731
+        return tuple((lx + 1 * mm, base + 0.6, end - lx - 1 * mm, top(base) - base - 0.6)
+                     for _, _, base, end, lx in self._fields())

@@ -242,8 +242,9 @@ class _Mark(Flowable):
         self.at = (x, y)
 
 
-def name_slots(fiche: Fiche, *, styles: S.Styles) -> tuple[tuple[float, float, float, float], ...]:
-    """Where page 1 of the student sheet has room for each name field's value: (x, baseline, room, size) in points."""
+def name_slots(fiche: Fiche, *, styles: S.Styles) -> tuple[tuple[float, float, float, float, float], ...]:
+    """Where page 1 of the student sheet has room for each name field's value: (x, baseline, room, size,
+    height above the baseline) in points."""
     import io
 
     from reportlab.pdfgen.canvas import Canvas
@@ -260,4 +261,4 @@ def name_slots(fiche: Fiche, *, styles: S.Styles) -> tuple[tuple[float, float, f
         frame.add(flowable, canvas)
     x, y = mark.at
     size = flow[i].style.fontSize
-    return tuple((x + dx, y + dy, room, size) for dx, dy, room in flow[i].slots())
+    return tuple((x + dx, y + dy, room, size, above) for dx, dy, room, above in flow[i].slots())
