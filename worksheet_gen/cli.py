@@ -11,6 +11,7 @@ from . import __version__, report
 from .errors import WorksheetError
 from .profiles import NAMES as PROFILE_NAMES
 from .report import FORMATS
+from .roster import MAX_COPIES
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -107,8 +108,9 @@ def _progress(total: int, label: str = "pack"):
 
 @main.command()
 @click.argument("fiches", nargs=-1, required=True)
-@click.option("--copies", type=click.IntRange(1, 500), help="Number of anonymous copies.")
-@click.option("--roster", type=click.Path(dir_okay=False), help="Class list (CSV): one copy per student, named.")
+@click.option("--copies", type=click.IntRange(1, MAX_COPIES), help=f"Number of anonymous copies (at most {MAX_COPIES}).")
+@click.option("--roster", type=click.Path(dir_okay=False), help=f"Class list (CSV): one copy per student, named "
+                                                               f"(at most {MAX_COPIES}).")
 @click.option("--name", help="Name of the pack: build/pack-NAME.pdf (default: the roster's or the fiches' names).")
 @click.option("--class", "classe", default="", help="Class printed on the cover (and on copies if the roster has none).")
 @click.option("--date", default="", help="Date of the session, on the cover and in the Date field of every copy, "
@@ -139,7 +141,8 @@ def pack(fiches: tuple[str, ...], copies: int | None, roster: str | None, name: 
     name = name or (Path(roster).stem if roster else "-".join(p.stem for p in paths))
     if not packs.NAME.match(name):
         raise click.BadParameter(f"'{name}': use letters, digits, '-', '_' or '.'", param_hint="--name")
-    request = packs.Request(name=name, fiches=paths, copies=copies or 0, roster=Path(roster) if roster else None,
+    request = packs.Request(name=name, fiches=paths, copies=copies or 0,
+                            roster=Path(roster).expanduser() if roster else None,
                             classe=classe, date=date, date_on_copies=not date_on_cover_only, duplex=not single_sided, by_student=group_by == "student",
                             cover=not no_cover, profile=profile)
     try:

@@ -14,11 +14,11 @@ from . import loader, profiles, roster
 from .build import Outcome as BuildOutcome, images, render_fiche, write_atomic
 from .errors import OutputError, Pos, Problem
 from .loader import MDict, MList
-from .manifest import sha256_file
+from .manifest import sha256_bytes, sha256_file
 from .spec import flag
 from .sources import PACK_SUFFIXES, SUFFIXES, display, is_pack, load_fiche
 
-MAX_COPIES = 500
+MAX_COPIES = roster.MAX_COPIES  # for --copies, copies: and the students of a roster alike
 NAME = re.compile(r"^[\w.-]+$")
 KEYS = {
     "fiches": "the fiches, in order, by file name without .yaml",
@@ -124,8 +124,11 @@ def make(request: Request, *, progress: Callable[[int], ContextManager] = _no_pr
             out.deps.update((image, sha256_file(Path(image))) for image in images(fiche))
     students: tuple[roster.Student, ...] = ()
     if request.roster is not None:
-        out.deps[str(request.roster.resolve())] = sha256_file(request.roster)
-        students, problems = roster.read(request.roster, display(request.roster))
+        name = display(request.roster)
+        data, problems = roster.read_file(request.roster, name, limit=roster.MAX_BYTES, what="roster")
+        out.deps[str(request.roster.resolve())] = None if data is None else sha256_bytes(data)  # what was read
+        if data is not None:
+            students, problems = roster.from_bytes(name, data)
         out.problems += problems
     if failed(out.problems) or failed(out.fiche_problems) or None in fiches:
         return out
@@ -304,10 +307,17 @@ def write(data: bytes, name: str, out_dir: Path) -> Path:
     return path
 
 
-def read_declaration(path: Path) -> tuple[Request | None, list[Problem]]:
-    """Read and check one ``<name>.pack.yaml`` file."""
+def read_declaration(path: Path, deps: dict | None = None) -> tuple[Request | None, list[Problem]]:
+    """Read and check one ``<name>.pack.yaml`` file (measured first: see roster.read_file); ``deps``, when
+    given, gets the sha256 of the bytes read."""
     name = display(path)
-    raw, problems = loader.load(path, name)
+    data, problems = roster.read_file(path, name, limit=loader.MAX_BYTES, what="pack file")
+    if deps is not None:
+        deps[str(path.resolve())] = None if data is None else sha256_bytes(data)
+    text, more = loader.decode(name, data) if data is not None else (None, [])
+    problems += more
+    raw, more = loader.parse(name, text) if text is not None else (None, [])
+    problems += more
     if raw is not None and not isinstance(raw, MDict):
         problems.append(Problem(getattr(raw, "pos", Pos(name, 1, 1)), "a pack file is made of keys such as "
                                 "'fiches:' and 'copies:'", "see « Class packs » in docs/format.md"))
@@ -390,7 +400,7 @@ def work(file: Path, cache: dict | None = None, parallel: bool = False) -> Build
     Fiche problems are left to the fiche build, which reports them; the pack only says it is not built.
     Never raises: an unexpected error is reported as an internal error of this pack file.
     """
-    outcome = BuildOutcome(deps={str(file.resolve()): sha256_file(file)})
+    outcome = BuildOutcome(deps={str(file.resolve()): None})
     try:
         return _work(file, outcome, cache, parallel)
     except Exception as exc:  # a bug, not the user's fault: report it and go on
@@ -401,7 +411,7 @@ def work(file: Path, cache: dict | None = None, parallel: bool = False) -> Build
 
 
 def _work(file: Path, outcome: BuildOutcome, cache: dict | None, parallel: bool) -> BuildOutcome:
-    request, outcome.problems = read_declaration(file)
+    request, outcome.problems = read_declaration(file, outcome.deps)
     if request is None:
         return outcome
     made = make(request, cache=cache, parallel=parallel)
