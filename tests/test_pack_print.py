@@ -160,6 +160,15 @@ def test_the_date_can_stay_on_the_cover(tmp_path):
     assert sum("semaine 12" in page for page in b) == 3  # the cover and the two copies
 
 
+def test_a_french_date_is_read_and_a_day_that_does_not_exist_is_an_error(tmp_path):
+    make(tmp_path, "pix", "--copies", "1", "--date", "13/03/2025")
+    t = texts(tmp_path / "pack-pix.pdf")
+    assert "jeudi 13 mars 2025" in t[0] and "13/03/2025" in t[2]
+    proc = cli("pack", "pix", "--copies", "1", "--date", "2025-02-30", "--out", str(tmp_path / "no"))
+    assert proc.returncode == 1 and "--date: error: the date 2025-02-30 is not a day of the calendar" in proc.stderr
+    assert not (tmp_path / "no").exists()
+
+
 def test_a_date_the_fonts_cannot_print_is_an_error(tmp_path):
     proc = cli("pack", "pix", "--copies", "2", "--date", "le 13 \U0001f389", "--out", str(tmp_path))
     assert proc.returncode == 1 and "Traceback" not in proc.stderr

@@ -93,6 +93,19 @@ def test_positions_count_the_lines_of_a_quoted_cell(tree):
 def test_a_quote_never_closed_is_an_error_where_it_opens(tree):
     refused(tree, "r.csv", 'Nom;Prénom\nDUPONT;Léa\nMARTIN;"Paul\nBERNARD;Zoé\n'.encode(), "r.csv:3:8",
             "a quote opened here is never closed")
+    many = 'Nom;Prénom\n"DUPONT;Léa\n' + "MARTIN;Paul\n" * 20000  # swallows more than a cell may hold
+    refused(tree, "r.csv", many.encode(), "r.csv:2:1", "a quote opened here is never closed")
+
+
+def test_a_cell_longer_than_csv_reads_is_an_error_at_its_line(tree):
+    import csv
+
+    data = 'Nom;Prénom\nDUPONT;Léa\n"{}";Paul\n'.format("A" * (csv.field_size_limit() + 1)).encode()
+    refused(tree, "r.csv", data, "r.csv:3:1", f"a cell of this line is longer than {csv.field_size_limit()} characters")
+
+
+def test_an_invisible_character_in_a_name_is_an_error(tree):
+    refused(tree, "r.csv", "Nom;Prénom\nDUPONT;Lé\u200ba\n".encode(), "r.csv:2:10", "the character U+200B is invisible")
 
 
 @pytest.mark.parametrize("first, second, where, said", [
@@ -169,6 +182,13 @@ def test_a_roster_anywhere_the_user_types_it(tree):
     assert "DURAND" in texts_of(tree / "out" / "pack-r.pdf")[2]
 
 
+def test_a_roster_file_name_with_spaces_names_the_pack(tree):
+    (tree / "élèves 1re B (2025).csv").write_text("Nom;Prénom\nDURAND;Zoé\n", encoding="utf-8")
+    proc = cli("pack", "mini", "--roster", "élèves 1re B (2025).csv", "--sources", "src", "--out", "out", cwd=tree)
+    assert proc.returncode == 0, proc.stderr
+    assert (tree / "out" / "pack-élèves-1re-B-2025.pdf").exists()
+
+
 # --- limits -----------------------------------------------------------------------------------------------------
 
 def test_a_roster_has_the_cap_of_copies(tree):
@@ -210,7 +230,7 @@ def test_what_is_not_a_roster_is_never_quoted(tree, data, where, message):
 
 def test_control_characters_are_named_not_printed(tree):
     data = "Nom;Prénom;Profil\nDUPONT\x1b[31m;Léa;\nMARTIN;Paul;dys\x1b[2J\n".encode()
-    proc = refused(tree, "r.csv", data, "r.csv:2:7", "the character U+001B cannot be printed with the embedded font")
+    proc = refused(tree, "r.csv", data, "r.csv:2:7", "the character U+001B is invisible")
     assert "\x1b" not in proc.stderr
     assert "r.csv:3:13: error: unknown profile « dys\ufffd[2J »" in proc.stderr
 

@@ -138,7 +138,7 @@ def pack(fiches: tuple[str, ...], copies: int | None, roster: str | None, name: 
     paths, problems = packs.resolve(fiches, Path(sources_dir))
     if problems:
         raise click.UsageError("\n".join(f"{p.message} ({p.hint})" for p in problems))
-    name = name or (Path(roster).stem if roster else "-".join(p.stem for p in paths))
+    name = name or packs.default_name(Path(roster) if roster else None, paths)
     if not packs.NAME.match(name):
         raise click.BadParameter(f"'{name}': use letters, digits, '-', '_' or '.'", param_hint="--name")
     request = packs.Request(name=name, fiches=paths, copies=copies or 0,

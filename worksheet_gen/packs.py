@@ -82,6 +82,13 @@ def output(name: str, out_dir: Path) -> Path:
     return out_dir / f"pack-{name}.pdf"
 
 
+def default_name(roster: Path | None, fiches) -> str:
+    """A pack's name when none is given: the roster's file name, else the fiche names joined by '-'; anything
+    but letters, digits, '.', '_' and '-' (a space in « élèves 1re B.csv ») becomes '-'."""
+    stem = roster.stem if roster else "-".join(p.stem for p in fiches)
+    return re.sub(r"[^\w.-]+", "-", stem).strip("-.") or "pack"
+
+
 def resolve(names, folder: Path, where: list[Pos] | None = None) -> tuple[tuple[Path, ...], list[Problem]]:
     """The source file of each fiche name (or path), with a suggestion for each unknown one."""
     paths, problems = [], []
@@ -211,11 +218,16 @@ def _sheet(path: Path, fiche, profile, cache: dict, parallel: bool):
 
 
 def _text_problems(request: Request, families: set[str]) -> list[Problem]:
-    """An error for a character of the class or date given to the pack that a font it is printed in cannot draw."""
+    """An error for a date that is no day, and for a character of the class or date given to the pack that a
+    font it is printed in cannot draw."""
     from .fonts import FAMILY, missing
     from .roster import shown
 
     problems = []
+    if _parse_date(request.date) is None and re.fullmatch(r"\d{4}-\d\d?-\d\d?|\d\d?/\d\d?/\d{4}",
+                                                          str(request.date).strip()):
+        problems.append(Problem(request.origin or Pos("--date"), f"the date {str(request.date).strip()} is not a "
+                                "day of the calendar", "write it as 2025-03-13 or 13/03/2025"))
     for key, text in (("class", request.classe), ("date", _date(request.date))):
         for family in sorted(families | {FAMILY}):
             bad = missing(text, family)
@@ -450,22 +462,28 @@ def _count(pdf: bytes) -> int:
     return len(PdfReader(io.BytesIO(pdf)).pages)
 
 
-def _day(value) -> str:
-    """The date for a Date field: « 13/03/2025 » for an ISO date, else the text as given."""
-    if not isinstance(value, datetime.date):
+def _parse_date(value) -> datetime.date | None:
+    """The day a date option names: 2025-03-13 or 13/03/2025 (the French way); None for any other text."""
+    if isinstance(value, datetime.date):
+        return value
+    text = str(value).strip()
+    for form in ("%Y-%m-%d", "%d/%m/%Y"):
         try:
-            value = datetime.date.fromisoformat(str(value).strip())
+            return datetime.datetime.strptime(text, form).date()
         except ValueError:
-            return str(value).strip()
-    return value.strftime("%d/%m/%Y")
+            pass
+    return None
+
+
+def _day(value) -> str:
+    """The date for a Date field: « 13/03/2025 » for a day, else the text as given."""
+    day = _parse_date(value)
+    return day.strftime("%d/%m/%Y") if day else str(value).strip()
 
 
 def _date(value) -> str:
+    """The date for the cover: « jeudi 13 mars 2025 » for a day, else the text as given."""
     from .packpages import french_date
 
-    if isinstance(value, datetime.date):
-        return french_date(value)
-    try:
-        return french_date(datetime.date.fromisoformat(value.strip()))
-    except ValueError:
-        return value.strip()
+    day = _parse_date(value)
+    return french_date(day) if day else str(value).strip()

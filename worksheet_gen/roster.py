@@ -226,7 +226,13 @@ def records(name: str, text: str, sep: str):
         except StopIteration:
             return
         except csv.Error as exc:  # a cell over the csv module's size limit, the only error it raises here
-            raise _Broken(Pos(name, at + 1, 1), f"this line cannot be read as CSV ({exc})") from exc
+            raw = "".join(lines.taken[at:])
+            record = Record(name, at + 1, raw, (0,), ())
+            opened = _starts(raw, sep)[1]
+            if opened is not None:  # a quote left open swallowed the lines after it
+                raise _Broken(record.at(opened), "a quote opened here is never closed") from exc
+            raise _Broken(record.at(0), f"a cell of this line is longer than {csv.field_size_limit()} "
+                          "characters") from exc
         raw = "".join(lines.taken[at:])
         starts, opened = _starts(raw, sep)
         record = Record(name, at + 1, raw, tuple(starts), tuple(" ".join(v.split()) for v in values))
@@ -341,10 +347,13 @@ def _student(record: Record, columns: dict, headers: tuple):
                                     "each line needs a Nom and a Prénom; delete the line if it is not a student"))
     for column in ("nom", "prenom", "classe"):
         _, value = cell(column)
-        bad = fonts.missing(value)
+        bad = fonts.missing(value) or next((ch for ch in value if unicodedata.category(ch) == "Cf"), None)
         if bad is not None:
-            problems.append(Problem(record.char(columns[column], bad), f"the character {shown(bad)} cannot be "
-                                    "printed with the embedded font", "replace it with a letter the font has"))
+            invisible = unicodedata.category(bad) in ("Cc", "Cf")
+            problems.append(Problem(record.char(columns[column], bad), f"the character {shown(bad)} " + (
+                "is invisible" if invisible else "cannot be printed with the embedded font"),
+                "delete it: it often comes from copying a name out of another program" if invisible
+                else "replace it with a letter the font has"))
     pos, word = cell("profil")
     profile = PROFILE_WORDS.get(key(word), "?") if word else ""
     if profile == "?":
