@@ -15,6 +15,7 @@ from test_pack_profiles import ROSTER, sheets  # noqa: F401  (a fixture: each ve
 PACK = DATA / "pack"
 MM = 72 / 25.4
 PRINTABLE = 5 * MM  # printers leave about this much of each edge blank
+DPI = 100
 PROFILES = ("standard", "dys", "large")
 
 
@@ -109,6 +110,53 @@ def test_every_recto_of_a_named_copy_carries_the_name_in_its_header(versions, sh
                 assert not any(w.overlaps(other) for other in sheet_page), (nom, profile, i, w)
                 # on the header's line, between its two sides
                 assert min(h.y0 for h in header) - 1 <= w.y0 and w.y1 <= max(h.y1 for h in header) + 1
+
+
+def _ink(path, page: int, out) -> "Image.Image":
+    """A page rendered as a grey image at DPI, as a printer would get it."""
+    from PIL import Image
+
+    prefix = out / f"{path.stem}-{page}"
+    subprocess.run([need("pdftoppm"), "-r", str(DPI), "-f", str(page), "-l", str(page), "-singlefile", "-gray",
+                    "-png", str(path), str(prefix)], check=True)
+    return Image.open(f"{prefix}.png").convert("L")
+
+
+def test_a_header_full_of_levels_gets_the_name_under_its_rule(tmp_path):
+    """Long levels and a short kind leave the header's middle too narrow in the adapted versions: the name goes
+    in the strip under the header's rule. Checked on the ink: what the pack adds touches nothing the sheet
+    prints, and stays inside what a printer prints."""
+    import re
+
+    from PIL import ImageChops, ImageFilter
+
+    src = tmp_path / "src"
+    src.mkdir()
+    text = (SOURCES / "pix.yaml").read_text(encoding="utf-8")
+    text = re.sub(r"^levels:.*$", "levels: [Seconde générale, Première générale, Terminale, CAP]", text, flags=re.M)
+    (src / "wide.yaml").write_text(re.sub(r"^kind:.*$", "kind: Atelier", text, flags=re.M), encoding="utf-8")
+    (tmp_path / "c.csv").write_text(ROSTER, encoding="utf-8")
+    cli("pack", "wide", "--roster", str(tmp_path / "c.csv"), "--sources", str(src), "--out", str(tmp_path),
+        check=True)
+    path = tmp_path / "pack-c.pdf"
+    pack, spans = words(path), _spans(path)
+    margin = round(PRINTABLE / 72 * DPI)
+    for nom, (prenom, profile) in _students().items():
+        cli("build", str(src / "wide.yaml"), "--out", str(tmp_path / profile), "--profile", profile, check=True)
+        alone = tmp_path / profile / f"wide-eleve{'' if profile == 'standard' else '-' + profile}.pdf"
+        sheet = words(alone)
+        for i in range(2, len(sheet), 2):
+            added = _added(pack[spans[nom] + i], sheet[i])
+            assert [w.text for w in added] == f"{nom} {prenom} — 1re B".split(), (nom, profile, i)
+            rule = max(w.y1 for w in sheet[i] if w.y1 < 30 * MM)  # the header's line of text
+            assert all(w.y0 > rule for w in added) == (profile != "standard"), (nom, profile)  # under it, or in it
+            before, after = _ink(alone, i + 1, tmp_path), _ink(path, spans[nom] + i + 1, tmp_path)
+            new = ImageChops.subtract(before, after).point(lambda v: 255 if v > 60 else 0)  # darker in the pack
+            box = new.getbbox()
+            assert box, (nom, profile, i)
+            assert margin <= box[0] and margin <= box[1] and box[2] <= new.width - margin, (nom, profile, box)
+            printed = before.point(lambda v: 255 if v < 230 else 0).filter(ImageFilter.MaxFilter(3))
+            assert ImageChops.multiply(new, printed).getbbox() is None, (nom, profile, i)  # touches nothing
 
 
 def test_names_and_date_sit_in_their_fields(versions, sheets):  # noqa: F811

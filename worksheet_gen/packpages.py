@@ -20,6 +20,7 @@ MAX_FICHES_LISTED = 8  # fiches named on the cover; more would push the rest off
 MIN_NAME_SIZE = 4.0  # a name never spills onto the next field; it shrinks down to this
 ONE_LINE = 0.6  # a name shrinks on one line down to this share of its size, then wraps
 LEADING = 1.15  # between the lines of a wrapped name, as a share of its size
+ASCENT, DESCENT = 1.0, 0.3  # the ink of a line over and under its baseline, accented capitals included
 _DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 _MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
            "novembre", "décembre")
@@ -79,6 +80,7 @@ def fit(text: str, font: str, size: float, room: float, height: float = 0.0, *,
     with « … ».
     """
     height = height or size
+    size = max(floor, min(size, height / ASCENT))  # one line must fit the height too
     width = stringWidth(text, font, size)
     if width <= room:
         return size, (text,)
@@ -97,7 +99,7 @@ def fit(text: str, font: str, size: float, room: float, height: float = 0.0, *,
 
 def _block(lines: int, size: float) -> float:
     """Height of lines of text above the last baseline: capitals with accents of the first line included."""
-    return (lines - 1) * LEADING * size + 0.95 * size
+    return (lines - 1) * LEADING * size + ASCENT * size
 
 
 def _wrap(text: str, font: str, size: float, room: float) -> tuple[str, ...]:

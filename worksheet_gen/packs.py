@@ -18,6 +18,7 @@ from .manifest import sha256_bytes, sha256_file
 from .spec import flag
 from .sources import PACK_SUFFIXES, SUFFIXES, display, is_pack, load_fiche
 
+MIN_HEADER_GAP = 30 * profiles.MM  # the least room for a name between the two sides of a running header
 MAX_COPIES = roster.MAX_COPIES  # for --copies, copies: and the students of a roster alike
 NAME = re.compile(r"^[\w.-]+$")
 KEYS = {
@@ -241,7 +242,7 @@ def _text_problems(request: Request, families: set[str]) -> list[Problem]:
 def _overlays(request: Request, fiches, sheets, students, rows, chosen, *, first: int):
     """What a pack writes on the copies, as overlay pages, and where each goes: {(copy, sheet): ((page of the
     fiche, overlay page), …)}. Page 1 of each fiche gets the student's name, class and the date in its fields;
-    each other recto, the student's name and class in the middle of its running header. Anonymous copies of a
+    each other recto, the student's name and class in its running header (see _in_header). Anonymous copies of a
     sheet share one overlay: the date."""
     from .layout.story import name_slots
     from .layout.styles import Styles
@@ -256,7 +257,7 @@ def _overlays(request: Request, fiches, sheets, students, rows, chosen, *, first
             profile = chosen[c][f]
             if sheet not in slots:
                 slots[sheet] = name_slots(fiche, styles=Styles(fiche.lang, profile)), header_room(fiche, profile)
-            fields, (x0, x1, baseline, size, above) = slots[sheet]
+            fields, head = slots[sheet]
 
             def field(slot, text):
                 x, y, room, fsize, height = slot
@@ -274,13 +275,26 @@ def _overlays(request: Request, fiches, sheets, students, rows, chosen, *, first
             placed = [(0, first + len(pages))]
             pages.append([field(slot, text) for slot, text in zip(fields, values) if text])
             name = f"{student.nom} {student.prenom}" + (f" — {classe}" if classe else "")
-            pad = 5 * profiles.MM
             for page in range(2 if request.duplex else 1, sheets[sheet].pages, 2 if request.duplex else 1):
                 placed.append((page, first + len(pages)))
-                pages.append([Text(x0 + pad, baseline, x1 - x0 - 2 * pad, size, name, profile.family, above,
-                                   centre=profile.page[0] / 2)])
+                pages.append([_in_header(head, profile, name)])
             overlays[(c, sheet)] = tuple(placed)
     return overlays, pages
+
+
+def _in_header(room, profile, text: str):
+    """Where a recto gets the student's name: in the middle of its running header, or, when the levels and the
+    kind leave less than MIN_HEADER_GAP there, centred in the strip under the header's rule."""
+    from .packpages import DESCENT, Text
+
+    pad = 5 * profiles.MM
+    middle = profile.page[0] / 2
+    if room.right - room.left - 2 * pad >= MIN_HEADER_GAP:
+        return Text(room.left + pad, room.baseline, room.right - room.left - 2 * pad, room.size, text,
+                    profile.family, room.above, centre=middle)
+    bottom, top = room.strip
+    y = bottom + DESCENT * room.size
+    return Text(profile.margin_x, y, profile.frame_w, room.size, text, profile.family, top - y, centre=middle)
 
 
 def _cover(request: Request, sheets, parts, classe: str, titles: str, named: list[str], rows):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 from typing import Callable
 
 from reportlab.lib.units import mm
@@ -19,6 +20,7 @@ from .model import Fiche
 from .profiles import STANDARD, Profile
 
 PRINTABLE = 5 * mm  # most office printers leave this much of each edge blank
+RULE_DROP = 1.8 * mm  # the running header's rule, under its baseline's paragraph
 FIXED_DATE = 946684800  # 2000-01-01: reportlab's invariant date, used when SOURCE_DATE_EPOCH is unset
 
 
@@ -95,17 +97,30 @@ def _header_parts(fiche: Fiche, styles: S.Styles, labels: dict, answers: bool):
     return (left, st, lw), (right, st_r, rw), (footer, st_f)
 
 
-def header_room(fiche: Fiche, profile: Profile = STANDARD) -> tuple[float, float, float, float, float]:
-    """The free middle of a student page's running header, where a pack writes the student's name:
-    (left edge, right edge, baseline, header size, height above the baseline) in points."""
+@dataclass(frozen=True)
+class HeaderRoom:
+    """Where a pack may write on a student page without touching the sheet, in points: the free middle
+    of the running header, and the strip between the header's rule and the body."""
+
+    left: float  # the free middle, from the end of the levels…
+    right: float  # … to the start of the kind
+    baseline: float  # the header's
+    size: float  # the header's font size
+    above: float  # from the baseline up to where most printers stop printing
+    strip: tuple[float, float]  # bottom and top of the strip under the rule, a millimetre off each
+
+
+def header_room(fiche: Fiche, profile: Profile = STANDARD) -> HeaderRoom:
+    """The room a student page's running header leaves (see HeaderRoom)."""
     styles = S.Styles(fiche.lang, profile)
     (left, st, lw), (right, _, rw), _ = _header_parts(fiche, styles, LABELS[fiche.lang], answers=False)
     nl, nr = (min(natural_width(Paragraph(m, st)), w) if m else 0.0 for m, w in ((left, lw), (right, rw)))
     p = profile
     top = p.page[1] - p.header_drop
     baseline = top + st.leading - st.fontSize  # where Paragraph sets a first line (paraFontSizeHeightOffset)
-    above = p.page[1] - PRINTABLE - baseline  # up to where most printers stop printing
-    return p.margin_x + nl, p.page[0] - p.margin_x - nr, baseline, st.fontSize, above
+    return HeaderRoom(p.margin_x + nl, p.page[0] - p.margin_x - nr, baseline, st.fontSize,
+                      p.page[1] - PRINTABLE - baseline,
+                      (p.page[1] - p.margin_top + 1 * mm, top - RULE_DROP - 1 * mm))
 
 
 def _header(fiche: Fiche, styles: S.Styles, labels: dict, answers: bool) -> Callable:
@@ -125,7 +140,7 @@ def _header(fiche: Fiche, styles: S.Styles, labels: dict, answers: bool) -> Call
                 para.drawOn(canv, x, top)
         canv.setStrokeColor(S.ACCENT)
         canv.setLineWidth(0.6)
-        canv.line(margin, top - 1.8 * mm, w - margin, top - 1.8 * mm)
+        canv.line(margin, top - RULE_DROP, w - margin, top - RULE_DROP)
         if answers:
             canv.setFillColor(S.ANSWER)
             canv.setFont(font.bold, hs + 2)
