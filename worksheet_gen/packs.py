@@ -193,8 +193,9 @@ def _name_problems(students, chosen, classe: str) -> list[Problem]:
             for text in (s.nom, s.prenom, s.classe or classe):
                 bad = missing(text, profile.family)
                 if bad is not None:
-                    problems.append(Problem(s.pos, f"the character '{bad}' (U+{ord(bad):04X}) of « {text} » cannot be "
-                                            f"printed with the font of the '{profile.name}' version ({profile.family})",
+                    problems.append(Problem(s.pos, f"the character {roster.shown(bad)} of « {roster.clip(text, 60)} » "
+                                            f"cannot be printed with the font of the '{profile.name}' version "
+                                            f"({profile.family})",
                                             "write the name without it, or give this student another profile"))
     return problems
 
