@@ -42,7 +42,8 @@ class Profile:
     number_column: bool = False  # question text in a column after the number, else its first line follows it
     indent: float = 7 * MM  # room for the question number
     # Answer space
-    pitch: float = 7.5 * MM  # between ruled answer lines; Seyès squares have this side
+    pitch: float = 7.5 * MM  # between ruled answer lines
+    seyes: float = 8 * MM  # the side of a Seyès square (four 2 mm lines), as in French exercise books
     answer_lift: float = 1.6  # how far above its ruled line the corrigé writes
     grow_answers: bool = False  # more ruled lines than the source asks when the model answer needs them
     grid: float = 5 * MM  # squares of the 'grid' ruling
@@ -90,7 +91,7 @@ DYS = replace(
     small=1.0,
     title=20, banner=15, heading=16, url=14, table_head=15, header=14, footer=14,
     number=14, number_column=True, indent=10 * MM,
-    pitch=10 * MM, answer_lift=4, grow_answers=True, grid=10 * MM, box=6.5 * MM, box_drop=4.4, row=10 * MM,
+    pitch=10 * MM, seyes=10 * MM, answer_lift=4, grow_answers=True, grid=10 * MM, box=6.5 * MM, box_drop=4.4, row=10 * MM,
     name_rows=2, label_col=0.32, page_end=1 / 3,
     margin_x=17 * MM, margin_top=25 * MM, margin_bottom=22 * MM, header_drop=15.5 * MM, footer_rule=15.5 * MM,
 )
@@ -101,7 +102,7 @@ LARGE = replace(
     body=18, leading=1.4, justify=False, hyphenate=False, superscript=False, small=1.0,
     title=26, banner=20, heading=21, url=18, table_head=19, header=18, footer=18,
     number=18, number_column=True, indent=12 * MM,
-    pitch=12 * MM, answer_lift=5, grow_answers=True, grid=10 * MM, box=7 * MM, box_drop=4.2, row=11 * MM,
+    pitch=12 * MM, seyes=12 * MM, answer_lift=5, grow_answers=True, grid=10 * MM, box=7 * MM, box_drop=4.2, row=11 * MM,
     name_rows=2, label_col=0.34, image_scale=1.5, page_end=1 / 3,
     margin_x=15 * MM, margin_top=28 * MM, margin_bottom=25 * MM, header_drop=17.5 * MM, footer_rule=17.5 * MM,
 )

@@ -115,7 +115,7 @@ class AnswerSpace(Flowable):
         super().__init__()
         self.lines, self.ruling, self.items, self.bullets = lines, ruling, tuple(items), bullets
         self.marks = marks  # with bullets, in the student view: the lines that get one (None: every line)
-        self.profile, self.pitch = profile, profile.pitch
+        self.profile, self.pitch = profile, profile.seyes if ruling == "seyes" else profile.pitch
         self.report, self.indent = report, profile.indent if indent is None else indent
         self.first, self.count = first, lines if count is None else count
         self._fitted = None
