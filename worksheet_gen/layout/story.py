@@ -46,6 +46,7 @@ class _Story:
         self.lang = fiche.lang
         self.labels = LABELS[self.lang]
         self._report = report
+        self.explain_x: float | None = None  # where explanations beside options start (see _explain_column)
 
     def m(self, text: str, size: float | None = None, **kw) -> str:
         p = self.p
@@ -60,7 +61,8 @@ class _Story:
         Lines: as the source says, or, in the profiles that grow answer spaces, enough for the
         model answer at full size. Bullets: ``shown`` of them spread over the lines when the source
         gives that number, else one where each expected item starts when the answer fits at full
-        size (as many bullets as items, where the corrigé writes them), else one per line. Both views count alike, from the answer, so they stay page-aligned.
+        size (as many bullets as items, where the corrigé writes them), else one per line. Both
+        views count alike, from the answer, so they stay page-aligned.
         """
         if shown:  # as many bullets as the source asks, spread over the lines: they do not tell the answers
             if self.p.grow_answers and items:
@@ -97,7 +99,6 @@ class _Story:
 
     def build(self) -> list:
         f, st = self.f, self.st
-        self.explain_x = None
         self.explain_x = self._explain_column()
         title = Balanced(self.m(f.title, st.title.fontSize), st.title)
         title.hAlign = "CENTER"  # set narrower than the page when balanced: centred as a whole
