@@ -10,7 +10,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
-from ..fonts import FAMILIES, register
+from ..fonts import FAMILIES, MONO, register
 from ..profiles import STANDARD, Profile
 
 ACCENT = colors.HexColor("#1F4E79")
@@ -50,22 +50,26 @@ class Styles:
     def __init__(self, lang: str = "fr", profile: Profile = STANDARD):
         p = self.profile = profile
         register(p.family)
+        register(MONO)  # code and addresses
         font = self.font = FAMILIES[p.family]
         hyph = hyphenator("fr_FR" if lang == "fr" else "en_GB") if p.hyphenate else ""
         body = p.body
         base = dict(fontName=font.regular, bulletFontName=font.bold, bulletFontSize=p.number, fontSize=body,
                     leading=body * p.leading,
-                    hyphenationLang=hyph, embeddedHyphenation=0, uriWasteReduce=0.3)
+                    hyphenationLang=hyph, embeddedHyphenation=0,
+                    uriWasteReduce=0)  # an address is cut only when longer than a line: students copy it
         self.lang = lang
         self.body = ParagraphStyle("body", alignment=TA_JUSTIFY if p.justify else TA_LEFT, spaceAfter=4 * p.scale,
                                    **base)
         self.left = ParagraphStyle("left", alignment=TA_LEFT, **base)
+        # Running text around a long address: justified, the line before it would be stretched wide.
+        self.body_ragged = ParagraphStyle("body_ragged", parent=self.body, alignment=TA_LEFT)
         self.question = ParagraphStyle("question", parent=self.left, leftIndent=p.indent,
                                        firstLineIndent=0 if p.number_column else -p.indent,
                                        spaceBefore=0)
         self.title = ParagraphStyle("title", parent=self.left, fontName=font.bold, fontSize=p.title,
                                     leading=p.title * 23 / 19, alignment=TA_CENTER, textColor=ACCENT,
-                                    hyphenationLang="", spaceAfter=6)
+                                    hyphenationLang="", spaceAfter=4)
         self.banner = ParagraphStyle("banner", parent=self.left, fontName=font.bold, fontSize=p.banner,
                                      leading=p.banner * 1.2, textColor=colors.white, hyphenationLang="")
         self.heading = ParagraphStyle("heading", parent=self.left, fontName=font.bold, fontSize=p.heading,
