@@ -3,6 +3,7 @@ right, and every PDF asks the printer for its true size (and for recto-verso whe
 
 from __future__ import annotations
 
+import re
 import subprocess
 
 import pytest
@@ -126,8 +127,6 @@ def test_a_header_full_of_levels_gets_the_name_under_its_rule(tmp_path):
     """Long levels and a short kind leave the header's middle too narrow in the adapted versions: the name goes
     in the strip under the header's rule. Checked on the ink: what the pack adds touches nothing the sheet
     prints, and stays inside what a printer prints."""
-    import re
-
     from PIL import ImageChops, ImageFilter
 
     src = tmp_path / "src"
@@ -238,19 +237,19 @@ def test_the_cover_heading_says_what_the_pack_is(tmp_path):
 
 
 @pytest.mark.parametrize("args, present, absent", [
-    (["pix", "--copies", "2"], ["Corrigé :", "Fiche :", "Copies :", "pages 15 à 19, à la fin"],
+    (["pix", "--copies", "2"], ["Corrigé :", "Fiche :", "Copies :", r"pages \d+ à \d+, à la fin"],
      ["Corrigés", "Fiches :", "chacun"]),
     (["pix", str(PACK / "mini.yaml"), "--copies", "2"], ["Corrigés :", "Fiches :", "une fois chacun, à la fin"],
      ["Corrigé :", "Fiche :"]),
     (["mini", "--copies", "1", "--single-sided"], ["Copie :", "Corrigé :", "page 3, à la fin", "1 page par copie",
-                                                   "recto seul, une feuille par copie", "3 pages, 3 feuilles"],
+                                                   "recto seul, une feuille par copie", "3 pages, 3 feuilles"],  # 1+1+1
      ["Copies", "Corrigés", "pages 3", "agrafer"]),
 ])
 def test_the_cover_agrees_in_number(tmp_path, mini_sources, args, present, absent):
     make(tmp_path, *args, "--name", "n", "--sources", str(tmp_path / "src") if "mini" in args else "sources")
     cover = " ".join(_cover(tmp_path / "pack-n.pdf").split())
     for text in present:
-        assert text in cover, (text, cover)
+        assert re.search(text, cover), (text, cover)
     for text in absent:
         assert text not in cover, (text, cover)
 
