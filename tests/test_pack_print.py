@@ -132,7 +132,8 @@ def test_a_header_full_of_levels_gets_the_name_under_its_rule(tmp_path):
     src = tmp_path / "src"
     src.mkdir()
     text = (SOURCES / "pix.yaml").read_text(encoding="utf-8")
-    text = re.sub(r"^levels:.*$", "levels: [Seconde générale, Première générale, Terminale, CAP]", text, flags=re.M)
+    levels = "levels: [Seconde générale, Première générale, Terminale, CAP]"
+    text = re.sub(r"^levels:.*$", levels, text, flags=re.M)
     (src / "wide.yaml").write_text(re.sub(r"^kind:.*$", "kind: Atelier", text, flags=re.M), encoding="utf-8")
     (tmp_path / "c.csv").write_text(ROSTER, encoding="utf-8")
     cli("pack", "wide", "--roster", str(tmp_path / "c.csv"), "--sources", str(src), "--out", str(tmp_path),

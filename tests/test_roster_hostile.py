@@ -105,7 +105,8 @@ def test_a_cell_longer_than_csv_reads_is_an_error_at_its_line(tree):
 
 
 def test_an_invisible_character_in_a_name_is_an_error(tree):
-    refused(tree, "r.csv", "Nom;Prénom\nDUPONT;Lé\u200ba\n".encode(), "r.csv:2:10", "the character U+200B is invisible")
+    refused(tree, "r.csv", "Nom;Prénom\nDUPONT;Lé\u200ba\n".encode(), "r.csv:2:10",
+            "the character U+200B is invisible")
 
 
 @pytest.mark.parametrize("first, second, where, said", [

@@ -108,7 +108,8 @@ def _progress(total: int, label: str = "pack"):
 
 @main.command()
 @click.argument("fiches", nargs=-1, required=True)
-@click.option("--copies", type=click.IntRange(1, MAX_COPIES), help=f"Number of anonymous copies (at most {MAX_COPIES}).")
+@click.option("--copies", type=click.IntRange(1, MAX_COPIES),
+              help=f"Number of anonymous copies (at most {MAX_COPIES}).")
 @click.option("--roster", type=click.Path(dir_okay=False), help=f"Class list (CSV): one copy per student, named "
                                                                f"(at most {MAX_COPIES}).")
 @click.option("--name", help="Name of the pack: build/pack-NAME.pdf (default: the roster's or the fiches' names).")
@@ -143,7 +144,8 @@ def pack(fiches: tuple[str, ...], copies: int | None, roster: str | None, name: 
         raise click.BadParameter(f"'{name}': use letters, digits, '-', '_' or '.'", param_hint="--name")
     request = packs.Request(name=name, fiches=paths, copies=copies or 0,
                             roster=Path(roster).expanduser() if roster else None,
-                            classe=classe, date=date, date_on_copies=not date_on_cover_only, duplex=not single_sided, by_student=group_by == "student",
+                            classe=classe, date=date, date_on_copies=not date_on_cover_only, duplex=not single_sided,
+                            by_student=group_by == "student",
                             cover=not no_cover, profile=profile)
     try:
         outcome = packs.make(request, progress=lambda total: _progress(total, f"pack-{name}.pdf"),

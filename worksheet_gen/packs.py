@@ -18,7 +18,6 @@ from .manifest import sha256_bytes, sha256_file
 from .spec import flag
 from .sources import PACK_SUFFIXES, SUFFIXES, display, is_pack, load_fiche
 
-MIN_HEADER_GAP = 30 * profiles.MM  # the least room for a name between the two sides of a running header
 MAX_COPIES = roster.MAX_COPIES  # for --copies, copies: and the students of a roster alike
 NAME = re.compile(r"^[\w.-]+$")
 KEYS = {
@@ -119,7 +118,7 @@ def make(request: Request, *, progress: Callable[[int], ContextManager] = _no_pr
     """Load, check and render everything the pack needs, then assemble it; nothing is written.
 
     ``parallel``: each fiche's two PDFs are rendered in two processes (see build.render_fiche)."""
-    from . import pack, packpages
+    from . import pack, packfill, packpages
 
     out = Outcome()
     fiches = []
@@ -149,8 +148,8 @@ def make(request: Request, *, progress: Callable[[int], ContextManager] = _no_pr
         for profile in profs:
             if profile is not profiles.choose(None, fiche.profile):  # load_fiche checked that one
                 out.fiche_problems += profiles.font_problems(fiche, profile)
-    out.problems += _name_problems(students, chosen, request.classe)
-    out.problems += _text_problems(request, {p.family for row in chosen for p in row})
+    out.problems += packfill.name_problems(students, chosen, request.classe)
+    out.problems += packfill.text_problems(request, {p.family for row in chosen for p in row})
     if failed(out.fiche_problems) or failed(out.problems):
         return out
     index = {(f, p.name): i for i, (f, p) in enumerate((f, p) for f in range(len(fiches)) for p in used[f])}
@@ -169,11 +168,11 @@ def make(request: Request, *, progress: Callable[[int], ContextManager] = _no_pr
         classe = request.classe or ", ".join(classes)
         labels = [s.label if len(classes) > 1 else f"{s.nom} {s.prenom}" for s in students] or [
             f"Copie {c + 1}" for c in range(copies)]
-        labels = [label + _adapted(chosen[c]) for c, label in enumerate(labels)]
+        labels = [label + packfill.adapted_tag(chosen[c]) for c, label in enumerate(labels)]
         titles = " · ".join(sheets[s].title for s in rows[0])  # one per fiche
-        cover = _cover(request, sheets, parts, classe, titles, labels if students else (), rows) \
+        cover = packfill.cover(request, sheets, parts, classe, titles, labels if students else (), rows) \
             if request.cover else None
-        overlays, pages = _overlays(request, fiches, sheets, students, rows, chosen, first=int(request.cover))
+        overlays, pages = packfill.overlays(request, fiches, sheets, students, rows, chosen, first=int(request.cover))
         extra = packpages.render(cover, pages) if (cover or pages) else None
         bar.update(1)
         title = f"Pack {classe or request.name} — {titles}"
@@ -181,29 +180,6 @@ def make(request: Request, *, progress: Callable[[int], ContextManager] = _no_pr
                                  duplex=request.duplex, extra=extra, overlays=overlays, progress=bar.update)
         out.pages = parts[-1].start + parts[-1].pages
     return out
-
-
-def _name_problems(students, chosen, classe: str) -> list[Problem]:
-    """An error for a name the font of a student's version cannot print (the roster checks the standard font)."""
-    from .fonts import missing
-
-    problems = []
-    for s, profs in zip(students, chosen):
-        for profile in {p.name: p for p in profs}.values():
-            for text in (s.nom, s.prenom, s.classe or classe):
-                bad = missing(text, profile.family)
-                if bad is not None:
-                    problems.append(Problem(s.pos, f"the character {roster.shown(bad)} of « {roster.clip(text, 60)} » "
-                                            f"cannot be printed with the font of the '{profile.name}' version "
-                                            f"({profile.family})",
-                                            "write the name without it, or give this student another profile"))
-    return problems
-
-
-def _adapted(profs) -> str:
-    """« [dys] » after the label of a copy in an adapted version, for the teacher handing them out."""
-    names = sorted({p.name for p in profs if p.name != profiles.STANDARD_NAME})
-    return f" [{', '.join(names)}]" if names else ""
 
 
 def _sheet(path: Path, fiche, profile, cache: dict, parallel: bool):
@@ -217,111 +193,6 @@ def _sheet(path: Path, fiche, profile, cache: dict, parallel: bool):
     student, corrige, warnings = cache[key]
     return Sheet(fiche.slug, plain(fiche.title, lang=fiche.lang), student, corrige, profile.name,
                  _count(student), _count(corrige)), warnings
-
-
-def _text_problems(request: Request, families: set[str]) -> list[Problem]:
-    """An error for a date that is no day, and for a character of the class or date given to the pack that a
-    font it is printed in cannot draw."""
-    from .fonts import FAMILY, missing
-    from .roster import shown
-
-    problems = []
-    if _parse_date(request.date) is None and re.fullmatch(r"\d{4}-\d\d?-\d\d?|\d\d?/\d\d?/\d{4}",
-                                                          str(request.date).strip()):
-        problems.append(Problem(request.origin or Pos("--date"), f"the date {str(request.date).strip()} is not a "
-                                "day of the calendar", "write it as 2025-03-13 or 13/03/2025"))
-    for key, text in (("class", request.classe), ("date", _date(request.date))):
-        for family in sorted(families | {FAMILY}):
-            bad = missing(text, family)
-            if bad is not None:
-                problems.append(Problem(request.origin or Pos(f"--{key}"), f"the character {shown(bad)} of the "
-                                        f"{key} cannot be printed with the font {family}", "write it without it"))
-                break
-    return problems
-
-
-def _overlays(request: Request, fiches, sheets, students, rows, chosen, *, first: int):
-    """What a pack writes on the copies, as overlay pages, and where each goes: {(copy, sheet): ((page of the
-    fiche, overlay page), …)}. Page 1 of each fiche gets the student's name, class and the date in its fields;
-    each other recto, the student's name and class in its running header (see _in_header). Anonymous copies of a
-    sheet share one overlay: the date."""
-    from .layout.story import name_slots
-    from .layout.styles import Styles
-    from .packpages import Text
-    from .render import header_room
-
-    date = _day(request.date) if request.date_on_copies else ""
-    overlays, pages, slots, shared = {}, [], {}, {}
-    for c, row in enumerate(rows):
-        student = students[c] if students else None
-        for f, (fiche, sheet) in enumerate(zip(fiches, row)):
-            profile = chosen[c][f]
-            if sheet not in slots:
-                slots[sheet] = name_slots(fiche, styles=Styles(fiche.lang, profile)), header_room(fiche, profile)
-            fields, head = slots[sheet]
-
-            def field(slot, text):
-                x, y, room, fsize, height = slot
-                return Text(x, y, room, fsize, text, profile.family, height)
-
-            if student is None:
-                if date:
-                    if sheet not in shared:
-                        shared[sheet] = first + len(pages)
-                        pages.append([field(fields[3], date)])
-                    overlays[(c, sheet)] = ((0, shared[sheet]),)
-                continue
-            classe = student.classe or request.classe
-            values = (student.nom, student.prenom, classe, date)
-            placed = [(0, first + len(pages))]
-            pages.append([field(slot, text) for slot, text in zip(fields, values) if text])
-            name = f"{student.nom} {student.prenom}" + (f" — {classe}" if classe else "")
-            for page in range(2 if request.duplex else 1, sheets[sheet].pages, 2 if request.duplex else 1):
-                placed.append((page, first + len(pages)))
-                pages.append([_in_header(head, profile, name)])
-            overlays[(c, sheet)] = tuple(placed)
-    return overlays, pages
-
-
-def _in_header(room, profile, text: str):
-    """Where a recto gets the student's name: in the middle of its running header, or, when the levels and the
-    kind leave less than MIN_HEADER_GAP there, centred in the strip under the header's rule."""
-    from .packpages import DESCENT, Text
-
-    pad = 5 * profiles.MM
-    middle = profile.page[0] / 2
-    if room.right - room.left - 2 * pad >= MIN_HEADER_GAP:
-        return Text(room.left + pad, room.baseline, room.right - room.left - 2 * pad, room.size, text,
-                    profile.family, room.above, centre=middle)
-    bottom, top = room.strip
-    y = bottom + DESCENT * room.size
-    return Text(profile.margin_x, y, profile.frame_w, room.size, text, profile.family, top - y, centre=middle)
-
-
-def _cover(request: Request, sheets, parts, classe: str, titles: str, named: list[str], rows):
-    """What the cover says: what the pack is (class and fiches), the date, the copies, the pages."""
-    from .pack import COPY, KEY
-    from .packpages import Cover
-
-    keys = [p for p in parts if p.kind == KEY]
-    total = parts[-1].start + parts[-1].pages
-    heading = f"{classe} — {titles}" if classe else titles
-
-    def pages(copy: int) -> int:
-        return sum(p.pages + p.blanks for p in parts if p.kind == COPY and p.copy == copy)
-
-    variants: dict[tuple, list[int]] = {}  # copies by the sheets they get
-    for c, row in enumerate(rows):
-        variants.setdefault(tuple(row), []).append(c)
-    common = max(variants.values(), key=len)
-    adapted = tuple((" + ".join(sorted({sheets[s].profile for s in row})), len(cs), pages(cs[0]))
-                    for row, cs in variants.items() if cs is not common)
-    return Cover(
-        heading=heading, classe=classe, date=_date(request.date),
-        fiches=tuple((sheets[s].name, sheets[s].pages) for s in rows[common[0]]),
-        copies=len(rows), named=bool(named), duplex=request.duplex, by_student=request.by_student,
-        copy_pages=pages(common[0]), keys=(keys[0].start + 1, total), total=total, key_count=len(keys),
-        blanks=any(p.blanks for p in parts), students=_ranges(parts, named) if request.by_student else (), adapted=adapted)
 
 
 def write(data: bytes, name: str, out_dir: Path) -> Path:
@@ -460,45 +331,9 @@ def _whole(value) -> int | None:
     return int(text) if text.isdigit() and len(text) < 6 else None
 
 
-def _ranges(parts, labels) -> tuple[tuple[str, int, int], ...]:
-    """Each copy's label with the first and last page of the copy, from 1."""
-    runs: dict[int, list[int]] = {}
-    for part in parts:
-        if part.copy >= 0:
-            runs.setdefault(part.copy, []).extend((part.start + 1, part.start + part.pages + part.blanks))
-    return tuple((label, min(runs[i]), max(runs[i])) for i, label in enumerate(labels))
-
-
 def _count(pdf: bytes) -> int:
     import io
 
     from pypdf import PdfReader
 
     return len(PdfReader(io.BytesIO(pdf)).pages)
-
-
-def _parse_date(value) -> datetime.date | None:
-    """The day a date option names: 2025-03-13 or 13/03/2025 (the French way); None for any other text."""
-    if isinstance(value, datetime.date):
-        return value
-    text = str(value).strip()
-    for form in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return datetime.datetime.strptime(text, form).date()
-        except ValueError:
-            pass
-    return None
-
-
-def _day(value) -> str:
-    """The date for a Date field: « 13/03/2025 » for a day, else the text as given."""
-    day = _parse_date(value)
-    return day.strftime("%d/%m/%Y") if day else str(value).strip()
-
-
-def _date(value) -> str:
-    """The date for the cover: « jeudi 13 mars 2025 » for a day, else the text as given."""
-    from .packpages import french_date
-
-    day = _parse_date(value)
-    return french_date(day) if day else str(value).strip()
