@@ -179,7 +179,7 @@ def test_bookmarks_land_on_the_right_pages(named, pix_build):
         nom, prenom = title.split(" ", 1)
         assert squash(nom) in squash(t[page - 1]) and squash(prenom) in squash(t[page - 1])
     depth, title, page = marks[-1]
-    assert (depth, title) == (0, "Corrigés")
+    assert (depth, title) == (0, "Corrigé")  # one fiche, one corrigé
     assert "CORRIGÉ" in t[page - 1] and "Page 1 / " in t[page - 1]
     assert page == len(t) - pages(pix_build / "pix-corrige.pdf") + 1
 

@@ -194,7 +194,9 @@ def _navigate(writer: PdfWriter, sheets: Sequence[Sheet], parts: Sequence[Part],
         fiche = sheets[part.fiche]
         if part.kind == KEY:
             if "keys" not in parents:
-                parents["keys"] = writer.add_outline_item(title="Corrigés", page_number=part.start)
+                count = sum(p.kind == KEY for p in parts)
+                parents["keys"] = writer.add_outline_item(title="Corrigés" if count > 1 else "Corrigé",
+                                                          page_number=part.start)
             if several or profiles:
                 writer.add_outline_item(title=f"Corrigé — {fiche.name}", page_number=part.start,
                                         parent=parents["keys"])
