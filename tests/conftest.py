@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 import unicodedata
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -113,3 +114,29 @@ def pix_fiche():
     fiche, problems = load_fiche(SOURCES / "pix.yaml")
     assert fiche is not None, problems
     return fiche
+
+
+@dataclass(frozen=True)
+class Word:
+    """A word of a page as pdftotext -bbox reads it: its text and box, in points from the top-left corner."""
+
+    text: str
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+    def overlaps(self, other: "Word", tolerance: float = 0.5) -> bool:
+        return (self.x0 < other.x1 - tolerance and other.x0 < self.x1 - tolerance
+                and self.y0 < other.y1 - tolerance and other.y0 < self.y1 - tolerance)
+
+
+def words(path: Path) -> list[list[Word]]:
+    """Every word of every page of a PDF, with its box, as pdftotext -bbox finds them."""
+    import html
+
+    out = subprocess.run([need("pdftotext"), "-bbox", "-enc", "UTF-8", str(path), "-"], capture_output=True,
+                         text=True, check=True).stdout
+    box = re.compile(r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<')
+    return [[Word(html.unescape(w), float(a), float(b), float(c), float(d)) for a, b, c, d, w in box.findall(page)]
+            for page in out.split("<page ")[1:]]

@@ -340,11 +340,12 @@ class Row:
 
 def table_rows(page: Page, colour=ACCENT) -> list[Row]:
     """The rows of every table a page draws with a grid of that colour, top to bottom."""
-    lines = [s for s in page.shapes if s.ops == "ml" and same_colour(s.stroke, colour)]
-    across = sorted({round(s.points[0][1], 2) for s in lines if abs(s.points[0][1] - s.points[1][1]) < 0.01},
-                    reverse=True)
-    down = [(s.points[0][0], min(p[1] for p in s.points), max(p[1] for p in s.points))
-            for s in lines if abs(s.points[0][0] - s.points[1][0]) < 0.01]
+    lines = [s.points for s in page.shapes if s.ops == "ml" and same_colour(s.stroke, colour)]
+    for s in page.shapes:  # a frame drawn as a rectangle: its four sides
+        if s.ops in ("re", "reh") and same_colour(s.stroke, colour):
+            lines += [(a, b) for a, b in zip(s.points, s.points[1:] + s.points[:1])]
+    across = sorted({round(a[1], 2) for a, b in lines if abs(a[1] - b[1]) < 0.01}, reverse=True)
+    down = [(a[0], min(a[1], b[1]), max(a[1], b[1])) for a, b in lines if abs(a[0] - b[0]) < 0.01]
     rows = []
     for top, bottom in zip(across, across[1:]):
         columns = tuple(sorted({round(x, 1) for x, y0, y1 in down if y0 <= bottom + 0.5 and y1 >= top - 0.5}))
@@ -357,8 +358,9 @@ def table_rows(page: Page, colour=ACCENT) -> list[Row]:
 def section_marks(pages, marks) -> list[tuple[str, int]]:
     """(heading, squashed; marks in its answer cell) for every table section, read row by row across pages.
 
-    A row whose heading cell has words starts a section; a row with an empty heading cell goes on
-    with the section above (a section taller than a page); rows spanning the table are its title.
+    A row whose heading cell has words starts a section; a row whose heading cell is empty, or
+    repeats the heading above followed by « (suite) » (« (continued) »), goes on with the section above (a section
+    broken across pages); rows spanning the table are its title.
     ``marks(page)`` lists the shapes to count (bullets, check marks).
     """
     counts: list[list] = []
@@ -368,7 +370,8 @@ def section_marks(pages, marks) -> list[tuple[str, int]]:
             if len(row.columns) < 3:
                 continue  # the table's title, across both columns
             heading = squash(" ".join(w.text for w in row.words if row.holds(w.x0, (w.y0 + w.y1) / 2, 0)))
-            if heading or not counts:
+            goes_on = counts and heading in ("", *(counts[-1][0] + more for more in ("suite", "continued")))
+            if not goes_on:
                 counts.append([heading, 0])
             counts[-1][1] += sum(row.holds((s.bbox[0] + s.bbox[2]) / 2, (s.bbox[1] + s.bbox[3]) / 2, 1)
                                  for s in shapes)

@@ -218,8 +218,9 @@ def test_compound_words_are_not_hyphenated(pix_build):
 
 
 def test_a_list_to_fill_shows_one_bullet_per_expected_item(pix_build, pix_fiche):
-    # The « étapes clés » table has 4, 5 and 3 answers: the student sees as many bullets, each on
-    # the line where the corrigé writes that item, and the lines left for wrapping carry none.
+    # The « étapes clés » table has 4, 5 and 3 items to find (the ✔ of the seed), and remarks the
+    # corrigé writes after them without a bullet: the student sees one bullet per item, each on the
+    # line where the corrigé writes that item, and the lines left for wrapping carry none.
     from worksheet_gen.model import FillTable
     from worksheet_gen.profiles import STANDARD
     from worksheet_gen.text import plain
@@ -227,7 +228,7 @@ def test_a_list_to_fill_shows_one_bullet_per_expected_item(pix_build, pix_fiche)
     table = next(b for a in pix_fiche.activities for b in a.blocks if isinstance(b, FillTable))
     student, key = R.read(pix_build / "pix-eleve.pdf"), R.read(pix_build / "pix-corrige.pdf")
     expected = [(squash(plain(s.title)), len(s.answer)) for s in table.sections]
-    assert [n for _, n in expected] == [4, 5, 3]
+    assert [n for _, n in expected] == [4, 5, 3] and [bool(s.explain) for s in table.sections] == [False, True, True]
     assert R.section_marks(student, R.bullets) == R.section_marks(key, R.check_marks) == expected
     dots = sorted((b.page, (b.bbox[1] + b.bbox[3]) / 2) for page in student for b in R.bullets(page))
     ticks = sorted((t.page, t.points[1][1]) for page in key for t in R.check_marks(page) if not any(
@@ -235,5 +236,6 @@ def test_a_list_to_fill_shows_one_bullet_per_expected_item(pix_build, pix_fiche)
     assert len(dots) == len(ticks) == 12
     assert all(p == q and abs(y - v) < STANDARD.pitch / 2 for (p, y), (q, v) in zip(dots, ticks)), (dots, ticks)
     rows = [r for page in student for r in R.table_rows(page) if len(r.columns) >= 3]
-    lines = sum(len([s for s in R.rules(student[r.page], 50) if r.holds(s.bbox[0] + 1, s.bbox[1], 1)]) for r in rows)
+    lines = sum(len([s for s in R.rules(student[r.page], 50) if r.holds(s.bbox[0] + 1, s.bbox[1], 1)])
+                for r in rows)
     assert lines > 12  # lines left for wrapping, without a bullet

@@ -9,10 +9,11 @@ from . import fonts
 _INVISIBLE = {"Cc", "Cf", "Cs", "Zl", "Zp"}
 
 
-def unprintable(text: str) -> list[tuple[str, str, str]]:
-    """(character, message, hint) for each distinct character of text the embedded font cannot draw."""
+def unprintable(text: str, family: str = fonts.FAMILY) -> list[tuple[str, str, str]]:
+    """(character, message, hint) for each distinct character of text the family cannot draw."""
     out = []
-    for ch in sorted(ch for ch in set(text) if not fonts.can_draw(ch)):  # each distinct character once
+    face = "the embedded font" if family == fonts.FAMILY else "the monospace font of code and addresses"
+    for ch in sorted(ch for ch in set(text) if not fonts.can_draw(ch, family)):  # each distinct character once
         code = f"U+{ord(ch):04X}"
         name = unicodedata.name(ch, "")
         category = unicodedata.category(ch)
@@ -25,6 +26,6 @@ def unprintable(text: str) -> list[tuple[str, str, str]]:
             out.append((ch, f"invisible character {code}{f' ({name})' if name else ''} in the text",
                         "delete it and retype the text around it"))
         else:
-            out.append((ch, f"the character '{ch}' ({code} {name}) cannot be printed with the embedded font",
+            out.append((ch, f"the character '{ch}' ({code} {name}) cannot be printed with {face}",
                         "remove it or replace it with plain text"))
     return out

@@ -11,6 +11,7 @@ from . import __version__, report
 from .errors import WorksheetError
 from .profiles import NAMES as PROFILE_NAMES
 from .report import FORMATS
+from .roster import MAX_COPIES
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -107,11 +108,15 @@ def _progress(total: int, label: str = "pack"):
 
 @main.command()
 @click.argument("fiches", nargs=-1, required=True)
-@click.option("--copies", type=click.IntRange(1, 500), help="Number of anonymous copies.")
-@click.option("--roster", type=click.Path(dir_okay=False), help="Class list (CSV): one copy per student, named.")
+@click.option("--copies", type=click.IntRange(1, MAX_COPIES),
+              help=f"Number of anonymous copies (at most {MAX_COPIES}).")
+@click.option("--roster", type=click.Path(dir_okay=False), help=f"Class list (CSV): one copy per student, named "
+                                                               f"(at most {MAX_COPIES}).")
 @click.option("--name", help="Name of the pack: build/pack-NAME.pdf (default: the roster's or the fiches' names).")
 @click.option("--class", "classe", default="", help="Class printed on the cover (and on copies if the roster has none).")
-@click.option("--date", default="", help="Date of the session printed on the cover, e.g. 2025-03-14.")
+@click.option("--date", default="", help="Date of the session, on the cover and in the Date field of every copy, "
+                                         "e.g. 2025-03-14.")
+@click.option("--date-on-cover-only", is_flag=True, help="Print the date on the cover only, not on the copies.")
 @click.option("--sources", "sources_dir", default="sources", show_default=True, type=click.Path(file_okay=False),
               help="Folder of the fiches.")
 @click.option("--out", "out_dir", default="build", show_default=True, type=click.Path(file_okay=False),
@@ -123,7 +128,7 @@ def _progress(total: int, label: str = "pack"):
 @click.option("--profile", type=click.Choice(PROFILE_NAMES), default=None,
               help="Version of the copies whose student has no Profil in the roster (default: each fiche's own).")
 def pack(fiches: tuple[str, ...], copies: int | None, roster: str | None, name: str | None, classe: str, date: str,
-         sources_dir: str, out_dir: str, single_sided: bool, group_by: str, no_cover: bool,
+         date_on_cover_only: bool, sources_dir: str, out_dir: str, single_sided: bool, group_by: str, no_cover: bool,
          profile: str | None) -> None:
     """Build one print-ready pack: cover, the students' copies, then each corrigé once."""
     from . import packs
@@ -134,11 +139,13 @@ def pack(fiches: tuple[str, ...], copies: int | None, roster: str | None, name: 
     paths, problems = packs.resolve(fiches, Path(sources_dir))
     if problems:
         raise click.UsageError("\n".join(f"{p.message} ({p.hint})" for p in problems))
-    name = name or (Path(roster).stem if roster else "-".join(p.stem for p in paths))
+    name = name or packs.default_name(Path(roster) if roster else None, paths)
     if not packs.NAME.match(name):
         raise click.BadParameter(f"'{name}': use letters, digits, '-', '_' or '.'", param_hint="--name")
-    request = packs.Request(name=name, fiches=paths, copies=copies or 0, roster=Path(roster) if roster else None,
-                            classe=classe, date=date, duplex=not single_sided, by_student=group_by == "student",
+    request = packs.Request(name=name, fiches=paths, copies=copies or 0,
+                            roster=Path(roster).expanduser() if roster else None,
+                            classe=classe, date=date, date_on_copies=not date_on_cover_only, duplex=not single_sided,
+                            by_student=group_by == "student",
                             cover=not no_cover, profile=profile)
     try:
         outcome = packs.make(request, progress=lambda total: _progress(total, f"pack-{name}.pdf"),
