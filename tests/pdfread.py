@@ -175,7 +175,8 @@ def drawing(page_obj, index: int) -> tuple[list[Shape], set, set]:
 
 def text_runs(page_obj) -> list[Run]:
     """Every text run of a page that draws a visible glyph (pypdf's visitor follows the text and
-    transformation matrices); runs of spaces only are left out."""
+    transformation matrices); runs of spaces only are left out. pypdf hands a run over when its line
+    ends, so a run that changes colour mid-line (a link in an answer) has the colour set last."""
     runs, colour, stack = [], [None], []
 
     def before(op, args, cm, tm):
