@@ -20,20 +20,43 @@ IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
 MAX_IMAGE_BYTES = 20 * 1024 * 1024
 MAX_PIXELS = 50_000_000
 MAX_IMAGE_MM = 240.0  # a picture must fit on one page, with its spacing
+MAX_URL = 2000  # characters of an address: what every browser opens
+LINK_SCHEMES = ("http://", "https://", "mailto:")  # what a link in text may open
 _URL = re.compile(r"^(https?://)?([a-z0-9-]+\.)+[a-z]{2,}(:\d+)?([/?#]\S*)?$", re.IGNORECASE)
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
 
 Problem = tuple[str, str] | None
 
 
+def _too_long(url: str) -> Problem:
+    if len(url) > MAX_URL:
+        return (f"the address is too long ({len(url)} characters, at most {MAX_URL})",
+                "use the site's own short address, or remove tracking parts such as ?utm_source=…")
+    return None
+
+
+def link_problem(url: str) -> Problem:
+    """Why an address written as a link in a text cannot be one, if it cannot."""
+    if not url.lower().startswith(LINK_SCHEMES):
+        return (f"the link {quote(url)} is not a web or e-mail address (only https://, http:// and mailto: "
+                "links are made)", "write the full address, e.g. [Onisep](https://www.onisep.fr)")
+    return _too_long(url)
+
+
 def url_problem(url: str) -> Problem:
     """Why an address cannot be printed as a QR code, if it cannot."""
+    too_long = _too_long(url)
+    if too_long:
+        return too_long
     if _SCHEME.match(url) and not url.lower().startswith(("http://", "https://")):
         return (f"{quote(url)} is not a web address (only http:// and https:// are printed)",
                 "write it as https://example.org/page")
     if not _URL.match(url):
         return f"{quote(url)} is not a web address", "write it as https://example.org/page, without spaces"
-    module = module_mm(url if "://" in url else "https://" + url)
+    try:
+        module = module_mm(url if "://" in url else "https://" + url)
+    except ValueError:  # segno.DataOverflowError: no QR code holds it at all
+        module = 0.0
     if module < MIN_MODULE_MM:
         return (f"the address is too long to scan once printed ({len(url)} characters: its QR code would have "
                 f"{module:.2f} mm dots, at least {MIN_MODULE_MM} mm are needed)",

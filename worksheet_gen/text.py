@@ -120,3 +120,33 @@ def plain(text: str, *, lang: str = "fr") -> str:
     text = text.replace("**", "")
     text = _ITALIC.sub(r"\1", text)
     return french(text).replace(NNBSP, "\u00a0") if lang == "fr" else text
+
+
+_LINK_MARKS = re.compile(r"\]\(|[\[\]\n]")
+_LINK_END = re.compile(r"[\s)]")
+_BARE = re.compile(r"(?:https?://|www\.)[^\s<>«»\"]+[^\s<>«»\".,;:!?)]")  # as the bare address of _LINK
+
+
+def links(text: str) -> list[str]:
+    """Every address markup could turn into a link: each [label](address), and each bare address
+    (with https:// before www.), as long as or longer than markup reads it.
+
+    Found in linear time (_LINK takes quadratic time on « [[[[… »): each character is read a
+    bounded number of times, so checking a whole file stays fast.
+    """
+    found = []
+    label, end = -1, -1  # the first '[' since the last ']' or line break; where the last address read ends
+    for m in _LINK_MARKS.finditer(text):
+        if m.group() == "[":
+            label = m.start() if label < 0 else label
+            continue
+        if m.group() == "](" and 0 <= label < m.start() - 1:  # a label of at least one character
+            start = m.end()  # the address: one character that is not a space, then up to a ')' or a space
+            if start + 1 > end:  # else it ends where the one before it does: no character is read twice
+                stop = _LINK_END.search(text, start + 1)
+                end = stop.start() if stop else len(text)
+            if text[start:start + 1].strip() and text[end:end + 1] == ")":
+                found.append(text[start:end])
+        label = -1
+    found += ("https://" + m.group() if m.group().startswith("www.") else m.group() for m in _BARE.finditer(text))
+    return list(dict.fromkeys(found))  # [a](https://b) is also a bare address

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 from typing import NamedTuple
 
-from . import chars, media
+from . import chars, media, text as T
 from .errors import Pos, Problem, quote
 from .loader import MDict, MList
 from .model import (Activity, Callout, Closing, Fiche, FillTable, Image, Media, Question, TableSection,
@@ -16,6 +16,7 @@ from .spec import BLOCK_KINDS, MAX_LINES, MAX_WIDTH_CAPTION, OBJECTS, Field, fla
 from .suggest import suggest
 
 MAX_PARAGRAPH = 20_000  # characters between two blank lines: about four printed pages
+MAX_REPORTED = 20  # characters that cannot be printed reported one by one in a text, then summed up
 
 
 class Item(NamedTuple):
@@ -292,7 +293,7 @@ def _convert(ctx: _Ctx, field: Field, key: str, value, pos: Pos):
                   f"write it on the same line as '{key}:', in quotes if needed")
         return None
     if kind in ("text", "url", "path"):
-        text = _text(ctx, value, pos, field.max_len, key)
+        text = _text(ctx, value, pos, field.max_len, key, prose=kind == "text")
         if kind == "url":
             return _url(ctx, text, pos)
         if kind == "path":
@@ -358,8 +359,19 @@ def _list(ctx: _Ctx, field: Field, key: str, value, pos: Pos) -> list[Item] | No
     return out
 
 
-def _text(ctx: _Ctx, value: str, pos: Pos, max_len: int | None = None, key: str = "", item: bool = False) -> str:
+def _text(ctx: _Ctx, value: str, pos: Pos, max_len: int | None = None, key: str = "", item: bool = False,
+          prose: bool = True) -> str:
+    """The text of a value, checked: not blank, not too long, printable; in prose (not an address or a
+    file name), every link it makes opens a web or e-mail address."""
     text = value.strip()
+    if not text:  # "" or only spaces: nothing would be printed
+        if item:
+            ctx.error(pos, f"an item of '{key}' is empty", "write a text, or remove the item")
+        elif key:
+            ctx.error(pos, f"'{key}' is empty", f"write the value after '{key}:'")
+        else:
+            ctx.error(pos, "this item is empty", "write a text after '- ', or remove the line")
+        return text
     if max_len:
         text = " ".join(text.split())
         if len(text) > max_len:
@@ -372,17 +384,32 @@ def _text(ctx: _Ctx, value: str, pos: Pos, max_len: int | None = None, key: str 
             ctx.error(pos, f"a paragraph is too long ({len(chunk)} characters, at most {MAX_PARAGRAPH})",
                       "split it with blank lines")
             break
-    for ch, message, hint in chars.unprintable(text):
-        ctx.error(_locate(ctx, ch, pos), message, hint)
+    reach = 12 * len(value) + 16  # source characters a value can span: "\U0001F600" is 10 for 1, indents
+    bad = chars.unprintable(text)
+    for ch, message, hint in bad[:MAX_REPORTED]:
+        ctx.error(_locate(ctx, ch, pos, reach), message, hint)
+    if len(bad) > MAX_REPORTED:
+        ctx.error(pos, f"{len(bad) - MAX_REPORTED} more characters of this text cannot be printed",
+                  "retype the text or paste it as plain text")
+    for url in T.links(text) if prose else ():
+        problem = media.link_problem(url)
+        if problem:
+            ctx.error(_locate(ctx, url[:40], pos, reach), *problem)
     return text
 
 
-def _locate(ctx: _Ctx, ch: str, pos: Pos) -> Pos:
-    """Where a character of a value starting at pos stands in the source (pos when it is written as an escape)."""
-    for n, line in enumerate(ctx.source[pos.line - 1:], pos.line):
-        col = line.find(ch, pos.col - 1 if n == pos.line else 0)
+def _locate(ctx: _Ctx, needle: str, pos: Pos, reach: int) -> Pos:
+    """Where needle, part of a value starting at pos, stands in the source (pos when it is written otherwise,
+    e.g. as an escape); at most reach characters are read, so that locating stays linear in the file."""
+    for n in range(pos.line, len(ctx.source) + 1):  # not source[line:]: that copy alone is quadratic
+        line = ctx.source[n - 1]
+        start = pos.col - 1 if n == pos.line else 0
+        col = line.find(needle, start, start + reach)
         if col >= 0:
             return Pos(pos.path, n, col + 1)
+        reach -= len(line) + 1 - start
+        if reach < len(needle):
+            break
     return pos
 
 
