@@ -7,6 +7,7 @@ every other file of the tree is unchanged (sha256 before and after).
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -175,3 +176,322 @@ def test_the_link_check_sees_every_address_markup_links(text):
         core = href.removeprefix("https://")  # markup may have put it before www.
         bare = href.startswith(("http://", "https://", "www.")) and any(core in address for address in found)
         assert href in found or bare, (href, found)
+
+
+# --- the manifest is input like any other -------------------------------------------------------
+
+MANIFEST = "build/.worksheet-gen.json"
+
+
+def tamper(root: Path, change) -> None:
+    """Edit the manifest of root/build as a hostile commit or a restored cache could."""
+    path = root / MANIFEST
+    data = json.loads(path.read_text())
+    change(data)
+    path.write_text(json.dumps(data))
+
+
+def test_a_manifest_naming_files_outside_the_build_folder_never_removes_them(tree):
+    (tree / "build" / "notes.txt").write_text("a teacher's notes")
+
+    def forge(data):
+        data["entries"]["../sources/gone.yaml"] = {
+            "source": "../sources/gone.yaml", "fingerprint": "x", "deps": {}, "warnings": [],
+            "outputs": {"../sources/pix.yaml": "0", "../outside/secret.yaml": "0", "/etc/passwd": "0",
+                        "notes.txt": "0", "..": "0", "gone\n-eleve.pdf": "0"}}
+
+    tamper(tree, forge)
+    ignored = "build/.worksheet-gen.json: warning: the build manifest names {}, which is not a PDF this tool " \
+              "writes in its folder: it is ignored (the manifest was edited or comes from elsewhere; the build " \
+              "writes a correct one)"
+    names = ["'..'", "'../outside/secret.yaml'", "'../sources/pix.yaml'", "'/etc/passwd'", "'gone -eleve.pdf'",
+             "'notes.txt'"]
+    expect = [ignored.format(name) for name in names]
+    attack(tree, "build", "--check", code=0, expect=expect)
+    attack(tree, "build", code=0, expect=expect, may_change={MANIFEST})
+    assert "gone.yaml" not in (tree / MANIFEST).read_text()  # the forged entry is dropped
+    attack(tree, "build", code=0)
+
+
+def test_the_pdfs_of_a_deleted_source_are_still_removed_but_only_if_the_build_wrote_them(tree):
+    shutil.copy(tree / "build" / "pix-eleve.pdf", tree / "build" / "old-eleve.pdf")
+    (tree / "build" / "old-corrige.pdf").write_text("changed by hand since")
+
+    def forge(data):  # what a build of sources/old.yaml, since deleted, recorded
+        eleve = hashlib.sha256((tree / "build" / "old-eleve.pdf").read_bytes()).hexdigest()
+        data["entries"]["../sources/old.yaml"] = {"source": "../sources/old.yaml", "fingerprint": "x", "deps": {},
+                                                  "warnings": [], "outputs": {"old-eleve.pdf": eleve,
+                                                                              "old-corrige.pdf": "0" * 64}}
+
+    tamper(tree, forge)
+    kept = ["build/old-corrige.pdf: warning: this PDF changed since the build wrote it: it is not removed (delete it "
+            "by hand if it is no longer needed)"]
+    proc = attack(tree, "build", "--check", expect=kept)
+    assert "would remove build/old-eleve.pdf" in proc.stdout.splitlines()
+    proc = attack(tree, "build", code=0, expect=kept, may_change={MANIFEST, "build/old-eleve.pdf"})
+    assert "removed build/old-eleve.pdf" in proc.stdout.splitlines()
+    assert not (tree / "build" / "old-eleve.pdf").exists() and (tree / "build" / "old-corrige.pdf").exists()
+
+
+@pytest.mark.parametrize("forged", [
+    [], {"version": 1, "entries": []}, {"version": "1", "entries": {}},
+    {"version": 1, "entries": {"../sources/pix.yaml": {"source": 7}}},
+    {"version": 1, "entries": {"../sources/pix.yaml": {"source": "../sources/pix.yaml", "fingerprint": "x",
+                                                       "deps": {}, "outputs": ["pix-eleve.pdf"], "warnings": []}}},
+], ids=["a list", "entries a list", "version a text", "source a number", "outputs a list"])
+def test_a_manifest_of_the_wrong_shape_is_a_warning_and_a_full_rebuild(tree, forged):
+    (tree / MANIFEST).write_text(json.dumps(forged))
+    proc = attack(tree, "build", code=0, may_change={MANIFEST}, expect=[
+        "build/.worksheet-gen.json: warning: the build manifest is not as worksheet-gen writes it: everything is "
+        "rebuilt (it was edited or damaged; the build writes a new one)"])
+    assert "1 source: 0 up to date, 1 rendered; 0 PDFs written" in proc.stdout
+    attack(tree, "build", "--check", code=0)
+
+
+def test_a_manifest_entry_that_does_not_list_its_source_is_never_up_to_date(tree):
+    """A forged entry cannot make a changed source look built: --check and build see the change."""
+    pix = tree / "sources" / "pix.yaml"
+    pix.write_text(pix.read_text().replace("title: Cultivez", "title: Développez"))
+    tamper(tree, lambda data: data["entries"]["../sources/pix.yaml"]["deps"].clear())
+    proc = attack(tree, "build", "--check")
+    assert "would change build/pix-eleve.pdf" in proc.stdout.splitlines()
+    attack(tree, "build", code=0, may_change={MANIFEST, "build/pix-eleve.pdf", "build/pix-corrige.pdf"})
+
+
+@pytest.mark.parametrize("kind", ["folder", "pipe"])
+def test_a_folder_or_a_pipe_where_the_manifest_should_be_is_an_error_at_once(tree, kind):
+    (tree / MANIFEST).unlink()
+    os.mkdir(tree / MANIFEST) if kind == "folder" else os.mkfifo(tree / MANIFEST)
+    error = ["build/.worksheet-gen.json: error: the build manifest is not a file (a folder, a pipe or a device is in "
+             "its place) (remove it: the build writes its manifest there)"]
+    (tree / "sources" / "pix.yaml").write_text((SOURCES / "pix.yaml").read_text() + "\n# changed\n")
+    for args in (("build",), ("build", "--check"), ("build", "--format", "json")):
+        proc = attack(tree, *args, expect=error if "json" not in args else [])
+    assert json.loads(proc.stdout)["errors"] == 1
+
+
+_JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+                     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+                     max_leaves=20)
+_NAMES = st.sampled_from(["../keep.pdf", "../keep-eleve.pdf", "/tmp/keep-eleve.pdf", "keep-eleve.pdf", "..", ".",
+                          "", "sub/keep-eleve.pdf", "pack-keep.pdf", "KEEP-ELEVE.PDF",
+                          "c:keep-eleve.pdf", "..\\keep-eleve.pdf", "a\nb-eleve.pdf"]) | st.text(max_size=12)
+_SHA = hashlib.sha256(b"%PDF keep").hexdigest()
+_WARNINGS = st.lists(st.fixed_dictionaries({
+    "path": _NAMES, "line": st.integers(0, 99), "col": st.integers(0, 99), "message": st.text(max_size=8),
+    "hint": st.text(max_size=8), "severity": st.sampled_from(["error", "warning"])}), max_size=2)
+_WELL_FORMED = st.fixed_dictionaries({
+    "source": st.sampled_from(["../gone.yaml", "../src/a.yaml", "", "/", "x" * 300]) | st.text(max_size=8),
+    "fingerprint": st.text(max_size=4),
+    "deps": st.dictionaries(_NAMES, st.sampled_from([_SHA]) | st.text(max_size=4), max_size=3),
+    "outputs": st.dictionaries(_NAMES, st.sampled_from([_SHA]) | st.text(max_size=4), max_size=4),
+    "warnings": _WARNINGS,
+})
+_ENTRY = _WELL_FORMED | st.builds(lambda entry, key, value: {**entry, key: value}, _WELL_FORMED,  # one value wrong
+                                  st.sampled_from(["source", "deps", "outputs", "warnings", "extra"]), _JSON)
+_MANIFEST = st.one_of(
+    _JSON,  # anything at all
+    st.fixed_dictionaries({"version": st.just(1), "entries": st.dictionaries(st.text(max_size=8), _WELL_FORMED,
+                                                                              max_size=3)}),
+    st.fixed_dictionaries({"version": st.sampled_from([1, 2, "1", None]),
+                           "entries": st.dictionaries(st.text(max_size=8), _ENTRY, max_size=3)}),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_MANIFEST)
+def test_any_manifest_is_read_without_a_traceback_and_removes_nothing_outside_its_folder(data):
+    """Random JSON, and manifests close to the real ones, fed to the loader and to a build that uses them."""
+    import tempfile
+
+    from worksheet_gen.build import build
+    from worksheet_gen.manifest import Manifest, output_name
+
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        (root / "src").mkdir()
+        (root / "src" / "a.yaml").write_text(FICHE + "      - Un texte.\n")
+        out = root / "build"
+        out.mkdir()
+        for name in ("keep.pdf", "keep-eleve.pdf", "build/keep-eleve.pdf", "build/pack-keep.pdf"):
+            (root / name).write_bytes(b"%PDF keep")
+        (out / ".worksheet-gen.json").write_text(json.dumps(data))
+        manifest = Manifest.load(out)
+        assert all(output_name(name) for entry in manifest.entries.values() for name in entry["outputs"])
+        for entry in manifest.entries.values():
+            source = manifest.abs(entry["source"]) if "\0" not in entry["source"] else root / "src" / "a.yaml"
+            manifest.fresh(source, "x")
+            manifest.warnings(source, str)
+        manifest.orphans()
+        result = build([], out, check=True)
+        result = build([], out)
+        assert all(path.parent == out for path in result.removed)
+        assert (root / "keep.pdf").read_bytes() == (root / "keep-eleve.pdf").read_bytes() == b"%PDF keep"
+
+
+# --- what is written: temporary files, two builds at once, one file for two outputs --------------
+
+def test_the_build_removes_only_its_own_temporary_files(tree):
+    for name in (".notes.tmp", ".pix-eleve.pdf.left.tmp", ".x.worksheet-gen-1-abc.tmp.bak"):
+        (tree / "build" / name).write_text("someone's file")
+    (tree / "sources" / "pix.yaml").write_text((SOURCES / "pix.yaml").read_text() + "\n# changed\n")
+    attack(tree, "build", code=0, may_change={MANIFEST})
+
+
+MINI = FICHE + "      - question: Combien font 2 et 2 ?\n        answer: Quatre\n"
+
+
+@pytest.mark.slow
+def test_two_builds_of_one_tree_at_once_take_turns(tree):
+    import subprocess
+    import sys
+
+    for i in range(6):
+        (tree / "sources" / f"fiche-{i}.yaml").write_text(MINI.replace("Essai", f"Essai {i}"))
+    (tree / "build" / ".notes.tmp").write_text("a teacher's file")
+    runs = [subprocess.Popen([sys.executable, "-m", "worksheet_gen", *args], cwd=tree, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True)
+            for args in (["build", "--jobs", "2"], ["build", "--jobs", "1", "--force"], ["build", "--check"])]
+    outputs = [run.communicate(timeout=300) for run in runs]
+    for run, (out, err) in zip(runs[:2], outputs):
+        assert run.returncode == 0 and "Traceback" not in err and "No such file" not in out + err, out + err
+    assert runs[2].returncode in (0, 1) and "Traceback" not in outputs[2][1]
+    assert sorted(p.name for p in (tree / "build").iterdir() if p.name.startswith(".")) == [
+        ".notes.tmp", ".worksheet-gen.json"]
+    assert len(list((tree / "build").glob("*.pdf"))) == 14
+    attack(tree, "build", "--check", code=0)
+
+
+def test_outputs_that_would_be_one_file_are_an_error_before_anything_is_written(tree):
+    src = tree / "sources"
+    (src / "Pix.yaml").write_text(MINI)  # pix.yaml and Pix.yaml: one file on Windows and macOS
+    (src / "pack-a.yaml").write_text(MINI)  # writes pack-a-eleve.pdf…
+    (src / "a-eleve.pack.yaml").write_text("fiches: [pix]\ncopies: 2\n")  # …and so does this pack file
+    expect = [
+        "sources/a-eleve.pack.yaml: error: it would write 'pack-a-eleve.pdf', the same file as 'pack-a-eleve.pdf' of "
+        "sources/pack-a.yaml (rename one of the two files: names that differ only in capitals are one file on "
+        "Windows and macOS)",
+        "sources/pix.yaml: error: it would write 'pix-corrige-dys.pdf', the same file as 'Pix-corrige-dys.pdf' of "
+        "sources/Pix.yaml (rename one of the two files: names that differ only in capitals are one file on Windows "
+        "and macOS)"]
+    attack(tree, "build", "--check", expect=expect)
+    built = {MANIFEST, "build/Pix-eleve.pdf", "build/Pix-corrige.pdf", "build/pack-a-eleve.pdf",
+             "build/pack-a-corrige.pdf"}
+    attack(tree, "build", expect=expect, may_change=built)
+    attack(tree, "build", "--check", expect=expect)  # stable: no flip-flop between the two
+    (src / "Pix.yaml").unlink()
+    (src / "a-eleve.pack.yaml").unlink()
+    attack(tree, "build", code=0, may_change={MANIFEST, "build/Pix-eleve.pdf", "build/Pix-corrige.pdf"})
+
+
+def test_a_source_cannot_take_the_pdfs_another_source_wrote_in_an_earlier_build(tree):
+    (tree / "other").mkdir()
+    (tree / "other" / "pix.yaml").write_text(MINI)
+    attack(tree, "build", "other/pix.yaml", expect=[
+        "other/pix.yaml: error: it builds the same PDFs as sources/pix.yaml (rename one of the two files)"])
+
+
+@pytest.mark.parametrize("out", ["sources", "sources/build"])
+def test_pdfs_written_among_the_sources_leave_every_source_alone(tree, out):
+    """--out equal to or inside the sources folder: only the tool's own files are written or removed there."""
+    src = tree / "sources"
+    (src / "old.yaml").write_text(MINI)
+    (src / "notes.pdf").write_bytes(b"%PDF a teacher's own PDF")
+    (src / ".notes.tmp").write_text("a teacher's file")
+    (src / "classe.pack.yaml").write_text("fiches: [old]\ncopies: 2\n")
+    mine = {f"{out}/{name}" for name in ("pix-eleve.pdf", "pix-corrige.pdf", "old-eleve.pdf", "old-corrige.pdf",
+                                         "pack-classe.pdf", ".worksheet-gen.json")}
+    attack(tree, "build", "--out", out, code=0, may_change=mine)
+    attack(tree, "build", "--out", out, code=0)
+    attack(tree, "check", code=0)
+    (src / "old.yaml").unlink()
+    (src / "classe.pack.yaml").unlink()
+    before = files(tree)
+    proc = attack(tree, "build", "--out", out, code=0, may_change=mine)
+    gone = changed(before, files(tree))
+    assert gone == {f"{out}/{name}" for name in ("old-eleve.pdf", "old-corrige.pdf", "pack-classe.pdf",
+                                                  ".worksheet-gen.json")}, proc.stdout
+
+
+# --- nothing outside the tree is read or quoted ------------------------------------------------
+
+def test_a_link_in_the_sources_folder_to_a_file_outside_it_is_not_read(tree):
+    (tree / "sources" / "evil.yaml").symlink_to(tree / "outside" / "secret.yaml")
+    (tree / "sources" / "zero.yaml").symlink_to("/dev/zero")
+    expect = ["sources/evil.yaml: error: this file is a link to a file outside the sources folder: it is not read "
+              "(copy the file into the sources folder, or name it on the command line)",
+              "sources/zero.yaml: error: not a regular file (a folder, a pipe or a device): it is not read (rename it "
+              "or move it out of the sources folder)"]
+    for command in ("check", "build"):
+        attack(tree, command, expect=expect)
+
+
+def test_a_pipe_or_a_folder_named_like_a_source_is_reported_at_once(tree):
+    os.mkfifo(tree / "sources" / "tube.yaml")
+    (tree / "sources" / "dossier.yml").mkdir()
+    expect = [f"sources/{name}: error: not a regular file (a folder, a pipe or a device): it is not read (rename it "
+              "or move it out of the sources folder)" for name in ("dossier.yml", "tube.yaml")]
+    for command in ("check", "build"):
+        attack(tree, command, expect=expect)
+    attack(tree, "check", "sources/tube.yaml", expect=["sources/tube.yaml: error: not a regular file (a folder, a "
+                                                       "pipe or a device): it is not read (give the name of a source "
+                                                       "file)"])
+
+
+def test_sources_in_capitals_or_yml_are_built(tree):
+    (tree / "sources" / "Majuscules.YAML").write_text(MINI)
+    (tree / "sources" / "court.yml").write_text(MINI)
+    proc = attack(tree, "build", code=0, may_change={MANIFEST} | {
+        f"build/{slug}-{kind}.pdf" for slug in ("Majuscules", "court") for kind in ("eleve", "corrige")})
+    assert "3 sources: 1 up to date, 2 rendered; 4 PDFs written" in proc.stdout
+
+
+def test_paths_in_a_pack_file_cannot_leave_the_sources_folder(tree):
+    (tree / "outside" / "fiche.yaml").write_text(MINI)
+    (tree / "outside" / "eleves.csv").write_text("Nom;Prénom\nDUPONT;Léa\n")
+    (tree / "sources" / "lien.csv").symlink_to(tree / "outside" / "eleves.csv")
+    pack = tree / "sources" / "classe.pack.yaml"
+    pack.write_text("fiches: [../outside/fiche, ../outside/fiche.yaml, pix]\ncopies: 2\n")
+    outside = "error: the fiche '{}' is outside the folder of the pack file (name a fiche of this folder, by its " \
+              "file name without .yaml)"
+    attack(tree, "build", expect=[f"sources/classe.pack.yaml:1:10: {outside.format('../outside/fiche')}",
+                                  f"sources/classe.pack.yaml:1:28: {outside.format('../outside/fiche.yaml')}"])
+    pack.write_text("fiches: [pix]\nroster: lien.csv\n")
+    attack(tree, "build", expect=["sources/classe.pack.yaml:2:9: error: the roster must be inside the folder of the "
+                                  "pack file (move the CSV next to the pack file)"])
+
+
+def test_copies_in_superscript_digits_is_an_error_at_its_line(tree):
+    (tree / "sources" / "classe.pack.yaml").write_text("fiches: [pix]\ncopies: ²\n")
+    attack(tree, "build", expect=["sources/classe.pack.yaml:2:9: error: 'copies' must be a whole number from 1 to "
+                                  "500 (the number of anonymous copies, 1 to 500)"])
+
+
+# --- file names are data -------------------------------------------------------------------------
+
+def _github_lines_are_safe(text: str, names: set[str]) -> None:
+    """Each line is an annotation whose file is one of names, or a line GitHub's runner reads as plain text."""
+    from test_build_ci import parse_workflow_command
+
+    for line in text.splitlines():
+        if line.lstrip().startswith("::"):
+            command, props, _ = parse_workflow_command(line)
+            assert command in ("error", "warning", "notice") and props.get("file", next(iter(names))) in names, line
+        else:
+            assert "##[" not in line, line
+
+
+def test_file_names_cannot_inject_github_workflow_commands(tree):
+    names = ["x\n::error file=evil,line=1::pwned.yaml", "y##[stop-commands]tok.yaml",
+             "z::warning::w.yaml"]
+    for name in names:
+        (tree / "sources" / name).write_text(FICHE + "      - question: Q ?\n        lignes: 3\n        answer: A\n")
+    shown = {f"sources/{name}" for name in names}
+    for command in ("check", "build"):
+        proc = attack(tree, command, "--format", "github", expect=[])
+        _github_lines_are_safe(proc.stdout, shown)
+        _github_lines_are_safe(proc.stderr, shown)
+        assert proc.stdout.count("::error file=") == 3
+    attack(tree, "build", expect=[  # text: each name on one line, a newline in it shown as \n
+        f"sources/{name.encode('unicode_escape').decode()}:6:9: error: unknown key 'lignes' (did you mean 'lines'?)"
+        for name in names])

@@ -7,15 +7,17 @@ Workers validate and render (bytes or problems come back); only this process wri
 from __future__ import annotations
 
 import os
+import stat
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator, Mapping
 
-from .errors import OutputError, Pos, Problem
+from .errors import Pos, Problem, quote
 from .manifest import Manifest, fingerprint, sha256_bytes, sha256_file
-from .profiles import STANDARD, Profile, choose
-from .sources import display, is_pack
+from .output import Lock, clean_temp, write_atomic
+from .profiles import PROFILES, STANDARD, Profile, choose
+from .sources import display, is_pack, pack_name
 
 if TYPE_CHECKING:
     from .model import Fiche
@@ -70,41 +72,6 @@ class Outcome:
     problems: list[Problem] = field(default_factory=list)
     files: dict[str, bytes] = field(default_factory=dict)
     deps: dict[str, str] = field(default_factory=dict)  # absolute path -> sha256 (the source hashed before reading)
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write data to path through a temporary file and a rename, so readers never see half a file."""
-    import tempfile  # here: an up-to-date build writes nothing and need not pay for it
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        mode = path.stat().st_mode & 0o777
-    except FileNotFoundError:
-        mode = 0o666 & ~_umask()
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, mode)  # mkstemp creates 0600 files
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def clean_temp(out_dir: Path) -> None:
-    """Remove the temporary files a killed build left behind (.NAME.XXXX.tmp)."""
-    if out_dir.is_dir():
-        for tmp in out_dir.glob(".*.tmp"):
-            tmp.unlink(missing_ok=True)
 
 
 def names(slug: str, profile: Profile = STANDARD) -> dict[str, str]:
@@ -246,26 +213,53 @@ def _packs(files: list[Path], parallel: bool) -> Iterator[tuple[Path, Outcome]]:
         yield file, work(file, cache, parallel=parallel)
 
 
+def claims(source: Path) -> set[str]:
+    """Every file name a source may write, whatever the profile: two sources must never share one."""
+    if is_pack(source):
+        return {f"pack-{pack_name(source)}.pdf"}
+    return {name for profile in PROFILES.values() for name in names(source.stem, profile).values()}
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    """What tells a file from another (names differing only in capitals may be one file); None if none."""
+    try:
+        info = path.stat()
+    except (OSError, ValueError):
+        return None
+    return (info.st_dev, info.st_ino) if stat.S_ISREG(info.st_mode) else None
+
+
 class _Build:
     """One run of `build`: the manifest, the result so far, and how to tell the terminal."""
 
-    def __init__(self, out_dir: Path, *, check: bool, options: Mapping, progress: Callable[[str, str], None]):
-        self.out_dir, self.check, self.progress = out_dir, check, progress
+    def __init__(self, out_dir: Path, *, check: bool, options: Mapping, progress: Callable[[str, str], None],
+                 lock: Lock):
+        self.out_dir, self.check, self.progress, self.lock = out_dir, check, progress, lock
+        self.locked = False
         self.manifest = Manifest.load(out_dir)
         self.fp = fingerprint(options)
         self.variant = f"profile={options['profile']}" if options.get("profile") else ""
         self.result = Result(check=check, problems=list(self.manifest.problems))
 
+    def writing(self) -> None:
+        """Before the first change to the output folder: hold its lock, clear what killed builds left."""
+        if not self.locked:
+            self.lock.acquire()
+            clean_temp(self.out_dir)
+            self.locked = True
+
     def plan(self, sources: list[Path], force: bool) -> list[Path]:
-        """Sources that need rendering; the others are counted as up to date (their warnings repeated)."""
-        todo, owners = [], {}
+        """Sources that need rendering; the others are counted as up to date (their warnings repeated).
+
+        A source that would write a file another one writes (compared without case, as Windows and
+        macOS do) is an error, before anything is written."""
+        todo, owners = [], self.recorded(sources)
         for source in sources:
-            slug = source.stem
-            if slug in owners:
-                self.fail(source, [Problem(Pos(display(source)), f"it builds the same PDFs as {display(owners[slug])}",
-                                           "rename one of the two files")])
+            clash = self.clash(source, owners)
+            if clash is not None:
+                self.fail(source, [clash])
                 continue
-            owners[slug] = source
+            owners.update((name.casefold(), (source, name)) for name in claims(source))
             if not force and self.manifest.fresh(source, self.fp, self.variant):
                 self.result.up_to_date += 1
                 self.result.unchanged += [self.out_dir / name for name in self.manifest.outputs(source, self.variant)]
@@ -274,6 +268,31 @@ class _Build:
             else:
                 todo.append(source)
         return todo
+
+    def recorded(self, sources: list[Path]) -> dict[str, tuple[Path, str]]:
+        """The outputs the manifest records for sources that exist but are not built now, by name without case."""
+        here = {_identity(source) for source in sources}
+        owners = {}
+        for entry in self.manifest.entries.values():
+            path = self.manifest.abs(entry["source"])
+            if _identity(path) not in here | {None}:
+                owners.update((name.casefold(), (path, name)) for name in entry["outputs"])
+        return owners
+
+    @staticmethod
+    def clash(source: Path, owners: dict[str, tuple[Path, str]]) -> Problem | None:
+        """The error of a source that would write a file another source writes, if it would."""
+        mine = sorted(claims(source))
+        taken = [(name, owners[name.casefold()]) for name in mine if name.casefold() in owners]
+        if not taken:
+            return None
+        name, (owner, theirs) = taken[0]
+        if claims(owner) == set(mine) and all(n == t and o == owner for n, (o, t) in taken):
+            return Problem(Pos(display(source)), f"it builds the same PDFs as {display(owner)}",
+                           "rename one of the two files")
+        return Problem(Pos(display(source)), f"it would write {quote(name)}, the same file as {quote(theirs)} of "
+                       f"{display(owner)}", "rename one of the two files: names that differ only in capitals are "
+                       "one file on Windows and macOS")
 
     def fail(self, source: Path, problems: list[Problem]) -> None:
         self.result.problems += problems
@@ -296,9 +315,12 @@ class _Build:
                 self.progress("missing" if not path.exists() else "would change", display(path))
             else:
                 try:
+                    self.writing()
                     write_atomic(path, data)
-                except OSError as exc:
-                    raise OutputError(f"{display(path)}: cannot write: {exc.strerror}") from exc
+                except OSError as exc:  # disk full, a folder in its place…: the others are still built
+                    return self.fail(source, [Problem(Pos(display(path)), f"cannot write the file: {exc.strerror}",
+                                                      "check the free space and the permissions of the output "
+                                                      "folder")])
                 self.result.written.append(path)
                 self.progress("wrote", display(path))
         if not self.check:
@@ -308,43 +330,64 @@ class _Build:
                                      problems=outcome.problems)
         self.progress("done", display(source))
 
+    def remove(self, name: str, sha: str) -> None:
+        """Delete an output this tool wrote (with check, report it), if it still holds what was written."""
+        path = self.out_dir / name
+        now = sha256_file(path)
+        if now is None:  # gone, or not a regular file: not what the build wrote
+            return
+        if now != sha:
+            self.result.problems.append(Problem(Pos(display(path)), "this PDF changed since the build wrote it: "
+                                                "it is not removed", "delete it by hand if it is no longer needed",
+                                                severity="warning"))
+        elif self.check:
+            self.result.stale.append(path)
+            self.progress("would remove", display(path))
+        else:
+            try:
+                self.writing()
+                path.unlink()
+            except OSError as exc:
+                self.result.problems.append(Problem(Pos(display(path)), f"cannot remove the file: {exc.strerror}",
+                                                    "check the permissions of the output folder"))
+                return
+            self.result.removed.append(path)
+            self.progress("removed", display(path))
+
     def remove_replaced(self, source: Path, now: set[str]) -> None:
         """Delete what source wrote last time and no longer writes (its profile changed), unless another claims it."""
-        gone = set(self.manifest.outputs(source, self.variant)) - now
-        if not gone:
-            return
+        before = self.manifest.outputs(source, self.variant)
         mine = self.manifest.entry(source, self.variant)
-        claimed = {name for entry in self.manifest.entries.values() if entry is not mine for name in entry.get("outputs", {})}
-        for name in gone - claimed:
-            path = self.out_dir / name
-            if path.exists():
-                path.unlink()
-                self.result.removed.append(path)
-                self.progress("removed", display(path))
+        claimed = {name.casefold() for entry in self.manifest.entries.values() if entry is not mine
+                   for name in entry["outputs"]} | {name.casefold() for name in now}
+        for name, sha in sorted(before.items()):
+            if name.casefold() not in claimed:
+                self.remove(name, sha)
 
     def remove_orphans(self, claimed: set[str]) -> None:
         """Delete the outputs the manifest says we wrote for sources that no longer exist (unless still claimed)."""
         orphans = self.manifest.orphans()
-        claimed |= {name for rel, entry in self.manifest.entries.items() if rel not in orphans
-                    for name in entry.get("outputs", {})}
-        for rel, outputs in orphans.items():
-            for name in outputs:
-                path = self.out_dir / name
-                if name in claimed or not path.exists():
-                    continue
-                if self.check:
-                    self.result.stale.append(path)
-                    self.progress("would remove", display(path))
-                else:
-                    path.unlink()
-                    self.result.removed.append(path)
-                    self.progress("removed", display(path))
+        claimed = {name.casefold() for name in claimed} | {
+            name.casefold() for key, entry in self.manifest.entries.items() if key not in orphans
+            for name in entry["outputs"]}
+        for key, outputs in orphans.items():
+            for name, sha in sorted(outputs.items()):
+                if name.casefold() not in claimed:
+                    self.remove(name, sha)
             if not self.check:
-                del self.manifest.entries[rel]
+                del self.manifest.entries[key]
 
     def save(self) -> None:
-        if not self.check and self.manifest.changed():
+        """Write the manifest when it changed; a failure is an error of the build, never a traceback."""
+        if self.check or not self.manifest.changed():
+            return
+        try:
+            self.writing()
             write_atomic(self.manifest.path, self.manifest.dump())
+        except OSError as exc:
+            self.result.problems.append(Problem(Pos(display(self.manifest.path)), "cannot write the build manifest: "
+                                                f"{exc.strerror}", "check the free space and the permissions of the "
+                                                "output folder; the next build renders everything again"))
 
 
 def _quiet(verb: str, path: str) -> None:
@@ -361,12 +404,28 @@ def build(sources: list[Path], out_dir: Path, *, root: Path | None = None, jobs:
     """
     start = time.monotonic()
     options = dict(options or {})
-    if not check:
-        clean_temp(out_dir)
-    run = _Build(out_dir, check=check, options=options, progress=progress)
     sources = list(dict.fromkeys(Path(os.path.abspath(s)) for s in [*sources, *(
         packs if not options.get("profile") else ())]))
-    run.result.sources = len(sources)
+    lock = Lock(out_dir, shared=check, waiting=lambda: progress("waiting for another build writing into",
+                                                                display(out_dir)))
+    try:
+        if out_dir.is_dir():  # else taken at the first write: a build that writes nothing creates nothing
+            lock.acquire()
+        run = _Build(out_dir, check=check, options=options, progress=progress, lock=lock)
+        run.result.sources = len(sources)
+        if out_dir.is_dir() and not check:
+            run.writing()
+        if run.result.failed:  # the manifest cannot be read nor written: change nothing
+            return run.result
+        _build(run, sources, root=root, jobs=jobs, force=force, options=options)
+    finally:
+        lock.release()
+    run.result.seconds = time.monotonic() - start
+    return run.result
+
+
+def _build(run: _Build, sources: list[Path], *, root: Path | None, jobs: int, force: bool, options: dict) -> None:
+    """Plan, render, write, remove what is no longer built, and save the manifest, whatever happens."""
     try:
         todo = run.plan(sources, force)
         run.result.rendered = len(todo)
@@ -377,5 +436,3 @@ def build(sources: list[Path], out_dir: Path, *, root: Path | None = None, jobs:
         run.remove_orphans({path.name for path in run.result.written + run.result.unchanged})
     finally:
         run.save()
-    run.result.seconds = time.monotonic() - start
-    return run.result

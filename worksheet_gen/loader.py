@@ -14,6 +14,7 @@ from pathlib import Path
 
 import yaml
 
+from . import files
 from .errors import Pos, Problem, quote
 
 MAX_BYTES = 1024 * 1024
@@ -278,12 +279,11 @@ def load(path: Path, display: str | None = None) -> tuple[object, list[Problem]]
     """Read and parse one source file."""
     name = display or str(path)
     try:
-        with path.open("rb") as fh:
-            data = fh.read(MAX_BYTES + 1)
+        data = files.read(path, MAX_BYTES)
+    except files.TooLarge as exc:
+        return None, [_too_large(name, exc.size)]
     except OSError as exc:
         return None, [Problem(Pos(name), f"cannot read the file: {exc.strerror}", "check that it exists and is readable")]
-    if len(data) > MAX_BYTES:
-        return None, [_too_large(name, path.stat().st_size)]
     text, problems = decode(name, data)
     if text is None:
         return None, problems

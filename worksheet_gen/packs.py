@@ -12,11 +12,11 @@ from typing import Callable, ContextManager
 
 from . import loader, profiles, roster
 from .build import Outcome as BuildOutcome, images, render_fiche, write_atomic
-from .errors import OutputError, Pos, Problem
+from .errors import OutputError, Pos, Problem, quote
 from .loader import MDict, MList
 from .manifest import sha256_file
 from .spec import flag
-from .sources import PACK_SUFFIXES, SUFFIXES, display, is_pack, load_fiche
+from .sources import SUFFIXES, display, is_pack, is_source, load_fiche, pack_name
 
 MAX_COPIES = 500
 NAME = re.compile(r"^[\w.-]+$")
@@ -83,14 +83,18 @@ def output(name: str, out_dir: Path) -> Path:
 def resolve(names, folder: Path, where: list[Pos] | None = None) -> tuple[tuple[Path, ...], list[Problem]]:
     """The source file of each fiche name (or path), with a suggestion for each unknown one."""
     paths, problems = [], []
-    known = sorted({p.stem for p in folder.glob("*.y*ml") if p.suffix in SUFFIXES and not is_pack(p)})
+    known = sorted({p.stem for p in folder.glob("*") if is_source(p) and not is_pack(p)})
     for i, name in enumerate(names):
         given = Path(name)
-        if given.suffix in SUFFIXES:  # a file name: next to a pack file, or from here on the command line
-            candidates = [folder / given if where is not None and not given.is_absolute() else given]
+        if is_source(given):  # a file name: next to a pack file, or from here on the command line
+            candidates = [folder / given if where is not None else given]
         else:
-            candidates = [folder / f"{name}{s}" for s in SUFFIXES]
+            candidates = [folder / f"{name}{s}" for s in SUFFIXES + tuple(s.upper() for s in SUFFIXES)]
         found = next((c for c in candidates if c.is_file() and not is_pack(c)), None)
+        if found is not None and where is not None and folder.resolve() not in found.resolve().parents:
+            problems.append(Problem(where[i], f"the fiche {quote(name)} is outside the folder of the pack file",
+                                    "name a fiche of this folder, by its file name without .yaml"))
+            continue
         if found is not None:
             paths.append(found)
             continue
@@ -251,11 +255,15 @@ def _cover(request: Request, sheets, parts, classe: str, named: list[str], rows)
 
 def write(data: bytes, name: str, out_dir: Path) -> Path:
     """Write a pack atomically into out_dir; return its path."""
+    from .output import Lock
+
     path = output(name, out_dir)
     try:
-        write_atomic(path, data)
+        with Lock(out_dir):  # a build writing into the same folder finishes first
+            write_atomic(path, data)
     except OSError as exc:
-        raise OutputError(f"{out_dir}: cannot write: {exc.strerror}") from exc
+        raise OutputError(f"{display(path)}: error: cannot write the file: {exc.strerror} (check the free space "
+                          "and the permissions of the output folder)") from exc
     return path
 
 
@@ -320,8 +328,7 @@ def read_declaration(path: Path) -> tuple[Request | None, list[Problem]]:
                                     "give the CSV file's name, relative to the pack file"))
     if failed(problems):
         return None, problems
-    stem = path.name[: -len(next(s for s in PACK_SUFFIXES if path.name.endswith(s)))]
-    return Request(name=stem, fiches=fiches, copies=copies or 0, roster=roster_path, classe=str(raw.get("class", "")),
+    return Request(name=pack_name(path), fiches=fiches, copies=copies or 0, roster=roster_path, classe=str(raw.get("class", "")),
                    date=raw.get("date", ""), duplex=not (flags["single_sided"] or False),
                    by_student=raw.get("group_by", "student") == "student",
                    cover=flags["cover"] if "cover" in raw else True, profile=raw.get("profile"), origin=top), problems
@@ -374,7 +381,7 @@ def _work(file: Path, outcome: BuildOutcome, cache: dict | None, parallel: bool)
 def _whole(value) -> int | None:
     """A whole number as YAML text (the loader keeps values as written), or None."""
     text = str(value).strip() if value is not None else ""
-    return int(text) if text.isdigit() and len(text) < 6 else None
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 6 else None  # '²' is a digit to isdigit
 
 
 def _ranges(parts, labels) -> tuple[tuple[str, int, int], ...]:
