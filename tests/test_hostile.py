@@ -62,11 +62,25 @@ def tree(built, tmp_path) -> Path:
     return root
 
 
-def attack(root: Path, *args: str, code: int = 1, expect: list[str] = (), may_change: set[str] = frozenset()):
+def attack(root: Path, *args: str, code: int = 1, expect: list[str] = (), may_change: set[str] = frozenset(),
+           file_size: int | None = None):
     """Run the CLI in root; check the exit code, the exact diagnostic lines, no traceback, and that
-    nothing but may_change was created, changed or removed. Returns the process."""
+    nothing but may_change was created, changed or removed. Returns the process.
+
+    ``file_size`` limits the size of the files it writes, as a full disk would (RLIMIT_FSIZE)."""
     before = files(root)
-    proc = cli(*args, cwd=root)
+    if file_size is None:
+        proc = cli(*args, cwd=root)
+    else:
+        import resource
+        import subprocess
+        import sys
+
+        def limit() -> None:
+            resource.setrlimit(resource.RLIMIT_FSIZE, (file_size, file_size))
+
+        proc = subprocess.run([sys.executable, "-m", "worksheet_gen", *args], cwd=root, capture_output=True,
+                              text=True, timeout=300, preexec_fn=limit)
     output = proc.stdout + proc.stderr
     assert "Traceback" not in output and SECRET.strip() not in output, output
     assert proc.returncode == code, output
@@ -495,3 +509,28 @@ def test_file_names_cannot_inject_github_workflow_commands(tree):
     attack(tree, "build", expect=[  # text: each name on one line, a newline in it shown as \n
         f"sources/{name.encode('unicode_escape').decode()}:6:9: error: unknown key 'lignes' (did you mean 'lines'?)"
         for name in names])
+
+
+# --- failures on output: each an error at its path, the report still printed ----------------------
+
+def test_a_pdf_that_cannot_be_written_is_an_error_and_the_json_report_is_printed(tree):
+    pix = tree / "sources" / "pix.yaml"
+    pix.write_text(pix.read_text().replace("title: Cultivez", "title: Développez"))
+    proc = attack(tree, "build", "--format", "json", file_size=10_000)  # a PDF is larger: as if the disk were full
+    report = json.loads(proc.stdout)
+    assert report["failed"] == ["sources/pix.yaml"] and report["errors"] == 1
+    assert report["problems"][0]["file"] == "build/pix-eleve.pdf"
+    assert report["problems"][0]["message"] == "cannot write the file: File too large"
+    proc = attack(tree, "build", file_size=10_000, expect=[
+        "build/pix-eleve.pdf: error: cannot write the file: File too large (check the free space and the permissions "
+        "of the output folder)"])
+
+
+def test_a_manifest_that_cannot_be_saved_is_an_error_and_the_github_report_is_printed(tree):
+    (tree / MANIFEST).unlink()  # the PDFs are up to date: only the manifest is written
+    proc = attack(tree, "build", "--format", "github", file_size=100)
+    assert proc.stdout.splitlines()[0] == (
+        "::error file=build/.worksheet-gen.json::cannot write the build manifest: File too large (check the free "
+        "space and the permissions of the output folder; the next build renders everything again)")
+    assert "1 source: 0 up to date, 1 rendered; 0 PDFs written" in proc.stdout.splitlines()[-1]
+    attack(tree, "build", code=0, may_change={MANIFEST})
