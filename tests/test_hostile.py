@@ -534,3 +534,66 @@ def test_a_manifest_that_cannot_be_saved_is_an_error_and_the_github_report_is_pr
         "space and the permissions of the output folder; the next build renders everything again)")
     assert "1 source: 0 up to date, 1 rendered; 0 PDFs written" in proc.stdout.splitlines()[-1]
     attack(tree, "build", code=0, may_change={MANIFEST})
+
+
+# --- pictures: measured first, decoded once, printed upright and no sharper than needed -----------
+
+def _jpeg(path: Path, size: tuple[int, int], orientation: int = 1) -> None:
+    """A JPEG whose left half is red and right half blue, with an EXIF orientation."""
+    from PIL import Image
+
+    im = Image.new("RGB", size, "blue")
+    im.paste("red", (0, 0, size[0] // 2, size[1]))
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    im.save(path, "JPEG", quality=95, exif=exif.tobytes())
+
+
+def _embedded(pdf: Path):
+    """The pictures drawn on page 1 of a PDF, as PIL images."""
+    from pypdf import PdfReader
+
+    return [image.image for image in PdfReader(pdf).pages[0].images]
+
+
+def test_a_pipe_given_as_a_picture_is_refused_at_once(tree):
+    os.mkfifo(tree / "sources" / "tube.png")
+    (tree / "sources" / "photo.yaml").write_text(FICHE + "      - image: tube.png\n")
+    attack(tree, "build", expect=["sources/photo.yaml:5:16: error: cannot read the image 'tube.png': not a regular "
+                                  "file (a folder, a pipe or a device) (check the file name)"])
+
+
+def test_a_phone_photo_is_printed_upright(tree):
+    _jpeg(tree / "sources" / "photo.jpg", (400, 200), orientation=6)  # stored lying down, red on the left
+    (tree / "sources" / "photo.yaml").write_text(FICHE + "      - image: photo.jpg\n        width: 60\n")
+    attack(tree, "build", code=0, may_change={MANIFEST, "build/photo-eleve.pdf", "build/photo-corrige.pdf"})
+    for kind in ("eleve", "corrige"):
+        (picture,) = _embedded(tree / "build" / f"photo-{kind}.pdf")
+        assert picture.width < picture.height  # turned: portrait, as the phone showed it
+        red, blue = picture.convert("RGB").getpixel((picture.width // 2, 5)), \
+            picture.convert("RGB").getpixel((picture.width // 2, picture.height - 5))
+        assert red[0] > 200 > red[2] and blue[2] > 200 > blue[0], (red, blue)  # orientation 6: the left is on top
+
+
+def test_a_large_photo_is_embedded_at_300_dpi_of_its_printed_width(tree):
+    _jpeg(tree / "sources" / "grande.jpg", (6000, 4000))
+    (tree / "sources" / "photo.yaml").write_text(FICHE + "      - image: grande.jpg\n        width: 40\n"
+                                                 "      - image: grande.jpg\n        width: 170\n")
+    attack(tree, "build", code=0, may_change={MANIFEST, "build/photo-eleve.pdf", "build/photo-corrige.pdf"})
+    widths = sorted(picture.width for picture in _embedded(tree / "build" / "photo-eleve.pdf"))
+    assert widths == [473, 2008]  # 40 mm and 170 mm at 300 dpi, not 6000 pixels twice
+
+
+def test_a_picture_drawn_twelve_times_is_decoded_once(tmp_path):
+    from worksheet_gen import pictures
+    from worksheet_gen.build import render_fiche
+    from worksheet_gen.sources import load_fiche
+
+    _jpeg(tmp_path / "photo.jpg", (3000, 2000))
+    source = tmp_path / "photo.yaml"
+    source.write_text(FICHE + "      - image: photo.jpg\n        width: 30\n" * 12)
+    pictures.load.cache_clear()
+    fiche, problems = load_fiche(source)
+    assert fiche is not None, problems
+    render_fiche(fiche)
+    assert pictures.load.cache_info().misses == 1

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator, Mapping
 
+from . import pictures
 from .errors import Pos, Problem, quote
 from .manifest import Manifest, fingerprint, sha256_bytes, sha256_file
 from .output import Lock, clean_temp, write_atomic
@@ -158,7 +159,7 @@ def work(source: Path, root: Path | None, options: Mapping[str, object], paralle
         fiche, outcome.problems = load_fiche(source, root, options.get("profile"))
         if fiche is None:
             return outcome
-        outcome.deps.update((path, sha256_file(Path(path))) for path in images(fiche))
+        outcome.deps.update((path, pictures.sha256(path)) for path in images(fiche))  # of the bytes decoded
         profile = choose(options.get("profile"), fiche.profile)
         student, key, warnings = render_fiche(fiche, profile, parallel=parallel)
     except Exception as exc:  # a bug, not the user's fault: report it and go on with the other fiches

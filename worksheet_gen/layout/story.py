@@ -7,14 +7,13 @@ flowables draw, never their size, so the two documents stay page-aligned.
 from __future__ import annotations
 
 import io
-from pathlib import Path
 from typing import Callable
 
 from reportlab.lib.units import mm
 from reportlab.platypus import Image as RLImage, KeepTogether, Spacer, Table, TableStyle
 from reportlab.platypus.flowables import Flowable
 
-from .. import text as T
+from .. import pictures, text as T
 from ..model import Callout, Fiche, FillTable, Image, Media, Question, TextBlock
 from . import styles as S
 from .flowables import (AnswerSpace, Balanced, Banner, Beside, Choices, KeepTogetherOrFlow, NameFields, Paragraph,
@@ -145,12 +144,10 @@ class _Story:
         return KeepTogetherOrFlow([self.space(1 * mm), Beside(left, QRCode(block.url, QR_SIZE)), Spacer(1, self.gap)])
 
     def image(self, block: Image):
-        from reportlab.lib.utils import ImageReader
-
-        w, h = ImageReader(block.path).getSize()
+        w, h = pictures.load(block.path).size  # decoded once per process, upright
         width = min(block.width_mm * mm * self.p.image_scale, self.p.frame_w)
         # Bytes, not the path: reportlab names a JPEG after its path, which would leak the checkout folder
-        img = RLImage(io.BytesIO(Path(block.path).read_bytes()), width=width, height=width * h / w)
+        img = RLImage(io.BytesIO(pictures.for_print(block.path, width)), width=width, height=width * h / w)
         if block.caption:
             return KeepTogetherOrFlow([Beside(self.paras(block.caption, self.st.caption), img), Spacer(1, self.gap)])
         img.hAlign = "CENTER"
