@@ -597,3 +597,57 @@ def test_a_picture_drawn_twelve_times_is_decoded_once(tmp_path):
     assert fiche is not None, problems
     render_fiche(fiche)
     assert pictures.load.cache_info().misses == 1
+
+
+# --- killed ---------------------------------------------------------------------------------------
+
+def _children(pid: int) -> set[int]:
+    """Every process below pid, as /proc lists them."""
+    found = set()
+    try:
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            for child in (task / "children").read_text().split():
+                found |= {int(child)} | _children(int(child))
+    except OSError:
+        pass
+    return found
+
+
+def _running(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"  # a zombie has ended
+    except OSError:
+        return False
+
+
+HEAVY = "title: Essai\nactivities:\n" + "".join(
+    f"  - title: Activité {i}\n    content:\n" + "      - question: Pourquoi les pommes tombent-elles ?\n"
+    "        lines: 4\n        answer: À cause de la gravitation universelle.\n" * 5 for i in range(30))
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="reads the process tree in /proc (Linux)")
+@pytest.mark.parametrize("fiches", [1, 4], ids=["a forked renderer", "a pool of workers"])
+def test_killing_the_build_leaves_no_process_running(tmp_path, fiches):
+    import signal
+    import subprocess
+    import sys
+
+    (tmp_path / "sources").mkdir()
+    for i in range(fiches):
+        (tmp_path / "sources" / f"lourd-{i}.yaml").write_text(HEAVY.replace("Essai", f"Essai {i}"))
+    proc = subprocess.Popen([sys.executable, "-m", "worksheet_gen", "build", "--jobs", "2"], cwd=tmp_path,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    seen: set[int] = set()
+    deadline = time.monotonic() + 60
+    while len(seen) < min(fiches, 2) and time.monotonic() < deadline and proc.poll() is None:
+        seen |= _children(proc.pid)
+        time.sleep(0.01)
+    assert seen, "the build started no worker"
+    time.sleep(0.2)  # let them work
+    seen |= _children(proc.pid)
+    proc.send_signal(signal.SIGKILL)  # the main process only, as the OOM killer or a CI timeout does
+    proc.wait()
+    deadline = time.monotonic() + 20
+    while any(_running(pid) for pid in seen) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not [pid for pid in seen if _running(pid)]

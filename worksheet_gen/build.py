@@ -113,10 +113,12 @@ def _fork(job: Callable[[], bytes], warnings: dict) -> Callable[[], bytes | None
     import pickle
 
     read, write = os.pipe()
+    parent = os.getpid()
     pid = os.fork()
     if pid == 0:  # the child: never returns
         status = 1
         try:
+            die_with(parent)
             os.close(read)
             data = job()
             with os.fdopen(write, "wb") as fh:
@@ -138,6 +140,29 @@ def _fork(job: Callable[[], bytes], warnings: dict) -> Callable[[], bytes | None
         return data
 
     return result
+
+
+def die_with(parent: int) -> None:
+    """End this process as soon as its parent is gone, even killed with SIGKILL: a build never leaves
+    workers behind. Linux tells the kernel (PR_SET_PDEATHSIG); elsewhere a thread watches."""
+    import sys
+
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1: PR_SET_PDEATHSIG
+    else:
+        import threading
+
+        def watch() -> None:
+            while os.getppid() == parent:
+                time.sleep(0.5)
+            os._exit(1)
+
+        threading.Thread(target=watch, daemon=True).start()
+    if os.getppid() != parent:  # it was gone before we asked
+        os._exit(1)
 
 
 def images(fiche: Fiche) -> list[str]:
@@ -189,7 +214,8 @@ def _run(tasks: list[Path], root: Path | None, options: Mapping, jobs: int) -> I
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
-    pool = ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=multiprocessing.get_context("spawn"))
+    pool = ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=multiprocessing.get_context("spawn"),
+                               initializer=die_with, initargs=(os.getpid(),))
     try:
         futures = {pool.submit(work, source, root, options): source for source in tasks}
         for future in as_completed(futures):
