@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import stat
 import time
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator, Mapping
@@ -247,6 +248,11 @@ def claims(source: Path) -> set[str]:
     return {name for profile in PROFILES.values() for name in names(source.stem, profile).values()}
 
 
+def same_file(name: str) -> str:
+    """A file name as Windows and macOS compare them: without case, accents composed (é written e + ´ is é)."""
+    return unicodedata.normalize("NFC", name).casefold()
+
+
 def _identity(path: Path) -> tuple[int, int] | None:
     """What tells a file from another (names differing only in capitals may be one file); None if none."""
     try:
@@ -286,7 +292,7 @@ class _Build:
             if clash is not None:
                 self.fail(source, [clash])
                 continue
-            owners.update((name.casefold(), (source, name)) for name in claims(source))
+            owners.update((same_file(name), (source, name)) for name in claims(source))
             if not force and self.manifest.fresh(source, self.fp, self.variant):
                 self.result.up_to_date += 1
                 self.result.unchanged += [self.out_dir / name for name in self.manifest.outputs(source, self.variant)]
@@ -303,14 +309,14 @@ class _Build:
         for entry in self.manifest.entries.values():
             path = self.manifest.abs(entry["source"])
             if _identity(path) not in here | {None}:
-                owners.update((name.casefold(), (path, name)) for name in entry["outputs"])
+                owners.update((same_file(name), (path, name)) for name in entry["outputs"])
         return owners
 
     @staticmethod
     def clash(source: Path, owners: dict[str, tuple[Path, str]]) -> Problem | None:
         """The error of a source that would write a file another source writes, if it would."""
         mine = sorted(claims(source))
-        taken = [(name, owners[name.casefold()]) for name in mine if name.casefold() in owners]
+        taken = [(name, owners[same_file(name)]) for name in mine if same_file(name) in owners]
         if not taken:
             return None
         name, (owner, theirs) = taken[0]
@@ -318,8 +324,8 @@ class _Build:
             return Problem(Pos(display(source)), f"it builds the same PDFs as {display(owner)}",
                            "rename one of the two files")
         return Problem(Pos(display(source)), f"it would write {quote(name)}, the same file as {quote(theirs)} of "
-                       f"{display(owner)}", "rename one of the two files: names that differ only in capitals are "
-                       "one file on Windows and macOS")
+                       f"{display(owner)}", "rename one of the two files: names that differ only by capitals, or by "
+                       "how an accent is encoded, are one file on Windows and macOS")
 
     def fail(self, source: Path, problems: list[Problem]) -> None:
         self.result.problems += problems
@@ -385,21 +391,21 @@ class _Build:
         """Delete what source wrote last time and no longer writes (its profile changed), unless another claims it."""
         before = self.manifest.outputs(source, self.variant)
         mine = self.manifest.entry(source, self.variant)
-        claimed = {name.casefold() for entry in self.manifest.entries.values() if entry is not mine
-                   for name in entry["outputs"]} | {name.casefold() for name in now}
+        claimed = {same_file(name) for entry in self.manifest.entries.values() if entry is not mine
+                   for name in entry["outputs"]} | {same_file(name) for name in now}
         for name, sha in sorted(before.items()):
-            if name.casefold() not in claimed:
+            if same_file(name) not in claimed:
                 self.remove(name, sha)
 
     def remove_orphans(self, claimed: set[str]) -> None:
         """Delete the outputs the manifest says we wrote for sources that no longer exist (unless still claimed)."""
         orphans = self.manifest.orphans()
-        claimed = {name.casefold() for name in claimed} | {
-            name.casefold() for key, entry in self.manifest.entries.items() if key not in orphans
+        claimed = {same_file(name) for name in claimed} | {
+            same_file(name) for key, entry in self.manifest.entries.items() if key not in orphans
             for name in entry["outputs"]}
         for key, outputs in orphans.items():
             for name, sha in sorted(outputs.items()):
-                if name.casefold() not in claimed:
+                if same_file(name) not in claimed:
                     self.remove(name, sha)
             if not self.check:
                 del self.manifest.entries[key]

@@ -37,7 +37,8 @@ def write_atomic(path: Path, data: bytes) -> None:
         mode = path.stat().st_mode & 0o777
     except (FileNotFoundError, NotADirectoryError):
         mode = 0o666 & ~_umask()
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{TEMP_TAG}-{os.getpid()}-", suffix=".tmp", dir=path.parent)
+    prefix = f".{path.name[:120]}.{TEMP_TAG}-{os.getpid()}-"  # shortened: a long name must still fit in 255 bytes
+    fd, tmp = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)

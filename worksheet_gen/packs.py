@@ -98,10 +98,10 @@ def resolve(names, folder: Path, where: list[Pos] | None = None) -> tuple[tuple[
         if found is not None:
             paths.append(found)
             continue
-        guess = difflib.get_close_matches(str(name), known, n=1)
+        guess = difflib.get_close_matches(str(name), known, n=1) if len(problems) < 20 else []  # stays linear
         hint = f"did you mean '{guess[0]}'?" if guess else f"the fiches in {display(folder)}: " + (
-            ", ".join(known) or "none")
-        problems.append(Problem(where[i] if where else Pos(str(name)), f"no fiche '{name}' in {display(folder)}", hint))
+            ", ".join(known[:20]) + (", …" if len(known) > 20 else "") or "none")
+        problems.append(Problem(where[i] if where else Pos(str(name)), f"no fiche {quote(str(name))} in {display(folder)}", hint))
     if len({p.resolve() for p in paths}) < len(paths):
         problems.append(Problem(where[0] if where else Pos(str(names[0])), "a fiche is named twice",
                                 "give each fiche once; copies are set with copies or roster"))

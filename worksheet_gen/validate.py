@@ -17,6 +17,7 @@ from .suggest import suggest
 
 MAX_PARAGRAPH = 20_000  # characters between two blank lines: about four printed pages
 MAX_REPORTED = 20  # characters that cannot be printed reported one by one in a text, then summed up
+MAX_GUESSES = 20  # "did you mean" hints computed in a file
 
 
 class Item(NamedTuple):
@@ -34,6 +35,12 @@ class _Ctx:
         self.problems: list[Problem] = []
         self.lang = "fr"
         self.image_sizes: dict[str, tuple[str, tuple[int, int]]] = {}
+        self.guesses = MAX_GUESSES  # suggestions left to compute: each compares a text with many others
+
+    def guess(self) -> bool:
+        """Whether one more suggestion may be computed (a file of a thousand wrong answers stays linear)."""
+        self.guesses -= 1
+        return self.guesses >= 0
 
     def error(self, pos: Pos, message: str, hint: str = "") -> None:
         self.problems.append(Problem(pos, message, hint))
@@ -187,7 +194,7 @@ def _question(ctx: _Ctx, raw: MDict, f: dict, pos: Pos, number: int) -> Question
         seen: dict[str, Pos] = {}
         for a, ipos in items:
             if options and a not in options and qtype not in _FIXED:
-                guess = difflib.get_close_matches(a, options, n=1, cutoff=0.4)
+                guess = difflib.get_close_matches(a, options, n=1, cutoff=0.4) if ctx.guess() else []
                 ctx.error(ipos, f"the answer {quote(a)} is not one of the options",
                           f"did you mean {quote(guess[0])}?" if guess else "copy the option text exactly")
             if a in seen:
@@ -423,7 +430,7 @@ def _url(ctx: _Ctx, text: str, pos: Pos) -> str:
 def _image_path(ctx: _Ctx, text: str, pos: Pos) -> str | None:
     if ctx.base_dir is None:
         return text
-    problem, target, size = media.image(text, ctx.base_dir, ctx.root or ctx.base_dir)
+    problem, target, size = media.image(text, ctx.base_dir, ctx.root or ctx.base_dir, guess=ctx.guess())
     if problem:
         ctx.error(pos, *problem)
         return None
