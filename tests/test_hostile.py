@@ -63,14 +63,14 @@ def tree(built, tmp_path) -> Path:
 
 
 def attack(root: Path, *args: str, code: int = 1, expect: list[str] = (), may_change: set[str] = frozenset(),
-           file_size: int | None = None):
+           file_size: int | None = None, env: dict | None = None):
     """Run the CLI in root; check the exit code, the exact diagnostic lines, no traceback, and that
     nothing but may_change was created, changed or removed. Returns the process.
 
     ``file_size`` limits the size of the files it writes, as a full disk would (RLIMIT_FSIZE)."""
     before = files(root)
     if file_size is None:
-        proc = cli(*args, cwd=root)
+        proc = cli(*args, cwd=root, env=env)
     else:
         import resource
         import subprocess
@@ -676,3 +676,26 @@ def test_names_that_differ_by_how_an_accent_is_written_are_one_file(tree):
         f"sources/{nfc}.yaml: error: it would write '{nfc}-corrige-dys.pdf', the same file as '{nfd}-corrige-dys.pdf' "
         f"of sources/{nfd}.yaml (rename one of the two files: names that differ only by capitals, or by how an "
         "accent is encoded, are one file on Windows and macOS)"])
+
+
+@pytest.mark.parametrize("value", ["abc", "1.5", "99999999999999999999"])
+def test_a_wrong_source_date_epoch_is_one_clear_error(tree, value):
+    """It dates every PDF: wrong, it made each fiche fail with an internal error of reportlab."""
+    env = {**os.environ, "SOURCE_DATE_EPOCH": value}
+    error = [f"SOURCE_DATE_EPOCH: error: the date of the PDFs must be a number of seconds since 1970, not '{value}' "
+             "(unset it, or set it to a whole number such as $(git log -1 --format=%ct))"]
+    attack(tree, "build", "--force", env=env, expect=error)
+    attack(tree, "pack", "pix", "--copies", "2", env=env, expect=error)
+
+
+def test_a_name_too_long_for_the_system_is_an_error_not_a_traceback(tree):
+    long = "a" * 5000
+    unreadable = f"{long}: error: cannot read the file: File name too long (check that it exists and is readable)"
+    attack(tree, "check", long, expect=[unreadable])
+    attack(tree, "build", "--sources", long, expect=[unreadable])
+    attack(tree, "build", "--out", long, "--force", expect=[
+        f"{long}/pix-eleve.pdf: error: cannot write the file: File name too long (check the free space and the "
+        "permissions of the output folder)"])
+    attack(tree, "pack", "pix", "--copies", "2", "--out", long, expect=[
+        f"{long}/pack-pix.pdf: error: cannot write the file: File name too long (check the free space and the "
+        "permissions of the output folder)"])

@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Callable, Iterator, Mapping
 
 from . import pictures
 from .errors import Pos, Problem, quote
-from .manifest import Manifest, fingerprint, sha256_bytes, sha256_file
-from .output import Lock, clean_temp, write_atomic
+from .manifest import Manifest, epoch_problem, fingerprint, sha256_bytes, sha256_file
+from .output import Lock, clean_temp, is_dir, write_atomic
 from .profiles import PROFILES, STANDARD, Profile, choose
 from .sources import display, is_pack, pack_name
 
@@ -442,13 +442,14 @@ def build(sources: list[Path], out_dir: Path, *, root: Path | None = None, jobs:
     lock = Lock(out_dir, shared=check, waiting=lambda: progress("waiting for another build writing into",
                                                                 display(out_dir)))
     try:
-        if out_dir.is_dir():  # else taken at the first write: a build that writes nothing creates nothing
+        if is_dir(out_dir):  # else taken at the first write: a build that writes nothing creates nothing
             lock.acquire()
         run = _Build(out_dir, check=check, options=options, progress=progress, lock=lock)
         run.result.sources = len(sources)
-        if out_dir.is_dir() and not check:
+        run.result.problems += [p for p in (epoch_problem(),) if p]
+        if is_dir(out_dir) and not check:
             run.writing()
-        if run.result.failed:  # the manifest cannot be read nor written: change nothing
+        if run.result.failed:  # the manifest cannot be read nor written, or the dates are wrong: change nothing
             return run.result
         _build(run, sources, root=root, jobs=jobs, force=force, options=options)
     finally:

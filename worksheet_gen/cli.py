@@ -131,6 +131,10 @@ def pack(fiches: tuple[str, ...], copies: int | None, roster: str | None, name: 
 
     if (copies is None) == (roster is None):
         raise click.UsageError("give either --copies N or --roster FILE")
+    from .manifest import epoch_problem
+
+    if epoch_problem():
+        raise WorksheetError(str(epoch_problem()))
     paths, problems = packs.resolve(fiches, Path(sources_dir))
     if problems:
         raise click.UsageError("\n".join(f"{p.message} ({p.hint})" for p in problems))

@@ -9,6 +9,7 @@ Reading it never imports YAML or reportlab: an up-to-date build only hashes file
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
@@ -70,6 +71,15 @@ def library_versions() -> dict[str, str]:
                     name, _, version = item[: -len(suffix)].partition("-")
                     found.setdefault(_norm(name), version.partition("-py")[0])
     return {wanted[key]: found.get(key, "") for key in sorted(wanted)}
+
+
+def epoch_problem() -> Problem | None:
+    """Why SOURCE_DATE_EPOCH cannot date the PDFs, if it is set and cannot (reportlab would fail on every fiche)."""
+    value = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if value == "" or (value.isascii() and value.isdigit() and int(value) <= 253402300799):  # up to year 9999
+        return None
+    return Problem(Pos("SOURCE_DATE_EPOCH"), f"the date of the PDFs must be a number of seconds since 1970, not "
+                   f"{quote(value)}", "unset it, or set it to a whole number such as $(git log -1 --format=%ct)")
 
 
 def fingerprint(options: Mapping[str, object]) -> str:
@@ -141,13 +151,15 @@ class Manifest:
         try:
             raw = files.read(path, MAX_BYTES)
             data = json.loads(raw)
-        except FileNotFoundError:
+        except (FileNotFoundError, NotADirectoryError):
             return cls(out_dir)
         except files.NotAFile:
             return cls(out_dir, problems=[Problem(where, "the build manifest is not a file (a folder, a pipe or a "
                                                   "device is in its place)", "remove it: the build writes its "
                                                   "manifest there")])
-        except (OSError, ValueError, RecursionError):
+        except (OSError, ValueError, RecursionError) as exc:
+            if getattr(exc, "errno", None) == errno.ENAMETOOLONG:  # no such folder can exist: writing will say so
+                return cls(out_dir)
             problem = Problem(where, "unreadable build manifest: everything is rebuilt", severity="warning")
             return cls(out_dir, problems=[problem])
         if isinstance(data, dict) and isinstance(data.get("version"), int) and data["version"] != VERSION:

@@ -64,9 +64,17 @@ def _running(pid: int) -> bool:
     return True
 
 
+def is_dir(path: Path) -> bool:
+    """Whether path is a folder (False when it cannot be told: a name too long, no permission…)."""
+    try:
+        return path.is_dir()
+    except OSError:
+        return False
+
+
 def clean_temp(out_dir: Path) -> None:
     """Remove the temporary files killed builds left behind: only the tool's own, of a process that is gone."""
-    if not out_dir.is_dir():
+    if not is_dir(out_dir):
         return
     for tmp in out_dir.iterdir():
         match = _TEMP.match(tmp.name)
@@ -92,8 +100,8 @@ class Lock:
             self.folder.mkdir(parents=True, exist_ok=True)
         try:
             self.fd = os.open(self.folder, os.O_RDONLY)
-        except FileNotFoundError:
-            return  # check, and no build ever wrote here
+        except OSError:
+            return  # check, and no build ever wrote here; or a folder this user cannot list: no lock
         mode = fcntl.LOCK_SH if self.shared else fcntl.LOCK_EX
         try:
             fcntl.flock(self.fd, mode | fcntl.LOCK_NB)

@@ -19,7 +19,7 @@ from .spec import flag
 from .sources import SUFFIXES, display, is_pack, is_source, load_fiche, pack_name
 
 MAX_COPIES = 500
-NAME = re.compile(r"^[\w.-]+$")
+NAME = re.compile(r"^[\w.-]+\Z")  # \Z: '$' would accept a name ending in a line break
 KEYS = {
     "fiches": "the fiches, in order, by file name without .yaml",
     "copies": f"the number of anonymous copies, 1 to {MAX_COPIES}",

@@ -58,20 +58,27 @@ def _named(paths: tuple[str, ...], default_dir: Path) -> tuple[list[Path], list[
     found, problems = [], []
     for raw in paths or (str(default_dir),):
         p = Path(raw)
-        if p.is_dir():
-            for q in sorted(p.iterdir()):
-                if not is_source(q) or q.name.startswith(".#"):  # .#name: an editor's lock, a link to nothing
-                    continue
-                problem = _in_folder(q, p)
-                found += [q] if problem is None else []
-                problems += [problem] if problem else []
-        elif p.is_file():
+        try:
+            mode = p.stat().st_mode
+            entries = sorted(p.iterdir()) if stat.S_ISDIR(mode) else []
+        except FileNotFoundError:
+            problems.append(Problem(Pos(raw), "no such file or folder"))
+            continue
+        except OSError as exc:  # a name too long, a folder that cannot be listed…
+            problems.append(Problem(Pos(raw), f"cannot read the file: {exc.strerror}",
+                                    "check that it exists and is readable"))
+            continue
+        for q in entries:
+            if not is_source(q) or (q.name.startswith(".#") and q.is_symlink()):  # an editor's lock: a link
+                continue
+            problem = _in_folder(q, p)
+            found += [q] if problem is None else []
+            problems += [problem] if problem else []
+        if stat.S_ISREG(mode):
             found.append(p)
-        elif p.exists():
+        elif not stat.S_ISDIR(mode):
             problems.append(Problem(Pos(raw), "not a regular file (a folder, a pipe or a device): it is not read",
                                     "give the name of a source file"))
-        else:
-            problems.append(Problem(Pos(raw), "no such file or folder"))
     return found, problems
 
 
