@@ -10,6 +10,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Paragraph as _Paragraph
 
 from ..media import qr_code
+from ..text import ordinal_parts
 from ..profiles import STANDARD
 from . import styles as S
 
@@ -84,6 +85,20 @@ def tick(canv, x: float, y: float, size: float) -> None:
     p.lineTo(x + 0.92 * size, y + 1.02 * size)
     canv.drawPath(p, stroke=1, fill=0)
     canv.restoreState()
+
+
+SUP_SIZE, SUP_RISE = 0.7, 0.35  # a superscript's size and rise, as shares of the text size
+
+
+def draw_string(c, x: float, y: float, text: str, font: str, size: float, *, raised: bool = True) -> None:
+    """Draw one line of text on a canvas, the suffixes of 1re, 1er, 2de, Tle… raised as French typography sets
+    them (``raised=False``: on the line, as the adapted profiles set them)."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    for piece, up in ordinal_parts(text) if raised else [(text, False)]:
+        c.setFont(font, size * SUP_SIZE if up else size)
+        c.drawString(x, y + (SUP_RISE * size if up else 0), piece)
+        x += stringWidth(piece, font, size * SUP_SIZE if up else size)
 
 
 def box(canv, x: float, y: float, size: float) -> None:
@@ -589,9 +604,9 @@ class NameFields(Flowable):
     SHARES = (0.34, 0.30, 0.17, 0.19)
     SHARES_2 = (0.55, 0.45)
 
-    def __init__(self, labels, style, values=(), *, bold="Lato-Bold", rows=1):
+    def __init__(self, labels, style, values=(), *, bold="Lato-Bold", rows=1, raised=True):
         super().__init__()
-        self.labels, self.style, self.bold, self.rows = labels, style, bold, rows
+        self.labels, self.style, self.bold, self.rows, self.raised = labels, style, bold, rows, raised
         self.values = tuple(values) + ("",) * (len(labels) - len(values))
 
     def wrap(self, aw, ah):
@@ -629,9 +644,8 @@ class NameFields(Flowable):
             c.line(lx, base - 1, end, base - 1)
             c.setDash()
             if value:
-                c.setFont(self.style.fontName, size)
                 c.setFillColor(S.colors.black)
-                c.drawString(lx + 1 * mm, base + 0.6, value)
+                draw_string(c, lx + 1 * mm, base + 0.6, value, self.style.fontName, size, raised=self.raised)
 
     def slots(self) -> tuple[tuple[float, float, float, float], ...]:
         """Where draw() writes each value, once wrapped: (x, baseline, room, height above the baseline up to

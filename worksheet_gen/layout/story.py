@@ -114,7 +114,8 @@ class _Story:
                 if text:
                     out.append(Paragraph(self.m(f"*{self.labels[key]}* : {text}"), st.meta, bulletText="•"))
         out.append(self.space(1.5 * mm))
-        out.append(NameFields(self.labels["name"], st.left, self.names, bold=st.font.bold, rows=self.p.name_rows))
+        out.append(NameFields(self.labels["name"], st.left, self.names, bold=st.font.bold, rows=self.p.name_rows,
+                              raised=self.p.superscript))
         out.append(self.space(3 * mm))
         out += self.paras(f.intro, st.body, flows=True)
         for number, activity in enumerate(f.activities, 1):
