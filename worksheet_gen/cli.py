@@ -37,15 +37,19 @@ _FORMAT = click.option("--format", "fmt", type=click.Choice(FORMATS), default="t
 @click.option("--force", is_flag=True, help="Rebuild every output, even those up to date.")
 @click.option("--check", "check_only", is_flag=True,
               help="Write nothing; exit 1 listing the outputs that are missing or would change.")
+@click.option("--form", is_flag=True, help="Also write the fillable PDF of each fiche, <slug>-formulaire.pdf "
+                                            "(docs/forms.md).")
 @_FORMAT
 def build(paths: tuple[str, ...], sources_dir: str, out_dir: str, profile: str | None, jobs: int | None, force: bool,
-          check_only: bool, fmt: str) -> None:
+          check_only: bool, form: bool, fmt: str) -> None:
     """Build the student sheet and the corrigé of each source (only those out of date)."""
     from . import build as builder
     from .sources import find, find_packs
 
     files, problems = find(paths, Path(sources_dir))
     options = {"profile": profile} if profile else {}
+    if form:
+        options["form"] = True
     pack_files = [] if profile else find_packs(paths, Path(sources_dir))
     with report.Progress(len(files) + len(pack_files), fmt, label="Checking" if check_only else "Building") as progress:
         result = builder.build(files, Path(out_dir), root=Path(sources_dir) if not paths else None,
