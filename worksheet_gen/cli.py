@@ -157,4 +157,44 @@ def pack(fiches: tuple[str, ...], copies: int | None, roster: str | None, name: 
     click.echo(f"wrote {path} ({outcome.pages} pages, {len(outcome.data) // 1024} KiB)")
 
 
+@main.command()
+@click.argument("slug")
+@click.argument("files", nargs=-1, required=True, type=click.Path())
+@click.option("--out", default=None, help="File to write (default: <slug>-reponses.csv, or .json, in the current "
+                                          "folder); '-' prints it.")
+@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default=None,
+              help="csv (for a spreadsheet) or json.  [default: from --out, else csv]")
+@click.option("--sources", "sources_dir", default="sources", show_default=True, type=click.Path(file_okay=False),
+              help="Folder of the fiches.")
+def collect(slug: str, files: tuple[str, ...], out: str | None, fmt: str | None, sources_dir: str) -> None:
+    """Collect filled forms (files, folders, .zip archives) of the fiche SLUG into one table."""
+    from .build import write_atomic
+    from .errors import OutputError
+    from .form import collect as collecting, results
+
+    fiche, problems = collecting.load(slug, Path(sources_dir))
+    if fiche is None:
+        report.problems(problems, "text")
+        raise SystemExit(1)
+    fmt = fmt or ("json" if out and out.lower().endswith(".json") else "csv")
+    out = out or f"{fiche.slug}-reponses.{fmt}"
+    rows, problems = collecting.collect(fiche, list(files), exclude=frozenset() if out == "-" else
+                                        frozenset({Path(out).resolve()}))
+    data = (results.to_json if fmt == "json" else results.to_csv)(fiche, rows)
+    if out == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    else:
+        try:
+            write_atomic(Path(out), data)
+        except OSError as exc:
+            raise OutputError(f"{out}: cannot write: {exc.strerror or exc}") from exc
+    report.problems(problems, "text")
+    read = len(rows) - len(problems)
+    click.echo(f"{'printed' if out == '-' else 'wrote ' + out}: {read} form(s) read"
+               + (f", {len(problems)} file(s) with a problem" if problems else ""), err=out == "-")
+    if problems or not rows:
+        raise SystemExit(1)
+
+
 __all__ = ["main", "WorksheetError"]
