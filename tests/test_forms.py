@@ -240,3 +240,13 @@ def test_a_form_with_an_answer_space_across_a_page_break(tmp_path):
     assert fields[parts[1]]["/TU"].endswith("(suite)")
     widgets = {w[1]: w[0] for w in _widgets(tmp_path / "out" / "long-formulaire.pdf")}
     assert widgets[parts[1]] == widgets[parts[0]] + 1
+
+
+def test_the_name_line_holds_a_full_date(pix_form):
+    """« 14/03/2025 » fits the Date field (and « 1re B » the Classe field) without scrolling."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    rects = {w[1]: w[2] for w in _widgets(pix_form / "pix-formulaire.pdf") if w[1] in ("classe", "date")}
+    for name, text in (("date", "14/03/2025"), ("classe", "1re B")):
+        x0, _, x1, _ = rects[name]
+        assert stringWidth(text, "Helvetica", 11) + 4 <= x1 - x0, name

@@ -641,7 +641,8 @@ class NameFields(Flowable):
                 c.drawString(lx + 1 * mm, base + 0.6, value)
         for (_, _, base, end, lx), spot in zip(self._fields(), self.fields):
             h = max(spot.size * 1.6, self.row_h * 0.75)
-            F.text(c, spot, spot.name, lx, base - 2.5, end - lx, h, multiline=False)
+            right = self.width if end + 4 * mm >= self.width - 1 else end + 2.5 * mm  # up to the next label
+            F.text(c, spot, spot.name, lx, base - 2.5, right - lx, h, multiline=False)
 
     def slots(self) -> tuple[tuple[float, float, float], ...]:
         """Where draw() writes each value, once wrapped: (x, baseline, room) from the flowable's origin."""
