@@ -124,6 +124,17 @@ def test_the_csv_never_hands_a_formula_to_the_spreadsheet(handed_in, tmp_path):
     assert all(not cell.startswith(("=", "+", "-", "@")) for cell in head + row)
 
 
+def test_control_characters_and_huge_answers_stay_out_of_the_spreadsheet(pix_form, tmp_path):
+    form = pix_form / "pix-formulaire.pdf"
+    fill(form, {"a1_q1": "x" * 40_000, "a1_q3": "\x1b[31mrouge\x07", "nom": "\x00=1"}, tmp_path / "Dd.pdf")
+    out = tmp_path / "notes.csv"
+    cli("collect", "pix", str(tmp_path / "Dd.pdf"), "--out", str(out))
+    head, row = _table(out)
+    q = {h.split()[1]: i for i, h in enumerate(head) if h.startswith("A1 Q")}
+    assert len(row[q["Q1"]]) == 32_000 and row[q["Q1"]].endswith("…")
+    assert row[q["Q3"]] == "[31mrouge" and row[1] == "'=1"
+
+
 def test_collect_folders_and_archives_as_the_ent_hands_them_out(handed_in, tmp_path):
     """A folder per student, zipped (as Moodle-based ENT do), next to a loose file: every form is read from
     memory, nothing is extracted."""

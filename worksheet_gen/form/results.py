@@ -19,6 +19,8 @@ from ..model import Fiche
 from .plan import JUSTIFY, LABELS, NAME_FIELDS, Entry, entries
 
 FORMULA = ("=", "+", "-", "@", "\t", "\r")  # what makes a spreadsheet read a cell as a formula
+MAX_CELL = 32_000  # characters: Excel holds at most 32,767 in a cell
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # all but tab and line feed
 NAME_HEADS = {"fr": ("Nom", "Prénom", "Classe", "Date"), "en": ("Surname", "First name", "Class", "Date")}
 PROBLEM = {"fr": "Problème", "en": "Problem"}
 JUSTIFY_HEAD = {"fr": "justification", "en": "justification"}
@@ -133,11 +135,15 @@ def _cells(fiche: Fiche, r: Row) -> list:
 
 
 def neutral(cell) -> object:
-    """A cell a spreadsheet cannot take for a formula: text starting with = + - @ (or a tab, a carriage
-    return) gets a leading apostrophe; numbers are left alone."""
-    if isinstance(cell, str) and cell.startswith(FORMULA):
-        return "'" + cell
-    return cell
+    """A cell a spreadsheet reads as the text it is: control characters (which could also drive a
+    terminal) removed, at most MAX_CELL characters, and text starting with = + - @ (or a tab, a
+    carriage return) behind a leading apostrophe, so it is never taken for a formula. Numbers are left alone."""
+    if not isinstance(cell, str):
+        return cell
+    cell = _CONTROL.sub("", cell)
+    if len(cell) > MAX_CELL:
+        cell = cell[:MAX_CELL - 1] + "…"
+    return "'" + cell if cell.startswith(FORMULA) else cell
 
 
 def to_csv(fiche: Fiche, rows: list[Row]) -> bytes:
