@@ -250,3 +250,29 @@ def test_the_name_line_holds_a_full_date(pix_form):
     for name, text in (("date", "14/03/2025"), ("classe", "1re B")):
         x0, _, x1, _ = rects[name]
         assert stringWidth(text, "Helvetica", 11) + 4 <= x1 - x0, name
+
+
+def test_forms_build_incrementally_check_and_stay_identical(tmp_path):
+    src, out = tmp_path / "src", tmp_path / "out"
+    src.mkdir()
+    text = (SOURCES / "pix.yaml").read_text(encoding="utf-8")
+    (src / "pix.yaml").write_text(text, encoding="utf-8")
+    form = out / "pix-formulaire.pdf"
+    cli("build", "--form", "--sources", str(src), "--out", str(out), check=True)
+    first = form.read_bytes()
+    again = cli("build", "--form", "--sources", str(src), "--out", str(out), check=True)
+    assert "1 up to date, 0 rendered; 0 PDFs written" in again.stdout
+    forced = cli("build", "--form", "--force", "--sources", str(src), "--out", str(out), check=True)
+    assert "0 PDFs written" in forced.stdout and form.read_bytes() == first  # byte-identical
+    form.unlink()
+    stale = cli("build", "--form", "--check", "--sources", str(src), "--out", str(out))
+    assert stale.returncode == 1 and "pix-formulaire.pdf" in stale.stdout and not form.exists()
+    plain = cli("build", "--sources", str(src), "--out", str(out), check=True)  # without --form: no form
+    assert not form.exists() and "pix-formulaire" not in plain.stdout
+    out = tmp_path / "out2"  # (a form built with --form stays, like another profile's: `build --form` keeps it)
+    (src / "pix.yaml").write_text("form: true\n" + text, encoding="utf-8")  # the source asks for it
+    cli("build", "--sources", str(src), "--out", str(out), check=True)
+    assert (out / "pix-formulaire.pdf").read_bytes() == first
+    (src / "pix.yaml").write_text(text, encoding="utf-8")  # and no longer does: it goes
+    removed = cli("build", "--sources", str(src), "--out", str(out), check=True)
+    assert "removed" in removed.stdout and not (out / "pix-formulaire.pdf").exists()
