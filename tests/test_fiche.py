@@ -229,9 +229,9 @@ def test_compound_words_are_not_hyphenated(pix_build):
     assert rejoined == []
 
 
-def test_a_list_to_fill_shows_the_bullets_the_source_asks(pix_fiche):
-    # The « étapes clés » table asks for 4, 5 and 3 bullets (as the seed sheet shows), spread over
-    # more lines than that, and has more answers than bullets: the bullets do not tell the answers.
+def test_a_list_to_fill_shows_one_bullet_per_expected_item(pix_fiche):
+    # The « étapes clés » table has 4, 5 and 3 items to find (the ✔ of the seed), and remarks the
+    # corrigé writes after them without a bullet: the student sees one bullet per item.
     from worksheet_gen.layout.story import story
     from worksheet_gen.layout.styles import Styles
     from worksheet_gen.layout.table import FillTable as TableBlock
@@ -240,7 +240,6 @@ def test_a_list_to_fill_shows_the_bullets_the_source_asks(pix_fiche):
     table = next(b for a in pix_fiche.activities for b in a.blocks if isinstance(b, FillTable))
     flow = story(pix_fiche, styles=Styles("fr"), answers=False, report=lambda pos, message: None)
     rows = [row for f in flow if isinstance(f, TableBlock) for row in f.rows]
-    assert [len(r.space["marks"]) for r in rows] == [sec.bullets for sec in table.sections] == [4, 5, 3]
-    assert all(len(sec.answer) >= sec.bullets for sec in table.sections)
-    assert any(len(sec.answer) > sec.bullets for sec in table.sections)
+    assert [len(r.space["marks"]) for r in rows] == [len(sec.answer) for sec in table.sections] == [4, 5, 3]
+    assert [bool(sec.explain) for sec in table.sections] == [False, True, True]
     assert all(max(r.space["marks"]) < r.space["lines"] for r in rows)

@@ -424,8 +424,9 @@ def _only_beside_options(folder, profile) -> bool:
     """Whether every red run under the floor is an explanation set beside options (they may be smaller)."""
     small = [text for page in PdfReader(folder / f"pix-corrige-{profile}.pdf").pages
              for text, size, colour in text_runs(page) if colour == RED and size < FLOOR[profile] - 0.01]
-    fiche_explains = " ".join(squash(q.explain) for a in load(SRC["pix"]).activities for q in a.blocks
-                              if getattr(q, "options", None) and not q.lines and q.explain)
+    beside = [q for a in load(SRC["pix"]).activities for q in a.blocks
+              if getattr(q, "options", None) and not q.lines and q.explain]  # and the answer they start with
+    fiche_explains = " ".join(squash(f"{' '.join(q.answer)} : {q.explain}") for q in beside)
     return all(squash(t) in fiche_explains for t in small)
 
 

@@ -410,3 +410,38 @@ def test_the_build_says_what_a_copy_costs_in_paper(tmp_path):
     assert f"paper per copy: pix-eleve.pdf {n} pages = {(n + 1) // 2} sheets recto-verso" in proc.stdout
     again = cli("build", str(SOURCES / "pix.yaml"), "--out", str(tmp_path), "--format", "json", check=True)
     assert '"pix-eleve.pdf": %d' % n in again.stdout
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+@pytest.mark.parametrize("kind", ("eleve", "corrige"))
+def test_no_text_runs_out_of_the_body_into_the_footer_or_off_the_page(built, profile, kind):
+    from worksheet_gen.profiles import PROFILES as ALL
+
+    p = ALL[profile]
+    height = p.page[1]
+    for slug in ("pix", "parcoursup"):
+        out = [w for w in words(pdf(built, slug, profile, kind))
+               if w[4] > height - p.margin_bottom + 1 and w[2] < height - p.footer_rule or w[4] > height]
+        assert out == [], (slug, out[:5])  # e.g. a long answer cut by a page break, drawn whole
+
+
+@pytest.mark.parametrize("filler", [55, 60, 70])  # the page break falls inside an item, and between two
+def test_an_answer_cut_by_a_page_break_stays_on_its_lines(tmp_path, filler):
+    """Each model answer item is three lines long; wherever the page break falls, the corrigé writes
+    on each page only the lines of the student's space there (reportlab's orphan control would draw
+    a cut paragraph whole, over the footer)."""
+    item = "- " + " ".join(["Une réponse longue qui occupe plusieurs lignes du corrigé"] * 5)
+    filler = "      - " + " ".join(["Un texte qui remplit la page."] * filler) + "\n"
+    answer = "\n".join(f"          {item} ({i})." for i in range(8))
+    src = tmp_path / "essai.yaml"
+    src.write_text("title: Essai\nactivities:\n  - title: A\n    content:\n" + filler
+                   + f"      - question: Racontez.\n        lines: 26\n        answer: |\n{answer}\n", encoding="utf-8")
+    cli("build", str(src), "--out", str(tmp_path), check=True)
+    from worksheet_gen.profiles import STANDARD as P
+
+    key = words(tmp_path / "essai-corrige.pdf")
+    assert max(w[0] for w in key) >= 2  # the answer space goes on on the next page
+    height = P.page[1]
+    assert [w for w in key if w[4] > height - P.margin_bottom + 1 and w[2] < height - P.footer_rule] == []
+    text = pdftotext(tmp_path / "essai-corrige.pdf").split()
+    assert text.count("occupe") == text.count("corrigé") == 40  # every line of every item, once

@@ -6,7 +6,7 @@ import pytest
 
 from worksheet_gen.text import french, markup, paragraphs, plain
 
-NARROW = '<font size="7.00">\u00a0</font>'
+NARROW = '<font size="-3.00">\u00a0</font>'  # 70 % of the size, relative: it follows a smaller answer
 
 
 @pytest.mark.parametrize("source, expected", [

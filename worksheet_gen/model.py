@@ -84,6 +84,7 @@ class TableSection:
     answer: tuple[str, ...]
     pos: Pos
     bullets: int = 0
+    explain: str = ""  # written after the items in the corrigé, without a bullet
 
 
 @dataclass(frozen=True)

@@ -33,8 +33,9 @@ class Profile:
     title: float = 19
     banner: float = 12.5
     heading: float = 13
-    url: float = 9.5
-    small: float = 0.92  # code and addresses, and explanations beside options, this much smaller than the text
+    url: float = 10.5  # the address under a QR code caption (in the monospace face, at `small` of it)
+    small: float = 0.92  # code and addresses this much smaller than the text
+    explain: float = 0.92  # the corrigé's explanations beside options, this much smaller than the text
     table_head: float = 11.5
     header: float = 9  # running header
     footer: float = 8.5  # running footer and page number
@@ -53,6 +54,7 @@ class Profile:
     name_rows: int = 1  # the Nom / Prénom / Classe / Date line on 1 or 2 rows
     label_col: float = 0.22  # share of the frame width for the headings column of a table
     image_scale: float = 1.0  # pictures this much wider than the source asks, within the frame
+    gap: float = 3 * MM  # between two blocks (questions, pictures, QR codes, tables)
     page_end: float = 0.25  # the most of a page's body left empty before a break, when what follows can be split
     # Page
     page: tuple[float, float] = A4
@@ -88,22 +90,22 @@ STANDARD = Profile()
 DYS = replace(
     STANDARD, name="dys", family="Andika",
     body=14, leading=1.5, justify=False, hyphenate=False, word_space=0.27, split_sentences=True, superscript=False,
-    small=1.0,
+    small=1.0, explain=0.85,
     title=20, banner=15, heading=16, url=14, table_head=15, header=14, footer=14,
     number=14, number_column=True, indent=10 * MM,
     pitch=10 * MM, seyes=10 * MM, answer_lift=4, grow_answers=True, grid=10 * MM, box=6.5 * MM, box_drop=4.4, row=10 * MM,
-    name_rows=2, label_col=0.32, page_end=1 / 3,
+    name_rows=2, label_col=0.28, page_end=1 / 3, gap=4 * MM,
     margin_x=17 * MM, margin_top=25 * MM, margin_bottom=22 * MM, header_drop=15.5 * MM, footer_rule=15.5 * MM,
 )
 
 # Low vision: the standard layout scaled, body 18 pt on A4.
 LARGE = replace(
     STANDARD, name="large", family="Lato-Upright",
-    body=18, leading=1.4, justify=False, hyphenate=False, superscript=False, small=1.0,
+    body=18, leading=1.4, justify=False, hyphenate=False, superscript=False, small=1.0, explain=0.8,
     title=26, banner=20, heading=21, url=18, table_head=19, header=18, footer=18,
     number=18, number_column=True, indent=12 * MM,
     pitch=12 * MM, seyes=12 * MM, answer_lift=5, grow_answers=True, grid=10 * MM, box=7 * MM, box_drop=4.2, row=11 * MM,
-    name_rows=2, label_col=0.34, image_scale=1.5, page_end=1 / 3,
+    name_rows=2, label_col=0.28, image_scale=1.5, page_end=1 / 3, gap=4 * MM,
     margin_x=15 * MM, margin_top=28 * MM, margin_bottom=25 * MM, header_drop=17.5 * MM, footer_rule=17.5 * MM,
 )
 

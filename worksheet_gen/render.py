@@ -99,7 +99,7 @@ def _header(fiche: Fiche, styles: S.Styles, labels: dict, answers: bool) -> Call
     # Header and footer stay on one line each (larger profiles would push them off the page):
     # a side may take the room the other leaves, then a text too long ends with « … ».
     half = p.frame_w * 0.42
-    centre = stringWidth(labels["answer_key"], font.bold, hs + 2) + 8 * mm if answers else 6 * mm
+    centre = stringWidth(labels["answer_key"], font.bold, hs + 2) + 14 * mm if answers else 6 * mm
     left_text = f"{labels['levels']} : {levels}" if levels else ""
     head = lambda text: T.markup(text, lang=lang, size=hs, sup=p.superscript)  # noqa: E731
     nl, nr = (natural_width(Paragraph(head(t), st)) if t else 0 for t in (left_text, fiche.kind))
@@ -132,7 +132,7 @@ def _header(fiche: Fiche, styles: S.Styles, labels: dict, answers: bool) -> Call
         canv.setFillColor(S.GREY)
         canv.setFont(font.regular, fs)
         page = labels["page"].format(n=canv.getPageNumber(), total=total)
-        canv.drawRightString(w - margin, p.footer_y + 1.5, page)
+        canv.drawRightString(w - margin, p.footer_y + fs * 3 / 17, page)  # on the footer paragraph's baseline
         canv.restoreState()
 
     return draw

@@ -119,6 +119,7 @@ OBJECTS: dict[str, dict[str, Field]] = {
         "bullets": Field("int", "Bullets the student sees, spread over the lines (default: one where each expected "
                          "item starts).", low=1, high=MAX_LINES),
         "answer": Field("answer", "What the corrigé writes on the bullets, one item each."),
+        "explain": Field("text", "A remark the corrigé writes after the items, without a bullet."),
     },
 }
 

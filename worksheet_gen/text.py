@@ -153,21 +153,31 @@ def french(text: str) -> str:
 
 
 def markup(text: str, *, lang: str = "fr", size: float = 10.0, sup: bool = True, space: float = 0.0,
-           link_color: str = LINK_COLOR, mono: float = 0.92) -> str:
+           link_color: str = LINK_COLOR, mono: float = 0.92, columns: int = 0) -> str:
     """Return reportlab paragraph markup for one paragraph of source text.
 
     ``sup=False`` writes 1re, Tle on the line; ``space`` > 0 widens every word space
     by a no-break space set at that font size (never inside a span printed as written);
-    ``mono`` is the size of the monospace face relative to the text (it is wide).
+    ``mono`` is the size of the monospace face relative to the text (it is wide);
+    ``columns``, when known, is how many monospace characters a line holds: a longer
+    address or code goes on lines of its own, cut after / ? & = (or a space in code), never
+    inside a word when it can be helped. Sizes are relative to the paragraph's: a corrigé that
+    sets an answer smaller sets them smaller too.
     """
     kept: list[str] = []
-    parts, pos = [], 0
+    parts, pos, broken = [], 0, False
     for span in spans(text):
-        parts.append(text[pos:span.start])
+        long = columns and span.kind not in ("tag", "attr") and len(span.shown) > columns and (
+            span.kind != "link" or is_address(span.shown))
+        before = text[pos:span.start].lstrip(" ") if broken else text[pos:span.start]
+        parts.append(before + ("\n" if long and before.strip() else ""))  # a long one starts a line
         parts.append(_SLOT)
-        kept.append(_span_markup(span, lang, size, size * mono, sup, link_color))
+        kept.append(_span_markup(span, lang, size, size * mono, sup, link_color, columns if long else 0))
         pos = span.end
-    parts.append(text[pos:])
+        broken = bool(long and text[pos:].strip(" .,;:!?)»…"))
+        if broken:  # and what follows it starts the next one
+            parts.append("\n")
+    parts.append(text[pos:].lstrip(" ") if broken else text[pos:])
     result = _plain("".join(parts), lang, size, sup)
     if space > 0:
         # After the word, so a wrapped line never starts with it; tags keep their own spaces.
@@ -179,10 +189,13 @@ def markup(text: str, *, lang: str = "fr", size: float = 10.0, sup: bool = True,
     return pieces[0] + "".join(k + p for k, p in zip(kept, pieces[1:]))
 
 
-def _span_markup(span: Span, lang: str, size: float, mono: float, sup: bool, link_color: str) -> str:
-    """The markup of a span; ``mono`` is the size of its monospace face."""
+def _span_markup(span: Span, lang: str, size: float, mono: float, sup: bool, link_color: str,
+                 columns: int = 0) -> str:
+    """The markup of a span; ``mono`` is the size of its monospace face, ``columns`` > 0 cuts it in lines."""
+    face = f'<font name="{MONO}"' + (f' size="-{size - mono:.2f}"' if mono < size else "") + ">"
+    shown = "<br/>".join(escape(piece) for piece in cut(span.shown, columns)) if columns else escape(span.shown)
     if span.kind == "code":
-        return f'<nobr><font name="{MONO}" size="{mono:.2f}">{escape(span.shown)}</font></nobr>'
+        return f"<nobr>{face}{shown}</font></nobr>"
     if span.kind in ("tag", "attr"):
         return escape(span.shown)
     target = span.target
@@ -191,7 +204,7 @@ def _span_markup(span: Span, lang: str, size: float, mono: float, sup: bool, lin
     if span.kind == "link" and not is_address(span.shown):
         label = _plain(span.shown, lang, size, sup)
     else:
-        label = f'<font name="{MONO}" size="{mono:.2f}">{escape(span.shown)}</font>'
+        label = f"{face}{shown}</font>"
     if not target.lower().startswith(SCHEMES):  # the validator refuses it; never a PDF action
         return label
     return f'<a href={quoteattr(target)} color="{link_color}">{label}</a>'
@@ -206,7 +219,22 @@ def _plain(text: str, lang: str, size: float, sup: bool = True) -> str:
     if lang == "fr" and sup:
         text = _ORDINAL.sub(_ordinal, text)
     # U+202F would be a break point for reportlab: draw a narrowed U+00A0 instead.
-    return text.replace(NNBSP, f'<font size="{size * 0.7:.2f}">\u00a0</font>')
+    return text.replace(NNBSP, f'<font size="-{size * 0.3:.2f}">\u00a0</font>')
+
+
+_BREAKS = ("/?&=#", " ", "-._,;:")  # where a long address or code may be cut, best first
+
+
+def cut(text: str, columns: int) -> list[str]:
+    """Text in pieces of at most ``columns`` characters, each ending where a reader expects a cut."""
+    pieces = []
+    while len(text) > columns:
+        head = text[:columns]
+        at = next((max(head.rfind(ch) for ch in marks) + 1 for marks in _BREAKS
+                   if max(head.rfind(ch) for ch in marks) >= columns // 3), columns)
+        pieces.append(text[:at])
+        text = text[at:]
+    return pieces + [text] if text else pieces
 
 
 def _ordinal(m: re.Match) -> str:

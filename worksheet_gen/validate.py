@@ -161,7 +161,7 @@ def _section(ctx: _Ctx, raw, pos: Pos) -> TableSection | None:
     if "answer" not in raw:
         ctx.warn(raw.key_pos.get("title", pos), "this section has no answer: the corrigé leaves its lines empty",
                  "add 'answer:'")
-    return TableSection(f.get("title", ""), lines, answer, pos, bullets)
+    return TableSection(f.get("title", ""), lines, answer, pos, bullets, f.get("explain", ""))
 
 
 _FIXED = {

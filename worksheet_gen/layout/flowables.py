@@ -198,7 +198,8 @@ class AnswerSpace(Flowable):
         lead, placed = self._fit(tw)
         k = self.pitch / lead
         lo, hi = self.first * k, (self.first + self.count) * k
-        for start, para, n in placed:
+        listed = sum(style.name != "explain" for _, style in self.items)  # an explanation gets no tick
+        for index, (start, para, n) in enumerate(placed):
             a, b = max(start, lo), min(start + n, hi)
             if a >= b - 1e-6:
                 continue
@@ -211,7 +212,7 @@ class AnswerSpace(Flowable):
             if k == 1:
                 baseline = top - (a - lo + 1) * self.pitch + lift
             part.drawOn(c, tx, baseline + part.style.fontSize - h)
-            if self.bullets and a == start:
+            if self.bullets and a == start and index < listed:
                 tick(c, x0 - 0.5 * mm, baseline - 0.5, min(3.2 * mm, lead * 0.75))
 
     def _draw_ruling(self, c, x0, x1, top):
@@ -437,14 +438,15 @@ class Choices(Flowable):
         option reaches into it; under the options when the column is too narrow."""
         p = self.profile
         x = self.explain_x if self.explain_x is not None and aw - self.explain_x >= EXPLAIN_MIN_W else p.indent
-        size = p.body * p.small
+        size = p.body * p.explain
         para = Paragraph(self.explain, self.explain_style.clone("ex", fontSize=size, leading=size * 1.25))
         _, h = para.wrap(aw - x, 10_000)
+        h += self.style.fontSize + 2 - size + 1  # its first line on the options' baseline
         y = rows[start][0] if x > p.indent else rows[-1][0] + rows[-1][1]
         for top, height, end in rows:  # never beside an option that reaches into the column
-            if top + height > y and top < y + h + 2 and end > x - 3 * mm:
+            if top + height > y and top < y + h and end > x - 3 * mm:
                 y = top + height
-        return x, y, para, h + 2
+        return x, y, para, h
 
     def split(self, aw, ah):
         """Options taller than a page continue on the next one, between two rows of options."""
@@ -483,9 +485,10 @@ class Choices(Flowable):
             _, h = p.wrap(w, 10_000)
             p.drawOn(c, x + side + 2.2 * mm, baseline + size - h)
         if self.note and self.show:
-            x, y, para, h = self.note
-            para.wrap(self.width - x, 10_000)
-            para.drawOn(c, x, top - y - h + 1)
+            x, y, para, _ = self.note
+            _, ph = para.wrap(self.width - x, 10_000)
+            baseline = top - y - self.style.fontSize - 2  # as an option's, in draw() above
+            para.drawOn(c, x, baseline + para.style.fontSize - ph)
 
 
 class QRCode(Flowable):

@@ -36,9 +36,9 @@ LABELS = {
            "more": "(continued)", "item": "answer", "part": "continued"},
 }
 QR_SIZE = 28 * mm
+BESIDE_GAP = 6 * mm  # between a caption and its QR code or picture (flowables.Beside)
 EXPLAIN_COLUMN = 70 * mm  # the least width left to explanations beside options (more in larger profiles)
 ON_ACCENT = "#FFFFFF"  # links in white text on the accent colour (banners, table heads)
-GAP = 3 * mm
 
 Report = Callable[[object, str], None]
 
@@ -50,16 +50,22 @@ class _Story:
         self.entries = plan.by_block(fiche) if form else {}
         self.form = form
         self.p = styles.profile
-        self.gap = GAP * self.p.scale
+        self.gap = self.p.gap
         self.lang = fiche.lang
         self.labels = LABELS[self.lang]
         self._report = report
+        self.explain_x: float | None = None  # where explanations beside options start (see _explain_column)
 
-    def m(self, text: str, size: float | None = None, **kw) -> str:
+    def m(self, text: str, size: float | None = None, *, width: float | None = None, **kw) -> str:
+        """The markup of a source text at a size, for a paragraph ``width`` wide (default: the text's
+        width beside question numbers), so that a long address is cut where a reader expects."""
         p = self.p
         size = p.body if size is None else size
         space = p.word_space * size / self.st.space_em if p.word_space else 0.0
-        return T.markup(text, lang=self.lang, size=size, sup=p.superscript, space=space, mono=p.small, **kw)
+        width = p.frame_w - p.indent if width is None else width
+        columns = int(width / (self.st.mono_em * size * p.small))
+        return T.markup(text, lang=self.lang, size=size, sup=p.superscript, space=space, mono=p.small,
+                        columns=columns, **kw)
 
     def room(self, lines: int, items: list, *, width: float | None = None, bullets: bool = False,
              indent: float | None = None, explained: bool = False, shown: int = 0) -> tuple[int, frozenset | None]:
@@ -68,7 +74,8 @@ class _Story:
         Lines: as the source says, or, in the profiles that grow answer spaces, enough for the
         model answer at full size. Bullets: ``shown`` of them spread over the lines when the source
         gives that number, else one where each expected item starts when the answer fits at full
-        size (as many bullets as items, where the corrigé writes them), else one per line. Both views count alike, from the answer, so they stay page-aligned.
+        size (as many bullets as items, where the corrigé writes them), else one per line. Both
+        views count alike, from the answer, so they stay page-aligned.
         """
         if shown:  # as many bullets as the source asks, spread over the lines: they do not tell the answers
             if self.p.grow_answers and items:
@@ -100,20 +107,20 @@ class _Story:
     def reporter(self, pos):
         return lambda message: self._report(pos, message)
 
-    def paras(self, text: str, style, *, flows: bool = False) -> list:
-        """The paragraphs of a text; ``flows``: running text, which a page break may cut."""
+    def paras(self, text: str, style, *, flows: bool = False, width: float | None = None) -> list:
+        """The paragraphs of a text ``width`` wide; ``flows``: running text, which a page break may cut."""
         units = T.paragraphs(text)
         if self.p.split_sentences:
             units = [s for u in units for s in T.sentences(u)]
         ragged = self.st.body_ragged if style is self.st.body else style
-        out = [Paragraph(self.m(u, style.fontSize), ragged if T.long_verbatim(u) else style) for u in units]
+        out = [Paragraph(self.m(u, style.fontSize, width=width), ragged if T.long_verbatim(u) else style)
+               for u in units]
         for para in out:
             para.flows = flows
         return out
 
     def build(self) -> list:
         f, st = self.f, self.st
-        self.explain_x = None
         self.explain_x = self._explain_column()
         title = Balanced(self.m(f.title, st.title.fontSize), st.title)
         title.hAlign = "CENTER"  # set narrower than the page when balanced: centred as a whole
@@ -178,9 +185,10 @@ class _Story:
 
     def media(self, block: Media) -> list:
         st = self.st
-        left = self.paras(block.caption, st.caption)
+        width = self.p.frame_w - QR_SIZE - BESIDE_GAP
+        left = self.paras(block.caption, st.caption, width=width)
         if not _mentions(block.caption, block.url):  # printed under the caption, unless the caption says it
-            left.append(Paragraph(self.m(block.url, st.url.fontSize), st.url))
+            left.append(Paragraph(self.m(block.url, st.url.fontSize, width=width), st.url))
         return KeepTogetherOrFlow([self.space(1 * mm), Beside(left, QRCode(block.url, QR_SIZE)), Spacer(1, self.gap)])
 
     def image(self, block: Image):
@@ -197,11 +205,11 @@ class _Story:
 
     def question(self, q: Question):
         st = self.st
-        prompt = self.m(q.prompt)
+        parts = [Paragraph(self.m(q.prompt), st.question, bulletText=f"{q.number}.")]
         note = self.labels["several"] if q.note is None and q.type == "multi" else q.note
-        if note:  # on both sheets, in every profile: how to answer
-            prompt += " <i>" + self.m(note) + "</i>"
-        parts = [Paragraph(prompt, st.question, bulletText=f"{q.number}."), self.space(1.2 * mm)]
+        if note:  # on both sheets, in every profile, on a line of its own: how to answer, never read as the answer
+            parts.append(Paragraph(self.m(note), st.note))
+        parts.append(self.space(1.2 * mm))
         report = self.reporter(q.answer_pos)
         ans = self.answers
         explained = [(self.m(self.explanation(q)), st.explain)] if (q.explain or q.free) else []
@@ -217,7 +225,7 @@ class _Story:
             if q.type == "blanks":
                 items = [(self.m(a), st.answer) for a in q.answer]
             else:
-                items = [(self.m(p), st.answer) for a in q.answer for p in T.paragraphs(a)]
+                items = [item for a in q.answer for item in self.answer_items(a)]
             items += explained
             blanks = q.type == "blanks"
             lines, marks = self.room(q.lines, items, bullets=blanks, explained=bool(explained))
@@ -225,6 +233,15 @@ class _Story:
                                      report=report, marks=marks, field=self.spot(q)))
         parts.append(Spacer(1, self.gap))
         return KeepTogetherOrFlow(parts, profile=self.p)
+
+    def answer_items(self, text: str) -> list:
+        """A model answer as (markup, style) items: each paragraph, and each item of a list on its own,
+        its lines hanging under its text (a page break may fall between two of them)."""
+        out = []
+        for para in T.paragraphs(text):
+            for line in para.split("\n"):
+                out.append((self.m(line), self.st.answer_item if line.startswith("• ") else self.st.answer))
+        return out
 
     def explanation(self, q: Question) -> str:
         """The corrigé's explanation of a question, as source text: a yes/no or true/false one starts with
@@ -266,8 +283,10 @@ class _Story:
         width, indent = (1 - p.label_col) * p.frame_w - 6 - 8, 6 * mm * p.scale  # the cell, less its padding
         rows = []
         for sec in t.sections:
-            items = [(self.m(a), st.answer) for a in sec.answer]
-            lines, marks = self.room(sec.lines, items, width=width, bullets=True, indent=indent, shown=sec.bullets)
+            items = [(self.m(a, width=width - indent), st.answer) for a in sec.answer]
+            items += [(self.m(sec.explain, width=width - indent), st.explain)] if sec.explain else []
+            lines, marks = self.room(sec.lines, items, width=width, bullets=True, indent=indent, shown=sec.bullets,
+                                     explained=bool(sec.explain))
             space = dict(lines=lines, items=items if self.answers else [], profile=p, indent=indent,
                          report=self.reporter(sec.pos), marks=marks, field=self.spot(sec))
             rows.append(Row(self.m(sec.title), self.m(f"{sec.title} {self.labels['more']}"), space))

@@ -67,6 +67,7 @@ class Styles:
         self.question = ParagraphStyle("question", parent=self.left, leftIndent=p.indent,
                                        firstLineIndent=0 if p.number_column else -p.indent,
                                        spaceBefore=0)
+        self.note = ParagraphStyle("note", parent=self.left, leftIndent=p.indent, fontName=font.italic)
         self.title = ParagraphStyle("title", parent=self.left, fontName=font.bold, fontSize=p.title,
                                     leading=p.title * 23 / 19, alignment=TA_CENTER, textColor=ACCENT,
                                     hyphenationLang="", spaceAfter=4)
@@ -87,7 +88,12 @@ class Styles:
                                    hyphenationLang="")
         self.table_head = ParagraphStyle("table_head", parent=self.left, fontName=font.bold, fontSize=p.table_head,
                                          leading=p.table_head * 28 / 23, textColor=colors.white, alignment=TA_CENTER)
+        # An answer is cut at any line by the ruled lines of its space (and a page break): no orphan control.
         self.answer = ParagraphStyle("answer", parent=self.left, textColor=ANSWER, fontName=font.regular,
-                                     fontSize=body, leading=p.pitch, hyphenationLang="")
+                                     fontSize=body, leading=p.pitch, hyphenationLang="", allowOrphans=1,
+                                     allowWidows=1)
         self.explain = ParagraphStyle("explain", parent=self.answer, fontName=font.italic)
+        bullet = stringWidth("• ", font.regular, body)
+        self.answer_item = ParagraphStyle("answer_item", parent=self.answer, leftIndent=bullet, firstLineIndent=-bullet)
         self.space_em = stringWidth("\u00a0", font.regular, 1)  # width of a no-break space, in em
+        self.mono_em = stringWidth("0", FAMILIES[MONO].regular, 1)  # width of every monospace character, in em
