@@ -55,8 +55,8 @@ def test_every_answer_has_its_field_named_from_its_place(pix_form, pix_fiche):
     fields = _fields(pix_form / "pix-formulaire.pdf")
     expected = {"nom", "prenom", "classe", "date", FINGERPRINT}
     for base, block in places(pix_fiche):
-        if not isinstance(block, Question):  # a table section: one field per bullet the student sees
-            expected |= {f"{base}_i{k}" for k in range(1, block.bullets + 1)}
+        if not isinstance(block, Question):  # a table section: one field per bullet (one per expected item)
+            expected |= {f"{base}_i{k}" for k in range(1, (block.bullets or len(block.answer)) + 1)}
         elif block.type == "multi":
             expected |= {f"{base}_o{k}" for k in range(1, len(block.options) + 1)}
         else:
@@ -163,7 +163,8 @@ def test_the_form_holds_no_answer(pix_form, pix_fiche, tmp_path):
         str(f.get("/TU", "")) for f in _fields(plain).values()))
     answers = [q.explain for q in pix_fiche.questions() if q.explain]
     answers += [p for q in pix_fiche.questions() if not q.options for a in q.answer for p in paragraphs(a)]
-    answers += [a for act in pix_fiche.activities for b in act.blocks for s in getattr(b, "sections", ()) for a in s.answer]
+    sections = [s for act in pix_fiche.activities for b in act.blocks for s in getattr(b, "sections", ())]
+    answers += [a for s in sections for a in s.answer] + [s.explain for s in sections if s.explain]
     assert len(answers) > 25
     assert [a for a in answers if squash(a)[:30] in raw] == []
     fields = _fields(pix_form / "pix-formulaire.pdf")
