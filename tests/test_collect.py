@@ -337,6 +337,15 @@ def test_collect_names_an_unknown_fiche_and_reads_nothing(tmp_path):
     assert not (tmp_path / "x.csv").exists()
 
 
+def test_collect_in_empty_folders_says_so_and_writes_nothing(tmp_path):
+    (tmp_path / "rendus").mkdir()
+    (tmp_path / "rendus" / ".DS_Store").write_bytes(b"\0")
+    proc = cli("collect", "pix", str(tmp_path / "rendus"), "--out", str(tmp_path / "x.csv"))
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert "rendus: error: holds no file to collect" in proc.stderr and not (tmp_path / "x.csv").exists()
+    _documented(proc.stderr)
+
+
 def test_collect_reads_a_form_of_another_profile(pix_fiche, handed_in, tmp_path):
     """A student with the large-print form is collected with the class: same questions, same fingerprint."""
     folder, values = handed_in

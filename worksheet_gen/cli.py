@@ -169,7 +169,7 @@ def pack(fiches: tuple[str, ...], copies: int | None, roster: str | None, name: 
 def collect(slug: str, files: tuple[str, ...], out: str | None, fmt: str | None, sources_dir: str) -> None:
     """Collect filled forms (files, folders, .zip archives) of the fiche SLUG into one table."""
     from .build import write_atomic
-    from .errors import OutputError
+    from .errors import OutputError, Pos, Problem
     from .form import collect as collecting, results
 
     fiche, problems = collecting.load(slug, Path(sources_dir))
@@ -180,6 +180,10 @@ def collect(slug: str, files: tuple[str, ...], out: str | None, fmt: str | None,
     out = out or f"{fiche.slug}-reponses.{fmt}"
     rows, problems = collecting.collect(fiche, list(files), exclude=frozenset() if out == "-" else
                                         frozenset({Path(out).resolve()}))
+    if not rows:
+        report.problems([Problem(Pos(" ".join(files)), "holds no file to collect",
+                                 "give the folder or the .zip archive of the forms handed in")], "text")
+        raise SystemExit(1)
     data = (results.to_json if fmt == "json" else results.to_csv)(fiche, rows)
     if out == "-":
         sys.stdout.buffer.write(data)
@@ -193,7 +197,7 @@ def collect(slug: str, files: tuple[str, ...], out: str | None, fmt: str | None,
     read = len(rows) - len(problems)
     click.echo(f"{'printed' if out == '-' else 'wrote ' + out}: {read} form(s) read"
                + (f", {len(problems)} file(s) with a problem" if problems else ""), err=out == "-")
-    if problems or not rows:
+    if problems:
         raise SystemExit(1)
 
 
