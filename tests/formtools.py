@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -101,7 +100,3 @@ def pdfjs(path: Path, values: dict | None = None, out: Path | None = None) -> di
     proc = subprocess.run(args, capture_output=True, text=True, timeout=120, env={**os.environ, "NODE_NO_WARNINGS": "1"})
     assert proc.returncode == 0, proc.stderr[-3000:]
     return json.loads(proc.stdout)
-
-
-def node_present() -> bool:
-    return shutil.which("node") is not None

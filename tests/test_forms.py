@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import subprocess
 
-import pytest
 from PIL import Image, ImageChops
 from pypdf import PdfReader
 
