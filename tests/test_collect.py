@@ -84,8 +84,10 @@ def _spreadsheet_view(cell: str) -> str:
     return cell[1:] if cell[:2] in ("'=", "'+", "'-", "'@") else cell
 
 
-def test_collect_three_students_cell_by_cell(handed_in, pix_fiche, tmp_path):
+def test_collect_three_students_cell_by_cell(handed_in, pix_form, pix_fiche, tmp_path):
     folder, values = handed_in
+    fields = set(PdfReader(pix_form / "pix-formulaire.pdf").get_fields()) - {FINGERPRINT}
+    assert set(values["Aa"]) == fields  # the first student fills every field of the form
     out = tmp_path / "notes.csv"
     proc = cli("collect", "pix", str(folder / "Aa.pdf"), str(folder / "Bb.pdf"), str(folder / "Cc.pdf"),
                "--out", str(out))
