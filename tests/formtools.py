@@ -100,3 +100,68 @@ def pdfjs(path: Path, values: dict | None = None, out: Path | None = None) -> di
     proc = subprocess.run(args, capture_output=True, text=True, timeout=120, env={**os.environ, "NODE_NO_WARNINGS": "1"})
     assert proc.returncode == 0, proc.stderr[-3000:]
     return json.loads(proc.stdout)
+
+
+def pdfium_fill(path: Path, texts: dict[str, str], clicks: dict[str, int], out: Path) -> dict[str, list]:
+    """Fill a form with PDFium, the engine of Chrome and Edge, as a student does: focus a text field and
+    type (texts: name -> text), click a box (clicks: name -> which of its widgets); save to out.
+
+    Returns what PDFium sees of each widget once filled: {name: [(kind, value, export value, tooltip)]}."""
+    import ctypes
+
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
+
+    pdf = pdfium.PdfDocument(str(path))
+    pdf.init_forms()
+    env = pdf.formenv.raw
+
+    def text_of(getter, annot) -> str:
+        n = getter(env, annot, None, 0)
+        buf = ctypes.create_string_buffer(n)
+        getter(env, annot, ctypes.cast(buf, ctypes.POINTER(raw.FPDF_WCHAR)), n)
+        return buf.raw[:n - 2].decode("utf-16-le")
+
+    seen: dict[str, list] = {}
+    for i in range(len(pdf)):
+        page = pdf[i]
+        raw.FORM_OnAfterLoadPage(page.raw, env)
+        for j in range(raw.FPDFPage_GetAnnotCount(page.raw)):
+            annot = raw.FPDFPage_GetAnnot(page.raw, j)
+            if raw.FPDFAnnot_GetSubtype(annot) != raw.FPDF_ANNOT_WIDGET:  # a link
+                raw.FPDFPage_CloseAnnot(annot)
+                continue
+            name = text_of(raw.FPDFAnnot_GetFormFieldName, annot)
+            kind = raw.FPDFAnnot_GetFormFieldType(env, annot)
+            button = kind in (raw.FPDF_FORMFIELD_CHECKBOX, raw.FPDF_FORMFIELD_RADIOBUTTON)
+            if name in texts:
+                raw.FORM_SetFocusedAnnot(env, annot)
+                typed = (texts[name] + "\0").encode("utf-16-le")
+                raw.FORM_ReplaceSelection(env, page.raw, ctypes.cast(ctypes.c_char_p(typed), ctypes.POINTER(raw.FPDF_WCHAR)))
+                raw.FORM_ForceToKillFocus(env)
+            elif button and clicks.get(name) == len(seen.get(name, [])):
+                rect = raw.FS_RECTF()
+                raw.FPDFAnnot_GetRect(annot, rect)
+                x, y = (rect.left + rect.right) / 2, (rect.top + rect.bottom) / 2
+                raw.FORM_OnMouseMove(env, page.raw, 0, x, y)
+                raw.FORM_OnLButtonDown(env, page.raw, 0, x, y)
+                raw.FORM_OnLButtonUp(env, page.raw, 0, x, y)
+                raw.FORM_ForceToKillFocus(env)
+            seen.setdefault(name, []).append((
+                kind, text_of(raw.FPDFAnnot_GetFormFieldValue, annot),
+                text_of(raw.FPDFAnnot_GetFormFieldExportValue, annot) if button else "",
+                text_of(raw.FPDFAnnot_GetFormFieldAlternateName, annot)))
+            raw.FPDFPage_CloseAnnot(annot)
+        raw.FORM_OnBeforeClosePage(page.raw, env)
+    data = bytearray()
+
+    def write_block(_, block, size):
+        data.extend(ctypes.string_at(block, size))
+        return 1
+
+    writer = raw.FPDF_FILEWRITE(version=1)
+    writer.WriteBlock = type(writer.WriteBlock)(write_block)
+    assert raw.FPDF_SaveAsCopy(pdf.raw, ctypes.byref(writer), 0)
+    out.write_bytes(bytes(data))
+    pdf.close()
+    return seen

@@ -187,6 +187,37 @@ def test_a_form_filled_and_saved_by_pdfjs_is_collected(handed_in, pix_form, pix_
     assert pdfjs_row[1:] == pypdf_row[1:]
 
 
+def test_a_form_filled_and_saved_by_pdfium_is_collected(handed_in, pix_form, pix_fiche, tmp_path):
+    """Chrome's and Edge's engine (PDFium) sees each field with its tooltip and the option texts as export
+    values; typed into and clicked as a student does, then saved, the file prints what was typed and
+    collect reads it like the others."""
+    from formtools import pdfium_fill
+
+    folder, values = handed_in
+    mine = values["Aa"]
+    texts = {k: v for k, v in mine.items() if not v.startswith("/")}
+    clicks = {k: 0 if "_o" in k else int(v[1:]) for k, v in mine.items() if v.startswith("/")}
+    saved = tmp_path / "chrome.pdf"
+    seen = pdfium_fill(pix_form / "pix-formulaire.pdf", texts, clicks, saved)
+    assert set(seen) == set(PdfReader(pix_form / "pix-formulaire.pdf").get_fields())
+    for base, block in places(pix_fiche):
+        if isinstance(block, Question) and block.options and block.type != "multi":
+            assert [w[2] for w in seen[base]] == list(block.options)  # export values: the option texts
+            assert all(w[3] == seen[base][0][3] != "" for w in seen[base])
+    from worksheet_gen.text import plain
+
+    assert seen["a1_q1"][0][1:] == (texts["a1_q1"], "", plain(dict(places(pix_fiche))["a1_q1"].prompt))
+    from conftest import pdftotext, squash
+
+    printed = squash(pdftotext(flatten(saved, tmp_path / "printed.pdf")))
+    assert all(squash(text) in printed for text in texts.values())
+    out = tmp_path / "notes.csv"
+    proc = cli("collect", "pix", str(folder / "Aa.pdf"), str(saved), "--out", str(out))
+    assert proc.returncode == 0, proc.stderr
+    head, pypdf_row, pdfium_row = _table(out)
+    assert pdfium_row[1:] == pypdf_row[1:]
+
+
 def _bad_files(folder: Path, pix_form: Path, tmp_path: Path) -> dict[str, str]:
     """One file of each kind a student may hand in by mistake (or on purpose), and what collect must say."""
     form = pix_form / "pix-formulaire.pdf"
