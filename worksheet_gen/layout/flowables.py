@@ -374,6 +374,9 @@ class Choices(Flowable):
         self.explain, self.explain_style, self.explain_x = explain, explain_style, explain_x
         self.show, self.report = show, report
         self.style = style
+        if explain:
+            size = profile.body * profile.explain
+            self.explain_para = Paragraph(explain, explain_style.clone("ex", fontSize=size, leading=size * 1.25))
 
     def _one_line(self, aw) -> bool:
         """Whether the options go on one line: as the source says, else when they are short and fit."""
@@ -438,8 +441,7 @@ class Choices(Flowable):
         option reaches into it; under the options when the column is too narrow."""
         p = self.profile
         x = self.explain_x if self.explain_x is not None and aw - self.explain_x >= EXPLAIN_MIN_W else p.indent
-        size = p.body * p.explain
-        para = Paragraph(self.explain, self.explain_style.clone("ex", fontSize=size, leading=size * 1.25))
+        para, size = self.explain_para, self.explain_para.style.fontSize
         _, h = para.wrap(aw - x, 10_000)
         h += self.style.fontSize + 2 - size + 1  # its first line on the options' baseline
         y = rows[start][0] if x > p.indent else rows[-1][0] + rows[-1][1]

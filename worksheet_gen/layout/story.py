@@ -267,11 +267,12 @@ class _Story:
         widest = w - EXPLAIN_COLUMN * self.p.scale
         ends = sorted({self.choices(q).right_end(w) + 6 * mm * self.p.scale for q in asked})
         candidates = [x for x in ends if x <= widest] or [widest]
-        explained = [(q, self.m(self.explanation(q))) for q in asked]
+        laid = [self.choices(q, explain=self.m(self.explanation(q))) for q in asked]
 
         def height(x: float) -> float:
-            self.explain_x = x
-            return sum(self.choices(q, explain=text).wrap(w, 10_000)[1] for q, text in explained)
+            for choices in laid:
+                choices.explain_x = x
+            return sum(choices.wrap(w, 10_000)[1] for choices in laid)
 
         best = min(candidates, key=lambda x: (round(height(x), 1), x))
         self.explain_x = None
