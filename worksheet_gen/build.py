@@ -112,6 +112,11 @@ def names(slug: str, profile: Profile = STANDARD) -> dict[str, str]:
     return {"eleve": f"{slug}-eleve{profile.suffix}.pdf", "corrige": f"{slug}-corrige{profile.suffix}.pdf"}
 
 
+def form_name(slug: str, profile: Profile = STANDARD) -> str:
+    """The file name of a fiche's fillable form: <slug>-formulaire[-<profile>].pdf (docs/forms.md)."""
+    return f"{slug}-formulaire{profile.suffix}.pdf"
+
+
 def render_fiche(fiche: Fiche, profile: Profile = STANDARD, *,
                  parallel: bool = False) -> tuple[bytes, bytes, list[Problem]]:
     """Render the student sheet and the corrigé; layout warnings come back as problems.
@@ -194,6 +199,7 @@ def work(source: Path, root: Path | None, options: Mapping[str, object], paralle
         outcome.deps.update((path, sha256_file(Path(path))) for path in images(fiche))
         profile = choose(options.get("profile"), fiche.profile)
         student, key, warnings = render_fiche(fiche, profile, parallel=parallel)
+        form = _render_form(fiche, profile) if options.get("form") or fiche.form else None
     except Exception as exc:  # a bug, not the user's fault: report it and go on with the other fiches
         message = f"internal error while building: {type(exc).__name__}: {exc}"
         outcome.problems.append(Problem(Pos(display(source)), message, "please report it with this source file"))
@@ -201,7 +207,16 @@ def work(source: Path, root: Path | None, options: Mapping[str, object], paralle
     outcome.problems += warnings
     file_names = names(fiche.slug, profile)
     outcome.files = {file_names["eleve"]: student, file_names["corrige"]: key}
+    if form is not None:
+        outcome.files[form_name(fiche.slug, profile)] = form
     return outcome
+
+
+def _render_form(fiche: Fiche, profile: Profile) -> bytes:
+    """The fillable form: the student sheet with form fields (its layout warnings are the student sheet's)."""
+    from .render import render
+
+    return render(fiche, answers=False, form=True, profile=profile)
 
 
 def default_jobs() -> int:
@@ -253,7 +268,8 @@ class _Build:
         self.out_dir, self.check, self.progress = out_dir, check, progress
         self.manifest = Manifest.load(out_dir)
         self.fp = fingerprint(options)
-        self.variant = f"profile={options['profile']}" if options.get("profile") else ""
+        self.variant = ",".join(f"{key}={options[key]}" if key == "profile" else key
+                                for key in ("profile", "form") if options.get(key))
         self.result = Result(check=check, problems=list(self.manifest.problems))
 
     def plan(self, sources: list[Path], force: bool) -> list[Path]:

@@ -64,6 +64,7 @@ def validate(raw, *, path: str, slug: str, base_dir: Path | None = None, root: P
         kind=f.get("kind", ""), previous=f.get("previous", ""), lang=f.get("lang", "fr"),
         author=f.get("author", ""), subject=f.get("subject", ""), intro=f.get("intro", ""),
         activities=activities, closing=closing, pos=top, profile=f.get("profile", ""), next=f.get("next", ""),
+        form=bool(f.get("form", False)),
     )
     if any(p.severity == "error" for p in ctx.problems):
         return None, ctx.problems
