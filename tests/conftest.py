@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 import unicodedata
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -66,3 +67,41 @@ def pix_fiche():
     fiche, problems = load_fiche(SOURCES / "pix.yaml")
     assert fiche is not None, problems
     return fiche
+
+
+@dataclass(frozen=True)
+class Word:
+    """A word of a page as pdftotext -bbox reads it: its text and box, in points from the top-left corner."""
+
+    text: str
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+    def overlaps(self, other: "Word", tolerance: float = 0.5) -> bool:
+        return (self.x0 < other.x1 - tolerance and other.x0 < self.x1 - tolerance
+                and self.y0 < other.y1 - tolerance and other.y0 < self.y1 - tolerance)
+
+
+def glued(found: list[Word]) -> list[Word]:
+    """Words as a reader reads them: a superscript touching the word before it is part of it (1<sup>re</sup>)."""
+    out: list[Word] = []
+    for w in found:
+        last = out[-1] if out else None
+        if last is not None and abs(w.x0 - last.x1) < 0.3 and w.y0 < last.y1 and last.y0 < w.y1:
+            out[-1] = Word(last.text + w.text, last.x0, min(last.y0, w.y0), w.x1, max(last.y1, w.y1))
+        else:
+            out.append(w)
+    return out
+
+
+def words(path: Path) -> list[list[Word]]:
+    """Every word of every page of a PDF, with its box, as pdftotext -bbox finds them."""
+    import html
+
+    out = subprocess.run([need("pdftotext"), "-bbox", "-enc", "UTF-8", str(path), "-"], capture_output=True,
+                         text=True, check=True).stdout
+    box = re.compile(r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<')
+    return [[Word(html.unescape(w), float(a), float(b), float(c), float(d)) for a, b, c, d, w in box.findall(page)]
+            for page in out.split("<page ")[1:]]

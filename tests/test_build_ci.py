@@ -452,8 +452,9 @@ def test_without_a_terminal_one_line_per_output_and_a_summary(tmp_path):
     root = make_tree(tmp_path / "repo")
     proc = build(root)
     assert proc.returncode == 0
-    *lines, last = proc.stdout.splitlines()
+    *lines, paper, last = proc.stdout.splitlines()
     assert sorted(lines) == [f"wrote build/{name}" for name in ALL_PDFS]
+    assert paper.startswith("paper per copy: pictures-eleve.pdf 1 page = 1 sheet, pix-eleve.pdf ")
     assert SUMMARY.match(last).group(1, 2, 3, 4, 5) == ("2", "0", "2", "4", "written")
 
 

@@ -230,18 +230,16 @@ def test_compound_words_are_not_hyphenated(pix_build):
 
 
 def test_a_list_to_fill_shows_one_bullet_per_expected_item(pix_fiche):
-    # The « étapes clés » table has 4, 5 and 3 answers: the student sees as many bullets, each on
-    # the line where the corrigé writes that item, and the lines left for wrapping carry none.
-    from reportlab.platypus import Table
-
-    from worksheet_gen.layout.flowables import AnswerSpace
+    # The « étapes clés » table has 4, 5 and 3 items to find (the ✔ of the seed), and remarks the
+    # corrigé writes after them without a bullet: the student sees one bullet per item.
     from worksheet_gen.layout.story import story
     from worksheet_gen.layout.styles import Styles
+    from worksheet_gen.layout.table import FillTable as TableBlock
     from worksheet_gen.model import FillTable
 
     table = next(b for a in pix_fiche.activities for b in a.blocks if isinstance(b, FillTable))
     flow = story(pix_fiche, styles=Styles("fr"), answers=False, report=lambda pos, message: None)
-    tables = [f for f in flow if isinstance(f, Table)]
-    spaces = [cell for t in tables for row in t._cellvalues for cell in row if isinstance(cell, AnswerSpace)]
-    assert [len(s.marks) for s in spaces] == [len(sec.answer) for sec in table.sections] == [4, 5, 3]
-    assert all(max(s.marks) < s.lines for s in spaces) and sum(s.lines for s in spaces) > 12
+    rows = [row for f in flow if isinstance(f, TableBlock) for row in f.rows]
+    assert [len(r.space["marks"]) for r in rows] == [len(sec.answer) for sec in table.sections] == [4, 5, 3]
+    assert [bool(sec.explain) for sec in table.sections] == [False, True, True]
+    assert all(max(r.space["marks"]) < r.space["lines"] for r in rows)

@@ -6,7 +6,7 @@ import pytest
 
 from worksheet_gen.text import french, markup, paragraphs, plain
 
-NARROW = '<font size="7.00">\u00a0</font>'
+NARROW = '<font size="-3.00">\u00a0</font>'  # 70 % of the size, relative: it follows a smaller answer
 
 
 @pytest.mark.parametrize("source, expected", [
@@ -40,7 +40,7 @@ def test_a_tag_in_user_text_stays_text(lang):
 def test_links_are_clickable_and_escaped():
     out = markup("voir [le site](https://x.org/?a=1&b=2) ou https://pix.fr/competences.", lang="en")
     assert '<a href="https://x.org/?a=1&amp;b=2"' in out
-    assert ">https://pix.fr/competences</a>." in out
+    assert ">https://pix.fr/competences</font></a>." in out  # printed as written, in the monospace face
 
 
 def test_paragraphs_and_lists():

@@ -81,6 +81,11 @@ def names(slug: str, profile: Profile = STANDARD) -> dict[str, str]:
     return {"eleve": f"{slug}-eleve{profile.suffix}.pdf", "corrige": f"{slug}-corrige{profile.suffix}.pdf"}
 
 
+def form_name(slug: str, profile: Profile = STANDARD) -> str:
+    """The file name of a fiche's fillable form: <slug>-formulaire[-<profile>].pdf (docs/forms.md)."""
+    return f"{slug}-formulaire{profile.suffix}.pdf"
+
+
 def render_fiche(fiche: Fiche, profile: Profile = STANDARD, *,
                  parallel: bool = False) -> tuple[bytes, bytes, list[Problem]]:
     """Render the student sheet and the corrigé; layout warnings come back as problems.
@@ -188,6 +193,7 @@ def work(source: Path, root: Path | None, options: Mapping[str, object], paralle
         outcome.deps.update((path, pictures.sha256(path)) for path in images(fiche))  # of the bytes decoded
         profile = choose(options.get("profile"), fiche.profile)
         student, key, warnings = render_fiche(fiche, profile, parallel=parallel)
+        form = _render_form(fiche, profile) if options.get("form") or fiche.form else None
     except Exception as exc:  # a bug, not the user's fault: report it and go on with the other fiches
         message = f"internal error while building: {type(exc).__name__}: {exc}"
         outcome.problems.append(Problem(Pos(display(source)), message, "please report it with this source file"))
@@ -195,7 +201,16 @@ def work(source: Path, root: Path | None, options: Mapping[str, object], paralle
     outcome.problems += warnings
     file_names = names(fiche.slug, profile)
     outcome.files = {file_names["eleve"]: student, file_names["corrige"]: key}
+    if form is not None:
+        outcome.files[form_name(fiche.slug, profile)] = form
     return outcome
+
+
+def _render_form(fiche: Fiche, profile: Profile) -> bytes:
+    """The fillable form: the student sheet with form fields (its layout warnings are the student sheet's)."""
+    from .render import render
+
+    return render(fiche, answers=False, form=True, profile=profile)
 
 
 def default_jobs() -> int:
@@ -245,7 +260,8 @@ def claims(source: Path) -> set[str]:
     """Every file name a source may write, whatever the profile: two sources must never share one."""
     if is_pack(source):
         return {f"pack-{pack_name(source)}.pdf"}
-    return {name for profile in PROFILES.values() for name in names(source.stem, profile).values()}
+    return {name for profile in PROFILES.values()
+            for name in (*names(source.stem, profile).values(), form_name(source.stem, profile))}
 
 
 def same_file(name: str) -> str:
@@ -271,7 +287,8 @@ class _Build:
         self.locked = False
         self.manifest = Manifest.load(out_dir)
         self.fp = fingerprint(options)
-        self.variant = f"profile={options['profile']}" if options.get("profile") else ""
+        self.variant = ",".join(f"{key}={options[key]}" if key == "profile" else key
+                                for key in ("profile", "form") if options.get(key))
         self.result = Result(check=check, problems=list(self.manifest.problems))
 
     def writing(self) -> None:

@@ -11,18 +11,19 @@ _INVISIBLE = {"Cc", "Cf", "Cs", "Zl", "Zp"}
 _LAID_OUT = {"\n", "\t", "\u00ad"}
 
 
-def _refused(ch: str) -> bool:
+def _refused(ch: str, family: str) -> bool:
     """Whether ch cannot be printed: the font lacks it, or it is invisible (zero-width, direction mark…)."""
     if ch in _LAID_OUT:
         return False
-    return not fonts.can_draw(ch) or unicodedata.category(ch) in _INVISIBLE
+    return not fonts.can_draw(ch, family) or unicodedata.category(ch) in _INVISIBLE
 
 
-def unprintable(text: str) -> list[tuple[str, str, str]]:
+def unprintable(text: str, family: str = fonts.FAMILY) -> list[tuple[str, str, str]]:
     """(character, message, hint) for each distinct character of text that cannot be printed as written:
-    missing from the embedded font, or invisible (a zero-width space would print nothing, silently)."""
+    missing from the family, or invisible (a zero-width space would print nothing, silently)."""
     out = []
-    for ch in sorted(ch for ch in set(text) if _refused(ch)):  # each distinct character once
+    face = "the embedded font" if family == fonts.FAMILY else "the monospace font of code and addresses"
+    for ch in sorted(ch for ch in set(text) if _refused(ch, family)):  # each distinct character once
         code = f"U+{ord(ch):04X}"
         name = unicodedata.name(ch, "")
         category = unicodedata.category(ch)
@@ -35,6 +36,6 @@ def unprintable(text: str) -> list[tuple[str, str, str]]:
             out.append((ch, f"invisible character {code}{f' ({name})' if name else ''} in the text",
                         "delete it and retype the text around it"))
         else:
-            out.append((ch, f"the character '{ch}' ({code} {name}) cannot be printed with the embedded font",
+            out.append((ch, f"the character '{ch}' ({code} {name}) cannot be printed with {face}",
                         "remove it or replace it with plain text"))
     return out

@@ -49,6 +49,22 @@ def quote(text: str, limit: int = 50) -> str:
     return f"'{text}'"
 
 
+def quote_pair(text: str, other: str, limit: int = 50) -> tuple[str, str]:
+    """Two texts quoted for a message that compares them: when long, both show the same stretch
+    around the first place where they differ, so the reader sees the difference."""
+    a, b = " ".join(str(text).split()), " ".join(str(other).split())
+    if len(a) <= limit and len(b) <= limit:
+        return f"'{a}'", f"'{b}'"
+    at = next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
+    start = max(0, at - limit // 2)
+    room = limit - (1 if start else 0)
+
+    def cut(t: str) -> str:
+        return "'" + ("…" if start else "") + t[start:start + room] + ("…" if start + room < len(t) else "") + "'"
+
+    return cut(a), cut(b)
+
+
 class WorksheetError(click.ClickException):
     """Raised for any problem the user can fix; exits with code 1."""
 

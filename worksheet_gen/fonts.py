@@ -35,7 +35,8 @@ class Family:
 
     @property
     def bold(self) -> str:
-        return self.faces[1][0]
+        """The bold face, or the regular one in a family that has none (the monospace face)."""
+        return self.faces[1][0] if len(self.faces) > 1 else self.regular
 
     @property
     def italic(self) -> str:
@@ -57,8 +58,12 @@ FAMILIES = {
                            "coverage-lato-upright.json", "OFL.txt"),
     "Andika": Family("Andika", (("Andika", "Andika-Regular.ttf"), ("Andika-Bold", "Andika-Bold.ttf")),
                      "coverage-andika.json", "OFL-Andika.txt"),
+    # Code and web addresses, in every profile: one face, whose 0/O and 1/l/I a student can tell apart.
+    "Mono": Family("Mono", (("WG-Mono", "LiberationMono-Regular.ttf"),), "coverage-mono.json",
+                   "OFL-Liberation.txt"),
 }
 FAMILY = "Lato"
+MONO = "Mono"
 # Characters that the layout handles itself and never asks the font to draw.
 _ALLOWED_SPACE = {"\n", "\t"}
 
@@ -115,7 +120,7 @@ def _register(family: str) -> str:
     from reportlab.pdfbase.ttfonts import TTFont
 
     fam = FAMILIES[family]
-    for name, file in fam.faces:
+    for name, file in dict(fam.faces).items():
         pdfmetrics.registerFont(TTFont(name, str(FONT_DIR / file)))
     # Italics first: when the family has none, its bold face must still read as plain bold.
     addMapping(fam.name, 0, 1, fam.italic)

@@ -94,9 +94,10 @@ def fingerprint(options: Mapping[str, object]) -> str:
 
 
 MAX_BYTES = 64 * 2**20  # a manifest of 10,000 fiches is about 10 MiB
-# The files a build writes into its folder: <slug>-eleve[-<profile>].pdf, <slug>-corrige[-<profile>].pdf and
-# pack-<name>.pdf. A name of another form read from a manifest is never touched.
-_OUTPUT = re.compile(r"[^\x00-\x1f\x7f/\\]+-(?:eleve|corrige)(?:-[a-z]+)?\.pdf|pack-[^\x00-\x1f\x7f/\\]+\.pdf")
+# The files a build writes into its folder: <slug>-eleve[-<profile>].pdf, <slug>-corrige[-<profile>].pdf,
+# <slug>-formulaire[-<profile>].pdf and pack-<name>.pdf. A name of another form read from a manifest is never touched.
+_OUTPUT = re.compile(r"[^\x00-\x1f\x7f/\\]+-(?:eleve|corrige|formulaire)(?:-[a-z]+)?\.pdf"
+                     r"|pack-[^\x00-\x1f\x7f/\\]+\.pdf")
 _ENTRY = {"source": str, "fingerprint": str, "deps": dict, "outputs": dict, "warnings": list}
 _WARNING = {"path": str, "line": int, "col": int, "message": str, "hint": str, "severity": str}
 

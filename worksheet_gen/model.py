@@ -51,7 +51,9 @@ class Question:
     """A numbered question with its answer space and its answer for the corrigé.
 
     ``answer`` holds the model text (open), the correct option(s) (closed
-    questions) or one text per blank (blanks).
+    questions) or one text per blank (blanks); ``free`` marks a closed question with no
+    single right answer (« Réponse personnelle »: no box ticked). ``note`` is printed after
+    the prompt on both sheets; ``inline`` is None when the source leaves the choice to the layout.
     """
 
     number: int
@@ -60,21 +62,29 @@ class Question:
     lines: int
     ruling: str
     options: tuple[str, ...]
-    inline: bool
+    inline: bool | None
     answer: tuple[str, ...]
     explain: str
     pos: Pos
     answer_pos: Pos
+    note: str | None = None  # None: the default (« Plusieurs réponses possibles. » for multi); "": none
+    free: bool = False
 
 
 @dataclass(frozen=True)
 class TableSection:
-    """One row of a fill-in table: a heading and N blank bullets."""
+    """One row of a fill-in table: a heading and its ruled lines, with bullets where items start.
+
+    ``bullets`` > 0 shows that many bullets on the student sheet, spread over the lines,
+    whatever the number of answers; 0 shows one bullet where each expected item starts.
+    """
 
     title: str
     lines: int
     answer: tuple[str, ...]
     pos: Pos
+    bullets: int = 0
+    explain: str = ""  # written after the items in the corrigé, without a bullet
 
 
 @dataclass(frozen=True)
@@ -126,6 +136,8 @@ class Fiche:
     closing: Closing | None
     pos: Pos = field(default=Pos(""))
     profile: str = ""  # the layout profile the source asks for; "" when it names none
+    next: str = ""  # the activity that follows in the sequence
+    form: bool = False  # also build the fillable form (docs/forms.md)
 
     def questions(self):
         """Every question of the fiche, in order."""

@@ -2,8 +2,9 @@
 
 Every copy of a fiche is appended from one ``PdfReader``, so all copies share the
 sheet's content streams, fonts and images; each copy only adds its page objects.
-A student's name is an overlay: a small content stream of its own, appended to
-the /Contents of that copy's first page, whose font is shared by every student.
+What a copy gets written on it (the student's name, the date) is an overlay: a small
+content stream of its own, appended to the /Contents of that page of that copy, whose
+font is shared by every student.
 """
 
 from __future__ import annotations
@@ -74,13 +75,15 @@ def plan(student_pages: Sequence[int], key_pages: Sequence[int], copies: Sequenc
 
 
 def assemble(sheets: Sequence[Sheet], parts: Sequence[Part], *, labels: Sequence[str], title: str,
-             by_student: bool = True, extra: bytes | None = None, overlays: dict[tuple[int, int], int] | None = None,
+             by_student: bool = True, duplex: bool = True, extra: bytes | None = None,
+             overlays: dict[tuple[int, int], Sequence[tuple[int, int]]] | None = None,
              progress: Callable[[int], None] = lambda n: None) -> bytes:
-    """The pack as PDF bytes, with bookmarks, page labels and a title.
+    """The pack as PDF bytes, with bookmarks, page labels, a title and print preferences.
 
     ``labels`` name each copy (« Copie 3 », « DUPONT Léa (4e B) »). ``extra`` is a PDF
-    whose first page is the cover (when ``parts`` has one) and whose page
-    ``overlays[(copy, fiche)]`` holds what to write on page 1 of that copy of that fiche.
+    whose first page is the cover (when ``parts`` has one); ``overlays[(copy, sheet)]`` lists
+    (page of that copy of that sheet, page of ``extra`` to write on it). ``duplex`` sets the
+    print dialog's duplex preference.
     """
     overlays = overlays or {}
     students = [PdfReader(io.BytesIO(s.student)) for s in sheets]
@@ -93,8 +96,8 @@ def assemble(sheets: Sequence[Sheet], parts: Sequence[Part], *, labels: Sequence
             writer.append(added, pages=[0], import_outline=False)
         else:
             writer.append((students if part.kind == COPY else keys)[part.fiche], import_outline=False)
-            if (part.copy, part.fiche) in overlays and graft is not None:
-                graft(writer.pages[part.start], overlays[(part.copy, part.fiche)])
+            for page, index in overlays.get((part.copy, part.fiche), ()) if graft is not None else ():
+                graft(writer.pages[part.start + page], index)
         for _ in range(part.blanks):
             writer.add_blank_page()
         progress(1)
@@ -102,6 +105,10 @@ def assemble(sheets: Sequence[Sheet], parts: Sequence[Part], *, labels: Sequence
     _navigate(writer, sheets, parts, labels, by_student)
     writer.add_metadata({"/Title": title, "/Creator": f"worksheet-gen {__version__}"})
     writer.page_mode = "/UseOutlines"
+    prefs = writer.create_viewer_preferences()  # what the print dialog proposes
+    prefs.print_scaling = "/None"  # true size: rulings and grids keep their pitch
+    prefs.duplex = "/DuplexFlipLongEdge" if duplex else "/Simplex"
+    writer.pdf_header = "%PDF-1.7"  # the version that defines /Duplex
     if "/Lang" in students[0].trailer["/Root"]:
         writer.root_object[NameObject("/Lang")] = students[0].trailer["/Root"]["/Lang"]
     out = io.BytesIO()
@@ -110,29 +117,37 @@ def assemble(sheets: Sequence[Sheet], parts: Sequence[Part], *, labels: Sequence
 
 
 class _Grafter:
-    """Adds a page of the extra PDF to a pack page as an overlay stream of its own."""
+    """Adds a page of the extra PDF to a pack page as an overlay stream of its own (one stream per
+    page of the extra PDF, however many pack pages it goes on)."""
 
     def __init__(self, writer: PdfWriter, source: PdfReader):
         self.writer, self.source = writer, source
         self.push = self._stream(b"q\n")  # shared by every overlaid page: keep the sheet's state apart
         self.pop = self._stream(b"\nQ\n")
+        self.done: dict[int, tuple] = {}
 
     def _stream(self, data: bytes):
         stream = DecodedStreamObject()
         stream.set_data(data)
         return self.writer._add_object(stream.flate_encode() if len(data) > 40 else stream)
 
+    def _overlay(self, index: int) -> tuple:
+        """The overlay stream of page index of the extra PDF, and the fonts it uses."""
+        if index not in self.done:
+            src = self.source.pages[index]
+            fonts = src["/Resources"]["/Font"].get_object()
+            content = ContentStream(src.get_contents(), self.source)
+            used = {}
+            for operands, operator in content.operations:
+                if operator == b"Tf":
+                    name = NameObject("/WgName" + operands[0][1:])
+                    used[name] = fonts.raw_get(operands[0]).clone(self.writer)
+                    operands[0] = name
+            self.done[index] = self._stream(b"q\n" + content.get_data() + b"\nQ\n"), used
+        return self.done[index]
+
     def __call__(self, page, index: int) -> None:
-        src = self.source.pages[index]
-        fonts = src["/Resources"]["/Font"].get_object()
-        content = ContentStream(src.get_contents(), self.source)
-        used = {}
-        for operands, operator in content.operations:
-            if operator == b"Tf":
-                name = NameObject("/WgName" + operands[0][1:])
-                used[name] = fonts.raw_get(operands[0]).clone(self.writer)
-                operands[0] = name
-        overlay = self._stream(b"q\n" + content.get_data() + b"\nQ\n")
+        overlay, used = self._overlay(index)
         contents = page.get("/Contents")
         own = list(contents) if isinstance(contents.get_object(), ArrayObject) else [contents]
         page[NameObject("/Contents")] = ArrayObject([self.push, *own, self.pop, overlay])
@@ -179,7 +194,9 @@ def _navigate(writer: PdfWriter, sheets: Sequence[Sheet], parts: Sequence[Part],
         fiche = sheets[part.fiche]
         if part.kind == KEY:
             if "keys" not in parents:
-                parents["keys"] = writer.add_outline_item(title="Corrigés", page_number=part.start)
+                count = sum(p.kind == KEY for p in parts)
+                parents["keys"] = writer.add_outline_item(title="Corrigés" if count > 1 else "Corrigé",
+                                                          page_number=part.start)
             if several or profiles:
                 writer.add_outline_item(title=f"Corrigé — {fiche.name}", page_number=part.start,
                                         parent=parents["keys"])

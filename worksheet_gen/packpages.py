@@ -8,17 +8,20 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from reportlab.lib.units import mm
-from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from . import __version__
 from .fonts import FAMILIES, FAMILY, register
 from .layout import styles as S
+from .layout.flowables import draw_string
 from .profiles import STANDARD
 
 MAX_FICHES_LISTED = 8  # fiches named on the cover; more would push the rest off the page
 MIN_NAME_SIZE = 4.0  # a name never spills onto the next field; it shrinks down to this
+ONE_LINE = 0.6  # a name shrinks on one line down to this share of its size, then wraps
+LEADING = 1.15  # between the lines of a wrapped name, as a share of its size
+ASCENT, DESCENT = 1.0, 0.3  # the ink of a line over and under its baseline, accented capitals included
 _DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 _MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
            "novembre", "décembre")
@@ -39,14 +42,19 @@ class Cover:
     copy_pages: int  # pages of one student's set, blank versos included
     keys: tuple[int, int]  # first and last page of the corrigés, from 1
     total: int
+    key_count: int = 1  # corrigés at the end (one per fiche and version)
+    blanks: bool = True  # whether blank versos were added
     students: tuple[tuple[str, int, int], ...] = ()  # each named copy: label, first and last page
     adapted: tuple[tuple[str, int, int], ...] = ()  # each adapted profile used: name, copies, pages per copy
 
 
 @dataclass(frozen=True)
 class Text:
-    """A value to write in a name field: baseline origin, room and font size in points, and the
-    font family (fonts.FAMILIES) of the sheet it is written on."""
+    """A value to write in a field of a sheet: baseline origin, room, font size and height above the
+    baseline in points, and the font family (fonts.FAMILIES) of the sheet it is written on.
+
+    ``centre``, when given, is the x the text is centred on, as far as the room allows.
+    """
 
     x: float
     y: float
@@ -54,6 +62,9 @@ class Text:
     size: float
     text: str
     family: str = FAMILY
+    height: float = 0.0  # 0: the font size, one line
+    centre: float | None = None
+    raised: bool = True  # 1re, 2de, Tle with a superscript (the sheet's profile says)
 
 
 def french_date(value: datetime.date) -> str:
@@ -62,10 +73,68 @@ def french_date(value: datetime.date) -> str:
     return f"{_DAYS[value.weekday()]} {day} {_MONTHS[value.month - 1]} {value.year}"
 
 
-def fitted_size(text: str, size: float, room: float, font: str = "Lato") -> float:
-    """The font size at which text fits in room, never above size nor below MIN_NAME_SIZE."""
+def fit(text: str, font: str, size: float, room: float, height: float = 0.0, *,
+        floor: float = MIN_NAME_SIZE, one_line: float = ONE_LINE) -> tuple[float, tuple[str, ...]]:
+    """The size and lines at which text fits a box room wide, with height above its last baseline.
+
+    One line while it can stay at least one_line × size; else wrapped (long words cut) at the largest
+    size that fits, never below floor; at floor, what does not fit is cut and the last line kept ends
+    with « … ».
+    """
+    height = height or size
+    size = max(floor, min(size, height / ASCENT))  # one line must fit the height too
     width = stringWidth(text, font, size)
-    return size if width <= room else max(MIN_NAME_SIZE, size * room / width)
+    if width <= room:
+        return size, (text,)
+    if room / width >= one_line:
+        return size * room / width, (text,)
+    for s in [size - step * 0.25 for step in range(int((size - floor) / 0.25) + 1)] + [floor]:
+        lines = _wrap(text, font, s, room)
+        if _block(len(lines), s) <= height:
+            return s, lines
+    keep = max([n for n in range(1, len(lines)) if _block(n, floor) <= height] or [1])
+    last = lines[keep - 1]
+    while last and stringWidth(last + "…", font, floor) > room:
+        last = last[:-1]
+    return floor, lines[:keep - 1] + (last.rstrip() + "…",)
+
+
+def _block(lines: int, size: float) -> float:
+    """Height of lines of text above the last baseline: capitals with accents of the first line included."""
+    return (lines - 1) * LEADING * size + ASCENT * size
+
+
+def _wrap(text: str, font: str, size: float, room: float) -> tuple[str, ...]:
+    """Text broken into lines no wider than room: at spaces, and inside a word wider than room."""
+    lines: list[str] = []
+    line = ""
+    for word in text.split():
+        while stringWidth(word, font, size) > room:  # a word alone too wide: cut after a hyphen, else where it ends
+            cut = next((i for i in range(len(word) - 1, 0, -1) if stringWidth(word[:i], font, size) <= room), 1)
+            cut = word.rfind("-", 1, cut) + 1 or cut
+            if line:
+                lines.append(line)
+                line = ""
+            lines.append(word[:cut])
+            word = word[cut:]
+        candidate = f"{line} {word}" if line else word
+        if line and stringWidth(candidate, font, size) > room:
+            lines.append(line)
+            candidate = word
+        line = candidate
+    return tuple(lines + [line]) if line or not lines else tuple(lines)
+
+
+def draw_fitted(c: Canvas, t: Text, font: str) -> None:
+    """Write t in its box, fitted (see fit); the last line on the baseline, earlier lines above it."""
+    size, lines = fit(t.text, font, t.size, t.room, t.height)
+    for i, line in enumerate(lines):
+        y = t.y + (len(lines) - 1 - i) * LEADING * size
+        x = t.x
+        if t.centre is not None:
+            half = stringWidth(line, font, size) / 2
+            x = min(max(t.centre - half, t.x), t.x + t.room - 2 * half)
+        draw_string(c, x, y, line, font, size, raised=t.raised)
 
 
 def render(cover: Cover | None, overlays: Sequence[Sequence[Text]]) -> bytes:
@@ -80,10 +149,8 @@ def render(cover: Cover | None, overlays: Sequence[Sequence[Text]]) -> bytes:
         canvas.showPage()
     for texts in overlays:
         for t in texts:
-            font = FAMILIES[t.family].regular
             register(t.family)
-            canvas.setFont(font, fitted_size(t.text, t.size, t.room, font))
-            canvas.drawString(t.x, t.y, t.text)
+            draw_fitted(canvas, t, FAMILIES[t.family].regular)
         canvas.showPage()
     canvas.save()
     return buf.getvalue()
@@ -91,6 +158,20 @@ def render(cover: Cover | None, overlays: Sequence[Sequence[Text]]) -> bytes:
 
 def _pages(n: int) -> str:
     return f"{n} page" + ("s" if n > 1 else "")
+
+
+def _plural(word: str, n: int) -> str:
+    return word + ("s" if n > 1 else "")
+
+
+def _lines(c: Canvas, text: str, font: str, size: float, x: float, y: float, room: float, *, lines: int,
+           leading: float, floor: float) -> tuple[float, float]:
+    """Draw text from baseline y down, in the height of that many lines (wrapped smaller, then cut, when it
+    is longer); return the last baseline and the size used."""
+    fitted, rows = fit(text, font, size, room, _block(lines, size), floor=floor, one_line=1.0)
+    for i, row in enumerate(rows):
+        draw_string(c, x, y - i * leading * fitted / size, row, font, fitted)
+    return y - (len(rows) - 1) * leading * fitted / size, fitted
 
 
 def _cover(c: Canvas, cover: Cover) -> None:
@@ -102,44 +183,46 @@ def _cover(c: Canvas, cover: Cover) -> None:
     c.drawString(left, y, "Pour l’enseignant — ne pas distribuer")
     y -= 16 * mm
     c.setFillColor(S.ACCENT)
-    for line in simpleSplit(cover.heading, "Lato-Bold", 26, right - left)[:3]:
-        c.setFont("Lato-Bold", 26)
-        c.drawString(left, y, line)
-        y -= 31
+    y, size = _lines(c, cover.heading, "Lato-Bold", 26, left, y, right - left, lines=3, leading=31, floor=12)
+    y -= 0.65 * size  # under the descenders of the last line
     c.setStrokeColor(S.ACCENT)
     c.setLineWidth(1)
-    c.line(left, y + 14, right, y + 14)
-    y -= 8 * mm
+    c.line(left, y, right, y)
+    y -= 14 + 8 * mm
 
     sheets = (cover.total + 1) // 2 if cover.duplex else cover.total
+    named = (", une par élève, à son nom" if cover.copies > 1 else ", à son nom") if cover.named else ""
     rows = [
         ("Classe", cover.classe),
         ("Date", cover.date),
-        ("Copies", f"{cover.copies}" + (", une par élève, à son nom" if cover.named else "")),
+        (_plural("Copie", cover.copies), f"{cover.copies}{named}"),
     ]
     fiches = [f"{title} — {_pages(pages)}" for title, pages in cover.fiches]
     if len(fiches) > MAX_FICHES_LISTED:  # the cover stays one page: the bookmarks list them all
         fiches = fiches[:MAX_FICHES_LISTED - 1] + [f"… et {len(fiches) - MAX_FICHES_LISTED + 1} autres fiches"]
+    label = _plural("Fiche", len(cover.fiches))
     if cover.by_student:
         per = f"{_pages(cover.copy_pages)} par copie"
         if cover.duplex:
-            per += f", soit {cover.copy_pages // 2} feuille{'s' if cover.copy_pages > 2 else ''} recto-verso"
-        rows.append(("Fiches", fiches + [per]))
+            per += f", soit {_plural(f'{cover.copy_pages // 2} feuille', cover.copy_pages // 2)} recto-verso"
+        rows.append((label, fiches + [per]))
     else:
-        rows.append(("Fiches", fiches + ["les copies sont regroupées par fiche"]))
+        rows.append((label, fiches + ["les copies sont regroupées par fiche"]))
     if cover.adapted:
-        rows.append(("Adaptées", [f"{n} copie{'s' if n > 1 else ''} {name} — {_pages(pages)} par copie"
-                                  for name, n, pages in cover.adapted]))
+        rows.append((_plural("Adaptée", sum(n for _, n, _ in cover.adapted)),
+                     [f"{n} {_plural('copie', n)} {name} — {_pages(pages)} par copie"
+                      for name, n, pages in cover.adapted]))
     first, last = cover.keys
-    rows.append(("Corrigés", f"pages {first} à {last}, une fois chacun, à la fin"))
-    rows.append(("Total", f"{_pages(cover.total)}, {sheets} feuille{'s' if sheets > 1 else ''}"))
+    where = f"page {first}" if first == last else f"pages {first} à {last}"
+    rows.append((_plural("Corrigé", cover.key_count),
+                 f"{where}, une fois chacun, à la fin" if cover.key_count > 1 else f"{where}, à la fin"))
+    rows.append(("Total", f"{_pages(cover.total)}, {_plural(f'{sheets} feuille', sheets)}"))
     label_w = 30 * mm
     for label, value in rows:
         c.setFillColor(S.ACCENT)
         c.setFont("Lato-Bold", 12)
         c.drawString(left, y, f"{label}\u00a0:")
         c.setFillColor(S.colors.black)
-        c.setFont("Lato", 12)
         if not value:
             c.setStrokeColor(S.RULE)
             c.setDash(0.1, 2.2)
@@ -149,18 +232,21 @@ def _cover(c: Canvas, cover: Cover) -> None:
             y -= 10 * mm
             continue
         for item in [value] if isinstance(value, str) else value:
-            for line in simpleSplit(item, "Lato", 12, right - left - label_w):
-                c.drawString(left + label_w, y, line)
-                y -= 16
-            y -= 2
+            y, size = _lines(c, item, "Lato", 12, left + label_w, y, right - left - label_w, lines=2, leading=16,
+                             floor=8)
+            y -= 16 * size / 12 + 2
         y -= 5 * mm
 
+    one_sheet = cover.copy_pages <= (2 if cover.duplex else 1) if cover.by_student else \
+        all(pages <= (2 if cover.duplex else 1) for _, pages in cover.fiches)
+    staple = ("une feuille par copie." if one_sheet else "agrafer par copie.") if cover.by_student else \
+        ("une feuille par fiche." if one_sheet else "agrafer chaque fiche.")
     if cover.duplex:
-        hint = "Impression\u202f: recto-verso, " + ("agrafer par copie." if cover.by_student
-                                               else "agrafer chaque fiche.")
-        note = "Les pages blanches sont voulues\u202f: chaque copie commence sur un recto."
+        hint = "Impression\u202f: recto-verso, " + staple
+        note = ("Les pages blanches sont voulues\u202f: chaque copie commence sur un recto." if cover.blanks
+                else "Chaque copie commence sur un recto.")
     else:
-        hint = "Impression\u202f: recto seul, " + ("agrafer par copie." if cover.by_student else "agrafer chaque fiche.")
+        hint = "Impression\u202f: recto seul, " + staple
         note = "Une page par feuille\u202f; aucune page blanche n’a été ajoutée."
     y -= 4 * mm
     c.setFillColor(S.ACCENT_LIGHT)
@@ -179,7 +265,8 @@ def _students(c: Canvas, students, left: float, right: float, top: float) -> Non
     """The named copies and their pages, in columns, as many as the page holds."""
     c.setFillColor(S.ACCENT)
     c.setFont("Lato-Bold", 12)
-    c.drawString(left, top, "Copies nominatives (pour réimprimer une copie)")
+    c.drawString(left, top, "Copies nominatives (pour réimprimer une copie)" if len(students) > 1
+                 else "Copie nominative (pour la réimprimer)")
     size, leading = 9, 12.5
     rows = int((top - 8 * mm - 22 * mm) // leading)
     if rows < 2:  # no room left on the cover: the bookmarks name every copy
@@ -192,8 +279,7 @@ def _students(c: Canvas, students, left: float, right: float, top: float) -> Non
         x, y = left + (i // rows) * width, top - 8 * mm - (i % rows) * leading
         pages = f"p.\u00a0{first}–{last}"
         room = width - 4 * mm - stringWidth(pages, "Lato", size) - 2 * mm
-        c.setFont("Lato", fitted_size(label, size, room))
-        c.drawString(x, y, label)
+        draw_fitted(c, Text(x, y, room, size, label, height=size), "Lato")
         c.setFont("Lato", size)
         c.drawRightString(x + width - 4 * mm, y, pages)
     if len(shown) < len(students):

@@ -14,18 +14,19 @@ from . import loader, profiles, roster
 from .build import Outcome as BuildOutcome, images, render_fiche, write_atomic
 from .errors import OutputError, Pos, Problem, quote
 from .loader import MDict, MList
-from .manifest import sha256_file
+from .manifest import sha256_bytes, sha256_file
 from .spec import flag
 from .sources import SUFFIXES, display, is_pack, is_source, load_fiche, pack_name
 
-MAX_COPIES = 500
+MAX_COPIES = roster.MAX_COPIES  # for --copies, copies: and the students of a roster alike
 NAME = re.compile(r"^[\w.-]+\Z")  # \Z: '$' would accept a name ending in a line break
 KEYS = {
     "fiches": "the fiches, in order, by file name without .yaml",
     "copies": f"the number of anonymous copies, 1 to {MAX_COPIES}",
     "roster": "a class list (CSV) next to the pack file: one copy per student, with the name printed",
     "class": "the class, printed on the cover (and on each copy when the roster has no Classe column)",
-    "date": "the date of the session, printed on the cover",
+    "date": "the date of the session, printed on the cover and in the Date field of every copy",
+    "date_on_cover_only": "true to print the date on the cover only, not on the copies",
     "group_by": "student (each student's fiches together, the default) or fiche",
     "single_sided": "true to print on one side only: no blank pages",
     "cover": "false to leave out the teacher's cover page",
@@ -43,6 +44,7 @@ class Request:
     roster: Path | None = None
     classe: str = ""
     date: str | datetime.date = ""
+    date_on_copies: bool = True  # the date also goes in the Date field of every copy
     duplex: bool = True
     by_student: bool = True
     cover: bool = True
@@ -80,6 +82,13 @@ def output(name: str, out_dir: Path) -> Path:
     return out_dir / f"pack-{name}.pdf"
 
 
+def default_name(roster: Path | None, fiches) -> str:
+    """A pack's name when none is given: the roster's file name, else the fiche names joined by '-'; anything
+    but letters, digits, '.', '_' and '-' (a space in « élèves 1re B.csv ») becomes '-'."""
+    stem = roster.stem if roster else "-".join(p.stem for p in fiches)
+    return re.sub(r"[^\w.-]+", "-", stem).strip("-.") or "pack"
+
+
 def resolve(names, folder: Path, where: list[Pos] | None = None) -> tuple[tuple[Path, ...], list[Problem]]:
     """The source file of each fiche name (or path), with a suggestion for each unknown one."""
     paths, problems = [], []
@@ -113,7 +122,7 @@ def make(request: Request, *, progress: Callable[[int], ContextManager] = _no_pr
     """Load, check and render everything the pack needs, then assemble it; nothing is written.
 
     ``parallel``: each fiche's two PDFs are rendered in two processes (see build.render_fiche)."""
-    from . import pack, packpages
+    from . import pack, packfill, packpages
 
     out = Outcome()
     fiches = []
@@ -126,8 +135,11 @@ def make(request: Request, *, progress: Callable[[int], ContextManager] = _no_pr
             out.deps.update((image, sha256_file(Path(image))) for image in images(fiche))
     students: tuple[roster.Student, ...] = ()
     if request.roster is not None:
-        out.deps[str(request.roster.resolve())] = sha256_file(request.roster)
-        students, problems = roster.read(request.roster, display(request.roster))
+        name = display(request.roster)
+        data, problems = roster.read_file(request.roster, name, limit=roster.MAX_BYTES, what="roster")
+        out.deps[str(request.roster.resolve())] = None if data is None else sha256_bytes(data)  # what was read
+        if data is not None:
+            students, problems = roster.from_bytes(name, data)
         out.problems += problems
     if failed(out.problems) or failed(out.fiche_problems) or None in fiches:
         return out
@@ -140,7 +152,8 @@ def make(request: Request, *, progress: Callable[[int], ContextManager] = _no_pr
         for profile in profs:
             if profile is not profiles.choose(None, fiche.profile):  # load_fiche checked that one
                 out.fiche_problems += profiles.font_problems(fiche, profile)
-    out.problems += _name_problems(students, chosen, request.classe)
+    out.problems += packfill.name_problems(students, chosen, request.classe)
+    out.problems += packfill.text_problems(request, {p.family for row in chosen for p in row})
     if failed(out.fiche_problems) or failed(out.problems):
         return out
     index = {(f, p.name): i for i, (f, p) in enumerate((f, p) for f in range(len(fiches)) for p in used[f])}
@@ -159,39 +172,18 @@ def make(request: Request, *, progress: Callable[[int], ContextManager] = _no_pr
         classe = request.classe or ", ".join(classes)
         labels = [s.label if len(classes) > 1 else f"{s.nom} {s.prenom}" for s in students] or [
             f"Copie {c + 1}" for c in range(copies)]
-        labels = [label + _adapted(chosen[c]) for c, label in enumerate(labels)]
-        cover = _cover(request, sheets, parts, classe, labels if students else (), rows) if request.cover else None
-        overlays, pages = _names(request, fiches, students, rows, [chosen[c] for c in range(len(students))],
-                                 first=int(request.cover))
+        labels = [label + packfill.adapted_tag(chosen[c]) for c, label in enumerate(labels)]
+        titles = " · ".join(sheets[s].title for s in rows[0])  # one per fiche
+        cover = packfill.cover(request, sheets, parts, classe, titles, labels if students else (), rows) \
+            if request.cover else None
+        overlays, pages = packfill.overlays(request, fiches, sheets, students, rows, chosen, first=int(request.cover))
         extra = packpages.render(cover, pages) if (cover or pages) else None
         bar.update(1)
-        title = f"Pack {classe or request.name} — " + " · ".join(sheets[s].title for s in rows[0])  # one per fiche
+        title = f"Pack {classe or request.name} — {titles}"
         out.data = pack.assemble(sheets, parts, labels=labels, title=title, by_student=request.by_student,
-                                 extra=extra, overlays=overlays, progress=bar.update)
+                                 duplex=request.duplex, extra=extra, overlays=overlays, progress=bar.update)
         out.pages = parts[-1].start + parts[-1].pages
     return out
-
-
-def _name_problems(students, chosen, classe: str) -> list[Problem]:
-    """An error for a name the font of a student's version cannot print (the roster checks the standard font)."""
-    from .fonts import missing
-
-    problems = []
-    for s, profs in zip(students, chosen):
-        for profile in {p.name: p for p in profs}.values():
-            for text in (s.nom, s.prenom, s.classe or classe):
-                bad = missing(text, profile.family)
-                if bad is not None:
-                    problems.append(Problem(s.pos, f"the character '{bad}' (U+{ord(bad):04X}) of « {text} » cannot be "
-                                            f"printed with the font of the '{profile.name}' version ({profile.family})",
-                                            "write the name without it, or give this student another profile"))
-    return problems
-
-
-def _adapted(profs) -> str:
-    """« [dys] » after the label of a copy in an adapted version, for the teacher handing them out."""
-    names = sorted({p.name for p in profs if p.name != profiles.STANDARD_NAME})
-    return f" [{', '.join(names)}]" if names else ""
 
 
 def _sheet(path: Path, fiche, profile, cache: dict, parallel: bool):
@@ -205,52 +197,6 @@ def _sheet(path: Path, fiche, profile, cache: dict, parallel: bool):
     student, corrige, warnings = cache[key]
     return Sheet(fiche.slug, plain(fiche.title, lang=fiche.lang), student, corrige, profile.name,
                  _count(student), _count(corrige)), warnings
-
-
-def _names(request: Request, fiches, students, rows, chosen, *, first: int):
-    """The overlay pages writing each student's name on page 1 of each fiche, and where each goes."""
-    from .layout.story import name_slots
-    from .layout.styles import Styles
-    from .packpages import Text
-
-    overlays, pages, slots = {}, [], {}
-    for c, s in enumerate(students):
-        for f, fiche in enumerate(fiches):
-            profile = chosen[c][f]
-            if rows[c][f] not in slots:
-                slots[rows[c][f]] = name_slots(fiche, styles=Styles(fiche.lang, profile))
-            nom, prenom, classe, _day = slots[rows[c][f]]
-            overlays[(c, rows[c][f])] = first + len(pages)
-            values = ((nom, s.nom), (prenom, s.prenom), (classe, s.classe or request.classe))
-            pages.append([Text(*slot, text, profile.family) for slot, text in values if text])
-    return overlays, pages
-
-
-def _cover(request: Request, sheets, parts, classe: str, named: list[str], rows):
-    """What the cover says: the class, the date, the fiches, the copies, the pages."""
-    from .pack import COPY, KEY
-    from .packpages import Cover
-
-    keys = [p for p in parts if p.kind == KEY]
-    total = parts[-1].start + parts[-1].pages
-    fiches = len(rows[0])
-    heading = classe or (sheets[0].title if fiches == 1 else f"Pack {request.name}")
-
-    def pages(copy: int) -> int:
-        return sum(p.pages + p.blanks for p in parts if p.kind == COPY and p.copy == copy)
-
-    variants: dict[tuple, list[int]] = {}  # copies by the sheets they get
-    for c, row in enumerate(rows):
-        variants.setdefault(tuple(row), []).append(c)
-    common = max(variants.values(), key=len)
-    adapted = tuple((" + ".join(sorted({sheets[s].profile for s in row})), len(cs), pages(cs[0]))
-                    for row, cs in variants.items() if cs is not common)
-    return Cover(
-        heading=heading, classe=classe, date=_date(request.date),
-        fiches=tuple((sheets[s].name, sheets[s].pages) for s in rows[common[0]]),
-        copies=len(rows), named=bool(named), duplex=request.duplex, by_student=request.by_student,
-        copy_pages=pages(common[0]), keys=(keys[0].start + 1, total), total=total,
-        students=_ranges(parts, named) if request.by_student else (), adapted=adapted)
 
 
 def write(data: bytes, name: str, out_dir: Path) -> Path:
@@ -267,10 +213,17 @@ def write(data: bytes, name: str, out_dir: Path) -> Path:
     return path
 
 
-def read_declaration(path: Path) -> tuple[Request | None, list[Problem]]:
-    """Read and check one ``<name>.pack.yaml`` file."""
+def read_declaration(path: Path, deps: dict | None = None) -> tuple[Request | None, list[Problem]]:
+    """Read and check one ``<name>.pack.yaml`` file (measured first: see roster.read_file); ``deps``, when
+    given, gets the sha256 of the bytes read."""
     name = display(path)
-    raw, problems = loader.load(path, name)
+    data, problems = roster.read_file(path, name, limit=loader.MAX_BYTES, what="pack file")
+    if deps is not None:
+        deps[str(path.resolve())] = None if data is None else sha256_bytes(data)
+    text, more = loader.decode(name, data) if data is not None else (None, [])
+    problems += more
+    raw, more = loader.parse(name, text) if text is not None else (None, [])
+    problems += more
     if raw is not None and not isinstance(raw, MDict):
         problems.append(Problem(getattr(raw, "pos", Pos(name, 1, 1)), "a pack file is made of keys such as "
                                 "'fiches:' and 'copies:'", "see « Class packs » in docs/format.md"))
@@ -310,7 +263,7 @@ def read_declaration(path: Path) -> tuple[Request | None, list[Problem]]:
     check("date", isinstance(raw.get("date"), str), "'date' must be a date or a text")
     check("group_by", raw.get("group_by") in ("student", "fiche"), "'group_by' must be student or fiche")
     check("profile", raw.get("profile") in profiles.NAMES, "'profile' must be " + ", ".join(profiles.NAMES))
-    flags = {key: flag(raw.get(key)) for key in ("single_sided", "cover")}
+    flags = {key: flag(raw.get(key)) for key in ("single_sided", "cover", "date_on_cover_only")}
     for key, value in flags.items():
         check(key, value is not None, f"'{key}' must be true or false")
     folder = path.parent
@@ -328,8 +281,9 @@ def read_declaration(path: Path) -> tuple[Request | None, list[Problem]]:
                                     "give the CSV file's name, relative to the pack file"))
     if failed(problems):
         return None, problems
-    return Request(name=pack_name(path), fiches=fiches, copies=copies or 0, roster=roster_path, classe=str(raw.get("class", "")),
-                   date=raw.get("date", ""), duplex=not (flags["single_sided"] or False),
+    return Request(name=pack_name(path), fiches=fiches, copies=copies or 0, roster=roster_path,
+                   classe=str(raw.get("class", "")), date=raw.get("date", ""),
+                   date_on_copies=not flags["date_on_cover_only"], duplex=not (flags["single_sided"] or False),
                    by_student=raw.get("group_by", "student") == "student",
                    cover=flags["cover"] if "cover" in raw else True, profile=raw.get("profile"), origin=top), problems
 
@@ -351,7 +305,7 @@ def work(file: Path, cache: dict | None = None, parallel: bool = False) -> Build
     Fiche problems are left to the fiche build, which reports them; the pack only says it is not built.
     Never raises: an unexpected error is reported as an internal error of this pack file.
     """
-    outcome = BuildOutcome(deps={str(file.resolve()): sha256_file(file)})
+    outcome = BuildOutcome(deps={str(file.resolve()): None})
     try:
         return _work(file, outcome, cache, parallel)
     except Exception as exc:  # a bug, not the user's fault: report it and go on
@@ -362,7 +316,7 @@ def work(file: Path, cache: dict | None = None, parallel: bool = False) -> Build
 
 
 def _work(file: Path, outcome: BuildOutcome, cache: dict | None, parallel: bool) -> BuildOutcome:
-    request, outcome.problems = read_declaration(file)
+    request, outcome.problems = read_declaration(file, outcome.deps)
     if request is None:
         return outcome
     made = make(request, cache=cache, parallel=parallel)
@@ -384,29 +338,9 @@ def _whole(value) -> int | None:
     return int(text) if text.isascii() and text.isdigit() and len(text) < 6 else None  # '²' is a digit to isdigit
 
 
-def _ranges(parts, labels) -> tuple[tuple[str, int, int], ...]:
-    """Each copy's label with the first and last page of the copy, from 1."""
-    runs: dict[int, list[int]] = {}
-    for part in parts:
-        if part.copy >= 0:
-            runs.setdefault(part.copy, []).extend((part.start + 1, part.start + part.pages + part.blanks))
-    return tuple((label, min(runs[i]), max(runs[i])) for i, label in enumerate(labels))
-
-
 def _count(pdf: bytes) -> int:
     import io
 
     from pypdf import PdfReader
 
     return len(PdfReader(io.BytesIO(pdf)).pages)
-
-
-def _date(value) -> str:
-    from .packpages import french_date
-
-    if isinstance(value, datetime.date):
-        return french_date(value)
-    try:
-        return french_date(datetime.date.fromisoformat(value.strip()))
-    except ValueError:
-        return value.strip()

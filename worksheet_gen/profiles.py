@@ -33,7 +33,9 @@ class Profile:
     title: float = 19
     banner: float = 12.5
     heading: float = 13
-    url: float = 9.5
+    url: float = 10.5  # the address under a QR code caption (in the monospace face, at `small` of it)
+    small: float = 0.92  # code and addresses this much smaller than the text
+    explain: float = 0.92  # the corrigé's explanations beside options, this much smaller than the text
     table_head: float = 11.5
     header: float = 9  # running header
     footer: float = 8.5  # running footer and page number
@@ -41,7 +43,8 @@ class Profile:
     number_column: bool = False  # question text in a column after the number, else its first line follows it
     indent: float = 7 * MM  # room for the question number
     # Answer space
-    pitch: float = 8 * MM  # between ruled answer lines; Seyès squares have this side
+    pitch: float = 7.5 * MM  # between ruled answer lines
+    seyes: float = 8 * MM  # the side of a Seyès square (four 2 mm lines), as in French exercise books
     answer_lift: float = 1.6  # how far above its ruled line the corrigé writes
     grow_answers: bool = False  # more ruled lines than the source asks when the model answer needs them
     grid: float = 5 * MM  # squares of the 'grid' ruling
@@ -49,13 +52,15 @@ class Profile:
     box_drop: float = 1.2  # how far a checkbox's bottom sits under its option's baseline
     row: float = 6.6 * MM  # least height of one option row
     name_rows: int = 1  # the Nom / Prénom / Classe / Date line on 1 or 2 rows
-    label_col: float = 0.25  # share of the frame width for the headings column of a table
+    label_col: float = 0.22  # share of the frame width for the headings column of a table
     image_scale: float = 1.0  # pictures this much wider than the source asks, within the frame
+    gap: float = 3 * MM  # between two blocks (questions, pictures, QR codes, tables)
+    page_end: float = 0.25  # the most of a page's body left empty before a break, when what follows can be split
     # Page
     page: tuple[float, float] = A4
     margin_x: float = 18 * MM
-    margin_top: float = 21 * MM
-    margin_bottom: float = 17 * MM
+    margin_top: float = 18 * MM
+    margin_bottom: float = 14 * MM
     header_drop: float = 13 * MM  # from the top edge down to the bottom of the running header
     footer_y: float = 8 * MM  # bottom of the running footer
     footer_rule: float = 12 * MM  # height of the rule above the footer
@@ -85,21 +90,22 @@ STANDARD = Profile()
 DYS = replace(
     STANDARD, name="dys", family="Andika",
     body=14, leading=1.5, justify=False, hyphenate=False, word_space=0.27, split_sentences=True, superscript=False,
+    small=1.0, explain=0.85,
     title=20, banner=15, heading=16, url=14, table_head=15, header=14, footer=14,
     number=14, number_column=True, indent=10 * MM,
-    pitch=10 * MM, answer_lift=4, grow_answers=True, grid=10 * MM, box=6.5 * MM, box_drop=4.4, row=10 * MM,
-    name_rows=2, label_col=0.32,
+    pitch=10 * MM, seyes=10 * MM, answer_lift=4, grow_answers=True, grid=10 * MM, box=6.5 * MM, box_drop=4.4, row=10 * MM,
+    name_rows=2, label_col=0.28, page_end=1 / 3, gap=4 * MM,
     margin_x=17 * MM, margin_top=25 * MM, margin_bottom=22 * MM, header_drop=15.5 * MM, footer_rule=15.5 * MM,
 )
 
 # Low vision: the standard layout scaled, body 18 pt on A4.
 LARGE = replace(
     STANDARD, name="large", family="Lato-Upright",
-    body=18, leading=1.4, justify=False, hyphenate=False, superscript=False,
+    body=18, leading=1.4, justify=False, hyphenate=False, superscript=False, small=1.0, explain=0.8,
     title=26, banner=20, heading=21, url=18, table_head=19, header=18, footer=18,
     number=18, number_column=True, indent=12 * MM,
-    pitch=12 * MM, answer_lift=5, grow_answers=True, grid=10 * MM, box=7 * MM, box_drop=4.2, row=11 * MM,
-    name_rows=2, label_col=0.34, image_scale=1.5,
+    pitch=12 * MM, seyes=12 * MM, answer_lift=5, grow_answers=True, grid=10 * MM, box=7 * MM, box_drop=4.2, row=11 * MM,
+    name_rows=2, label_col=0.28, image_scale=1.5, page_end=1 / 3, gap=4 * MM,
     margin_x=15 * MM, margin_top=28 * MM, margin_bottom=25 * MM, header_drop=17.5 * MM, footer_rule=17.5 * MM,
 )
 
@@ -118,12 +124,13 @@ def font_problems(fiche, profile: Profile) -> list:
 
     from . import fonts
     from .errors import Problem
+    from .text import fonts_of
 
     if profile.family == fonts.FAMILY:
         return []  # the validator has checked every text against the standard font already
     found: dict[str, object] = {}
     for text, pos in _texts(fiche, fiche.pos):
-        for ch in text:
+        for ch in fonts_of(text)[0]:  # code and addresses are set in the monospace face, whatever the profile
             if ch not in found and not fonts.can_draw(ch, profile.family):
                 found[ch] = pos
     return [Problem(pos, f"the character '{ch}' (U+{ord(ch):04X} {unicodedata.name(ch, '')}) cannot be printed "

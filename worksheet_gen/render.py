@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 from typing import Callable
 
 from reportlab.lib.units import mm
@@ -18,6 +19,8 @@ from .layout.story import LABELS, story
 from .model import Fiche
 from .profiles import STANDARD, Profile
 
+PRINTABLE = 5 * mm  # most office printers leave this much of each edge blank
+RULE_DROP = 1.8 * mm  # the running header's rule, under its baseline's paragraph
 FIXED_DATE = 946684800  # 2000-01-01: reportlab's invariant date, used when SOURCE_DATE_EPOCH is unset
 
 
@@ -26,6 +29,7 @@ def _canvas_class(draw_page: Callable):
 
     class NumberedCanvas(Canvas):
         def __init__(self, *args, **kwargs):
+            kwargs.setdefault("pdfVersion", (1, 7))  # the version of /PrintScaling and /Duplex, which it declares
             super().__init__(*args, **kwargs)
             self._held = []
 
@@ -36,6 +40,7 @@ def _canvas_class(draw_page: Callable):
         def save(self):
             total = len(self._held)
             for state in self._held:
+                state.pop("_annotationCount", None)  # counts the whole document: form fields are added here
                 self.__dict__.update(state)
                 draw_page(self, total)
                 super().showPage()
@@ -45,8 +50,9 @@ def _canvas_class(draw_page: Callable):
 
 
 def render(fiche: Fiche, *, answers: bool, report: Callable[[object, str], None] = lambda pos, msg: None,
-           names: tuple = (), profile: Profile = STANDARD) -> bytes:
-    """Render the student sheet (answers=False) or the corrigé (answers=True) as PDF bytes, in a layout profile."""
+           names: tuple = (), profile: Profile = STANDARD, form: bool = False) -> bytes:
+    """Render the student sheet (answers=False) or the corrigé (answers=True) as PDF bytes, in a layout profile;
+    ``form``: the student sheet with form fields (docs/forms.md)."""
     styles = S.Styles(fiche.lang, profile)
     p = profile
     labels = LABELS[fiche.lang]
@@ -58,30 +64,45 @@ def render(fiche: Fiche, *, answers: bool, report: Callable[[object, str], None]
         author=fiche.author or "worksheet-gen", subject=fiche.subject or title, creator=f"worksheet-gen {__version__}",
         lang=fiche.lang, invariant=1, pageCompression=1,
         initialFontName=styles.font.regular,  # else every page's preamble names Helvetica, which is never embedded
+        printScaling="None",  # /ViewerPreferences: print at true size, so rulings and grids keep their pitch
     )
     frame = Frame(p.margin_x, p.margin_bottom, p.frame_w, p.frame_h,
                   leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="body")
     doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
     header = _header(fiche, styles, labels, answers)
-    doc.build(story(fiche, styles=styles, answers=answers, report=report, names=names),
+    if form:
+        header = _with_fields(header, fiche)
+    doc.build(story(fiche, styles=styles, answers=answers, report=report, names=names, form=form),
               canvasmaker=_canvas_class(header))
     return buf.getvalue()
 
 
-def _header(fiche: Fiche, styles: S.Styles, labels: dict, answers: bool) -> Callable:
+def _with_fields(draw_page: Callable, fiche: Fiche) -> Callable:
+    """A page's header and footer, then the form fields its flowables recorded."""
+    from .form.plan import fingerprint
+    from .layout.fields import emitter
+
+    emit = emitter(fingerprint(fiche))
+
+    def draw(canv: Canvas, total: int) -> None:
+        draw_page(canv, total)
+        emit(canv)
+
+    return draw
+
+
+def _header_parts(fiche: Fiche, styles: S.Styles, labels: dict, answers: bool):
+    """The running header's two sides and footer, as one-line markup, with their styles and widths."""
     lang, p, font = fiche.lang, styles.profile, styles.font
     levels = ", ".join(fiche.levels)
     hs, fs = p.header, p.footer
     st = styles.small.clone("hf", fontSize=hs, leading=hs * 11 / 9, textColor=S.GREY)
     st_r = st.clone("hfr", alignment=2)
     st_f = styles.small.clone("ft", fontSize=fs, leading=fs * 20 / 17)
-    w, h = p.page
-    top = h - p.header_drop
-    margin = p.margin_x
     # Header and footer stay on one line each (larger profiles would push them off the page):
     # a side may take the room the other leaves, then a text too long ends with « … ».
     half = p.frame_w * 0.42
-    centre = stringWidth(labels["answer_key"], font.bold, hs + 2) + 8 * mm if answers else 6 * mm
+    centre = stringWidth(labels["answer_key"], font.bold, hs + 2) + 14 * mm if answers else 6 * mm
     left_text = f"{labels['levels']} : {levels}" if levels else ""
     head = lambda text: T.markup(text, lang=lang, size=hs, sup=p.superscript)  # noqa: E731
     nl, nr = (natural_width(Paragraph(head(t), st)) if t else 0 for t in (left_text, fiche.kind))
@@ -91,6 +112,42 @@ def _header(fiche: Fiche, styles: S.Styles, labels: dict, answers: bool) -> Call
     right = _one_line(fiche.kind, head, st, rw)
     footer = _one_line(fiche.title, lambda text: T.markup(text, lang=lang, size=fs, sup=p.superscript), st_f,
                        p.frame_w * 0.75)
+    return (left, st, lw), (right, st_r, rw), (footer, st_f)
+
+
+@dataclass(frozen=True)
+class HeaderRoom:
+    """Where a pack may write on a student page without touching the sheet, in points: the free middle
+    of the running header, and the strip between the header's rule and the body."""
+
+    left: float  # the free middle, from the end of the levels…
+    right: float  # … to the start of the kind
+    baseline: float  # the header's
+    size: float  # the header's font size
+    above: float  # from the baseline up to where most printers stop printing
+    strip: tuple[float, float]  # bottom and top of the strip under the rule, a millimetre off each
+
+
+def header_room(fiche: Fiche, profile: Profile = STANDARD) -> HeaderRoom:
+    """The room a student page's running header leaves (see HeaderRoom)."""
+    styles = S.Styles(fiche.lang, profile)
+    (left, st, lw), (right, _, rw), _ = _header_parts(fiche, styles, LABELS[fiche.lang], answers=False)
+    nl, nr = (min(natural_width(Paragraph(m, st)), w) if m else 0.0 for m, w in ((left, lw), (right, rw)))
+    p = profile
+    top = p.page[1] - p.header_drop
+    baseline = top + st.leading - st.fontSize  # where Paragraph sets a first line (paraFontSizeHeightOffset)
+    return HeaderRoom(p.margin_x + nl, p.page[0] - p.margin_x - nr, baseline, st.fontSize,
+                      p.page[1] - PRINTABLE - baseline,
+                      (p.page[1] - p.margin_top + 1 * mm, top - RULE_DROP - 1 * mm))
+
+
+def _header(fiche: Fiche, styles: S.Styles, labels: dict, answers: bool) -> Callable:
+    p, font = styles.profile, styles.font
+    hs, fs = p.header, p.footer
+    (left, st, lw), (right, st_r, rw), (footer, st_f) = _header_parts(fiche, styles, labels, answers)
+    w, h = p.page
+    top = h - p.header_drop
+    margin = p.margin_x
 
     def draw(canv: Canvas, total: int) -> None:
         canv.saveState()
@@ -101,7 +158,7 @@ def _header(fiche: Fiche, styles: S.Styles, labels: dict, answers: bool) -> Call
                 para.drawOn(canv, x, top)
         canv.setStrokeColor(S.ACCENT)
         canv.setLineWidth(0.6)
-        canv.line(margin, top - 1.8 * mm, w - margin, top - 1.8 * mm)
+        canv.line(margin, top - RULE_DROP, w - margin, top - RULE_DROP)
         if answers:
             canv.setFillColor(S.ANSWER)
             canv.setFont(font.bold, hs + 2)
@@ -114,7 +171,7 @@ def _header(fiche: Fiche, styles: S.Styles, labels: dict, answers: bool) -> Call
         canv.setFillColor(S.GREY)
         canv.setFont(font.regular, fs)
         page = labels["page"].format(n=canv.getPageNumber(), total=total)
-        canv.drawRightString(w - margin, p.footer_y + 1.5, page)
+        canv.drawRightString(w - margin, p.footer_y + fs * 3 / 17, page)  # on the footer paragraph's baseline
         canv.restoreState()
 
     return draw

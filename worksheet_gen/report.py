@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import sys
+from pathlib import Path
 from typing import Iterable
 
 import click
@@ -137,10 +138,48 @@ def summary(result) -> str:
     return line + f" ({result.seconds:.1f} s)"
 
 
+PAPER_SHOWN = 6  # student sheets named in the paper line; the others are summed up
+
+
+def pdf_pages(path) -> int | None:
+    """The page count of a PDF this tool wrote (reportlab writes it in its page tree), or None."""
+    import re
+
+    try:
+        data = Path(path).read_bytes()
+    except OSError:
+        return None
+    m = re.search(rb"/Count (\d+) /Kids", data)
+    return int(m.group(1)) if m else None
+
+
+def paper(result) -> dict[str, int]:
+    """The pages of each student sheet the build wrote or left up to date: what one copy costs."""
+    out = {}
+    for path in sorted(result.written + result.unchanged):
+        if "-eleve" in path.name and path.suffix == ".pdf":
+            n = pdf_pages(path)
+            if n:
+                out[path.name] = n
+    return out
+
+
+def paper_line(pages: dict[str, int]) -> str:
+    """« paper per copy: pix-eleve.pdf 4 pages = 2 sheets recto-verso, … »."""
+    items = [f"{name} {_count(n, 'page')} = {_count((n + 1) // 2, 'sheet')}" + (" recto-verso" if n > 1 else "")
+             for name, n in list(pages.items())[:PAPER_SHOWN]]
+    if len(pages) > PAPER_SHOWN:
+        items.append(f"and {len(pages) - PAPER_SHOWN} more")
+    return "paper per copy: " + ", ".join(items)
+
+
 def finish(result, fmt: str) -> None:
     """Print a build's problems and its summary in the chosen format."""
+    pages = paper(result) if not result.check else {}
     if fmt == "json":
-        click.echo(document(result.problems, **result.as_dict()))
+        click.echo(document(result.problems, **result.as_dict(), pages=pages))
         return
     problems(result.problems, fmt)
-    click.echo(line(summary(result), fmt))
+    if pages:
+        click.echo(line(paper_line(pages), fmt))
+    click.echo(line(summary(result), fmt))  # last: the line a CI log ends with

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-import re
+import csv
+import io
+import os
+import stat
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,8 +13,11 @@ from pathlib import Path
 from . import fonts
 from .errors import Pos, Problem
 
-MAX_BYTES = 1024 * 1024
+MAX_BYTES = 1024 * 1024  # a roster of 500 students takes about 20 KiB
+MAX_COPIES = 500  # copies in one pack: --copies, copies: in a pack file, and the students of a roster
+MAX_REPORTED = 50  # roster problems reported one by one, then counted
 SEPARATORS = (";", ",", "\t")
+QUOTE = '"'
 # Header names each column is recognised by, compared without case, accents, spaces or punctuation.
 COLUMNS = {
     "nom": ("nom", "noms", "nomdefamille", "nomdusage", "nomeleve", "nomdeleleve", "surname", "lastname"),
@@ -26,7 +32,7 @@ PROFILE_WORDS = {
     "large": "large", "grandscaracteres": "large", "groscaracteres": "large", "malvoyant": "large",
     "basservision": "large", "lowvision": "large",
 }
-_LINES = re.compile(r"\r\n|\r|\n")
+_HINT = "export the class list as CSV (« CSV UTF-8 » or « CSV (séparateur : point-virgule) »)"
 
 
 @dataclass(frozen=True)
@@ -47,9 +53,17 @@ class Student:
         return f"{name} ({self.classe})" if self.classe else name
 
 
-class _Unclosed(Exception):
-    def __init__(self, col: int):
-        self.col = col
+def shown(ch: str) -> str:
+    """A character for a message: « 'é' (U+00E9) », or only its code when printing it would be invisible or
+    would act on the terminal."""
+    code = f"U+{ord(ch):04X}"
+    return f"'{ch}' ({code})" if ch.isprintable() and not ch.isspace() else code
+
+
+def clip(text: str, limit: int) -> str:
+    """A cell for a message: at most limit characters (then « … »), anything invisible shown as �."""
+    text = "".join(ch if ch.isprintable() else "\ufffd" for ch in text)
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 def key(header: str) -> str:
@@ -58,125 +72,253 @@ def key(header: str) -> str:
     return "".join(ch for ch in text if ch.isalnum() and not unicodedata.combining(ch))
 
 
+def read_file(path: Path, name: str, *, limit: int, what: str) -> tuple[bytes | None, list[Problem]]:
+    """The bytes of a regular file of at most limit bytes, measured before a byte is read.
+
+    A folder, FIFO, device or socket is refused without waiting on it, a larger file without
+    reading it; the file is opened without blocking and measured again once open, so one swapped
+    in between is refused too, and never more than limit + 1 bytes are read.
+    """
+    def refused(message: str, hint: str = "") -> tuple[None, list[Problem]]:
+        return None, [Problem(Pos(name), message, hint)]
+
+    def kind(mode: int) -> str | None:
+        if stat.S_ISDIR(mode):
+            return f"the {what} is a folder, not a file"
+        if not stat.S_ISREG(mode):
+            return f"the {what} is not a regular file (a pipe, device or socket cannot be read)"
+        return None
+
+    too_large = f"the {what} is too large ({{}} bytes, at most {limit})"
+    try:
+        info = os.stat(path)
+        if kind(info.st_mode) or info.st_size > limit:
+            return refused(kind(info.st_mode) or too_large.format(info.st_size))
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+        with os.fdopen(fd, "rb") as fh:
+            info = os.fstat(fh.fileno())
+            if kind(info.st_mode):
+                return refused(kind(info.st_mode))
+            data = fh.read(limit + 1)
+    except OSError as exc:
+        return refused(f"cannot read the {what}: {exc.strerror}", "check that it exists and is readable")
+    if len(data) > limit:
+        return refused(too_large.format(max(len(data), info.st_size)))
+    return data, []
+
+
 def decode(name: str, data: bytes) -> tuple[str | None, list[Problem]]:
-    """The roster's text: UTF-8 (with or without BOM), else Windows-1252; or why it cannot be read."""
+    """The roster's text: UTF-8 (with or without BOM), else Windows-1252, the same for every line; or why
+    it cannot be read. No byte of the file is quoted: it may not be a roster at all."""
     start = Pos(name, 1, 1)
-    hint = "export the class list as CSV (« CSV UTF-8 » or « CSV (séparateur : point-virgule) »)"
     if len(data) > MAX_BYTES:
         return None, [Problem(start, f"the roster is too large ({len(data)} bytes, at most {MAX_BYTES})")]
     if data.startswith(b"PK\x03\x04") or data.startswith(b"\xd0\xcf\x11\xe0"):
-        return None, [Problem(start, "this is a spreadsheet file, not a CSV text file", hint)]
+        return None, [Problem(start, "this is a spreadsheet file, not a CSV text file", _HINT)]
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return None, [Problem(start, "the roster is UTF-16 text", hint)]
-    try:
-        return data.decode("utf-8-sig"), []
-    except UnicodeDecodeError:
-        pass
-    try:
-        text = data.decode("cp1252")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        return None, [Problem(Pos(name, line, col), f"byte 0x{data[exc.start]:02x} is neither UTF-8 nor Windows-1252",
-                              hint)]
-    return text, []
+        return None, [Problem(start, "the roster is UTF-16 text", _HINT)]
+    bom = data.startswith(b"\xef\xbb\xbf")
+    lines = data[3 if bom else 0:].split(b"\n")
+    if b"\0" in data:
+        n = next(i for i, line in enumerate(lines) if b"\0" in line)
+        return None, [Problem(Pos(name, n + 1, lines[n].index(b"\0") + 1), "the roster is not a text file "
+                              "(it holds a zero byte)", _HINT)]
+    found = "utf-8" if bom else None  # the encoding of the file, from its BOM or its first line with an accent
+    first = 0
+    text = []
+    for n, line in enumerate(lines):
+        if line.isascii():
+            text.append(line.decode("ascii"))
+            continue
+        col = next(i for i, byte in enumerate(line) if byte > 0x7F) + 1  # the bytes before it are ASCII
+        try:
+            text.append(line.decode("utf-8"))
+            encoding = "utf-8"
+        except UnicodeDecodeError:
+            try:
+                text.append(line.decode("cp1252"))
+            except UnicodeDecodeError as exc:
+                return None, [Problem(Pos(name, n + 1, exc.start + 1), f"byte 0x{line[exc.start]:02x} is neither "
+                                      "UTF-8 nor Windows-1252", _HINT)]
+            encoding = "cp1252"
+        if found is None:
+            found, first = encoding, n + 1
+        elif encoding != found:
+            names = {"utf-8": "UTF-8", "cp1252": "Windows-1252"}
+            since = f"line {first}" if first else "its BOM"
+            return None, [Problem(Pos(name, n + 1, col), f"this line is in {names[encoding]} but the file is in "
+                                  f"{names[found]} ({since}): its accented letters would print wrongly",
+                                  "save the whole file again in one encoding, « CSV UTF-8 » for instance")]
+    return "\n".join(text), []
 
 
-def split(line: str, sep: str) -> list[tuple[int, str]]:
-    """The cells of one CSV line with the column (from 1) each starts at; double quotes protect separators."""
-    cells, i, n = [], 0, len(line)
+class _Lines:
+    """The physical lines of a text as csv.reader takes them, counted, with where the last record began."""
+
+    def __init__(self, text: str):
+        self.source = io.StringIO(text, newline="")  # splits at \n, \r and \r\n only, as an editor counts
+        self.taken: list[str] = []
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> str:
+        line = next(self.source)
+        self.taken.append(line)
+        return line
+
+
+def _starts(raw: str, sep: str) -> tuple[list[int], int | None]:
+    """Where each cell of one record starts in its raw text, as csv reads it (a quote opens a quoted
+    cell only at the start of a cell); and where a quote left open at the end was opened."""
+    starts, state, opened = [0], "start", None
+    for i, ch in enumerate(raw):
+        if state == "start" and ch == QUOTE:
+            state, opened = "quoted", i
+        elif state in ("start", "field", "closed") and ch == sep:
+            starts.append(i + len(sep))
+            state = "start"
+        elif state == "quoted" and ch == QUOTE:
+            state = "closed"
+        elif state == "closed":
+            state = "quoted" if ch == QUOTE else "field"  # "" in quotes; else text after the closing quote
+        elif state == "start":
+            state = "field"
+    return starts, opened if state == "quoted" else None
+
+
+@dataclass(frozen=True)
+class Record:
+    """One record of the CSV text as the csv module reads it, with where each of its cells starts."""
+
+    name: str
+    first: int  # its first line, from 1
+    raw: str  # its text, line ends included
+    starts: tuple[int, ...]  # where each cell starts in raw
+    values: tuple[str, ...]  # each cell, its runs of white space made one space
+
+    def at(self, offset: int) -> Pos:
+        """The line and column of an offset into raw."""
+        before = self.raw[:offset]
+        breaks = [i for i, ch in enumerate(before) if ch == "\n" or (ch == "\r" and self.raw[i + 1:i + 2] != "\n")]
+        return Pos(self.name, self.first + len(breaks), offset - (breaks[-1] + 1 if breaks else 0) + 1)
+
+    def cell(self, index: int) -> tuple[Pos, str]:
+        """A cell's place and value; for a cell the line lacks, the end of the line and ''."""
+        if index < len(self.values):
+            return self.at(self.starts[index]), self.values[index]
+        return self.at(len(self.raw.rstrip("\r\n"))), ""
+
+    def char(self, index: int, ch: str) -> Pos:
+        """Where a character of a cell is."""
+        return self.at(max(self.raw.find(ch, self.starts[index]), self.starts[index]))
+
+
+def records(name: str, text: str, sep: str):
+    """Each record of a CSV text (the csv module, Excel's dialect with this separator) that holds
+    something; raises _Broken for a quote never closed, or a cell csv cannot take."""
+    lines = _Lines(text)
+    reader = csv.reader(lines, delimiter=sep, quotechar=QUOTE, doublequote=True, strict=False)
+    at = 0  # lines taken before the current record
     while True:
-        start = i
-        value = ""
-        if line[i:i + 1] == '"':
-            j = i + 1
-            while True:
-                k = line.find('"', j)
-                if k < 0:
-                    raise _Unclosed(start + 1)
-                value += line[j:k]
-                if line[k + 1:k + 2] == '"':
-                    value += '"'
-                    j = k + 2
-                    continue
-                i = k + 1
-                break
-        end = line.find(sep, i)
-        end = n if end < 0 else end
-        value += line[i:end]
-        cells.append((start + 1, " ".join(value.split())))
-        if end >= n:
-            return cells
-        i = end + len(sep)
+        try:
+            values = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:  # a cell over the csv module's size limit, the only error it raises here
+            raw = "".join(lines.taken[at:])
+            record = Record(name, at + 1, raw, (0,), ())
+            opened = _starts(raw, sep)[1]
+            if opened is not None:  # a quote left open swallowed the lines after it
+                raise _Broken(record.at(opened), "a quote opened here is never closed") from exc
+            raise _Broken(record.at(0), f"a cell of this line is longer than {csv.field_size_limit()} "
+                          "characters") from exc
+        raw = "".join(lines.taken[at:])
+        starts, opened = _starts(raw, sep)
+        record = Record(name, at + 1, raw, tuple(starts), tuple(" ".join(v.split()) for v in values))
+        at = len(lines.taken)
+        if opened is not None:
+            raise _Broken(record.at(opened), "a quote opened here is never closed")
+        if any(record.values):
+            yield record
+
+
+class _Broken(Exception):
+    def __init__(self, pos: Pos, message: str):
+        super().__init__(message)
+        self.pos, self.message = pos, message
 
 
 def parse(name: str, text: str) -> tuple[tuple[Student, ...], list[Problem]]:
     """Students of a roster's text, in roster order, and every problem found."""
-    lines = _LINES.split(text)
-    numbered = [(n, line) for n, line in enumerate(lines, 1) if line.strip()]
-    if not numbered:
+    head = next((line for line in io.StringIO(text, newline="") if line.strip()), None)
+    if head is None:
         return (), [Problem(Pos(name, 1, 1), "the roster is empty", "the first line must name the columns, "
                                                                      "e.g. Nom;Prénom;Classe")]
-    head_no, head = numbered[0]
     sep, columns = _header(head)
-    if "nom" not in columns or "prenom" not in columns:
-        found = ", ".join(f"« {c[:30]} »" for _, c in (_cells(head, sep) or [])[:6])
-        missing = " and ".join(f"'{lbl}'" for c, lbl in (("nom", "Nom"), ("prenom", "Prénom")) if c not in columns)
-        return (), [Problem(Pos(name, head_no, 1), f"no {missing} column in the header line (found: {found})",
-                            "the first line must name the columns, e.g. Nom;Prénom;Classe")]
-    headers = [c for _, c in _cells(head, sep)]
     students, problems, seen = [], [], {}
-    for number, line in numbered[1:]:
-        try:
-            cells = split(line, sep)
-        except _Unclosed as exc:
-            problems.append(Problem(Pos(name, number, exc.col), "a quote opened here is never closed",
-                                    "close it, or remove the quote"))
-            continue
-        if not any(value for _, value in cells):
-            continue
-        student, more = _student(name, number, line, cells, columns, headers)
-        problems += more
-        if student is None:
-            continue
-        same = (key(student.nom), key(student.prenom), key(student.classe))
-        if same in seen:
-            problems.append(Problem(student.pos, f"{student.label} is listed twice (also line {seen[same]})",
-                                    severity="warning"))
-        seen.setdefault(same, number)
-        students.append(student)
+    try:
+        rows = records(name, text, sep)
+        header = next(rows)
+        if "nom" not in columns or "prenom" not in columns:  # not a roster: nothing of it is quoted
+            missing = " and ".join(f"'{lbl}'" for c, lbl in (("nom", "Nom"), ("prenom", "Prénom")) if c not in columns)
+            return (), [Problem(Pos(name, header.first, 1), f"no {missing} column in the header line",
+                                "the first line must name the columns, e.g. Nom;Prénom;Classe")]
+        for record in rows:
+            student, more = _student(record, columns, header.values)
+            problems += more
+            if student is None:
+                continue
+            if len(students) == MAX_COPIES:
+                problems.append(Problem(student.pos, f"the roster has more than {MAX_COPIES} students, the most "
+                                        "copies one pack makes", "split the class list into several rosters"))
+                break
+            same = (key(student.nom), key(student.prenom), key(student.classe))
+            if same in seen:
+                problems.append(Problem(student.pos, f"{clip(student.label, 60)} is listed twice (also line "
+                                        f"{seen[same]})", severity="warning"))
+            seen.setdefault(same, record.first)
+            students.append(student)
+    except _Broken as exc:
+        problems.append(Problem(exc.pos, exc.message, "close it, or remove the quote"
+                                if "quote" in exc.message else _HINT))
     if not students and not problems:
-        problems.append(Problem(Pos(name, head_no, 1), "the roster has no student",
+        problems.append(Problem(Pos(name, header.first, 1), "the roster has no student",
                                 "add one line per student under the header line"))
+    if len(problems) > MAX_REPORTED:
+        more = len(problems) - MAX_REPORTED + 1
+        problems = problems[:MAX_REPORTED - 1] + [Problem(problems[MAX_REPORTED - 1].pos,
+                                                          f"{more} more problems in the roster", _HINT)]
     return tuple(students), problems
 
 
-def read(path: Path, name: str | None = None) -> tuple[tuple[Student, ...], list[Problem]]:
-    """Read and parse one roster file."""
-    name = name or str(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        return (), [Problem(Pos(name), f"cannot read the roster: {exc.strerror}")]
+def from_bytes(name: str, data: bytes) -> tuple[tuple[Student, ...], list[Problem]]:
+    """Students of a roster's bytes, and every problem found."""
     text, problems = decode(name, data)
     if text is None:
         return (), problems
     return parse(name, text)
 
 
-def _cells(line: str, sep: str) -> list[tuple[int, str]] | None:
-    try:
-        return split(line, sep)
-    except _Unclosed:
-        return None
+def read(path: Path, name: str | None = None) -> tuple[tuple[Student, ...], list[Problem]]:
+    """Read (measured first: see read_file) and parse one roster file."""
+    name = name or str(path)
+    data, problems = read_file(path, name, limit=MAX_BYTES, what="roster")
+    if data is None:
+        return (), problems
+    return from_bytes(name, data)
 
 
 def _header(line: str) -> tuple[str, dict[str, int]]:
-    """The separator and the index of each known column: the separator that finds Nom and Prénom wins."""
+    """The separator and the index of each known column: the separator that finds most known columns wins."""
     best = (SEPARATORS[0], {})
     for sep in sorted(SEPARATORS, key=line.count, reverse=True):
         columns: dict[str, int] = {}
-        for index, (_, cell) in enumerate(_cells(line, sep) or []):
+        try:
+            cells = next(csv.reader([line], delimiter=sep, quotechar=QUOTE, strict=False), [])
+        except csv.Error:
+            cells = []
+        for index, cell in enumerate(cells):
             for column, names in COLUMNS.items():
                 if key(cell) in names:
                     columns.setdefault(column, index)
@@ -185,38 +327,41 @@ def _header(line: str) -> tuple[str, dict[str, int]]:
     return best
 
 
-def _student(name: str, number: int, line: str, cells, columns: dict, headers: list):
+def _student(record: Record, columns: dict, headers: tuple):
+    """The student of one record, or the problems that keep it from being one."""
     problems = []
-    end = len(line) + 1
 
-    def cell(column: str) -> tuple[int, str]:
+    def cell(column: str) -> tuple[Pos, str]:
         index = columns.get(column)
-        return cells[index] if index is not None and index < len(cells) else (end, "")
+        return record.cell(len(record.values) if index is None else index)
 
-    extra = [(c, v) for (c, v) in cells[len(headers):] if v]
+    extra = [i for i in range(len(headers), len(record.values)) if record.values[i]]
     if extra:
-        problems.append(Problem(Pos(name, number, extra[0][0]),
-                                f"this line has {len(cells)} fields but the header line has {len(headers)}",
+        problems.append(Problem(record.cell(extra[0])[0], f"this line has {len(record.values)} fields but the "
+                                f"header line has {len(headers)}",
                                 "put a name that contains the separator in double quotes"))
     for column, label in (("nom", "Nom"), ("prenom", "Prénom")):
-        col, value = cell(column)
+        pos, value = cell(column)
         if not value:
-            problems.append(Problem(Pos(name, number, col), f"the {label} is missing",
+            problems.append(Problem(pos, f"the {label} is missing",
                                     "each line needs a Nom and a Prénom; delete the line if it is not a student"))
     for column in ("nom", "prenom", "classe"):
-        col, value = cell(column)
-        bad = fonts.missing(value)
+        _, value = cell(column)
+        bad = fonts.missing(value) or next((ch for ch in value if unicodedata.category(ch) == "Cf"), None)
         if bad is not None:
-            problems.append(Problem(Pos(name, number, col + line[col - 1:].find(bad)),
-                                    f"the character '{bad}' (U+{ord(bad):04X}) cannot be printed with the "
-                                    "embedded font", "replace it with a letter the font has"))
-    col, word = cell("profil")
+            invisible = unicodedata.category(bad) in ("Cc", "Cf")
+            problems.append(Problem(record.char(columns[column], bad), f"the character {shown(bad)} " + (
+                "is invisible" if invisible else "cannot be printed with the embedded font"),
+                "delete it: it often comes from copying a name out of another program" if invisible
+                else "replace it with a letter the font has"))
+    pos, word = cell("profil")
     profile = PROFILE_WORDS.get(key(word), "?") if word else ""
     if profile == "?":
-        problems.append(Problem(Pos(name, number, col), f"unknown profile « {word[:40]} »",
+        problems.append(Problem(pos, f"unknown profile « {clip(word, 40)} »",
                                 "write standard, dys or large (or leave the cell empty); see docs/profiles.md"))
     if problems:
         return None, problems
     known = set(columns.values())
-    rest = tuple((h, v) for i, (h, (_, v)) in enumerate(zip(headers, cells)) if i not in known and h)
-    return Student(cell("nom")[1], cell("prenom")[1], cell("classe")[1], Pos(name, number, 1), rest, profile), []
+    rest = tuple((h, v) for i, (h, v) in enumerate(zip(headers, record.values)) if i not in known and h)
+    return Student(cell("nom")[1], cell("prenom")[1], cell("classe")[1], Pos(record.name, record.first, 1), rest,
+                   profile), []

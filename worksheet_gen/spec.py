@@ -30,6 +30,7 @@ MAX_LINES = 40
 MAX_TITLE = 200  # a banner or table heading: two or three printed lines
 MAX_HEADER = 60  # the page header and footer: two lines in a small font
 MAX_OPTION = 300  # an option with its checkbox: a few lines, never taller than a page
+MAX_NOTE = 200  # an instruction after a question
 TRUE_WORDS = frozenset({"true", "yes", "on", "oui", "vrai"})  # what a yes/no key accepts, any case
 FALSE_WORDS = frozenset({"false", "no", "off", "non", "faux"})
 
@@ -38,6 +39,9 @@ def flag(text) -> bool | None:
     """A yes/no value as written (true, oui, non…), or None when it is neither."""
     word = str(text).strip().lower()
     return True if word in TRUE_WORDS else False if word in FALSE_WORDS else None
+
+
+FREE_WORDS = frozenset({"free", "libre", "personnelle", "réponse personnelle", "reponse personnelle"})
 MAX_WIDTH_CAPTION = 120  # mm: a picture beside its caption leaves the caption 48 mm of the 174 mm line
 
 
@@ -48,12 +52,15 @@ OBJECTS: dict[str, dict[str, Field]] = {
         "levels": Field("textlist", "Class levels, e.g. [1re, Tle].", max_total=MAX_HEADER),
         "kind": Field("text", "Kind of resource, printed top right, e.g. « Ressource en autonomie ».",
                       max_len=MAX_HEADER),
-        "previous": Field("text", "The previous activity in the sequence, if any."),
+        "previous": Field("text", "The previous activity in the sequence, if any (« Activité précédente : … »)."),
+        "next": Field("text", "The next activity in the sequence, if any (« Activité suivante : … »)."),
         "lang": Field("enum", "Language of the sheet: labels, typography, hyphenation.", choices=("fr", "en")),
         "author": Field("text", "Author or establishment, stored in the PDF metadata."),
         "subject": Field("text", "Subject, stored in the PDF metadata."),
         "profile": Field("enum", "Layout built by default: standard, dys (DYS-friendly) or large (large print); "
                          "'build --profile' overrides it.", choices=PROFILE_NAMES),
+        "form": Field("bool", "true: also build the fillable PDF, <slug>-formulaire.pdf, as 'build --form' does "
+                      "(see docs/forms.md)."),
         "intro": Field("text", "Introduction under the title; blank lines separate paragraphs."),
         "activities": Field("list", "The activities, in order.", required=True, of="activity"),
         "closing": Field("object", "The closing section, printed after the last activity.", of="closing"),
@@ -92,9 +99,14 @@ OBJECTS: dict[str, dict[str, Field]] = {
                        low=0, high=MAX_LINES),
         "ruling": Field("enum", "Ruling of the answer space.", choices=RULINGS),
         "options": Field("textlist", "The options of a choice or multi question.", max_len=MAX_OPTION),
-        "inline": Field("bool", "Print the options on one line instead of stacked."),
-        "answer": Field("answer", "The model answer, the correct option(s), or one text per blank."),
+        "inline": Field("bool", "true: options on one line; false: stacked (default: on one line when they are "
+                        "short and fit)."),
+        "answer": Field("answer", "The model answer, the correct option(s), or one text per blank; 'free' for a "
+                        "closed question with no single right answer (« Réponse personnelle »)."),
         "explain": Field("text", "An explanation printed only in the corrigé."),
+        "note": Field("text", "A short instruction printed after the question on both sheets (a multi question gets "
+                      "« Plusieurs réponses possibles. » unless note says otherwise; 'note: false' removes it).",
+                      max_len=MAX_NOTE),
     },
     "table": {
         "table": Field("text", "Title of the table to fill in.", required=True, max_len=MAX_TITLE),
@@ -102,8 +114,12 @@ OBJECTS: dict[str, dict[str, Field]] = {
     },
     "section": {
         "title": Field("text", "Heading of the row.", required=True, max_len=MAX_TITLE),
-        "lines": Field("int", "Number of blank bullets (default: the number of answers, or 3).", low=1, high=MAX_LINES),
+        "lines": Field("int", "Ruled lines of the row (default: the bullets, else the number of answers, else 3).",
+                       low=1, high=MAX_LINES),
+        "bullets": Field("int", "Bullets the student sees, spread over the lines (default: one where each expected "
+                         "item starts).", low=1, high=MAX_LINES),
         "answer": Field("answer", "What the corrigé writes on the bullets, one item each."),
+        "explain": Field("text", "A remark the corrigé writes after the items, without a bullet."),
     },
 }
 

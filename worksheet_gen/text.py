@@ -1,17 +1,35 @@
 """Inline markup and typography: source text in, reportlab paragraph markup out.
 
-Source text knows **bold**, *italic*, [label](https://…) and bare https:// links.
-Everything else is escaped, so user text can never inject reportlab markup.
+Source text knows **bold**, *italic*, [label](https://…), bare web and e-mail addresses and
+`code`. Some text is printed exactly as written, never touched by typography (no « », no
+added spaces, no superscripts): web and e-mail addresses, `code` (in the monospace face)
+and text that looks like a tag or an attribute (``<a href="x">``). Everything else is
+escaped, so user text can never inject reportlab markup.
 """
 
 from __future__ import annotations
 
 import re
-from xml.sax.saxutils import escape, quoteattr
+from typing import Iterator, NamedTuple
 
 NNBSP = "\u202f"  # narrow no-break space, as typed or inserted by french()
 LINK_COLOR = "#1F4E79"
-_LINK = re.compile(r"\[([^\]\n]+)\]\((\S+?)\)|((?:https?://|www\.)[^\s<>«»\"]+[^\s<>«»\".,;:!?)])")
+MONO = "WG-Mono"  # reportlab name of the monospace face (fonts.FAMILIES["Mono"])
+SCHEMES = ("http://", "https://", "mailto:")  # the only links a sheet makes
+
+# Spans printed as written. Every repetition starts at the beginning of a run (look-behind)
+# or stops at the next opening mark, so that finding them stays linear in the text's length.
+_URL_TAIL = r"[^\s<>«»\"`]*[^\s<>«»\"`.,;:!?)\]’']"
+_VERBATIM = re.compile(
+    r"``(?P<code2>[^\n]+?)``"
+    r"|`(?P<code>[^`\n]+)`"
+    r"|\[(?P<label>[^\[\]\n]+)\]\((?P<target>[^()\s]+)\)"
+    r"|(?<![\w/.@-])(?P<url>(?:[hH][tT][tT][pP][sS]?://|[wW][wW][wW]\.)" + _URL_TAIL + ")"
+    r"|(?<![\w.+@/-])(?P<email>[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,})(?![\w@-])"
+    r"|(?<![\w.@/-])(?P<site>(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,}/" + _URL_TAIL + ")"
+    r"|(?P<tag><[A-Za-z/!?][^<>\n]*>)"
+    r"|(?<![\w-])(?P<attr>[\w-]+=\"[^\"\n]*\")"
+)
 _BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
 _ITALIC = re.compile(r"(?<![*\w])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?![*\w])")
 _TEXT_SPACE = re.compile(r" (?=[^<>]*(?:<|$))")  # a space outside any tag (user text is escaped)
@@ -19,7 +37,76 @@ _SENTENCE_END = re.compile(
     r"(?<=[.!?…])(?<!\b[A-Z]\.)(?<!\bM\.)(?<!\bcf\.)(?<!\bex\.)(?<!\bp\.)"  # an end, not after M. J. cf.
     r" +(?=(?:[«\"(*][ \u00a0\u202f]?)*[A-ZÀ-ÖØ-Þ])"  # spaces, then a capital, maybe after « ( " **
 )
-_ORDINAL = re.compile(r"\b(1)(re|er)\b|\b(\d{1,2})(e|ème|nde|nd)\b|\bT(le)\b")
+# French class levels and ordinals: 1re, 1er, 1ère, 2de, 2nde, 2e, 3e, 12e, Tle (and plurals).
+_ORDINAL = re.compile(r"\b(1)(res?|ers?|ères?)\b|\b(\d{1,2})(es?|èmes?|des?|ndes?|nds?)\b|\b(T)(les?)\b")
+_HAS_SCHEME = re.compile(r"[A-Za-z][\w+.-]*:")
+_DOMAIN = re.compile(r"[\w-]+(?:\.[\w-]+)+(?:[/?#]|$)")
+_SLOT = "\U000f0000"  # a private-use character marks where a span printed as written goes back
+
+
+class Span(NamedTuple):
+    """A part of a text printed as written: its place, its kind and what it shows."""
+
+    start: int
+    end: int
+    kind: str  # code, link, url, email, site, tag, attr
+    shown: str  # the text printed (a link's label)
+    target: str = ""  # the address a link points to ("" when it is not a link)
+
+
+def spans(text: str) -> Iterator[Span]:
+    """The spans of text printed as written (code, addresses, tag-like text) and the links, in order."""
+    for m in _VERBATIM.finditer(text):
+        kind = m.lastgroup if m.lastgroup != "target" else "link"
+        if kind in ("code", "code2"):
+            yield Span(m.start(), m.end(), "code", m.group(kind))
+        elif kind == "link":
+            yield Span(m.start(), m.end(), "link", m.group("label"), m.group("target"))
+        elif kind == "url":
+            url = m.group(kind)
+            yield Span(m.start(), m.end(), kind, url, url if "://" in url else "https://" + url)
+        elif kind == "email":
+            yield Span(m.start(), m.end(), kind, m.group(kind), "mailto:" + m.group(kind))
+        elif kind == "site":
+            yield Span(m.start(), m.end(), kind, m.group(kind), "https://" + m.group(kind))
+        else:
+            yield Span(m.start(), m.end(), kind, m.group(kind))
+
+
+def links(text: str) -> Iterator[tuple[str, int]]:
+    """Each link target written in text, with its offset: [label](target) and bare addresses."""
+    for span in spans(text):
+        if span.target:
+            yield span.target, span.start
+
+
+def web_target(target: str) -> str:
+    """The address a link opens: https:// is put before a bare domain ([le site](www.onisep.fr))."""
+    if target and not _HAS_SCHEME.match(target) and _DOMAIN.match(target):
+        return "https://" + target
+    return target
+
+
+def is_address(text: str) -> bool:
+    """Whether the whole text is a web or e-mail address (printed as written, in the monospace face)."""
+    found = list(spans(text.strip()))
+    return len(found) == 1 and found[0].kind in ("url", "email", "site") and found[0].shown == text.strip()
+
+
+def long_verbatim(text: str, length: int = 25) -> bool:
+    """Whether text holds an address or code longer than ``length`` characters (it moves whole to a new line)."""
+    return any(len(s.shown) > length for s in spans(text) if s.kind in ("code", "url", "email", "site")
+               or (s.kind == "link" and is_address(s.shown)))
+
+
+def escape(text: str) -> str:
+    """Text as reportlab paragraph data: &, < and > escaped."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def quoteattr(text: str) -> str:
+    """Text as a double-quoted markup attribute value."""
+    return '"' + escape(text).replace('"', "&quot;").replace("\n", "&#10;") + '"'
 
 
 def paragraphs(text: str) -> list[str]:
@@ -39,13 +126,15 @@ def paragraphs(text: str) -> list[str]:
 
 
 def sentences(paragraph: str) -> list[str]:
-    """Split one paragraph of source text into sentences, never inside **bold**, *italic* or [a link](…)."""
+    """Split one paragraph of source text into sentences, never inside **bold**, *italic*, [a link](…),
+    `code` or an address."""
     if "\n" in paragraph:  # a list: its items are the units
         return [paragraph]
+    kept = [(s.start, s.end) for s in spans(paragraph)]
     out, start = [], 0
     for m in _SENTENCE_END.finditer(paragraph):
         head = paragraph[start:m.start()]
-        if head.count("**") % 2 or head.count("[") != head.count("]") or _open_italic(head):
+        if head.count("**") % 2 or _open_italic(head) or any(a < m.start() < b for a, b in kept):
             continue
         out.append(head)
         start = m.end()
@@ -71,27 +160,59 @@ def french(text: str) -> str:
 
 
 def markup(text: str, *, lang: str = "fr", size: float = 10.0, sup: bool = True, space: float = 0.0,
-           link_color: str = LINK_COLOR) -> str:
+           link_color: str = LINK_COLOR, mono: float = 0.92, columns: int = 0) -> str:
     """Return reportlab paragraph markup for one paragraph of source text.
 
     ``sup=False`` writes 1re, Tle on the line; ``space`` > 0 widens every word space
-    by a no-break space set at that font size.
+    by a no-break space set at that font size (never inside a span printed as written);
+    ``mono`` is the size of the monospace face relative to the text (it is wide);
+    ``columns``, when known, is how many monospace characters a line holds: a longer
+    address or code goes on lines of its own, cut after / ? & = (or a space in code), never
+    inside a word when it can be helped. Sizes are relative to the paragraph's: a corrigé that
+    sets an answer smaller sets them smaller too.
     """
-    out = []
-    pos = 0
-    for m in _LINK.finditer(text):
-        out.append(_plain(text[pos:m.start()], lang, size, sup))
-        label, url, bare = m.group(1), m.group(2), m.group(3)
-        if bare:
-            label, url = bare, bare if "://" in bare else "https://" + bare
-        out.append(f'<a href={quoteattr(url)} color="{link_color}">{_plain(label, lang, size, sup)}</a>')
-        pos = m.end()
-    out.append(_plain(text[pos:], lang, size, sup))
-    result = "".join(out)
+    kept: list[str] = []
+    parts, pos, broken = [], 0, False
+    for span in spans(text):
+        long = columns and span.kind not in ("tag", "attr") and len(span.shown) > columns and (
+            span.kind != "link" or is_address(span.shown))
+        before = text[pos:span.start].lstrip(" ") if broken else text[pos:span.start]
+        parts.append(before + ("\n" if long and before.strip() else ""))  # a long one starts a line
+        parts.append(_SLOT)
+        kept.append(_span_markup(span, lang, size, size * mono, sup, link_color, columns if long else 0))
+        pos = span.end
+        broken = bool(long and text[pos:].strip(" .,;:!?)»…"))
+        if broken:  # and what follows it starts the next one
+            parts.append("\n")
+    parts.append(text[pos:].lstrip(" ") if broken else text[pos:])
+    result = _plain("".join(parts), lang, size, sup)
     if space > 0:
         # After the word, so a wrapped line never starts with it; tags keep their own spaces.
-        result = _TEXT_SPACE.sub(f'<font size="{space:.2f}">\u00a0</font> ', result)
-    return result
+        wide = f'<font size="{space:.2f}">\u00a0</font> '
+        result = _TEXT_SPACE.sub(wide, result)
+        # A link's label too, unless it is an address; code and addresses keep their spaces.
+        kept = [_TEXT_SPACE.sub(wide, k) if k.startswith("<a ") and MONO not in k else k for k in kept]
+    pieces = result.split(_SLOT)
+    return pieces[0] + "".join(k + p for k, p in zip(kept, pieces[1:]))
+
+
+def _span_markup(span: Span, lang: str, size: float, mono: float, sup: bool, link_color: str,
+                 columns: int = 0) -> str:
+    """The markup of a span; ``mono`` is the size of its monospace face, ``columns`` > 0 cuts it in lines."""
+    face = f'<font name="{MONO}"' + (f' size="-{size - mono:.2f}"' if mono < size else "") + ">"
+    shown = "<br/>".join(escape(piece) for piece in cut(span.shown, columns)) if columns else escape(span.shown)
+    if span.kind == "code":
+        return f"<nobr>{face}{shown}</font></nobr>"
+    if span.kind in ("tag", "attr"):
+        return escape(span.shown)
+    target = web_target(span.target)
+    if span.kind == "link" and not is_address(span.shown):
+        label = _plain(span.shown, lang, size, sup)
+    else:
+        label = f"{face}{shown}</font>"
+    if not target.lower().startswith(SCHEMES):  # the validator refuses it; never a PDF action
+        return label
+    return f'<a href={quoteattr(target)} color="{link_color}">{label}</a>'
 
 
 def _plain(text: str, lang: str, size: float, sup: bool = True) -> str:
@@ -103,50 +224,68 @@ def _plain(text: str, lang: str, size: float, sup: bool = True) -> str:
     if lang == "fr" and sup:
         text = _ORDINAL.sub(_ordinal, text)
     # U+202F would be a break point for reportlab: draw a narrowed U+00A0 instead.
-    return text.replace(NNBSP, f'<font size="{size * 0.7:.2f}">\u00a0</font>')
+    return text.replace(NNBSP, f'<font size="-{size * 0.3:.2f}">\u00a0</font>')
+
+
+_BREAKS = ("/?&=#", " ", "-._,;:")  # where a long address or code may be cut, best first
+
+
+def cut(text: str, columns: int) -> list[str]:
+    """Text in pieces of at most ``columns`` characters, each ending where a reader expects a cut."""
+    pieces = []
+    while len(text) > columns:
+        head = text[:columns]
+        at = next((max(head.rfind(ch) for ch in marks) + 1 for marks in _BREAKS
+                   if max(head.rfind(ch) for ch in marks) >= columns // 3), columns)
+        pieces.append(text[:at])
+        text = text[at:]
+    return pieces + [text] if text else pieces
 
 
 def _ordinal(m: re.Match) -> str:
-    if m.group(1):
-        return f"{m.group(1)}<super>{m.group(2)}</super>"
-    if m.group(3):
-        return f"{m.group(3)}<super>{m.group(4)}</super>"
-    return f"T<super>{m.group(5)}</super>"
+    number = m.group(1) or m.group(3) or m.group(5)
+    suffix = m.group(2) or m.group(4) or m.group(6)
+    return f"{number}<super>{suffix}</super>"
+
+
+def ordinal_parts(text: str) -> list[tuple[str, bool]]:
+    """Text cut into (piece, raised) pairs: the suffix of 1re, 2de, 1er, Tle… is raised (for canvas drawing)."""
+    out, pos = [], 0
+    for m in _ORDINAL.finditer(text):
+        cut = m.start(2) if m.group(2) else m.start(4) if m.group(4) else m.start(6)
+        out += [(text[pos:cut], False), (text[cut:m.end()], True)]
+        pos = m.end()
+    out.append((text[pos:], False))
+    return [(t, r) for t, r in out if t]
 
 
 def plain(text: str, *, lang: str = "fr") -> str:
     """The text as a reader sees it, without markup (for metadata and tests)."""
-    text = _LINK.sub(lambda m: m.group(1) or m.group(3), text)
-    text = text.replace("**", "")
-    text = _ITALIC.sub(r"\1", text)
-    return french(text).replace(NNBSP, "\u00a0") if lang == "fr" else text
+    kept, parts, pos = [], [], 0
+    for span in spans(text):
+        parts += [text[pos:span.start], _SLOT]
+        shown = span.shown
+        kept.append(french(shown).replace(NNBSP, "\u00a0") if span.kind == "link" and lang == "fr"
+                    and not is_address(shown) else shown)
+        pos = span.end
+    parts.append(text[pos:])
+    rest = "".join(parts).replace("**", "")
+    rest = _ITALIC.sub(r"\1", rest)
+    if lang == "fr":
+        rest = french(rest).replace(NNBSP, "\u00a0")
+    pieces = rest.split(_SLOT)
+    return pieces[0] + "".join(k + p for k, p in zip(kept, pieces[1:]))
 
 
-_LINK_MARKS = re.compile(r"\]\(|[\[\]\n]")
-_LINK_END = re.compile(r"[\s)]")
-_BARE = re.compile(r"(?:https?://|www\.)[^\s<>«»\"]+[^\s<>«»\".,;:!?)]")  # as the bare address of _LINK
-
-
-def links(text: str) -> list[str]:
-    """Every address markup could turn into a link: each [label](address), and each bare address
-    (with https:// before www.), as long as or longer than markup reads it.
-
-    Found in linear time (_LINK takes quadratic time on « [[[[… »): each character is read a
-    bounded number of times, so checking a whole file stays fast.
-    """
-    found = []
-    label, end = -1, -1  # the first '[' since the last ']' or line break; where the last address read ends
-    for m in _LINK_MARKS.finditer(text):
-        if m.group() == "[":
-            label = m.start() if label < 0 else label
-            continue
-        if m.group() == "](" and 0 <= label < m.start() - 1:  # a label of at least one character
-            start = m.end()  # the address: one character that is not a space, then up to a ')' or a space
-            if start + 1 > end:  # else it ends where the one before it does: no character is read twice
-                stop = _LINK_END.search(text, start + 1)
-                end = stop.start() if stop else len(text)
-            if text[start:start + 1].strip() and text[end:end + 1] == ")":
-                found.append(text[start:end])
-        label = -1
-    found += ("https://" + m.group() if m.group().startswith("www.") else m.group() for m in _BARE.finditer(text))
-    return list(dict.fromkeys(found))  # [a](https://b) is also a bare address
+def fonts_of(text: str) -> tuple[str, str]:
+    """(the characters set in the text face, those set in the monospace face) of a source text."""
+    body, mono, pos = [], [], 0
+    for span in spans(text):
+        body.append(text[pos:span.start])
+        if span.kind == "code" or (span.kind != "tag" and span.kind != "attr" and is_address(span.shown)):
+            mono.append(span.shown)
+        else:
+            body.append(span.shown)
+        pos = span.end
+    body.append(text[pos:])
+    return "".join(body), "".join(mono)

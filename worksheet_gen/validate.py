@@ -7,12 +7,13 @@ import re
 from pathlib import Path
 from typing import NamedTuple
 
-from . import chars, media, text as T
-from .errors import Pos, Problem, quote
+from . import chars, fonts, media
+from . import text as T
+from .errors import Pos, Problem, quote, quote_pair
 from .loader import MDict, MList
 from .model import (Activity, Callout, Closing, Fiche, FillTable, Image, Media, Question, TableSection,
                     TextBlock)
-from .spec import BLOCK_KINDS, MAX_LINES, MAX_WIDTH_CAPTION, OBJECTS, Field, flag
+from .spec import BLOCK_KINDS, FREE_WORDS, MAX_LINES, MAX_WIDTH_CAPTION, OBJECTS, Field, flag
 from .suggest import suggest
 
 MAX_PARAGRAPH = 20_000  # characters between two blank lines: about four printed pages
@@ -70,7 +71,8 @@ def validate(raw, *, path: str, slug: str, base_dir: Path | None = None, root: P
         slug=slug, source=path, title=f.get("title", ""), levels=tuple(i.text for i in f.get("levels", ())),
         kind=f.get("kind", ""), previous=f.get("previous", ""), lang=f.get("lang", "fr"),
         author=f.get("author", ""), subject=f.get("subject", ""), intro=f.get("intro", ""),
-        activities=activities, closing=closing, pos=top, profile=f.get("profile", ""),
+        activities=activities, closing=closing, pos=top, profile=f.get("profile", ""), next=f.get("next", ""),
+        form=bool(f.get("form", False)),
     )
     if any(p.severity == "error" for p in ctx.problems):
         return None, ctx.problems
@@ -156,14 +158,18 @@ def _section(ctx: _Ctx, raw, pos: Pos) -> TableSection | None:
         return None
     f = _fields(ctx, "section", raw)
     answer = tuple(i.text for i in f.get("answer", ()))
-    if "lines" not in raw and len(answer) > MAX_LINES:
+    if "lines" not in raw and "bullets" not in raw and len(answer) > MAX_LINES:
         ctx.error(raw.val_pos["answer"], f"{len(answer)} answers make {len(answer)} bullets, at most {MAX_LINES}",
                   "shorten the list, or give 'lines:' and let the corrigé write smaller")
-    lines = f.get("lines", min(len(answer), MAX_LINES) or 3)
+    bullets = f.get("bullets", 0)
+    lines = f.get("lines", bullets or min(len(answer), MAX_LINES) or 3)
+    if bullets > lines:
+        ctx.error(raw.val_pos["bullets"], f"{bullets} bullets on {lines} line(s): each bullet needs a line of its own",
+                  f"give 'lines: {bullets}' or more, or fewer bullets")
     if "answer" not in raw:
-        ctx.warn(raw.key_pos.get("title", pos), "this section has no answer: the corrigé will be empty there",
+        ctx.warn(raw.key_pos.get("title", pos), "this section has no answer: the corrigé leaves its lines empty",
                  "add 'answer:'")
-    return TableSection(f.get("title", ""), lines, answer, pos)
+    return TableSection(f.get("title", ""), lines, answer, pos, bullets, f.get("explain", ""))
 
 
 _FIXED = {
@@ -178,6 +184,13 @@ def _question(ctx: _Ctx, raw: MDict, f: dict, pos: Pos, number: int) -> Question
     qtype = f.get("type") or ("choice" if "options" in raw else "open")
     apos = raw.val_pos.get("answer", pos)
     items = f.get("answer", [])
+    closed = qtype in ("choice", "multi", "yesno", "truefalse")
+    free = closed and any(_free(i.text, options) for i in items)
+    if free:
+        if len(items) > 1:
+            ctx.error(apos, "'free' means no single right answer: it cannot be given with other answers",
+                      "keep 'answer: free' alone, or list the right options")
+        items = []
     if qtype in _FIXED:
         if "options" in raw:
             ctx.error(raw.key_pos["options"], f"a '{qtype}' question has fixed options",
@@ -185,18 +198,19 @@ def _question(ctx: _Ctx, raw: MDict, f: dict, pos: Pos, number: int) -> Question
         options = _FIXED[qtype][ctx.lang]
         items = [Item(_fixed_answer(ctx, i, options), i.pos) for i in items]
     answers = tuple(i.text for i in items)
-    closed = qtype in ("choice", "multi", "yesno", "truefalse")
+    explain = f.get("explain", "")
     if closed:
         _check_options(ctx, raw, f, qtype, options)
         if qtype != "multi" and len(answers) > 1:
             ctx.error(apos, f"a '{qtype}' question has exactly one right answer, {len(answers)} are given",
-                      "use 'type: multi' for several right answers")
+                      "use 'type: multi' for several right answers, or 'answer: free' for none")
         seen: dict[str, Pos] = {}
         for a, ipos in items:
             if options and a not in options and qtype not in _FIXED:
                 guess = difflib.get_close_matches(a, options, n=1, cutoff=0.4) if ctx.guess() else []
-                ctx.error(ipos, f"the answer {quote(a)} is not one of the options",
-                          f"did you mean {quote(guess[0])}?" if guess else "copy the option text exactly")
+                shown, meant = quote_pair(a, guess[0]) if guess else (quote(a), "")
+                ctx.error(ipos, f"the answer {shown} is not one of the options",
+                          f"did you mean {meant}?" if guess else "copy the option text exactly")
             if a in seen:
                 ctx.error(ipos, f"the answer {quote(a)} is given twice (first at line {seen[a].line})",
                           "name each right option once")
@@ -221,11 +235,29 @@ def _question(ctx: _Ctx, raw: MDict, f: dict, pos: Pos, number: int) -> Question
     if "options" in raw and not closed:
         ctx.error(raw.key_pos["options"], f"an '{qtype}' question has no options",
                   "remove 'options:' or use 'type: choice'")
-    if not answers and "answer" not in raw:
-        ctx.warn(raw.key_pos["question"], "this question has no answer: the corrigé will be empty there",
-                 "add 'answer:'")
+    if not answers and not free and "answer" not in raw:
+        _no_answer(ctx, raw, closed, bool(explain))
+    note = f.get("note")
+    if note is not None and flag(note) is False:
+        note = ""  # 'note: false': no instruction, not even the default one
     return Question(number, qtype, f.get("question", ""), lines, f.get("ruling", "lines"), options,
-                    bool(f.get("inline", False)), answers, f.get("explain", ""), pos, apos)
+                    f.get("inline"), answers, explain, pos, apos, note=note, free=free)
+
+
+def _free(text: str, options: tuple) -> bool:
+    """Whether an answer says the question has no single right answer ('free'), rather than naming an option."""
+    return text not in options and " ".join(text.lower().split()) in FREE_WORDS
+
+
+def _no_answer(ctx: _Ctx, raw: MDict, closed: bool, explained: bool) -> None:
+    """The warning for a question without 'answer:', saying what the corrigé prints there."""
+    if closed:
+        what = "the corrigé ticks no box" + (" and prints only the explanation" if explained else "")
+        hint = "add 'answer:', or 'answer: free' when there is no single right answer"
+    else:
+        what = "the corrigé " + ("prints only the explanation there" if explained else "leaves its lines empty")
+        hint = "add 'answer:'"
+    ctx.warn(raw.key_pos["question"], f"this question has no answer: {what}", hint)
 
 
 def _check_options(ctx: _Ctx, raw: MDict, f: dict, qtype: str, options: tuple) -> None:
@@ -392,16 +424,17 @@ def _text(ctx: _Ctx, value: str, pos: Pos, max_len: int | None = None, key: str 
                       "split it with blank lines")
             break
     reach = 12 * len(value) + 16  # source characters a value can span: "\U0001F600" is 10 for 1, indents
-    bad = chars.unprintable(text)
+    body, mono = T.fonts_of(text)
+    bad = chars.unprintable(body) + chars.unprintable(mono, fonts.MONO)
     for ch, message, hint in bad[:MAX_REPORTED]:
         ctx.error(_locate(ctx, ch, pos, reach), message, hint)
     if len(bad) > MAX_REPORTED:
         ctx.error(pos, f"{len(bad) - MAX_REPORTED} more characters of this text cannot be printed",
                   "retype the text or paste it as plain text")
-    for url in T.links(text) if prose else ():
-        problem = media.link_problem(url)
+    for target, _ in T.links(text) if prose else ():
+        problem = media.link_problem(T.web_target(target))
         if problem:
-            ctx.error(_locate(ctx, url[:40], pos, reach), *problem)
+            ctx.error(_locate(ctx, target[:40], pos, reach), *problem)
     return text
 
 

@@ -10,10 +10,14 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Paragraph as _Paragraph
 
 from ..media import qr_code
+from ..text import ordinal_parts
 from ..profiles import STANDARD
+from . import fields as F
 from . import styles as S
 
-EXPLAIN_MIN_W = 45 * mm
+EXPLAIN_MIN_W = 45 * mm  # the narrowest column an explanation is set in beside the options
+SHORT_OPTION = 0.3  # an option narrower than this share of the frame is short: short options go on one line
+MIN_PART = 2  # ruled lines an answer space keeps on each side of a page break
 _SCALES = (1, 2, 3)  # text lines per ruled line when an answer overflows; whole numbers keep text off the rules
 
 
@@ -84,6 +88,20 @@ def tick(canv, x: float, y: float, size: float) -> None:
     canv.restoreState()
 
 
+SUP_SIZE, SUP_RISE = 0.7, 0.35  # a superscript's size and rise, as shares of the text size
+
+
+def draw_string(c, x: float, y: float, text: str, font: str, size: float, *, raised: bool = True) -> None:
+    """Draw one line of text on a canvas, the suffixes of 1re, 1er, 2de, Tle… raised as French typography sets
+    them (``raised=False``: on the line, as the adapted profiles set them)."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    for piece, up in ordinal_parts(text) if raised else [(text, False)]:
+        c.setFont(font, size * SUP_SIZE if up else size)
+        c.drawString(x, y + (SUP_RISE * size if up else 0), piece)
+        x += stringWidth(piece, font, size * SUP_SIZE if up else size)
+
+
 def box(canv, x: float, y: float, size: float) -> None:
     """Draw an empty checkbox, lower-left corner at (x, y)."""
     canv.saveState()
@@ -105,17 +123,19 @@ class AnswerSpace(Flowable):
     ``items`` are (markup, style) pairs, each starting on a new line; empty in the
     student view. ``first``/``count`` select the ruled lines of one page when the
     space is split. ``profile`` gives the line pitch and the text size; ``indent``
-    defaults to its question indent.
+    defaults to its question indent. In the form, ``field`` names the text fields drawn
+    over the lines (one per blank for a list).
     """
 
     def __init__(self, lines, ruling="lines", items=(), *, profile, bullets=False, report=None, indent=None,
-                 first=0, count=None, marks=None):
+                 first=0, count=None, marks=None, field=None):
         super().__init__()
         self.lines, self.ruling, self.items, self.bullets = lines, ruling, tuple(items), bullets
         self.marks = marks  # with bullets, in the student view: the lines that get one (None: every line)
-        self.profile, self.pitch = profile, profile.pitch
+        self.profile, self.pitch = profile, profile.seyes if ruling == "seyes" else profile.pitch
         self.report, self.indent = report, profile.indent if indent is None else indent
         self.first, self.count = first, lines if count is None else count
+        self.field = field
         self._fitted = None
 
     def wrap(self, aw, ah):
@@ -124,13 +144,21 @@ class AnswerSpace(Flowable):
         return aw, self.height
 
     def split(self, aw, ah):
+        """Break between two ruled lines, leaving at least MIN_PART lines on each side."""
         fit = int((ah - 1.5 * mm) // self.pitch)
-        if fit < 1 or fit >= self.count:
+        if self.count >= 2 * MIN_PART:
+            fit = min(fit, self.count - MIN_PART)
+        if fit < MIN_PART or fit >= self.count:
             return []
-        kw = dict(profile=self.profile, bullets=self.bullets, report=self.report, indent=self.indent, marks=self.marks)
+        kw = dict(profile=self.profile, bullets=self.bullets, report=self.report, indent=self.indent, marks=self.marks,
+                  field=self.field)
         head = AnswerSpace(self.lines, self.ruling, self.items, first=self.first, count=fit, **kw)
         tail = AnswerSpace(self.lines, self.ruling, self.items, first=self.first + fit, count=self.count - fit, **kw)
         return [head, tail]
+
+    def least_height(self, aw) -> float | None:
+        """The height of the first part when the space is broken across pages (None: it is never broken)."""
+        return MIN_PART * self.pitch + 1.5 * mm if self.count >= 2 * MIN_PART else None
 
     @staticmethod
     def place(items, width: float, lead: float, body: float) -> tuple[list, int]:
@@ -174,6 +202,10 @@ class AnswerSpace(Flowable):
         top = self.count * self.pitch + 1.5 * mm
         x0, x1 = self.indent, self.width
         self._draw_ruling(c, x0, x1, top)
+        if self.field is not None:
+            blanks = (frozenset(range(self.lines)) if self.marks is None else self.marks) if self.bullets else None
+            F.space(c, self.field, x0=x0, x1=x1, top=top, pitch=self.pitch, first=self.first, count=self.count,
+                    lines=self.lines, blanks=blanks)
         if not self.items:
             return
         tw = x1 - x0 - (4 * mm if self.bullets else 1 * mm)
@@ -181,7 +213,8 @@ class AnswerSpace(Flowable):
         lead, placed = self._fit(tw)
         k = self.pitch / lead
         lo, hi = self.first * k, (self.first + self.count) * k
-        for start, para, n in placed:
+        listed = sum(style.name != "explain" for _, style in self.items)  # an explanation gets no tick
+        for index, (start, para, n) in enumerate(placed):
             a, b = max(start, lo), min(start + n, hi)
             if a >= b - 1e-6:
                 continue
@@ -194,7 +227,7 @@ class AnswerSpace(Flowable):
             if k == 1:
                 baseline = top - (a - lo + 1) * self.pitch + lift
             part.drawOn(c, tx, baseline + part.style.fontSize - h)
-            if self.bullets and a == start:
+            if self.bullets and a == start and index < listed:
                 tick(c, x0 - 0.5 * mm, baseline - 0.5, min(3.2 * mm, lead * 0.75))
 
     def _draw_ruling(self, c, x0, x1, top):
@@ -280,61 +313,157 @@ def _frame_height(flowable: Flowable) -> float:
 class KeepTogetherOrFlow(KeepTogether):
     """Keep flowables on one page; a group taller than a whole page flows on from where it is.
 
-    reportlab's KeepTogether would first break the page, leaving it nearly empty.
+    reportlab's KeepTogether would first break the page, leaving it nearly empty. With a
+    ``profile``, a group that would leave more of the page empty than the profile allows
+    (``page_end``) also flows on, when what comes first fits here whole, with the first lines
+    of its first answer space, table or running text: a banner never ends a page, and a
+    question is never separated from its answer space. Nested groups are kept as groups
+    after the first one, which flows.
     """
+
+    def __init__(self, flowables, *, profile=None):
+        self._groups = list(flowables)
+        flat = []
+        for f in self._groups:
+            flat += f._content if isinstance(f, KeepTogether) else [f]  # nested, reportlab would break the page
+        super().__init__(flat)
+        self.profile = profile
 
     def split(self, aW, aH):
         if getattr(self, "_wrapInfo", None) != (aW, aH):
             self.wrap(aW, aH)
-        if self._H > _frame_height(self):
+        frame = _frame_height(self)
+        if self._H > frame:
             return [self.NullActionFlowable(), *self._content]
+        if self._H > aH and self.profile is not None and aH >= self.profile.page_end * frame:
+            first = self._first_part(aW, aH)
+            if first is not None:
+                head = [f for g in self._groups[:first + 1]
+                        for f in (g._content if isinstance(g, KeepTogether) else [g])]
+                return [self.NullActionFlowable(), *head, *self._groups[first + 1:]]
         return super().split(aW, aH)
+
+    def _first_part(self, aW, aH) -> int | None:
+        """The group holding the first answer space, table or running text, when everything before it
+        fits here with its first lines; None otherwise."""
+        used = 0.0
+        for i, group in enumerate(self._groups):
+            for f in group._content if isinstance(group, KeepTogether) else [group]:
+                least = _least_height(f, aW)
+                if least is not None:
+                    return i if used + least <= aH else None
+                _, h = f.wrap(aW, aH)
+                used += h + f.getSpaceBefore() + f.getSpaceAfter()
+                if used > aH:
+                    return None
+        return None
+
+
+def _least_height(f: Flowable, aw: float) -> float | None:
+    """How much of a flowable must stand before a page break when it is broken there (None: never broken)."""
+    if getattr(f, "flows", False):  # running text: at least two lines (reportlab leaves no orphan line)
+        _, h = f.wrap(aw, 10_000)
+        return min(h, 2 * f.style.leading) + f.getSpaceBefore()
+    least = getattr(f, "least_height", None)
+    return least(aw) if least is not None else None
 
 
 class Choices(Flowable):
-    """Options with vector checkboxes, stacked or inline; ticks and explanation in the corrigé."""
+    """Options with vector checkboxes, on one line or stacked; in the corrigé, ticks and the explanation.
 
-    def __init__(self, options, inline, style, *, profile, ticked=(), explain=None, explain_style=None, report=None):
+    ``inline`` None lets the layout choose: one line when every option is short and they fit.
+    The explanation is measured in both views, so both keep its room, and drawn in the corrigé
+    only (``show``): in the column that starts ``explain_x`` from the left edge (the same for
+    every question of a document), from the row of the first ticked option, or lower where the
+    options reach into that column.
+    """
+
+    def __init__(self, options, inline, style, *, profile, ticked=(), explain=None, explain_style=None,
+                 explain_x=None, show=False, report=None, field=None, first=0):
         super().__init__()
+        self.field, self.first = field, first  # in the form: the buttons' fields, and the first option's index
         self.options = tuple(options)
         self.profile = profile
         self.paras = [Paragraph(o, style) for o in options]
         self.inline, self.ticked = inline, set(ticked)
-        self.explain, self.explain_style, self.report = explain, explain_style, report
+        self.explain, self.explain_style, self.explain_x = explain, explain_style, explain_x
+        self.show, self.report = show, report
         self.style = style
+        if explain:
+            size = profile.body * profile.explain
+            self.explain_para = Paragraph(explain, explain_style.clone("ex", fontSize=size, leading=size * 1.25))
+
+    def _one_line(self, aw) -> bool:
+        """Whether the options go on one line: as the source says, else when they are short and fit."""
+        if self.inline is not None:
+            return self.inline
+        p = self.profile
+        widths = [natural_width(para) + 1 for para in self.paras]
+        total = sum(widths) + len(widths) * (p.box + 2.2 * mm) + (len(widths) - 1) * 9 * mm
+        return max(widths) <= SHORT_OPTION * p.frame_w and p.indent + total <= aw
+
+    def _rows(self, aw):
+        """Lay out the options: cells (x, y_top, paragraph, width) and rows (y_top, height, right end)."""
+        p = self.profile
+        gap = p.box + 2.2 * mm
+        cells, rows = [], []
+        if self._one_line(aw):
+            x, y, row_h = p.indent, 0.0, p.row
+            for para in self.paras:
+                w = min(natural_width(para) + 1, aw - p.indent - gap)
+                _, h = para.wrap(w, 10_000)
+                if x > p.indent and x + gap + w > aw:
+                    rows.append((y, row_h, x - 9 * mm))
+                    x, y, row_h = p.indent, y + row_h, p.row
+                row_h = max(row_h, h + 4)
+                cells.append((x, y, para, w))
+                x += gap + w + 9 * mm
+            rows.append((y, row_h, x - 9 * mm))
+        else:
+            col = min(max(natural_width(para) for para in self.paras) + 2, aw - p.indent - gap)
+            y = 0.0
+            for para in self.paras:
+                _, h = para.wrap(col, 10_000)
+                cells.append((p.indent, y, para, col))
+                rows.append((y, max(p.row, h + 4), p.indent + gap + natural_width(para) + 1))
+                y += max(p.row, h + 4)
+        return cells, rows
+
+    def right_end(self, aw) -> float:
+        """How far right the options reach, from the left edge."""
+        return max(end for _, _, end in self._rows(aw)[1])
 
     def wrap(self, aw, ah):
         self.width = aw
-        p = self.profile
-        BOX, ROW, INDENT = p.box, p.row, p.indent
-        gap = BOX + 2.2 * mm
-        self.cells = []  # (x, y_top, para, h)
-        if self.inline:
-            x, y, row_h = INDENT, 0.0, ROW
-            for p in self.paras:
-                w = min(natural_width(p) + 1, aw - INDENT - gap)
-                _, h = p.wrap(w, 10_000)
-                if x > INDENT and x + gap + w > aw:
-                    x, y = INDENT, y + row_h
-                    row_h = ROW
-                row_h = max(row_h, h + 4)
-                self.cells.append((x, y, p, w))
-                x += gap + w + 9 * mm
-            self.height = y + row_h
-            last_x = x
-            self.explain_box = (last_x, 0 if y == 0 else y, aw - last_x, row_h) if y == 0 else None
-        else:
-            tw = aw - INDENT - gap
-            col = min(max(natural_width(p) for p in self.paras) + 2, tw)
-            y = 0.0
-            for p in self.paras:
-                _, h = p.wrap(col, 10_000)
-                self.cells.append((INDENT, y, p, col))
-                y += max(ROW, h + 4)
-            self.height = y
-            ex = INDENT + gap + col + 7 * mm
-            self.explain_box = (ex, 0, aw - ex, y)
+        self.cells, rows = self._rows(aw)
+        self.height = rows[-1][0] + rows[-1][1]
+        self.note = None
+        if self.explain:
+            # The room kept is the most any start row would need, so that it never tells which option is right.
+            first = min(self.ticked) if self.ticked else 0
+            places = [self._place_explain(aw, rows, start) for start in range(len(rows))]
+            self.note = places[self._row_of(first, rows)]
+            self.height = max([self.height] + [y + h for _, y, _, h in places])
         return aw, self.height
+
+    def _row_of(self, option: int, rows) -> int:
+        """The row an option stands on."""
+        top = self.cells[min(option, len(self.cells) - 1)][1]
+        return next(i for i, row in enumerate(rows) if row[0] == top)
+
+    def _place_explain(self, aw, rows, start: int):
+        """(x, y_top, paragraph, height) of the explanation starting on a row: in the column, lower where an
+        option reaches into it; under the options when the column is too narrow."""
+        p = self.profile
+        x = self.explain_x if self.explain_x is not None and aw - self.explain_x >= EXPLAIN_MIN_W else p.indent
+        para, size = self.explain_para, self.explain_para.style.fontSize
+        _, h = para.wrap(aw - x, 10_000)
+        h += self.style.fontSize + 2 - size + 1  # its first line on the options' baseline
+        y = rows[start][0] if x > p.indent else rows[-1][0] + rows[-1][1]
+        for top, height, end in rows:  # never beside an option that reaches into the column
+            if top + height > y and top < y + h and end > x - 3 * mm:
+                y = top + height
+        return x, y, para, h
 
     def split(self, aw, ah):
         """Options taller than a page continue on the next one, between two rows of options."""
@@ -347,48 +476,36 @@ class Choices(Flowable):
             k += 1
         if k == 0 or k == len(self.cells):
             return []
-        kw = dict(profile=self.profile, explain_style=self.explain_style, report=self.report)
-        head = Choices(self.options[:k], self.inline, self.style, ticked=[i for i in self.ticked if i < k], **kw)
+        kw = dict(profile=self.profile, explain_style=self.explain_style, explain_x=self.explain_x, show=self.show,
+                  report=self.report, field=self.field)
+        first = min(self.ticked) if self.ticked else 0
+        head = Choices(self.options[:k], self.inline, self.style, ticked=[i for i in self.ticked if i < k],
+                       explain=self.explain if first < k else None, first=self.first, **kw)
         tail = Choices(self.options[k:], self.inline, self.style, ticked=[i - k for i in self.ticked if i >= k],
-                       explain=self.explain, **kw)
+                       explain=self.explain if first >= k else None, first=self.first + k, **kw)
         return [head, tail]
 
     def draw(self):
         c = self.canv
         top = self.height
+        ticked = self.ticked if self.show else ()
         for i, (x, y, p, w) in enumerate(self.cells):
             size = p.style.fontSize
             baseline = top - y - size - 2
             side = self.profile.box
             by = baseline - self.profile.box_drop
             box(c, x, by, side)
-            if i in self.ticked:
+            if i in ticked:
                 tick(c, x, by, side)
+            if self.field is not None:
+                F.button(c, self.field, self.first + i, x, by, side)
             _, h = p.wrap(w, 10_000)
             p.drawOn(c, x + side + 2.2 * mm, baseline + size - h)
-        if self.explain:
-            self._draw_explain(c, top)
-
-    def _draw_explain(self, c, top):
-        ok = False
-        if self.explain_box and self.explain_box[2] >= EXPLAIN_MIN_W:
-            x, y, w, h = self.explain_box
-            for size in (s * self.profile.scale for s in (9.5, 9, 8.5, 8, 7.5, 7, 6.5)):
-                st = self.explain_style.clone("ex", fontSize=size, leading=size * 1.2)
-                p = Paragraph(self.explain, st)
-                _, ph = p.wrap(w, 10_000)
-                if ph <= h - 2:
-                    p.drawOn(c, x, top - y - 2 - ph)
-                    ok = True
-                    break
-        if not ok:
-            if self.report:
-                self.report("the explanation does not fit beside the options: add 'lines: 2' to give it room")
-            w = self.width - self.profile.indent
-            st = self.explain_style.clone("ex", fontSize=6.5, leading=7.5)
-            p = Paragraph(self.explain, st)
-            _, ph = p.wrap(w, 10_000)
-            p.drawOn(c, self.profile.indent, -ph)
+        if self.note and self.show:
+            x, y, para, _ = self.note
+            _, ph = para.wrap(self.width - x, 10_000)
+            baseline = top - y - self.style.fontSize - 2  # as an option's, in draw() above
+            para.drawOn(c, x, baseline + para.style.fontSize - ph)
 
 
 class QRCode(Flowable):
@@ -498,13 +615,14 @@ class NameFields(Flowable):
     SHARES = (0.34, 0.30, 0.17, 0.19)
     SHARES_2 = (0.55, 0.45)
 
-    def __init__(self, labels, style, values=(), *, bold="Lato-Bold", rows=1):
+    def __init__(self, labels, style, values=(), *, bold="Lato-Bold", rows=1, raised=True, fields=()):
         super().__init__()
-        self.labels, self.style, self.bold, self.rows = labels, style, bold, rows
+        self.labels, self.style, self.bold, self.rows, self.raised = labels, style, bold, rows, raised
+        self.fields = fields  # in the form: a Spot per label
         self.values = tuple(values) + ("",) * (len(labels) - len(values))
 
     def wrap(self, aw, ah):
-        self.row_h = max(9 * mm, self.style.fontSize * 2.4)
+        self.row_h = max(8 * mm, self.style.fontSize * 2.2)
         self.width, self.height = aw, self.row_h * self.rows
         return aw, self.height
 
@@ -538,10 +656,16 @@ class NameFields(Flowable):
             c.line(lx, base - 1, end, base - 1)
             c.setDash()
             if value:
-                c.setFont(self.style.fontName, size)
                 c.setFillColor(S.colors.black)
-                c.drawString(lx + 1 * mm, base + 0.6, value)
+                draw_string(c, lx + 1 * mm, base + 0.6, value, self.style.fontName, size, raised=self.raised)
+        for (_, _, base, end, lx), spot in zip(self._fields(), self.fields):
+            h = max(spot.size * 1.6, self.row_h * 0.75)
+            right = self.width if end + 4 * mm >= self.width - 1 else end + 2.5 * mm  # up to the next label
+            F.text(c, spot, spot.name, lx, base - 2.5, right - lx, h, multiline=False)
 
-    def slots(self) -> tuple[tuple[float, float, float], ...]:
-        """Where draw() writes each value, once wrapped: (x, baseline, room) from the flowable's origin."""
-        return tuple((lx + 1 * mm, base + 0.6, end - lx - 1 * mm) for _, _, base, end, lx in self._fields())
+    def slots(self) -> tuple[tuple[float, float, float, float], ...]:
+        """Where draw() writes each value, once wrapped: (x, baseline, room, height above the baseline up to
+        the top of its row) from the flowable's origin."""
+        top = lambda base: base - 2.2 * mm + self.row_h  # noqa: E731
+        return tuple((lx + 1 * mm, base + 0.6, end - lx - 1 * mm, top(base) - base - 0.6)
+                     for _, _, base, end, lx in self._fields())

@@ -1,7 +1,9 @@
 """The story of a fiche: the flowables of the student sheet or of its corrigé.
 
 Both views are built by the same code; ``answers=True`` only fills in what the
-flowables draw, never their size, so the two documents stay page-aligned.
+flowables draw, never their size, so the two documents stay page-aligned. The form
+(``form=True``, a student view) is the student sheet whose flowables also record form
+fields where they draw the answer spaces, boxes and name lines.
 """
 
 from __future__ import annotations
@@ -10,52 +12,75 @@ import io
 from typing import Callable
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Image as RLImage, KeepTogether, Spacer, Table, TableStyle
+from reportlab.platypus import Image as RLImage, KeepTogether, Spacer
 from reportlab.platypus.flowables import Flowable
 
 from .. import pictures, text as T
+from ..form import plan
 from ..model import Callout, Fiche, FillTable, Image, Media, Question, TextBlock
+from . import fields as F
 from . import styles as S
 from .flowables import (AnswerSpace, Balanced, Banner, Beside, Choices, KeepTogetherOrFlow, NameFields, Paragraph,
                         QRCode)
+from .table import FillTable as TableBlock, Row
 
 LABELS = {
     "fr": {"name": ("Nom", "Prénom", "Classe", "Date"), "previous": "Activité précédente", "activity": "Activité",
-           "levels": "Niveaux", "answer_key": "CORRIGÉ", "page": "Page {n} / {total}"},
+           "next": "Activité suivante", "levels": "Niveaux", "answer_key": "CORRIGÉ", "page": "Page {n} / {total}",
+           "several": "Plusieurs réponses possibles.", "free": "Réponse personnelle", "more": "(suite)",
+           "item": "réponse", "part": "suite"},
     "en": {"name": ("Surname", "First name", "Class", "Date"), "previous": "Previous activity",
-           "activity": "Activity", "levels": "Levels", "answer_key": "ANSWER KEY", "page": "Page {n} / {total}"},
+           "activity": "Activity", "next": "Next activity", "levels": "Levels", "answer_key": "ANSWER KEY",
+           "page": "Page {n} / {total}", "several": "Several answers are possible.", "free": "Personal answer",
+           "more": "(continued)", "item": "answer", "part": "continued"},
 }
 QR_SIZE = 28 * mm
+BESIDE_GAP = 6 * mm  # between a caption and its QR code or picture (flowables.Beside)
+EXPLAIN_COLUMN = 70 * mm  # the least width left to explanations beside options (more in larger profiles)
 ON_ACCENT = "#FFFFFF"  # links in white text on the accent colour (banners, table heads)
-GAP = 4.5 * mm
 
 Report = Callable[[object, str], None]
 
 
 class _Story:
-    def __init__(self, fiche: Fiche, styles: S.Styles, answers: bool, report: Report, names: tuple):
+    def __init__(self, fiche: Fiche, styles: S.Styles, answers: bool, report: Report, names: tuple,
+                 form: bool = False):
         self.f, self.st, self.answers, self.names = fiche, styles, answers, names
+        self.entries = plan.by_block(fiche) if form else {}
+        self.form = form
         self.p = styles.profile
-        self.gap = GAP * self.p.scale
+        self.gap = self.p.gap
         self.lang = fiche.lang
         self.labels = LABELS[self.lang]
         self._report = report
+        self.explain_x: float | None = None  # where explanations beside options start (see _explain_column)
 
-    def m(self, text: str, size: float | None = None, **kw) -> str:
+    def m(self, text: str, size: float | None = None, *, width: float | None = None, **kw) -> str:
+        """The markup of a source text at a size, for a paragraph ``width`` wide (default: the text's
+        width beside question numbers), so that a long address is cut where a reader expects."""
         p = self.p
         size = p.body if size is None else size
         space = p.word_space * size / self.st.space_em if p.word_space else 0.0
-        return T.markup(text, lang=self.lang, size=size, sup=p.superscript, space=space, **kw)
+        width = p.frame_w - p.indent if width is None else width
+        columns = int(width / (self.st.mono_em * size * p.small))
+        return T.markup(text, lang=self.lang, size=size, sup=p.superscript, space=space, mono=p.small,
+                        columns=columns, **kw)
 
     def room(self, lines: int, items: list, *, width: float | None = None, bullets: bool = False,
-             indent: float | None = None, explained: bool = False) -> tuple[int, frozenset | None]:
+             indent: float | None = None, explained: bool = False, shown: int = 0) -> tuple[int, frozenset | None]:
         """The ruled lines of an answer space and, for a list, the lines whose bullet the student sees.
 
         Lines: as the source says, or, in the profiles that grow answer spaces, enough for the
-        model answer at full size. Bullets: one where each expected item starts when the answer
-        fits at full size (as many bullets as items, where the corrigé writes them), else one per
-        line. Both views count alike, from the answer, so they stay page-aligned.
+        model answer at full size. Bullets: ``shown`` of them spread over the lines when the source
+        gives that number, else one where each expected item starts when the answer fits at full
+        size (as many bullets as items, where the corrigé writes them), else one per line. Both
+        views count alike, from the answer, so they stay page-aligned.
         """
+        if shown:  # as many bullets as the source asks, spread over the lines: they do not tell the answers
+            if self.p.grow_answers and items:
+                lines = max(lines, AnswerSpace.starts(items, self.p.frame_w if width is None else width, self.p,
+                                                      bullets=bullets, indent=indent)[-1])
+            return lines, frozenset(i * lines // shown for i in range(shown))
         if not items:
             return lines, None
         starts = AnswerSpace.starts(items, self.p.frame_w if width is None else width, self.p, bullets=bullets,
@@ -70,41 +95,62 @@ class _Story:
         """Vertical space, larger in the profiles with larger text."""
         return Spacer(1, height * self.p.scale)
 
+    def spot(self, block, suffix: str = "") -> F.Spot | None:
+        """Where the form puts a question's or a table section's answers (None outside the form)."""
+        entry = self.entries.get(id(block))
+        if entry is None:
+            return None
+        return F.Spot(entry.key + suffix, entry.tooltip, size=max(F.MIN_SIZE, self.p.body), more=self.labels["part"],
+                      item=self.labels["item"], options=entry.options, radio=entry.kind == "one")
+
     def reporter(self, pos):
         return lambda message: self._report(pos, message)
 
-    def paras(self, text: str, style) -> list:
+    def paras(self, text: str, style, *, flows: bool = False, width: float | None = None) -> list:
+        """The paragraphs of a text ``width`` wide; ``flows``: running text, which a page break may cut."""
         units = T.paragraphs(text)
         if self.p.split_sentences:
             units = [s for u in units for s in T.sentences(u)]
-        return [Paragraph(self.m(u, style.fontSize), style) for u in units]
+        ragged = self.st.body_ragged if style is self.st.body else style
+        out = [Paragraph(self.m(u, style.fontSize, width=width), ragged if T.long_verbatim(u) else style)
+               for u in units]
+        for para in out:
+            para.flows = flows
+        return out
 
     def build(self) -> list:
         f, st = self.f, self.st
+        self.explain_x = self._explain_column()
         title = Balanced(self.m(f.title, st.title.fontSize), st.title)
         title.hAlign = "CENTER"  # set narrower than the page when balanced: centred as a whole
         out = [title]
-        if f.previous:
-            out.append(Paragraph(self.m(f"*{self.labels['previous']}* : {f.previous}"), st.meta, bulletText="•"))
+        if f.previous or f.next:  # where this fiche stands in a sequence of activities, as the seed lists it
+            for key, text in (("previous", f.previous), ("activity", f.title), ("next", f.next)):
+                if text:
+                    out.append(Paragraph(self.m(f"*{self.labels[key]}* : {text}"), st.meta, bulletText="•"))
         out.append(self.space(1.5 * mm))
-        out.append(NameFields(self.labels["name"], st.left, self.names, bold=st.font.bold, rows=self.p.name_rows))
+        spots = tuple(F.Spot(name, label, size=max(F.MIN_SIZE, self.p.body))
+                      for name, label in zip(plan.NAME_FIELDS, self.labels["name"])) if self.form else ()
+        out.append(NameFields(self.labels["name"], st.left, self.names, bold=st.font.bold, rows=self.p.name_rows,
+                              raised=self.p.superscript, fields=spots))
         out.append(self.space(3 * mm))
-        out += self.paras(f.intro, st.body)
+        out += self.paras(f.intro, st.body, flows=True)
         for number, activity in enumerate(f.activities, 1):
             title = activity.title
             if len(f.activities) > 1:
                 title = f"{self.labels['activity']} {number} : {title}"
-            head = [self.space(3 * mm), Banner(Balanced(self.m(title, st.banner.fontSize, link_color=ON_ACCENT), st.banner)),
-                    self.space(3 * mm)] + self.paras(activity.intro, st.body)
+            head = [self.space(2.5 * mm),
+                    Banner(Balanced(self.m(title, st.banner.fontSize, link_color=ON_ACCENT), st.banner)),
+                    self.space(2.5 * mm)] + self.paras(activity.intro, st.body, flows=True)
             body = self.blocks(activity.blocks)
             # The banner and introduction never end a page: they stay with the first block.
-            out.append(_keep(head + body[:1]))
+            out.append(_keep(head + body[:1], self.p))
             out += body[1:]
         if f.closing:
-            head = [self.space(5 * mm), Paragraph(self.m(f.closing.title, st.heading.fontSize), st.heading),
+            head = [self.space(4 * mm), Paragraph(self.m(f.closing.title, st.heading.fontSize), st.heading),
                     self.space(2 * mm)]
             body = self.blocks(f.closing.blocks)
-            out.append(_keep(head + body[:2]))
+            out.append(_keep(head + body[:2], self.p))
             out += body[2:]
         return out
 
@@ -114,7 +160,7 @@ class _Story:
             start = len(out)
             self.block(block, out)
             if lead is not None and not isinstance(block, FillTable):
-                out[lead:] = [_keep(out[lead:])]  # a text ending with ':' stays with what it introduces
+                out[lead:] = [_keep(out[lead:], self.p)]  # a text ending with ':' stays with what it introduces
             # A text ending with ':' and a callout (« À vous de jouer ! ») stay with the block after them.
             introduces = isinstance(block, TextBlock) and block.text.rstrip().endswith(":")
             lead = start if introduces or isinstance(block, Callout) else None
@@ -122,8 +168,8 @@ class _Story:
 
     def block(self, block, out: list) -> None:
         """Append the flowables of one block to out."""
-        if isinstance(block, TextBlock):
-            out += self.paras(block.text, self.st.body)
+        if isinstance(block, TextBlock):  # a text ending with ':' stays whole with what it introduces
+            out += self.paras(block.text, self.st.body, flows=not block.text.rstrip().endswith(":"))
         elif isinstance(block, Callout):
             # A callout is read at once: its sentences (one per paragraph in dys) stay on one page.
             out.append(_keep([self.space(1 * mm), *self.paras(block.text, self.st.callout), self.space(2 * mm)]))
@@ -138,9 +184,10 @@ class _Story:
 
     def media(self, block: Media) -> list:
         st = self.st
-        left = self.paras(block.caption, st.caption)
-        left.append(Paragraph(f'<a href={T.quoteattr(block.url)} color="{T.LINK_COLOR}">{T.escape(block.url)}</a>',
-                              st.url))
+        width = self.p.frame_w - QR_SIZE - BESIDE_GAP
+        left = self.paras(block.caption, st.caption, width=width)
+        if not _mentions(block.caption, block.url):  # printed under the caption, unless the caption says it
+            left.append(Paragraph(self.m(block.url, st.url.fontSize, width=width), st.url))
         return KeepTogetherOrFlow([self.space(1 * mm), Beside(left, QRCode(block.url, QR_SIZE)), Spacer(1, self.gap)])
 
     def image(self, block: Image):
@@ -155,76 +202,113 @@ class _Story:
 
     def question(self, q: Question):
         st = self.st
-        prompt = Paragraph(self.m(q.prompt), st.question, bulletText=f"{q.number}.")
-        parts = [prompt, self.space(1.2 * mm)]
+        parts = [Paragraph(self.m(q.prompt), st.question, bulletText=f"{q.number}.")]
+        note = self.labels["several"] if q.note is None and q.type == "multi" else q.note
+        if note:  # on both sheets, in every profile, on a line of its own: how to answer, never read as the answer
+            parts.append(Paragraph(self.m(note), st.note))
+        parts.append(self.space(1.2 * mm))
         report = self.reporter(q.answer_pos)
         ans = self.answers
-        explained = [(self.m(q.explain), st.explain)] if q.explain else []  # measured in both views, drawn in one
-        explain = explained[0][0] if (ans and explained) else None
+        explained = [(self.m(self.explanation(q)), st.explain)] if (q.explain or q.free) else []
         if q.options:
-            ticked = [i for i, o in enumerate(q.options) if o in q.answer] if ans else ()
-            parts.append(Choices([self.m(o) for o in q.options], q.inline, st.option, profile=self.p, ticked=ticked,
-                                 explain=explain if not q.lines else None, explain_style=st.explain, report=report))
+            ticked = [i for i, o in enumerate(q.options) if o in q.answer]
+            beside = explained[0][0] if explained and not q.lines else None  # measured in both views, drawn in one
+            parts.append(self.choices(q, ticked=ticked, explain=beside, report=report, field=self.spot(q)))
             if q.lines:
                 lines, _ = self.room(q.lines, explained)
-                parts.append(AnswerSpace(lines, q.ruling, explained if ans else [], profile=self.p, report=report))
+                parts.append(AnswerSpace(lines, q.ruling, explained if ans else [], profile=self.p, report=report,
+                                         field=self.spot(q, plan.JUSTIFY)))
         else:
             if q.type == "blanks":
                 items = [(self.m(a), st.answer) for a in q.answer]
             else:
-                items = [(self.m(p), st.answer) for a in q.answer for p in T.paragraphs(a)]
+                items = [item for a in q.answer for item in self.answer_items(a)]
             items += explained
             blanks = q.type == "blanks"
             lines, marks = self.room(q.lines, items, bullets=blanks, explained=bool(explained))
             parts.append(AnswerSpace(lines, q.ruling, items if ans else [], profile=self.p, bullets=blanks,
-                                     report=report, marks=marks))
+                                     report=report, marks=marks, field=self.spot(q)))
         parts.append(Spacer(1, self.gap))
-        return KeepTogetherOrFlow(parts)
+        return KeepTogetherOrFlow(parts, profile=self.p)
+
+    def answer_items(self, text: str) -> list:
+        """A model answer as (markup, style) items: each paragraph, and each item of a list on its own,
+        its lines hanging under its text (a page break may fall between two of them)."""
+        out = []
+        for para in T.paragraphs(text):
+            for line in para.split("\n"):
+                out.append((self.m(line), self.st.answer_item if line.startswith("• ") else self.st.answer))
+        return out
+
+    def explanation(self, q: Question) -> str:
+        """The corrigé's explanation of a question, as source text: a yes/no or true/false one starts with
+        the right answer (« NON : … »), one with no single right answer with « Réponse personnelle »."""
+        lead = self.labels["free"] if q.free else q.answer[0] if q.type in ("yesno", "truefalse") and q.answer else ""
+        if not lead:
+            return q.explain
+        return f"**{lead}**" + (f" : {q.explain}" if q.explain else "")
+
+    def choices(self, q: Question, *, ticked=(), explain=None, report=None, field=None) -> Choices:
+        """The options of a closed question, with their ticks and explanation in the corrigé (buttons in the form)."""
+        return Choices([self.m(o) for o in q.options], q.inline, self.st.option, profile=self.p, ticked=ticked,
+                       explain=explain, explain_style=self.st.explain, explain_x=self.explain_x, show=self.answers,
+                       report=report, field=field)
+
+    def _explain_column(self) -> float | None:
+        """Where explanations beside options start, the same for every question of the document: just
+        right of some question's options, where all of them together take the least height."""
+        asked = [q for q in self.f.questions() if q.options and not q.lines and (q.explain or q.free)]
+        if not asked:
+            return None
+        w = self.p.frame_w
+        widest = w - EXPLAIN_COLUMN * self.p.scale
+        ends = sorted({self.choices(q).right_end(w) + 6 * mm * self.p.scale for q in asked})
+        candidates = [x for x in ends if x <= widest] or [widest]
+        laid = [self.choices(q, explain=self.m(self.explanation(q))) for q in asked]
+
+        def height(x: float) -> float:
+            for choices in laid:
+                choices.explain_x = x
+            return sum(choices.wrap(w, 10_000)[1] for choices in laid)
+
+        best = min(candidates, key=lambda x: (round(height(x), 1), x))
+        self.explain_x = None
+        return best
 
     def table(self, t: FillTable) -> list:
         st, p = self.st, self.p
-        rows = [[Paragraph(self.m(t.title, st.table_head.fontSize, link_color=ON_ACCENT), st.table_head), ""]]
-        most = int(p.frame_h * 0.8 // p.pitch)  # lines in one row: a table breaks between rows only
+        label_w = p.label_col * p.frame_w
         width, indent = (1 - p.label_col) * p.frame_w - 6 - 8, 6 * mm * p.scale  # the cell, less its padding
-        tall = False
+        rows = []
         for sec in t.sections:
-            items = [(self.m(a), st.answer) for a in sec.answer]
-            lines, marks = self.room(sec.lines, items, width=width, bullets=True, indent=indent)
-            tall |= lines > most
-            for first in range(0, lines, most):  # a section taller than a page goes on in a row of its own
-                space = AnswerSpace(lines, "lines", items if self.answers else [], profile=p, bullets=True,
-                                    indent=indent, report=self.reporter(sec.pos), first=first,
-                                    count=min(most, lines - first), marks=marks)
-                rows.append([Paragraph(self.m(sec.title), st.cell) if first == 0 else "", space])
-        table = Table(rows, colWidths=[p.label_col * p.frame_w, (1 - p.label_col) * p.frame_w], repeatRows=1)
-        table.setStyle(TableStyle([
-            ("SPAN", (0, 0), (1, 0)),
-            ("FONTNAME", (0, 0), (-1, -1), st.font.regular),  # the default, Helvetica, would not be embedded
-            ("BACKGROUND", (0, 0), (1, 0), S.ACCENT),
-            ("BACKGROUND", (0, 1), (0, -1), S.ACCENT_LIGHT),
-            ("GRID", (0, 0), (-1, -1), 0.6, S.ACCENT),
-            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-            ("TOPPADDING", (0, 0), (-1, -1), 5),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
-            ("LEFTPADDING", (0, 0), (-1, -1), 6),
-            ("RIGHTPADDING", (0, 0), (-1, -1), 8),
-        ]))
-        if tall:  # a section on several rows: its heading at its start
-            table.setStyle(TableStyle([("VALIGN", (0, 1), (0, -1), "TOP")]))
-        return [self.space(1 * mm), table, Spacer(1, self.gap)]
+            items = [(self.m(a, width=width - indent), st.answer) for a in sec.answer]
+            items += [(self.m(sec.explain, width=width - indent), st.explain)] if sec.explain else []
+            lines, marks = self.room(sec.lines, items, width=width, bullets=True, indent=indent, shown=sec.bullets,
+                                     explained=bool(sec.explain))
+            space = dict(lines=lines, items=items if self.answers else [], profile=p, indent=indent,
+                         report=self.reporter(sec.pos), marks=marks, field=self.spot(sec))
+            rows.append(Row(self.m(sec.title), self.m(f"{sec.title} {self.labels['more']}"), space))
+        title = Paragraph(self.m(t.title, st.table_head.fontSize, link_color=ON_ACCENT), st.table_head)
+        return [self.space(1 * mm), TableBlock(title, rows, profile=p, label_style=st.cell, label_w=label_w),
+                Spacer(1, self.gap)]
 
 
-def _keep(flowables: list) -> KeepTogether:
-    """Keep flowables on one page; nested KeepTogethers are flattened (reportlab would break the page)."""
-    flat = []
-    for f in flowables:
-        flat += f._content if isinstance(f, KeepTogether) else [f]
-    return KeepTogetherOrFlow(flat)
+def _mentions(text: str, url: str) -> bool:
+    """Whether a text writes out this address (with or without its https://)."""
+    bare = url.split("://", 1)[-1].rstrip("/").lower()
+    return any(target.split("://", 1)[-1].rstrip("/").lower() == bare for target, _ in T.links(text))
 
 
-def story(fiche: Fiche, *, styles: S.Styles, answers: bool, report: Report, names: tuple = ()) -> list:
-    """The flowables of the student sheet (answers=False) or of the corrigé (answers=True)."""
-    return _Story(fiche, styles, answers, report, names).build()
+def _keep(flowables: list, profile=None) -> KeepTogether:
+    """Keep flowables on one page (or flow on, as KeepTogetherOrFlow says)."""
+    return KeepTogetherOrFlow(flowables, profile=profile)
+
+
+def story(fiche: Fiche, *, styles: S.Styles, answers: bool, report: Report, names: tuple = (),
+          form: bool = False) -> list:
+    """The flowables of the student sheet (answers=False), of the corrigé (answers=True) or of the form
+    (form=True: the student sheet with form fields)."""
+    return _Story(fiche, styles, answers and not form, report, names, form).build()
 
 
 class _Mark(Flowable):
@@ -239,8 +323,9 @@ class _Mark(Flowable):
         self.at = (x, y)
 
 
-def name_slots(fiche: Fiche, *, styles: S.Styles) -> tuple[tuple[float, float, float, float], ...]:
-    """Where page 1 of the student sheet has room for each name field's value: (x, baseline, room, size) in points."""
+def name_slots(fiche: Fiche, *, styles: S.Styles) -> tuple[tuple[float, float, float, float, float], ...]:
+    """Where page 1 of the student sheet has room for each name field's value: (x, baseline, room, size,
+    height above the baseline) in points."""
     import io
 
     from reportlab.pdfgen.canvas import Canvas
@@ -257,4 +342,4 @@ def name_slots(fiche: Fiche, *, styles: S.Styles) -> tuple[tuple[float, float, f
         frame.add(flowable, canvas)
     x, y = mark.at
     size = flow[i].style.fontSize
-    return tuple((x + dx, y + dy, room, size) for dx, dy, room in flow[i].slots())
+    return tuple((x + dx, y + dy, room, size, above) for dx, dy, room, above in flow[i].slots())

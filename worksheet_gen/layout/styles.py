@@ -10,7 +10,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
-from ..fonts import FAMILIES, register
+from ..fonts import FAMILIES, MONO, register
 from ..profiles import STANDARD, Profile
 
 ACCENT = colors.HexColor("#1F4E79")
@@ -50,22 +50,27 @@ class Styles:
     def __init__(self, lang: str = "fr", profile: Profile = STANDARD):
         p = self.profile = profile
         register(p.family)
+        register(MONO)  # code and addresses
         font = self.font = FAMILIES[p.family]
         hyph = hyphenator("fr_FR" if lang == "fr" else "en_GB") if p.hyphenate else ""
         body = p.body
         base = dict(fontName=font.regular, bulletFontName=font.bold, bulletFontSize=p.number, fontSize=body,
                     leading=body * p.leading,
-                    hyphenationLang=hyph, embeddedHyphenation=0, uriWasteReduce=0.3)
+                    hyphenationLang=hyph, embeddedHyphenation=0,
+                    uriWasteReduce=0)  # an address is cut only when longer than a line: students copy it
         self.lang = lang
         self.body = ParagraphStyle("body", alignment=TA_JUSTIFY if p.justify else TA_LEFT, spaceAfter=4 * p.scale,
                                    **base)
         self.left = ParagraphStyle("left", alignment=TA_LEFT, **base)
+        # Running text around a long address: justified, the line before it would be stretched wide.
+        self.body_ragged = ParagraphStyle("body_ragged", parent=self.body, alignment=TA_LEFT)
         self.question = ParagraphStyle("question", parent=self.left, leftIndent=p.indent,
                                        firstLineIndent=0 if p.number_column else -p.indent,
                                        spaceBefore=0)
+        self.note = ParagraphStyle("note", parent=self.left, leftIndent=p.indent, fontName=font.italic)
         self.title = ParagraphStyle("title", parent=self.left, fontName=font.bold, fontSize=p.title,
                                     leading=p.title * 23 / 19, alignment=TA_CENTER, textColor=ACCENT,
-                                    hyphenationLang="", spaceAfter=6)
+                                    hyphenationLang="", spaceAfter=4)
         self.banner = ParagraphStyle("banner", parent=self.left, fontName=font.bold, fontSize=p.banner,
                                      leading=p.banner * 1.2, textColor=colors.white, hyphenationLang="")
         self.heading = ParagraphStyle("heading", parent=self.left, fontName=font.bold, fontSize=p.heading,
@@ -83,7 +88,12 @@ class Styles:
                                    hyphenationLang="")
         self.table_head = ParagraphStyle("table_head", parent=self.left, fontName=font.bold, fontSize=p.table_head,
                                          leading=p.table_head * 28 / 23, textColor=colors.white, alignment=TA_CENTER)
+        # An answer is cut at any line by the ruled lines of its space (and a page break): no orphan control.
         self.answer = ParagraphStyle("answer", parent=self.left, textColor=ANSWER, fontName=font.regular,
-                                     fontSize=body, leading=p.pitch, hyphenationLang="")
+                                     fontSize=body, leading=p.pitch, hyphenationLang="", allowOrphans=1,
+                                     allowWidows=1)
         self.explain = ParagraphStyle("explain", parent=self.answer, fontName=font.italic)
+        bullet = stringWidth("• ", font.regular, body)
+        self.answer_item = ParagraphStyle("answer_item", parent=self.answer, leftIndent=bullet, firstLineIndent=-bullet)
         self.space_em = stringWidth("\u00a0", font.regular, 1)  # width of a no-break space, in em
+        self.mono_em = stringWidth("0", FAMILIES[MONO].regular, 1)  # width of every monospace character, in em

@@ -1,0 +1,270 @@
+"""Rosters and pack files as a careless teacher or a hostile contributor writes them, through the CLI.
+
+Each case asserts the exit code, the message, and that no file of the tree changed but the pack it
+may write (sha256 of every file before and after).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import DATA, ROOT, cli, words
+from test_pack import texts as texts_of
+
+MINI = DATA / "pack" / "mini.yaml"
+MM = 72 / 25.4
+PRINTABLE = 5 * MM
+LONG_NOM = ("DE LA TOUR D’AUVERGNE-LAURAGUAIS-MONTMORENCY " * 5)[:200].strip()
+LONG_CLASSE = ("Seconde générale et technologique, groupe de demi-classe " * 4)[:200].strip()
+
+
+@pytest.fixture
+def tree(tmp_path):
+    """A sources folder with the one-page fiche, an output folder holding an earlier pack, and room for rosters."""
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "mini.yaml").write_bytes(MINI.read_bytes())
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "pack-r.pdf").write_bytes(b"an earlier pack, to keep")
+    return tmp_path
+
+
+def snapshot(root: Path) -> dict[str, str]:
+    """Every regular file under root with its sha256 (a FIFO or device is named, never opened)."""
+    found = {}
+    for path in sorted(root.rglob("*")):
+        if path.is_symlink() or not path.is_file():
+            found[str(path.relative_to(root))] = "not a regular file" if not path.is_dir() else "folder"
+        else:
+            found[str(path.relative_to(root))] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return found
+
+
+def pack(tree: Path, roster: str, *more: str, env: dict | None = None, timeout: int = 120):
+    """`worksheet-gen pack mini --roster ROSTER` in tree, never waiting more than timeout seconds."""
+    cmd = [sys.executable, "-m", "worksheet_gen", "pack", "mini", "--roster", roster, "--sources", "src",
+           "--out", "out", "--name", "r", *more]
+    proc = subprocess.run(cmd, cwd=tree, capture_output=True, text=True, timeout=timeout,
+                          env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})})
+    assert "Traceback" not in proc.stderr, proc.stderr
+    return proc
+
+
+def refused(tree: Path, roster: str, data: bytes | None, where: str, message: str, code: int = 1):
+    """Write the roster (when data is given), make the pack, and check it is refused with that message
+    and that nothing changed."""
+    if data is not None:
+        (tree / roster).write_bytes(data)
+    before = snapshot(tree)
+    proc = pack(tree, roster)
+    assert proc.returncode == code, proc.stderr
+    assert re.search(rf"^{re.escape(where)}: error: {re.escape(message)}", proc.stderr, re.M), proc.stderr
+    assert snapshot(tree) == before
+    return proc
+
+
+# --- CSV as the csv module reads it -----------------------------------------------------------------------------
+
+def test_a_quoted_cell_may_hold_a_line_break(tree):
+    (tree / "r.csv").write_text('Nom;Prénom;Classe\n"DUPONT\nMARTIN";"Léa\r\nMarie";1re B\nBERNARD;Paul;1re B\n',
+                                encoding="utf-8")
+    before = snapshot(tree)
+    proc = pack(tree, "r.csv")
+    assert proc.returncode == 0, proc.stderr
+    after = snapshot(tree)
+    assert {k for k in after if after[k] != before.get(k)} == {"out/pack-r.pdf"}
+    pages = texts_of(tree / "out" / "pack-r.pdf")
+    assert "DUPONT MARTIN" in pages[2] and "Léa Marie" in pages[2] and "BERNARD" in pages[4]
+
+
+def test_positions_count_the_lines_of_a_quoted_cell(tree):
+    data = 'Nom;Prénom\n"DUPONT\nMARTIN";Léa\nBERNARD;\n;Paul\n'.encode()
+    refused(tree, "r.csv", data, "r.csv:4:9", "the Prénom is missing")
+    proc = pack(tree, "r.csv")
+    assert re.search(r"^r\.csv:5:1: error: the Nom is missing", proc.stderr, re.M), proc.stderr
+
+
+def test_a_quote_never_closed_is_an_error_where_it_opens(tree):
+    refused(tree, "r.csv", 'Nom;Prénom\nDUPONT;Léa\nMARTIN;"Paul\nBERNARD;Zoé\n'.encode(), "r.csv:3:8",
+            "a quote opened here is never closed")
+    many = 'Nom;Prénom\n"DUPONT;Léa\n' + "MARTIN;Paul\n" * 20000  # swallows more than a cell may hold
+    refused(tree, "r.csv", many.encode(), "r.csv:2:1", "a quote opened here is never closed")
+
+
+def test_a_cell_longer_than_csv_reads_is_an_error_at_its_line(tree):
+    import csv
+
+    data = 'Nom;Prénom\nDUPONT;Léa\n"{}";Paul\n'.format("A" * (csv.field_size_limit() + 1)).encode()
+    refused(tree, "r.csv", data, "r.csv:3:1", f"a cell of this line is longer than {csv.field_size_limit()} characters")
+
+
+def test_an_invisible_character_in_a_name_is_an_error(tree):
+    refused(tree, "r.csv", "Nom;Prénom\nDUPONT;Lé\u200ba\n".encode(), "r.csv:2:10",
+            "the character U+200B is invisible")
+
+
+@pytest.mark.parametrize("first, second, where, said", [
+    ("utf-8", "cp1252", "r.csv:3:9", "this line is in Windows-1252 but the file is in UTF-8 (line 1)"),
+    ("cp1252", "utf-8", "r.csv:3:9", "this line is in UTF-8 but the file is in Windows-1252 (line 1)"),
+])
+def test_a_file_mixing_utf8_and_windows_1252_is_an_error_at_the_first_bad_line(tree, first, second, where, said):
+    data = "Nom;Prénom\nDURAND;Zoé\n".encode(first) + "MOREAU;Léa\nPETIT;Noé\n".encode(second)
+    proc = refused(tree, "r.csv", data, where, said)
+    assert "Ã" not in proc.stderr and proc.stderr.count("error:") == 1
+
+
+def test_a_bom_sets_utf8_for_every_line(tree):
+    data = b"\xef\xbb\xbfNom;Prenom\nDURAND;Zoe\n" + "MOREAU;Léa\n".encode("cp1252")
+    refused(tree, "r.csv", data, "r.csv:3:9", "this line is in Windows-1252 but the file is in UTF-8 (its BOM)")
+
+
+# --- measured before read ---------------------------------------------------------------------------------------
+
+def test_a_huge_roster_is_refused_without_being_read(tree):
+    with open(tree / "r.csv", "wb") as fh:  # 3 GB, sparse: nothing is written, nothing should be read
+        fh.truncate(3 * 1024 ** 3)
+    refused(tree, "r.csv", None, "r.csv", "the roster is too large (3221225472 bytes, at most 1048576)")
+
+
+def test_a_roster_just_over_the_limit_is_refused(tree):
+    from worksheet_gen.roster import MAX_BYTES
+
+    line = "DURAND;Zoé\n".encode()
+    data = "Nom;Prénom\n".encode() + line * (MAX_BYTES // len(line) + 1)
+    refused(tree, "r.csv", data, "r.csv", f"the roster is too large ({len(data)} bytes, at most {MAX_BYTES})")
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
+def test_a_fifo_is_refused_at_once(tree):
+    os.mkfifo(tree / "r.csv")
+    refused(tree, "r.csv", None, "r.csv", "the roster is not a regular file (a pipe, device or socket cannot be read)")
+
+
+def test_a_device_is_refused_at_once(tree):
+    if not Path("/dev/zero").exists():
+        pytest.skip("no /dev/zero")
+    proc = refused(tree, "/dev/zero", None, os.path.relpath("/dev/zero", tree),
+                   "the roster is not a regular file (a pipe, device or socket cannot be read)")
+    assert proc.stderr.count("error:") == 1
+
+
+def test_a_folder_is_refused(tree):
+    (tree / "r.csv").mkdir()
+    proc = pack(tree, "r.csv")
+    assert proc.returncode == 2 and "is a directory" in proc.stderr
+
+
+def test_a_pack_file_is_measured_before_it_is_read(tree):
+    from worksheet_gen.loader import MAX_BYTES
+
+    (tree / "src" / "big.pack.yaml").write_bytes(b"fiches: [mini]\ncopies: 2\n" + b"#" * MAX_BYTES)
+    before = snapshot(tree)
+    proc = cli("check", "--sources", "src", cwd=tree)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert re.search(r"^src/big\.pack\.yaml: error: the pack file is too large \(\d+ bytes, at most "
+                     rf"{MAX_BYTES}\)", proc.stderr, re.M), proc.stderr
+    assert snapshot(tree) == before
+
+
+# --- the command line's own paths -------------------------------------------------------------------------------
+
+def test_a_roster_anywhere_the_user_types_it(tree):
+    home = tree / "home"
+    home.mkdir()
+    (home / "classe.csv").write_text("Nom;Prénom\nDURAND;Zoé\n", encoding="utf-8")
+    proc = pack(tree, "~/classe.csv", env={"HOME": str(home)})
+    assert proc.returncode == 0, proc.stderr
+    assert "DURAND" in texts_of(tree / "out" / "pack-r.pdf")[2]
+
+
+def test_a_roster_file_name_with_spaces_names_the_pack(tree):
+    (tree / "élèves 1re B (2025).csv").write_text("Nom;Prénom\nDURAND;Zoé\n", encoding="utf-8")
+    proc = cli("pack", "mini", "--roster", "élèves 1re B (2025).csv", "--sources", "src", "--out", "out", cwd=tree)
+    assert proc.returncode == 0, proc.stderr
+    assert (tree / "out" / "pack-élèves-1re-B-2025.pdf").exists()
+
+
+# --- limits -----------------------------------------------------------------------------------------------------
+
+def test_a_roster_has_the_cap_of_copies(tree):
+    from worksheet_gen.roster import MAX_COPIES
+
+    rows = "".join(f"ELEVE{i};Prénom{i}\n" for i in range(MAX_COPIES + 1))
+    refused(tree, "r.csv", ("Nom;Prénom\n" + rows).encode(), f"r.csv:{MAX_COPIES + 2}:1",
+            f"the roster has more than {MAX_COPIES} students, the most copies one pack makes")
+    proc = cli("pack", "mini", "--copies", str(MAX_COPIES + 1), "--sources", "src", "--out", "out", cwd=tree)
+    assert proc.returncode == 2 and f"{MAX_COPIES + 1} is not in the range 1<=x<={MAX_COPIES}" in proc.stderr
+    docs = (ROOT / "docs" / "packs.md").read_text(encoding="utf-8")
+    assert f"at most {MAX_COPIES} students" in docs and f"at most {MAX_COPIES} copies" in docs
+
+
+def test_a_thousand_bad_lines_make_a_readable_report(tree):
+    from worksheet_gen.roster import MAX_REPORTED
+
+    data = ("Nom;Prénom\n" + "DURAND;\n" * 1000).encode()
+    proc = refused(tree, "r.csv", data, "r.csv:2:8", "the Prénom is missing")
+    assert len(proc.stderr.splitlines()) == MAX_REPORTED
+    assert re.search(rf"error: {1000 - MAX_REPORTED + 1} more problems in the roster", proc.stderr)
+
+
+# --- nothing quoted that is not a roster, nothing that acts on a terminal ---------------------------------------
+
+@pytest.mark.parametrize("data, where, message", [
+    (b"root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\n", "r.csv:1:1",
+     "no 'Nom' and 'Prénom' column in the header line"),
+    (b"SECRET=hunter2;token=abc\nNom;Prenom\n", "r.csv:1:1", "no 'Nom' and 'Prénom' column in the header line"),
+    (b"\x7fELF\x02\x01\x01\x00SECRETSECRET", "r.csv:1:8", "the roster is not a text file (it holds a zero byte)"),
+    ("Nom;Prénom\nSECRET;x\n".encode() + "SECRET2;é\n".encode("cp1252"), "r.csv:3:9",
+     "this line is in Windows-1252 but the file is in UTF-8"),
+])
+def test_what_is_not_a_roster_is_never_quoted(tree, data, where, message):
+    proc = refused(tree, "r.csv", data, where, message)
+    for secret in ("root", "bash", "hunter2", "token", "SECRET", "ELF"):
+        assert secret not in proc.stderr, proc.stderr
+
+
+def test_control_characters_are_named_not_printed(tree):
+    data = "Nom;Prénom;Profil\nDUPONT\x1b[31m;Léa;\nMARTIN;Paul;dys\x1b[2J\n".encode()
+    proc = refused(tree, "r.csv", data, "r.csv:2:7", "the character U+001B is invisible")
+    assert "\x1b" not in proc.stderr
+    assert "r.csv:3:13: error: unknown profile « dys\ufffd[2J »" in proc.stderr
+
+
+# --- long names stay in their field ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("profile", ["standard", "dys", "large"])
+def test_a_200_character_name_stays_inside_its_field(tree, profile):
+    (tree / "r.csv").write_text(f"Nom;Prénom;Classe\n{LONG_NOM};{'Y' * 120};{LONG_CLASSE}\n", encoding="utf-8")
+    before = snapshot(tree)
+    proc = pack(tree, "r.csv", "--profile", profile, "--date", "2025-03-13")
+    assert proc.returncode == 0, proc.stderr
+    after = snapshot(tree)
+    assert {k for k in after if after[k] != before.get(k)} == {"out/pack-r.pdf"}
+    cli("build", "src/mini.yaml", "--out", "alone", "--profile", profile, cwd=tree, check=True)
+    suffix = "" if profile == "standard" else f"-{profile}"
+    sheet = words(tree / "alone" / f"mini-eleve{suffix}.pdf")[0]
+    got = words(tree / "out" / "pack-r.pdf")
+    cover, page = got[0], got[2]
+    key = lambda w: (w.text, round(w.x0, 1), round(w.y0, 1))  # noqa: E731
+    added = [w for w in page if key(w) not in {key(s) for s in sheet}]
+    assert added and "13/03/2025" in [w.text for w in added]
+    labels = [w for w in sheet if w.text in ("Nom", "Prénom", "Classe", "Date")]
+    rows = sorted({round(w.y1, 1) for w in labels})
+    assert len(labels) == 4 and len(rows) == (1 if profile == "standard" else 2)
+    for w in added:
+        assert not any(w.overlaps(s) for s in sheet), w
+        assert PRINTABLE <= w.x0 and w.x1 <= 210 * MM - PRINTABLE, w
+        # its row: the first whose labels stand on or below it (a wrapped value rises, never falls, from its line)
+        row_y = min(y for y in rows if y >= w.y1 - 2)
+        row = [lab for lab in labels if abs(round(lab.y1, 1) - row_y) < 1]
+        field = max((lab for lab in row if lab.x1 <= w.x0), key=lambda lab: lab.x1)  # the label before it
+        assert all(w.x1 <= lab.x0 for lab in row if lab.x0 > field.x0), (w, field)  # ends before the next one
+    for i, w in enumerate(cover):  # the class on the cover: wrapped or smaller, never over anything else
+        assert PRINTABLE <= w.x0 and w.x1 <= 210 * MM - PRINTABLE, w
+        assert not any(w.overlaps(other, tolerance=1) for other in cover[i + 1:]), w

@@ -1,0 +1,454 @@
+"""What a teacher hands out, read back from the PDFs: text printed as written, nothing misleading,
+and what one copy costs in paper (issue 11). The second fiche, tests/data/fiches/parcoursup.yaml,
+is written as a teacher new to the tool would."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from pypdf.generic import ContentStream
+
+from conftest import DATA, SOURCES, cli, need, pdftotext, squash
+
+SECOND = DATA / "fiches" / "parcoursup.yaml"
+PROFILES = ("standard", "dys", "large")
+MM = 72 / 25.4
+ACCENT = (0.121569, 0.305882, 0.47451)  # layout.styles.ACCENT: bullets
+ANSWER = (0.752941, 0.086275, 0.109804)  # layout.styles.ANSWER: ticks and answers
+RULE = (0.54902, 0.54902, 0.54902)  # layout.styles.RULE: ruled lines
+
+
+def _suffix(profile: str) -> str:
+    return "" if profile == "standard" else f"-{profile}"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    """The second fiche and the Pix fiche, in every profile."""
+    out = tmp_path_factory.mktemp("sheets")
+    for profile in PROFILES:
+        cli("build", str(SECOND), str(SOURCES / "pix.yaml"), "--out", str(out), "--profile", profile, check=True)
+    return out
+
+
+def pdf(out: Path, slug: str, profile: str = "standard", kind: str = "eleve") -> Path:
+    return out / f"{slug}-{kind}{_suffix(profile)}.pdf"
+
+
+def fiche(path: Path):
+    from worksheet_gen.sources import load_fiche
+
+    loaded, problems = load_fiche(path)
+    assert loaded is not None, problems
+    return loaded
+
+
+def words(path: Path) -> list[tuple[int, float, float, float, float, str]]:
+    """(page, xMin, yMin, xMax, yMax, word) of every word, y from the top of the page."""
+    out = subprocess.run([need("pdftotext"), "-bbox", str(path), "-"], capture_output=True, text=True,
+                         check=True).stdout
+    found, page = [], 0
+    for line in out.splitlines():
+        if "<page " in line:
+            page += 1
+        m = re.search(r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*)</word>', line)
+        if m:
+            text = m.group(5).replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&amp;", "&")
+            found.append((page, *map(float, m.groups()[:4]), text))
+    return found
+
+
+def find(ws, text: str, start: int = 0) -> int:
+    """The index of the first word of a run of words that reads ``text`` (letters and digits), from start."""
+    target = squash(text)
+    for i in range(start, len(ws)):
+        if not squash(ws[i][5]):
+            continue
+        got = ""
+        for j in range(i, len(ws)):
+            got += squash(ws[j][5])
+            if not target.startswith(got):
+                break
+            if got == target:
+                return i
+    raise AssertionError(f"{text!r} not found")
+
+
+def _starts(ws, i: int, text: str) -> bool:
+    """Whether the run of words from i reads text."""
+    try:
+        return find(ws, text, i) == i
+    except AssertionError:
+        return False
+
+
+def _paths(pdf_path: Path):
+    """Every painted path of every page, in page coordinates:
+    (page, operator, stroke colour, fill colour, dashed, points, curved)."""
+    reader = PdfReader(pdf_path)
+    for number, page in enumerate(reader.pages, 1):
+        stroke, fill, dashed, ctm = None, None, False, (1, 0, 0, 1, 0, 0)
+        points, curved, stack = [], False, []
+
+        def at(x, y):
+            a, b, c, d, e, f = ctm
+            return a * x + c * y + e, b * x + d * y + f
+
+        for operands, op in ContentStream(page.get_contents(), reader).operations:
+            if op == b"q":
+                stack.append((stroke, fill, dashed, ctm))
+            elif op == b"Q" and stack:
+                stroke, fill, dashed, ctm = stack.pop()
+            elif op == b"cm":
+                a2, b2, c2, d2, e2, f2 = map(float, operands)
+                a, b, c, d, e, f = ctm
+                ctm = (a2 * a + b2 * c, a2 * b + b2 * d, c2 * a + d2 * c, c2 * b + d2 * d,
+                       e2 * a + f2 * c + e, e2 * b + f2 * d + f)
+            elif op == b"RG":
+                stroke = tuple(round(float(v), 6) for v in operands)
+            elif op == b"rg":
+                fill = tuple(round(float(v), 6) for v in operands)
+            elif op == b"G":
+                stroke = (round(float(operands[0]), 6),) * 3
+            elif op == b"d":
+                dashed = bool(list(operands[0]))
+            elif op in (b"m", b"l"):
+                points.append(at(float(operands[0]), float(operands[1])))
+            elif op == b"c":
+                curved = True
+                points.append(at(float(operands[4]), float(operands[5])))
+            elif op == b"re":
+                x, y, w, h = map(float, operands)
+                points += [at(x, y), at(x + w, y + h)]
+            elif op in (b"S", b"s", b"f", b"f*", b"B", b"b", b"n"):
+                if op != b"n":
+                    yield number, op, stroke, fill, dashed, points, curved
+                points, curved = [], False
+
+
+def _close(a, b) -> bool:
+    return a is not None and b is not None and all(abs(x - y) < 0.002 for x, y in zip(a, b))
+
+
+def ticks(path: Path) -> int:
+    """Check marks drawn: three-point strokes in the answer colour."""
+    return sum(1 for _, op, stroke, _, _, pts, curved in _paths(path)
+               if op == b"S" and _close(stroke, ANSWER) and len(pts) == 3 and not curved)
+
+
+def bullets(path: Path) -> int:
+    """Bullets of lists to fill: small round dots filled in the accent colour."""
+    return sum(1 for _, op, _, fill, _, pts, curved in _paths(path)
+               if op in (b"f", b"f*") and curved and _close(fill, ACCENT) and _extent(pts) < 12)
+
+
+def _extent(points) -> float:
+    """The larger side of the box around some points."""
+    xs, ys = [x for x, _ in points], [y for _, y in points]
+    return max(max(xs) - min(xs), max(ys) - min(ys))
+
+
+def rules(path: Path) -> list[tuple[int, float]]:
+    """The ruled answer lines: (page, y) of each long, solid, horizontal grey stroke."""
+    out = []
+    for page, op, stroke, _, dashed, pts, _ in _paths(path):
+        if op == b"S" and _close(stroke, RULE) and not dashed and len(pts) == 2:
+            (x0, y0), (x1, y1) = pts
+            if abs(y0 - y1) < 0.01 and abs(x1 - x0) > 50:
+                out.append((page, y0))
+    return out
+
+
+# --- text printed as written ---------------------------------------------------------------------------------------
+
+AS_WRITTEN = [
+    "https://www.onisep.fr/recherche?context=formation&text=numerique&utm_source=cio&utm_campaign=2de-1re-orientation",
+    "cio.lyon@ac-lyon.fr",
+    "ine:2024/XX-07",
+    'print("Bonjour !")',
+    '<a href="https://onisep.fr">Onisep</a>',
+    "https://www.parcoursup.gouv.fr/trouver-une-formation?type=bts&specialite=sio&region=auvergne-rhone-alpes",
+    "R&D < 10 et > 15",
+]
+
+
+def _as_written(expected: str) -> re.Pattern:
+    """The text exactly, where a line may end anywhere (an address is cut where it must) or at a space."""
+    return re.compile("\n?".join("[ \n]" if ch == " " else re.escape(ch) for ch in expected))
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_addresses_code_and_tags_are_printed_as_written(built, profile):
+    text = pdftotext(pdf(built, "parcoursup", profile), raw=True)
+    for expected in AS_WRITTEN:  # no space added, no quote changed, nothing raised
+        assert _as_written(expected).search(text), expected
+
+
+def test_addresses_and_code_are_in_the_monospace_face(built):
+    out = subprocess.run([need("pdffonts"), str(pdf(built, "parcoursup"))], capture_output=True, text=True,
+                         check=True).stdout
+    assert "LiberationMono" in out
+    lines = [row for row in out.splitlines()[2:] if "LiberationMono" in row]
+    assert lines and all(row.split()[-5] == "yes" for row in lines)  # embedded
+
+
+def _raised(ws) -> list[str]:
+    """The words set raised and smaller right after the word before them: 1<sup>re</sup>."""
+    out = []
+    for prev, word in zip(ws, ws[1:]):
+        if word[0] == prev[0] and abs(word[1] - prev[3]) < 0.5 and prev[4] - word[4] > 2:
+            out.append(prev[5] + "^" + word[5])
+    return out
+
+
+def test_levels_and_ordinals_are_raised_alike_and_never_in_an_address(built):
+    raised = _raised(words(pdf(built, "parcoursup")))
+    for level in ("2^de", "1^re", "T^le", "1^er"):
+        assert level in raised, (level, raised)
+    assert not [r for r in raised if "orientation" in r or "utm" in r]
+    for profile in ("dys", "large"):  # on the line, all alike
+        assert _raised(words(pdf(built, "parcoursup", profile))) == []
+
+
+def test_markup_raises_every_level_the_same_way():
+    from worksheet_gen.text import markup
+
+    for level, head, tail in (("1re", "1", "re"), ("1er", "1", "er"), ("2de", "2", "de"), ("2nde", "2", "nde"),
+                              ("2e", "2", "e"), ("3e", "3", "e"), ("Tle", "T", "le"), ("1res", "1", "res")):
+        assert markup(f"en {level} B", size=10) == f"en {head}<super>{tail}</super> B"
+        assert markup(f"en {level} B", size=10, sup=False) == f"en {level} B"
+    url = "https://x.fr/a?b=2de-1re&c=1"
+    assert "<super>" not in markup(f"voir {url} !", size=10)
+    assert url.replace("&", "&amp;") in markup(f"voir {url} !", size=10)
+
+
+# --- what the student reads is never misleading -----------------------------------------------------------------------
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_several_right_answers_are_announced(built, profile):
+    text = squash(pdftotext(pdf(built, "parcoursup", profile)))
+    hint = squash("Plusieurs réponses possibles.")
+    assert text.count(hint) == 1  # the first multi question; the second has its own words, the third none
+    assert squash("Quels langages servent à créer une page web ? Plusieurs réponses possibles.") in text
+    assert squash("Quels métiers recrutent après un BTS SIO ? Cochez les deux bonnes réponses.") in text
+    assert squash("Quelles matières préférez-vous ?") + squash("Mathématiques") in text
+    pix = squash(pdftotext(pdf(built, "pix", profile)))
+    assert squash("Le niveau de certification est : Plusieurs réponses possibles.") in pix
+
+
+def _explained(f):
+    """The closed questions of a fiche whose explanation is printed beside their options."""
+    return [q for q in f.questions() if q.options and not q.lines and (q.explain or q.free)]
+
+
+@pytest.mark.parametrize("slug, source", [("parcoursup", SECOND), ("pix", SOURCES / "pix.yaml")])
+def test_an_explanation_sits_on_the_row_of_a_ticked_option_in_one_column(built, slug, source):
+    f = fiche(source)
+    ws = words(pdf(built, slug, kind="corrige"))
+    lefts: dict[int, set] = {}
+    pos = 0
+    for q in _explained(f):
+        pos = find(ws, q.prompt, pos)
+        rows = []
+        for option in q.options:  # the leftmost match: the explanation may repeat an option's words
+            near = [i for i in range(pos, min(pos + 60, len(ws))) if _starts(ws, i, option)]
+            i = min(near, key=lambda k: ws[k][1])
+            rows.append((option, ws[i][2], ws[i][4], ws[i][3]))
+        lead = "Réponse personnelle" if q.free else q.answer[0] if q.type in ("yesno", "truefalse") else ""
+        text = " ".join(f"{lead} : {q.explain}".strip(" :").split()[:5])
+        e = find(ws, text, pos)
+        page, x, top, _, bottom, _ = ws[e]
+        centre = (top + bottom) / 2
+        beside = [option for option, t, b, _ in rows if t - 1 <= centre <= b + 1]
+        if beside:
+            assert [o for o in beside if o in q.answer] or q.free, (q.prompt, beside, q.answer)
+            assert x > max(right for o, _, _, right in rows if o in beside), q.prompt  # after the options
+        else:
+            assert top > max(b for _, _, b, _ in rows), q.prompt  # under the options, never beside a wrong one
+        lefts.setdefault(page, set()).add(round(x, 1))
+    assert lefts and all(len(xs) == 1 for xs in lefts.values()), lefts  # one left edge per page
+
+
+def test_no_single_right_answer_ticks_nothing_and_says_so(tmp_path):
+    body = ("title: Essai\nactivities:\n  - title: A\n    content:\n"
+            "      - question: Aimez-vous lire ?\n        type: yesno\n        answer: {answer}\n"
+            "        explain: chacun ses goûts.\n")
+    for answer, expected in (("free", 0), ("oui", 1)):
+        src = tmp_path / answer / "essai.yaml"
+        src.parent.mkdir()
+        src.write_text(body.format(answer=answer), encoding="utf-8")
+        proc = cli("build", str(src), "--out", str(tmp_path / answer / "out"), check=True)
+        assert "warning" not in proc.stdout + proc.stderr
+        key = tmp_path / answer / "out" / "essai-corrige.pdf"
+        assert ticks(key) == expected
+        assert ticks(tmp_path / answer / "out" / "essai-eleve.pdf") == 0
+        text = squash(pdftotext(key))
+        assert squash("chacun ses goûts") in text
+        assert (squash("Réponse personnelle : chacun ses goûts") in text) == (answer == "free")
+
+
+def test_warnings_say_what_the_corrige_does(tmp_path):
+    src = tmp_path / "essai.yaml"
+    src.write_text("title: Essai\nactivities:\n  - title: A\n    content:\n"
+                   "      - question: Oui ou non ?\n        type: yesno\n        explain: selon le cas.\n"
+                   "      - question: Lequel ?\n        options: [a, b]\n"
+                   "      - question: Racontez.\n"
+                   "      - table: T\n        sections:\n          - title: S\n            lines: 2\n",
+                   encoding="utf-8")
+    proc = cli("check", str(src))
+    assert "the corrigé ticks no box and prints only the explanation (add 'answer:', or 'answer: free'" in proc.stderr
+    assert "this question has no answer: the corrigé ticks no box (" in proc.stderr
+    assert "this question has no answer: the corrigé leaves its lines empty" in proc.stderr
+    assert "this section has no answer: the corrigé leaves its lines empty" in proc.stderr
+    assert "will be empty" not in proc.stderr
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_a_table_shows_the_bullets_it_asks_not_the_number_of_answers(built, profile):
+    f = fiche(SECOND)
+    table = next(b for a in f.activities for b in a.blocks if hasattr(b, "sections"))
+    expected = sum(sec.bullets or len(sec.answer) for sec in table.sections)
+    assert bullets(pdf(built, "parcoursup", profile)) == expected == 6 + 1
+    assert bullets(pdf(built, "parcoursup", profile, "corrige")) == 0
+    assert table.sections[0].bullets > len(table.sections[0].answer)
+
+
+def test_the_sequence_of_activities_is_in_the_header_block(built):
+    text = squash(pdftotext(pdf(built, "parcoursup")))
+    order = [squash(t) for t in ("Activité précédente : Découvrez les métiers du numérique",
+                                 "Activité : Préparer ses vœux sur Parcoursup",
+                                 "Activité suivante : Rédiger son projet de formation motivé")]
+    assert all(t in text for t in order)
+    assert text.index(order[0]) < text.index(order[1]) < text.index(order[2])
+    pix = squash(pdftotext(pdf(built, "pix")))
+    assert squash("Activité : Cultivez vos compétences numériques avec PIX") in pix
+
+
+def test_a_suggestion_shows_where_the_two_texts_differ(tmp_path):
+    option = "Responsable de la sécurité des systèmes d'information"
+    src = tmp_path / "essai.yaml"
+    src.write_text("title: Essai\nactivities:\n  - title: A\n    content:\n      - question: Quel métier ?\n"
+                   f"        options: [\"{option}\", Technicien]\n"
+                   f"        answer: \"Responsable de la sécurité des systèmes d'informatique\"\n", encoding="utf-8")
+    proc = cli("check", str(src))
+    assert proc.returncode == 1
+    line = next(ln for ln in proc.stderr.splitlines() if "is not one of the options" in ln)
+    assert "informatique'" in line and "information'?" in line, line
+
+
+# --- paper -------------------------------------------------------------------------------------------------------------
+
+LIMITS = {"standard": (4, 1 / 4), "dys": (8, 1 / 3), "large": (10, 1 / 3)}
+
+
+def _empty_ends(path: Path, profile) -> list[float]:
+    """How much of each page's body is left empty at its foot, in points, read from a render."""
+    from PIL import Image
+
+    out = []
+    prefix = path.parent / f"render-{path.stem}"
+    subprocess.run([need("pdftoppm"), "-r", "36", "-gray", str(path), str(prefix)], check=True)
+    for png in sorted(path.parent.glob(f"{prefix.name}-*.pgm")):
+        im = Image.open(png)
+        scale = im.height / profile.page[1]
+        top, bottom = int(profile.margin_top * scale), int((profile.page[1] - profile.margin_bottom) * scale)
+        px = im.load()
+        last = max((y for y in range(top, bottom) if any(px[x, y] < 200 for x in range(im.width))), default=top)
+        out.append((bottom - last) / scale)
+    return out
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_the_pix_sheet_fits_its_pages_with_no_page_left_half_empty(built, profile):
+    from worksheet_gen.profiles import PROFILES as ALL
+
+    most, share = LIMITS[profile]
+    p = ALL[profile]
+    for kind in ("eleve", "corrige"):
+        path = pdf(built, "pix", profile, kind)
+        assert len(PdfReader(path).pages) <= most
+        ends = _empty_ends(path, p)
+        assert all(end <= share * p.frame_h + 1 for end in ends[:-1]), [round(e / MM) for e in ends]
+
+
+def test_every_question_keeps_its_ruled_lines_at_least_7_mm_apart(built):
+    from worksheet_gen.model import FillTable
+
+    f = fiche(SOURCES / "pix.yaml")
+    expected = sum(q.lines for q in f.questions()) + sum(
+        sec.lines for a in f.activities for b in a.blocks if isinstance(b, FillTable) for sec in b.sections)
+    found = rules(pdf(built, "pix"))
+    assert len(found) == expected
+    gaps = [abs(a[1] - b[1]) for a, b in zip(found, found[1:]) if a[0] == b[0] and abs(a[1] - b[1]) < 12 * MM]
+    assert gaps and min(gaps) >= 7 * MM - 0.01
+
+
+def test_short_options_go_on_one_line_unless_the_source_stacks_them(built):
+    ws = words(pdf(built, "parcoursup"))
+
+    def rows(first, *labels):
+        """The rows of a question's option labels: the last first label of the sheet, then the others after it."""
+        i = max(i for i in range(len(ws)) if _starts(ws, i, first))
+        return {round(ws[i][2])} | {round(ws[find(ws, label, i)][2]) for label in labels}
+
+    assert len(rows("OUI", "NON")) == 1 and len(rows("HTML", "CSS", "Excel")) == 1
+    assert len(rows("Administrateur systèmes et réseaux", "Comptable", "Infirmier")) == 3  # inline: false
+    pix = words(pdf(built, "pix"))
+    f = fiche(SOURCES / "pix.yaml")
+    for kind, (yes, no) in (("yesno", ("OUI", "NON")), ("truefalse", ("Vrai", "Faux"))):
+        shared = {(w[0], round(w[2])) for w in pix if w[5] == yes} & {(w[0], round(w[2])) for w in pix if w[5] == no}
+        assert len(shared) == sum(q.type == kind for q in f.questions()) > 0  # both boxes on one row
+
+
+def test_the_build_says_what_a_copy_costs_in_paper(tmp_path):
+    proc = cli("build", str(SOURCES / "pix.yaml"), "--out", str(tmp_path), check=True)
+    n = len(PdfReader(tmp_path / "pix-eleve.pdf").pages)
+    assert f"paper per copy: pix-eleve.pdf {n} pages = {(n + 1) // 2} sheets recto-verso" in proc.stdout
+    again = cli("build", str(SOURCES / "pix.yaml"), "--out", str(tmp_path), "--format", "json", check=True)
+    assert '"pix-eleve.pdf": %d' % n in again.stdout
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+@pytest.mark.parametrize("kind", ("eleve", "corrige"))
+def test_no_text_runs_out_of_the_body_into_the_footer_or_off_the_page(built, profile, kind):
+    from worksheet_gen.profiles import PROFILES as ALL
+
+    p = ALL[profile]
+    height = p.page[1]
+    for slug in ("pix", "parcoursup"):
+        out = [w for w in words(pdf(built, slug, profile, kind))
+               if w[4] > height - p.margin_bottom + 1 and w[2] < height - p.footer_rule or w[4] > height]
+        assert out == [], (slug, out[:5])  # e.g. a long answer cut by a page break, drawn whole
+
+
+@pytest.mark.parametrize("filler", [55, 60, 70])  # the page break falls inside an item, and between two
+def test_an_answer_cut_by_a_page_break_stays_on_its_lines(tmp_path, filler):
+    """Each model answer item is three lines long; wherever the page break falls, the corrigé writes
+    on each page only the lines of the student's space there (reportlab's orphan control would draw
+    a cut paragraph whole, over the footer)."""
+    item = "- " + " ".join(["Une réponse longue qui occupe plusieurs lignes du corrigé"] * 5)
+    filler = "      - " + " ".join(["Un texte qui remplit la page."] * filler) + "\n"
+    answer = "\n".join(f"          {item} ({i})." for i in range(8))
+    src = tmp_path / "essai.yaml"
+    src.write_text("title: Essai\nactivities:\n  - title: A\n    content:\n" + filler
+                   + f"      - question: Racontez.\n        lines: 26\n        answer: |\n{answer}\n", encoding="utf-8")
+    cli("build", str(src), "--out", str(tmp_path), check=True)
+    from worksheet_gen.profiles import STANDARD as P
+
+    key = words(tmp_path / "essai-corrige.pdf")
+    assert max(w[0] for w in key) >= 2  # the answer space goes on on the next page
+    height = P.page[1]
+    assert [w for w in key if w[4] > height - P.margin_bottom + 1 and w[2] < height - P.footer_rule] == []
+    text = pdftotext(tmp_path / "essai-corrige.pdf").split()
+    assert text.count("occupe") == text.count("corrigé") == 40  # every line of every item, once
+
+
+def test_the_pack_cover_raises_1er_and_levels_as_the_sheets_do(tmp_path):
+    cli("pack", "pix", "--copies", "2", "--date", "2025-03-01", "--class", "1re B", "--out", str(tmp_path),
+        check=True)
+    cover = [w for w in words(tmp_path / "pack-pix.pdf") if w[0] == 1]
+    assert "1^er" in _raised(cover) and "1^re" in _raised(cover)  # « samedi 1er mars 2025 », « 1re B »
