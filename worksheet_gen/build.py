@@ -7,19 +7,18 @@ Workers validate and render (bytes or problems come back); only this process wri
 from __future__ import annotations
 
 import os
-import stat
 import time
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator, Mapping
 
 from . import pictures
-from .errors import Pos, Problem, quote
+from .errors import Pos, Problem
 from .manifest import Manifest, epoch_problem, fingerprint, sha256_bytes, sha256_file
 from .output import Lock, clean_temp, is_dir, write_atomic
-from .profiles import PROFILES, STANDARD, Profile, choose
-from .sources import display, is_pack, pack_name
+from .owners import form_name, names, recorded, same_file
+from .profiles import STANDARD, Profile, choose
+from .sources import display, is_pack
 
 if TYPE_CHECKING:
     from .model import Fiche
@@ -74,16 +73,6 @@ class Outcome:
     problems: list[Problem] = field(default_factory=list)
     files: dict[str, bytes] = field(default_factory=dict)
     deps: dict[str, str] = field(default_factory=dict)  # absolute path -> sha256 (the source hashed before reading)
-
-
-def names(slug: str, profile: Profile = STANDARD) -> dict[str, str]:
-    """The file names one source builds, by kind: <slug>-eleve[-<profile>].pdf, <slug>-corrige[-<profile>].pdf."""
-    return {"eleve": f"{slug}-eleve{profile.suffix}.pdf", "corrige": f"{slug}-corrige{profile.suffix}.pdf"}
-
-
-def form_name(slug: str, profile: Profile = STANDARD) -> str:
-    """The file name of a fiche's fillable form: <slug>-formulaire[-<profile>].pdf (docs/forms.md)."""
-    return f"{slug}-formulaire{profile.suffix}.pdf"
 
 
 def render_fiche(fiche: Fiche, profile: Profile = STANDARD, *,
@@ -256,28 +245,6 @@ def _packs(files: list[Path], parallel: bool) -> Iterator[tuple[Path, Outcome]]:
         yield file, work(file, cache, parallel=parallel)
 
 
-def claims(source: Path) -> set[str]:
-    """Every file name a source may write, whatever the profile: two sources must never share one."""
-    if is_pack(source):
-        return {f"pack-{pack_name(source)}.pdf"}
-    return {name for profile in PROFILES.values()
-            for name in (*names(source.stem, profile).values(), form_name(source.stem, profile))}
-
-
-def same_file(name: str) -> str:
-    """A file name as Windows and macOS compare them: without case, accents composed (é written e + ´ is é)."""
-    return unicodedata.normalize("NFC", name).casefold()
-
-
-def _identity(path: Path) -> tuple[int, int] | None:
-    """What tells a file from another (names differing only in capitals may be one file); None if none."""
-    try:
-        info = path.stat()
-    except (OSError, ValueError):
-        return None
-    return (info.st_dev, info.st_ino) if stat.S_ISREG(info.st_mode) else None
-
-
 class _Build:
     """One run of `build`: the manifest, the result so far, and how to tell the terminal."""
 
@@ -303,13 +270,13 @@ class _Build:
 
         A source that would write a file another one writes (compared without case, as Windows and
         macOS do) is an error, before anything is written."""
-        todo, owners = [], self.recorded(sources)
+        todo, owners = [], recorded(self.manifest, sources)
         for source in sources:
-            clash = self.clash(source, owners)
+            clash = owners.clash(source)
             if clash is not None:
                 self.fail(source, [clash])
                 continue
-            owners.update((same_file(name), (source, name)) for name in claims(source))
+            owners.add(source)
             if not force and self.manifest.fresh(source, self.fp, self.variant):
                 self.result.up_to_date += 1
                 self.result.unchanged += [self.out_dir / name for name in self.manifest.outputs(source, self.variant)]
@@ -318,31 +285,6 @@ class _Build:
             else:
                 todo.append(source)
         return todo
-
-    def recorded(self, sources: list[Path]) -> dict[str, tuple[Path, str]]:
-        """The outputs the manifest records for sources that exist but are not built now, by name without case."""
-        here = {_identity(source) for source in sources}
-        owners = {}
-        for entry in self.manifest.entries.values():
-            path = self.manifest.abs(entry["source"])
-            if _identity(path) not in here | {None}:
-                owners.update((same_file(name), (path, name)) for name in entry["outputs"])
-        return owners
-
-    @staticmethod
-    def clash(source: Path, owners: dict[str, tuple[Path, str]]) -> Problem | None:
-        """The error of a source that would write a file another source writes, if it would."""
-        mine = sorted(claims(source))
-        taken = [(name, owners[same_file(name)]) for name in mine if same_file(name) in owners]
-        if not taken:
-            return None
-        name, (owner, theirs) = taken[0]
-        if claims(owner) == set(mine) and all(n == t and o == owner for n, (o, t) in taken):
-            return Problem(Pos(display(source)), f"it builds the same PDFs as {display(owner)}",
-                           "rename one of the two files")
-        return Problem(Pos(display(source)), f"it would write {quote(name)}, the same file as {quote(theirs)} of "
-                       f"{display(owner)}", "rename one of the two files: names that differ only by capitals, or by "
-                       "how an accent is encoded, are one file on Windows and macOS")
 
     def fail(self, source: Path, problems: list[Problem]) -> None:
         self.result.problems += problems
