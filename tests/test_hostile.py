@@ -694,3 +694,12 @@ def test_a_name_too_long_for_the_system_is_an_error_not_a_traceback(tree):
     attack(tree, "pack", "pix", "--copies", "2", "--out", long, expect=[
         f"{long}/pack-pix.pdf: error: cannot write the file: File name too long (check the free space and the "
         "permissions of the output folder)"])
+
+
+def test_the_pack_command_does_not_overwrite_the_pdf_of_a_source(tree):
+    (tree / "sources" / "pack-x.yaml").write_text(MINI)  # writes build/pack-x-eleve.pdf
+    attack(tree, "build", code=0, may_change={MANIFEST, "build/pack-x-eleve.pdf", "build/pack-x-corrige.pdf"})
+    for name in ("x-eleve", "X-Eleve"):
+        proc = attack(tree, "pack", "pix", "--copies", "2", "--name", name, code=2)
+        assert f"Invalid value for --name: sources/pack-x.yaml already writes pack-{name}.pdf: give the pack " \
+               "another name" in proc.stderr

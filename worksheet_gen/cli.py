@@ -110,6 +110,16 @@ def _progress(total: int, label: str = "pack"):
     return contextlib.nullcontext(_Silent())
 
 
+def _owner(name: str, out_dir: Path) -> str | None:
+    """The source whose build wrote a file of that name into out_dir (as the manifest says), if one does."""
+    from .manifest import Manifest
+    from .owners import recorded
+    from .sources import display
+
+    owner = recorded(Manifest.load(out_dir), []).owner(name)
+    return display(owner) if owner else None
+
+
 @main.command()
 @click.argument("fiches", nargs=-1, required=True)
 @click.option("--copies", type=click.IntRange(1, MAX_COPIES),
@@ -150,6 +160,10 @@ def pack(fiches: tuple[str, ...], copies: int | None, roster: str | None, name: 
     name = name or packs.default_name(Path(roster) if roster else None, paths)
     if not packs.NAME.match(name):
         raise click.BadParameter(f"'{name}': use letters, digits, '-', '_' or '.'", param_hint="--name")
+    owner = _owner(f"pack-{name}.pdf", Path(out_dir))
+    if owner:
+        raise click.BadParameter(f"{owner} already writes pack-{name}.pdf: give the pack another name",
+                                 param_hint="--name")
     request = packs.Request(name=name, fiches=paths, copies=copies or 0,
                             roster=Path(roster).expanduser() if roster else None,
                             classe=classe, date=date, date_on_copies=not date_on_cover_only, duplex=not single_sided,

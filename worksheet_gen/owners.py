@@ -57,6 +57,10 @@ class Owners:
         """Record what source writes (its claims, or the names it wrote)."""
         self.by_name.update((same_file(name), (source, name)) for name in (written or claims(source)))
 
+    def owner(self, name: str) -> Path | None:
+        """The source that writes a file of that name, if one does."""
+        return self.by_name.get(same_file(name), (None,))[0]
+
     def clash(self, source: Path) -> Problem | None:
         """The error of a source that would write a file another source writes, if it would."""
         mine = sorted(claims(source))
