@@ -19,6 +19,7 @@ from .spec import flag
 from .sources import SUFFIXES, display, is_pack, is_source, load_fiche, pack_name
 
 MAX_COPIES = roster.MAX_COPIES  # for --copies, copies: and the students of a roster alike
+MAX_FICHES = 50  # fiches in one pack: a session's worth (500 copies of each stays a bounded build)
 NAME = re.compile(r"^[\w.-]+\Z")  # \Z: '$' would accept a name ending in a line break
 KEYS = {
     "fiches": "the fiches, in order, by file name without .yaml",
@@ -92,6 +93,10 @@ def default_name(roster: Path | None, fiches) -> str:
 def resolve(names, folder: Path, where: list[Pos] | None = None) -> tuple[tuple[Path, ...], list[Problem]]:
     """The source file of each fiche name (or path), with a suggestion for each unknown one."""
     paths, problems = [], []
+    if len(names) > MAX_FICHES:
+        return (), [Problem(where[MAX_FICHES] if where else Pos(str(names[MAX_FICHES])),
+                            f"a pack holds at most {MAX_FICHES} fiches, {len(names)} are given",
+                            "make several packs")]
     known = sorted({p.stem for p in folder.glob("*") if is_source(p) and not is_pack(p)})
     for i, name in enumerate(names):
         given = Path(name)
