@@ -131,6 +131,18 @@ class Word:
                 and self.y0 < other.y1 - tolerance and other.y0 < self.y1 - tolerance)
 
 
+def glued(found: list[Word]) -> list[Word]:
+    """Words as a reader reads them: a superscript touching the word before it is part of it (1<sup>re</sup>)."""
+    out: list[Word] = []
+    for w in found:
+        last = out[-1] if out else None
+        if last is not None and abs(w.x0 - last.x1) < 0.3 and w.y0 < last.y1 and last.y0 < w.y1:
+            out[-1] = Word(last.text + w.text, last.x0, min(last.y0, w.y0), w.x1, max(last.y1, w.y1))
+        else:
+            out.append(w)
+    return out
+
+
 def words(path: Path) -> list[list[Word]]:
     """Every word of every page of a PDF, with its box, as pdftotext -bbox finds them."""
     import html

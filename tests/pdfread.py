@@ -310,12 +310,13 @@ def field_values(page: Page, labels) -> dict[str, str]:
     for w in page.words:
         line = [x for x in same_line(page, w) if x.x0 >= w.x1 - 0.1] if w.text in labels else []
         if line and line[0].text == ":":
-            values = []
+            value, last = "", None
             for x in line[1:]:
                 if x.text in labels:
                     break
-                values.append(x.text)
-            found[w.text] = " ".join(values)
+                value += ("" if last is None or x.x0 - last.x1 < 0.3 else " ") + x.text  # 1<sup>re</sup> is one word
+                last = x
+            found[w.text] = value
     return found
 
 

@@ -365,12 +365,15 @@ def test_a_build_killed_at_any_moment_leaves_only_complete_pdfs(tmp_path):
                 checked.add(digest)
                 assert len(PdfReader(pdf).pages) >= 1
                 subprocess.run([qpdf, "--check", str(pdf)], check=True, capture_output=True)
-    (out / ".fiche-00-eleve.pdf.left.tmp").write_bytes(b"%PDF-1.4 half")  # as a killed build may leave
+    gone = subprocess.Popen(["true"])
+    gone.wait()  # a process that has ended: what a killed build leaves carries such a number
+    (out / f".fiche-00-eleve.pdf.worksheet-gen-{gone.pid}-x1y2z3.tmp").write_bytes(b"%PDF-1.4 half")
+    (out / ".notes.tmp").write_text("a teacher's own file, whatever its name")
     final = build(tmp_path)
     assert final.returncode == 0, final.stderr
     new = hashes(out)
     assert sorted(new) == sorted(old)
-    assert not list(out.glob(".*.tmp"))
+    assert [p.name for p in out.glob(".*.tmp")] == [".notes.tmp"]
     assert all(seen[name] <= {old[name], new[name]} for name in old), "a PDF was neither the old nor the new one"
     assert any(old[name] != new[name] and new[name] in seen[name] for name in old), "no kill happened mid-build"
     assert squash("Fiche 7, version B") in squash(pdftotext(out / "fiche-07-eleve.pdf"))

@@ -256,7 +256,7 @@ def test_names_sit_in_the_name_fields(named, pix_fiche):
         words = [(w, round(float(x), 1), round(float(y), 1), round(float(x2), 1))
                  for x, y, x2, w in re.findall(r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)"[^>]*>([^<]*)<', out)]
         y = next(y for w, _, y, _ in words if w == nom)
-        return [word for word in words if word[2] == y]
+        return [word for word in words if abs(word[2] - y) < 4]  # the superscript of 1re B stands higher
 
     ours = row(named, 3)
     assert R.field_values(R.read(named)[2], ("Nom", "Prénom", "Classe", "Date")) == {

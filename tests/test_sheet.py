@@ -445,3 +445,10 @@ def test_an_answer_cut_by_a_page_break_stays_on_its_lines(tmp_path, filler):
     assert [w for w in key if w[4] > height - P.margin_bottom + 1 and w[2] < height - P.footer_rule] == []
     text = pdftotext(tmp_path / "essai-corrige.pdf").split()
     assert text.count("occupe") == text.count("corrigé") == 40  # every line of every item, once
+
+
+def test_the_pack_cover_raises_1er_and_levels_as_the_sheets_do(tmp_path):
+    cli("pack", "pix", "--copies", "2", "--date", "2025-03-01", "--class", "1re B", "--out", str(tmp_path),
+        check=True)
+    cover = [w for w in words(tmp_path / "pack-pix.pdf") if w[0] == 1]
+    assert "1^er" in _raised(cover) and "1^re" in _raised(cover)  # « samedi 1er mars 2025 », « 1re B »

@@ -73,3 +73,25 @@ def test_sentences(source, expected):
     from worksheet_gen.text import sentences
 
     assert sentences(source) == expected
+
+
+@pytest.mark.parametrize("source, expected", [
+    ("***x*** et **a *b** c*", "<b>*x</b>* et <b>a *b</b> c*"),  # never <b><i>…</b></i>, which reportlab refuses
+    ("**a *b* c** et *d **e** f*", "<b>a <i>b</i> c</b> et *d <b>e</b> f*"),
+    ("2*3 = 6 et *mot*, x*y*z, a * b", "2*3 = 6 et <i>mot</i>, x*y*z, a * b"),
+])
+def test_emphasis_always_nests(source, expected):
+    assert markup(source, lang="en") == expected
+
+
+def test_emphasis_takes_linear_time():
+    import time
+
+    def cost(n):
+        start = time.perf_counter()
+        for text in ("*a " * n, "*a *a " * (n // 2), "**a " * n):
+            markup(text, lang="en")
+        return time.perf_counter() - start
+
+    small, large = cost(600), cost(6000)
+    assert large < 30 * max(small, 1e-3)  # ten times the text, not a hundred times the time

@@ -12,8 +12,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator, Mapping
 
-from .errors import OutputError, Pos, Problem
-from .manifest import Manifest, fingerprint, sha256_bytes, sha256_file
+from . import pictures
+from .errors import Pos, Problem
+from .manifest import Manifest, epoch_problem, fingerprint, sha256_bytes, sha256_file
+from .output import Lock, clean_temp, is_dir, write_atomic
+from .owners import form_name, names, recorded, same_file
 from .profiles import STANDARD, Profile, choose
 from .sources import display, is_pack
 
@@ -72,46 +75,6 @@ class Outcome:
     deps: dict[str, str] = field(default_factory=dict)  # absolute path -> sha256 (the source hashed before reading)
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write data to path through a temporary file and a rename, so readers never see half a file."""
-    import tempfile  # here: an up-to-date build writes nothing and need not pay for it
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        mode = path.stat().st_mode & 0o777
-    except FileNotFoundError:
-        mode = 0o666 & ~_umask()
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, mode)  # mkstemp creates 0600 files
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def clean_temp(out_dir: Path) -> None:
-    """Remove the temporary files a killed build left behind (.NAME.XXXX.tmp)."""
-    if out_dir.is_dir():
-        for tmp in out_dir.glob(".*.tmp"):
-            tmp.unlink(missing_ok=True)
-
-
-def names(slug: str, profile: Profile = STANDARD) -> dict[str, str]:
-    """The file names one source builds, by kind: <slug>-eleve[-<profile>].pdf, <slug>-corrige[-<profile>].pdf."""
-    return {"eleve": f"{slug}-eleve{profile.suffix}.pdf", "corrige": f"{slug}-corrige{profile.suffix}.pdf"}
-
-
 def render_fiche(fiche: Fiche, profile: Profile = STANDARD, *,
                  parallel: bool = False) -> tuple[bytes, bytes, list[Problem]]:
     """Render the student sheet and the corrigé; layout warnings come back as problems.
@@ -145,10 +108,12 @@ def _fork(job: Callable[[], bytes], warnings: dict) -> Callable[[], bytes | None
     import pickle
 
     read, write = os.pipe()
+    parent = os.getpid()
     pid = os.fork()
     if pid == 0:  # the child: never returns
         status = 1
         try:
+            die_with(parent)
             os.close(read)
             data = job()
             with os.fdopen(write, "wb") as fh:
@@ -172,6 +137,29 @@ def _fork(job: Callable[[], bytes], warnings: dict) -> Callable[[], bytes | None
     return result
 
 
+def die_with(parent: int) -> None:
+    """End this process as soon as its parent is gone, even killed with SIGKILL: a build never leaves
+    workers behind. Linux tells the kernel (PR_SET_PDEATHSIG); elsewhere a thread watches."""
+    import sys
+
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1: PR_SET_PDEATHSIG
+    else:
+        import threading
+
+        def watch() -> None:
+            while os.getppid() == parent:
+                time.sleep(0.5)
+            os._exit(1)
+
+        threading.Thread(target=watch, daemon=True).start()
+    if os.getppid() != parent:  # it was gone before we asked
+        os._exit(1)
+
+
 def images(fiche: Fiche) -> list[str]:
     """The image files a fiche draws."""
     from .model import Image
@@ -191,9 +179,10 @@ def work(source: Path, root: Path | None, options: Mapping[str, object], paralle
         fiche, outcome.problems = load_fiche(source, root, options.get("profile"))
         if fiche is None:
             return outcome
-        outcome.deps.update((path, sha256_file(Path(path))) for path in images(fiche))
+        outcome.deps.update((path, pictures.sha256(path)) for path in images(fiche))  # of the bytes decoded
         profile = choose(options.get("profile"), fiche.profile)
         student, key, warnings = render_fiche(fiche, profile, parallel=parallel)
+        form = _render_form(fiche, profile) if options.get("form") or fiche.form else None
     except Exception as exc:  # a bug, not the user's fault: report it and go on with the other fiches
         message = f"internal error while building: {type(exc).__name__}: {exc}"
         outcome.problems.append(Problem(Pos(display(source)), message, "please report it with this source file"))
@@ -201,7 +190,16 @@ def work(source: Path, root: Path | None, options: Mapping[str, object], paralle
     outcome.problems += warnings
     file_names = names(fiche.slug, profile)
     outcome.files = {file_names["eleve"]: student, file_names["corrige"]: key}
+    if form is not None:
+        outcome.files[form_name(fiche.slug, profile)] = form
     return outcome
+
+
+def _render_form(fiche: Fiche, profile: Profile) -> bytes:
+    """The fillable form: the student sheet with form fields (its layout warnings are the student sheet's)."""
+    from .render import render
+
+    return render(fiche, answers=False, form=True, profile=profile)
 
 
 def default_jobs() -> int:
@@ -221,7 +219,8 @@ def _run(tasks: list[Path], root: Path | None, options: Mapping, jobs: int) -> I
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
-    pool = ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=multiprocessing.get_context("spawn"))
+    pool = ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=multiprocessing.get_context("spawn"),
+                               initializer=die_with, initargs=(os.getpid(),))
     try:
         futures = {pool.submit(work, source, root, options): source for source in tasks}
         for future in as_completed(futures):
@@ -249,23 +248,35 @@ def _packs(files: list[Path], parallel: bool) -> Iterator[tuple[Path, Outcome]]:
 class _Build:
     """One run of `build`: the manifest, the result so far, and how to tell the terminal."""
 
-    def __init__(self, out_dir: Path, *, check: bool, options: Mapping, progress: Callable[[str, str], None]):
-        self.out_dir, self.check, self.progress = out_dir, check, progress
+    def __init__(self, out_dir: Path, *, check: bool, options: Mapping, progress: Callable[[str, str], None],
+                 lock: Lock):
+        self.out_dir, self.check, self.progress, self.lock = out_dir, check, progress, lock
+        self.locked = False
         self.manifest = Manifest.load(out_dir)
         self.fp = fingerprint(options)
-        self.variant = f"profile={options['profile']}" if options.get("profile") else ""
+        self.variant = ",".join(f"{key}={options[key]}" if key == "profile" else key
+                                for key in ("profile", "form") if options.get(key))
         self.result = Result(check=check, problems=list(self.manifest.problems))
 
+    def writing(self) -> None:
+        """Before the first change to the output folder: hold its lock, clear what killed builds left."""
+        if not self.locked:
+            self.lock.acquire()
+            clean_temp(self.out_dir)
+            self.locked = True
+
     def plan(self, sources: list[Path], force: bool) -> list[Path]:
-        """Sources that need rendering; the others are counted as up to date (their warnings repeated)."""
-        todo, owners = [], {}
+        """Sources that need rendering; the others are counted as up to date (their warnings repeated).
+
+        A source that would write a file another one writes (compared without case, as Windows and
+        macOS do) is an error, before anything is written."""
+        todo, owners = [], recorded(self.manifest, sources)
         for source in sources:
-            slug = source.stem
-            if slug in owners:
-                self.fail(source, [Problem(Pos(display(source)), f"it builds the same PDFs as {display(owners[slug])}",
-                                           "rename one of the two files")])
+            clash = owners.clash(source)
+            if clash is not None:
+                self.fail(source, [clash])
                 continue
-            owners[slug] = source
+            owners.add(source)
             if not force and self.manifest.fresh(source, self.fp, self.variant):
                 self.result.up_to_date += 1
                 self.result.unchanged += [self.out_dir / name for name in self.manifest.outputs(source, self.variant)]
@@ -296,9 +307,12 @@ class _Build:
                 self.progress("missing" if not path.exists() else "would change", display(path))
             else:
                 try:
+                    self.writing()
                     write_atomic(path, data)
-                except OSError as exc:
-                    raise OutputError(f"{display(path)}: cannot write: {exc.strerror}") from exc
+                except OSError as exc:  # disk full, a folder in its place…: the others are still built
+                    return self.fail(source, [Problem(Pos(display(path)), f"cannot write the file: {exc.strerror}",
+                                                      "check the free space and the permissions of the output "
+                                                      "folder")])
                 self.result.written.append(path)
                 self.progress("wrote", display(path))
         if not self.check:
@@ -308,43 +322,64 @@ class _Build:
                                      problems=outcome.problems)
         self.progress("done", display(source))
 
+    def remove(self, name: str, sha: str) -> None:
+        """Delete an output this tool wrote (with check, report it), if it still holds what was written."""
+        path = self.out_dir / name
+        now = sha256_file(path)
+        if now is None:  # gone, or not a regular file: not what the build wrote
+            return
+        if now != sha:
+            self.result.problems.append(Problem(Pos(display(path)), "this PDF changed since the build wrote it: "
+                                                "it is not removed", "delete it by hand if it is no longer needed",
+                                                severity="warning"))
+        elif self.check:
+            self.result.stale.append(path)
+            self.progress("would remove", display(path))
+        else:
+            try:
+                self.writing()
+                path.unlink()
+            except OSError as exc:
+                self.result.problems.append(Problem(Pos(display(path)), f"cannot remove the file: {exc.strerror}",
+                                                    "check the permissions of the output folder"))
+                return
+            self.result.removed.append(path)
+            self.progress("removed", display(path))
+
     def remove_replaced(self, source: Path, now: set[str]) -> None:
         """Delete what source wrote last time and no longer writes (its profile changed), unless another claims it."""
-        gone = set(self.manifest.outputs(source, self.variant)) - now
-        if not gone:
-            return
+        before = self.manifest.outputs(source, self.variant)
         mine = self.manifest.entry(source, self.variant)
-        claimed = {name for entry in self.manifest.entries.values() if entry is not mine for name in entry.get("outputs", {})}
-        for name in gone - claimed:
-            path = self.out_dir / name
-            if path.exists():
-                path.unlink()
-                self.result.removed.append(path)
-                self.progress("removed", display(path))
+        claimed = {same_file(name) for entry in self.manifest.entries.values() if entry is not mine
+                   for name in entry["outputs"]} | {same_file(name) for name in now}
+        for name, sha in sorted(before.items()):
+            if same_file(name) not in claimed:
+                self.remove(name, sha)
 
     def remove_orphans(self, claimed: set[str]) -> None:
         """Delete the outputs the manifest says we wrote for sources that no longer exist (unless still claimed)."""
         orphans = self.manifest.orphans()
-        claimed |= {name for rel, entry in self.manifest.entries.items() if rel not in orphans
-                    for name in entry.get("outputs", {})}
-        for rel, outputs in orphans.items():
-            for name in outputs:
-                path = self.out_dir / name
-                if name in claimed or not path.exists():
-                    continue
-                if self.check:
-                    self.result.stale.append(path)
-                    self.progress("would remove", display(path))
-                else:
-                    path.unlink()
-                    self.result.removed.append(path)
-                    self.progress("removed", display(path))
+        claimed = {same_file(name) for name in claimed} | {
+            same_file(name) for key, entry in self.manifest.entries.items() if key not in orphans
+            for name in entry["outputs"]}
+        for key, outputs in orphans.items():
+            for name, sha in sorted(outputs.items()):
+                if same_file(name) not in claimed:
+                    self.remove(name, sha)
             if not self.check:
-                del self.manifest.entries[rel]
+                del self.manifest.entries[key]
 
     def save(self) -> None:
-        if not self.check and self.manifest.changed():
+        """Write the manifest when it changed; a failure is an error of the build, never a traceback."""
+        if self.check or not self.manifest.changed():
+            return
+        try:
+            self.writing()
             write_atomic(self.manifest.path, self.manifest.dump())
+        except OSError as exc:
+            self.result.problems.append(Problem(Pos(display(self.manifest.path)), "cannot write the build manifest: "
+                                                f"{exc.strerror}", "check the free space and the permissions of the "
+                                                "output folder; the next build renders everything again"))
 
 
 def _quiet(verb: str, path: str) -> None:
@@ -361,12 +396,29 @@ def build(sources: list[Path], out_dir: Path, *, root: Path | None = None, jobs:
     """
     start = time.monotonic()
     options = dict(options or {})
-    if not check:
-        clean_temp(out_dir)
-    run = _Build(out_dir, check=check, options=options, progress=progress)
     sources = list(dict.fromkeys(Path(os.path.abspath(s)) for s in [*sources, *(
         packs if not options.get("profile") else ())]))
-    run.result.sources = len(sources)
+    lock = Lock(out_dir, shared=check, waiting=lambda: progress("waiting for another build writing into",
+                                                                display(out_dir)))
+    try:
+        if is_dir(out_dir):  # else taken at the first write: a build that writes nothing creates nothing
+            lock.acquire()
+        run = _Build(out_dir, check=check, options=options, progress=progress, lock=lock)
+        run.result.sources = len(sources)
+        run.result.problems += [p for p in (epoch_problem(),) if p]
+        if is_dir(out_dir) and not check:
+            run.writing()
+        if run.result.failed:  # the manifest cannot be read nor written, or the dates are wrong: change nothing
+            return run.result
+        _build(run, sources, root=root, jobs=jobs, force=force, options=options)
+    finally:
+        lock.release()
+    run.result.seconds = time.monotonic() - start
+    return run.result
+
+
+def _build(run: _Build, sources: list[Path], *, root: Path | None, jobs: int, force: bool, options: dict) -> None:
+    """Plan, render, write, remove what is no longer built, and save the manifest, whatever happens."""
     try:
         todo = run.plan(sources, force)
         run.result.rendered = len(todo)
@@ -377,5 +429,3 @@ def build(sources: list[Path], out_dir: Path, *, root: Path | None = None, jobs:
         run.remove_orphans({path.name for path in run.result.written + run.result.unchanged})
     finally:
         run.save()
-    run.result.seconds = time.monotonic() - start
-    return run.result

@@ -7,13 +7,23 @@ import unicodedata
 from . import fonts
 
 _INVISIBLE = {"Cc", "Cf", "Cs", "Zl", "Zp"}
+# Invisible characters the layout uses: line breaks, tabs, and the soft hyphen (where a word may break).
+_LAID_OUT = {"\n", "\t", "\u00ad"}
+
+
+def _refused(ch: str, family: str) -> bool:
+    """Whether ch cannot be printed: the font lacks it, or it is invisible (zero-width, direction mark…)."""
+    if ch in _LAID_OUT:
+        return False
+    return not fonts.can_draw(ch, family) or unicodedata.category(ch) in _INVISIBLE
 
 
 def unprintable(text: str, family: str = fonts.FAMILY) -> list[tuple[str, str, str]]:
-    """(character, message, hint) for each distinct character of text the family cannot draw."""
+    """(character, message, hint) for each distinct character of text that cannot be printed as written:
+    missing from the family, or invisible (a zero-width space would print nothing, silently)."""
     out = []
     face = "the embedded font" if family == fonts.FAMILY else "the monospace font of code and addresses"
-    for ch in sorted(ch for ch in set(text) if not fonts.can_draw(ch, family)):  # each distinct character once
+    for ch in sorted(ch for ch in set(text) if _refused(ch, family)):  # each distinct character once
         code = f"U+{ord(ch):04X}"
         name = unicodedata.name(ch, "")
         category = unicodedata.category(ch)

@@ -38,15 +38,19 @@ _FORMAT = click.option("--format", "fmt", type=click.Choice(FORMATS), default="t
 @click.option("--force", is_flag=True, help="Rebuild every output, even those up to date.")
 @click.option("--check", "check_only", is_flag=True,
               help="Write nothing; exit 1 listing the outputs that are missing or would change.")
+@click.option("--form", is_flag=True, help="Also write the fillable PDF of each fiche, <slug>-formulaire.pdf "
+                                            "(docs/forms.md).")
 @_FORMAT
 def build(paths: tuple[str, ...], sources_dir: str, out_dir: str, profile: str | None, jobs: int | None, force: bool,
-          check_only: bool, fmt: str) -> None:
+          check_only: bool, form: bool, fmt: str) -> None:
     """Build the student sheet and the corrigé of each source (only those out of date)."""
     from . import build as builder
     from .sources import find, find_packs
 
     files, problems = find(paths, Path(sources_dir))
     options = {"profile": profile} if profile else {}
+    if form:
+        options["form"] = True
     pack_files = [] if profile else find_packs(paths, Path(sources_dir))
     with report.Progress(len(files) + len(pack_files), fmt, label="Checking" if check_only else "Building") as progress:
         result = builder.build(files, Path(out_dir), root=Path(sources_dir) if not paths else None,
@@ -106,6 +110,16 @@ def _progress(total: int, label: str = "pack"):
     return contextlib.nullcontext(_Silent())
 
 
+def _owner(name: str, out_dir: Path) -> str | None:
+    """The source whose build wrote a file of that name into out_dir (as the manifest says), if one does."""
+    from .manifest import Manifest
+    from .owners import recorded
+    from .sources import display
+
+    owner = recorded(Manifest.load(out_dir), []).owner(name)
+    return display(owner) if owner else None
+
+
 @main.command()
 @click.argument("fiches", nargs=-1, required=True)
 @click.option("--copies", type=click.IntRange(1, MAX_COPIES),
@@ -136,12 +150,20 @@ def pack(fiches: tuple[str, ...], copies: int | None, roster: str | None, name: 
 
     if (copies is None) == (roster is None):
         raise click.UsageError("give either --copies N or --roster FILE")
+    from .manifest import epoch_problem
+
+    if epoch_problem():
+        raise WorksheetError(str(epoch_problem()))
     paths, problems = packs.resolve(fiches, Path(sources_dir))
     if problems:
         raise click.UsageError("\n".join(f"{p.message} ({p.hint})" for p in problems))
     name = name or packs.default_name(Path(roster) if roster else None, paths)
     if not packs.NAME.match(name):
         raise click.BadParameter(f"'{name}': use letters, digits, '-', '_' or '.'", param_hint="--name")
+    owner = _owner(f"pack-{name}.pdf", Path(out_dir))
+    if owner:
+        raise click.BadParameter(f"{owner} already writes pack-{name}.pdf: give the pack another name",
+                                 param_hint="--name")
     request = packs.Request(name=name, fiches=paths, copies=copies or 0,
                             roster=Path(roster).expanduser() if roster else None,
                             classe=classe, date=date, date_on_copies=not date_on_cover_only, duplex=not single_sided,
@@ -158,6 +180,50 @@ def pack(fiches: tuple[str, ...], copies: int | None, roster: str | None, name: 
         raise SystemExit(1)
     path = packs.write(outcome.data, name, Path(out_dir))
     click.echo(f"wrote {path} ({outcome.pages} pages, {len(outcome.data) // 1024} KiB)")
+
+
+@main.command()
+@click.argument("slug")
+@click.argument("files", nargs=-1, required=True, type=click.Path())
+@click.option("--out", default=None, help="File to write (default: <slug>-reponses.csv, or .json, in the current "
+                                          "folder); '-' prints it.")
+@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default=None,
+              help="csv (for a spreadsheet) or json.  [default: from --out, else csv]")
+@click.option("--sources", "sources_dir", default="sources", show_default=True, type=click.Path(file_okay=False),
+              help="Folder of the fiches.")
+def collect(slug: str, files: tuple[str, ...], out: str | None, fmt: str | None, sources_dir: str) -> None:
+    """Collect filled forms (files, folders, .zip archives) of the fiche SLUG into one table."""
+    from .build import write_atomic
+    from .errors import OutputError, Pos, Problem
+    from .form import collect as collecting, results
+
+    fiche, problems = collecting.load(slug, Path(sources_dir))
+    if fiche is None:
+        report.problems(problems, "text")
+        raise SystemExit(1)
+    fmt = fmt or ("json" if out and out.lower().endswith(".json") else "csv")
+    out = out or f"{fiche.slug}-reponses.{fmt}"
+    rows, problems = collecting.collect(fiche, list(files), exclude=frozenset() if out == "-" else
+                                        frozenset({Path(out).resolve()}))
+    if not rows:
+        report.problems([Problem(Pos(" ".join(files)), "holds no file to collect",
+                                 "give the folder or the .zip archive of the forms handed in")], "text")
+        raise SystemExit(1)
+    data = (results.to_json if fmt == "json" else results.to_csv)(fiche, rows)
+    if out == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    else:
+        try:
+            write_atomic(Path(out), data)
+        except OSError as exc:
+            raise OutputError(f"{out}: cannot write: {exc.strerror or exc}") from exc
+    report.problems(problems, "text")
+    read = len(rows) - len(problems)
+    click.echo(f"{'printed' if out == '-' else 'wrote ' + out}: {read} form(s) read"
+               + (f", {len(problems)} file(s) with a problem" if problems else ""), err=out == "-")
+    if problems:
+        raise SystemExit(1)
 
 
 __all__ = ["main", "WorksheetError"]

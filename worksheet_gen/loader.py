@@ -14,6 +14,7 @@ from pathlib import Path
 
 import yaml
 
+from . import files
 from .errors import Pos, Problem, quote
 
 MAX_BYTES = 1024 * 1024
@@ -27,7 +28,9 @@ _PLAIN_TAGS = {_CORE + "map", _CORE + "seq"}
 # The characters PyYAML refuses to read (yaml.reader.Reader.NON_PRINTABLE).
 _NON_PRINTABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _QUOTE_HINT = "put the whole text in quotes"
-_FLOW_QUESTION = re.compile(r"[\[{][^\]}]*\?")  # a '?' in a flow collection: see _compose
+# A '?' in a flow collection (see _compose): after an opening bracket with no bracket between them.
+# Stopping at any bracket keeps the search linear; « [[[[… » made the old [^\]}]* quadratic.
+_FLOW_QUESTION = re.compile(r"[\[{][^\[\]{}]*\?")
 _CONTROL_NAMES = {"\x00": "null", "\x07": "bell", "\x08": "backspace", "\x0b": "vertical tab, a Word line break",
                   "\x0c": "form feed, a Word page break", "\x1b": "escape", "\x7f": "delete"}
 
@@ -53,8 +56,8 @@ class MList(list):
 
 
 class _Budget(Exception):
-    def __init__(self, mark):
-        self.mark = mark
+    def __init__(self, mark, aliased: bool):
+        self.mark, self.aliased = mark, aliased
 
 
 def _pos(path: str, mark) -> Pos:
@@ -187,10 +190,14 @@ def parse(path: str, text: str) -> tuple[object, list[Problem]]:
                                          "compare with the example in docs/format.md")]
     if node is None:
         return None, problems + [Problem(Pos(path, 1, 1), "the file is empty", "start from the example in docs/format.md")]
-    budget = [MAX_NODES, MAX_CHARS, text]  # values and characters left to read; the text, for refused tags
+    # Values and characters left to read; the text, for refused tags; the nodes met (an alias meets one again).
+    budget = [MAX_NODES, MAX_CHARS, text, set(), False]
     try:
         value = _convert(path, node, problems, budget)
     except _Budget as exc:
+        if not exc.aliased:  # plainly that many values: no anchor to blame
+            return None, problems + [Problem(_pos(path, exc.mark), f"the file holds too many values (over "
+                                             f"{MAX_NODES})", "split it into several fiches")]
         return None, problems + [Problem(_pos(path, exc.mark), "the file is too large once its aliases (*) are "
                                          f"expanded (over {MAX_NODES} values or {MAX_CHARS // 1024} KiB of text)",
                                          "remove anchors (&) and aliases (*)")]
@@ -228,8 +235,11 @@ def _convert(path: str, node, problems: list, budget: list):
     budget[0] -= 1
     if isinstance(node, yaml.ScalarNode):
         budget[1] -= len(node.value)
+    elif not budget[4]:
+        budget[4] = id(node) in budget[3]
+        budget[3].add(id(node))
     if budget[0] < 0 or budget[1] < 0:
-        raise _Budget(node.start_mark)
+        raise _Budget(node.start_mark, budget[4])
     if node.tag not in _PLAIN_TAGS and node.tag not in _SCALAR_TAGS:
         # Reported once, then read as the text written, so that nothing else is reported for it.
         problems.append(Problem(_pos(path, node.start_mark), f"refused YAML tag {quote(_tag(node.tag))}",
@@ -276,12 +286,11 @@ def load(path: Path, display: str | None = None) -> tuple[object, list[Problem]]
     """Read and parse one source file."""
     name = display or str(path)
     try:
-        with path.open("rb") as fh:
-            data = fh.read(MAX_BYTES + 1)
+        data = files.read(path, MAX_BYTES)
+    except files.TooLarge as exc:
+        return None, [_too_large(name, exc.size)]
     except OSError as exc:
         return None, [Problem(Pos(name), f"cannot read the file: {exc.strerror}", "check that it exists and is readable")]
-    if len(data) > MAX_BYTES:
-        return None, [_too_large(name, path.stat().st_size)]
     text, problems = decode(name, data)
     if text is None:
         return None, problems

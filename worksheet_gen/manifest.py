@@ -9,15 +9,19 @@ Reading it never imports YAML or reportlab: an up-to-date build only hashes file
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
+import re
 import sys
 from functools import lru_cache
 from pathlib import Path
 from typing import Mapping
 
-from .errors import Pos, Problem
+from . import files
+from .errors import Pos, Problem, quote
+from .files import sha256_file
 
 NAME = ".worksheet-gen.json"
 VERSION = 1
@@ -25,14 +29,6 @@ PACKAGE = Path(__file__).parent
 PACKAGE_SUFFIXES = (".py", ".ttf", ".json", ".txt")
 # Libraries whose version can change the bytes of a PDF.
 RENDER_LIBRARIES = ("reportlab", "rl_accel", "segno", "pyphen", "PyYAML", "pillow", "pypdf")
-
-
-def sha256_file(path: Path) -> str | None:
-    """The sha256 of a file's bytes, or None when it cannot be read."""
-    try:
-        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-    except OSError:
-        return None
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -77,6 +73,15 @@ def library_versions() -> dict[str, str]:
     return {wanted[key]: found.get(key, "") for key in sorted(wanted)}
 
 
+def epoch_problem() -> Problem | None:
+    """Why SOURCE_DATE_EPOCH cannot date the PDFs, if it is set and cannot (reportlab would fail on every fiche)."""
+    value = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if value == "" or (value.isascii() and value.isdigit() and int(value) <= 253402300799):  # up to year 9999
+        return None
+    return Problem(Pos("SOURCE_DATE_EPOCH"), f"the date of the PDFs must be a number of seconds since 1970, not "
+                   f"{quote(value)}", "unset it, or set it to a whole number such as $(git log -1 --format=%ct)")
+
+
 def fingerprint(options: Mapping[str, object]) -> str:
     """A hash of everything besides the input files that shapes the output bytes."""
     data = {
@@ -88,8 +93,44 @@ def fingerprint(options: Mapping[str, object]) -> str:
     return sha256_bytes(json.dumps(data, sort_keys=True).encode())
 
 
+MAX_BYTES = 64 * 2**20  # a manifest of 10,000 fiches is about 10 MiB
+# The files a build writes into its folder: <slug>-eleve[-<profile>].pdf, <slug>-corrige[-<profile>].pdf,
+# <slug>-formulaire[-<profile>].pdf and pack-<name>.pdf. A name of another form read from a manifest is never touched.
+_OUTPUT = re.compile(r"[^\x00-\x1f\x7f/\\]+-(?:eleve|corrige|formulaire)(?:-[a-z]+)?\.pdf"
+                     r"|pack-[^\x00-\x1f\x7f/\\]+\.pdf")
+_ENTRY = {"source": str, "fingerprint": str, "deps": dict, "outputs": dict, "warnings": list}
+_WARNING = {"path": str, "line": int, "col": int, "message": str, "hint": str, "severity": str}
+
+
+def output_name(name: object) -> bool:
+    """Whether name has the form of a file a build writes, inside its folder (no folder, drive or '..')."""
+    return (isinstance(name, str) and _OUTPUT.fullmatch(name) is not None and os.path.basename(name) == name
+            and not os.path.splitdrive(name)[0])
+
+
+def _text(value: object) -> bool:
+    return isinstance(value, str) and "\0" not in value
+
+
+def _entry_shape(entry: object) -> bool:
+    """Whether an entry has the keys and types record() writes (any names: they are checked apart)."""
+    if not isinstance(entry, dict) or entry.keys() != _ENTRY.keys():
+        return False
+    if not all(isinstance(entry[key], kind) for key, kind in _ENTRY.items()) or not _text(entry["source"]):
+        return False
+    if not all(_text(k) and _text(v) for table in ("deps", "outputs") for k, v in entry[table].items()):
+        return False
+    return all(isinstance(w, dict) and w.keys() == _WARNING.keys() and _text(w["path"])
+               and all(isinstance(w[key], kind) and not isinstance(w[key], bool) for key, kind in _WARNING.items())
+               and w["severity"] in ("error", "warning") for w in entry["warnings"])
+
+
 class Manifest:
-    """The manifest of one output folder: an entry per source, keyed by its path relative to the folder."""
+    """The manifest of one output folder: an entry per source, keyed by its path relative to the folder.
+
+    It is read as untrusted input (a repository may commit it, a CI cache restore it): a manifest of
+    the wrong shape is ignored, and an output name that is not one a build writes is dropped.
+    """
 
     def __init__(self, out_dir: Path, entries: dict | None = None, problems: list[Problem] | None = None,
                  raw: bytes = b""):
@@ -105,19 +146,38 @@ class Manifest:
 
     @classmethod
     def load(cls, out_dir: Path) -> Manifest:
-        """Read the manifest of out_dir; a missing or unreadable one is empty (everything gets rebuilt)."""
+        """Read the manifest of out_dir; a missing, unreadable or damaged one is empty (everything gets rebuilt)."""
         path = out_dir / NAME
+        where = Pos(str(path))
         try:
-            raw = path.read_bytes()
+            raw = files.read(path, MAX_BYTES)
             data = json.loads(raw)
-        except FileNotFoundError:
+        except (FileNotFoundError, NotADirectoryError):
             return cls(out_dir)
-        except (OSError, ValueError):
-            problem = Problem(Pos(str(path)), "unreadable build manifest: everything is rebuilt", severity="warning")
+        except files.NotAFile:
+            return cls(out_dir, problems=[Problem(where, "the build manifest is not a file (a folder, a pipe or a "
+                                                  "device is in its place)", "remove it: the build writes its "
+                                                  "manifest there")])
+        except (OSError, ValueError, RecursionError) as exc:
+            if getattr(exc, "errno", None) == errno.ENAMETOOLONG:  # no such folder can exist: writing will say so
+                return cls(out_dir)
+            problem = Problem(where, "unreadable build manifest: everything is rebuilt", severity="warning")
             return cls(out_dir, problems=[problem])
-        if not isinstance(data, dict) or data.get("version") != VERSION or not isinstance(data.get("entries"), dict):
-            return cls(out_dir)
-        return cls(out_dir, data["entries"], raw=raw)
+        if isinstance(data, dict) and isinstance(data.get("version"), int) and data["version"] != VERSION:
+            return cls(out_dir)  # written by another version of the tool
+        entries = data.get("entries") if isinstance(data, dict) and data.get("version") == VERSION else None
+        if not isinstance(entries, dict) or not all(_text(k) and _entry_shape(e) for k, e in entries.items()):
+            return cls(out_dir, problems=[Problem(where, "the build manifest is not as worksheet-gen writes it: "
+                                                  "everything is rebuilt", "it was edited or damaged; the build "
+                                                  "writes a new one", severity="warning")])
+        problems = []
+        for entry in entries.values():
+            for name in [n for n in entry["outputs"] if not output_name(n)]:
+                problems.append(Problem(where, f"the build manifest names {quote(name)}, which is not a PDF this "
+                                        "tool writes in its folder: it is ignored", "the manifest was edited or "
+                                        "comes from elsewhere; the build writes a correct one", severity="warning"))
+                del entry["outputs"][name]
+        return cls(out_dir, entries, problems, raw=raw)
 
     def changed(self) -> bool:
         """Whether the manifest differs from the file it was read from."""
@@ -147,17 +207,18 @@ class Manifest:
         """What the manifest says of source built with variant ({} when nothing)."""
         return self.entries.get(self.key(source, variant), {})
 
-    def outputs(self, source: Path, variant: str = "") -> list[str]:
-        """The names of the outputs source wrote when last built with variant."""
-        return sorted(self.entry(source, variant).get("outputs", {}))
+    def outputs(self, source: Path, variant: str = "") -> dict[str, str]:
+        """The outputs source wrote when last built with variant: {name: sha256}."""
+        return self.entry(source, variant).get("outputs", {})
 
     def fresh(self, source: Path, fp: str, variant: str = "") -> bool:
-        """Whether the outputs of source are exactly what the manifest says and nothing they depend on changed."""
+        """Whether the outputs of source are exactly what the manifest says and nothing they depend on changed
+        (the source itself among them: an entry that does not list it is never fresh)."""
         entry = self.entry(source, variant)
-        if not entry or entry.get("fingerprint") != fp or not entry.get("outputs"):
+        if not entry or entry["fingerprint"] != fp or not entry["outputs"] or self.rel(source) not in entry["deps"]:
             return False
-        files = {**entry.get("deps", {}), **entry.get("outputs", {})}
-        return bool(entry.get("deps")) and all(sha256_file(self.abs(rel)) == sha for rel, sha in files.items())
+        checked = {**entry["deps"], **entry["outputs"]}
+        return all(sha256_file(self.abs(rel)) == sha for rel, sha in checked.items())
 
     def record(self, source: Path, variant: str = "", *, fp: str, deps: Mapping[str, str],
                outputs: Mapping[str, str], problems: list[Problem]) -> None:
@@ -177,7 +238,12 @@ class Manifest:
         return [Problem(Pos(display(self.abs(w["path"])), w["line"], w["col"]), w["message"], w["hint"], w["severity"])
                 for w in entry.get("warnings", [])]
 
-    def orphans(self) -> dict[str, list[str]]:
-        """Entries whose source file no longer exists: {source: output names}."""
-        return {key: sorted(entry.get("outputs", {})) for key, entry in self.entries.items()
-                if not self.abs(entry.get("source", key)).is_file()}
+    def orphans(self) -> dict[str, dict[str, str]]:
+        """Entries whose source file no longer exists: {key: {output name: sha256}}."""
+        return {key: entry["outputs"] for key, entry in self.entries.items() if not self._exists(entry["source"])}
+
+    def _exists(self, rel: str) -> bool:
+        try:
+            return self.abs(rel).is_file()
+        except (OSError, ValueError):  # a name too long for the system: no such source
+            return False

@@ -8,32 +8,57 @@ from __future__ import annotations
 
 import difflib
 import re
-import warnings
 from functools import lru_cache
 from pathlib import Path
 
+from . import pictures
 from .errors import quote
 
 QR_MM = 28.0  # printed size of a QR code, quiet zone included (layout/story.py QR_SIZE)
 MIN_MODULE_MM = 0.5  # smaller modules do not scan reliably from paper with a phone
+SCANNABLE_BYTES = 122  # what a version 7 code holds at level M: 53 modules with the quiet zone, 0.53 mm each
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
-MAX_IMAGE_BYTES = 20 * 1024 * 1024
-MAX_PIXELS = 50_000_000
 MAX_IMAGE_MM = 240.0  # a picture must fit on one page, with its spacing
+MAX_URL = 2000  # characters of an address: what every browser opens
+LINK_SCHEMES = ("http://", "https://", "mailto:")  # what a link in text may open
 _URL = re.compile(r"^(https?://)?([a-z0-9-]+\.)+[a-z]{2,}(:\d+)?([/?#]\S*)?$", re.IGNORECASE)
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
 
 Problem = tuple[str, str] | None
 
 
+def _too_long(url: str) -> Problem:
+    if len(url) > MAX_URL:
+        return (f"the address is too long ({len(url)} characters, at most {MAX_URL})",
+                "use the site's own short address, or remove tracking parts such as ?utm_source=…")
+    return None
+
+
+def link_problem(url: str) -> Problem:
+    """Why an address written as a link in a text cannot be one, if it cannot."""
+    if not url.lower().startswith(LINK_SCHEMES):
+        return (f"the link {quote(url)} is not a web or e-mail address (only https://, http:// and mailto: "
+                "links are made)", "write the full address, e.g. [Onisep](https://www.onisep.fr)")
+    return _too_long(url)
+
+
 def url_problem(url: str) -> Problem:
     """Why an address cannot be printed as a QR code, if it cannot."""
+    too_long = _too_long(url)
+    if too_long:
+        return too_long
     if _SCHEME.match(url) and not url.lower().startswith(("http://", "https://")):
         return (f"{quote(url)} is not a web address (only http:// and https:// are printed)",
                 "write it as https://example.org/page")
     if not _URL.match(url):
         return f"{quote(url)} is not a web address", "write it as https://example.org/page, without spaces"
-    module = module_mm(url if "://" in url else "https://" + url)
+    full = url if "://" in url else "https://" + url
+    if len(full.encode("utf-8")) <= SCANNABLE_BYTES:
+        return None  # no need to make the code (2 ms each: 25,000 links took a minute to check)
+    try:
+        module = module_mm(full)
+    except ValueError:  # segno.DataOverflowError: no QR code holds it at all
+        module = 0.0
     if module < MIN_MODULE_MM:
         return (f"the address is too long to scan once printed ({len(url)} characters: its QR code would have "
                 f"{module:.2f} mm dots, at least {MIN_MODULE_MM} mm are needed)",
@@ -54,8 +79,11 @@ def qr_code(url: str):
     return segno.make_qr(url, error="m", boost_error=True)
 
 
-def image(text: str, base_dir: Path, root: Path) -> tuple[Problem, Path | None, tuple[int, int] | None]:
-    """Check a picture path written in a source: (problem, resolved path, size in pixels)."""
+def image(text: str, base_dir: Path, root: Path, *,
+          guess: bool = True) -> tuple[Problem, Path | None, tuple[int, int] | None]:
+    """Check a picture path written in a source, and decode the picture: (problem, resolved path, upright size).
+
+    ``guess``: name the closest picture of the folder when the path names none."""
     if _SCHEME.match(text) and not re.match(r"^[a-z]:[\\/]", text, re.IGNORECASE):
         return (("pictures are read from files, never from the web",
                  "download the picture, put it next to the source and give its file name"), None, None)
@@ -69,18 +97,30 @@ def image(text: str, base_dir: Path, root: Path) -> tuple[Problem, Path | None, 
                      "copy the picture into the sources folder"), None, None)
         if target.is_dir():
             return (f"{quote(text)} is a folder, not a picture", "give the name of the picture file"), None, None
-        if not target.is_file():
-            return (f"the image {quote(text)} does not exist", _nearby(base_dir, text)), None, None
+        if not target.exists():
+            return (f"the image {quote(text)} does not exist", _nearby(base_dir, text) if guess else _CHECK), None, None
         if target.suffix.lower() not in IMAGE_SUFFIXES:
             return (f"the image {quote(text)} is not a PNG or JPEG file", "convert it to PNG or JPEG"), None, None
-        if target.stat().st_size > MAX_IMAGE_BYTES:
-            return ((f"the image {quote(text)} is too large ({target.stat().st_size // 2**20} MiB, "
-                     f"at most {MAX_IMAGE_BYTES // 2**20} MiB)", "save it smaller"), None, None)
+        picture = pictures.load(str(target))
     except (OSError, RuntimeError) as exc:
         return (f"cannot read the image {quote(text)}: {getattr(exc, 'strerror', None) or exc}",
                 "check the file name"), None, None
-    problem, size = _decode(target, text)
-    return problem, (None if problem else target), size
+    except pictures.PictureError as exc:
+        return _PICTURE_PROBLEMS[exc.kind](quote(text), exc.detail), None, None
+    return None, target, picture.size
+
+
+_PICTURE_PROBLEMS = {
+    "read": lambda name, why: (f"cannot read the image {name}: {why}", "check the file name"),
+    "size": lambda name, size: (f"the image {name} is too large ({int(size) // 2**20} MiB, "
+                                f"at most {pictures.MAX_BYTES // 2**20} MiB)", "save it smaller"),
+    "format": lambda name, kind: (f"the image {name} is a {kind} picture, not PNG or JPEG",
+                                  "export it as PNG or JPEG from an image editor"),
+    "pixels": lambda name, size: (f"the image {name} has too many pixels" + (f" ({size})" if size else ""),
+                                  "resize it to at most 4000 pixels wide"),
+    "damaged": lambda name, _: (f"the image {name} is damaged or not really a PNG or JPEG file",
+                                "open it in an image editor and save it again as PNG or JPEG"),
+}
 
 
 def _nearby(base_dir: Path, text: str) -> str:
@@ -93,36 +133,10 @@ def _nearby(base_dir: Path, text: str) -> str:
     guess = difflib.get_close_matches(Path(text).name, names, n=1)
     if guess:
         return f"did you mean '{str(Path(text).parent / guess[0]).removeprefix('./')}'?"
-    return "check the name and the folder: the path is relative to the source file"
+    return _CHECK
 
 
-def _decode(target: Path, text: str) -> tuple[Problem, tuple[int, int] | None]:
-    """Open and fully decode a picture, as the renderer will."""
-    from PIL import Image as PILImage
-
-    damaged = (f"the image {quote(text)} is damaged or not really a PNG or JPEG file",
-               "open it in an image editor and save it again as PNG or JPEG")
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", PILImage.DecompressionBombWarning)
-            with PILImage.open(target) as im:
-                if im.format not in ("PNG", "JPEG", "MPO"):
-                    return ((f"the image {quote(text)} is a {im.format} picture, not PNG or JPEG",
-                             "export it as PNG or JPEG from an image editor"), None)
-                size = im.size
-                if size[0] * size[1] > MAX_PIXELS:
-                    return ((f"the image {quote(text)} has too many pixels ({size[0]} × {size[1]})",
-                             "resize it to at most 4000 pixels wide"), None)
-                im.verify()
-            with PILImage.open(target) as im:
-                im.load()
-    except (PILImage.DecompressionBombError, PILImage.DecompressionBombWarning):
-        return (f"the image {quote(text)} has too many pixels", "resize it to at most 4000 pixels wide"), None
-    except Exception:  # Pillow raises many kinds of errors on damaged files; all mean the same here
-        return damaged, None
-    if min(size) < 1:
-        return damaged, None
-    return None, size
+_CHECK = "check the name and the folder: the path is relative to the source file"
 
 
 def height_problem(text: str, size: tuple[int, int], width_mm: float) -> Problem:

@@ -137,6 +137,7 @@ class Fiche:
     pos: Pos = field(default=Pos(""))
     profile: str = ""  # the layout profile the source asks for; "" when it names none
     next: str = ""  # the activity that follows in the sequence
+    form: bool = False  # also build the fillable form (docs/forms.md)
 
     def questions(self):
         """Every question of the fiche, in order."""

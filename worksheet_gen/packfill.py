@@ -77,7 +77,7 @@ def overlays(request, fiches, sheets, students, rows, chosen, *, first: int):
 
             def field(slot, text):
                 x, y, room, fsize, height = slot
-                return Text(x, y, room, fsize, text, profile.family, height)
+                return Text(x, y, room, fsize, text, profile.family, height, raised=profile.superscript)
 
             if student is None:
                 if date:
@@ -107,10 +107,11 @@ def _in_header(room, profile, text: str):
     middle = profile.page[0] / 2
     if room.right - room.left - 2 * pad >= MIN_HEADER_GAP:
         return Text(room.left + pad, room.baseline, room.right - room.left - 2 * pad, room.size, text,
-                    profile.family, room.above, centre=middle)
+                    profile.family, room.above, centre=middle, raised=profile.superscript)
     bottom, top = room.strip
     y = bottom + DESCENT * room.size
-    return Text(profile.margin_x, y, profile.frame_w, room.size, text, profile.family, top - y, centre=middle)
+    return Text(profile.margin_x, y, profile.frame_w, room.size, text, profile.family, top - y, centre=middle,
+                raised=profile.superscript)
 
 
 def cover(request, sheets, parts, classe: str, titles: str, named: list[str], rows):

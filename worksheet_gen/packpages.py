@@ -14,6 +14,7 @@ from reportlab.pdfgen.canvas import Canvas
 from . import __version__
 from .fonts import FAMILIES, FAMILY, register
 from .layout import styles as S
+from .layout.flowables import draw_string
 from .profiles import STANDARD
 
 MAX_FICHES_LISTED = 8  # fiches named on the cover; more would push the rest off the page
@@ -63,6 +64,7 @@ class Text:
     family: str = FAMILY
     height: float = 0.0  # 0: the font size, one line
     centre: float | None = None
+    raised: bool = True  # 1re, 2de, Tle with a superscript (the sheet's profile says)
 
 
 def french_date(value: datetime.date) -> str:
@@ -126,14 +128,13 @@ def _wrap(text: str, font: str, size: float, room: float) -> tuple[str, ...]:
 def draw_fitted(c: Canvas, t: Text, font: str) -> None:
     """Write t in its box, fitted (see fit); the last line on the baseline, earlier lines above it."""
     size, lines = fit(t.text, font, t.size, t.room, t.height)
-    c.setFont(font, size)
     for i, line in enumerate(lines):
         y = t.y + (len(lines) - 1 - i) * LEADING * size
-        if t.centre is None:
-            c.drawString(t.x, y, line)
-        else:
+        x = t.x
+        if t.centre is not None:
             half = stringWidth(line, font, size) / 2
-            c.drawString(min(max(t.centre - half, t.x), t.x + t.room - 2 * half), y, line)
+            x = min(max(t.centre - half, t.x), t.x + t.room - 2 * half)
+        draw_string(c, x, y, line, font, size, raised=t.raised)
 
 
 def render(cover: Cover | None, overlays: Sequence[Sequence[Text]]) -> bytes:
@@ -168,9 +169,8 @@ def _lines(c: Canvas, text: str, font: str, size: float, x: float, y: float, roo
     """Draw text from baseline y down, in the height of that many lines (wrapped smaller, then cut, when it
     is longer); return the last baseline and the size used."""
     fitted, rows = fit(text, font, size, room, _block(lines, size), floor=floor, one_line=1.0)
-    c.setFont(font, fitted)
     for i, row in enumerate(rows):
-        c.drawString(x, y - i * leading * fitted / size, row)
+        draw_string(c, x, y - i * leading * fitted / size, row, font, fitted)
     return y - (len(rows) - 1) * leading * fitted / size, fitted
 
 

@@ -12,14 +12,15 @@ from typing import Callable, ContextManager
 
 from . import loader, profiles, roster
 from .build import Outcome as BuildOutcome, images, render_fiche, write_atomic
-from .errors import OutputError, Pos, Problem
+from .errors import OutputError, Pos, Problem, quote
 from .loader import MDict, MList
 from .manifest import sha256_bytes, sha256_file
 from .spec import flag
-from .sources import PACK_SUFFIXES, SUFFIXES, display, is_pack, load_fiche
+from .sources import SUFFIXES, display, is_pack, is_source, load_fiche, pack_name
 
 MAX_COPIES = roster.MAX_COPIES  # for --copies, copies: and the students of a roster alike
-NAME = re.compile(r"^[\w.-]+$")
+MAX_FICHES = 50  # fiches in one pack: a session's worth (500 copies of each stays a bounded build)
+NAME = re.compile(r"^[\w.-]+\Z")  # \Z: '$' would accept a name ending in a line break
 KEYS = {
     "fiches": "the fiches, in order, by file name without .yaml",
     "copies": f"the number of anonymous copies, 1 to {MAX_COPIES}",
@@ -92,21 +93,29 @@ def default_name(roster: Path | None, fiches) -> str:
 def resolve(names, folder: Path, where: list[Pos] | None = None) -> tuple[tuple[Path, ...], list[Problem]]:
     """The source file of each fiche name (or path), with a suggestion for each unknown one."""
     paths, problems = [], []
-    known = sorted({p.stem for p in folder.glob("*.y*ml") if p.suffix in SUFFIXES and not is_pack(p)})
+    if len(names) > MAX_FICHES:
+        return (), [Problem(where[MAX_FICHES] if where else Pos(str(names[MAX_FICHES])),
+                            f"a pack holds at most {MAX_FICHES} fiches, {len(names)} are given",
+                            "make several packs")]
+    known = sorted({p.stem for p in folder.glob("*") if is_source(p) and not is_pack(p)})
     for i, name in enumerate(names):
         given = Path(name)
-        if given.suffix in SUFFIXES:  # a file name: next to a pack file, or from here on the command line
-            candidates = [folder / given if where is not None and not given.is_absolute() else given]
+        if is_source(given):  # a file name: next to a pack file, or from here on the command line
+            candidates = [folder / given if where is not None else given]
         else:
-            candidates = [folder / f"{name}{s}" for s in SUFFIXES]
+            candidates = [folder / f"{name}{s}" for s in SUFFIXES + tuple(s.upper() for s in SUFFIXES)]
         found = next((c for c in candidates if c.is_file() and not is_pack(c)), None)
+        if found is not None and where is not None and folder.resolve() not in found.resolve().parents:
+            problems.append(Problem(where[i], f"the fiche {quote(name)} is outside the folder of the pack file",
+                                    "name a fiche of this folder, by its file name without .yaml"))
+            continue
         if found is not None:
             paths.append(found)
             continue
-        guess = difflib.get_close_matches(str(name), known, n=1)
+        guess = difflib.get_close_matches(str(name), known, n=1) if len(problems) < 20 else []  # stays linear
         hint = f"did you mean '{guess[0]}'?" if guess else f"the fiches in {display(folder)}: " + (
-            ", ".join(known) or "none")
-        problems.append(Problem(where[i] if where else Pos(str(name)), f"no fiche '{name}' in {display(folder)}", hint))
+            ", ".join(known[:20]) + (", …" if len(known) > 20 else "") or "none")
+        problems.append(Problem(where[i] if where else Pos(str(name)), f"no fiche {quote(str(name))} in {display(folder)}", hint))
     if len({p.resolve() for p in paths}) < len(paths):
         problems.append(Problem(where[0] if where else Pos(str(names[0])), "a fiche is named twice",
                                 "give each fiche once; copies are set with copies or roster"))
@@ -197,11 +206,15 @@ def _sheet(path: Path, fiche, profile, cache: dict, parallel: bool):
 
 def write(data: bytes, name: str, out_dir: Path) -> Path:
     """Write a pack atomically into out_dir; return its path."""
+    from .output import Lock
+
     path = output(name, out_dir)
     try:
-        write_atomic(path, data)
+        with Lock(out_dir):  # a build writing into the same folder finishes first
+            write_atomic(path, data)
     except OSError as exc:
-        raise OutputError(f"{out_dir}: cannot write: {exc.strerror}") from exc
+        raise OutputError(f"{display(path)}: error: cannot write the file: {exc.strerror} (check the free space "
+                          "and the permissions of the output folder)") from exc
     return path
 
 
@@ -273,10 +286,9 @@ def read_declaration(path: Path, deps: dict | None = None) -> tuple[Request | No
                                     "give the CSV file's name, relative to the pack file"))
     if failed(problems):
         return None, problems
-    stem = path.name[: -len(next(s for s in PACK_SUFFIXES if path.name.endswith(s)))]
-    return Request(name=stem, fiches=fiches, copies=copies or 0, roster=roster_path, classe=str(raw.get("class", "")),
-                   date=raw.get("date", ""), date_on_copies=not flags["date_on_cover_only"],
-                   duplex=not (flags["single_sided"] or False),
+    return Request(name=pack_name(path), fiches=fiches, copies=copies or 0, roster=roster_path,
+                   classe=str(raw.get("class", "")), date=raw.get("date", ""),
+                   date_on_copies=not flags["date_on_cover_only"], duplex=not (flags["single_sided"] or False),
                    by_student=raw.get("group_by", "student") == "student",
                    cover=flags["cover"] if "cover" in raw else True, profile=raw.get("profile"), origin=top), problems
 
@@ -328,7 +340,7 @@ def _work(file: Path, outcome: BuildOutcome, cache: dict | None, parallel: bool)
 def _whole(value) -> int | None:
     """A whole number as YAML text (the loader keeps values as written), or None."""
     text = str(value).strip() if value is not None else ""
-    return int(text) if text.isdigit() and len(text) < 6 else None
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 6 else None  # '²' is a digit to isdigit
 
 
 def _count(pdf: bytes) -> int:

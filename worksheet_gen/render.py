@@ -40,6 +40,7 @@ def _canvas_class(draw_page: Callable):
         def save(self):
             total = len(self._held)
             for state in self._held:
+                state.pop("_annotationCount", None)  # counts the whole document: form fields are added here
                 self.__dict__.update(state)
                 draw_page(self, total)
                 super().showPage()
@@ -49,8 +50,9 @@ def _canvas_class(draw_page: Callable):
 
 
 def render(fiche: Fiche, *, answers: bool, report: Callable[[object, str], None] = lambda pos, msg: None,
-           names: tuple = (), profile: Profile = STANDARD) -> bytes:
-    """Render the student sheet (answers=False) or the corrigé (answers=True) as PDF bytes, in a layout profile."""
+           names: tuple = (), profile: Profile = STANDARD, form: bool = False) -> bytes:
+    """Render the student sheet (answers=False) or the corrigé (answers=True) as PDF bytes, in a layout profile;
+    ``form``: the student sheet with form fields (docs/forms.md)."""
     styles = S.Styles(fiche.lang, profile)
     p = profile
     labels = LABELS[fiche.lang]
@@ -68,9 +70,25 @@ def render(fiche: Fiche, *, answers: bool, report: Callable[[object, str], None]
                   leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="body")
     doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
     header = _header(fiche, styles, labels, answers)
-    doc.build(story(fiche, styles=styles, answers=answers, report=report, names=names),
+    if form:
+        header = _with_fields(header, fiche)
+    doc.build(story(fiche, styles=styles, answers=answers, report=report, names=names, form=form),
               canvasmaker=_canvas_class(header))
     return buf.getvalue()
+
+
+def _with_fields(draw_page: Callable, fiche: Fiche) -> Callable:
+    """A page's header and footer, then the form fields its flowables recorded."""
+    from .form.plan import fingerprint
+    from .layout.fields import emitter
+
+    emit = emitter(fingerprint(fiche))
+
+    def draw(canv: Canvas, total: int) -> None:
+        draw_page(canv, total)
+        emit(canv)
+
+    return draw
 
 
 def _header_parts(fiche: Fiche, styles: S.Styles, labels: dict, answers: bool):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Iterable
@@ -13,6 +14,19 @@ from .errors import Problem
 
 FORMATS = ("text", "json", "github")
 GITHUB_SHOWN = 10  # annotations of one kind GitHub shows per step; the others only stay in the log
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def line(text: str, fmt: str = "text") -> str:
+    """One printed line with file names as data: a control character (a newline in a file name) is
+    shown as its escape; in github format nothing in it is a workflow command (a line starting with
+    '::', or holding '##[' anywhere, which GitHub's runner reads as a legacy command)."""
+    text = _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+    if fmt == "github":
+        text = text.replace("::", ":%3A").replace("##[", "##%5B")
+    return text
 
 
 def _escape_data(text: str) -> str:
@@ -47,7 +61,7 @@ def problems(items: Iterable[Problem], fmt: str) -> None:
         if fmt == "github":
             click.echo(github(problem))
         elif fmt == "text":
-            click.echo(str(problem), err=True)
+            click.echo(line(str(problem)), err=True)
     if fmt == "github":
         for kind in ("error", "warning"):
             count = sum((p.severity == "error") == (kind == "error") for p in items)
@@ -82,20 +96,22 @@ class Progress:
     def __enter__(self) -> Progress:
         if self.tty and self.fmt != "json" and self.total:
             self.bar = click.progressbar(length=self.total, label=self.label, file=sys.stderr, show_pos=True,
-                                         item_show_func=lambda item: item)
+                                         item_show_func=lambda item: item and line(item))
             self.bar.__enter__()
         return self
 
     def __call__(self, verb: str, path: str) -> None:
-        if verb == "done":
+        if verb.startswith("waiting"):  # now, whatever the format: the build seems stuck otherwise
+            click.echo(line(f"{verb} {path}…", self.fmt), err=True)
+        elif verb == "done":
             if self.bar is not None:
                 self.bar.update(1, path)
         elif self.fmt == "json":
             pass
         elif self.bar is None:
-            click.echo(f"{verb} {path}")
+            click.echo(line(f"{verb} {path}", self.fmt))
         elif verb != "wrote":  # after the bar: what was removed or is out of date
-            self.later.append(f"{verb} {path}")
+            self.later.append(line(f"{verb} {path}", self.fmt))
 
     def __exit__(self, *exc) -> None:
         if self.bar is not None:
@@ -165,5 +181,5 @@ def finish(result, fmt: str) -> None:
         return
     problems(result.problems, fmt)
     if pages:
-        click.echo(paper_line(pages))
-    click.echo(summary(result))  # last: the line a CI log ends with
+        click.echo(line(paper_line(pages), fmt))
+    click.echo(line(summary(result), fmt))  # last: the line a CI log ends with

@@ -3,17 +3,28 @@
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 from .errors import Pos, Problem
 
-SUFFIXES = (".yaml", ".yml")
+SUFFIXES = (".yaml", ".yml")  # compared without case: pix.YAML is a source too
 PACK_SUFFIXES = (".pack.yaml", ".pack.yml")  # pack declarations (docs/format.md), not fiches
+
+
+def is_source(path: Path) -> bool:
+    """Whether a file name is one of a source (a fiche or a pack file): *.yaml or *.yml, any case."""
+    return path.name.lower().endswith(SUFFIXES)
 
 
 def is_pack(path: Path) -> bool:
     """Whether a source file declares a class pack rather than a fiche."""
-    return path.name.endswith(PACK_SUFFIXES)
+    return path.name.lower().endswith(PACK_SUFFIXES)
+
+
+def pack_name(path: Path) -> str:
+    """The name of the pack a pack file declares: classe-4b.pack.yaml declares pack-classe-4b.pdf."""
+    return path.name[: -len(next(s for s in PACK_SUFFIXES if path.name.lower().endswith(s)))]
 
 
 def display(path: Path) -> str:
@@ -24,30 +35,62 @@ def display(path: Path) -> str:
         return str(path)
 
 
-def _named(paths: tuple[str, ...], default_dir: Path) -> tuple[list[tuple[Path, bool]], list[Problem]]:
-    """(file, named itself) for each file paths name, or that a named folder (default_dir when
-    none) holds, sorted; and a problem for each name that is neither."""
+def _in_folder(path: Path, folder: Path) -> Problem | None:
+    """Why a source found in folder is not read, if it is not: not a regular file, or a link out of the folder."""
+    try:
+        regular = stat.S_ISREG(path.stat().st_mode)
+        inside = folder.resolve() in path.resolve().parents
+    except (OSError, RuntimeError) as exc:  # RuntimeError: a loop of links
+        return Problem(Pos(display(path)), f"cannot read the file: {getattr(exc, 'strerror', None) or exc}",
+                       "check that it exists and is readable")
+    if not regular:
+        return Problem(Pos(display(path)), "not a regular file (a folder, a pipe or a device): it is not read",
+                       "rename it or move it out of the sources folder")
+    if not inside:
+        return Problem(Pos(display(path)), "this file is a link to a file outside the sources folder: it is not read",
+                       "copy the file into the sources folder, or name it on the command line")
+    return None
+
+
+def _named(paths: tuple[str, ...], default_dir: Path) -> tuple[list[Path], list[Problem]]:
+    """The files paths name, and the sources (*.yaml, *.yml) each named folder (default_dir when none)
+    holds, sorted; and a problem for each name that is neither, and each source of a folder not read."""
     found, problems = [], []
     for raw in paths or (str(default_dir),):
         p = Path(raw)
-        if p.is_dir():
-            found += [(q, False) for q in sorted(p.iterdir()) if q.is_file()]
-        elif p.is_file():
-            found.append((p, True))
-        else:
+        try:
+            mode = p.stat().st_mode
+            entries = sorted(p.iterdir()) if stat.S_ISDIR(mode) else []
+        except FileNotFoundError:
             problems.append(Problem(Pos(raw), "no such file or folder"))
+            continue
+        except OSError as exc:  # a name too long, a folder that cannot be listed…
+            problems.append(Problem(Pos(raw), f"cannot read the file: {exc.strerror}",
+                                    "check that it exists and is readable"))
+            continue
+        for q in entries:
+            if not is_source(q) or (q.name.startswith(".#") and q.is_symlink()):  # an editor's lock: a link
+                continue
+            problem = _in_folder(q, p)
+            found += [q] if problem is None else []
+            problems += [problem] if problem else []
+        if stat.S_ISREG(mode):
+            found.append(p)
+        elif not stat.S_ISDIR(mode):
+            problems.append(Problem(Pos(raw), "not a regular file (a folder, a pipe or a device): it is not read",
+                                    "give the name of a source file"))
     return found, problems
 
 
 def find(paths: tuple[str, ...], default_dir: Path) -> tuple[list[Path], list[Problem]]:
-    """The source files named by paths (files or folders), or found in default_dir."""
+    """The source files named by paths (files or folders), or found in default_dir; and why others are not read."""
     found, problems = _named(paths, default_dir)
-    return [p for p, named in found if not is_pack(p) and (named or p.suffix in SUFFIXES)], problems
+    return [p for p in found if not is_pack(p)], problems
 
 
 def find_packs(paths: tuple[str, ...], default_dir: Path) -> list[Path]:
     """The pack files (*.pack.yaml) named by paths (files or folders), or found in default_dir."""
-    return [p for p, _ in _named(paths, default_dir)[0] if is_pack(p)]
+    return [p for p in _named(paths, default_dir)[0] if is_pack(p)]
 
 
 def load_fiche(path: Path, root: Path | None = None, profile: str | None = None):

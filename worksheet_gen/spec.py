@@ -59,6 +59,8 @@ OBJECTS: dict[str, dict[str, Field]] = {
         "subject": Field("text", "Subject, stored in the PDF metadata."),
         "profile": Field("enum", "Layout built by default: standard, dys (DYS-friendly) or large (large print); "
                          "'build --profile' overrides it.", choices=PROFILE_NAMES),
+        "form": Field("bool", "true: also build the fillable PDF, <slug>-formulaire.pdf, as 'build --form' does "
+                      "(see docs/forms.md)."),
         "intro": Field("text", "Introduction under the title; blank lines separate paragraphs."),
         "activities": Field("list", "The activities, in order.", required=True, of="activity"),
         "closing": Field("object", "The closing section, printed after the last activity.", of="closing"),

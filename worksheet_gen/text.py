@@ -30,8 +30,8 @@ _VERBATIM = re.compile(
     r"|(?P<tag><[A-Za-z/!?][^<>\n]*>)"
     r"|(?<![\w-])(?P<attr>[\w-]+=\"[^\"\n]*\")"
 )
-_BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
-_ITALIC = re.compile(r"(?<![*\w])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?![*\w])")
+_BOLD = re.compile(r"\*\*")
+_ITALIC = re.compile(r"(?<!\*)\*(?!\*)")
 _TEXT_SPACE = re.compile(r" (?=[^<>]*(?:<|$))")  # a space outside any tag (user text is escaped)
 _SENTENCE_END = re.compile(
     r"(?<=[.!?…])(?<!\b[A-Z]\.)(?<!\bM\.)(?<!\bcf\.)(?<!\bex\.)(?<!\bp\.)"  # an end, not after M. J. cf.
@@ -78,6 +78,13 @@ def links(text: str) -> Iterator[tuple[str, int]]:
     for span in spans(text):
         if span.target:
             yield span.target, span.start
+
+
+def web_target(target: str) -> str:
+    """The address a link opens: https:// is put before a bare domain ([le site](www.onisep.fr))."""
+    if target and not _HAS_SCHEME.match(target) and _DOMAIN.match(target):
+        return "https://" + target
+    return target
 
 
 def is_address(text: str) -> bool:
@@ -133,6 +140,27 @@ def sentences(paragraph: str) -> list[str]:
         start = m.end()
     out.append(paragraph[start:])
     return [s for s in out if s.strip()]
+
+
+def _emphasis(text: str, mark: str, open_tag: str, close_tag: str) -> str:
+    """**bold** (mark "**") or *italic* (mark "*") replaced by tags, in one pass over the text.
+
+    A mark opens when a non-space follows it, and closes at the next mark a non-space precedes,
+    on the same line; a single * next to a letter or another * is a character, as in Markdown.
+    """
+    found = _BOLD if mark == "**" else _ITALIC
+    out, pos, opened = [], 0, None
+    for m in found.finditer(text):
+        before, after = text[m.start() - 1: m.start()], text[m.end(): m.end() + 1]
+        if mark == "*" and (before == "*" or after == "*"):
+            continue
+        if opened is not None and m.start() > opened + len(mark) and before.strip() and (
+                mark == "**" or not (after.isalnum() or after == "_")):
+            out += [text[pos:opened], open_tag, text[opened + len(mark):m.start()], close_tag]
+            pos, opened = m.end(), None
+        elif opened is None and after.strip() and (mark == "**" or not (before.isalnum() or before == "_")):
+            opened = m.start()
+    return "".join(out) + text[pos:]
 
 
 def _open_italic(text: str) -> bool:
@@ -198,9 +226,7 @@ def _span_markup(span: Span, lang: str, size: float, mono: float, sup: bool, lin
         return f"<nobr>{face}{shown}</font></nobr>"
     if span.kind in ("tag", "attr"):
         return escape(span.shown)
-    target = span.target
-    if target and not _HAS_SCHEME.match(target) and _DOMAIN.match(target):
-        target = "https://" + target  # [le site](www.onisep.fr)
+    target = web_target(span.target)
     if span.kind == "link" and not is_address(span.shown):
         label = _plain(span.shown, lang, size, sup)
     else:
@@ -214,8 +240,10 @@ def _plain(text: str, lang: str, size: float, sup: bool = True) -> str:
     if lang == "fr":
         text = french(text)
     text = escape(text).replace("\n", "<br/>")
-    text = _BOLD.sub(r"<b>\1</b>", text)
-    text = _ITALIC.sub(r"<i>\1</i>", text)
+    text = _emphasis(text, "**", "<b>", "</b>")
+    # *italic* inside or outside **bold**, never across it: the tags must nest
+    text = "".join(part if part in ("<b>", "</b>") else _emphasis(part, "*", "<i>", "</i>")
+                   for part in re.split(r"(</?b>)", text))
     if lang == "fr" and sup:
         text = _ORDINAL.sub(_ordinal, text)
     # U+202F would be a break point for reportlab: draw a narrowed U+00A0 instead.
@@ -265,7 +293,7 @@ def plain(text: str, *, lang: str = "fr") -> str:
         pos = span.end
     parts.append(text[pos:])
     rest = "".join(parts).replace("**", "")
-    rest = _ITALIC.sub(r"\1", rest)
+    rest = _emphasis(rest, "*", "", "")
     if lang == "fr":
         rest = french(rest).replace(NNBSP, "\u00a0")
     pieces = rest.split(_SLOT)

@@ -17,6 +17,8 @@ from .spec import BLOCK_KINDS, FREE_WORDS, MAX_LINES, MAX_WIDTH_CAPTION, OBJECTS
 from .suggest import suggest
 
 MAX_PARAGRAPH = 20_000  # characters between two blank lines: about four printed pages
+MAX_REPORTED = 20  # characters that cannot be printed reported one by one in a text, then summed up
+MAX_GUESSES = 20  # "did you mean" hints computed in a file
 
 
 class Item(NamedTuple):
@@ -34,6 +36,12 @@ class _Ctx:
         self.problems: list[Problem] = []
         self.lang = "fr"
         self.image_sizes: dict[str, tuple[str, tuple[int, int]]] = {}
+        self.guesses = MAX_GUESSES  # suggestions left to compute: each compares a text with many others
+
+    def guess(self) -> bool:
+        """Whether one more suggestion may be computed (a file of a thousand wrong answers stays linear)."""
+        self.guesses -= 1
+        return self.guesses >= 0
 
     def error(self, pos: Pos, message: str, hint: str = "") -> None:
         self.problems.append(Problem(pos, message, hint))
@@ -64,6 +72,7 @@ def validate(raw, *, path: str, slug: str, base_dir: Path | None = None, root: P
         kind=f.get("kind", ""), previous=f.get("previous", ""), lang=f.get("lang", "fr"),
         author=f.get("author", ""), subject=f.get("subject", ""), intro=f.get("intro", ""),
         activities=activities, closing=closing, pos=top, profile=f.get("profile", ""), next=f.get("next", ""),
+        form=bool(f.get("form", False)),
     )
     if any(p.severity == "error" for p in ctx.problems):
         return None, ctx.problems
@@ -198,7 +207,7 @@ def _question(ctx: _Ctx, raw: MDict, f: dict, pos: Pos, number: int) -> Question
         seen: dict[str, Pos] = {}
         for a, ipos in items:
             if options and a not in options and qtype not in _FIXED:
-                guess = difflib.get_close_matches(a, options, n=1, cutoff=0.4)
+                guess = difflib.get_close_matches(a, options, n=1, cutoff=0.4) if ctx.guess() else []
                 shown, meant = quote_pair(a, guess[0]) if guess else (quote(a), "")
                 ctx.error(ipos, f"the answer {shown} is not one of the options",
                           f"did you mean {meant}?" if guess else "copy the option text exactly")
@@ -323,7 +332,7 @@ def _convert(ctx: _Ctx, field: Field, key: str, value, pos: Pos):
                   f"write it on the same line as '{key}:', in quotes if needed")
         return None
     if kind in ("text", "url", "path"):
-        text = _text(ctx, value, pos, field.max_len, key)
+        text = _text(ctx, value, pos, field.max_len, key, prose=kind == "text")
         if kind == "url":
             return _url(ctx, text, pos)
         if kind == "path":
@@ -389,8 +398,19 @@ def _list(ctx: _Ctx, field: Field, key: str, value, pos: Pos) -> list[Item] | No
     return out
 
 
-def _text(ctx: _Ctx, value: str, pos: Pos, max_len: int | None = None, key: str = "", item: bool = False) -> str:
+def _text(ctx: _Ctx, value: str, pos: Pos, max_len: int | None = None, key: str = "", item: bool = False,
+          prose: bool = True) -> str:
+    """The text of a value, checked: not blank, not too long, printable; in prose (not an address or a
+    file name), every link it makes opens a web or e-mail address."""
     text = value.strip()
+    if not text:  # "" or only spaces: nothing would be printed
+        if item:
+            ctx.error(pos, f"an item of '{key}' is empty", "write a text, or remove the item")
+        elif key:
+            ctx.error(pos, f"'{key}' is empty", f"write the value after '{key}:'")
+        else:
+            ctx.error(pos, "this item is empty", "write a text after '- ', or remove the line")
+        return text
     if max_len:
         text = " ".join(text.split())
         if len(text) > max_len:
@@ -403,18 +423,33 @@ def _text(ctx: _Ctx, value: str, pos: Pos, max_len: int | None = None, key: str 
             ctx.error(pos, f"a paragraph is too long ({len(chunk)} characters, at most {MAX_PARAGRAPH})",
                       "split it with blank lines")
             break
+    reach = 12 * len(value) + 16  # source characters a value can span: "\U0001F600" is 10 for 1, indents
     body, mono = T.fonts_of(text)
-    for ch, message, hint in chars.unprintable(body) + chars.unprintable(mono, fonts.MONO):
-        ctx.error(_locate(ctx, ch, pos), message, hint)
+    bad = chars.unprintable(body) + chars.unprintable(mono, fonts.MONO)
+    for ch, message, hint in bad[:MAX_REPORTED]:
+        ctx.error(_locate(ctx, ch, pos, reach), message, hint)
+    if len(bad) > MAX_REPORTED:
+        ctx.error(pos, f"{len(bad) - MAX_REPORTED} more characters of this text cannot be printed",
+                  "retype the text or paste it as plain text")
+    for target, _ in T.links(text) if prose else ():
+        problem = media.link_problem(T.web_target(target))
+        if problem:
+            ctx.error(_locate(ctx, target[:40], pos, reach), *problem)
     return text
 
 
-def _locate(ctx: _Ctx, ch: str, pos: Pos) -> Pos:
-    """Where a character of a value starting at pos stands in the source (pos when it is written as an escape)."""
-    for n, line in enumerate(ctx.source[pos.line - 1:], pos.line):
-        col = line.find(ch, pos.col - 1 if n == pos.line else 0)
+def _locate(ctx: _Ctx, needle: str, pos: Pos, reach: int) -> Pos:
+    """Where needle, part of a value starting at pos, stands in the source (pos when it is written otherwise,
+    e.g. as an escape); at most reach characters are read, so that locating stays linear in the file."""
+    for n in range(pos.line, len(ctx.source) + 1):  # not source[line:]: that copy alone is quadratic
+        line = ctx.source[n - 1]
+        start = pos.col - 1 if n == pos.line else 0
+        col = line.find(needle, start, start + reach)
         if col >= 0:
             return Pos(pos.path, n, col + 1)
+        reach -= len(line) + 1 - start
+        if reach < len(needle):
+            break
     return pos
 
 
@@ -428,7 +463,7 @@ def _url(ctx: _Ctx, text: str, pos: Pos) -> str:
 def _image_path(ctx: _Ctx, text: str, pos: Pos) -> str | None:
     if ctx.base_dir is None:
         return text
-    problem, target, size = media.image(text, ctx.base_dir, ctx.root or ctx.base_dir)
+    problem, target, size = media.image(text, ctx.base_dir, ctx.root or ctx.base_dir, guess=ctx.guess())
     if problem:
         ctx.error(pos, *problem)
         return None

@@ -120,8 +120,8 @@ MUTATIONS = [
     Mutation(PACK, "overlays.get((part.copy, part.fiche), ())", "overlays.get((part.copy, 0), ())",
              "in a pack of several fiches, only the first fiche of each copy gets the student's name"),
     # --- incremental builds ---
-    Mutation(MANIFEST, "return bool(entry.get(\"deps\")) and all(", "return bool(entry.get(\"deps\")) or all(",
-             "an output is taken as up to date whatever its sources became"),
+    Mutation(MANIFEST, "checked = {**entry[\"deps\"], **entry[\"outputs\"]}", "checked = dict(entry[\"outputs\"])",
+             "an output is taken as up to date whatever its sources became (only the outputs are hashed)"),
     Mutation(MANIFEST, '"SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH", ""),', '"SOURCE_DATE_EPOCH": "",',
              "a new SOURCE_DATE_EPOCH does not rebuild: the PDFs keep their old dates"),
     Mutation(MANIFEST, "return Path(os.path.relpath(Path(path).resolve(), self._base)).as_posix()",

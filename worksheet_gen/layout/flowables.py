@@ -10,7 +10,9 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Paragraph as _Paragraph
 
 from ..media import qr_code
+from ..text import ordinal_parts
 from ..profiles import STANDARD
+from . import fields as F
 from . import styles as S
 
 EXPLAIN_MIN_W = 45 * mm  # the narrowest column an explanation is set in beside the options
@@ -86,6 +88,20 @@ def tick(canv, x: float, y: float, size: float) -> None:
     canv.restoreState()
 
 
+SUP_SIZE, SUP_RISE = 0.7, 0.35  # a superscript's size and rise, as shares of the text size
+
+
+def draw_string(c, x: float, y: float, text: str, font: str, size: float, *, raised: bool = True) -> None:
+    """Draw one line of text on a canvas, the suffixes of 1re, 1er, 2de, Tle… raised as French typography sets
+    them (``raised=False``: on the line, as the adapted profiles set them)."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    for piece, up in ordinal_parts(text) if raised else [(text, False)]:
+        c.setFont(font, size * SUP_SIZE if up else size)
+        c.drawString(x, y + (SUP_RISE * size if up else 0), piece)
+        x += stringWidth(piece, font, size * SUP_SIZE if up else size)
+
+
 def box(canv, x: float, y: float, size: float) -> None:
     """Draw an empty checkbox, lower-left corner at (x, y)."""
     canv.saveState()
@@ -107,17 +123,19 @@ class AnswerSpace(Flowable):
     ``items`` are (markup, style) pairs, each starting on a new line; empty in the
     student view. ``first``/``count`` select the ruled lines of one page when the
     space is split. ``profile`` gives the line pitch and the text size; ``indent``
-    defaults to its question indent.
+    defaults to its question indent. In the form, ``field`` names the text fields drawn
+    over the lines (one per blank for a list).
     """
 
     def __init__(self, lines, ruling="lines", items=(), *, profile, bullets=False, report=None, indent=None,
-                 first=0, count=None, marks=None):
+                 first=0, count=None, marks=None, field=None):
         super().__init__()
         self.lines, self.ruling, self.items, self.bullets = lines, ruling, tuple(items), bullets
         self.marks = marks  # with bullets, in the student view: the lines that get one (None: every line)
         self.profile, self.pitch = profile, profile.seyes if ruling == "seyes" else profile.pitch
         self.report, self.indent = report, profile.indent if indent is None else indent
         self.first, self.count = first, lines if count is None else count
+        self.field = field
         self._fitted = None
 
     def wrap(self, aw, ah):
@@ -132,7 +150,8 @@ class AnswerSpace(Flowable):
             fit = min(fit, self.count - MIN_PART)
         if fit < MIN_PART or fit >= self.count:
             return []
-        kw = dict(profile=self.profile, bullets=self.bullets, report=self.report, indent=self.indent, marks=self.marks)
+        kw = dict(profile=self.profile, bullets=self.bullets, report=self.report, indent=self.indent, marks=self.marks,
+                  field=self.field)
         head = AnswerSpace(self.lines, self.ruling, self.items, first=self.first, count=fit, **kw)
         tail = AnswerSpace(self.lines, self.ruling, self.items, first=self.first + fit, count=self.count - fit, **kw)
         return [head, tail]
@@ -183,6 +202,10 @@ class AnswerSpace(Flowable):
         top = self.count * self.pitch + 1.5 * mm
         x0, x1 = self.indent, self.width
         self._draw_ruling(c, x0, x1, top)
+        if self.field is not None:
+            blanks = (frozenset(range(self.lines)) if self.marks is None else self.marks) if self.bullets else None
+            F.space(c, self.field, x0=x0, x1=x1, top=top, pitch=self.pitch, first=self.first, count=self.count,
+                    lines=self.lines, blanks=blanks)
         if not self.items:
             return
         tw = x1 - x0 - (4 * mm if self.bullets else 1 * mm)
@@ -356,8 +379,9 @@ class Choices(Flowable):
     """
 
     def __init__(self, options, inline, style, *, profile, ticked=(), explain=None, explain_style=None,
-                 explain_x=None, show=False, report=None):
+                 explain_x=None, show=False, report=None, field=None, first=0):
         super().__init__()
+        self.field, self.first = field, first  # in the form: the buttons' fields, and the first option's index
         self.options = tuple(options)
         self.profile = profile
         self.paras = [Paragraph(o, style) for o in options]
@@ -453,12 +477,12 @@ class Choices(Flowable):
         if k == 0 or k == len(self.cells):
             return []
         kw = dict(profile=self.profile, explain_style=self.explain_style, explain_x=self.explain_x, show=self.show,
-                  report=self.report)
+                  report=self.report, field=self.field)
         first = min(self.ticked) if self.ticked else 0
         head = Choices(self.options[:k], self.inline, self.style, ticked=[i for i in self.ticked if i < k],
-                       explain=self.explain if first < k else None, **kw)
+                       explain=self.explain if first < k else None, first=self.first, **kw)
         tail = Choices(self.options[k:], self.inline, self.style, ticked=[i - k for i in self.ticked if i >= k],
-                       explain=self.explain if first >= k else None, **kw)
+                       explain=self.explain if first >= k else None, first=self.first + k, **kw)
         return [head, tail]
 
     def draw(self):
@@ -473,6 +497,8 @@ class Choices(Flowable):
             box(c, x, by, side)
             if i in ticked:
                 tick(c, x, by, side)
+            if self.field is not None:
+                F.button(c, self.field, self.first + i, x, by, side)
             _, h = p.wrap(w, 10_000)
             p.drawOn(c, x + side + 2.2 * mm, baseline + size - h)
         if self.note and self.show:
@@ -589,9 +615,10 @@ class NameFields(Flowable):
     SHARES = (0.34, 0.30, 0.17, 0.19)
     SHARES_2 = (0.55, 0.45)
 
-    def __init__(self, labels, style, values=(), *, bold="Lato-Bold", rows=1):
+    def __init__(self, labels, style, values=(), *, bold="Lato-Bold", rows=1, raised=True, fields=()):
         super().__init__()
-        self.labels, self.style, self.bold, self.rows = labels, style, bold, rows
+        self.labels, self.style, self.bold, self.rows, self.raised = labels, style, bold, rows, raised
+        self.fields = fields  # in the form: a Spot per label
         self.values = tuple(values) + ("",) * (len(labels) - len(values))
 
     def wrap(self, aw, ah):
@@ -629,9 +656,12 @@ class NameFields(Flowable):
             c.line(lx, base - 1, end, base - 1)
             c.setDash()
             if value:
-                c.setFont(self.style.fontName, size)
                 c.setFillColor(S.colors.black)
-                c.drawString(lx + 1 * mm, base + 0.6, value)
+                draw_string(c, lx + 1 * mm, base + 0.6, value, self.style.fontName, size, raised=self.raised)
+        for (_, _, base, end, lx), spot in zip(self._fields(), self.fields):
+            h = max(spot.size * 1.6, self.row_h * 0.75)
+            right = self.width if end + 4 * mm >= self.width - 1 else end + 2.5 * mm  # up to the next label
+            F.text(c, spot, spot.name, lx, base - 2.5, right - lx, h, multiline=False)
 
     def slots(self) -> tuple[tuple[float, float, float, float], ...]:
         """Where draw() writes each value, once wrapped: (x, baseline, room, height above the baseline up to

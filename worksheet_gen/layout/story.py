@@ -1,21 +1,24 @@
 """The story of a fiche: the flowables of the student sheet or of its corrigé.
 
 Both views are built by the same code; ``answers=True`` only fills in what the
-flowables draw, never their size, so the two documents stay page-aligned.
+flowables draw, never their size, so the two documents stay page-aligned. The form
+(``form=True``, a student view) is the student sheet whose flowables also record form
+fields where they draw the answer spaces, boxes and name lines.
 """
 
 from __future__ import annotations
 
 import io
-from pathlib import Path
 from typing import Callable
 
 from reportlab.lib.units import mm
 from reportlab.platypus import Image as RLImage, KeepTogether, Spacer
 from reportlab.platypus.flowables import Flowable
 
-from .. import text as T
+from .. import pictures, text as T
+from ..form import plan
 from ..model import Callout, Fiche, FillTable, Image, Media, Question, TextBlock
+from . import fields as F
 from . import styles as S
 from .flowables import (AnswerSpace, Balanced, Banner, Beside, Choices, KeepTogetherOrFlow, NameFields, Paragraph,
                         QRCode)
@@ -24,11 +27,12 @@ from .table import FillTable as TableBlock, Row
 LABELS = {
     "fr": {"name": ("Nom", "Prénom", "Classe", "Date"), "previous": "Activité précédente", "activity": "Activité",
            "next": "Activité suivante", "levels": "Niveaux", "answer_key": "CORRIGÉ", "page": "Page {n} / {total}",
-           "several": "Plusieurs réponses possibles.", "free": "Réponse personnelle", "more": "(suite)"},
+           "several": "Plusieurs réponses possibles.", "free": "Réponse personnelle", "more": "(suite)",
+           "item": "réponse", "part": "suite"},
     "en": {"name": ("Surname", "First name", "Class", "Date"), "previous": "Previous activity",
            "activity": "Activity", "next": "Next activity", "levels": "Levels", "answer_key": "ANSWER KEY",
            "page": "Page {n} / {total}", "several": "Several answers are possible.", "free": "Personal answer",
-           "more": "(continued)"},
+           "more": "(continued)", "item": "answer", "part": "continued"},
 }
 QR_SIZE = 28 * mm
 BESIDE_GAP = 6 * mm  # between a caption and its QR code or picture (flowables.Beside)
@@ -39,8 +43,11 @@ Report = Callable[[object, str], None]
 
 
 class _Story:
-    def __init__(self, fiche: Fiche, styles: S.Styles, answers: bool, report: Report, names: tuple):
+    def __init__(self, fiche: Fiche, styles: S.Styles, answers: bool, report: Report, names: tuple,
+                 form: bool = False):
         self.f, self.st, self.answers, self.names = fiche, styles, answers, names
+        self.entries = plan.by_block(fiche) if form else {}
+        self.form = form
         self.p = styles.profile
         self.gap = self.p.gap
         self.lang = fiche.lang
@@ -88,6 +95,14 @@ class _Story:
         """Vertical space, larger in the profiles with larger text."""
         return Spacer(1, height * self.p.scale)
 
+    def spot(self, block, suffix: str = "") -> F.Spot | None:
+        """Where the form puts a question's or a table section's answers (None outside the form)."""
+        entry = self.entries.get(id(block))
+        if entry is None:
+            return None
+        return F.Spot(entry.key + suffix, entry.tooltip, size=max(F.MIN_SIZE, self.p.body), more=self.labels["part"],
+                      item=self.labels["item"], options=entry.options, radio=entry.kind == "one")
+
     def reporter(self, pos):
         return lambda message: self._report(pos, message)
 
@@ -114,7 +129,10 @@ class _Story:
                 if text:
                     out.append(Paragraph(self.m(f"*{self.labels[key]}* : {text}"), st.meta, bulletText="•"))
         out.append(self.space(1.5 * mm))
-        out.append(NameFields(self.labels["name"], st.left, self.names, bold=st.font.bold, rows=self.p.name_rows))
+        spots = tuple(F.Spot(name, label, size=max(F.MIN_SIZE, self.p.body))
+                      for name, label in zip(plan.NAME_FIELDS, self.labels["name"])) if self.form else ()
+        out.append(NameFields(self.labels["name"], st.left, self.names, bold=st.font.bold, rows=self.p.name_rows,
+                              raised=self.p.superscript, fields=spots))
         out.append(self.space(3 * mm))
         out += self.paras(f.intro, st.body, flows=True)
         for number, activity in enumerate(f.activities, 1):
@@ -173,12 +191,10 @@ class _Story:
         return KeepTogetherOrFlow([self.space(1 * mm), Beside(left, QRCode(block.url, QR_SIZE)), Spacer(1, self.gap)])
 
     def image(self, block: Image):
-        from reportlab.lib.utils import ImageReader
-
-        w, h = ImageReader(block.path).getSize()
+        w, h = pictures.load(block.path).size  # decoded once per process, upright
         width = min(block.width_mm * mm * self.p.image_scale, self.p.frame_w)
         # Bytes, not the path: reportlab names a JPEG after its path, which would leak the checkout folder
-        img = RLImage(io.BytesIO(Path(block.path).read_bytes()), width=width, height=width * h / w)
+        img = RLImage(io.BytesIO(pictures.for_print(block.path, width)), width=width, height=width * h / w)
         if block.caption:
             return KeepTogetherOrFlow([Beside(self.paras(block.caption, self.st.caption), img), Spacer(1, self.gap)])
         img.hAlign = "CENTER"
@@ -197,10 +213,11 @@ class _Story:
         if q.options:
             ticked = [i for i, o in enumerate(q.options) if o in q.answer]
             beside = explained[0][0] if explained and not q.lines else None  # measured in both views, drawn in one
-            parts.append(self.choices(q, ticked=ticked, explain=beside, report=report))
+            parts.append(self.choices(q, ticked=ticked, explain=beside, report=report, field=self.spot(q)))
             if q.lines:
                 lines, _ = self.room(q.lines, explained)
-                parts.append(AnswerSpace(lines, q.ruling, explained if ans else [], profile=self.p, report=report))
+                parts.append(AnswerSpace(lines, q.ruling, explained if ans else [], profile=self.p, report=report,
+                                         field=self.spot(q, plan.JUSTIFY)))
         else:
             if q.type == "blanks":
                 items = [(self.m(a), st.answer) for a in q.answer]
@@ -210,7 +227,7 @@ class _Story:
             blanks = q.type == "blanks"
             lines, marks = self.room(q.lines, items, bullets=blanks, explained=bool(explained))
             parts.append(AnswerSpace(lines, q.ruling, items if ans else [], profile=self.p, bullets=blanks,
-                                     report=report, marks=marks))
+                                     report=report, marks=marks, field=self.spot(q)))
         parts.append(Spacer(1, self.gap))
         return KeepTogetherOrFlow(parts, profile=self.p)
 
@@ -231,11 +248,11 @@ class _Story:
             return q.explain
         return f"**{lead}**" + (f" : {q.explain}" if q.explain else "")
 
-    def choices(self, q: Question, *, ticked=(), explain=None, report=None) -> Choices:
-        """The options of a closed question, with their ticks and explanation in the corrigé."""
+    def choices(self, q: Question, *, ticked=(), explain=None, report=None, field=None) -> Choices:
+        """The options of a closed question, with their ticks and explanation in the corrigé (buttons in the form)."""
         return Choices([self.m(o) for o in q.options], q.inline, self.st.option, profile=self.p, ticked=ticked,
                        explain=explain, explain_style=self.st.explain, explain_x=self.explain_x, show=self.answers,
-                       report=report)
+                       report=report, field=field)
 
     def _explain_column(self) -> float | None:
         """Where explanations beside options start, the same for every question of the document: just
@@ -269,7 +286,7 @@ class _Story:
             lines, marks = self.room(sec.lines, items, width=width, bullets=True, indent=indent, shown=sec.bullets,
                                      explained=bool(sec.explain))
             space = dict(lines=lines, items=items if self.answers else [], profile=p, indent=indent,
-                         report=self.reporter(sec.pos), marks=marks)
+                         report=self.reporter(sec.pos), marks=marks, field=self.spot(sec))
             rows.append(Row(self.m(sec.title), self.m(f"{sec.title} {self.labels['more']}"), space))
         title = Paragraph(self.m(t.title, st.table_head.fontSize, link_color=ON_ACCENT), st.table_head)
         return [self.space(1 * mm), TableBlock(title, rows, profile=p, label_style=st.cell, label_w=label_w),
@@ -287,9 +304,11 @@ def _keep(flowables: list, profile=None) -> KeepTogether:
     return KeepTogetherOrFlow(flowables, profile=profile)
 
 
-def story(fiche: Fiche, *, styles: S.Styles, answers: bool, report: Report, names: tuple = ()) -> list:
-    """The flowables of the student sheet (answers=False) or of the corrigé (answers=True)."""
-    return _Story(fiche, styles, answers, report, names).build()
+def story(fiche: Fiche, *, styles: S.Styles, answers: bool, report: Report, names: tuple = (),
+          form: bool = False) -> list:
+    """The flowables of the student sheet (answers=False), of the corrigé (answers=True) or of the form
+    (form=True: the student sheet with form fields)."""
+    return _Story(fiche, styles, answers and not form, report, names, form).build()
 
 
 class _Mark(Flowable):

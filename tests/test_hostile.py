@@ -1,0 +1,705 @@
+"""Hostile inputs: every file the tool reads is untrusted, its own manifest included.
+
+Each case goes through the command line and asserts the exit code, the message, and that
+every other file of the tree is unchanged (sha256 before and after).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from conftest import ROOT, SOURCES, cli
+
+FICHE = "title: Essai\nactivities:\n  - title: A\n    content:\n"
+SECRET = "password: hunter2\n"  # what a file outside the sources folder holds: never read, never quoted
+
+
+def files(root: Path) -> dict[str, str]:
+    """Every file and link under root (links not followed), with its sha256 or its target."""
+    out = {}
+    for folder, dirs, names in os.walk(root):
+        for name in dirs + names:
+            path = Path(folder, name)
+            rel = path.relative_to(root).as_posix()
+            if path.is_symlink():
+                out[rel] = "link to " + os.readlink(path)
+            elif path.is_file():
+                out[rel] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return out
+
+
+def changed(before: dict[str, str], after: dict[str, str]) -> set[str]:
+    """The files created, removed or changed between two calls of files()."""
+    return {name for name in before.keys() | after.keys() if before.get(name) != after.get(name)}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    """A checkout built once: sources/pix.yaml, build/ with its PDFs and manifest, outside/ with a secret."""
+    root = tmp_path_factory.mktemp("hostile") / "repo"
+    (root / "sources").mkdir(parents=True)
+    (root / "outside").mkdir()
+    (root / "outside" / "secret.yaml").write_text(SECRET)
+    shutil.copy(SOURCES / "pix.yaml", root / "sources")
+    cli("build", cwd=root, check=True)
+    return root
+
+
+@pytest.fixture
+def tree(built, tmp_path) -> Path:
+    """A fresh copy of the built checkout, for one test to attack."""
+    root = tmp_path / "repo"
+    shutil.copytree(built, root, symlinks=True)
+    return root
+
+
+def attack(root: Path, *args: str, code: int = 1, expect: list[str] = (), may_change: set[str] = frozenset(),
+           file_size: int | None = None, env: dict | None = None):
+    """Run the CLI in root; check the exit code, the exact diagnostic lines, no traceback, and that
+    nothing but may_change was created, changed or removed. Returns the process.
+
+    ``file_size`` limits the size of the files it writes, as a full disk would (RLIMIT_FSIZE)."""
+    before = files(root)
+    if file_size is None:
+        proc = cli(*args, cwd=root, env=env)
+    else:
+        import resource
+        import subprocess
+        import sys
+
+        def limit() -> None:
+            resource.setrlimit(resource.RLIMIT_FSIZE, (file_size, file_size))
+
+        proc = subprocess.run([sys.executable, "-m", "worksheet_gen", *args], cwd=root, capture_output=True,
+                              text=True, timeout=300, preexec_fn=limit)
+    output = proc.stdout + proc.stderr
+    assert "Traceback" not in output and SECRET.strip() not in output, output
+    assert proc.returncode == code, output
+    problems = [line for line in proc.stderr.splitlines() if re.match(r"^\S.*: (error|warning): ", line)]
+    assert problems == list(expect), output
+    assert changed(before, files(root)) <= set(may_change)
+    return proc
+
+
+# --- bounded time -------------------------------------------------------------------------------
+
+def _check_seconds(path) -> float:
+    """CPU seconds to read and validate one source, as `check` does (without starting Python)."""
+    from worksheet_gen.sources import load_fiche
+
+    start = time.process_time()
+    load_fiche(path)
+    return time.process_time() - start
+
+
+SHAPES = {  # each makes a source of about n bytes that once took quadratic time somewhere
+    "nested brackets": lambda n: "title: " + "[" * n,
+    "nested braces": lambda n: "title: " + "{" * n,
+    "brackets and a question mark": lambda n: "title: " + "[a " * (n // 3) + "?",
+    "unprintable characters on many lines": lambda n: FICHE + "      - |\n" + "".join(
+        f"        {chr(0x4E00 + i % 20000) * 4}\n" for i in range(n // 21)),
+    "escaped invisible characters": lambda n: FICHE + '      - "\\u200b"\n' * (n // 17),
+    "link marks": lambda n: FICHE + "      - '" + "[a](" * (n // 4) + "'\n",
+    "answers that are not options": lambda n: FICHE + "      - question: Q\n        type: multi\n        options:\n"
+    + "".join(f"          - option {i:07d}\n" for i in range(n // 50)) + "        answer:\n"
+    + "".join(f"          - réponse {i:07d}\n" for i in range(n // 50)),
+    "web addresses": lambda n: FICHE + "".join(f"      - link: https://example.org/{i}\n" for i in range(n // 40)),
+}
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+def test_checking_time_grows_with_the_size_not_faster(tmp_path, shape):
+    """Checking 1 MiB takes about ten times as long as 100 KiB: a ratio, whatever the machine's speed."""
+    times = {}
+    for size in (100 * 1024, 1024 * 1024):
+        path = tmp_path / f"{size}.yaml"
+        path.write_text(SHAPES[shape](size)[:size], encoding="utf-8")
+        times[size] = min(_check_seconds(path) for _ in range(2 if size < 1024 * 1024 else 1))  # the small one twice
+    small, big = max(times[100 * 1024], 0.01), times[1024 * 1024]
+    assert big < 30 * small, f"{shape}: 100 KiB in {times[100 * 1024]:.3f} s, 1 MiB in {big:.3f} s"
+
+
+# --- texts --------------------------------------------------------------------------------------
+
+LONG_URL = "https://example.org/" + "a" * 2980
+TEXTS = {
+    "links that open something else than a web or e-mail address": (
+        "      - Voir [ici](javascript:alert), [là](file:///etc/passwd) ou [data](data:text/html,x).\n"
+        "      - Retour [en haut](#top) ou [Onisep](www.onisep.fr), et [écrire](mailto:cio@ac.fr) va.\n",
+        ["5:20: error: the link 'javascript:alert' is not a web or e-mail address (only https://, http:// and "
+         "mailto: links are made) (write the full address, e.g. [Onisep](https://www.onisep.fr))",
+         "5:44: error: the link 'file:///etc/passwd' is not a web or e-mail address (only https://, http:// and "
+         "mailto: links are made) (write the full address, e.g. [Onisep](https://www.onisep.fr))",
+         "5:74: error: the link 'data:text/html,x' is not a web or e-mail address (only https://, http:// and "
+         "mailto: links are made) (write the full address, e.g. [Onisep](https://www.onisep.fr))",
+         "6:26: error: the link '#top' is not a web or e-mail address (only https://, http:// and "
+         "mailto: links are made) (write the full address, e.g. [Onisep](https://www.onisep.fr))"]),
+    "addresses of 3,000 characters": (
+        f"      - Voir {LONG_URL}\n      - link: {LONG_URL}\n",
+        ["5:14: error: the address is too long (3000 characters, at most 2000) (use the site's own short "
+         "address, or remove tracking parts such as ?utm_source=…)",
+         "6:15: error: the address is too long (3000 characters, at most 2000) (use the site's own short "
+         "address, or remove tracking parts such as ?utm_source=…)"]),
+    "zero-width and direction characters": (
+        "      - \"Mot\\u200bcoupé, \\u200d, \\u2060 et \\ufeff\"\n      - Texte\u200e à l’envers\n",
+        ["5:9: error: invisible character U+200B (ZERO WIDTH SPACE) in the text (delete it and retype the text "
+         "around it)",
+         "5:9: error: invisible character U+200D (ZERO WIDTH JOINER) in the text (delete it and retype the text "
+         "around it)",
+         "5:9: error: invisible character U+2060 (WORD JOINER) in the text (delete it and retype the text "
+         "around it)",
+         "5:9: error: invisible character U+FEFF (ZERO WIDTH NO-BREAK SPACE) in the text (delete it and retype "
+         "the text around it)",
+         "6:14: error: invisible character U+200E (LEFT-TO-RIGHT MARK) in the text (delete it and retype the "
+         "text around it)"]),
+    "texts made only of spaces": (
+        "      - \"\u00a0 \"\n      - question: \"   \"\n        options: [Oui, \" \"]\n        answer: Oui\n",
+        ["5:9: error: this item is empty (write a text after '- ', or remove the line)",
+         "6:19: error: 'question' is empty (write the value after 'question:')",
+         "7:24: error: an item of 'options' is empty (write a text, or remove the item)"]),
+}
+
+
+@pytest.mark.parametrize("case", TEXTS)
+def test_a_hostile_text_is_an_error_at_its_line(tree, case):
+    content, expect = TEXTS[case]
+    (tree / "sources" / "hostile.yaml").write_text(FICHE + content, encoding="utf-8")
+    for command in ("check", "build"):
+        attack(tree, command, expect=[f"sources/hostile.yaml:{line}" for line in expect])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["[", "]", "(", ")", "](", "a", ".", " ", "\n", "https://", "www.", "javascript:",
+                                  "#", "mailto:", "`", "@", "x.fr/"]), max_size=30).map("".join))
+def test_the_link_check_sees_every_address_markup_links(text):
+    """Every address the renderer makes a link of is one the checker looks at."""
+    import html
+
+    from worksheet_gen.text import links, markup, web_target
+
+    checked = {web_target(target) for target, _ in links(text)}
+    for href in re.findall(r'<a href="([^"]*)"', markup(text)):
+        assert html.unescape(href) in checked
+
+
+# --- the manifest is input like any other -------------------------------------------------------
+
+MANIFEST = "build/.worksheet-gen.json"
+
+
+def tamper(root: Path, change) -> None:
+    """Edit the manifest of root/build as a hostile commit or a restored cache could."""
+    path = root / MANIFEST
+    data = json.loads(path.read_text())
+    change(data)
+    path.write_text(json.dumps(data))
+
+
+def test_a_manifest_naming_files_outside_the_build_folder_never_removes_them(tree):
+    (tree / "build" / "notes.txt").write_text("a teacher's notes")
+
+    def forge(data):
+        data["entries"]["../sources/gone.yaml"] = {
+            "source": "../sources/gone.yaml", "fingerprint": "x", "deps": {}, "warnings": [],
+            "outputs": {"../sources/pix.yaml": "0", "../outside/secret.yaml": "0", "/etc/passwd": "0",
+                        "notes.txt": "0", "..": "0", "gone\n-eleve.pdf": "0"}}
+
+    tamper(tree, forge)
+    ignored = "build/.worksheet-gen.json: warning: the build manifest names {}, which is not a PDF this tool " \
+              "writes in its folder: it is ignored (the manifest was edited or comes from elsewhere; the build " \
+              "writes a correct one)"
+    names = ["'..'", "'../outside/secret.yaml'", "'../sources/pix.yaml'", "'/etc/passwd'", "'gone -eleve.pdf'",
+             "'notes.txt'"]
+    expect = [ignored.format(name) for name in names]
+    attack(tree, "build", "--check", code=0, expect=expect)
+    attack(tree, "build", code=0, expect=expect, may_change={MANIFEST})
+    assert "gone.yaml" not in (tree / MANIFEST).read_text()  # the forged entry is dropped
+    attack(tree, "build", code=0)
+
+
+def test_the_pdfs_of_a_deleted_source_are_still_removed_but_only_if_the_build_wrote_them(tree):
+    shutil.copy(tree / "build" / "pix-eleve.pdf", tree / "build" / "old-eleve.pdf")
+    (tree / "build" / "old-corrige.pdf").write_text("changed by hand since")
+
+    def forge(data):  # what a build of sources/old.yaml, since deleted, recorded
+        eleve = hashlib.sha256((tree / "build" / "old-eleve.pdf").read_bytes()).hexdigest()
+        data["entries"]["../sources/old.yaml"] = {"source": "../sources/old.yaml", "fingerprint": "x", "deps": {},
+                                                  "warnings": [], "outputs": {"old-eleve.pdf": eleve,
+                                                                              "old-corrige.pdf": "0" * 64}}
+
+    tamper(tree, forge)
+    kept = ["build/old-corrige.pdf: warning: this PDF changed since the build wrote it: it is not removed (delete it "
+            "by hand if it is no longer needed)"]
+    proc = attack(tree, "build", "--check", expect=kept)
+    assert "would remove build/old-eleve.pdf" in proc.stdout.splitlines()
+    proc = attack(tree, "build", code=0, expect=kept, may_change={MANIFEST, "build/old-eleve.pdf"})
+    assert "removed build/old-eleve.pdf" in proc.stdout.splitlines()
+    assert not (tree / "build" / "old-eleve.pdf").exists() and (tree / "build" / "old-corrige.pdf").exists()
+
+
+@pytest.mark.parametrize("forged", [
+    [], {"version": 1, "entries": []}, {"version": "1", "entries": {}},
+    {"version": 1, "entries": {"../sources/pix.yaml": {"source": 7}}},
+    {"version": 1, "entries": {"../sources/pix.yaml": {"source": "../sources/pix.yaml", "fingerprint": "x",
+                                                       "deps": {}, "outputs": ["pix-eleve.pdf"], "warnings": []}}},
+], ids=["a list", "entries a list", "version a text", "source a number", "outputs a list"])
+def test_a_manifest_of_the_wrong_shape_is_a_warning_and_a_full_rebuild(tree, forged):
+    (tree / MANIFEST).write_text(json.dumps(forged))
+    proc = attack(tree, "build", code=0, may_change={MANIFEST}, expect=[
+        "build/.worksheet-gen.json: warning: the build manifest is not as worksheet-gen writes it: everything is "
+        "rebuilt (it was edited or damaged; the build writes a new one)"])
+    assert "1 source: 0 up to date, 1 rendered; 0 PDFs written" in proc.stdout
+    attack(tree, "build", "--check", code=0)
+
+
+def test_a_manifest_entry_that_does_not_list_its_source_is_never_up_to_date(tree):
+    """A forged entry cannot make a changed source look built: --check and build see the change."""
+    pix = tree / "sources" / "pix.yaml"
+    pix.write_text(pix.read_text().replace("title: Cultivez", "title: Développez"))
+    tamper(tree, lambda data: data["entries"]["../sources/pix.yaml"]["deps"].clear())
+    proc = attack(tree, "build", "--check")
+    assert "would change build/pix-eleve.pdf" in proc.stdout.splitlines()
+    attack(tree, "build", code=0, may_change={MANIFEST, "build/pix-eleve.pdf", "build/pix-corrige.pdf"})
+
+
+@pytest.mark.parametrize("kind", ["folder", "pipe"])
+def test_a_folder_or_a_pipe_where_the_manifest_should_be_is_an_error_at_once(tree, kind):
+    (tree / MANIFEST).unlink()
+    os.mkdir(tree / MANIFEST) if kind == "folder" else os.mkfifo(tree / MANIFEST)
+    error = ["build/.worksheet-gen.json: error: the build manifest is not a file (a folder, a pipe or a device is in "
+             "its place) (remove it: the build writes its manifest there)"]
+    (tree / "sources" / "pix.yaml").write_text((SOURCES / "pix.yaml").read_text() + "\n# changed\n")
+    for args in (("build",), ("build", "--check"), ("build", "--format", "json")):
+        proc = attack(tree, *args, expect=error if "json" not in args else [])
+    assert json.loads(proc.stdout)["errors"] == 1
+
+
+_JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+                     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+                     max_leaves=20)
+_NAMES = st.sampled_from(["../keep.pdf", "../keep-eleve.pdf", "/tmp/keep-eleve.pdf", "keep-eleve.pdf", "..", ".",
+                          "", "sub/keep-eleve.pdf", "pack-keep.pdf", "KEEP-ELEVE.PDF",
+                          "c:keep-eleve.pdf", "..\\keep-eleve.pdf", "a\nb-eleve.pdf"]) | st.text(max_size=12)
+_SHA = hashlib.sha256(b"%PDF keep").hexdigest()
+_WARNINGS = st.lists(st.fixed_dictionaries({
+    "path": _NAMES, "line": st.integers(0, 99), "col": st.integers(0, 99), "message": st.text(max_size=8),
+    "hint": st.text(max_size=8), "severity": st.sampled_from(["error", "warning"])}), max_size=2)
+_WELL_FORMED = st.fixed_dictionaries({
+    "source": st.sampled_from(["../gone.yaml", "../src/a.yaml", "", "/", "x" * 300]) | st.text(max_size=8),
+    "fingerprint": st.text(max_size=4),
+    "deps": st.dictionaries(_NAMES, st.sampled_from([_SHA]) | st.text(max_size=4), max_size=3),
+    "outputs": st.dictionaries(_NAMES, st.sampled_from([_SHA]) | st.text(max_size=4), max_size=4),
+    "warnings": _WARNINGS,
+})
+_ENTRY = _WELL_FORMED | st.builds(lambda entry, key, value: {**entry, key: value}, _WELL_FORMED,  # one value wrong
+                                  st.sampled_from(["source", "deps", "outputs", "warnings", "extra"]), _JSON)
+_MANIFEST = st.one_of(
+    _JSON,  # anything at all
+    st.fixed_dictionaries({"version": st.just(1), "entries": st.dictionaries(st.text(max_size=8), _WELL_FORMED,
+                                                                              max_size=3)}),
+    st.fixed_dictionaries({"version": st.sampled_from([1, 2, "1", None]),
+                           "entries": st.dictionaries(st.text(max_size=8), _ENTRY, max_size=3)}),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_MANIFEST)
+def test_any_manifest_is_read_without_a_traceback_and_removes_nothing_outside_its_folder(data):
+    """Random JSON, and manifests close to the real ones, fed to the loader and to a build that uses them."""
+    import tempfile
+
+    from worksheet_gen.build import build
+    from worksheet_gen.manifest import Manifest, output_name
+
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        (root / "src").mkdir()
+        (root / "src" / "a.yaml").write_text(FICHE + "      - Un texte.\n")
+        out = root / "build"
+        out.mkdir()
+        for name in ("keep.pdf", "keep-eleve.pdf", "build/keep-eleve.pdf", "build/pack-keep.pdf"):
+            (root / name).write_bytes(b"%PDF keep")
+        (out / ".worksheet-gen.json").write_text(json.dumps(data))
+        manifest = Manifest.load(out)
+        assert all(output_name(name) for entry in manifest.entries.values() for name in entry["outputs"])
+        for entry in manifest.entries.values():
+            source = manifest.abs(entry["source"]) if "\0" not in entry["source"] else root / "src" / "a.yaml"
+            manifest.fresh(source, "x")
+            manifest.warnings(source, str)
+        manifest.orphans()
+        result = build([], out, check=True)
+        result = build([], out)
+        assert all(path.parent == out for path in result.removed)
+        assert (root / "keep.pdf").read_bytes() == (root / "keep-eleve.pdf").read_bytes() == b"%PDF keep"
+
+
+# --- what is written: temporary files, two builds at once, one file for two outputs --------------
+
+def test_the_build_removes_only_its_own_temporary_files(tree):
+    for name in (".notes.tmp", ".pix-eleve.pdf.left.tmp", ".x.worksheet-gen-1-abc.tmp.bak"):
+        (tree / "build" / name).write_text("someone's file")
+    (tree / "sources" / "pix.yaml").write_text((SOURCES / "pix.yaml").read_text() + "\n# changed\n")
+    attack(tree, "build", code=0, may_change={MANIFEST})
+
+
+MINI = FICHE + "      - question: Combien font 2 et 2 ?\n        answer: Quatre\n"
+
+
+@pytest.mark.slow
+def test_two_builds_of_one_tree_at_once_take_turns(tree):
+    import subprocess
+    import sys
+
+    for i in range(6):
+        (tree / "sources" / f"fiche-{i}.yaml").write_text(MINI.replace("Essai", f"Essai {i}"))
+    (tree / "build" / ".notes.tmp").write_text("a teacher's file")
+    runs = [subprocess.Popen([sys.executable, "-m", "worksheet_gen", *args], cwd=tree, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True)
+            for args in (["build", "--jobs", "2"], ["build", "--jobs", "1", "--force"], ["build", "--check"])]
+    outputs = [run.communicate(timeout=300) for run in runs]
+    for run, (out, err) in zip(runs[:2], outputs):
+        assert run.returncode == 0 and "Traceback" not in err and "No such file" not in out + err, out + err
+    assert runs[2].returncode in (0, 1) and "Traceback" not in outputs[2][1]
+    assert sorted(p.name for p in (tree / "build").iterdir() if p.name.startswith(".")) == [
+        ".notes.tmp", ".worksheet-gen.json"]
+    assert len(list((tree / "build").glob("*.pdf"))) == 14
+    attack(tree, "build", "--check", code=0)
+
+
+def test_outputs_that_would_be_one_file_are_an_error_before_anything_is_written(tree):
+    src = tree / "sources"
+    (src / "Pix.yaml").write_text(MINI)  # pix.yaml and Pix.yaml: one file on Windows and macOS
+    (src / "pack-a.yaml").write_text(MINI)  # writes pack-a-eleve.pdf…
+    (src / "a-eleve.pack.yaml").write_text("fiches: [pix]\ncopies: 2\n")  # …and so does this pack file
+    expect = [
+        "sources/a-eleve.pack.yaml: error: it would write 'pack-a-eleve.pdf', the same file as 'pack-a-eleve.pdf' of "
+        "sources/pack-a.yaml (rename one of the two files: names that differ only by capitals, or by how an "
+        "accent is encoded, are one file on Windows and macOS)",
+        "sources/pix.yaml: error: it would write 'pix-corrige-dys.pdf', the same file as 'Pix-corrige-dys.pdf' of "
+        "sources/Pix.yaml (rename one of the two files: names that differ only by capitals, or by how an accent is "
+        "encoded, are one file on Windows and macOS)"]
+    attack(tree, "build", "--check", expect=expect)
+    built = {MANIFEST, "build/Pix-eleve.pdf", "build/Pix-corrige.pdf", "build/pack-a-eleve.pdf",
+             "build/pack-a-corrige.pdf"}
+    attack(tree, "build", expect=expect, may_change=built)
+    attack(tree, "build", "--check", expect=expect)  # stable: no flip-flop between the two
+    (src / "Pix.yaml").unlink()
+    (src / "a-eleve.pack.yaml").unlink()
+    attack(tree, "build", code=0, may_change={MANIFEST, "build/Pix-eleve.pdf", "build/Pix-corrige.pdf"})
+
+
+def test_a_source_cannot_take_the_pdfs_another_source_wrote_in_an_earlier_build(tree):
+    (tree / "other").mkdir()
+    (tree / "other" / "pix.yaml").write_text(MINI)
+    attack(tree, "build", "other/pix.yaml", expect=[
+        "other/pix.yaml: error: it builds the same PDFs as sources/pix.yaml (rename one of the two files)"])
+
+
+@pytest.mark.parametrize("out", ["sources", "sources/build"])
+def test_pdfs_written_among_the_sources_leave_every_source_alone(tree, out):
+    """--out equal to or inside the sources folder: only the tool's own files are written or removed there."""
+    src = tree / "sources"
+    (src / "old.yaml").write_text(MINI)
+    (src / "notes.pdf").write_bytes(b"%PDF a teacher's own PDF")
+    (src / ".notes.tmp").write_text("a teacher's file")
+    (src / "classe.pack.yaml").write_text("fiches: [old]\ncopies: 2\n")
+    mine = {f"{out}/{name}" for name in ("pix-eleve.pdf", "pix-corrige.pdf", "old-eleve.pdf", "old-corrige.pdf",
+                                         "pack-classe.pdf", ".worksheet-gen.json")}
+    attack(tree, "build", "--out", out, code=0, may_change=mine)
+    attack(tree, "build", "--out", out, code=0)
+    attack(tree, "check", code=0)
+    (src / "old.yaml").unlink()
+    (src / "classe.pack.yaml").unlink()
+    before = files(tree)
+    proc = attack(tree, "build", "--out", out, code=0, may_change=mine)
+    gone = changed(before, files(tree))
+    assert gone == {f"{out}/{name}" for name in ("old-eleve.pdf", "old-corrige.pdf", "pack-classe.pdf",
+                                                  ".worksheet-gen.json")}, proc.stdout
+
+
+# --- nothing outside the tree is read or quoted ------------------------------------------------
+
+def test_a_link_in_the_sources_folder_to_a_file_outside_it_is_not_read(tree):
+    (tree / "sources" / "evil.yaml").symlink_to(tree / "outside" / "secret.yaml")
+    (tree / "sources" / "zero.yaml").symlink_to("/dev/zero")
+    expect = ["sources/evil.yaml: error: this file is a link to a file outside the sources folder: it is not read "
+              "(copy the file into the sources folder, or name it on the command line)",
+              "sources/zero.yaml: error: not a regular file (a folder, a pipe or a device): it is not read (rename it "
+              "or move it out of the sources folder)"]
+    for command in ("check", "build"):
+        attack(tree, command, expect=expect)
+
+
+def test_a_pipe_or_a_folder_named_like_a_source_is_reported_at_once(tree):
+    os.mkfifo(tree / "sources" / "tube.yaml")
+    (tree / "sources" / "dossier.yml").mkdir()
+    expect = [f"sources/{name}: error: not a regular file (a folder, a pipe or a device): it is not read (rename it "
+              "or move it out of the sources folder)" for name in ("dossier.yml", "tube.yaml")]
+    for command in ("check", "build"):
+        attack(tree, command, expect=expect)
+    attack(tree, "check", "sources/tube.yaml", expect=["sources/tube.yaml: error: not a regular file (a folder, a "
+                                                       "pipe or a device): it is not read (give the name of a source "
+                                                       "file)"])
+
+
+def test_sources_in_capitals_or_yml_are_built(tree):
+    (tree / "sources" / "Majuscules.YAML").write_text(MINI)
+    (tree / "sources" / "court.yml").write_text(MINI)
+    proc = attack(tree, "build", code=0, may_change={MANIFEST} | {
+        f"build/{slug}-{kind}.pdf" for slug in ("Majuscules", "court") for kind in ("eleve", "corrige")})
+    assert "3 sources: 1 up to date, 2 rendered; 4 PDFs written" in proc.stdout
+
+
+def test_paths_in_a_pack_file_cannot_leave_the_sources_folder(tree):
+    (tree / "outside" / "fiche.yaml").write_text(MINI)
+    (tree / "outside" / "eleves.csv").write_text("Nom;Prénom\nDUPONT;Léa\n")
+    (tree / "sources" / "lien.csv").symlink_to(tree / "outside" / "eleves.csv")
+    pack = tree / "sources" / "classe.pack.yaml"
+    pack.write_text("fiches: [../outside/fiche, ../outside/fiche.yaml, pix]\ncopies: 2\n")
+    outside = "error: the fiche '{}' is outside the folder of the pack file (name a fiche of this folder, by its " \
+              "file name without .yaml)"
+    attack(tree, "build", expect=[f"sources/classe.pack.yaml:1:10: {outside.format('../outside/fiche')}",
+                                  f"sources/classe.pack.yaml:1:28: {outside.format('../outside/fiche.yaml')}"])
+    pack.write_text("fiches: [pix]\nroster: lien.csv\n")
+    attack(tree, "build", expect=["sources/classe.pack.yaml:2:9: error: the roster must be inside the folder of the "
+                                  "pack file (move the CSV next to the pack file)"])
+
+
+def test_copies_in_superscript_digits_is_an_error_at_its_line(tree):
+    (tree / "sources" / "classe.pack.yaml").write_text("fiches: [pix]\ncopies: ²\n")
+    attack(tree, "build", expect=["sources/classe.pack.yaml:2:9: error: 'copies' must be a whole number from 1 to "
+                                  "500 (the number of anonymous copies, 1 to 500)"])
+
+
+# --- file names are data -------------------------------------------------------------------------
+
+def _github_lines_are_safe(text: str, names: set[str]) -> None:
+    """Each line is an annotation whose file is one of names, or a line GitHub's runner reads as plain text."""
+    from test_build_ci import parse_workflow_command
+
+    for line in text.splitlines():
+        if line.lstrip().startswith("::"):
+            command, props, _ = parse_workflow_command(line)
+            assert command in ("error", "warning", "notice") and props.get("file", next(iter(names))) in names, line
+        else:
+            assert "##[" not in line, line
+
+
+def test_file_names_cannot_inject_github_workflow_commands(tree):
+    names = ["x\n::error file=evil,line=1::pwned.yaml", "y##[stop-commands]tok.yaml",
+             "z::warning::w.yaml"]
+    for name in names:
+        (tree / "sources" / name).write_text(FICHE + "      - question: Q ?\n        lignes: 3\n        answer: A\n")
+    shown = {f"sources/{name}" for name in names}
+    for command in ("check", "build"):
+        proc = attack(tree, command, "--format", "github", expect=[])
+        _github_lines_are_safe(proc.stdout, shown)
+        _github_lines_are_safe(proc.stderr, shown)
+        assert proc.stdout.count("::error file=") == 3
+    attack(tree, "build", expect=[  # text: each name on one line, a newline in it shown as \n
+        f"sources/{name.encode('unicode_escape').decode()}:6:9: error: unknown key 'lignes' (did you mean 'lines'?)"
+        for name in names])
+
+
+# --- failures on output: each an error at its path, the report still printed ----------------------
+
+def test_a_pdf_that_cannot_be_written_is_an_error_and_the_json_report_is_printed(tree):
+    pix = tree / "sources" / "pix.yaml"
+    pix.write_text(pix.read_text().replace("title: Cultivez", "title: Développez"))
+    proc = attack(tree, "build", "--format", "json", file_size=10_000)  # a PDF is larger: as if the disk were full
+    report = json.loads(proc.stdout)
+    assert report["failed"] == ["sources/pix.yaml"] and report["errors"] == 1
+    assert report["problems"][0]["file"] == "build/pix-eleve.pdf"
+    assert report["problems"][0]["message"] == "cannot write the file: File too large"
+    proc = attack(tree, "build", file_size=10_000, expect=[
+        "build/pix-eleve.pdf: error: cannot write the file: File too large (check the free space and the permissions "
+        "of the output folder)"])
+
+
+def test_a_manifest_that_cannot_be_saved_is_an_error_and_the_github_report_is_printed(tree):
+    (tree / MANIFEST).unlink()  # the PDFs are up to date: only the manifest is written
+    proc = attack(tree, "build", "--format", "github", file_size=100)
+    assert proc.stdout.splitlines()[0] == (
+        "::error file=build/.worksheet-gen.json::cannot write the build manifest: File too large (check the free "
+        "space and the permissions of the output folder; the next build renders everything again)")
+    assert "1 source: 0 up to date, 1 rendered; 0 PDFs written" in proc.stdout.splitlines()[-1]
+    attack(tree, "build", code=0, may_change={MANIFEST})
+
+
+# --- pictures: measured first, decoded once, printed upright and no sharper than needed -----------
+
+def _jpeg(path: Path, size: tuple[int, int], orientation: int = 1) -> None:
+    """A JPEG whose left half is red and right half blue, with an EXIF orientation."""
+    from PIL import Image
+
+    im = Image.new("RGB", size, "blue")
+    im.paste("red", (0, 0, size[0] // 2, size[1]))
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    im.save(path, "JPEG", quality=95, exif=exif.tobytes())
+
+
+def _embedded(pdf: Path):
+    """The pictures drawn on page 1 of a PDF, as PIL images."""
+    from pypdf import PdfReader
+
+    return [image.image for image in PdfReader(pdf).pages[0].images]
+
+
+def test_a_pipe_given_as_a_picture_is_refused_at_once(tree):
+    os.mkfifo(tree / "sources" / "tube.png")
+    (tree / "sources" / "photo.yaml").write_text(FICHE + "      - image: tube.png\n")
+    attack(tree, "build", expect=["sources/photo.yaml:5:16: error: cannot read the image 'tube.png': not a regular "
+                                  "file (a folder, a pipe or a device) (check the file name)"])
+
+
+def test_a_phone_photo_is_printed_upright(tree):
+    _jpeg(tree / "sources" / "photo.jpg", (400, 200), orientation=6)  # stored lying down, red on the left
+    (tree / "sources" / "photo.yaml").write_text(FICHE + "      - image: photo.jpg\n        width: 60\n")
+    attack(tree, "build", code=0, may_change={MANIFEST, "build/photo-eleve.pdf", "build/photo-corrige.pdf"})
+    for kind in ("eleve", "corrige"):
+        (picture,) = _embedded(tree / "build" / f"photo-{kind}.pdf")
+        assert picture.width < picture.height  # turned: portrait, as the phone showed it
+        red, blue = picture.convert("RGB").getpixel((picture.width // 2, 5)), \
+            picture.convert("RGB").getpixel((picture.width // 2, picture.height - 5))
+        assert red[0] > 200 > red[2] and blue[2] > 200 > blue[0], (red, blue)  # orientation 6: the left is on top
+
+
+def test_a_large_photo_is_embedded_at_300_dpi_of_its_printed_width(tree):
+    _jpeg(tree / "sources" / "grande.jpg", (6000, 4000))
+    (tree / "sources" / "photo.yaml").write_text(FICHE + "      - image: grande.jpg\n        width: 40\n"
+                                                 "      - image: grande.jpg\n        width: 170\n")
+    attack(tree, "build", code=0, may_change={MANIFEST, "build/photo-eleve.pdf", "build/photo-corrige.pdf"})
+    widths = sorted(picture.width for picture in _embedded(tree / "build" / "photo-eleve.pdf"))
+    assert widths == [473, 2008]  # 40 mm and 170 mm at 300 dpi, not 6000 pixels twice
+
+
+def test_a_picture_drawn_twelve_times_is_decoded_once(tmp_path):
+    from worksheet_gen import pictures
+    from worksheet_gen.build import render_fiche
+    from worksheet_gen.sources import load_fiche
+
+    _jpeg(tmp_path / "photo.jpg", (3000, 2000))
+    source = tmp_path / "photo.yaml"
+    source.write_text(FICHE + "      - image: photo.jpg\n        width: 30\n" * 12)
+    pictures.load.cache_clear()
+    fiche, problems = load_fiche(source)
+    assert fiche is not None, problems
+    render_fiche(fiche)
+    assert pictures.load.cache_info().misses == 1
+
+
+# --- killed ---------------------------------------------------------------------------------------
+
+def _children(pid: int) -> set[int]:
+    """Every process below pid, as /proc lists them."""
+    found = set()
+    try:
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            for child in (task / "children").read_text().split():
+                found |= {int(child)} | _children(int(child))
+    except OSError:
+        pass
+    return found
+
+
+def _running(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"  # a zombie has ended
+    except OSError:
+        return False
+
+
+HEAVY = "title: Essai\nactivities:\n" + "".join(
+    f"  - title: Activité {i}\n    content:\n" + "      - question: Pourquoi les pommes tombent-elles ?\n"
+    "        lines: 4\n        answer: À cause de la gravitation universelle.\n" * 5 for i in range(30))
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="reads the process tree in /proc (Linux)")
+@pytest.mark.parametrize("fiches", [1, 4], ids=["a forked renderer", "a pool of workers"])
+def test_killing_the_build_leaves_no_process_running(tmp_path, fiches):
+    import signal
+    import subprocess
+    import sys
+
+    (tmp_path / "sources").mkdir()
+    for i in range(fiches):
+        (tmp_path / "sources" / f"lourd-{i}.yaml").write_text(HEAVY.replace("Essai", f"Essai {i}"))
+    proc = subprocess.Popen([sys.executable, "-m", "worksheet_gen", "build", "--jobs", "2"], cwd=tmp_path,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    seen: set[int] = set()
+    deadline = time.monotonic() + 60
+    while len(seen) < min(fiches, 2) and time.monotonic() < deadline and proc.poll() is None:
+        seen |= _children(proc.pid)
+        time.sleep(0.01)
+    assert seen, "the build started no worker"
+    time.sleep(0.2)  # let them work
+    seen |= _children(proc.pid)
+    proc.send_signal(signal.SIGKILL)  # the main process only, as the OOM killer or a CI timeout does
+    proc.wait()
+    deadline = time.monotonic() + 20
+    while any(_running(pid) for pid in seen) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not [pid for pid in seen if _running(pid)]
+
+
+def test_every_address_a_code_can_print_is_accepted_without_making_the_code():
+    """The shortcut of url_problem agrees with the code segno makes, up to its length limit."""
+    from worksheet_gen.media import MIN_MODULE_MM, SCANNABLE_BYTES, module_mm, url_problem
+
+    for n in range(20, SCANNABLE_BYTES + 1):
+        url = "https://example.org/" + "a" * (n - 20)
+        assert url_problem(url) is None and module_mm(url) >= MIN_MODULE_MM, n
+    assert url_problem(url + "a") is not None
+
+
+def test_names_that_differ_by_how_an_accent_is_written_are_one_file(tree):
+    src = tree / "sources"
+    (src / "\u00e9l\u00e8ve.yaml").write_text(MINI)  # é and è as one character each (Windows, Linux)…
+    (src / "e\u0301le\u0300ve.yaml").write_text(MINI)  # …and as letter + accent (macOS): one file there
+    nfc, nfd = "\u00e9l\u00e8ve", "e\u0301le\u0300ve"
+    attack(tree, "build", may_change={MANIFEST, f"build/{nfd}-eleve.pdf", f"build/{nfd}-corrige.pdf"}, expect=[
+        f"sources/{nfc}.yaml: error: it would write '{nfc}-corrige-dys.pdf', the same file as '{nfd}-corrige-dys.pdf' "
+        f"of sources/{nfd}.yaml (rename one of the two files: names that differ only by capitals, or by how an "
+        "accent is encoded, are one file on Windows and macOS)"])
+
+
+@pytest.mark.parametrize("value", ["abc", "1.5", "99999999999999999999"])
+def test_a_wrong_source_date_epoch_is_one_clear_error(tree, value):
+    """It dates every PDF: wrong, it made each fiche fail with an internal error of reportlab."""
+    env = {**os.environ, "SOURCE_DATE_EPOCH": value}
+    error = [f"SOURCE_DATE_EPOCH: error: the date of the PDFs must be a number of seconds since 1970, not '{value}' "
+             "(unset it, or set it to a whole number such as $(git log -1 --format=%ct))"]
+    attack(tree, "build", "--force", env=env, expect=error)
+    attack(tree, "pack", "pix", "--copies", "2", env=env, expect=error)
+
+
+def test_a_name_too_long_for_the_system_is_an_error_not_a_traceback(tree):
+    long = "a" * 5000
+    unreadable = f"{long}: error: cannot read the file: File name too long (check that it exists and is readable)"
+    attack(tree, "check", long, expect=[unreadable])
+    attack(tree, "build", "--sources", long, expect=[unreadable])
+    attack(tree, "build", "--out", long, "--force", expect=[
+        f"{long}/pix-eleve.pdf: error: cannot write the file: File name too long (check the free space and the "
+        "permissions of the output folder)"])
+    attack(tree, "pack", "pix", "--copies", "2", "--out", long, expect=[
+        f"{long}/pack-pix.pdf: error: cannot write the file: File name too long (check the free space and the "
+        "permissions of the output folder)"])
+
+
+def test_the_pack_command_does_not_overwrite_the_pdf_of_a_source(tree):
+    (tree / "sources" / "pack-x.yaml").write_text(MINI)  # writes build/pack-x-eleve.pdf
+    attack(tree, "build", code=0, may_change={MANIFEST, "build/pack-x-eleve.pdf", "build/pack-x-corrige.pdf"})
+    for name in ("x-eleve", "X-Eleve"):
+        proc = attack(tree, "pack", "pix", "--copies", "2", "--name", name, code=2)
+        assert f"Invalid value for --name: sources/pack-x.yaml already writes pack-{name}.pdf: give the pack " \
+               "another name" in proc.stderr

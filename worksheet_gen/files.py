@@ -1,0 +1,68 @@
+"""Reading files the tool does not trust: regular files only, measured before they are read.
+
+A pipe would block forever, a device (``/dev/zero``) never ends and a folder cannot be read:
+each is refused at once, whatever its name and whatever link leads to it.
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import os
+import stat
+from contextlib import contextmanager
+from pathlib import Path
+
+MAX_HASHED = 256 * 2**20  # larger than any file a build reads or writes; a bigger one is never up to date
+_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)  # opening a pipe never blocks
+
+
+class NotAFile(OSError):
+    """Raised when a path names a folder, a pipe, a device… rather than a regular file."""
+
+    def __init__(self, path: Path | str):
+        super().__init__(errno.EINVAL, "not a regular file (a folder, a pipe or a device)", str(path))
+
+
+class TooLarge(OSError):
+    """Raised when a file is larger than what its reader accepts; ``size`` is its size in bytes."""
+
+    def __init__(self, path: Path | str, size: int):
+        super().__init__(errno.EFBIG, "the file is too large", str(path))
+        self.size = size
+
+
+@contextmanager
+def _opened(path: Path | str, limit: int):
+    fd = os.open(path, _FLAGS)
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise NotAFile(path)
+        if info.st_size > limit:
+            raise TooLarge(path, info.st_size)
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            yield fh
+    finally:
+        os.close(fd)
+
+
+def read(path: Path | str, limit: int) -> bytes:
+    """The bytes of a regular file of at most limit bytes; OSError (NotAFile, TooLarge…) otherwise."""
+    with _opened(path, limit) as fh:
+        data = fh.read(limit + 1)
+    if len(data) > limit:  # it grew since it was measured
+        raise TooLarge(path, len(data))
+    return data
+
+
+def sha256_file(path: Path | str) -> str | None:
+    """The sha256 of a regular file's bytes, or None when it cannot be read (or is not a regular file)."""
+    digest = hashlib.sha256()
+    try:
+        with _opened(path, MAX_HASHED) as fh:
+            for block in iter(lambda: fh.read(2**20), b""):
+                digest.update(block)
+    except (OSError, ValueError):  # ValueError: a NUL in the name
+        return None
+    return digest.hexdigest()

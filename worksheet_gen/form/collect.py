@@ -1,0 +1,63 @@
+"""Collect filled forms: find the fiche they answer, read every file handed in, check each one is a form
+of that fiche as it is now, and make the table's rows. Writes nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import Pos, Problem, quote
+from ..model import Fiche
+from . import plan, read, results
+
+SUFFIXES = (".yaml", ".yml")
+
+
+def load(slug: str, sources: Path) -> tuple[Fiche | None, list[Problem]]:
+    """The validated fiche named by slug (sources/<slug>.yaml) or by the path of its source."""
+    from ..sources import display, load_fiche
+
+    given = Path(slug)
+    path = given if given.suffix in SUFFIXES else next((sources / f"{slug}{s}" for s in SUFFIXES
+                                                       if (sources / f"{slug}{s}").is_file()), None)
+    if path is None or not path.is_file():
+        known = sorted(p.stem for p in sources.glob("*.y*ml") if p.suffix in SUFFIXES and ".pack." not in p.name)
+        return None, [Problem(Pos(slug), f"no fiche '{slug}' in {display(sources)}",
+                              "the fiches there: " + (", ".join(known) or "none"))]
+    return load_fiche(path, sources if given.suffix not in SUFFIXES else None)
+
+
+def collect(fiche: Fiche, paths: list[str], *, exclude: frozenset[Path] = frozenset()
+            ) -> tuple[list[results.Row], list[Problem]]:
+    """One row per file handed in (a failed one says why), and a problem for each file that failed."""
+    expected = plan.fingerprint(fiche)
+    rows, problems = [], []
+    for handed in read.gather(paths, exclude=exclude):
+        message, hint = handed.problem, handed.hint
+        values = {}
+        if not message:
+            try:
+                values = read.read_form(handed.data).values
+                message, hint = _belongs(values.get(plan.FINGERPRINT), expected, fiche.slug)
+            except read.Unreadable as exc:
+                message, hint = exc.message, exc.hint
+        if message:
+            problems.append(Problem(Pos(handed.name), message, hint))
+            rows.append(results.failed(handed.name, message))
+        else:
+            rows.append(results.row(fiche, handed.name, values))
+    return rows, problems
+
+
+def _belongs(found: str | None, expected: str, slug: str) -> tuple[str, str]:
+    """("", "") when a form's fingerprint is this fiche's, else the problem and its hint."""
+    if found == expected:
+        return "", ""
+    if not found:
+        return ("is a form that worksheet-gen did not make: its hidden fingerprint is missing",
+                f"hand out {slug}-formulaire.pdf, made by 'worksheet-gen build --form'")
+    other = found.split(" ")[0]
+    if other != slug:
+        return (f"is the form of another fiche, {read.shown(quote(other, 40))}",
+                f"collect it with that fiche: worksheet-gen collect {read.shown(quote(other, 40))} …")
+    return (f"is a form of another version of '{slug}': its questions or options have changed since",
+            "collect it with the source it was made from, or hand out the current form again")

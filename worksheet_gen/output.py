@@ -1,0 +1,122 @@
+"""Writing into the output folder: atomic files, the folder's lock, what killed builds left behind.
+
+Every file is written to a temporary file beside it, named ``.NAME.worksheet-gen-PID-XXXXXXXX.tmp``
+(a name no person would choose, carrying the process that writes it), then renamed over NAME.
+Only files of that form whose process is gone are ever cleaned up, and only by the process holding
+the folder's lock (a lock on the folder itself, no file): two builds into one folder take turns.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Callable
+
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None
+
+TEMP_TAG = "worksheet-gen"
+_TEMP = re.compile(rf"^\..+\.{TEMP_TAG}-(\d+)-[^.]*\.tmp$")
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write data to path through a temporary file and a rename, so readers never see half a file."""
+    import tempfile  # here: an up-to-date build writes nothing and need not pay for it
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        mode = path.stat().st_mode & 0o777
+    except (FileNotFoundError, NotADirectoryError):
+        mode = 0o666 & ~_umask()
+    prefix = f".{path.name[:120]}.{TEMP_TAG}-{os.getpid()}-"  # shortened: a long name must still fit in 255 bytes
+    fd, tmp = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, mode)  # mkstemp creates 0600 files
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _running(pid: int) -> bool:
+    """Whether a process of this number is running here (always True where that cannot be told)."""
+    if os.name != "posix":
+        return True  # os.kill would end it: left for a later build
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # PermissionError: another user's process
+        return True
+    return True
+
+
+def is_dir(path: Path) -> bool:
+    """Whether path is a folder (False when it cannot be told: a name too long, no permission…)."""
+    try:
+        return path.is_dir()
+    except OSError:
+        return False
+
+
+def clean_temp(out_dir: Path) -> None:
+    """Remove the temporary files killed builds left behind: only the tool's own, of a process that is gone."""
+    if not is_dir(out_dir):
+        return
+    for tmp in out_dir.iterdir():
+        match = _TEMP.match(tmp.name)
+        if match and not _running(int(match.group(1))):
+            tmp.unlink(missing_ok=True)
+
+
+class Lock:
+    """The lock of an output folder, taken on the folder itself: held while a build writes there;
+    a second build waits for it. Where the system has no such lock (Windows), there is none.
+
+    ``shared`` is for `build --check`, which only reads: it waits for a writing build to finish,
+    and creates nothing when the folder does not exist.
+    """
+
+    def __init__(self, out_dir: Path, *, shared: bool = False, waiting: Callable[[], None] = lambda: None):
+        self.folder, self.shared, self.waiting, self.fd = out_dir, shared, waiting, None
+
+    def acquire(self) -> None:
+        if self.fd is not None or fcntl is None:
+            return
+        if not self.shared:
+            self.folder.mkdir(parents=True, exist_ok=True)
+        try:
+            self.fd = os.open(self.folder, os.O_RDONLY)
+        except OSError:
+            return  # check, and no build ever wrote here; or a folder this user cannot list: no lock
+        mode = fcntl.LOCK_SH if self.shared else fcntl.LOCK_EX
+        try:
+            fcntl.flock(self.fd, mode | fcntl.LOCK_NB)
+        except BlockingIOError:
+            self.waiting()
+            fcntl.flock(self.fd, mode)
+
+    def release(self) -> None:
+        if self.fd is not None:
+            os.close(self.fd)  # closing releases the lock
+            self.fd = None
+
+    def __enter__(self) -> Lock:
+        self.acquire()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.release()

@@ -1,0 +1,87 @@
+"""Which source writes which file of the output folder, and when two would write the same one.
+
+Names are compared as Windows and macOS compare them (without case, accents composed), so a
+repository built on Linux never holds two sources that overwrite each other elsewhere.
+"""
+
+from __future__ import annotations
+
+import stat
+import unicodedata
+from pathlib import Path
+
+from .errors import Pos, Problem, quote
+from .profiles import PROFILES, STANDARD, Profile
+from .sources import display, is_pack, pack_name
+
+
+def names(slug: str, profile: Profile = STANDARD) -> dict[str, str]:
+    """The file names one source builds, by kind: <slug>-eleve[-<profile>].pdf, <slug>-corrige[-<profile>].pdf."""
+    return {"eleve": f"{slug}-eleve{profile.suffix}.pdf", "corrige": f"{slug}-corrige{profile.suffix}.pdf"}
+
+
+def form_name(slug: str, profile: Profile = STANDARD) -> str:
+    """The file name of a fiche's fillable form: <slug>-formulaire[-<profile>].pdf (docs/forms.md)."""
+    return f"{slug}-formulaire{profile.suffix}.pdf"
+
+
+def claims(source: Path) -> set[str]:
+    """Every file name a source may write, whatever the profile: two sources must never share one."""
+    if is_pack(source):
+        return {f"pack-{pack_name(source)}.pdf"}
+    return {name for profile in PROFILES.values()
+            for name in (*names(source.stem, profile).values(), form_name(source.stem, profile))}
+
+
+def same_file(name: str) -> str:
+    """A file name as Windows and macOS compare them: without case, accents composed (é written e + ´ is é)."""
+    return unicodedata.normalize("NFC", name).casefold()
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    """What tells a file from another (names differing only in capitals may be one file); None if none."""
+    try:
+        info = path.stat()
+    except (OSError, ValueError):
+        return None
+    return (info.st_dev, info.st_ino) if stat.S_ISREG(info.st_mode) else None
+
+
+class Owners:
+    """The source that writes each file name, by name as compared (same_file)."""
+
+    def __init__(self):
+        self.by_name: dict[str, tuple[Path, str]] = {}
+
+    def add(self, source: Path, written: list[str] | None = None) -> None:
+        """Record what source writes (its claims, or the names it wrote)."""
+        self.by_name.update((same_file(name), (source, name)) for name in (written or claims(source)))
+
+    def owner(self, name: str) -> Path | None:
+        """The source that writes a file of that name, if one does."""
+        return self.by_name.get(same_file(name), (None,))[0]
+
+    def clash(self, source: Path) -> Problem | None:
+        """The error of a source that would write a file another source writes, if it would."""
+        mine = sorted(claims(source))
+        taken = [(name, self.by_name[same_file(name)]) for name in mine if same_file(name) in self.by_name]
+        if not taken:
+            return None
+        name, (owner, theirs) = taken[0]
+        if claims(owner) == set(mine) and all(n == t and o == owner for n, (o, t) in taken):
+            return Problem(Pos(display(source)), f"it builds the same PDFs as {display(owner)}",
+                           "rename one of the two files")
+        return Problem(Pos(display(source)), f"it would write {quote(name)}, the same file as {quote(theirs)} of "
+                       f"{display(owner)}", "rename one of the two files: names that differ only by capitals, or by "
+                       "how an accent is encoded, are one file on Windows and macOS")
+
+
+def recorded(manifest, sources: list[Path]) -> Owners:
+    """The owners of the outputs the manifest records for sources that exist but are not built now."""
+    here = {_identity(source) for source in sources}
+    owners = Owners()
+    for entry in manifest.entries.values():
+        path = manifest.abs(entry["source"])
+        if entry["outputs"] and _identity(path) not in here | {None}:
+            owners.add(path, list(entry["outputs"]))
+    return owners
