@@ -52,5 +52,5 @@ def test_make_test_names_the_tools_it_cannot_install(tmp_path):
     proc = subprocess.run(["/bin/sh", str(ROOT / "tests" / "tools.sh")], env={"PATH": str(tmp_path)},
                           capture_output=True, text=True, timeout=60)
     assert proc.returncode == 1
-    assert "error: missing pdftotext pdftoppm pdffonts zbarimg qpdf" in proc.stderr
+    assert "error: missing pdftotext pdftoppm pdffonts zbarimg qpdf node npm" in proc.stderr
     assert "make test-quick" in proc.stderr

@@ -1,8 +1,9 @@
 #!/bin/sh
-# The PDF tools the tests read back with (make test runs this first): installed when this machine
-# lets us (apt-get as root or with passwordless sudo, or Homebrew), else a failure that names them.
+# The tools the tests read PDFs back with (make test runs this first): poppler-utils, zbar-tools and
+# qpdf, and node with npm for pdf.js (the fillable form). Installed when this machine lets us (apt-get
+# as root or with passwordless sudo, or Homebrew), else a failure that names them.
 set -eu
-TOOLS="pdftotext pdftoppm pdffonts zbarimg qpdf"
+TOOLS="pdftotext pdftoppm pdffonts zbarimg qpdf node npm"
 
 missing() {
     gone=""
@@ -24,17 +25,17 @@ if command -v apt-get >/dev/null 2>&1; then
         sudo="no"
     fi
     if [ "$sudo" != "no" ]; then
-        echo "installing poppler-utils zbar-tools qpdf with apt-get" >&2
+        echo "installing poppler-utils zbar-tools qpdf nodejs npm with apt-get" >&2
         $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq || true
-        $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils zbar-tools qpdf >/dev/null || true
+        $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils zbar-tools qpdf nodejs npm >/dev/null || true
     fi
 elif command -v brew >/dev/null 2>&1; then
-    echo "installing poppler zbar qpdf with Homebrew" >&2
-    brew install poppler zbar qpdf >/dev/null || true
+    echo "installing poppler zbar qpdf node with Homebrew" >&2
+    brew install poppler zbar qpdf node >/dev/null || true
 fi
 gone=$(missing)
 if [ -n "$gone" ]; then
-    echo "error: missing$gone. Install them (apt-get install poppler-utils zbar-tools qpdf," >&2
-    echo "or brew install poppler zbar qpdf), or run the quick subset without them: make test-quick" >&2
+    echo "error: missing$gone. Install them (apt-get install poppler-utils zbar-tools qpdf nodejs npm," >&2
+    echo "or brew install poppler zbar qpdf node), or run the quick subset without them: make test-quick" >&2
     exit 1
 fi
