@@ -41,6 +41,9 @@ _SENTENCE_END = re.compile(
 _ORDINAL = re.compile(r"\b(1)(res?|ers?|ères?)\b|\b(\d{1,2})(es?|èmes?|des?|ndes?|nds?)\b|\b(T)(les?)\b")
 _HAS_SCHEME = re.compile(r"[A-Za-z][\w+.-]*:")
 _DOMAIN = re.compile(r"[\w-]+(?:\.[\w-]+)+(?:[/?#]|$)")
+# A number and the word it counts stay on one line (« 4 min », « 3 cas »), not a number and a link word.
+_NUMBER_WORD = re.compile(r"(?<=\d) (?=[^\W\d_])(?!(?:et|ou|à|au|aux|de|des|du|en|le|la|les|puis|pour|par|sur|"
+                          r"avec|dans|and|or|to|in|of|the)\b)")
 _SLOT = "\U000f0000"  # a private-use character marks where a span printed as written goes back
 
 
@@ -168,8 +171,13 @@ def _open_italic(text: str) -> bool:
 
 
 def french(text: str) -> str:
-    """Apply French typography to plain text: apostrophes, « », narrow spaces before ; : ! ?."""
+    """Apply French typography to plain text: apostrophes, « », narrow spaces before ; : ! ?, a number kept
+    with its unit or noun (« 4 min », « 50 % »), ordinals as written in French (1ère → 1re, 2ème → 2e)."""
     text = text.replace("...", "…")
+    text = re.sub(r"\b(1)ère(s?)\b", r"\1re\2", text)
+    text = re.sub(r"\b(\d{1,2})ème(s?)\b", r"\1e\2", text)
+    text = re.sub(r"(?<=\d) (?=[%€])", NNBSP, text)
+    text = _NUMBER_WORD.sub("\u00a0", text)
     text = re.sub(r"(\w)'", "\\1’", text)
     text = re.sub(r'"\s*([^"]*?)\s*"', "«" + NNBSP + "\\1" + NNBSP + "»", text)
     text = re.sub(r"«[ \u00a0\u202f]*", "«" + NNBSP, text)
