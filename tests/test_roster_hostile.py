@@ -282,3 +282,13 @@ def test_a_pack_holds_at_most_fifty_fiches(tmp_path):
     assert proc.returncode == 1 and f"a pack holds at most {MAX_FICHES} fiches" in proc.stderr
     proc = cli("pack", *["pix"] * (MAX_FICHES + 1), "--copies", "1", "--sources", str(src), "--out", str(tmp_path))
     assert proc.returncode == 2 and "at most" in proc.stderr and not list(tmp_path.glob("*.pdf"))
+
+
+def test_check_refuses_a_pack_file_date_that_build_refuses_at_its_line(tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "pix.yaml").write_text((SOURCES / "pix.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    (src / "a.pack.yaml").write_text("fiches: [pix]\ncopies: 2\nclass: 1re B\ndate: 30/02/2025\n", encoding="utf-8")
+    for command in (("check", "--sources", str(src)), ("check", str(src / "a.pack.yaml"))):
+        proc = cli(*command)
+        assert proc.returncode == 1 and "a.pack.yaml:4:7: error: the date 30/02/2025 is not a day" in proc.stderr

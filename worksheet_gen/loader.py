@@ -53,6 +53,7 @@ class MList(list):
     pos: Pos
     item_pos: list
     source: list
+    flow: bool = False
 
 
 class _Budget(Exception):
@@ -273,6 +274,7 @@ def _convert(path: str, node, problems: list, budget: list):
     if isinstance(node, yaml.SequenceNode):
         out = MList()
         out.pos, out.item_pos = _pos(path, node.start_mark), []
+        out.flow = bool(node.flow_style)  # written [a, b]: a comma there separates items
         for item in node.value:
             out.append(_convert(path, item, problems, budget))
             out.item_pos.append(_pos(path, item.start_mark))

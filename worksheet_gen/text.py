@@ -28,6 +28,7 @@ _VERBATIM = re.compile(
     r"|(?<![\w.+@/-])(?P<email>[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,})(?![\w@-])"
     r"|(?<![\w.@/-])(?P<site>(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,}/" + _URL_TAIL + ")"
     r"|(?P<tag><[A-Za-z/!?][^<>\n]*>)"
+    r"|(?P<entity>&#?[A-Za-z0-9]{1,10};)"
     r"|(?<![\w-])(?P<attr>[\w-]+=\"[^\"\n]*\")"
 )
 _BOLD = re.compile(r"\*\*")
@@ -41,6 +42,9 @@ _SENTENCE_END = re.compile(
 _ORDINAL = re.compile(r"\b(1)(res?|ers?|ères?)\b|\b(\d{1,2})(es?|èmes?|des?|ndes?|nds?)\b|\b(T)(les?)\b")
 _HAS_SCHEME = re.compile(r"[A-Za-z][\w+.-]*:")
 _DOMAIN = re.compile(r"[\w-]+(?:\.[\w-]+)+(?:[/?#]|$)")
+# A number and the word it counts stay on one line (« 4 min », « 3 cas »), not a number and a link word.
+_NUMBER_WORD = re.compile(r"(?<=\d) (?=[^\W\d_])(?!(?:et|ou|à|au|aux|de|des|du|en|le|la|les|puis|pour|par|sur|"
+                          r"avec|dans|and|or|to|in|of|the)\b)")
 _SLOT = "\U000f0000"  # a private-use character marks where a span printed as written goes back
 
 
@@ -49,7 +53,7 @@ class Span(NamedTuple):
 
     start: int
     end: int
-    kind: str  # code, link, url, email, site, tag, attr
+    kind: str  # code, link, url, email, site, tag, attr, entity
     shown: str  # the text printed (a link's label)
     target: str = ""  # the address a link points to ("" when it is not a link)
 
@@ -81,8 +85,9 @@ def links(text: str) -> Iterator[tuple[str, int]]:
 
 
 def web_target(target: str) -> str:
-    """The address a link opens: https:// is put before a bare domain ([le site](www.onisep.fr))."""
-    if target and not _HAS_SCHEME.match(target) and _DOMAIN.match(target):
+    """The address a link opens: https:// is put before www. ([le site](www.onisep.fr)); any other target
+    without a scheme (fiche.pdf, #haut) is no web address and stays as written, for the check to refuse."""
+    if target[:4].lower() == "www." and _DOMAIN.match(target):
         return "https://" + target
     return target
 
@@ -168,8 +173,13 @@ def _open_italic(text: str) -> bool:
 
 
 def french(text: str) -> str:
-    """Apply French typography to plain text: apostrophes, « », narrow spaces before ; : ! ?."""
+    """Apply French typography to plain text: apostrophes, « », narrow spaces before ; : ! ?, a number kept
+    with its unit or noun (« 4 min », « 50 % »), ordinals as written in French (1ère → 1re, 2ème → 2e)."""
     text = text.replace("...", "…")
+    text = re.sub(r"\b(1)ère(s?)\b", r"\1re\2", text)
+    text = re.sub(r"\b(\d{1,2})ème(s?)\b", r"\1e\2", text)
+    text = re.sub(r"(?<=\d) (?=[%€])", NNBSP, text)
+    text = _NUMBER_WORD.sub("\u00a0", text)
     text = re.sub(r"(\w)'", "\\1’", text)
     text = re.sub(r'"\s*([^"]*?)\s*"', "«" + NNBSP + "\\1" + NNBSP + "»", text)
     text = re.sub(r"«[ \u00a0\u202f]*", "«" + NNBSP, text)
@@ -195,7 +205,7 @@ def markup(text: str, *, lang: str = "fr", size: float = 10.0, sup: bool = True,
     kept: list[str] = []
     parts, pos, broken = [], 0, False
     for span in spans(text):
-        long = columns and span.kind not in ("tag", "attr") and len(span.shown) > columns and (
+        long = columns and span.kind not in ("tag", "attr", "entity") and len(span.shown) > columns and (
             span.kind != "link" or is_address(span.shown))
         before = text[pos:span.start].lstrip(" ") if broken else text[pos:span.start]
         parts.append(before + ("\n" if long and before.strip() else ""))  # a long one starts a line
@@ -224,7 +234,7 @@ def _span_markup(span: Span, lang: str, size: float, mono: float, sup: bool, lin
     shown = "<br/>".join(escape(piece) for piece in cut(span.shown, columns)) if columns else escape(span.shown)
     if span.kind == "code":
         return f"<nobr>{face}{shown}</font></nobr>"
-    if span.kind in ("tag", "attr"):
+    if span.kind in ("tag", "attr", "entity"):
         return escape(span.shown)
     target = web_target(span.target)
     if span.kind == "link" and not is_address(span.shown):
@@ -305,7 +315,7 @@ def fonts_of(text: str) -> tuple[str, str]:
     body, mono, pos = [], [], 0
     for span in spans(text):
         body.append(text[pos:span.start])
-        if span.kind == "code" or (span.kind != "tag" and span.kind != "attr" and is_address(span.shown)):
+        if span.kind == "code" or (span.kind not in ("tag", "attr", "entity") and is_address(span.shown)):
             mono.append(span.shown)
         else:
             body.append(span.shown)
