@@ -55,6 +55,7 @@ def prompts(pages, fiche) -> list[list[Word]]:
 FIXED = {"yesno": {"fr": ("OUI", "NON"), "en": ("YES", "NO")},
          "truefalse": {"fr": ("Vrai", "Faux"), "en": ("True", "False")}}
 FIRST = {"oui", "yes", "vrai", "true"}  # docs/format.md: how a source names the first fixed option
+FREE = {"free", "libre", "personnelle"}  # docs/format.md: no single right answer, no box ticked
 
 
 def _source_items(path: Path) -> tuple[str, list]:
@@ -78,6 +79,8 @@ def source_questions(path: Path) -> tuple:
         answers = item.get("answer", [])
         answers = answers if isinstance(answers, list) else [answers]
         options = tuple(item.get("options", ()))
+        if kind in FIXED or options:
+            answers = [a for a in answers if a.strip().lower() not in FREE]
         if kind in FIXED:
             options = FIXED[kind][lang]
             answers = [options[0] if a.strip().lower() in FIRST else options[1] for a in answers]

@@ -1,9 +1,10 @@
 """What the teacher prints, read back from the PDFs: the boxes the corrigé ticks, questions kept
 whole, the bullets of tables, the corrigé laid exactly over the student sheet.
 
-Every expectation comes from the source model (a question's options and answers, a section's
-answers) and from what the PDF shows (tests/pdfread.py): never from page numbers, coordinates
-or whether options are stacked or on one line.
+Every expectation comes from the source — its YAML text for the right answers and the lines it
+asks, its validated model to find each question — and from what the PDF shows (tests/pdfread.py,
+tests/sheetread.py): never from page numbers, coordinates, or whether options are stacked or on
+one line.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ def label(q) -> str:
 
 @lru_cache(maxsize=None)
 def spec(slug: str) -> tuple:
+    """(type, options, right options) of each question, from the YAML text (sheetread.source_questions)."""
     return S.source_questions(SHEETS[slug])
 
 
