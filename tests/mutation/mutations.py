@@ -15,6 +15,7 @@ class Mutation(NamedTuple):
     old: str
     new: str
     why: str
+    by: str = ""  # the test meant to catch it (run first; run.py says when another test caught it instead)
 
 
 FLOW = "worksheet_gen/layout/flowables.py"
@@ -27,24 +28,32 @@ PACKS = "worksheet_gen/packs.py"
 MANIFEST = "worksheet_gen/manifest.py"
 PACKFILL = "worksheet_gen/packfill.py"
 TABLE = "worksheet_gen/layout/table.py"
+READBACK = "tests/test_readback.py::"
 
 MUTATIONS = [
     # --- the escapes of issue 16 ---
     Mutation(STORY, "if o in q.answer]", "if o == q.answer]",
-             "the corrigé ticks no box (an option compared with the tuple of answers)"),
+             "the corrigé ticks no box (an option compared with the tuple of answers)",
+             by=READBACK + "test_the_corrige_ticks_exactly_the_right_boxes"),
     Mutation(VALIDATE, '"vrai": 0, "true": 0', '"vrai": 1, "true": 0',
-             "« answer: vrai » read as Faux: the corrigé ticks Faux where the answer is Vrai"),
+             "« answer: vrai » read as Faux: the corrigé ticks Faux where the answer is Vrai",
+             by=READBACK + "test_the_corrige_ticks_exactly_the_right_boxes"),
     Mutation(STORY, "if o in q.answer]", "if q.answer and o == q.answer[0]]",
-             "only the first of several right options is ticked"),
+             "only the first of several right options is ticked",
+             by=READBACK + "test_the_corrige_ticks_exactly_the_right_boxes"),
     Mutation(FLOW, "if self._H > frame:", "if self._H > aH:",
-             "a question that does not fit the rest of the page flows on: its prompt on one page, its boxes on the next"),
+             "a question that does not fit the rest of the page flows on: its prompt on one page, its boxes on the next",
+             by=READBACK + "test_every_prompt_shares_its_page_with_its_answer_space"),
     Mutation(FLOW, "if self.marks is None or self.first + i in self.marks:", "if self.marks is None or i in self.marks:",
-             "a table section continued on the next page draws its bullets again there"),
+             "a table section continued on the next page draws its bullets again there",
+             by=READBACK + "test_table_bullets_counted_across_pages_are_those_the_source_asks"),
     Mutation(PACKFILL, "name_slots(fiche, styles=Styles(fiche.lang, profile))", "name_slots(fiche, styles=Styles(fiche.lang))",
-             "names on dys and large pack copies written at the standard sheet's positions"),
+             "names on dys and large pack copies written at the standard sheet's positions",
+             by="tests/test_pack_profiles.py::test_names_sit_in_the_name_fields_of_each_version"),
     Mutation(PACKS, "            out.deps.update((image, sha256_file(Path(image))) for image in images(fiche))",
              "            pass",
-             "a declared pack does not depend on its fiches' pictures: not rebuilt when one changes"),
+             "a declared pack does not depend on its fiches' pictures: not rebuilt when one changes",
+             by="tests/test_pack.py::test_a_declared_pack_is_rebuilt_when_a_picture_of_its_fiches_changes"),
     # --- ticks and boxes ---
     Mutation(FLOW, "            if i in ticked:\n                tick(c, x, by, side)",
              "            if i + 1 in ticked:\n                tick(c, x, by, side)",

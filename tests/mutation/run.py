@@ -5,11 +5,13 @@
     .venv/bin/python tests/mutation/run.py --check     # only say which mutations no longer apply
 
 A mutation whose old text is not found exactly once in its file is reported "stale" (the code
-moved: update it), never skipped in silence. The suite runs with -x: a mutation is "caught" at
+moved: update it), never skipped in silence. Each mutation runs the suite with -x in two phases,
+the second only if the first passed: first the test meant to catch it (its ``by``) or the test
+files most likely to (LIKELY, by the mutated file), then all the others. A mutation is "caught" at
 its first failing test, which the report names, once that test fails again run alone (a test that
-then passes failed by chance: it is left out as flaky, reported, and the suite runs again);
-"survived" means the whole suite passed. Exit status 0 when nothing is stale and at least TARGET
-of the mutations are caught.
+then passes failed by chance: it is left out as flaky, reported, and the phase runs again);
+"survived" means the whole suite passed. Exit status 0 when nothing is stale, at least TARGET of
+the mutations are caught, and each mutation with a ``by`` is caught by that test.
 """
 
 from __future__ import annotations
@@ -41,6 +43,14 @@ def IGNORE(folder: str, names: list[str]) -> set[str]:
     return top | _ANYWHERE(folder, names)
 FIRST = ["test_readback.py", "test_text.py", "test_fiche.py", "test_content.py", "test_profiles.py",
          "test_pack_profiles.py", "test_pack.py"]  # quick and close to what is printed: a mutation fails early
+LIKELY = {  # by the mutated file: the test files most likely to catch a mutation there, run before the others
+    "worksheet_gen/layout/": ["test_readback.py", "test_content.py", "test_fiche.py", "test_profiles.py"],
+    "worksheet_gen/validate.py": ["test_readback.py", "test_content.py", "test_schema.py", "test_fiche.py"],
+    "worksheet_gen/render.py": ["test_fiche.py", "test_sheet.py", "test_readback.py", "test_profiles.py"],
+    "worksheet_gen/text.py": ["test_text.py", "test_fiche.py", "test_profiles.py"],
+    "worksheet_gen/pack": ["test_pack_profiles.py", "test_pack.py", "test_pack_print.py"],
+    "worksheet_gen/manifest.py": ["test_build_ci.py", "test_pack.py", "test_hostile.py"],
+}
 
 
 def named(index: int) -> str:
@@ -67,11 +77,25 @@ def apply(root: Path, m: Mutation) -> None:
 
 
 def suite(root: Path, flaky=()) -> list[str]:
+    """The test files, those quick and close to what is printed first."""
     tests = sorted(p.name for p in (root / "tests").glob("test_*.py"))
-    ordered = [t for t in FIRST if t in tests] + [t for t in tests if t not in FIRST]
+    return [f"tests/{t}" for t in FIRST if t in tests] + [f"tests/{t}" for t in tests if t not in FIRST]
+
+
+def phases(root: Path, m: Mutation) -> list[list[str]]:
+    """What to run on a mutation, in turn, each phase only if the one before passed: first the test meant to
+    catch it (or the test files most likely to), then all the others."""
+    if m.by:
+        return [[m.by], [*suite(root), "--deselect", m.by]]
+    likely = next((files for prefix, files in LIKELY.items() if m.file.startswith(prefix)), [])
+    first = [f"tests/{t}" for t in likely if (root / "tests" / t).is_file()]
+    rest = [t for t in suite(root) if t not in first]
+    return [first, rest] if first else [rest]
+
+
+def pytest(args: list[str], flaky=()) -> list[str]:
     deselect = [arg for test in flaky for arg in ("--deselect", test)]
-    return [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *deselect,
-            *(f"tests/{t}" for t in ordered)]
+    return [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *deselect, *args]
 
 
 def environment(root: Path) -> dict:
@@ -81,12 +105,13 @@ def environment(root: Path) -> dict:
     return env
 
 
-def run(root: Path, flaky=()) -> tuple[bool, str, float]:
-    """Run the suite in a copy, less the tests found flaky: (passed, first failure, seconds)."""
+def run(root: Path, args: list[str], flaky=()) -> tuple[bool, str, float]:
+    """Run these tests in a copy, less those found flaky, stopping at the first failure:
+    (passed, first failure, seconds)."""
     start = time.monotonic()
     try:
-        proc = subprocess.run(suite(root, flaky), cwd=root, env=environment(root), capture_output=True, text=True,
-                              timeout=TIMEOUT)
+        proc = subprocess.run(pytest(args, flaky), cwd=root, env=environment(root), capture_output=True,
+                              text=True, timeout=TIMEOUT)
     except subprocess.TimeoutExpired:
         return False, f"timeout after {TIMEOUT} s", time.monotonic() - start
     failed = re.search(r"^(?:FAILED|ERROR) (\S+)", proc.stdout, re.M)
@@ -102,16 +127,23 @@ def fails_alone(root: Path, test: str) -> bool:
     return subprocess.run(command, cwd=root, env=environment(root), capture_output=True, timeout=TIMEOUT).returncode != 0
 
 
-def judged(copy: Path, flaky: list[str]) -> tuple[bool, str, float]:
-    """Run the suite on a mutated copy. A test that fails there is run again alone: if it then passes, it
-    failed by chance (a timing test on a busy machine), not because of the mutation; it joins ``flaky``
-    (left out from then on, and reported) and the suite runs again without it."""
-    while True:
-        ok, first, seconds = run(copy, flaky)
-        if ok or fails_alone(copy, first):
-            return ok, first, seconds
-        flaky.append(first)
-        print(f"  {first} failed, then passed alone: left out as flaky", flush=True)
+def judged(copy: Path, runs: list[list[str]], flaky: list[str]) -> tuple[bool, str, int, float]:
+    """Run each phase in turn on a (mutated) copy until one fails: (passed, first failure, index of the failing
+    phase, seconds). A test that fails is run again alone: if it then passes, it failed by chance (a timing
+    test on a busy machine), not because of the mutation; it joins ``flaky`` (left out from then on, and
+    reported) and the phase runs again without it."""
+    total = 0.0
+    for index, args in enumerate(runs):
+        while True:
+            ok, first, seconds = run(copy, args, flaky)
+            total += seconds
+            if ok or fails_alone(copy, first):
+                break
+            flaky.append(first)
+            print(f"  {first} failed, then passed alone: left out as flaky", flush=True)
+        if not ok:
+            return False, first, index, total
+    return True, "", len(runs), total
 
 
 def isolated(root: Path) -> bool:
@@ -142,7 +174,7 @@ def main(argv=None) -> int:
             print("the copy's package is not the one the tests import: aborting", file=sys.stderr)
             return 2
         flaky: list[str] = []
-        ok, first, seconds = judged(base, flaky)
+        ok, first, _, seconds = judged(base, [suite(base)], flaky)
         print(f"baseline: {'passed' if ok else 'FAILED ' + first} ({seconds:.0f} s)", flush=True)
         if not ok:
             return 2
@@ -152,13 +184,14 @@ def main(argv=None) -> int:
                 continue
             copy = Path(shutil.copytree(base, Path(tmp) / name))
             apply(copy, m)
-            ok, first, seconds = judged(copy, flaky)
+            ok, first, phase, seconds = judged(copy, phases(copy, m), flaky)
             shutil.rmtree(copy)
             status = "survived" if ok else "caught"
-            results.append({"name": name, "status": status, "by": "" if ok else first, "seconds": round(seconds),
-                            **m._asdict()})
-            print(f"{name} {status:8} {seconds:5.0f} s  {m.file}: {m.why}" + ("" if ok else f"\n      by {first}"),
-                  flush=True)
+            missed = bool(m.by) and not ok and phase > 0  # caught, but not by the test meant to catch it
+            results.append({**m._asdict(), "name": name, "status": status, "caught_by": "" if ok else first,
+                            "missed_by_aim": missed, "seconds": round(seconds)})
+            print(f"{name} {status:8} {seconds:5.0f} s  {m.file}: {m.why}" + ("" if ok else f"\n      by {first}")
+                  + (f"\n      NOT by {m.by}, the test meant to catch it" if missed else ""), flush=True)
     caught = sum(r["status"] == "caught" for r in results)
     applied = sum(r["status"] in ("caught", "survived") for r in results)
     score = caught / applied if applied else 0.0
@@ -168,10 +201,13 @@ def main(argv=None) -> int:
     for r in results:
         if r["status"] == "survived":
             print(f"  survived {r['name']}: {r['file']}: {r['why']}")
+    aimless = [r["name"] for r in results if r["status"] == "survived" and r["by"] or r["missed_by_aim"]]
+    for name in aimless:
+        print(f"  {name} was not caught by the test meant to catch it")
     if args.report:
         args.report.write_text(json.dumps({"score": score, "flaky": flaky, "results": results}, indent=1,
                                           ensure_ascii=False) + "\n", encoding="utf-8")
-    return 0 if score >= TARGET and not stale else 1
+    return 0 if score >= TARGET and not stale and not aimless else 1
 
 
 if __name__ == "__main__":
