@@ -28,6 +28,7 @@ PACKS = "worksheet_gen/packs.py"
 MANIFEST = "worksheet_gen/manifest.py"
 PACKFILL = "worksheet_gen/packfill.py"
 TABLE = "worksheet_gen/layout/table.py"
+STYLES = "worksheet_gen/layout/styles.py"
 READBACK = "tests/test_readback.py::"
 
 MUTATIONS = [
@@ -149,4 +150,23 @@ MUTATIONS = [
     Mutation(PACKFILL, "range(2 if request.duplex else 1, sheets[sheet].pages, 2 if request.duplex else 1)",
              "range(2, sheets[sheet].pages, 2)",
              "printed on one side, a copy's pages after the first miss the student's name in their header"),
+    # --- added last, written from the code without reading the tests (see docs/testing.md) ---
+    Mutation(RENDER, 'format(n=canv.getPageNumber(), total=total)', 'format(n=total, total=total)',
+             "every page's footer says it is the last one (« Page 3 / 3 » on page 1)"),
+    Mutation(STYLES, 'hyph = hyphenator("fr_FR" if lang == "fr" else "en_GB") if p.hyphenate else ""',
+             'hyph = hyphenator("fr_FR" if lang == "fr" else "en_GB")',
+             "the dys and large sheets cut words at line ends with a hyphen"),
+    Mutation(STYLES, "alignment=TA_JUSTIFY if p.justify else TA_LEFT", "alignment=TA_JUSTIFY",
+             "the dys and large sheets justified: uneven spaces between words"),
+    Mutation(STORY, "        if self.p.split_sentences:\n", "        if False:\n",
+             "the dys sheet no longer sets each sentence of an instruction on its own line"),
+    Mutation(STORY, "width = min(block.width_mm * mm * self.p.image_scale, self.p.frame_w)",
+             "width = min(block.width_mm * mm, self.p.frame_w)",
+             "the large-print sheet's pictures no larger than the standard sheet's"),
+    Mutation(FLOW, "            side = self.profile.box\n", "            side = 3.6 * mm\n",
+             "the dys and large sheets' checkboxes at the standard 3.6 mm"),
+    Mutation(STORY, "QR_SIZE = 28 * mm", "QR_SIZE = 12 * mm",
+             "QR codes printed 12 mm wide: too small for many phones at arm's length"),
+    Mutation(STORY, "space = p.word_space * size / self.st.space_em if p.word_space else 0.0", "space = 0.0",
+             "the dys sheet loses its wider spaces between words"),
 ]

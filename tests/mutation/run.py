@@ -114,7 +114,7 @@ def run(root: Path, args: list[str], flaky=()) -> tuple[bool, str, float]:
                               text=True, timeout=TIMEOUT)
     except subprocess.TimeoutExpired:
         return False, f"timeout after {TIMEOUT} s", time.monotonic() - start
-    failed = re.search(r"^(?:FAILED|ERROR) (\S+)", proc.stdout, re.M)
+    failed = re.search(r"^(?:FAILED|ERROR) (.+?)(?: - .*)?$", proc.stdout, re.M)  # an id may hold spaces
     first = failed.group(1) if failed else proc.stdout.strip().splitlines()[-1] if proc.stdout.strip() else ""
     return proc.returncode == 0, first, time.monotonic() - start
 
