@@ -275,6 +275,35 @@ def bullets(page: Page) -> list[Shape]:
     return found
 
 
+@dataclass(frozen=True)
+class QR:
+    """A QR code as drawn: the box of its dark modules (points, origin bottom left) and one module's side."""
+
+    page: int
+    bbox: tuple[float, float, float, float]
+    module: float
+
+
+def qr_codes(page: Page) -> list[QR]:
+    """Black filled rectangles (the dark modules of QR codes) grouped by boxes less than 2 pt apart."""
+    groups = [(s.bbox, s.bbox[3] - s.bbox[1]) for s in page.shapes
+              if s.ops == "re" and s.stroke is None and s.fill == (0.0, 0.0, 0.0)]
+    merged = True
+    while merged:  # merge any two groups whose boxes are closer than 2 pt, until none are
+        merged, out = False, []
+        for box, module in groups:
+            for k, (other, least) in enumerate(out):
+                if box[0] <= other[2] + 2 and other[0] <= box[2] + 2 and box[1] <= other[3] + 2 and other[1] <= box[3] + 2:
+                    out[k] = ((min(box[0], other[0]), min(box[1], other[1]), max(box[2], other[2]),
+                               max(box[3], other[3])), min(module, least))
+                    merged = True
+                    break
+            else:
+                out.append((box, module))
+        groups = out
+    return [QR(page.index, box, module) for box, module in groups]
+
+
 def inside(point, box: Shape, slack: float = 0.0) -> bool:
     x0, y0, x1, y1 = box.bbox
     return x0 - slack <= point[0] <= x1 + slack and y0 - slack <= point[1] <= y1 + slack

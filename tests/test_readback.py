@@ -321,3 +321,20 @@ def test_the_corrige_is_the_student_sheet_with_answers_written_in(sheets_built, 
     assert sum(len(body_words(page)) for page in student) > 30  # not vacuous
     assert _moved(student, key, body_words) == []
     assert _moved(student, key, drawn) == []
+
+
+# --- QR codes -----------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("slug, profile", CASES)
+def test_every_qr_code_is_28_mm_wide_with_dots_of_half_a_millimetre(sheets_built, slug, profile):
+    """docs/design.md: one QR code per video or link, 28 mm wide with its 4-module quiet zone, in every profile;
+    its dots at least 0.5 mm (docs/errors.md), so that a phone scans it from paper."""
+    from worksheet_gen.model import Media
+
+    mm = 72 / 25.4
+    codes = [c for page in read(sheets_built, slug, profile, "eleve") for c in R.qr_codes(page)]
+    assert len(codes) == len([b for b in S.blocks(fiche(slug)) if isinstance(b, Media)])
+    for c in codes:
+        x0, y0, x1, y1 = c.bbox
+        assert abs((x1 - x0) - (y1 - y0)) < 0.01 and c.module >= 0.5 * mm, (c.page + 1, c)
+        assert abs(x1 - x0 + 8 * c.module - 28 * mm) < 0.05 * mm, (c.page + 1, (x1 - x0 + 8 * c.module) / mm)
