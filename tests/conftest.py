@@ -19,6 +19,7 @@ DATA = Path(__file__).resolve().parent / "data"
 
 
 TOOLS = {"pdftotext": "poppler-utils", "pdftoppm": "poppler-utils", "pdffonts": "poppler-utils",
+         "pdfimages": "poppler-utils",
          "zbarimg": "zbar-tools", "qpdf": "qpdf", "node": "nodejs", "npm": "npm"}  # tool -> Debian package
 # The quick subset, asked for explicitly (make test-quick): tests that need a missing tool are skipped.
 QUICK = os.environ.get("WORKSHEET_GEN_QUICK") == "1" and not os.environ.get("CI")

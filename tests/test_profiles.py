@@ -365,3 +365,78 @@ def test_a_title_on_two_lines_leaves_no_word_alone(built):
     start = lines.index(next(ln for ln in lines if ln.startswith("Cultivez")))
     first, second = lines[start], lines[start + 1]
     assert "PIX" in second and len(second) >= 0.5 * len(first), (first, second)
+
+
+def _line_starts(path) -> tuple[str, set[int]]:
+    """The text of a sheet squashed (tests/conftest.py), and where in it each printed line starts."""
+    text, starts = "", set()
+    for line in pdftotext(path).splitlines():
+        if squash(line):
+            starts.add(len(text))
+            text += squash(line)
+    return text, starts
+
+
+@pytest.mark.parametrize("slug", SRC)
+def test_dys_running_text_starts_each_sentence_on_a_line_of_its_own(built, slug):
+    """docs/profiles.md: one sentence per paragraph in the dys profile's running text and callouts."""
+    from worksheet_gen.model import Callout, TextBlock
+    from worksheet_gen.text import paragraphs, plain, sentences
+
+    f = load(SRC[slug])
+    said = [squash(plain(s, lang=f.lang)) for a in f.activities for b in a.blocks if isinstance(b, (TextBlock, Callout))
+            for u in paragraphs(b.text) for s in sentences(u)]
+    assert len(said) >= 2
+
+    def mid_line(profile) -> list[str]:
+        text, starts = _line_starts(sheet_pdf(built, slug, profile))
+        late, at = [], 0
+        for s in said:
+            at = text.index(s[:30], at)  # each sentence, in reading order
+            if at not in starts:
+                late.append(s[:30])
+        return late
+
+    assert mid_line("dys") == []
+    assert mid_line("standard")  # not vacuous: the standard sheet runs sentences on
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_word_spaces_are_doubled_in_dys_only(built, profile):
+    """docs/profiles.md: the dys profile doubles the font's word space; the other profiles keep it."""
+    from collections import Counter
+
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from worksheet_gen.layout.styles import Styles
+    from worksheet_gen.profiles import PROFILES as BY_NAME
+
+    p = BY_NAME[profile]
+    space = stringWidth(" ", Styles("fr", p).font.regular, p.body)
+    pages = R.read(sheet_pdf(built, "pix", profile))
+    body = Counter(round(w.height, 1) for page in pages for w in page.words).most_common(1)[0][0]  # running text
+    gaps = []
+    for page in pages:
+        for w in page.words:
+            line = R.same_line(page, w)
+            k = line.index(w)
+            if round(w.height, 1) == body and k + 1 < len(line) and round(line[k + 1].height, 1) == body:
+                gaps.append(line[k + 1].x0 - w.x1)
+    assert len(gaps) > 200
+    typical = Counter(round(g, 1) for g in gaps).most_common(1)[0][0]
+    assert abs(typical - (2 if profile == "dys" else 1) * space) < 0.15, (typical, space)
+
+
+def _picture_ppi(path) -> list[float]:
+    """The resolution each picture is printed at, in order (pdfimages -list): pixels per inch of its width."""
+    out = subprocess.run([need("pdfimages"), "-list", str(path)], capture_output=True, text=True, check=True).stdout
+    return [float(row.split()[12]) for row in out.splitlines()[2:] if row.split()[2] == "image"]
+
+
+def test_large_print_pictures_are_one_and_a_half_times_wider(built):
+    """docs/profiles.md: pictures 1.5 × wider in the large profile (within the page), as wide in dys."""
+    standard = _picture_ppi(sheet_pdf(built, "all-blocks", "standard"))
+    assert len(standard) >= 2
+    assert _picture_ppi(sheet_pdf(built, "all-blocks", "dys")) == standard
+    large = _picture_ppi(sheet_pdf(built, "all-blocks", "large"))
+    assert len(large) == len(standard) and all(abs(s / g - 1.5) < 0.04 for s, g in zip(standard, large)), (standard, large)
