@@ -41,10 +41,11 @@ def IGNORE(folder: str, names: list[str]) -> set[str]:
     as in tests/js/node_modules), and caches anywhere."""
     top = {".git", ".venv", "build"} & set(names) if Path(folder) == ROOT else set()
     return top | _ANYWHERE(folder, names)
-FIRST = ["test_readback.py", "test_text.py", "test_fiche.py", "test_content.py", "test_profiles.py",
-         "test_pack_profiles.py", "test_pack.py"]  # quick and close to what is printed: a mutation fails early
+FIRST = ["test_readback.py", "test_text.py", "test_fiche.py", "test_content.py", "test_profiles.py", "test_sheet.py",
+         "test_pack_profiles.py", "test_pack.py", "test_pack_print.py", "test_build_ci.py"]  # close to what is
+# printed: a mutation fails early; the slow ones that seldom catch a layout bug (forms, fuzz, hostile input) last
 LIKELY = {  # by the mutated file: the test files most likely to catch a mutation there, run before the others
-    "worksheet_gen/layout/": ["test_readback.py", "test_content.py", "test_fiche.py", "test_profiles.py"],
+    "worksheet_gen/layout/": ["test_readback.py", "test_content.py", "test_fiche.py", "test_profiles.py", "test_sheet.py"],
     "worksheet_gen/validate.py": ["test_readback.py", "test_content.py", "test_schema.py", "test_fiche.py"],
     "worksheet_gen/render.py": ["test_fiche.py", "test_sheet.py", "test_readback.py", "test_profiles.py"],
     "worksheet_gen/text.py": ["test_text.py", "test_fiche.py", "test_profiles.py"],
