@@ -188,6 +188,7 @@ _FIXED = {
     "truefalse": {"fr": ("Vrai", "Faux"), "en": ("True", "False")},
 }
 _ALIASES = {"oui": 0, "yes": 0, "vrai": 0, "true": 0, "non": 1, "no": 1, "faux": 1, "false": 1}
+_WORDS = {"yesno": {"oui", "non", "yes", "no"}, "truefalse": {"vrai", "faux", "true", "false"}}
 
 
 def _question(ctx: _Ctx, raw: MDict, f: dict, pos: Pos, number: int) -> Question:
@@ -208,7 +209,7 @@ def _question(ctx: _Ctx, raw: MDict, f: dict, pos: Pos, number: int) -> Question
             ctx.error(raw.key_pos["options"], f"a '{qtype}' question has fixed options",
                       "remove 'options:' or use 'type: choice'")
         options = _FIXED[qtype][ctx.lang]
-        items = [Item(_fixed_answer(ctx, i, options), i.pos) for i in items]
+        items = [Item(_fixed_answer(ctx, i, options, qtype), i.pos) for i in items]
     if closed and qtype not in _FIXED:  # an answer copied from its option, spaces and no-break spaces aside
         same = {" ".join(o.split()): o for o in options}
         items = [Item(same.get(" ".join(i.text.split()), i.text), i.pos) for i in items]
@@ -294,9 +295,14 @@ def _check_options(ctx: _Ctx, raw: MDict, f: dict, qtype: str, options: tuple) -
         seen.setdefault(text, ipos)
 
 
-def _fixed_answer(ctx: _Ctx, item: Item, options: tuple) -> str:
+def _fixed_answer(ctx: _Ctx, item: Item, options: tuple, qtype: str) -> str:
     value = item.text.strip().lower()
     index = _ALIASES.get(value)
+    if index is not None and value not in _WORDS[qtype]:  # « oui » for Vrai / Faux: read, but said
+        other = "truefalse" if qtype == "yesno" else "yesno"
+        ctx.warn(item.pos, f"the answer {quote(item.text)} is not a word of {' / '.join(options)}: the corrigé "
+                 f"ticks {quote(options[index])}", f"write {quote(options[index].lower())} to say so, or use "
+                 f"'type: {other}' for {' / '.join(_FIXED[other][ctx.lang])} boxes")
     if index is None:
         index = next((i for i, opt in enumerate(options) if value == opt.lower()), None)
     if index is None:
