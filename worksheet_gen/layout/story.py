@@ -102,7 +102,8 @@ class _Story:
         entry = self.entries.get(id(block))
         if entry is None:
             return None
-        return F.Spot(entry.key + suffix, entry.tooltip, size=max(F.MIN_SIZE, self.p.body), more=self.labels["part"],
+        tooltip = entry.justify_tooltip if suffix == plan.JUSTIFY else entry.tooltip
+        return F.Spot(entry.key + suffix, tooltip, size=max(F.MIN_SIZE, self.p.body), more=self.labels["part"],
                       item=self.labels["item"], options=entry.options, radio=entry.kind == "one")
 
     def reporter(self, pos):
