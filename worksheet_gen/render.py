@@ -210,5 +210,5 @@ def _one_line(text: str, make: Callable[[str], str], style, width: float) -> str
     for n in range(len(words) - 1, 0, -1):
         if natural_width(Paragraph(markup, style)) <= width:
             break
-        markup = make(" ".join(words[:n]).rstrip(",;:") + "…")
+        markup = make(" ".join(words[:n]).rstrip(",;:—– ") + "…")
     return markup
