@@ -160,7 +160,8 @@ def _dash_without_space(path: str, text: str, mark, before: str) -> Problem | No
 
 def _quote_closed_late(text: str, mark):
     """Where a quoted text that ends on the line of ``mark``, before it, was opened on an earlier line; else None."""
-    loader = yaml.SafeLoader(text)
+    fast = getattr(yaml, "__with_libyaml__", False) and "\t" not in text and "\ufeff" not in text
+    loader = (yaml.CSafeLoader if fast else yaml.SafeLoader)(text)  # libyaml scans ten times faster
     try:
         while True:
             token = loader.get_token()
