@@ -90,7 +90,8 @@ def _yaml_problem(path: str, text: str, exc: yaml.YAMLError) -> Problem:
         return Problem(pos, "a tab character cannot be used here", "replace it with spaces, or " + _QUOTE_HINT)
     opened = _quote_closed_late(text, mark) if mark is not None and "while scanning" not in context else None
     if opened is not None:  # « answer: "3 » left open: its quote closes lines later, where the error shows
-        return Problem(_pos(path, opened), f"this quote is not closed on its line: it closes only at line {mark.line + 1}",
+        return Problem(_pos(path, opened),
+                       f"this quote is not closed on its line: it closes only at line {mark.line + 1}",
                        "close it with the same quote mark at the end of the text")
     dash = _dash_without_space(path, text, mark, before) if mark is not None else None
     if dash is not None:  # « -question: … »
@@ -278,8 +279,8 @@ def _compose(text: str):
         loader.dispose()
 
 
-def _convert(path: str, node, problems: list, budget: list, item: bool = False):
-    """The value of a node as MDict/MList/str/None; ``item``: the node is an item of a sequence."""
+def _convert(path: str, node, problems: list, budget: list, listed: bool = False):
+    """The value of a node as MDict/MList/str/None; ``listed``: the node is an item of a sequence."""
     budget[0] -= 1
     if isinstance(node, yaml.ScalarNode):
         budget[1] -= len(node.value)
@@ -310,7 +311,7 @@ def _convert(path: str, node, problems: list, budget: list, item: bool = False):
             if key is None:
                 problems.append(Problem(kpos, "a key is missing before ':'", "write 'key: value', e.g. 'title: …'"))
                 continue
-            if key in out and item and key == next(iter(out)):  # an item's first key again: a new item
+            if key in out and listed and key == next(iter(out)):  # an item's first key again: a new item
                 first = out.key_pos[key]
                 problems.append(Problem(kpos, f"a '- ' is probably missing before {quote(key + ':')} at line "
                                         f"{kpos.line}: it starts a new item after the one at line {first.line}",
@@ -332,7 +333,7 @@ def _convert(path: str, node, problems: list, budget: list, item: bool = False):
         out.pos, out.item_pos = _pos(path, node.start_mark), []
         out.flow = bool(node.flow_style)  # written [a, b]: a comma there separates items
         for item in node.value:
-            out.append(_convert(path, item, problems, budget, item=True))
+            out.append(_convert(path, item, problems, budget, listed=True))
             out.item_pos.append(_pos(path, item.start_mark))
         return out
     if node.tag == _CORE + "null" and not node.style:  # libyaml marks plain scalars with '', PyYAML with None

@@ -205,7 +205,8 @@ def typography(text: str, lang: str) -> str:
 
 
 def colon(lang: str) -> str:
-    """What ends a label before its text: « Nom : » in French (typography narrows the space), « Name: » in English."""
+    """What ends a label before its text: « Nom : » in French (the typography narrows the space), « Name: »
+    in English."""
     return " :" if lang == "fr" else ":"
 
 
