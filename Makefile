@@ -28,7 +28,7 @@ test-quick: $(STAMP)
 tools:
 	@sh tests/tools.sh
 
-# Each mutation of tests/mutation/mutations.py under the whole suite (about an hour; docs/testing.md).
+# Each mutation of tests/mutation/mutations.py under the suite (about an hour on a busy machine; docs/testing.md).
 mutation: $(STAMP) tools
 	$(BIN)/python tests/mutation/run.py
 
