@@ -703,3 +703,92 @@ def test_the_pack_command_does_not_overwrite_the_pdf_of_a_source(tree):
         proc = attack(tree, "pack", "pix", "--copies", "2", "--name", name, code=2)
         assert f"Invalid value for --name: sources/pack-x.yaml already writes pack-{name}.pdf: give the pack " \
                "another name" in proc.stderr
+
+
+# --- the outside attack of 2026-12-01 (attack-report-1) ----------------------------------------------
+
+def _raw_controls(text: str) -> list[str]:
+    """The control and direction characters printed raw (a terminal or a log viewer would act on them)."""
+    return [ch for ch in text if (ord(ch) < 0x20 and ch != "\n") or 0x7f <= ord(ch) <= 0x9f
+            or ch in "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"]
+
+
+@pytest.mark.parametrize("content", ["---\n", "~\n", "null\n", "--- &a\n"])
+def test_a_source_holding_no_document_is_an_error(tree, content):
+    (tree / "sources" / "pix.yaml").write_text(content)
+    empty = ["sources/pix.yaml:1:1: error: the file is empty (start from the example in docs/format.md)"]
+    attack(tree, "check", expect=empty)
+    proc = attack(tree, "build", expect=empty)
+    assert "1 failed: sources/pix.yaml" in proc.stdout
+    attack(tree, "build", "--check", expect=empty)
+    assert json.loads(attack(tree, "build", "--format", "json").stdout)["errors"] == 1
+
+
+def test_a_folder_or_a_file_that_cannot_be_removed_named_like_a_temporary_file_is_left_alone(tree):
+    import subprocess
+
+    (tree / "build" / ".x.worksheet-gen-4000000-abcdefgh.tmp").mkdir()
+    locked = tree / "build" / ".y.worksheet-gen-4000000-abcdefgh.tmp"
+    locked.write_text("cannot be removed")
+    if subprocess.run(["chattr", "+i", str(locked)], capture_output=True).returncode != 0:
+        locked.unlink()  # a file system without the immutable flag: the folder alone is tried
+    try:
+        (tree / "sources" / "pix.yaml").write_text((SOURCES / "pix.yaml").read_text() + "\n# changed\n")
+        attack(tree, "build", code=0, may_change={MANIFEST})
+        attack(tree, "build", "--out", "sources", code=0, may_change={
+            "sources/.worksheet-gen.json", "sources/pix-eleve.pdf", "sources/pix-corrige.pdf"})
+    finally:
+        subprocess.run(["chattr", "-i", str(locked)], capture_output=True)
+
+
+def test_an_image_path_holding_a_null_character_is_an_error_with_the_others(tree):
+    (tree / "sources" / "im.yaml").write_text(FICHE + '      - image: "images/\\u0000.png"\n      - image: nope.png\n')
+    expect = ["sources/im.yaml:5:16: error: invisible character U+0000 in the text (delete it and retype the text "
+              "around it)",
+              "sources/im.yaml:5:16: error: the image name holds a null character (U+0000) (retype the file name)",
+              "sources/im.yaml:6:16: error: the image 'nope.png' does not exist (check the name and the folder: the "
+              "path is relative to the source file)"]
+    attack(tree, "check", "sources/im.yaml", expect=expect)
+    attack(tree, "build", "sources/im.yaml", expect=expect)
+
+
+def test_control_and_direction_characters_are_escapes_in_every_format(tree):
+    name = "e\x1b]0;title\x07\x1b[31m\u202eyaml.yaml"
+    (tree / "sources" / name).write_text(FICHE + "      - question: Q ?\n        lignes: 3\n        answer: « \u202e »\n")
+    shown = "e\\x1b]0;title\\x07\\x1b[31m\\u202eyaml.yaml"
+    expect = [f"sources/{shown}:6:9: error: unknown key 'lignes' (did you mean 'lines'?)",
+              f"sources/{shown}:7:19: error: invisible character U+202E (RIGHT-TO-LEFT OVERRIDE) in the text (delete "
+              "it and retype the text around it)"]
+    for command in ("check", "build"):
+        proc = attack(tree, command, expect=expect)
+        assert _raw_controls(proc.stdout + proc.stderr) == []
+        proc = attack(tree, command, "--format", "github")
+        assert _raw_controls(proc.stdout + proc.stderr) == []
+        assert f"::error file=sources/{shown},line=6,col=9::unknown key 'lignes'" in proc.stdout
+        proc = attack(tree, command, "--format", "json")
+        assert _raw_controls(proc.stdout + proc.stderr) == []
+        assert {p["file"] for p in json.loads(proc.stdout)["problems"]} == {f"sources/{name}"}  # the data, intact
+    proc = attack(tree, "pack", "pix", "--copies", "1", "--name", "a\x1b[31m", code=2)
+    assert _raw_controls(proc.stdout + proc.stderr) == [] and "'a\\x1b[31m'" in proc.stderr
+
+
+def test_invisible_joiners_and_stacked_accents_are_errors(tree):
+    (tree / "sources" / "accents.yaml").write_text(FICHE + "      - Un mot\u034fcoupé.\n      - Zalgo e"
+                                                   + "\u0301" * 50 + ".\n      - Việt Nam, ễ.\n")
+    attack(tree, "check", expect=[
+        "sources/accents.yaml:5:15: error: invisible character U+034F (COMBINING GRAPHEME JOINER) in the text "
+        "(delete it and retype the text around it)",
+        "sources/accents.yaml:6:16: error: 50 accents are stacked on one letter, at most 4 (delete the extra accents "
+        "and retype the letter)"])
+    (tree / "sources" / "accents.yaml").unlink()
+    (tree / "classe.csv").write_text("Nom;Prénom;Profil;Profile\nDupont;Léa;dys;\nMartin;Zoé;;large\n")
+    attack(tree, "pack", "pix", "--roster", "classe.csv", expect=[
+        "classe.csv:1:19: error: two columns are the Profil column: « Profil » and « Profile » (keep one of them, or "
+        "rename the other)"])
+    (tree / "classe.csv").write_text("Nom;Prénom\nDupont;Léa\u034f\nMartin;Zo" + "\u0301" * 9 + "é\n")
+    attack(tree, "pack", "pix", "--roster", "classe.csv", expect=[
+        "classe.csv:2:11: error: the character U+034F is invisible (delete it: it often comes from copying a name "
+        "out of another program)",
+        "classe.csv:3:10: error: 9 accents are stacked on one letter, at most 4 (delete the extra accents)"])
+    attack(tree, "pack", "pix", "--copies", "2", "--class", "4e\u202eB", expect=[
+        "--class:1:3: error: the character U+202E of the class is invisible (write it without it)"])

@@ -46,7 +46,7 @@ class Result:
 
     @property
     def exit_code(self) -> int:
-        return 1 if self.failed or self.stale else 0
+        return 1 if self.failed or self.stale or self.failures else 0
 
     def merge(self, other: Result) -> Result:
         """Add another build's outcome (e.g. packs) to this one."""

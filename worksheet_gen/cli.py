@@ -157,10 +157,11 @@ def pack(fiches: tuple[str, ...], copies: int | None, roster: str | None, name: 
         raise WorksheetError(str(epoch_problem()))
     paths, problems = packs.resolve(fiches, Path(sources_dir))
     if problems:
-        raise click.UsageError("\n".join(f"{p.message} ({p.hint})" for p in problems))
+        raise click.UsageError(report.escaped("\n".join(f"{p.message} ({p.hint})" for p in problems)))
     name = name or packs.default_name(Path(roster) if roster else None, paths)
     if not packs.NAME.match(name):
-        raise click.BadParameter(f"'{name}': use letters, digits, '-', '_' or '.'", param_hint="--name")
+        raise click.BadParameter(f"{report.escaped(repr(name))}: use letters, digits, '-', '_' or '.'",
+                                 param_hint="--name")
     owner = _owner(f"pack-{name}.pdf", Path(out_dir))
     if owner:
         raise click.BadParameter(f"{owner} already writes pack-{name}.pdf: give the pack another name",
@@ -180,7 +181,7 @@ def pack(fiches: tuple[str, ...], copies: int | None, roster: str | None, name: 
     if outcome.data is None:
         raise SystemExit(1)
     path = packs.write(outcome.data, name, Path(out_dir))
-    click.echo(f"wrote {path} ({outcome.pages} pages, {len(outcome.data) // 1024} KiB)")
+    click.echo(report.line(f"wrote {path} ({outcome.pages} pages, {len(outcome.data) // 1024} KiB)"))
 
 
 @main.command()
@@ -221,8 +222,8 @@ def collect(slug: str, files: tuple[str, ...], out: str | None, fmt: str | None,
             raise OutputError(f"{out}: cannot write: {exc.strerror or exc}") from exc
     report.problems(problems, "text")
     read = len(rows) - len(problems)
-    click.echo(f"{'printed' if out == '-' else 'wrote ' + out}: {read} form(s) read"
-               + (f", {len(problems)} file(s) with a problem" if problems else ""), err=out == "-")
+    click.echo(report.line(f"{'printed' if out == '-' else 'wrote ' + out}: {read} form(s) read"
+                           + (f", {len(problems)} file(s) with a problem" if problems else "")), err=out == "-")
     if problems:
         raise SystemExit(1)
 

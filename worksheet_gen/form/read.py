@@ -14,11 +14,12 @@ import logging
 import os
 import signal
 import struct
-import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
+
+from ..errors import escaped
 
 MAX_FILE = 20 * 2**20  # bytes of one PDF
 MAX_FILES = 2000  # files read in one run, folders and archives included
@@ -58,8 +59,9 @@ class Unreadable(Exception):
 
 
 def shown(name: str) -> str:
-    """A file name safe to print: control characters (which could drive the terminal) become '?'."""
-    return "".join("?" if unicodedata.category(ch).startswith("C") else ch for ch in name)
+    """A file name safe to print: control and direction characters (which could drive the terminal or
+    reverse the line) shown as escapes."""
+    return escaped(name)
 
 
 def _skipped(name: str) -> bool:
