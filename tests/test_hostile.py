@@ -214,12 +214,13 @@ def test_a_manifest_naming_files_outside_the_build_folder_never_removes_them(tre
                         "notes.txt": "0", "..": "0", "gone\n-eleve.pdf": "0"}}
 
     tamper(tree, forge)
-    ignored = "build/.worksheet-gen.json: warning: the build manifest names {}, which is not a PDF this tool " \
+    ignored = "build/.worksheet-gen.json:1:{}: warning: the build manifest names {}, which is not a PDF this tool " \
               "writes in its folder: it is ignored (the manifest was edited or comes from elsewhere; the build " \
               "writes a correct one)"
-    names = ["'..'", "'../outside/secret.yaml'", "'../sources/pix.yaml'", "'/etc/passwd'", "'gone -eleve.pdf'",
-             "'notes.txt'"]
-    expect = [ignored.format(name) for name in names]
+    names = ["..", "../outside/secret.yaml", "../sources/pix.yaml", "/etc/passwd", "gone\n-eleve.pdf", "notes.txt"]
+    text = (tree / MANIFEST).read_text()  # one line: each name is shown at its column
+    at = {name: text.index(json.dumps(name) + ': "0"') + 1 for name in names}
+    expect = sorted(ignored.format(at[name], "'" + " ".join(name.split()) + "'") for name in names)
     attack(tree, "build", "--check", code=0, expect=expect)
     attack(tree, "build", code=0, expect=expect, may_change={MANIFEST})
     assert "gone.yaml" not in (tree / MANIFEST).read_text()  # the forged entry is dropped
@@ -255,7 +256,7 @@ def test_the_pdfs_of_a_deleted_source_are_still_removed_but_only_if_the_build_wr
 def test_a_manifest_of_the_wrong_shape_is_a_warning_and_a_full_rebuild(tree, forged):
     (tree / MANIFEST).write_text(json.dumps(forged))
     proc = attack(tree, "build", code=0, may_change={MANIFEST}, expect=[
-        "build/.worksheet-gen.json: warning: the build manifest is not as worksheet-gen writes it: everything is "
+        "build/.worksheet-gen.json:1:1: warning: the build manifest is not as worksheet-gen writes it: everything is "
         "rebuilt (it was edited or damaged; the build writes a new one)"])
     assert "1 source: 0 up to date, 1 rendered; 0 PDFs written" in proc.stdout
     attack(tree, "build", "--check", code=0)
@@ -333,7 +334,7 @@ def test_any_manifest_is_read_without_a_traceback_and_removes_nothing_outside_it
         assert all(output_name(name) for entry in manifest.entries.values() for name in entry["outputs"])
         for entry in manifest.entries.values():
             source = manifest.abs(entry["source"]) if "\0" not in entry["source"] else root / "src" / "a.yaml"
-            manifest.fresh(source, "x")
+            manifest.fresh(source, "x", outputs={"a-eleve.pdf", "a-corrige.pdf"})
             manifest.warnings(source, str)
         manifest.orphans()
         result = build([], out, check=True)
@@ -792,3 +793,128 @@ def test_invisible_joiners_and_stacked_accents_are_errors(tree):
         "classe.csv:3:10: error: 9 accents are stacked on one letter, at most 4 (delete the extra accents)"])
     attack(tree, "pack", "pix", "--copies", "2", "--class", "4e\u202eB", expect=[
         "--class:1:3: error: the character U+202E of the class is invisible (write it without it)"])
+
+
+PIX = "../sources/pix.yaml"
+PDFS = {"build/pix-eleve.pdf", "build/pix-corrige.pdf"}
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_check_renders_and_compares_whatever_the_manifest_records(tree):
+    """A student sheet replaced by the corrigé, with the manifest's hash of it forged to match."""
+    shutil.copy(tree / "build" / "pix-corrige.pdf", tree / "build" / "pix-eleve.pdf")
+    tamper(tree, lambda d: d["entries"][PIX]["outputs"].update({"pix-eleve.pdf": _sha(tree / "build" / "pix-eleve.pdf")}))
+    proc = attack(tree, "build", "--check")
+    assert "would change build/pix-eleve.pdf" in proc.stdout.splitlines()
+    assert "1 source: 0 up to date, 1 rendered; 1 PDF out of date" in proc.stdout
+    assert json.loads(attack(tree, "build", "--check", "--format", "json").stdout)["stale"] == ["build/pix-eleve.pdf"]
+    attack(tree, "build", "--force", code=0, may_change={MANIFEST, "build/pix-eleve.pdf"})
+    assert (tree / "build" / "pix-eleve.pdf").read_bytes() != (tree / "build" / "pix-corrige.pdf").read_bytes()
+    attack(tree, "build", "--check", code=0)
+
+
+def test_an_entry_that_leaves_out_or_adds_an_output_is_never_up_to_date(tree):
+    (tree / "build" / "pix-eleve.pdf").unlink()
+    tamper(tree, lambda d: d["entries"][PIX]["outputs"].pop("pix-eleve.pdf"))
+    proc = attack(tree, "build", "--check")
+    assert "missing build/pix-eleve.pdf" in proc.stdout.splitlines()
+    proc = attack(tree, "build", code=0, may_change={MANIFEST, "build/pix-eleve.pdf"})
+    assert "wrote build/pix-eleve.pdf" in proc.stdout.splitlines()
+    tamper(tree, lambda d: d["entries"][PIX]["outputs"].update({"pix-eleve-dys.pdf": "0" * 64}))
+    proc = attack(tree, "build", code=0, may_change={MANIFEST})
+    assert "1 source: 0 up to date, 1 rendered" in proc.stdout
+    pix = tree / "sources" / "pix.yaml"  # a fiche that asks for its form: an entry without it is not up to date
+    pix.write_text(pix.read_text().replace("title:", "form: oui  # the fillable PDF too\ntitle:", 1))
+    attack(tree, "build", code=0, may_change={MANIFEST, "build/pix-formulaire.pdf"})
+    (tree / "build" / "pix-formulaire.pdf").unlink()
+    tamper(tree, lambda d: d["entries"][PIX]["outputs"].pop("pix-formulaire.pdf"))
+    proc = attack(tree, "build", code=0, may_change={MANIFEST, "build/pix-formulaire.pdf"})
+    assert "wrote build/pix-formulaire.pdf" in proc.stdout.splitlines()
+    attack(tree, "build", code=0)  # and now up to date, without rendering
+    assert "1 up to date, 0 rendered" in attack(tree, "build", code=0).stdout
+
+
+def test_warnings_a_manifest_records_cannot_be_errors_or_stand_anywhere(tree):
+    (tree / "sources" / "w.yaml").write_text(FICHE + "      - question: Q ?\n")
+    real = ["sources/w.yaml:5:9: warning: this question has no answer: the corrigé leaves its lines empty (add "
+            "'answer:')"]
+    attack(tree, "build", code=0, expect=real, may_change={MANIFEST, "build/w-eleve.pdf", "build/w-corrige.pdf"})
+    forgeries = [{"severity": "error", "message": "pwned"}, {"line": 10**30, "col": -5},
+                 {"path": "../outside/secret.yaml"}, {"message": "x" * 100_000}]
+    for forged in forgeries:
+        tamper(tree, lambda d: d["entries"]["../sources/w.yaml"]["warnings"][0].update(forged))
+        attack(tree, "build", code=0, expect=real, may_change={MANIFEST})
+        assert "pwned" not in (tree / MANIFEST).read_text() and "x" * 1000 not in (tree / MANIFEST).read_text()
+        attack(tree, "build", "--check", code=0, expect=real)
+
+
+def test_a_manifest_entry_naming_files_outside_its_folder_or_spelled_twice_is_never_up_to_date(tree):
+    secret = tree / "outside" / "secret.yaml"
+    spellings = {f"../sources/{'./' * n}pix.yaml": _sha(tree / "sources" / "pix.yaml") for n in range(1, 40)}
+    for deps in ({"../outside/secret.yaml": _sha(secret)}, {"../outside/secret.yaml": "0" * 64},
+                 {str(secret): _sha(secret)}, {"/dev/zero": "0" * 64}, spellings,
+                 {"../sources/../sources/pix.yaml": _sha(tree / "sources" / "pix.yaml")}):
+        tamper(tree, lambda d: d["entries"][PIX]["deps"].update(deps))
+        proc = attack(tree, "build", code=0, may_change={MANIFEST})  # the same answer, whatever hash is guessed
+        assert "1 source: 0 up to date, 1 rendered; 0 PDFs written" in proc.stdout
+        assert "1 source: 1 up to date, 0 rendered" in attack(tree, "build", code=0).stdout
+
+
+def test_no_link_is_followed_in_the_output_folder(tree):
+    outside = tree / "outside"
+    shutil.copy(tree / MANIFEST, outside / "manifest.json")
+    (tree / MANIFEST).unlink()
+    (tree / MANIFEST).symlink_to(outside / "manifest.json")
+    shutil.copy(tree / "build" / "pix-eleve.pdf", outside / "eleve.pdf")
+    (tree / "build" / "pix-eleve.pdf").unlink()
+    (tree / "build" / "pix-eleve.pdf").symlink_to(outside / "eleve.pdf")  # the right bytes, through a link
+    shutil.copy(tree / "build" / "pix-corrige.pdf", outside / "old-eleve.pdf")
+    (tree / "build" / "old-eleve.pdf").symlink_to(outside / "old-eleve.pdf")
+    tamper_target = json.loads((outside / "manifest.json").read_text())
+    tamper_target["entries"]["../sources/old.yaml"] = {
+        "source": "../sources/old.yaml", "fingerprint": "x", "deps": {}, "warnings": [],
+        "outputs": {"old-eleve.pdf": _sha(outside / "old-eleve.pdf")}}
+    (outside / "manifest.json").write_text(json.dumps(tamper_target))
+    link = ["build/.worksheet-gen.json: warning: the build manifest is a link to another file: it is not read, "
+            "everything is rebuilt (the build writes its own manifest in its place)"]
+    proc = attack(tree, "build", "--check", expect=link)
+    assert "would change build/pix-eleve.pdf" in proc.stdout.splitlines()
+    attack(tree, "build", code=0, expect=link, may_change={MANIFEST, "build/pix-eleve.pdf"})
+    assert not (tree / MANIFEST).is_symlink() and not (tree / "build" / "pix-eleve.pdf").is_symlink()
+    assert (tree / "build" / "old-eleve.pdf").is_symlink()  # a link is never what the build wrote: left alone
+    attack(tree, "build", "--check", code=0)
+
+
+def test_a_roster_named_like_a_pdf_the_build_writes_is_never_written_over(tree):
+    src = tree / "sources"
+    (src / "pack-classe.pdf").write_text("Nom;Prénom\nDUPONT;Léa\n")  # a CSV named like the pack
+    (src / "classe.pack.yaml").write_text("fiches: [pix]\nroster: pack-classe.pdf\n")
+    named = ["sources/classe.pack.yaml:2:9: error: the roster 'pack-classe.pdf' has the name of a file the build "
+             "writes (rename the class list, e.g. classe.csv)"]
+    attack(tree, "check", expect=named)
+    attack(tree, "build", "--out", "sources", expect=named, may_change={
+        "sources/.worksheet-gen.json", "sources/pix-eleve.pdf", "sources/pix-corrige.pdf"})
+    (src / "eleves.csv").symlink_to("pack-classe.pdf")  # a link inside the folder, to the same file
+    (src / "classe.pack.yaml").write_text("fiches: [pix]\nroster: eleves.csv\n")
+    attack(tree, "build", "--out", "sources", may_change={"sources/.worksheet-gen.json"}, expect=[
+        "sources/pack-classe.pdf: error: the build would write over a file it reads (rename that file, or build "
+        "into another folder (--out))"])
+
+
+def test_a_fiche_named_on_the_command_line_is_never_read_through_a_link_out_of_the_sources(tree):
+    (tree / "sources" / "sec.yaml").symlink_to(tree / "outside" / "secret.yaml")
+    (tree / "sources" / "tube.yaml").unlink(missing_ok=True)
+    os.mkfifo(tree / "sources" / "tube.yaml")
+    link = ("sources/sec.yaml: this file is a link to a file outside the sources folder: it is not read (copy the "
+            "file into the sources folder, or name it on the command line)")
+    proc = attack(tree, "pack", "sec", "--copies", "1", code=2)
+    assert f"Error: {link}" in proc.stderr
+    attack(tree, "collect", "sec", "x.pdf", expect=[link.replace(": this file", ": error: this file")])
+    proc = attack(tree, "pack", "tube", "--copies", "1", code=2)
+    assert "Error: sources/tube.yaml: not a regular file (a folder, a pipe or a device): it is not read" in proc.stderr
+    attack(tree, "collect", "tube", "x.pdf", expect=[
+        "sources/tube.yaml: error: not a regular file (a folder, a pipe or a device): it is not read (rename it or "
+        "move it out of the sources folder)"])

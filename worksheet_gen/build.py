@@ -16,7 +16,7 @@ from . import pictures
 from .errors import Pos, Problem
 from .manifest import Manifest, epoch_problem, fingerprint, sha256_bytes, sha256_file
 from .output import Lock, clean_temp, is_dir, write_atomic
-from .owners import form_name, names, recorded, same_file
+from .owners import expected, form_name, names, recorded, same_file
 from .profiles import STANDARD, Profile, choose
 from .sources import display, is_pack
 
@@ -250,7 +250,7 @@ class _Build:
 
     def __init__(self, out_dir: Path, *, check: bool, options: Mapping, progress: Callable[[str, str], None],
                  lock: Lock):
-        self.out_dir, self.check, self.progress, self.lock = out_dir, check, progress, lock
+        self.out_dir, self.check, self.progress, self.lock, self.options = out_dir, check, progress, lock, options
         self.locked = False
         self.manifest = Manifest.load(out_dir)
         self.fp = fingerprint(options)
@@ -277,7 +277,8 @@ class _Build:
                 self.fail(source, [clash])
                 continue
             owners.add(source)
-            if not force and self.manifest.fresh(source, self.fp, self.variant):
+            if not force and self.manifest.fresh(source, self.fp, self.variant,
+                                                 outputs=expected(source, self.options)):
                 self.result.up_to_date += 1
                 self.result.unchanged += [self.out_dir / name for name in self.manifest.outputs(source, self.variant)]
                 self.result.problems += self.manifest.warnings(source, display, self.variant)
@@ -295,12 +296,19 @@ class _Build:
         """Write (or, with check, compare) what a worker rendered, and record it in the manifest."""
         if not outcome.files:
             return self.fail(source, outcome.problems)
+        read = {os.path.normcase(path) for path in outcome.deps}
+        clash = next((self.out_dir / n for n in outcome.files if os.path.normcase((self.out_dir / n).resolve()) in read),
+                     None)
+        if clash is not None:  # --out among the sources, and a roster named like the pack: never written over
+            return self.fail(source, outcome.problems + [Problem(Pos(display(clash)), "the build would write over "
+                                                                 "a file it reads", "rename that file, or build into "
+                                                                 "another folder (--out)")])
         self.result.problems += outcome.problems
         shas = {}
         for name, data in outcome.files.items():
             path = self.out_dir / name
             shas[name] = sha256_bytes(data)
-            if sha256_file(path) == shas[name]:
+            if sha256_file(path, follow=False) == shas[name]:
                 self.result.unchanged.append(path)
             elif self.check:
                 self.result.stale.append(path)
@@ -325,7 +333,7 @@ class _Build:
     def remove(self, name: str, sha: str) -> None:
         """Delete an output this tool wrote (with check, report it), if it still holds what was written."""
         path = self.out_dir / name
-        now = sha256_file(path)
+        now = sha256_file(path, follow=False)
         if now is None:  # gone, or not a regular file: not what the build wrote
             return
         if now != sha:
@@ -389,7 +397,8 @@ def _quiet(verb: str, path: str) -> None:
 def build(sources: list[Path], out_dir: Path, *, root: Path | None = None, jobs: int = 1, force: bool = False,
           check: bool = False, options: Mapping[str, object] | None = None, packs: list[Path] = (),
           progress: Callable[[str, str], None] = _quiet) -> Result:
-    """Build every source whose outputs are missing or out of date; with check, write nothing and report them.
+    """Build every source whose outputs are missing or out of date; with check, write nothing, render every
+    source and report each output that is missing or differs (and those of deleted sources).
 
     ``packs`` (pack files) are made after the fiches, in this process, when anything they read
     changed; a build with a profile option leaves them alone (they choose their own profiles).
@@ -410,7 +419,8 @@ def build(sources: list[Path], out_dir: Path, *, root: Path | None = None, jobs:
             run.writing()
         if run.result.failed:  # the manifest cannot be read nor written, or the dates are wrong: change nothing
             return run.result
-        _build(run, sources, root=root, jobs=jobs, force=force, options=options)
+        # --check renders everything: a manifest (committed, restored) cannot vouch for the PDFs it checks.
+        _build(run, sources, root=root, jobs=jobs, force=force or check, options=options)
     finally:
         lock.release()
     run.result.seconds = time.monotonic() - start

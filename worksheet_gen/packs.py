@@ -14,8 +14,8 @@ from . import loader, profiles, roster
 from .build import Outcome as BuildOutcome, images, render_fiche, write_atomic
 from .errors import OutputError, Pos, Problem, quote
 from .loader import MDict, MList
-from .manifest import sha256_bytes, sha256_file
-from .sources import SUFFIXES, display, is_pack, is_source, load_fiche, pack_name
+from .manifest import NAME as MANIFEST, output_name, sha256_bytes, sha256_file
+from .sources import SUFFIXES, by_name, display, is_pack, is_source, load_fiche, pack_name
 from .spec import flag
 from .suggest import suggest
 
@@ -104,6 +104,12 @@ def resolve(names, folder: Path, where: list[Pos] | None = None) -> tuple[tuple[
         given = Path(name)
         if is_source(given):  # a file name: next to a pack file, or from here on the command line
             candidates = [folder / given if where is not None else given]
+        elif where is None:  # a fiche name on the command line: never a link out of the sources folder
+            found, refused = by_name(name, folder)
+            if refused is not None:
+                problems.append(Problem(Pos(str(name)), f"{refused.pos}: {refused.message}", refused.hint))
+                continue
+            candidates = [found] if found else []
         else:
             candidates = [folder / f"{name}{s}" for s in SUFFIXES + tuple(s.upper() for s in SUFFIXES)]
         found = next((c for c in candidates if c.is_file() and not is_pack(c)), None)
@@ -282,6 +288,9 @@ def read_declaration(path: Path, deps: dict | None = None) -> tuple[Request | No
         if not inside:
             problems.append(Problem(val["roster"], "the roster must be inside the folder of the pack file",
                                     "move the CSV next to the pack file"))
+        elif output_name(roster_path.name) or roster_path.name == MANIFEST:  # --out sources would write over it
+            problems.append(Problem(val["roster"], f"the roster {quote(raw['roster'])} has the name of a file the "
+                                    "build writes", "rename the class list, e.g. classe.csv"))
         elif not roster_path.is_file():
             problems.append(Problem(val["roster"], f"no roster file '{raw['roster']}'",
                                     "give the CSV file's name, relative to the pack file"))

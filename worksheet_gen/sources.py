@@ -52,6 +52,17 @@ def _in_folder(path: Path, folder: Path) -> Problem | None:
     return None
 
 
+def by_name(name: str, folder: Path) -> tuple[Path | None, Problem | None]:
+    """The source of the fiche called name in folder (name.yaml, .yml, in any case), if there is one to read;
+    or why the one there is not read (a pipe, a link to a file outside the folder)."""
+    for suffix in SUFFIXES + tuple(s.upper() for s in SUFFIXES):
+        path = folder / f"{name}{suffix}"
+        if os.path.lexists(path) and not is_pack(path):
+            problem = _in_folder(path, folder)
+            return (path, None) if problem is None else (None, problem)
+    return None, None
+
+
 def _named(paths: tuple[str, ...], default_dir: Path) -> tuple[list[Path], list[Problem]]:
     """The files paths name, and the sources (*.yaml, *.yml) each named folder (default_dir when none)
     holds, sorted; and a problem for each name that is neither, and each source of a folder not read."""

@@ -14,11 +14,15 @@ SUFFIXES = (".yaml", ".yml")
 
 def load(slug: str, sources: Path) -> tuple[Fiche | None, list[Problem]]:
     """The validated fiche named by slug (sources/<slug>.yaml) or by the path of its source."""
-    from ..sources import display, load_fiche
+    from ..sources import by_name, display, load_fiche
 
     given = Path(slug)
-    path = given if given.suffix in SUFFIXES else next((sources / f"{slug}{s}" for s in SUFFIXES
-                                                       if (sources / f"{slug}{s}").is_file()), None)
+    if given.suffix in SUFFIXES:  # a path typed on the command line: the user's to choose
+        path = given
+    else:  # a name: a fiche of the sources folder, never a link out of it nor a pipe
+        path, refused = by_name(slug, sources)
+        if refused is not None:
+            return None, [refused]
     if path is None or not path.is_file():
         known = sorted(p.stem for p in sources.glob("*.y*ml") if p.suffix in SUFFIXES and ".pack." not in p.name)
         return None, [Problem(Pos(slug), f"no fiche '{slug}' in {display(sources)}",
