@@ -94,3 +94,15 @@ def test_emphasis_takes_linear_time():
 
     small, large = cost(600), cost(6000)
     assert large < 30 * max(small, 1e-3)  # ten times the text, not a hundred times the time
+
+
+def test_entities_are_printed_as_written():
+    assert markup("R&amp;D et &#233; ;", size=10).startswith("R&amp;amp;D et &amp;#233;")  # no space before ;
+
+
+def test_only_www_becomes_a_web_address_without_a_scheme():
+    from worksheet_gen.text import web_target
+
+    assert web_target("www.onisep.fr") == "https://www.onisep.fr"
+    assert web_target("fiche.pdf") == "fiche.pdf" and web_target("onisep.fr") == "onisep.fr"
+    assert "<a " not in markup("voir [la fiche](fiche.pdf)", lang="en")

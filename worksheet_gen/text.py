@@ -28,6 +28,7 @@ _VERBATIM = re.compile(
     r"|(?<![\w.+@/-])(?P<email>[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,})(?![\w@-])"
     r"|(?<![\w.@/-])(?P<site>(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,}/" + _URL_TAIL + ")"
     r"|(?P<tag><[A-Za-z/!?][^<>\n]*>)"
+    r"|(?P<entity>&#?[A-Za-z0-9]{1,10};)"
     r"|(?<![\w-])(?P<attr>[\w-]+=\"[^\"\n]*\")"
 )
 _BOLD = re.compile(r"\*\*")
@@ -52,7 +53,7 @@ class Span(NamedTuple):
 
     start: int
     end: int
-    kind: str  # code, link, url, email, site, tag, attr
+    kind: str  # code, link, url, email, site, tag, attr, entity
     shown: str  # the text printed (a link's label)
     target: str = ""  # the address a link points to ("" when it is not a link)
 
@@ -84,8 +85,9 @@ def links(text: str) -> Iterator[tuple[str, int]]:
 
 
 def web_target(target: str) -> str:
-    """The address a link opens: https:// is put before a bare domain ([le site](www.onisep.fr))."""
-    if target and not _HAS_SCHEME.match(target) and _DOMAIN.match(target):
+    """The address a link opens: https:// is put before www. ([le site](www.onisep.fr)); any other target
+    without a scheme (fiche.pdf, #haut) is no web address and stays as written, for the check to refuse."""
+    if target[:4].lower() == "www." and _DOMAIN.match(target):
         return "https://" + target
     return target
 
@@ -203,7 +205,7 @@ def markup(text: str, *, lang: str = "fr", size: float = 10.0, sup: bool = True,
     kept: list[str] = []
     parts, pos, broken = [], 0, False
     for span in spans(text):
-        long = columns and span.kind not in ("tag", "attr") and len(span.shown) > columns and (
+        long = columns and span.kind not in ("tag", "attr", "entity") and len(span.shown) > columns and (
             span.kind != "link" or is_address(span.shown))
         before = text[pos:span.start].lstrip(" ") if broken else text[pos:span.start]
         parts.append(before + ("\n" if long and before.strip() else ""))  # a long one starts a line
@@ -232,7 +234,7 @@ def _span_markup(span: Span, lang: str, size: float, mono: float, sup: bool, lin
     shown = "<br/>".join(escape(piece) for piece in cut(span.shown, columns)) if columns else escape(span.shown)
     if span.kind == "code":
         return f"<nobr>{face}{shown}</font></nobr>"
-    if span.kind in ("tag", "attr"):
+    if span.kind in ("tag", "attr", "entity"):
         return escape(span.shown)
     target = web_target(span.target)
     if span.kind == "link" and not is_address(span.shown):
@@ -313,7 +315,7 @@ def fonts_of(text: str) -> tuple[str, str]:
     body, mono, pos = [], [], 0
     for span in spans(text):
         body.append(text[pos:span.start])
-        if span.kind == "code" or (span.kind != "tag" and span.kind != "attr" and is_address(span.shown)):
+        if span.kind == "code" or (span.kind not in ("tag", "attr", "entity") and is_address(span.shown)):
             mono.append(span.shown)
         else:
             body.append(span.shown)

@@ -209,6 +209,9 @@ def _question(ctx: _Ctx, raw: MDict, f: dict, pos: Pos, number: int) -> Question
                       "remove 'options:' or use 'type: choice'")
         options = _FIXED[qtype][ctx.lang]
         items = [Item(_fixed_answer(ctx, i, options), i.pos) for i in items]
+    if closed and qtype not in _FIXED:  # an answer copied from its option, spaces and no-break spaces aside
+        same = {" ".join(o.split()): o for o in options}
+        items = [Item(same.get(" ".join(i.text.split()), i.text), i.pos) for i in items]
     answers = tuple(i.text for i in items)
     explain = f.get("explain", "")
     if closed:
