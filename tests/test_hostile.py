@@ -7,6 +7,7 @@ every other file of the tree is unchanged (sha256 before and after).
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 import os
 import re
@@ -18,6 +19,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from conftest import ROOT, SOURCES, cli
+from formtools import pix_form  # noqa: F401  (a fixture)
 
 FICHE = "title: Essai\nactivities:\n  - title: A\n    content:\n"
 SECRET = "password: hunter2\n"  # what a file outside the sources folder holds: never read, never quoted
@@ -918,3 +920,109 @@ def test_a_fiche_named_on_the_command_line_is_never_read_through_a_link_out_of_t
     attack(tree, "collect", "tube", "x.pdf", expect=[
         "sources/tube.yaml: error: not a regular file (a folder, a pipe or a device): it is not read (rename it or "
         "move it out of the sources folder)"])
+
+
+# --- collect: what it reads and where it writes ---------------------------------------------------
+
+@pytest.fixture
+def rendus(tree, pix_form) -> Path:
+    """rendus/ in the tree, holding one student's form (filled with a name) as Martin.pdf."""
+    from formtools import fill
+
+    folder = tree / "rendus"
+    folder.mkdir()
+    fill(pix_form / "pix-formulaire.pdf", {"nom": "MARTIN", "prenom": "Léa"}, folder / "Martin.pdf")
+    return folder
+
+
+def test_collect_reads_only_the_regular_files_of_a_folder_never_a_pipe_a_device_or_a_link_out(tree, rendus):
+    os.mkfifo(rendus / "f.pdf")  # once waited on for ever
+    os.mkfifo(rendus / "g.zip")
+    (rendus / "zero.pdf").symlink_to("/dev/zero")  # once read without end (5 GB in 30 s)
+    (rendus / "s.pdf").symlink_to(tree / "outside" / "secret.yaml")  # once read, and said 'is not a PDF'
+    (rendus / "copie.pdf").symlink_to("Martin.pdf")  # a link inside the folder is read
+    pipe = "error: is not a regular file (a pipe, a device or a socket): it is not read (copy the form itself into the " \
+           "folder)"
+    out = "error: is a link to a file outside the folder: it is not read (copy the form itself into the folder)"
+    proc = attack(tree, "collect", "pix", "rendus", "--out", "-", expect=[
+        f"rendus/f.pdf: {pipe}", f"rendus/g.zip: {pipe}", f"rendus/s.pdf: {out}", f"rendus/zero.pdf: {out}"])
+    assert proc.stdout.count("MARTIN") == 2
+    attack(tree, "collect", "pix", "rendus/f.pdf", "rendus/zero.pdf", "--out", "-", expect=[
+        f"rendus/f.pdf: {pipe}", f"rendus/zero.pdf: {pipe}"])
+
+
+def test_collect_never_writes_its_table_over_a_form_or_a_source(tree, rendus):
+    (tree / "sources" / "classe.csv").write_text("Nom;Prénom\nMARTIN;Léa\n")
+    refused = "error: collect writes its table only to a .csv or .json file, never over a form, an archive or a " \
+              "source (give --out a name such as pix-reponses.csv)"
+    attack(tree, "collect", "pix", "rendus/", "--out", "rendus/Martin.pdf", expect=[f"rendus/Martin.pdf: {refused}"])
+    attack(tree, "collect", "pix", "rendus/", "--out", "sources/pix.yaml", expect=[f"sources/pix.yaml: {refused}"])
+    attack(tree, "collect", "pix", "rendus/", "--out", "sources/classe.csv", expect=[
+        "sources/classe.csv: error: is a file of the sources folder: the table is not written over it (give --out a "
+        "name outside the sources folder, such as pix-reponses.csv)"])
+    shutil.copy(tree / "sources" / "classe.csv", rendus / "liste.csv")
+    attack(tree, "collect", "pix", "rendus/Martin.pdf", "rendus/liste.csv", "--out", "rendus/liste.csv", expect=[
+        "rendus/liste.csv: error: is one of the files handed in: the table is not written over it (give --out "
+        "another name, such as pix-reponses.csv)"])
+    proc = attack(tree, "collect", "pix", "rendus/", "--out", "rendus/pix-reponses.csv", code=1, expect=[
+        "rendus/liste.csv: error: is not a PDF (ask the student for the PDF form itself, saved after filling it in)"],
+        may_change={"rendus/pix-reponses.csv"})
+    assert "MARTIN" in (rendus / "pix-reponses.csv").read_text(encoding="utf-8-sig")
+    assert "wrote rendus/pix-reponses.csv: 1 form(s) read, 1 file(s) with a problem" in proc.stdout
+
+
+def test_collect_onto_a_full_disk_is_an_error_at_the_table(tree, rendus):
+    attack(tree, "collect", "pix", "rendus/", "--out", "t.csv", file_size=100, expect=[
+        "t.csv: error: cannot write the file: File too large (check the free space and the permissions of its "
+        "folder)"])
+
+
+def _forged_name(form: Path, out: Path, kind: str) -> Path:
+    """The form with the value of its Nom field replaced by a dictionary, a stream or a reference to itself."""
+    from pypdf import PdfWriter
+    from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject, TextStringObject
+
+    writer = PdfWriter(clone_from=form)
+    field = next(f.get_object() for f in writer.root_object["/AcroForm"]["/Fields"] if f.get_object()["/T"] == "nom")
+    if kind == "dictionary":
+        field[NameObject("/V")] = DictionaryObject({NameObject("/A"): TextStringObject("x")})
+    elif kind == "stream":
+        stream = DecodedStreamObject()
+        stream.set_data(b"MARTIN")
+        field[NameObject("/V")] = writer._add_object(stream)
+    else:
+        field[NameObject("/V")] = writer._add_object(field)  # the field itself
+    writer.write(out)
+    return out
+
+
+def test_a_form_field_holding_no_text_is_a_problem_of_that_file_not_a_python_repr(tree, rendus, pix_form):
+    for kind in ("dictionary", "stream", "self"):
+        _forged_name(pix_form / "pix-formulaire.pdf", rendus / f"{kind}.pdf", kind)
+    odd = "error: has a field 'nom' whose value is not a text: the form was altered (ask the student to fill in a new " \
+          "copy of the form)"
+    proc = attack(tree, "collect", "pix", "rendus", "--out", "-", expect=[
+        f"rendus/{kind}.pdf: {odd}" for kind in ("dictionary", "self", "stream")])
+    assert "MARTIN" in proc.stdout and "{" not in proc.stdout and "IndirectObject" not in proc.stdout
+
+
+def test_an_aes_encrypted_form_is_said_to_be_one(tree, rendus):
+    from conftest import need
+
+    qpdf = need("qpdf")
+    import subprocess
+
+    for args, name in ((["user", "owner", "256"], "u256.pdf"),
+                       (["", "owner", "128", "--use-aes=y", "--modify=none"], "o128.pdf")):
+        subprocess.run([qpdf, "--encrypt", *args, "--", str(rendus / "Martin.pdf"), str(rendus / name)], check=True)
+    aes = "error: is encrypted with AES, which this installation of worksheet-gen cannot read (ask the student to " \
+          "save the form again without protection, or install the Python package 'cryptography' next to " \
+          "worksheet-gen)"
+    if importlib.util.find_spec("cryptography") is None:  # as the tool is installed: it does not require it
+        attack(tree, "collect", "pix", "rendus", "--out", "-", expect=[f"rendus/o128.pdf: {aes}",
+                                                                       f"rendus/u256.pdf: {aes}"])
+    else:  # with it, what the docs say of any protected form
+        proc = attack(tree, "collect", "pix", "rendus", "--out", "-", expect=[
+            "rendus/u256.pdf: error: is protected by a password (ask the student to save the form again without "
+            "a password)"])
+        assert proc.stdout.count("MARTIN") == 2

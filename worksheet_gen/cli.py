@@ -205,6 +205,10 @@ def collect(slug: str, files: tuple[str, ...], out: str | None, fmt: str | None,
         raise SystemExit(1)
     fmt = fmt or ("json" if out and out.lower().endswith(".json") else "csv")
     out = out or f"{fiche.slug}-reponses.{fmt}"
+    refused = collecting.refused_out(out, fiche.slug, list(files), Path(sources_dir))
+    if refused is not None:  # before anything is read
+        report.problems([refused], "text")
+        raise SystemExit(1)
     rows, problems = collecting.collect(fiche, list(files), exclude=frozenset() if out == "-" else
                                         frozenset({Path(out).resolve()}))
     if not rows:
@@ -219,7 +223,8 @@ def collect(slug: str, files: tuple[str, ...], out: str | None, fmt: str | None,
         try:
             write_atomic(Path(out), data)
         except OSError as exc:
-            raise OutputError(f"{out}: cannot write: {exc.strerror or exc}") from exc
+            raise OutputError(f"{out}: error: cannot write the file: {exc.strerror or exc} (check the free space "
+                              "and the permissions of its folder)") from exc
     report.problems(problems, "text")
     read = len(rows) - len(problems)
     click.echo(report.line(f"{'printed' if out == '-' else 'wrote ' + out}: {read} form(s) read"
