@@ -384,10 +384,10 @@ def test_outputs_that_would_be_one_file_are_an_error_before_anything_is_written(
     (src / "pack-a.yaml").write_text(MINI)  # writes pack-a-eleve.pdf…
     (src / "a-eleve.pack.yaml").write_text("fiches: [pix]\ncopies: 2\n")  # …and so does this pack file
     expect = [
-        "sources/a-eleve.pack.yaml: error: it would write 'pack-a-eleve.pdf', the same file as 'pack-a-eleve.pdf' of "
+        "sources/a-eleve.pack.yaml:1:1: error: it would write 'pack-a-eleve.pdf', the same file as 'pack-a-eleve.pdf' of "
         "sources/pack-a.yaml (rename one of the two files: names that differ only by capitals, or by how an "
         "accent is encoded, are one file on Windows and macOS)",
-        "sources/pix.yaml: error: it would write 'pix-corrige-dys.pdf', the same file as 'Pix-corrige-dys.pdf' of "
+        "sources/pix.yaml:1:1: error: it would write 'pix-eleve.pdf', the same file as 'Pix-eleve.pdf' of "
         "sources/Pix.yaml (rename one of the two files: names that differ only by capitals, or by how an accent is "
         "encoded, are one file on Windows and macOS)"]
     attack(tree, "build", "--check", expect=expect)
@@ -404,7 +404,7 @@ def test_a_source_cannot_take_the_pdfs_another_source_wrote_in_an_earlier_build(
     (tree / "other").mkdir()
     (tree / "other" / "pix.yaml").write_text(MINI)
     attack(tree, "build", "other/pix.yaml", expect=[
-        "other/pix.yaml: error: it builds the same PDFs as sources/pix.yaml (rename one of the two files)"])
+        "other/pix.yaml:1:1: error: it builds the same PDFs as sources/pix.yaml (rename one of the two files)"])
 
 
 @pytest.mark.parametrize("out", ["sources", "sources/build"])
@@ -434,9 +434,9 @@ def test_pdfs_written_among_the_sources_leave_every_source_alone(tree, out):
 def test_a_link_in_the_sources_folder_to_a_file_outside_it_is_not_read(tree):
     (tree / "sources" / "evil.yaml").symlink_to(tree / "outside" / "secret.yaml")
     (tree / "sources" / "zero.yaml").symlink_to("/dev/zero")
-    expect = ["sources/evil.yaml: error: this file is a link to a file outside the sources folder: it is not read "
+    expect = ["sources/evil.yaml:1:1: error: this file is a link to a file outside the sources folder: it is not read "
               "(copy the file into the sources folder, or name it on the command line)",
-              "sources/zero.yaml: error: not a regular file (a folder, a pipe or a device): it is not read (rename it "
+              "sources/zero.yaml:1:1: error: not a regular file (a folder, a pipe or a device): it is not read (rename it "
               "or move it out of the sources folder)"]
     for command in ("check", "build"):
         attack(tree, command, expect=expect)
@@ -445,7 +445,7 @@ def test_a_link_in_the_sources_folder_to_a_file_outside_it_is_not_read(tree):
 def test_a_pipe_or_a_folder_named_like_a_source_is_reported_at_once(tree):
     os.mkfifo(tree / "sources" / "tube.yaml")
     (tree / "sources" / "dossier.yml").mkdir()
-    expect = [f"sources/{name}: error: not a regular file (a folder, a pipe or a device): it is not read (rename it "
+    expect = [f"sources/{name}:1:1: error: not a regular file (a folder, a pipe or a device): it is not read (rename it "
               "or move it out of the sources folder)" for name in ("dossier.yml", "tube.yaml")]
     for command in ("check", "build"):
         attack(tree, command, expect=expect)
@@ -671,7 +671,7 @@ def test_names_that_differ_by_how_an_accent_is_written_are_one_file(tree):
     (src / "e\u0301le\u0300ve.yaml").write_text(MINI)  # …and as letter + accent (macOS): one file there
     nfc, nfd = "\u00e9l\u00e8ve", "e\u0301le\u0300ve"
     attack(tree, "build", may_change={MANIFEST, f"build/{nfd}-eleve.pdf", f"build/{nfd}-corrige.pdf"}, expect=[
-        f"sources/{nfc}.yaml: error: it would write '{nfc}-corrige-dys.pdf', the same file as '{nfd}-corrige-dys.pdf' "
+        f"sources/{nfc}.yaml:1:1: error: it would write '{nfc}-eleve.pdf', the same file as '{nfd}-eleve.pdf' "
         f"of sources/{nfd}.yaml (rename one of the two files: names that differ only by capitals, or by how an "
         "accent is encoded, are one file on Windows and macOS)"])
 
@@ -910,15 +910,15 @@ def test_a_fiche_named_on_the_command_line_is_never_read_through_a_link_out_of_t
     (tree / "sources" / "sec.yaml").symlink_to(tree / "outside" / "secret.yaml")
     (tree / "sources" / "tube.yaml").unlink(missing_ok=True)
     os.mkfifo(tree / "sources" / "tube.yaml")
-    link = ("sources/sec.yaml: this file is a link to a file outside the sources folder: it is not read (copy the "
+    link = ("sources/sec.yaml:1:1: this file is a link to a file outside the sources folder: it is not read (copy the "
             "file into the sources folder, or name it on the command line)")
     proc = attack(tree, "pack", "sec", "--copies", "1", code=2)
     assert f"Error: {link}" in proc.stderr
     attack(tree, "collect", "sec", "x.pdf", expect=[link.replace(": this file", ": error: this file")])
     proc = attack(tree, "pack", "tube", "--copies", "1", code=2)
-    assert "Error: sources/tube.yaml: not a regular file (a folder, a pipe or a device): it is not read" in proc.stderr
+    assert "Error: sources/tube.yaml:1:1: not a regular file (a folder, a pipe or a device): it is not read" in proc.stderr
     attack(tree, "collect", "tube", "x.pdf", expect=[
-        "sources/tube.yaml: error: not a regular file (a folder, a pipe or a device): it is not read (rename it or "
+        "sources/tube.yaml:1:1: error: not a regular file (a folder, a pipe or a device): it is not read (rename it or "
         "move it out of the sources folder)"])
 
 
@@ -1026,3 +1026,66 @@ def test_an_aes_encrypted_form_is_said_to_be_one(tree, rendus):
             "rendus/u256.pdf: error: is protected by a password (ask the student to save the form again without "
             "a password)"])
         assert proc.stdout.count("MARTIN") == 2
+
+
+# --- messages: path:line:col: error: ------------------------------------------------------------------
+
+def test_an_output_folder_that_is_a_file_is_said_before_anything_is_rendered(tree):
+    blocked = "error: the output folder cannot be made: a file stands in its place (give --out a folder, or a name " \
+              "that is free)"
+    null = os.path.relpath("/dev/null", tree)
+    proc = attack(tree, "build", "--out", "/dev/null", expect=[f"{null}: {blocked}"])
+    assert "0 rendered" in proc.stdout  # once rendered, then 'File exists'
+    attack(tree, "build", "--out", "sources/pix.yaml/x", expect=[f"sources/pix.yaml: {blocked}"])
+    attack(tree, "pack", "pix", "--copies", "2", "--out", "/dev/null", expect=[f"{null}: {blocked}"])
+
+
+def test_a_roster_that_is_a_pipe_is_said_so_at_its_line_in_the_pack_file(tree):
+    os.mkfifo(tree / "sources" / "r.csv")
+    (tree / "sources" / "c.pack.yaml").write_text("fiches: [pix]\nroster: r.csv\n")
+    attack(tree, "check", expect=["sources/c.pack.yaml:2:9: error: the roster 'r.csv' is not a regular file (a folder, "
+                                  "a pipe or a device cannot be read) (give the CSV file itself)"])
+
+
+# --- bounded work: items, pages, packs ----------------------------------------------------------------
+
+def test_a_fiche_of_more_than_1000_items_is_an_error_at_the_first_past_them(tree):
+    """The report's 1 MiB source of 31,500 links took 448 s and 748 MB to build 3,938 pages."""
+    links = "".join(f"      - link: https://e.fr/{i}\n" for i in range(31_500))
+    (tree / "sources" / "liens.yaml").write_text(FICHE + links)
+    past = "sources/liens.yaml:1005:9: error: a fiche holds at most 1000 items (texts, questions, pictures, links…): " \
+           "this one is past it (split the fiche into several)"
+    attack(tree, "check", expect=[past])
+    start = time.monotonic()
+    proc = attack(tree, "build", expect=[past], may_change={MANIFEST})
+    assert "0 PDFs written; 1 failed: sources/liens.yaml" in proc.stdout
+    assert time.monotonic() - start < 60  # about 2 s; the limit only catches a return of the 448 s
+
+
+LONG = FICHE + "".join(f"      - question: Question {i} ?\n        lines: 40\n        answer: R\n" for i in range(110))
+
+
+def test_a_fiche_of_more_than_100_pages_stops_at_the_limit(tree):
+    (tree / "sources" / "long.yaml").write_text(LONG)
+    too_long = "sources/long.yaml:1:1: error: this fiche would print more than 100 pages, at most 100 (split it into " \
+               "several fiches, or give fewer lines to its questions)"
+    attack(tree, "build", expect=[too_long], may_change={MANIFEST})
+    attack(tree, "pack", "long", "--copies", "1", expect=[too_long])
+
+
+def test_a_pack_of_more_than_20000_pages_is_refused_before_it_is_assembled(tree):
+    """The report's pack of 500 copies of a 2,406-page fiche took 440 s and 5 GB for 1.2 million pages."""
+    from pypdf import PdfReader
+
+    (tree / "sources" / "q80.yaml").write_text(FICHE + "".join(
+        f"      - question: Question {i} ?\n        lines: 40\n        answer: R\n" for i in range(78)))
+    cli("build", "sources/q80.yaml", "--out", str(tree.parent / "q80"), cwd=tree, check=True)
+    pages = len(PdfReader(tree.parent / "q80" / "q80-eleve.pdf").pages)
+    assert 300 * pages > 20_000
+    attack(tree, "pack", "q80", "--copies", "500", expect=[
+        f"--copies:1:1: error: the pack would have at least {500 * pages} pages, at most 20000 (make several packs, of "
+        "fewer copies or fewer fiches)"])
+    (tree / "sources" / "q.pack.yaml").write_text("fiches: [q80]\ncopies: 300\n")
+    attack(tree, "build", may_change={MANIFEST, "build/q80-eleve.pdf", "build/q80-corrige.pdf"}, expect=[
+        f"sources/q.pack.yaml:2:9: error: the pack would have at least {300 * pages} pages, at most 20000 (make "
+        "several packs, of fewer copies or fewer fiches)"])

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Callable, Iterator, Mapping
 from . import pictures
 from .errors import Pos, Problem
 from .manifest import Manifest, epoch_problem, fingerprint, sha256_bytes, sha256_file
-from .output import Lock, clean_temp, is_dir, write_atomic
+from .output import Lock, clean_temp, is_dir, not_a_folder, write_atomic
 from .owners import expected, form_name, names, recorded, same_file
 from .profiles import STANDARD, Profile, choose
 from .sources import display, is_pack
@@ -183,7 +183,12 @@ def work(source: Path, root: Path | None, options: Mapping[str, object], paralle
         profile = choose(options.get("profile"), fiche.profile)
         student, key, warnings = render_fiche(fiche, profile, parallel=parallel)
         form = _render_form(fiche, profile) if options.get("form") or fiche.form else None
-    except Exception as exc:  # a bug, not the user's fault: report it and go on with the other fiches
+    except Exception as exc:
+        from .render import TooLong, too_long
+
+        if isinstance(exc, TooLong):
+            outcome.problems.append(too_long(fiche))
+            return outcome  # a bug, not the user's fault: report it and go on with the other fiches
         message = f"internal error while building: {type(exc).__name__}: {exc}"
         outcome.problems.append(Problem(Pos(display(source)), message, "please report it with this source file"))
         return outcome
@@ -415,6 +420,10 @@ def build(sources: list[Path], out_dir: Path, *, root: Path | None = None, jobs:
         run = _Build(out_dir, check=check, options=options, progress=progress, lock=lock)
         run.result.sources = len(sources)
         run.result.problems += [p for p in (epoch_problem(),) if p]
+        blocked = not_a_folder(out_dir)
+        if blocked is not None:  # /dev/null, a file: said before anything is rendered
+            run.result.problems.append(Problem(Pos(display(blocked)), "the output folder cannot be made: a file "
+                                               "stands in its place", "give --out a folder, or a name that is free"))
         if is_dir(out_dir) and not check:
             run.writing()
         if run.result.failed:  # the manifest cannot be read nor written, or the dates are wrong: change nothing

@@ -166,6 +166,13 @@ def pack(fiches: tuple[str, ...], copies: int | None, roster: str | None, name: 
     if owner:
         raise click.BadParameter(f"{owner} already writes pack-{name}.pdf: give the pack another name",
                                  param_hint="--name")
+    from .output import not_a_folder
+    from .sources import display
+
+    blocked = not_a_folder(Path(out_dir))
+    if blocked is not None:  # /dev/null, a file: said before anything is made
+        raise WorksheetError(f"{display(blocked)}: error: the output folder cannot be made: a file stands in its "
+                             "place (give --out a folder, or a name that is free)")
     request = packs.Request(name=name, fiches=paths, copies=copies or 0,
                             roster=Path(roster).expanduser() if roster else None,
                             classe=classe, date=date, date_on_copies=not date_on_cover_only, duplex=not single_sided,

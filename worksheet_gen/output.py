@@ -73,6 +73,19 @@ def is_dir(path: Path) -> bool:
         return False
 
 
+def not_a_folder(out_dir: Path) -> Path | None:
+    """The path that stands as a file (a device, a pipe…) where out_dir or a folder above it should be, if one
+    does: nothing can be written there, so nothing is rendered for it."""
+    path = Path(os.path.abspath(out_dir))
+    for place in (path, *path.parents):
+        try:
+            if os.path.lexists(place):
+                return None if is_dir(place) else place
+        except (OSError, ValueError):
+            return None
+    return None
+
+
 def clean_temp(out_dir: Path) -> None:
     """Remove the temporary files killed builds left behind: only the tool's own (regular files of that name),
     of a process that is gone; one that cannot be removed is left."""

@@ -119,15 +119,15 @@ class Owners:
 
     def clash(self, source: Path) -> Problem | None:
         """The error of a source that would write a file another source writes, if it would."""
-        mine = sorted(claims(source))
+        mine = sorted(claims(source), key=lambda n: (len(n), n))  # the student sheet first, then the corrigé…
         taken = [(name, self.by_name[same_file(name)]) for name in mine if same_file(name) in self.by_name]
         if not taken:
             return None
         name, (owner, theirs) = taken[0]
         if claims(owner) == set(mine) and all(n == t and o == owner for n, (o, t) in taken):
-            return Problem(Pos(display(source)), f"it builds the same PDFs as {display(owner)}",
+            return Problem(Pos(display(source), 1, 1), f"it builds the same PDFs as {display(owner)}",
                            "rename one of the two files")
-        return Problem(Pos(display(source)), f"it would write {quote(name)}, the same file as {quote(theirs)} of "
+        return Problem(Pos(display(source), 1, 1), f"it would write {quote(name)}, the same file as {quote(theirs)} of "
                        f"{display(owner)}", "rename one of the two files: names that differ only by capitals, or by "
                        "how an accent is encoded, are one file on Windows and macOS")
 

@@ -86,7 +86,7 @@ def read_file(path: Path, name: str, *, limit: int, what: str) -> tuple[bytes | 
     except (OSError, ValueError) as exc:  # ValueError: a NUL in the name
         message = f"cannot read the {what}: {getattr(exc, 'strerror', None) or exc}"
         hint = "check that it exists and is readable"
-    return None, [Problem(Pos(name), message, hint)]
+    return None, [Problem(Pos(name, 1, 1), message, hint)]
 
 
 def decode(name: str, data: bytes) -> tuple[str | None, list[Problem]]:

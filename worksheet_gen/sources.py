@@ -41,13 +41,13 @@ def _in_folder(path: Path, folder: Path) -> Problem | None:
         regular = stat.S_ISREG(path.stat().st_mode)
         inside = folder.resolve() in path.resolve().parents
     except (OSError, RuntimeError) as exc:  # RuntimeError: a loop of links
-        return Problem(Pos(display(path)), f"cannot read the file: {getattr(exc, 'strerror', None) or exc}",
+        return Problem(Pos(display(path), 1, 1), f"cannot read the file: {getattr(exc, 'strerror', None) or exc}",
                        "check that it exists and is readable")
     if not regular:
-        return Problem(Pos(display(path)), "not a regular file (a folder, a pipe or a device): it is not read",
+        return Problem(Pos(display(path), 1, 1), "not a regular file (a folder, a pipe or a device): it is not read",
                        "rename it or move it out of the sources folder")
     if not inside:
-        return Problem(Pos(display(path)), "this file is a link to a file outside the sources folder: it is not read",
+        return Problem(Pos(display(path), 1, 1), "this file is a link to a file outside the sources folder: it is not read",
                        "copy the file into the sources folder, or name it on the command line")
     return None
 

@@ -9,6 +9,7 @@ problem naming it; the others are still read.
 from __future__ import annotations
 
 import contextlib
+import gc
 import io
 import logging
 import os
@@ -268,6 +269,9 @@ def read_form(data: bytes) -> Form:
             raise Unreadable("is too large to read", "ask the student to save the form again") from None
         except Exception:  # pypdf raises many kinds on damaged files; none may stop the others
             raise Unreadable("is damaged: it cannot be read as a PDF", "ask the student to save the form again") from None
+        finally:
+            reader = None
+            gc.collect()  # a reader's objects point back to it: freed now, memory stays that of one file
 
 
 def _opens_without_password(reader) -> bool:
