@@ -278,7 +278,7 @@ def test_a_manifest_entry_that_does_not_list_its_source_is_never_up_to_date(tree
 def test_a_folder_or_a_pipe_where_the_manifest_should_be_is_an_error_at_once(tree, kind):
     (tree / MANIFEST).unlink()
     os.mkdir(tree / MANIFEST) if kind == "folder" else os.mkfifo(tree / MANIFEST)
-    error = ["build/.worksheet-gen.json: error: the build manifest is not a file (a folder, a pipe or a device is in "
+    error = ["build/.worksheet-gen.json:1:1: error: the build manifest is not a file (a folder, a pipe or a device is in "
              "its place) (remove it: the build writes its manifest there)"]
     (tree / "sources" / "pix.yaml").write_text((SOURCES / "pix.yaml").read_text() + "\n# changed\n")
     for args in (("build",), ("build", "--check"), ("build", "--format", "json")):
@@ -880,7 +880,7 @@ def test_no_link_is_followed_in_the_output_folder(tree):
         "source": "../sources/old.yaml", "fingerprint": "x", "deps": {}, "warnings": [],
         "outputs": {"old-eleve.pdf": _sha(outside / "old-eleve.pdf")}}
     (outside / "manifest.json").write_text(json.dumps(tamper_target))
-    link = ["build/.worksheet-gen.json: warning: the build manifest is a link to another file: it is not read, "
+    link = ["build/.worksheet-gen.json:1:1: warning: the build manifest is a link to another file: it is not read, "
             "everything is rebuilt (the build writes its own manifest in its place)"]
     proc = attack(tree, "build", "--check", expect=link)
     assert "would change build/pix-eleve.pdf" in proc.stdout.splitlines()

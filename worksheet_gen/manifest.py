@@ -162,7 +162,7 @@ class Manifest:
     def load(cls, out_dir: Path) -> Manifest:
         """Read the manifest of out_dir; a missing, unreadable or damaged one is empty (everything gets rebuilt)."""
         path = out_dir / NAME
-        where = Pos(str(path))
+        where = Pos(str(path), 1, 1)  # the file as a whole
         try:
             raw = files.read(path, MAX_BYTES, follow=False)
             data = json.loads(raw)

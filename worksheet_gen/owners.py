@@ -16,7 +16,6 @@ from . import files
 from .errors import Pos, Problem, quote
 from .profiles import PROFILES, STANDARD, Profile
 from .sources import display, is_pack, pack_name
-from .spec import flag
 
 MAX_SOURCE = 2**20  # loader.MAX_BYTES, without importing YAML: a larger source is never up to date
 
@@ -82,7 +81,11 @@ def expected(source: Path, options: Mapping[str, object]) -> set[str] | None:
     if keys is None:
         return None
     profile = options.get("profile") or keys.get("profile", STANDARD.name)  # 'profile:' alone is an error
-    form = flag(keys["form"]) if "form" in keys and keys["form"].isalpha() else False if "form" not in keys else None
+    form = False
+    if "form" in keys:  # spec (and the model it reads) imported only then: a no-op build stays light
+        from .spec import flag
+
+        form = flag(keys["form"]) if keys["form"].isalpha() else None
     if profile not in PROFILES or form is None:
         return None
     out = set(names(source.stem, PROFILES[profile]).values())
