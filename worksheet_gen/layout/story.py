@@ -26,14 +26,15 @@ from .table import FillTable as TableBlock, Row
 
 LABELS = {
     "fr": {"name": ("Nom", "Prénom", "Classe", "Date"), "previous": "Activité précédente", "activity": "Activité",
-           "next": "Activité suivante", "levels": "Niveaux", "answer_key": "CORRIGÉ", "page": "Page {n} / {total}",
-           "several": "Plusieurs réponses possibles.", "free": "Réponse personnelle", "more": "(suite)",
-           "item": "réponse", "part": "suite"},
+           "next": "Activité suivante", "levels": "Niveaux", "level": "Niveau", "answer_key": "CORRIGÉ",
+           "page": "Page {n} / {total}", "several": "Plusieurs réponses possibles.", "free": "Réponse personnelle",
+           "more": "(suite)", "item": "réponse", "part": "suite"},
     "en": {"name": ("Surname", "First name", "Class", "Date"), "previous": "Previous activity",
-           "activity": "Activity", "next": "Next activity", "levels": "Levels", "answer_key": "ANSWER KEY",
-           "page": "Page {n} / {total}", "several": "Several answers are possible.", "free": "Personal answer",
-           "more": "(continued)", "item": "answer", "part": "continued"},
+           "activity": "Activity", "next": "Next activity", "levels": "Levels", "level": "Level",
+           "answer_key": "ANSWER KEY", "page": "Page {n} / {total}", "several": "Several answers are possible.",
+           "free": "Personal answer", "more": "(continued)", "item": "answer", "part": "continued"},
 }
+NAME_COLON = {"fr": "\u00a0:", "en": ":"}  # after a name field's label, drawn as written
 QR_SIZE = 28 * mm
 BESIDE_GAP = 6 * mm  # between a caption and its QR code or picture (flowables.Beside)
 EXPLAIN_COLUMN = 70 * mm  # the least width left to explanations beside options (more in larger profiles)
@@ -52,6 +53,7 @@ class _Story:
         self.gap = self.p.gap
         self.lang = fiche.lang
         self.labels = LABELS[self.lang]
+        self.colon = T.colon(self.lang)  # after a label: « Activité 1 : », « Activity 1: »
         self._report = report
         self.explain_x: float | None = None  # where explanations beside options start (see _explain_column)
 
@@ -64,7 +66,7 @@ class _Story:
         width = p.frame_w - p.indent if width is None else width
         columns = int(width / (self.st.mono_em * size * p.small))
         return T.markup(text, lang=self.lang, size=size, sup=p.superscript, space=space, mono=p.small,
-                        columns=columns, **kw)
+                        columns=columns, shrink=T.SHRINK if p.small < 1 else 1.0, **kw)  # adapted: no smaller text
 
     def room(self, lines: int, items: list, *, width: float | None = None, bullets: bool = False,
              indent: float | None = None, explained: bool = False, shown: int = 0) -> tuple[int, frozenset | None]:
@@ -100,7 +102,8 @@ class _Story:
         entry = self.entries.get(id(block))
         if entry is None:
             return None
-        return F.Spot(entry.key + suffix, entry.tooltip, size=max(F.MIN_SIZE, self.p.body), more=self.labels["part"],
+        tooltip = entry.justify_tooltip if suffix == plan.JUSTIFY else entry.tooltip
+        return F.Spot(entry.key + suffix, tooltip, size=max(F.MIN_SIZE, self.p.body), more=self.labels["part"],
                       item=self.labels["item"], options=entry.options, radio=entry.kind == "one")
 
     def reporter(self, pos):
@@ -127,31 +130,33 @@ class _Story:
         if f.previous or f.next:  # where this fiche stands in a sequence of activities, as the seed lists it
             for key, text in (("previous", f.previous), ("activity", f.title), ("next", f.next)):
                 if text:
-                    out.append(Paragraph(self.m(f"*{self.labels[key]}* : {text}"), st.meta, bulletText="•"))
+                    out.append(Paragraph(self.m(f"*{self.labels[key]}*{self.colon} {text}"), st.meta, bulletText="•"))
         out.append(self.space(1.5 * mm))
         spots = tuple(F.Spot(name, label, size=max(F.MIN_SIZE, self.p.body))
                       for name, label in zip(plan.NAME_FIELDS, self.labels["name"])) if self.form else ()
         out.append(NameFields(self.labels["name"], st.left, self.names, bold=st.font.bold, rows=self.p.name_rows,
-                              raised=self.p.superscript, fields=spots))
+                              raised=self.p.superscript, fields=spots, colon=NAME_COLON[self.lang]))
         out.append(self.space(3 * mm))
         out += self.paras(f.intro, st.body, flows=True)
         for number, activity in enumerate(f.activities, 1):
             title = activity.title
             if len(f.activities) > 1:
-                title = f"{self.labels['activity']} {number} : {title}"
+                title = f"{self.labels['activity']} {number}{self.colon} {title}"
             head = [self.space(2.5 * mm),
                     Banner(Balanced(self.m(title, st.banner.fontSize, link_color=ON_ACCENT), st.banner)),
                     self.space(2.5 * mm)] + self.paras(activity.intro, st.body, flows=True)
             body = self.blocks(activity.blocks)
             # The banner and introduction never end a page: they stay with the first block.
-            out.append(_keep(head + body[:1], self.p))
-            out += body[1:]
+            first = _first(body)
+            out.append(_keep(head + body[:first], self.p))
+            out += body[first:]
         if f.closing:
             head = [self.space(4 * mm), Paragraph(self.m(f.closing.title, st.heading.fontSize), st.heading),
                     self.space(2 * mm)]
             body = self.blocks(f.closing.blocks)
-            out.append(_keep(head + body[:2], self.p))
-            out += body[2:]
+            first = _first(body, 2)
+            out.append(_keep(head + body[:first], self.p))
+            out += body[first:]
         return out
 
     def blocks(self, blocks) -> list:
@@ -210,6 +215,7 @@ class _Story:
         report = self.reporter(q.answer_pos)
         ans = self.answers
         explained = [(self.m(self.explanation(q)), st.explain)] if (q.explain or q.free) else []
+        more = (str(q.number), self.labels["part"], st.question.bulletFontName, st.question.fontName)
         if q.options:
             ticked = [i for i, o in enumerate(q.options) if o in q.answer]
             beside = explained[0][0] if explained and not q.lines else None  # measured in both views, drawn in one
@@ -217,7 +223,7 @@ class _Story:
             if q.lines:
                 lines, _ = self.room(q.lines, explained)
                 parts.append(AnswerSpace(lines, q.ruling, explained if ans else [], profile=self.p, report=report,
-                                         field=self.spot(q, plan.JUSTIFY)))
+                                         field=self.spot(q, plan.JUSTIFY), more=more))
         else:
             if q.type == "blanks":
                 items = [(self.m(a), st.answer) for a in q.answer]
@@ -227,7 +233,7 @@ class _Story:
             blanks = q.type == "blanks"
             lines, marks = self.room(q.lines, items, bullets=blanks, explained=bool(explained))
             parts.append(AnswerSpace(lines, q.ruling, items if ans else [], profile=self.p, bullets=blanks,
-                                     report=report, marks=marks, field=self.spot(q)))
+                                     report=report, marks=marks, field=self.spot(q), more=more))
         parts.append(Spacer(1, self.gap))
         return KeepTogetherOrFlow(parts, profile=self.p)
 
@@ -246,13 +252,13 @@ class _Story:
         if q.free:
             return self.remark(True, q.explain)
         lead = q.answer[0] if q.type in ("yesno", "truefalse") and q.answer else ""
-        return f"**{lead}** : {q.explain}" if lead and q.explain else q.explain
+        return f"**{lead}**{self.colon} {q.explain}" if lead and q.explain else q.explain
 
     def remark(self, free: bool, explain: str) -> str:
         """The corrigé's remark with no single right answer (« Réponse personnelle : … »), or the explanation."""
         if not free:
             return explain
-        return f"**{self.labels['free']}**" + (f" : {explain}" if explain else "")
+        return f"**{self.labels['free']}**" + (f"{self.colon} {explain}" if explain else "")
 
     def choices(self, q: Question, *, ticked=(), explain=None, report=None, field=None) -> Choices:
         """The options of a closed question, with their ticks and explanation in the corrigé (buttons in the form)."""
@@ -304,6 +310,16 @@ def _mentions(text: str, url: str) -> bool:
     """Whether a text writes out this address (with or without its https://)."""
     bare = url.split("://", 1)[-1].rstrip("/").lower()
     return any(target.split("://", 1)[-1].rstrip("/").lower() == bare for target, _ in T.links(text))
+
+
+def _first(body: list, count: int = 1) -> int:
+    """How many flowables of a body make its first ``count`` (spacing before a table is not one)."""
+    seen = 0
+    for i, f in enumerate(body):
+        seen += not isinstance(f, Spacer)
+        if seen == count:
+            return i + 1
+    return len(body)
 
 
 def _keep(flowables: list, profile=None) -> KeepTogether:
