@@ -26,6 +26,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 import yaml
@@ -173,7 +174,7 @@ def broken_links(page: Page) -> list[str]:
     for line, target in page.links:
         if re.match(r"[a-z][a-z0-9+.-]*:", target, re.I):
             continue  # https:, mailto:: not a file of the repository
-        file_part, _, anchor = target.partition("#")
+        file_part, _, anchor = unquote(target).partition("#")
         dest = (base / file_part).resolve() if file_part else ROOT / page.path
         if not dest.exists():
             problems.append(f"{page.path}:{line}: the link '{target}' leads to no file")
