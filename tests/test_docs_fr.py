@@ -196,12 +196,14 @@ def links_to(page: Page, other: str) -> bool:
 
 @pytest.mark.parametrize("english", sorted(PAIRS))
 def test_the_french_page_has_the_sections_and_examples_of_the_english(english):
-    assert differences(read_page(english), read_page(PAIRS[english])) == []
+    problems = differences(read_page(english), read_page(PAIRS[english]))
+    assert not problems, "\n".join(problems)
 
 
 @pytest.mark.parametrize("path", sorted(PAIRS) + sorted(PAIRS.values()))
 def test_every_relative_link_leads_somewhere(path):
-    assert broken_links(read_page(path)) == []
+    problems = broken_links(read_page(path))
+    assert not problems, "\n".join(problems)
 
 
 @pytest.mark.parametrize("english", sorted(PAIRS))
