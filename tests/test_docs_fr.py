@@ -9,6 +9,7 @@ pair, and for the whole file on both sides:
   one normalization: in `yaml` and `sh` blocks the comments (from a `#` at the start of a line or
   after a space, to the end of the line) are left out, since they are translated, and a line
   holding only a comment is left out; the YAML of both sides must also read as the same data;
+- the tables have the same number of rows and cells, in the same order;
 - each section (the text between two headings) holds the same inline code spans (keys, values,
   commands, messages), in any order, spaces inside a span folded to one;
 - every relative link and picture of the French pages leads to a file that exists, and to a
@@ -63,6 +64,7 @@ class Page:
     path: str
     sections: list[Section]
     blocks: list[tuple[int, str, str]]  # (line, info, text)
+    tables: list[tuple[int, int, int]]  # (line, rows, cells)
     links: list[tuple[int, str]]  # (line, target)
     anchors: set[str]
 
@@ -84,9 +86,15 @@ def github_anchor(title: str, seen: Counter) -> str:
 def read_page(path: str, root: Path = ROOT) -> Page:
     tokens = _MD.parse((root / path).read_text(encoding="utf-8"))
     sections = [Section(line=1)]
-    blocks, links, anchors, seen = [], [], set(), Counter()
+    blocks, links, anchors, seen, tables = [], [], set(), Counter(), []
     heading_level = 0
     for tok in tokens:
+        if tok.type == "table_open":
+            tables.append([tok.map[0] + 1, 0, 0])
+        if tok.type == "tr_open":
+            tables[-1][1] += 1
+        if tok.type in ("th_open", "td_open"):
+            tables[-1][2] += 1
         if tok.type == "heading_open":
             heading_level = int(tok.tag[1])
             sections.append(Section(line=tok.map[0] + 1, level=heading_level))
@@ -114,7 +122,7 @@ def read_page(path: str, root: Path = ROOT) -> Page:
             section.heading = "".join(words)
             anchors.add(github_anchor(section.heading, seen))
             heading_level = 0
-    return Page(path, sections, blocks, links, anchors)
+    return Page(path, sections, blocks, [tuple(t) for t in tables], links, anchors)
 
 
 def normalized(info: str, text: str) -> str:
@@ -158,6 +166,14 @@ def differences(en: Page, fr: Page) -> list[str]:
             problems.append(f"{fr.path} {_where(b)} lacks `{code}` that {en.path} {_where(a)} has")
         for code in sorted((b.code - a.code).keys()):
             problems.append(f"{en.path} {_where(a)} lacks `{code}` that {fr.path} {_where(b)} has")
+    if [t[1:] for t in en.tables] != [t[1:] for t in fr.tables]:
+        for a, b in zip(en.tables + [(0, 0, 0)], fr.tables + [(0, 0, 0)]):
+            if a[1:] != b[1:]:
+                problems.append(
+                    f"the table at {en.path}:{a[0]} ({a[1]} rows, {a[2]} cells) differs from the one at "
+                    f"{fr.path}:{b[0]} ({b[1]} rows, {b[2]} cells)"
+                )
+                break
     if len(en.blocks) != len(fr.blocks):
         problems.append(f"{en.path} has {len(en.blocks)} code blocks, {fr.path} {len(fr.blocks)}")
     for (la, ia, ta), (lb, ib, tb) in zip(en.blocks, fr.blocks):
@@ -229,6 +245,7 @@ def test_a_change_to_one_side_only_is_caught(tmp_path):
     assert any("a heading" in p for p in drift(original + "\n## A new section\n\nText.\n"))
     assert any("code blocks" in p for p in drift(original + "\n```sh\nworksheet-gen check\n```\n"))
     assert any("differs" in p for p in drift(original.replace("lines: 3 ", "lines: 4 ", 1)))
+    assert any("the table" in p for p in drift(original.replace("| `explain` |", "| `explain` | x |\n| `y` |", 1)))
     assert any("lacks `seyès`" in p for p in drift(original.replace("`seyes`", "`seyès`", 1)))
     # a comment of an example is translated, not compared
     assert drift(original.replace("# printed « Niveaux", "# shown « Niveaux", 1)) == []
