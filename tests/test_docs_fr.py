@@ -17,6 +17,9 @@ pair, and for the whole file on both sides:
   heading of that file when it names one (`format.md#le-texte-imprimé-tel-quel`, GitHub's anchors);
   the English pages' own links are checked the same way;
 - each English page links to its French twin, and each French page to its English twin.
+- no English section changed since the French was last brought in step: docs/fr/translated-from.json
+  holds a fingerprint of each English section's words, which `python tests/test_docs_fr.py`
+  records once the French pages say the same again (and only when the checks above pass).
 
 A section or an example added to one side only therefore fails here, with the place to look.
 """
@@ -29,6 +32,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote
+
+import hashlib
+import json
+import sys
 
 import pytest
 import yaml
@@ -45,6 +52,9 @@ PAIRS = {
     "docs/errors.md": "docs/fr/errors.md",
 }
 COMMENTED = {"yaml", "yml", "sh", "bash", "shell"}
+# For each English page, a fingerprint of each section as it was when the French was last brought
+# in step with it; `python tests/test_docs_fr.py` records the English pages as they are now.
+TRANSLATED_FROM = ROOT / "docs" / "fr" / "translated-from.json"
 _MD = MarkdownIt("commonmark").enable("table")
 _COMMENT = re.compile(r"(^|\s)#.*$")
 
@@ -54,6 +64,7 @@ class Section:
     """The text under one heading (the first one: before any heading)."""
 
     line: int
+    text: str = ""
     heading: str = ""
     level: int = 0
     code: Counter = field(default_factory=Counter)
@@ -120,6 +131,9 @@ def read_page(path: str, root: Path = ROOT) -> Page:
             section.heading = "".join(words)
             anchors.add(github_anchor(section.heading, seen))
             heading_level = 0
+    lines = (root / path).read_text(encoding="utf-8").split("\n")
+    for section, after in zip(sections, sections[1:] + [Section(line=len(lines) + 1)]):
+        section.text = "\n".join(lines[section.line - 1 : after.line - 1])
     return Page(path, sections, blocks, [tuple(t) for t in tables], links, anchors)
 
 
@@ -206,9 +220,40 @@ def links_to(page: Page, other: str) -> bool:
     )
 
 
+def fingerprints(page: Page) -> list[str]:
+    """One short hash a section, of its words: a change of wrapping or of spaces does not count."""
+    return [hashlib.sha256(" ".join(s.text.split()).encode()).hexdigest()[:12] for s in page.sections]
+
+
+def untranslated(english: str, recorded: dict) -> list[str]:
+    """The sections of an English page changed since the French page was brought in step."""
+    en, fr = read_page(english), read_page(PAIRS[english])
+    old = recorded.get(english, [])
+    if len(old) != len(en.sections):
+        return [f"{english}: its sections are not recorded; bring {fr.path} in step, then run {RECORD}"]
+    return [
+        f"{english} {_where(a)} changed since {fr.path} {_where(b)} was translated: translate the "
+        f"change, then run {RECORD}"
+        for a, b, now, then in zip(en.sections, fr.sections, fingerprints(en), old)
+        if now != then
+    ]
+
+
+RECORD = "`python tests/test_docs_fr.py`"
+
+
 @pytest.mark.parametrize("english", sorted(PAIRS))
 def test_the_french_page_has_the_sections_and_examples_of_the_english(english):
     problems = differences(read_page(english), read_page(PAIRS[english]))
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("english", sorted(PAIRS))
+def test_the_french_page_translates_the_english_page_as_it_is(english):
+    """A change of wording in an English section (no new code, no new section) is translated too."""
+    if differences(read_page(english), read_page(PAIRS[english])):
+        pytest.fail("the sections differ: see the test above")
+    problems = untranslated(english, json.loads(TRANSLATED_FROM.read_text(encoding="utf-8")))
     assert not problems, "\n".join(problems)
 
 
@@ -245,3 +290,19 @@ def test_a_change_to_one_side_only_is_caught(tmp_path):
     assert any("lacks `seyès`" in p for p in drift(original.replace("`seyes`", "`seyès`", 1)))
     # a comment of an example is translated, not compared
     assert drift(original.replace("# printed « Niveaux", "# shown « Niveaux", 1)) == []
+
+
+def record() -> int:
+    """Write translated-from.json from the English pages as they are, once the French is in step."""
+    problems = [p for english in sorted(PAIRS) for p in differences(read_page(english), read_page(PAIRS[english]))]
+    if problems:
+        print("\n".join(problems), file=sys.stderr)
+        return 1
+    data = {english: fingerprints(read_page(english)) for english in sorted(PAIRS)}
+    TRANSLATED_FROM.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+    print(f"recorded {sum(map(len, data.values()))} sections of {len(data)} pages in {TRANSLATED_FROM.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(record())
