@@ -623,4 +623,4 @@ def test_two_pack_files_of_the_same_name_are_refused(tmp_path):
         (src / "classe.pack.yaml").write_text("fiches: [mini]\ncopies: 2\n", encoding="utf-8")
     proc = cli("build", str(tmp_path / "a"), str(tmp_path / "b"), "--out", str(tmp_path / "out"), cwd=tmp_path)
     assert proc.returncode == 1
-    assert "b/classe.pack.yaml: error: it builds the same PDFs as a/classe.pack.yaml" in proc.stderr, proc.stderr
+    assert "b/classe.pack.yaml:1:1: error: it builds the same PDFs as a/classe.pack.yaml" in proc.stderr, proc.stderr
