@@ -51,9 +51,9 @@ def student_values(form: Path, fiche, *, right: bool, tag: str) -> dict[str, str
     fields = PdfReader(form).get_fields()
     values = {}
     for base, block in places(fiche):
-        if isinstance(block, Question) and block.options:
+        if isinstance(block, Question) and block.kind.ticked:
             chosen = [i for i, o in enumerate(block.options) if (o in block.answer) == right]
-            if block.type == "multi":
+            if block.kind.form == "many":
                 values.update({f"{base}_o{i + 1}": "/0" for i in chosen})
             else:
                 values[base] = f"/{chosen[0]}"

@@ -22,6 +22,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from pypdf import PdfReader
 
 from conftest import DATA, cli
+from worksheet_gen.spec import OBJECTS
 
 BASE = """\
 title: Découvrir les métiers du numérique
@@ -80,9 +81,7 @@ closing:
   content:
     - Merci.
 """
-KEYS = ["title", "levels", "kind", "lang", "intro", "activities", "content", "closing", "question", "type", "lines",
-        "ruling", "options", "inline", "answer", "explain", "table", "sections", "video", "link", "image", "width",
-        "caption", "text", "callout", "titre", "lignes", "réponse", ""]
+KEYS = sorted({key for fields in OBJECTS.values() for key in fields}) + ["titre", "lignes", "réponse", ""]
 SPECIAL = ["😀", "漢字", "\x00", "\x07", "\x0b", "\t", "\u200b", "\u202e", "\ufeff", "\u2028", "\x85", "«\u202f»",
            "<b>", "</para>", "&", "&amp;", "*", "&a", "!!python/object", "'", '"', ": ", "- ", "#", "\n", "\r\n",
            "https://", "../../", "/etc/passwd", "{", "[", "|", ">", "%", "@", "`"]

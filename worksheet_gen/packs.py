@@ -15,7 +15,7 @@ from .build import Outcome as BuildOutcome, images, render_fiche, write_atomic
 from .errors import OutputError, Pos, Problem, quote
 from .loader import MDict, MList
 from .manifest import sha256_bytes, sha256_file
-from .spec import flag
+from .values import flag
 from .sources import SUFFIXES, display, is_pack, is_source, load_fiche, pack_name
 
 MAX_COPIES = roster.MAX_COPIES  # for --copies, copies: and the students of a roster alike

@@ -5,6 +5,8 @@ from __future__ import annotations
 import difflib
 import re
 
+from .spec import KINDS
+
 # French words teachers write for keys and values, with the English word(s) they mean.
 FRENCH = {
     "titre": ("title",), "niveau": ("levels",), "niveaux": ("levels",), "classe": ("levels",),
@@ -15,17 +17,16 @@ FRENCH = {
     "largeur": ("width",), "tableau": ("table",), "lignes": ("lines",), "réglure": ("ruling",),
     "choix": ("options", "choice"), "réponse": ("answer",), "reponse": ("answer",), "réponses": ("answer",),
     "explication": ("explain",), "rubriques": ("sections",), "français": ("fr",), "francais": ("fr",),
-    "anglais": ("en",), "ouvert": ("open",), "ouverte": ("open",), "qcm": ("choice", "multi"),
-    "ouinon": ("yesno",), "vraifaux": ("truefalse",), "trous": ("blanks",), "pointillés": ("dotted",),
-    "grille": ("grid",), "cadre": ("box",),
-}
+    "anglais": ("en",), "pointillés": ("dotted",), "grille": ("grid",), "cadre": ("box",),
+}  # and the French names of each kind of question (spec.KINDS)
 
 
 def suggest(word: str, allowed) -> str:
     """'did you mean …?' for a word not allowed here, or an empty string."""
     allowed = list(allowed)
     key = re.sub(r"[\s/_-]", "", word.strip().lower())
-    for candidate in FRENCH.get(key, ()):
+    meant = FRENCH.get(key, ()) + tuple(kind.name for kind in KINDS.values() if key in kind.french)
+    for candidate in meant:
         if candidate in allowed:
             return f"did you mean '{candidate}'?"
     guess = difflib.get_close_matches(word, allowed, n=1)

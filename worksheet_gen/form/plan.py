@@ -88,10 +88,10 @@ def entries(fiche: Fiche) -> list[Entry]:
 
 def _question(fiche: Fiche, q: Question, key: str, shown: str) -> Entry:
     prompt = T.plain(q.prompt, lang=fiche.lang)
-    kind = {"multi": "many", "open": "text", "blanks": "blanks"}.get(q.type, "one")
-    answer = () if q.free or not q.options else tuple(q.answer)
-    return Entry(key, shown, _label(shown, prompt), kind, prompt, tuple(T.plain(o, lang=fiche.lang) for o in q.options),
-                 answer, justify=bool(q.options and q.lines), block=q)
+    ticked = q.kind.ticked
+    answer = tuple(q.answer) if ticked and not q.free else ()
+    return Entry(key, shown, _label(shown, prompt), q.kind.form, prompt,
+                 tuple(T.plain(o, lang=fiche.lang) for o in q.options), answer, justify=ticked and q.lines > 0, block=q)
 
 
 def _label(shown: str, text: str) -> str:
