@@ -19,6 +19,8 @@ SCHEMA_PATH = Path(__file__).parent / "schema" / "fiche.schema.json"
 DRAFT = "http://json-schema.org/draft-07/schema#"
 SCALAR = ["string", "number", "boolean"]  # what a text may be written as: YAML reads 12, 1.5 and true as such
 _EMPTY = "Le texte est vide."
+TITLES = {"activity": "Activité", "closing": "Partie finale", "text": "Bloc texte", "callout": "Consigne",
+          "video": "Vidéo", "link": "Lien", "image": "Image", "table": "Tableau", "section": "Ligne de tableau"}
 
 
 def plain(markdown: str) -> str:
@@ -41,8 +43,8 @@ def _text(max_len: int | None = None, types=SCALAR) -> dict:
 
 
 def _number(kind: str, low: int, high: int, pattern: str, what: str) -> dict:
-    return {"anyOf": [{"type": kind, "minimum": low, "maximum": high},
-                      {"type": "string", "pattern": pattern, "patternErrorMessage": what}]}
+    """A number, or a text spelling one: each keyword applies to its own type."""
+    return {"type": [kind, "string"], "minimum": low, "maximum": high, "pattern": pattern, "patternErrorMessage": what}
 
 
 def _whole(low: int, high: int) -> dict:
@@ -60,12 +62,14 @@ def _choices(choices) -> dict:
 
 
 def _items(item: dict, field: Field, **more) -> dict:
-    array = {"type": "array", "items": item, **more}
+    """One item or a list of them (a list only, of at least min_items, when one item is too few)."""
+    array = {"items": item, **more}
     if field.min_items:
         array["minItems"] = field.min_items
-    if field.unique:
-        array["uniqueItems"] = True
-    return array if field.min_items > 1 else {"anyOf": [item, array]}
+    if field.min_items > 1:
+        return {"type": "array", **array,
+                "errorMessage": f"Une liste d'au moins {field.min_items} éléments différents, par exemple [A, B]."}
+    return {**item, "type": [*item["type"], "array"], **array}
 
 
 def value(field: Field) -> dict:
@@ -81,9 +85,8 @@ def value(field: Field) -> dict:
     if kind == "length":
         return _length(field.low, field.high)
     if kind == "bool":
-        return {"anyOf": [{"type": "boolean"},
-                          {"type": "string", "pattern": values.words_pattern(values.TRUE_WORDS | values.FALSE_WORDS),
-                           "patternErrorMessage": "true ou false (ou oui, non)."}]}
+        return {"type": ["boolean", "string"], "pattern": values.words_pattern(values.TRUE_WORDS | values.FALSE_WORDS),
+                "patternErrorMessage": "true ou false (ou oui, non)."}
     if kind == "enum":
         return _choices(field.choices)
     if kind in ("textlist", "answer"):
@@ -108,14 +111,11 @@ def _answer(kind: Kind) -> dict:
     field = QUESTION["answer"]
     if kind.answer == "fixed":
         words = set(kind.fixed_words()) | values.FREE_WORDS
-        word = {"anyOf": [{"type": "boolean"}, {"type": "string", "pattern": values.words_pattern(words),
-                                                 "patternErrorMessage": "L'une des réponses : " + ", ".join(
-                                                     sorted(kind.fixed_words())) + ", ou free."}]}
-        node = {"anyOf": [word, {"type": "array", "items": word, "minItems": 1, "maxItems": 1}]}
+        word = {"type": ["boolean", "string"], "pattern": values.words_pattern(words),
+                "errorMessage": "L'une des réponses " + ", ".join(sorted(kind.fixed_words())) + ", ou free."}
+        node = _items(word, field, maxItems=1)
     elif kind.answer == "one":
         node = _items(_text(), field, maxItems=1)
-    elif kind.answer == "many":
-        node = _items(_text(), Field("answer", "", unique=True))
     else:
         node = _items(_text(), field)
     first = kind.example.splitlines()[0].removeprefix("- ")
@@ -135,7 +135,8 @@ def _question(kind: Kind) -> dict:
             props[key] = described(_whole(kind.min_lines, field.high), field.fr, field.example)
         else:
             props[key] = _property(field)
-    node = {"type": "object", "title": f"Question {kind.name}", "properties": props,
+    title = f"Question « {kind.fr.split(' :')[0].lower()} » ({kind.name})"
+    node = {"type": "object", "title": title, "properties": props,
             "required": ["question"] + (["options"] if "options" in kind.keys else []), "additionalProperties": False}
     if kind.answer == "list":  # without lines, one line per answer: at most MAX_LINES
         node["if"] = {"not": {"required": ["lines"]}}
@@ -150,11 +151,13 @@ def _dispatch(choices: list[tuple[dict, str]]) -> list[dict]:
 def _question_block() -> dict:
     """A question: its text and type checked here, its other keys by its kind (default: choice with options)."""
     props = {key: _property(QUESTION[key]) for key in ("question", "type")}
-    props["options"] = described({}, QUESTION["options"].fr, QUESTION["options"].example)
     kinds = [({"required": ["type"], "properties": {"type": {"const": name}}}, f"question-{name}") for name in KINDS]
     kinds.append(({"not": {"required": ["type"]}, "required": ["options"]}, "question-choice"))
     kinds.append(({"not": {"anyOf": [{"required": ["type"]}, {"required": ["options"]}]}}, "question-open"))
-    return {"type": "object", "properties": props, "required": ["question"], "allOf": _dispatch(kinds)}
+    # without a type, options make a choice question: offered then (an editor completes what a branch holds)
+    options = {"if": {"not": {"required": ["type"]}}, "then": {"properties": {"options": described(
+        {}, QUESTION["options"].fr, QUESTION["options"].example)}}}
+    return {"type": "object", "properties": props, "required": ["question"], "allOf": _dispatch(kinds) + [options]}
 
 
 def _object(name: str) -> dict:
@@ -172,11 +175,12 @@ def _block() -> dict:
     starts = "Un bloc commence par l'une des clés : " + ", ".join(BLOCKS) + "."
     keys = {name: described({}, doc, OBJECTS[name][name].example) for name, doc in BLOCKS.items()}
     kinds = [({"type": "object", "required": [name]}, name) for name in BLOCKS]
-    named = {"if": {"type": "object", "not": {"anyOf": [{"required": [name]} for name in BLOCKS]}},
-             "then": {"propertyNames": {"enum": list(BLOCKS), "errorMessage": starts}, "minProperties": 1,
-                      "errorMessage": starts}}
-    node = {"type": ["object", "string", "number", "boolean"], "pattern": values.NOT_BLANK,
-            "patternErrorMessage": _EMPTY, "properties": keys, "allOf": _dispatch(kinds) + [named]}
+    # an item not yet a block (empty, or no key naming a block): the keys that start one are offered
+    named = {"if": {"not": {"type": "object", "anyOf": [{"required": [name]} for name in BLOCKS]}},
+             "then": {"properties": keys, "propertyNames": {"enum": list(BLOCKS), "errorMessage": starts},
+                      "minProperties": 1, "errorMessage": starts}}
+    node = {"title": "Bloc", "type": ["object", "string", "number", "boolean"], "pattern": values.NOT_BLANK,
+            "patternErrorMessage": _EMPTY, "allOf": _dispatch(kinds) + [named]}
     return described(node, "Un paragraphe de texte, ou un bloc : " + ", ".join(f"`{k}`" for k in BLOCKS) + ".",
                      "- Un paragraphe de texte.\n- callout: À vous de jouer !")
 
@@ -184,6 +188,8 @@ def _block() -> dict:
 def schema() -> dict:
     """The JSON Schema of a source file, format v1 (draft-07)."""
     defs = {name: _object(name) for name in OBJECTS if name not in ("fiche", "question")}
+    for name, title in TITLES.items():
+        defs[name]["title"] = title
     image = defs["image"]
     image["if"] = {"required": ["caption"]}  # beside a caption, the picture leaves it room
     image["then"] = {"properties": {"width": _length(OBJECTS["image"]["width"].low, MAX_WIDTH_CAPTION)}}

@@ -31,7 +31,6 @@ class Field:
     max_len: int | None = None  # characters of the text (of each item of a list)
     max_total: int | None = None  # a list printed on one line: its items joined by ", "
     min_items: int = 1  # a list: the fewest items it holds
-    unique: bool = False  # a list: no item twice
 
 
 @dataclass(frozen=True)
@@ -163,7 +162,7 @@ QUESTION: dict[str, Field] = {
                     choices=RULINGS),
     "options": Field("textlist", "The options of a choice or multi question.",
                      "Les options à cocher, au moins deux, toutes différentes (300 caractères au plus chacune).",
-                     "options: [CAP, BTS, Master]", max_len=MAX_OPTION, min_items=2, unique=True),
+                     "options: [CAP, BTS, Master]", max_len=MAX_OPTION, min_items=2),
     "inline": Field("bool", "true: options on one line; false: stacked (default: on one line when they are short "
                     "and fit).", "`true` : les cases sur une ligne ; `false` : l'une sous l'autre. Sans `inline`, "
                     "sur une ligne quand elles sont courtes et y tiennent.", "inline: false"),
