@@ -58,7 +58,18 @@ def build(paths: tuple[str, ...], sources_dir: str, out_dir: str, profile: str |
                                packs=pack_files, progress=progress)
     result.problems += problems
     report.finish(result, fmt)
+    if not check_only:
+        _refresh_schema(paths, sources_dir, fmt)
     raise SystemExit(result.exit_code)
+
+
+def _refresh_schema(paths: tuple[str, ...], sources_dir: str, fmt: str) -> None:
+    """Rewrite the copies of the schema beside the sources built when the installed one differs."""
+    from .starter import refresh_schemas
+
+    for path in refresh_schemas(paths, sources_dir):
+        if fmt != "json":
+            click.echo(report.line(f"updated {path} (the schema editors read)", fmt))
 
 
 @main.command()
@@ -224,6 +235,39 @@ def collect(slug: str, files: tuple[str, ...], out: str | None, fmt: str | None,
                + (f", {len(problems)} file(s) with a problem" if problems else ""), err=out == "-")
     if problems:
         raise SystemExit(1)
+
+
+@main.command()
+@click.argument("name")
+@click.option("--sources", "sources_dir", default="sources", show_default=True, type=click.Path(file_okay=False),
+              help="Folder of the fiches, created if needed.")
+def new(name: str, sources_dir: str) -> None:
+    """Write sources/NAME.yaml, a short commented fiche that builds as it is, and the schema editors read."""
+    from . import starter
+
+    slug = starter.slug_of(name)
+    problem = starter.name_problem(slug)
+    if problem:
+        raise click.BadParameter(problem, param_hint="NAME")
+    path, schema_written = starter.new(slug, Path(sources_dir))
+    click.echo(f"wrote {path}")
+    if schema_written:
+        click.echo(f"wrote {path.parent / starter.SCHEMA_NAME} (what editors read to complete and check fiches)")
+    click.echo(f"next: edit {path}, then run: worksheet-gen build")
+
+
+@main.command()
+@click.option("--out", default=None, type=click.Path(dir_okay=False),
+              help="File to write the schema to (default: print it).")
+def schema(out: str | None) -> None:
+    """Print the JSON Schema of a fiche (draft-07), which editors use to complete and check sources."""
+    from . import starter
+
+    if out is None:
+        sys.stdout.buffer.write(starter.installed_schema())
+        sys.stdout.flush()
+    elif starter.write_schema(Path(out)):
+        click.echo(f"wrote {out}")
 
 
 __all__ = ["main", "WorksheetError"]
