@@ -185,11 +185,29 @@ def items(ctx: Ctx, field: Field, key: str, value, pos: Pos) -> list[Item] | Non
             written.append(item)
     if isinstance(value, MList) and not value:
         ctx.error(pos, f"'{key}' is empty", "write at least one item between the brackets")
+    if isinstance(value, MList) and value.flow:
+        _split_by_commas(ctx, key, out)
     total = len(", ".join(written))
     if field.max_total and total > field.max_total:
         ctx.error(pos, f"'{key}' is too long for the page header ({total} characters, at most {field.max_total})",
                   "shorten it")
     return out
+
+
+_PAIRS = ("()", "[]", "«»", '""')
+
+
+def _split_by_commas(ctx: Ctx, key: str, items: list[Item]) -> None:
+    """A warning where an item of a list written [a, b] looks like the rest of the item before it: a comma
+    inside an item split it in two (« [Humanités, littérature et philosophie] » makes two options)."""
+    for before, item in zip(items, items[1:]):
+        unbalanced = any(before.text.count(a) > before.text.count(b) for a, b in _PAIRS if a != b)
+        lowered = item.text[:1].islower() and before.text[:1].isupper() and items[0].text[:1].isupper()
+        if unbalanced or lowered:
+            whole = quote(f"{before.text}, {item.text}", 60).strip("'")
+            ctx.warn(item.pos, f"{quote(item.text, 30)} looks like the end of the item before it: inside [ ], "
+                     "a comma separates items", f"put an item that holds a comma in quotes: \"{whole}\"")
+            return
 
 
 def check_text(ctx: Ctx, value: str, pos: Pos, max_len: int | None = None, key: str = "", item: bool = False,

@@ -90,7 +90,16 @@ def _block(ctx: Ctx, raw, pos: Pos, counter: list):
         return None
     if not kinds:
         first = next(iter(raw), "")
-        hint = suggest(first, BLOCK_KINDS) or "a block starts with one of: " + ", ".join(BLOCK_KINDS)
+        hint = suggest(first, BLOCK_KINDS)
+        if not hint and len(raw) == 1 and " " in str(first).strip() and isinstance(raw[first], str):
+            # « - Rendez-vous au CDI : la salle… »: YAML read a sentence with ': ' as a key and its value
+            at = raw.key_pos.get(first, raw.pos)
+            line = ctx.source[at.line - 1] if 0 < at.line <= len(ctx.source) else ""
+            colon = line.find(": ", at.col - 1)
+            ctx.error(Pos(at.path, at.line, colon + 1) if colon >= 0 else at,
+                      "a text contains ': ' (a colon followed by a space)", "put the whole text in quotes")
+            return None
+        hint = hint or "a block starts with one of: " + ", ".join(BLOCK_KINDS)
         ctx.error(raw.key_pos.get(first, raw.pos), f"unknown block {quote(first)}", hint)
         return None
     kind = kinds[0]
@@ -125,6 +134,8 @@ def _section(ctx: Ctx, raw, pos: Pos) -> TableSection | None:
         return None
     f = fields(ctx, OBJECTS["section"], raw)
     answer = tuple(i.text for i in f.get("answer", ()))
+    free = len(answer) == 1 and _free(answer[0], ())
+    answer = () if free else answer
     if "lines" not in raw and "bullets" not in raw and len(answer) > MAX_LINES:
         ctx.error(raw.val_pos["answer"], f"{len(answer)} answers make {len(answer)} bullets, at most {MAX_LINES}",
                   "shorten the list, or give 'lines:' and let the corrigé write smaller")
@@ -136,7 +147,7 @@ def _section(ctx: Ctx, raw, pos: Pos) -> TableSection | None:
     if "answer" not in raw:
         ctx.warn(raw.key_pos.get("title", pos), "this section has no answer: the corrigé leaves its lines empty",
                  "add 'answer:'")
-    return TableSection(f.get("title", ""), lines, answer, pos, bullets, f.get("explain", ""))
+    return TableSection(f.get("title", ""), lines, answer, pos, bullets, f.get("explain", ""), free)
 
 
 def _elsewhere(kind: Kind):
@@ -157,7 +168,8 @@ def _question(ctx: Ctx, raw: MDict, pos: Pos, number: int) -> Question:
     options = kind.fixed[ctx.lang] if kind.fixed else tuple(i.text for i in f.get("options", ()))
     apos = raw.val_pos.get("answer", pos)
     items = f.get("answer", [])
-    free = kind.ticked and any(_free(i.text, options) for i in items)
+    free = any(_free(i.text, options) for i in items) if kind.ticked else (
+        len(items) == 1 and _free(items[0].text, ()))  # 'answer: free' on an open question: « Réponse personnelle »
     if free:
         if len(items) > 1:
             ctx.error(apos, "'free' means no single right answer: it cannot be given with other answers",
@@ -165,6 +177,9 @@ def _question(ctx: Ctx, raw: MDict, pos: Pos, number: int) -> Question:
         items = []
     if kind.answer == "fixed":
         items = [Item(_fixed_answer(ctx, i, kind, options), i.pos) for i in items]
+    elif kind.ticked:  # an answer copied from its option, spaces and no-break spaces aside
+        same = {" ".join(o.split()): o for o in options}
+        items = [Item(same.get(" ".join(i.text.split()), i.text), i.pos) for i in items]
     answers = tuple(i.text for i in items)
     explain = f.get("explain", "")
     if kind.ticked:
@@ -229,7 +244,12 @@ def _check_ticked(ctx: Ctx, kind: Kind, items: list, options: tuple, apos: Pos) 
                   "use 'type: multi' for several right answers, or 'answer: free' for none")
     seen: dict[str, Pos] = {}
     for a, ipos in items:
-        if options and a not in options and not kind.fixed:
+        parts = [p.strip() for p in a.split(",")]
+        if options and a not in options and len(parts) > 1 and all(p in options for p in parts):
+            ctx.error(ipos, f"the answer {quote(a)} is not one of the options",  # 'answer: A, B' meant two
+                      "write the right options as a list: [" + ", ".join(parts) + "]"
+                      + ("" if kind.answer == "many" else ", with 'type: multi'"))
+        elif options and a not in options and not kind.fixed:
             guess = difflib.get_close_matches(a, options, n=1, cutoff=0.4) if ctx.guess() else []
             shown, meant = quote_pair(a, guess[0]) if guess else (quote(a), "")
             ctx.error(ipos, f"the answer {shown} is not one of the options",
