@@ -17,6 +17,9 @@ from .spec import BLOCKS, KINDS, MAX_LINES, MAX_WIDTH_CAPTION, OBJECTS, QUESTION
 
 SCHEMA_PATH = Path(__file__).parent / "schema" / "fiche.schema.json"
 DRAFT = "http://json-schema.org/draft-07/schema#"
+# The schema's identity: a name, not an address (the project has no web site); editors read the copy
+# beside the sources, offline. The last part is the version of the format.
+SCHEMA_ID = "urn:worksheet-gen:schema:fiche:1"
 SCALAR = ["string", "number", "boolean"]  # what a text may be written as: YAML reads 12, 1.5 and true as such
 _EMPTY = "Le texte est vide."
 TITLES = {"activity": "Activité", "closing": "Partie finale", "text": "Bloc texte", "callout": "Consigne",
@@ -202,7 +205,8 @@ def schema() -> dict:
     top = described(_object("fiche"), "Une fiche d'activité de worksheet-gen : la fiche élève et son corrigé. "
                     "Voir la documentation du format, docs/format.md.", "title: Découvrir les métiers du numérique\n"
                     "activities:\n  - title: Les métiers\n    content:\n      - Lisez le texte.")
-    return {"$schema": DRAFT, "title": "Fiche worksheet-gen (format 1)", **top, "definitions": defs}
+    return {"$schema": DRAFT, "$id": SCHEMA_ID, "title": "Fiche worksheet-gen (format 1)", **top,
+            "definitions": defs}
 
 
 def render_schema() -> str:
