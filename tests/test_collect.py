@@ -97,7 +97,7 @@ def test_collect_three_students_cell_by_cell(handed_in, pix_form, pix_fiche, tmp
     head, rows = table[0], table[1:]
     assert head[:5] == ["Fichier", "Nom", "Prénom", "Classe", "Date"] and head[-2:] == ["Total /11", "Problème"]
     bases = [base for base, _ in places(pix_fiche)]
-    scored = [base for base, b in places(pix_fiche) if isinstance(b, Question) and b.options and b.answer]
+    scored = [base for base, b in places(pix_fiche) if isinstance(b, Question) and b.kind.ticked and b.answer]
     # one column per question (A1 Q1 …, tables by section), then « Note A1 Q8 » … for each closed question
     assert [h.split()[:2] for h in head[5:5 + len(bases)]] == [
         [b.split("_")[0].upper(), b.split("_")[1].upper()] for b in bases]

@@ -246,7 +246,7 @@ class _Story:
     def _explain_column(self) -> float | None:
         """Where explanations beside options start, the same for every question of the document: just
         right of some question's options, where all of them together take the least height."""
-        asked = [q for q in self.f.questions() if q.options and not q.lines and (q.explain or q.free)]
+        asked = [q for q in self.f.questions() if q.kind.ticked and not q.lines and (q.explain or q.free)]
         if not asked:
             return None
         w = self.p.frame_w
