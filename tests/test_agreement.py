@@ -24,6 +24,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 import yaml12
 from conftest import DATA
+from trees import holder, places
 from worksheet_gen.cli import main
 from worksheet_gen.schema import SCHEMA_PATH
 from worksheet_gen.spec import BLOCKS, KINDS, OBJECTS, QUESTION, question_fields
@@ -244,28 +245,12 @@ VALUES = st.one_of(SCALARS, st.lists(SCALARS, max_size=3), st.dictionaries(st.sa
                                                                             max_size=2))
 
 
-def _places(node, path=()):
-    yield path
-    if isinstance(node, dict):
-        for key, value in node.items():
-            yield from _places(value, path + (key,))
-    elif isinstance(node, list):
-        for i, value in enumerate(node):
-            yield from _places(value, path + (i,))
-
-
-def _at(tree, path):
-    for step in path:
-        tree = tree[step]
-    return tree
-
-
 @st.composite
 def mutated(draw):
     tree = draw(fiches())
     for _ in range(draw(st.integers(0, 3))):
-        path = draw(st.sampled_from([p for p in _places(tree) if p]))
-        parent, last = _at(tree, path[:-1]), path[-1]
+        path = draw(st.sampled_from([p for p in places(tree) if p]))
+        parent, last = holder(tree, path), path[-1]
         op = draw(st.sampled_from(["replace", "replace", "delete", "add", "type", "empty"]))
         if op == "delete":
             del parent[last]
