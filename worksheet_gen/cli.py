@@ -224,7 +224,7 @@ def pack(fiches: tuple[str, ...], copies: int | None, roster: str | None, name: 
 
     if (copies is None) == (roster is None):
         raise click.UsageError("give either --copies N or --roster FILE")
-    if roster:
+    if roster and _missing(os.path.expanduser(roster)):  # the roster may be anywhere: ~/classe.csv
         _existing([roster], "--roster")
     _existing([sources_dir], "--sources")
     from .manifest import epoch_problem
