@@ -33,7 +33,7 @@ def boxes(story, q: Question, explained: list, report) -> list:
     if q.lines:
         lines, _ = story.room(q.lines, explained)
         out.append(AnswerSpace(lines, q.ruling, explained if story.answers else [], profile=story.p, report=report,
-                               field=story.spot(q, plan.JUSTIFY)))
+                               field=story.spot(q, plan.JUSTIFY), more=story.more(q)))
     return out
 
 
@@ -48,4 +48,4 @@ def lines(story, q: Question, explained: list, report) -> list:
     items += explained
     count, marks = story.room(q.lines, items, bullets=listed, explained=bool(explained))
     return [AnswerSpace(count, q.ruling, items if story.answers else [], profile=story.p, bullets=listed,
-                        report=report, marks=marks, field=story.spot(q))]
+                        report=report, marks=marks, field=story.spot(q), more=story.more(q))]

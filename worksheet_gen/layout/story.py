@@ -65,7 +65,7 @@ class _Story:
         width = p.frame_w - p.indent if width is None else width
         columns = int(width / (self.st.mono_em * size * p.small))
         return T.markup(text, lang=self.lang, size=size, sup=p.superscript, space=space, mono=p.small,
-                        columns=columns, **kw)
+                        columns=columns, shrink=T.SHRINK if p.small < 1 else 1.0, **kw)  # adapted: no smaller text
 
     def room(self, lines: int, items: list, *, width: float | None = None, bullets: bool = False,
              indent: float | None = None, explained: bool = False, shown: int = 0) -> tuple[int, frozenset | None]:
@@ -145,14 +145,16 @@ class _Story:
                     self.space(2.5 * mm)] + self.paras(activity.intro, st.body, flows=True)
             body = self.blocks(activity.blocks)
             # The banner and introduction never end a page: they stay with the first block.
-            out.append(_keep(head + body[:1], self.p))
-            out += body[1:]
+            first = _first(body)
+            out.append(_keep(head + body[:first], self.p))
+            out += body[first:]
         if f.closing:
             head = [self.space(4 * mm), Paragraph(self.m(f.closing.title, st.heading.fontSize), st.heading),
                     self.space(2 * mm)]
             body = self.blocks(f.closing.blocks)
-            out.append(_keep(head + body[:2], self.p))
-            out += body[2:]
+            first = _first(body, 2)
+            out.append(_keep(head + body[:first], self.p))
+            out += body[first:]
         return out
 
     def blocks(self, blocks) -> list:
@@ -223,6 +225,10 @@ class _Story:
                 out.append((self.m(line), self.st.answer_item if line.startswith("• ") else self.st.answer))
         return out
 
+    def more(self, q: Question) -> tuple:
+        """What the answer lines of a question continued on the next page carry: its number and « (suite) »."""
+        return str(q.number), self.labels["part"], self.st.question.bulletFontName, self.st.question.fontName
+
     def explanation(self, q: Question) -> str:
         """The corrigé's explanation of a question, as source text: a yes/no or true/false one starts with
         the right answer (« NON : … »), one with no single right answer with « Réponse personnelle »."""
@@ -287,6 +293,16 @@ def _mentions(text: str, url: str) -> bool:
     """Whether a text writes out this address (with or without its https://)."""
     bare = url.split("://", 1)[-1].rstrip("/").lower()
     return any(target.split("://", 1)[-1].rstrip("/").lower() == bare for target, _ in T.links(text))
+
+
+def _first(body: list, count: int = 1) -> int:
+    """How many flowables of a body make its first ``count`` (spacing before a table is not one)."""
+    seen = 0
+    for i, f in enumerate(body):
+        seen += not isinstance(f, Spacer)
+        if seen == count:
+            return i + 1
+    return len(body)
 
 
 def _keep(flowables: list, profile=None) -> KeepTogether:
