@@ -11,7 +11,7 @@ from typing import NamedTuple
 from . import chars, fonts, media, values
 from . import text as T
 from .errors import Pos, Problem, quote
-from .loader import MDict, MList
+from .loader import DASH, MDict, MList
 from .spec import Field
 from .suggest import suggest
 
@@ -79,7 +79,10 @@ def fields(ctx: Ctx, spec: dict[str, Field], raw: MDict, elsewhere=None) -> dict
         if field.kind in ("list", "object"):
             value = raw[key]
             want = MList if field.kind == "list" else MDict
-            if not isinstance(value, want):
+            if want is MList and isinstance(value, MDict) and re.match(r"-[^\s-]", str(next(iter(value), ""))):
+                glued = next(iter(value))  # « -question: … »
+                ctx.error(value.key_pos[glued], DASH, f"put a space after '-': '- {glued[1:]}: …'")
+            elif not isinstance(value, want):
                 what = "a list of items" if want is MList else "a group of keys"
                 how = "start each item on its own line with '- '" if want is MList else "indent the keys under it"
                 ctx.error(raw.val_pos[key], f"'{key}' must be {what}", how)
@@ -178,6 +181,8 @@ def items(ctx: Ctx, field: Field, key: str, value, pos: Pos) -> list[Item] | Non
     for item, ipos in pairs:
         if item is None:
             ctx.error(ipos, f"an item of '{key}' is empty", "write a text, or remove the item")
+        elif isinstance(item, MDict) and len(item) == 1 and isinstance(next(iter(item.values())), (str, type(None))):
+            _colon_in_item(ctx, key, item)  # « [Exemple : infirmier, …] »: YAML read a key and its value
         elif not isinstance(item, str):
             ctx.error(ipos, f"each item of '{key}' must be a text", "write the items as [a, b] or one per line with '- '")
         else:
@@ -192,6 +197,19 @@ def items(ctx: Ctx, field: Field, key: str, value, pos: Pos) -> list[Item] | Non
         ctx.error(pos, f"'{key}' is too long for the page header ({total} characters, at most {field.max_total})",
                   "shorten it")
     return out
+
+
+def _colon_in_item(ctx: Ctx, key: str, item: MDict) -> None:
+    """The error of an item of a list that holds ': ' and so was read as a key and its value."""
+    (name, value), = item.items()
+    at, to = item.key_pos[name], item.val_pos[name]
+    line = ctx.source[at.line - 1] if 0 < at.line <= len(ctx.source) else ""
+    colon = line.find(":", at.col - 1 + len(str(name)))
+    between = line[at.col - 1 + len(str(name)):to.col - 1] if to.line == at.line and value is not None else ": "
+    whole = f"{name}{between.rstrip() or ':'}{' ' + value if value is not None else ''}"
+    ctx.error(Pos(at.path, at.line, colon + 1) if colon >= 0 else at,
+              f"an item of '{key}' contains ': ' (a colon followed by a space)",
+              f"put that item in quotes: \"{whole}\"")
 
 
 _PAIRS = ("()", "[]", "«»", '""')

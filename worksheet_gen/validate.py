@@ -260,9 +260,20 @@ def _check_ticked(ctx: Ctx, kind: Kind, items: list, options: tuple, apos: Pos) 
         seen.setdefault(a, ipos)
 
 
+def _own_words(kind: Kind) -> set[str]:
+    """The words of a fixed kind's own options, in every language (oui, non, yes, no)."""
+    return {option.lower() for options in kind.fixed.values() for option in options}
+
+
 def _fixed_answer(ctx: Ctx, item: Item, kind: Kind, options: tuple) -> str:
     """The option of a fixed kind an answer names (oui, NON, vrai…), or the answer after reporting it."""
-    index = kind.fixed_words().get(item.text.strip().lower())
+    value = item.text.strip().lower()
+    index = kind.fixed_words().get(value)
+    if index is not None and value not in _own_words(kind):  # « oui » for Vrai / Faux: read, but said
+        other = next(k for k in KINDS.values() if k.fixed and k is not kind and value in _own_words(k))
+        ctx.warn(item.pos, f"the answer {quote(item.text)} is not a word of {' / '.join(options)}: the corrigé "
+                 f"ticks {quote(options[index])}", f"write {quote(options[index].lower())} to say so, or use "
+                 f"'type: {other.name}' for {' / '.join(other.fixed[ctx.lang])} boxes")
     if index is None:
         ctx.error(item.pos, f"the answer {quote(item.text)} is not one of {' / '.join(options)}",
                   f"write '{options[0].lower()}' or '{options[1].lower()}'")
