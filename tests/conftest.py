@@ -56,6 +56,19 @@ def pytest_terminal_summary(terminalreporter):
                                     "(WORKSHEET_GEN_QUICK=1 runs the quick subset)", red=True)
 
 
+def node_package(name: str) -> Path:
+    """The folder of an npm package of tests/js (package.json), installed there with `npm ci` if it is not yet."""
+    js = Path(__file__).resolve().parent / "js"
+    folder = js / "node_modules" / name
+    if not folder.is_dir():
+        npm = need("npm")
+        proc = subprocess.run([npm, "ci", "--omit=optional", "--no-audit", "--no-fund"], cwd=js, capture_output=True,
+                              text=True, timeout=600)
+        if proc.returncode != 0:
+            pytest.fail(f"npm ci in tests/js failed ({name} is needed):\n{proc.stderr[-2000:]}")
+    return folder
+
+
 def cli(*args: str, cwd: Path | None = None, check: bool = False, env: dict | None = None):
     """Run `worksheet-gen ARGS` in a subprocess, as a user would."""
     cmd = [sys.executable, "-m", "worksheet_gen", *args]

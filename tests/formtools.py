@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader, PdfWriter
 
-from conftest import SOURCES, cli, need
+from conftest import SOURCES, cli, need, node_package
 
 JS = Path(__file__).resolve().parent / "js"
 FINGERPRINT = "worksheet_gen"
@@ -51,9 +51,9 @@ def student_values(form: Path, fiche, *, right: bool, tag: str) -> dict[str, str
     fields = PdfReader(form).get_fields()
     values = {}
     for base, block in places(fiche):
-        if isinstance(block, Question) and block.options:
+        if isinstance(block, Question) and block.kind.ticked:
             chosen = [i for i, o in enumerate(block.options) if (o in block.answer) == right]
-            if block.type == "multi":
+            if block.kind.form == "many":
                 values.update({f"{base}_o{i + 1}": "/0" for i in chosen})
             else:
                 values[base] = f"/{chosen[0]}"
@@ -86,12 +86,7 @@ def flatten(path: Path, out: Path) -> Path:
 def pdfjs(path: Path, values: dict | None = None, out: Path | None = None) -> dict:
     """The fields of a PDF as pdf.js (Firefox) reads them; with values, also filled and saved to out by pdf.js."""
     node = need("node")
-    if not (JS / "node_modules" / "pdfjs-dist").is_dir():
-        npm = need("npm")
-        proc = subprocess.run([npm, "ci", "--omit=optional", "--no-audit", "--no-fund"], cwd=JS, capture_output=True,
-                              text=True, timeout=600)
-        if proc.returncode != 0:
-            pytest.fail(f"npm ci in tests/js failed (pdf.js is needed to check the form):\n{proc.stderr[-2000:]}")
+    node_package("pdfjs-dist")
     args = [node, str(JS / "fields.mjs"), str(path)]
     if values is not None:
         spec = out.with_suffix(".json")

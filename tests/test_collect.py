@@ -53,8 +53,8 @@ def _expected_row(fiche, name: str, values: dict) -> dict[str, str]:
            "Classe": values.get("classe", ""), "Date": values.get("date", "")}
     marks = []
     for base, block in places(fiche):
-        if isinstance(block, Question) and block.options:
-            if block.type == "multi":
+        if isinstance(block, Question) and block.kind.ticked:
+            if block.kind.form == "many":
                 ticked = [o for k, o in enumerate(block.options, 1) if values.get(f"{base}_o{k}")]
             else:
                 ticked = [block.options[int(values[base][1:])]] if values.get(base) else []
@@ -97,7 +97,7 @@ def test_collect_three_students_cell_by_cell(handed_in, pix_form, pix_fiche, tmp
     head, rows = table[0], table[1:]
     assert head[:5] == ["Fichier", "Nom", "Prénom", "Classe", "Date"] and head[-2:] == ["Total /11", "Problème"]
     bases = [base for base, _ in places(pix_fiche)]
-    scored = [base for base, b in places(pix_fiche) if isinstance(b, Question) and b.options and b.answer]
+    scored = [base for base, b in places(pix_fiche) if isinstance(b, Question) and b.kind.ticked and b.answer]
     # one column per question (A1 Q1 …, tables by section), then « Note A1 Q8 » … for each closed question
     assert [h.split()[:2] for h in head[5:5 + len(bases)]] == [
         [b.split("_")[0].upper(), b.split("_")[1].upper()] for b in bases]
@@ -201,7 +201,7 @@ def test_a_form_filled_and_saved_by_pdfium_is_collected(handed_in, pix_form, pix
     seen = pdfium_fill(pix_form / "pix-formulaire.pdf", texts, clicks, saved)
     assert set(seen) == set(PdfReader(pix_form / "pix-formulaire.pdf").get_fields())
     for base, block in places(pix_fiche):
-        if isinstance(block, Question) and block.options and block.type != "multi":
+        if isinstance(block, Question) and block.kind.form == "one":
             assert [w[2] for w in seen[base]] == list(block.options)  # export values: the option texts
             assert all(w[3] == seen[base][0][3] != "" for w in seen[base])
     from worksheet_gen.text import plain

@@ -46,7 +46,7 @@ def _answer_texts(fiche):
     from worksheet_gen.text import paragraphs
 
     for q in fiche.questions():
-        if not q.options:
+        if q.kind.written:
             for a in q.answer:
                 yield from (p.lstrip("• ") for p in paragraphs(a))
         if q.explain:
@@ -191,7 +191,7 @@ def test_a_question_and_its_answer_share_a_page(pix_build, pix_fiche):
     pages = [squash(pdftotext(key, n, raw=True)) for n in range(1, len(PdfReader(key).pages) + 1)]
     checked = 0
     for q in pix_fiche.questions():
-        if q.options or not q.answer:
+        if not q.kind.written or not q.answer:
             continue
         prompt, answer = squash(q.prompt)[:50], squash(q.answer[0])[:30]
         where = [i for i, page in enumerate(pages) if prompt in page]

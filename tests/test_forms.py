@@ -56,21 +56,21 @@ def test_every_answer_has_its_field_named_from_its_place(pix_form, pix_fiche):
     for base, block in places(pix_fiche):
         if not isinstance(block, Question):  # a table section: one field per bullet (one per expected item)
             expected |= {f"{base}_i{k}" for k in range(1, (block.bullets or len(block.answer)) + 1)}
-        elif block.type == "multi":
+        elif block.kind.form == "many":
             expected |= {f"{base}_o{k}" for k in range(1, len(block.options) + 1)}
         else:
             expected.add(base)
     assert set(fields) == expected
     for base, block in places(pix_fiche):
-        if isinstance(block, Question) and block.type in ("open",):
+        if isinstance(block, Question) and block.kind.form == "text":
             assert fields[base]["/FT"] == "/Tx"
             assert bool(fields[base].get("/Ff", 0) & MULTILINE) == (block.lines > 1)
-        elif isinstance(block, Question) and block.type in ("yesno", "truefalse", "choice"):
+        elif isinstance(block, Question) and block.kind.form == "one":
             # a radio group: one button per option, on-states 0, 1…, the option texts as export values
             assert fields[base]["/FT"] == "/Btn" and fields[base]["/Ff"] & (1 << 15)
             assert fields[base]["/_States_"][:len(block.options)] == [f"/{i}" for i in range(len(block.options))]
             assert list(fields[base]["/Opt"]) == list(block.options)
-        elif isinstance(block, Question) and block.type == "multi":
+        elif isinstance(block, Question) and block.kind.form == "many":
             for k, option in enumerate(block.options, 1):
                 box = fields[f"{base}_o{k}"]
                 assert box["/FT"] == "/Btn" and not box.get("/Ff", 0) & (1 << 15)
@@ -189,7 +189,7 @@ def test_the_form_holds_no_answer(pix_form, pix_fiche, tmp_path):
     raw = squash(plain.read_bytes().decode("latin-1") + "".join(
         str(f.get("/TU", "")) for f in _fields(plain).values()))
     answers = [q.explain for q in pix_fiche.questions() if q.explain]
-    answers += [p for q in pix_fiche.questions() if not q.options for a in q.answer for p in paragraphs(a)]
+    answers += [p for q in pix_fiche.questions() if q.kind.written for a in q.answer for p in paragraphs(a)]
     sections = [s for act in pix_fiche.activities for b in act.blocks for s in getattr(b, "sections", ())]
     answers += [a for s in sections for a in s.answer] + [s.explain for s in sections if s.explain]
     assert len(answers) > 25

@@ -22,6 +22,8 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from pypdf import PdfReader
 
 from conftest import DATA, cli
+from trees import holder, places
+from worksheet_gen.spec import OBJECTS
 
 BASE = """\
 title: Découvrir les métiers du numérique
@@ -80,9 +82,7 @@ closing:
   content:
     - Merci.
 """
-KEYS = ["title", "levels", "kind", "lang", "intro", "activities", "content", "closing", "question", "type", "lines",
-        "ruling", "options", "inline", "answer", "explain", "table", "sections", "video", "link", "image", "width",
-        "caption", "text", "callout", "titre", "lignes", "réponse", ""]
+KEYS = sorted({key for fields in OBJECTS.values() for key in fields}) + ["titre", "lignes", "réponse", ""]
 SPECIAL = ["😀", "漢字", "\x00", "\x07", "\x0b", "\t", "\u200b", "\u202e", "\ufeff", "\u2028", "\x85", "«\u202f»",
            "<b>", "</para>", "&", "&amp;", "*", "&a", "!!python/object", "'", '"', ": ", "- ", "#", "\n", "\r\n",
            "https://", "../../", "/etc/passwd", "{", "[", "|", ">", "%", "@", "`"]
@@ -93,29 +93,13 @@ VALUES = st.one_of(SCALARS, st.lists(SCALARS, max_size=4), st.dictionaries(st.sa
 DIAGNOSTIC = re.compile(r"^(?P<path>.+?):(?P<line>\d+):(?P<col>\d+): (error|warning): [^\n]+$")
 
 
-def _paths(node, prefix=()):
-    yield prefix
-    if isinstance(node, dict):
-        for key, value in node.items():
-            yield from _paths(value, prefix + (key,))
-    elif isinstance(node, list):
-        for i, value in enumerate(node):
-            yield from _paths(value, prefix + (i,))
-
-
-def _parent(tree, path):
-    for step in path[:-1]:
-        tree = tree[step]
-    return tree
-
-
 @st.composite
 def mutated_sources(draw) -> bytes:
     """The base source with one to three structural or textual mutations."""
     tree = yaml.safe_load(BASE)
     for _ in range(draw(st.integers(0, 3))):
-        path = draw(st.sampled_from([p for p in _paths(tree) if p]))
-        parent, last = _parent(tree, path), path[-1]
+        path = draw(st.sampled_from([p for p in places(tree) if p]))
+        parent, last = holder(tree, path), path[-1]
         op = draw(st.sampled_from(["delete", "duplicate", "retype", "unicode", "rename"]))
         if op == "delete":
             del parent[last]

@@ -162,7 +162,7 @@ def test_the_student_sheet_shows_no_answer(built, profile):
 
     for slug in SRC:
         fiche, _ = load_fiche(SRC[slug])
-        answers = [p for q in fiche.questions() if not q.options for a in q.answer for p in paragraphs(a)]
+        answers = [p for q in fiche.questions() if q.kind.written for a in q.answer for p in paragraphs(a)]
         answers += [q.explain for q in fiche.questions() if q.explain]
         assert answers
         student = squash(raw_text(sheet_pdf(built, slug, profile)))

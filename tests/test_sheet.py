@@ -245,7 +245,7 @@ def test_several_right_answers_are_announced(built, profile):
 
 def _explained(f):
     """The closed questions of a fiche whose explanation is printed beside their options."""
-    return [q for q in f.questions() if q.options and not q.lines and (q.explain or q.free)]
+    return [q for q in f.questions() if q.kind.ticked and not q.lines and (q.explain or q.free)]
 
 
 @pytest.mark.parametrize("profile", PROFILES)
@@ -266,7 +266,7 @@ def test_an_explanation_sits_on_the_row_of_a_ticked_option_in_one_column(built, 
         for option in q.options:
             i = find(sheet, option, at)
             rows.append((option, sheet[i][2], sheet[i][4], sheet[i][3]))
-        lead = "Réponse personnelle" if q.free else q.answer[0] if q.type in ("yesno", "truefalse") else ""
+        lead = "Réponse personnelle" if q.free else q.answer[0] if q.kind.answer == "fixed" else ""
         text = " ".join(f"{lead} : {q.explain}".strip(" :").split()[:5])
         e = find(ws, text, pos)
         page, x, top, _, bottom, _ = ws[e]

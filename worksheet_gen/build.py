@@ -32,6 +32,7 @@ class Result:
     unchanged: list[Path] = field(default_factory=list)
     removed: list[Path] = field(default_factory=list)
     stale: list[Path] = field(default_factory=list)  # with check=True: missing, would change or would be removed
+    stale_from: dict[Path, tuple[str, str]] = field(default_factory=dict)  # each stale output: (why, its source)
     failures: list[str] = field(default_factory=list)  # sources that could not be built
     problems: list[Problem] = field(default_factory=list)
     sources: int = 0
@@ -52,6 +53,7 @@ class Result:
         """Add another build's outcome (e.g. packs) to this one."""
         for name in ("written", "unchanged", "removed", "stale", "failures", "problems"):
             getattr(self, name).extend(getattr(other, name))
+        self.stale_from.update(other.stale_from)
         self.sources += other.sources
         self.up_to_date += other.up_to_date
         self.rendered += other.rendered
@@ -317,7 +319,9 @@ class _Build:
                 self.result.unchanged.append(path)
             elif self.check:
                 self.result.stale.append(path)
-                self.progress("missing" if not path.exists() else "would change", display(path))
+                verb = "missing" if not path.exists() else "would change"
+                self.result.stale_from[path] = (verb, display(source))
+                self.progress(verb, display(path))
             else:
                 try:
                     self.writing()
@@ -335,7 +339,7 @@ class _Build:
                                      problems=outcome.problems)
         self.progress("done", display(source))
 
-    def remove(self, name: str, sha: str) -> None:
+    def remove(self, name: str, sha: str, source: str) -> None:
         """Delete an output this tool wrote (with check, report it), if it still holds what was written."""
         path = self.out_dir / name
         now = sha256_file(path, follow=False)
@@ -347,6 +351,7 @@ class _Build:
                                                 severity="warning"))
         elif self.check:
             self.result.stale.append(path)
+            self.result.stale_from[path] = ("would remove", source)
             self.progress("would remove", display(path))
         else:
             try:
@@ -367,7 +372,7 @@ class _Build:
                    for name in entry["outputs"]} | {same_file(name) for name in now}
         for name, sha in sorted(before.items()):
             if same_file(name) not in claimed:
-                self.remove(name, sha)
+                self.remove(name, sha, display(source))
 
     def remove_orphans(self, claimed: set[str]) -> None:
         """Delete the outputs the manifest says we wrote for sources that no longer exist (unless still claimed)."""
@@ -378,7 +383,7 @@ class _Build:
         for key, outputs in orphans.items():
             for name, sha in sorted(outputs.items()):
                 if same_file(name) not in claimed:
-                    self.remove(name, sha)
+                    self.remove(name, sha, display(self.manifest.abs(self.manifest.entries[key]["source"])))
             if not self.check:
                 del self.manifest.entries[key]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -18,10 +19,65 @@ from .roster import MAX_COPIES
 @click.version_option(__version__, prog_name="worksheet-gen")
 def main() -> None:
     """Print-ready worksheets and their answer keys (corrigés) from YAML sources."""
+    report.verbosity = 0  # until the command's -q or -v says otherwise (one process may run several commands)
 
 
 _FORMAT = click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
                        help="How problems are printed: text, json, or github (workflow annotations).")
+
+
+def _set_verbosity(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    if value:
+        report.verbosity = -1 if param.name == "quiet" else 1
+
+
+def _verbosity(command):
+    """-q (only the problems) and -v (also what was left as it was) on a command."""
+    command = click.option("-v", "--verbose", is_flag=True, expose_value=False, callback=_set_verbosity,
+                           help="Also list the outputs left up to date.")(command)
+    return click.option("-q", "--quiet", is_flag=True, expose_value=False, callback=_set_verbosity,
+                        help="Print only the problems (errors and warnings).")(command)
+
+
+def _missing(path: str) -> bool:
+    """Whether nothing has that name (a name too long or unreadable is the command's to report, at its place)."""
+    try:
+        os.lstat(path)
+    except FileNotFoundError:
+        return True
+    except (OSError, ValueError):
+        return False
+    return False
+
+
+def _existing(paths, hint: str) -> None:
+    """Wrong usage (exit code 2) naming every path given that does not exist."""
+    missing = [p for p in paths if _missing(p)]
+    if missing:
+        raise click.BadParameter("no such file or folder: " + ", ".join(report.line(repr(p)) for p in missing),
+                                 param_hint=hint)
+
+
+def _sources_of(paths: tuple[str, ...], sources_dir: str) -> None:
+    """The paths given, or else the sources folder, exist: a missing one is wrong usage."""
+    if paths:
+        _existing(paths, "PATHS")
+    elif _missing(sources_dir):
+        raise click.UsageError(f"no folder {sources_dir!r} here: run worksheet-gen in the folder that holds it, "
+                               "give --sources FOLDER, or start one with: worksheet-gen new NAME")
+
+
+def _complete_fiches(ctx: click.Context, param: click.Parameter, incomplete: str) -> list:
+    """Shell completion of fiche names: the sources of the --sources folder, by their name without .yaml."""
+    from .sources import is_pack, is_source
+
+    folder = Path(ctx.params.get("sources_dir") or "sources")
+    try:
+        names = sorted({p.stem for p in folder.iterdir() if is_source(p) and not is_pack(p)})
+    except OSError:
+        return []
+    taken = set(ctx.params.get("fiches") or ())
+    return [click.shell_completion.CompletionItem(n) for n in names if n.startswith(incomplete) and n not in taken]
 
 
 @main.command()
@@ -41,12 +97,14 @@ _FORMAT = click.option("--format", "fmt", type=click.Choice(FORMATS), default="t
 @click.option("--form", is_flag=True, help="Also write the fillable PDF of each fiche, <slug>-formulaire.pdf "
                                             "(docs/forms.md).")
 @_FORMAT
+@_verbosity
 def build(paths: tuple[str, ...], sources_dir: str, out_dir: str, profile: str | None, jobs: int | None, force: bool,
           check_only: bool, form: bool, fmt: str) -> None:
     """Build the student sheet and the corrigé of each source (only those out of date)."""
     from . import build as builder
     from .sources import find, find_packs
 
+    _sources_of(paths, sources_dir)
     files, problems = find(paths, Path(sources_dir))
     options = {"profile": profile} if profile else {}
     if form:
@@ -58,7 +116,18 @@ def build(paths: tuple[str, ...], sources_dir: str, out_dir: str, profile: str |
                                packs=pack_files, progress=progress)
     result.problems += problems
     report.finish(result, fmt)
+    if not check_only:
+        _refresh_schema(paths, sources_dir, fmt)
     raise SystemExit(result.exit_code)
+
+
+def _refresh_schema(paths: tuple[str, ...], sources_dir: str, fmt: str) -> None:
+    """Rewrite the copies of the schema beside the sources built when the installed one differs."""
+    from .starter import refresh_schemas
+
+    for path in refresh_schemas(paths, sources_dir):
+        if fmt != "json":
+            report.say(f"updated {path} (the schema editors read)", fmt)
 
 
 @main.command()
@@ -68,10 +137,12 @@ def build(paths: tuple[str, ...], sources_dir: str, out_dir: str, profile: str |
 @click.option("--profile", type=click.Choice(PROFILE_NAMES), default=None,
               help="Also check that the font of this profile can print every character.")
 @_FORMAT
+@_verbosity
 def check(paths: tuple[str, ...], sources_dir: str, profile: str | None, fmt: str) -> None:
     """Validate sources without writing anything."""
     from .sources import find, load_fiche
 
+    _sources_of(paths, sources_dir)
     files, problems = find(paths, Path(sources_dir))
     for path in files:
         problems += load_fiche(path, Path(sources_dir) if not paths else None, profile)[1]
@@ -83,7 +154,7 @@ def check(paths: tuple[str, ...], sources_dir: str, profile: str | None, fmt: st
     else:
         report.problems(problems, fmt)
         if not errors:
-            click.echo(f"{len(files) + checked} source(s) OK")
+            report.say(f"{len(files) + checked} source(s) OK", fmt)
     if errors:
         raise SystemExit(1)
 
@@ -101,12 +172,12 @@ def _check_packs(paths: tuple[str, ...], sources_dir: str) -> tuple[int, list]:
 
 
 def _progress(total: int, label: str = "pack"):
-    """A progress bar on stderr when it is a terminal; nothing otherwise."""
+    """A progress bar on stderr when it is a terminal (and -q was not given); nothing otherwise."""
     import contextlib
 
     from .packs import _Silent
 
-    if sys.stderr.isatty():
+    if sys.stderr.isatty() and report.verbosity >= 0:
         return click.progressbar(length=total, label=label, file=sys.stderr)
     return contextlib.nullcontext(_Silent())
 
@@ -122,7 +193,7 @@ def _owner(name: str, out_dir: Path) -> str | None:
 
 
 @main.command()
-@click.argument("fiches", nargs=-1, required=True)
+@click.argument("fiches", nargs=-1, required=True, shell_complete=_complete_fiches)
 @click.option("--copies", type=click.IntRange(1, MAX_COPIES),
               help=f"Number of anonymous copies (at most {MAX_COPIES}).")
 @click.option("--roster", type=click.Path(dir_okay=False), help=f"Class list (CSV): one copy per student, named "
@@ -142,15 +213,20 @@ def _owner(name: str, out_dir: Path) -> str | None:
 @click.option("--no-cover", is_flag=True, help="Leave out the teacher's cover page.")
 @click.option("--profile", type=click.Choice(PROFILE_NAMES), default=None,
               help="Version of the copies whose student has no Profil in the roster (default: each fiche's own).")
+@_FORMAT
+@_verbosity
 def pack(fiches: tuple[str, ...], copies: int | None, roster: str | None, name: str | None, classe: str, date: str,
          date_on_cover_only: bool, sources_dir: str, out_dir: str, single_sided: bool, group_by: str, no_cover: bool,
-         profile: str | None) -> None:
+         profile: str | None, fmt: str) -> None:
     """Build one print-ready pack: cover, the students' copies, then each corrigé once."""
     from . import packs
     from .build import default_jobs
 
     if (copies is None) == (roster is None):
         raise click.UsageError("give either --copies N or --roster FILE")
+    if roster and _missing(os.path.expanduser(roster)):  # the roster may be anywhere: ~/classe.csv
+        _existing([roster], "--roster")
+    _existing([sources_dir], "--sources")
     from .manifest import epoch_problem
 
     if epoch_problem():
@@ -184,11 +260,16 @@ def pack(fiches: tuple[str, ...], copies: int | None, roster: str | None, name: 
     except Exception as exc:  # a bug, not the user's fault: one clear line, never a traceback
         raise WorksheetError(f"internal error while making pack-{name}.pdf: {type(exc).__name__}: {exc} "
                              "(please report it with the fiches and roster)") from exc
-    report.problems(outcome.problems + outcome.fiche_problems, "text")
-    if outcome.data is None:
+    found = outcome.problems + outcome.fiche_problems
+    if fmt != "json":
+        report.problems(found, fmt)
+    path = None if outcome.data is None else packs.write(outcome.data, name, Path(out_dir))
+    if fmt == "json":
+        click.echo(report.document(found, pack=None if path is None else str(path), pages=outcome.pages))
+    elif path is not None:
+        report.say(f"wrote {path} ({outcome.pages} pages, {len(outcome.data) // 1024} KiB)", fmt)
+    if path is None:
         raise SystemExit(1)
-    path = packs.write(outcome.data, name, Path(out_dir))
-    click.echo(report.line(f"wrote {path} ({outcome.pages} pages, {len(outcome.data) // 1024} KiB)"))
 
 
 @main.command()
@@ -200,12 +281,15 @@ def pack(fiches: tuple[str, ...], copies: int | None, roster: str | None, name: 
               help="csv (for a spreadsheet) or json.  [default: from --out, else csv]")
 @click.option("--sources", "sources_dir", default="sources", show_default=True, type=click.Path(file_okay=False),
               help="Folder of the fiches.")
+@_verbosity
 def collect(slug: str, files: tuple[str, ...], out: str | None, fmt: str | None, sources_dir: str) -> None:
     """Collect filled forms (files, folders, .zip archives) of the fiche SLUG into one table."""
     from .build import write_atomic
     from .errors import OutputError, Pos, Problem
     from .form import collect as collecting, results
 
+    _existing([sources_dir], "--sources")
+    _existing(files, "FILES")
     fiche, problems = collecting.load(slug, Path(sources_dir))
     if fiche is None:
         report.problems(problems, "text")
@@ -235,10 +319,44 @@ def collect(slug: str, files: tuple[str, ...], out: str | None, fmt: str | None,
     report.problems(problems, "text")
     failed = [p for p in problems if p.severity == "error"]  # a warning (a student twice) reads the file
     read = len(rows) - len(failed)
-    click.echo(report.line(f"{'printed' if out == '-' else 'wrote ' + out}: {read} form(s) read"
-                           + (f", {len(failed)} file(s) with a problem" if failed else "")), err=out == "-")
+    report.say(f"{'printed' if out == '-' else 'wrote ' + out}: {read} form(s) read"
+               + (f", {len(failed)} file(s) with a problem" if failed else ""), err=out == "-")
     if failed:
         raise SystemExit(1)
+
+
+@main.command()
+@click.argument("name")
+@click.option("--sources", "sources_dir", default="sources", show_default=True, type=click.Path(file_okay=False),
+              help="Folder of the fiches, created if needed.")
+@_verbosity
+def new(name: str, sources_dir: str) -> None:
+    """Write sources/NAME.yaml, a short commented fiche that builds as it is, and the schema editors read."""
+    from . import starter
+
+    slug = starter.slug_of(name)
+    problem = starter.name_problem(slug)
+    if problem:
+        raise click.BadParameter(problem, param_hint="NAME")
+    path, schema_written = starter.new(slug, Path(sources_dir))
+    report.say(f"wrote {path}")
+    if schema_written:
+        report.say(f"wrote {path.parent / starter.SCHEMA_NAME} (what editors read to complete and check fiches)")
+    report.say(f"next: edit {path}, then run: worksheet-gen build")
+
+
+@main.command()
+@click.option("--out", default=None, type=click.Path(dir_okay=False),
+              help="File to write the schema to (default: print it).")
+def schema(out: str | None) -> None:
+    """Print the JSON Schema of a fiche (draft-07), which editors use to complete and check sources."""
+    from . import starter
+
+    if out is None:
+        sys.stdout.buffer.write(starter.installed_schema())
+        sys.stdout.flush()
+    elif starter.write_schema(Path(out)):
+        report.say(f"wrote {out}")
 
 
 __all__ = ["main", "WorksheetError"]

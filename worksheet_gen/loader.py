@@ -37,7 +37,8 @@ _CONTROL_NAMES = {"\x00": "null", "\x07": "bell", "\x08": "backspace", "\x0b": "
 
 
 class MDict(dict):
-    """A mapping that remembers where it, its keys and its values stand in the source.
+    """A mapping that remembers where it, its keys and its values stand in the source, and which values
+    were written in quotes or as a block (``quoted``: a plain 3 is a number to an editor, '3' a text).
 
     The top mapping of a file also holds ``source``, the lines of the file.
     """
@@ -45,6 +46,7 @@ class MDict(dict):
     pos: Pos
     key_pos: dict
     val_pos: dict
+    quoted: set
     source: list
 
 
@@ -53,6 +55,7 @@ class MList(list):
 
     pos: Pos
     item_pos: list
+    quoted: set  # the indexes of the items written in quotes or as a block
     source: list
     flow: bool = False
 
@@ -300,7 +303,7 @@ def _convert(path: str, node, problems: list, budget: list, listed: bool = False
             return budget[2][node.start_mark.index:node.end_mark.index]
     if isinstance(node, yaml.MappingNode):
         out = MDict()
-        out.pos, out.key_pos, out.val_pos = _pos(path, node.start_mark), {}, {}
+        out.pos, out.key_pos, out.val_pos, out.quoted = _pos(path, node.start_mark), {}, {}, set()
         restarted = False
         for key_node, val_node in node.value:
             kpos = _pos(path, key_node.start_mark)
@@ -330,18 +333,27 @@ def _convert(path: str, node, problems: list, budget: list, listed: bool = False
             out[key] = _convert(path, val_node, problems, budget)
             out.key_pos[key] = kpos
             out.val_pos[key] = _pos(path, val_node.start_mark)
+            if _quoted(val_node):
+                out.quoted.add(key)
         return out
     if isinstance(node, yaml.SequenceNode):
         out = MList()
-        out.pos, out.item_pos = _pos(path, node.start_mark), []
+        out.pos, out.item_pos, out.quoted = _pos(path, node.start_mark), [], set()
         out.flow = bool(node.flow_style)  # written [a, b]: a comma there separates items
         for item in node.value:
+            if _quoted(item):
+                out.quoted.add(len(out))
             out.append(_convert(path, item, problems, budget, listed=True))
             out.item_pos.append(_pos(path, item.start_mark))
         return out
     if node.tag == _CORE + "null" and not node.style:  # libyaml marks plain scalars with '', PyYAML with None
         return None
     return node.value
+
+
+def _quoted(node) -> bool:
+    """Whether a scalar is written in quotes or as a block (| or >): a text to YAML 1.2, never a number."""
+    return isinstance(node, yaml.ScalarNode) and bool(node.style)
 
 
 def load(path: Path, display: str | None = None) -> tuple[object, list[Problem]]:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from . import pictures
 from .errors import quote
+from .values import URL_PATTERN
 
 QR_MM = 28.0  # printed size of a QR code, quiet zone included (layout/story.py QR_SIZE)
 MIN_MODULE_MM = 0.5  # smaller modules do not scan reliably from paper with a phone
@@ -22,7 +23,7 @@ IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
 MAX_IMAGE_MM = 240.0  # a picture must fit on one page, with its spacing
 MAX_URL = 2000  # characters of an address: what every browser opens
 LINK_SCHEMES = ("http://", "https://", "mailto:")  # what a link in text may open
-_URL = re.compile(r"^(https?://)?([a-z0-9-]+\.)+[a-z]{2,}(:\d+)?([/?#]\S*)?$", re.IGNORECASE)
+_URL = re.compile(URL_PATTERN)  # also the JSON Schema's
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
 
 Problem = tuple[str, str] | None
@@ -109,7 +110,7 @@ def image(text: str, base_dir: Path, root: Path, *,
         if target.suffix.lower() not in IMAGE_SUFFIXES:
             return (f"the image {quote(text)} is not a PNG or JPEG file", "convert it to PNG or JPEG"), None, None
         picture = pictures.load(str(target))
-    except (OSError, RuntimeError, ValueError) as exc:  # RuntimeError: a loop of links
+    except (OSError, RuntimeError, ValueError) as exc:  # RuntimeError: a loop of links; ValueError: a NUL
         return (f"cannot read the image {quote(text)}: {getattr(exc, 'strerror', None) or exc}",
                 "check the file name"), None, None
     except pictures.PictureError as exc:

@@ -6,9 +6,6 @@ from dataclasses import dataclass, field
 
 from .errors import Pos
 
-RULINGS = ("lines", "dotted", "seyes", "grid", "box")
-QUESTION_TYPES = ("open", "yesno", "truefalse", "choice", "multi", "blanks")
-
 
 @dataclass(frozen=True)
 class TextBlock:
@@ -69,6 +66,13 @@ class Question:
     answer_pos: Pos
     note: str | None = None  # None: the default (« Plusieurs réponses possibles. » for multi); "": none
     free: bool = False
+
+    @property
+    def kind(self):
+        """The kind of question (spec.KINDS): its answer's shape, its answer space."""
+        from .spec import KINDS
+
+        return KINDS[self.type]
 
 
 @dataclass(frozen=True)

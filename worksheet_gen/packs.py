@@ -17,7 +17,7 @@ from .errors import OutputError, Pos, Problem, quote
 from .loader import MDict, MList
 from .manifest import NAME as MANIFEST, output_name, sha256_bytes, sha256_file
 from .sources import SUFFIXES, by_name, display, is_pack, is_source, load_fiche, pack_name
-from .spec import flag
+from .values import flag
 from .suggest import suggest
 
 MAX_COPIES = roster.MAX_COPIES  # for --copies, copies: and the students of a roster alike

@@ -10,11 +10,18 @@ from typing import Iterable
 
 import click
 
-from .errors import INVISIBLE, Problem, escaped
+from .errors import INVISIBLE, Pos, Problem, escaped
 
 FORMATS = ("text", "json", "github")
 GITHUB_SHOWN = 10  # annotations of one kind GitHub shows per step; the others only stay in the log
 _JSON_RAW = re.compile(f"[{INVISIBLE}]")  # what json.dumps leaves raw of the characters escaped() shows
+verbosity = 0  # -q: -1, only the problems; -v: 1, also the outputs left up to date
+
+
+def say(text: str, fmt: str = "text", *, err: bool = False) -> None:
+    """Print one line of news (what was written, a summary), unless -q was given."""
+    if verbosity >= 0:
+        click.echo(line(text, fmt), err=err)
 
 
 def line(text: str, fmt: str = "text") -> str:
@@ -104,13 +111,15 @@ class Progress:
         self.later: list[str] = []
 
     def __enter__(self) -> Progress:
-        if self.tty and self.fmt != "json" and self.total:
+        if self.tty and self.fmt != "json" and self.total and verbosity >= 0:
             self.bar = click.progressbar(length=self.total, label=self.label, file=sys.stderr, show_pos=True,
                                          item_show_func=lambda item: item and line(item))
             self.bar.__enter__()
         return self
 
     def __call__(self, verb: str, path: str) -> None:
+        if verbosity < 0 and verb != "done":
+            return
         if verb.startswith("waiting"):  # now, whatever the format: the build seems stuck otherwise
             click.echo(line(f"{verb} {path}…", self.fmt), err=True)
         elif verb == "done":
@@ -183,13 +192,28 @@ def paper_line(pages: dict[str, int]) -> str:
     return "paper per copy: " + ", ".join(items)
 
 
+def stale_problems(result) -> list[Problem]:
+    """Each output `build --check` finds missing or out of date, as an error on the source that writes it
+    (GitHub shows it on that file)."""
+    from .sources import display
+
+    said = {"missing": "is missing", "would change": "is out of date",
+            "would remove": "is no longer written by any source"}
+    return [Problem(Pos(source), f"{display(path)} {said[verb]}",
+                    "run 'worksheet-gen build' and commit the PDFs it writes")
+            for path, (verb, source) in sorted(result.stale_from.items())]
+
+
 def finish(result, fmt: str) -> None:
-    """Print a build's problems and its summary in the chosen format."""
+    """Print a build's problems and its summary in the chosen format (with -q, the problems only)."""
     pages = paper(result) if not result.check else {}
     if fmt == "json":
         click.echo(document(result.problems, **result.as_dict(), pages=pages))
         return
-    problems(result.problems, fmt)
+    problems(result.problems + (stale_problems(result) if fmt == "github" else []), fmt)
+    if verbosity > 0:
+        for path in sorted(result.unchanged):
+            click.echo(line(f"up to date {path}", fmt))
     if pages:
-        click.echo(line(paper_line(pages), fmt))
-    click.echo(line(summary(result), fmt))  # last: the line a CI log ends with
+        say(paper_line(pages), fmt)
+    say(summary(result), fmt)  # last: the line a CI log ends with

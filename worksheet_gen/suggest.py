@@ -5,6 +5,8 @@ from __future__ import annotations
 import difflib
 import re
 
+from .spec import KINDS
+
 # French words teachers write for keys and values, with the English word(s) they mean.
 FRENCH = {
     "titre": ("title",), "niveau": ("levels",), "niveaux": ("levels",), "classe": ("levels", "class"),
@@ -15,8 +17,7 @@ FRENCH = {
     "largeur": ("width",), "tableau": ("table",), "lignes": ("lines",), "réglure": ("ruling",),
     "choix": ("options", "choice"), "réponse": ("answer",), "reponse": ("answer",), "réponses": ("answer",),
     "explication": ("explain",), "rubriques": ("sections",), "français": ("fr",), "francais": ("fr",),
-    "anglais": ("en",), "ouvert": ("open",), "ouverte": ("open",), "qcm": ("choice", "multi"),
-    "ouinon": ("yesno",), "vraifaux": ("truefalse",), "trous": ("blanks",), "pointillés": ("dotted",),
+    "anglais": ("en",), "pointillés": ("dotted",),
     "grille": ("grid",), "cadre": ("box",), "puces": ("bullets",), "suivant": ("next",), "suivante": ("next",),
     "note": ("note",), "consignes": ("note",), "formulaire": ("form",),
     # pack files
@@ -25,14 +26,15 @@ FRENCH = {
     "élèves": ("roster",), "listedeclasse": ("roster",), "exemplaires": ("copies",), "copie": ("copies",),
     "profil": ("profile",), "regrouper": ("group_by",), "grouper": ("group_by",), "datesurlacouverture": (
         "date_on_cover_only",),
-}
+}  # and the French names of each kind of question (spec.KINDS)
 
 
 def suggest(word: str, allowed) -> str:
     """'did you mean …?' for a word not allowed here, or an empty string."""
     allowed = list(allowed)
     key = re.sub(r"[\s/_-]", "", word.strip().lower())
-    for candidate in FRENCH.get(key, ()):
+    meant = FRENCH.get(key, ()) + tuple(kind.name for kind in KINDS.values() if key in kind.french)
+    for candidate in meant:
         if candidate in allowed:
             return f"did you mean '{candidate}'?"
     guess = difflib.get_close_matches(word, allowed, n=1)

@@ -89,11 +89,11 @@ def entries(fiche: Fiche) -> list[Entry]:
 
 def _question(fiche: Fiche, q: Question, key: str, shown: str) -> Entry:
     prompt = T.plain(q.prompt, lang=fiche.lang)
-    kind = {"multi": "many", "open": "text", "blanks": "blanks"}.get(q.type, "one")
-    answer = () if q.free or not q.options else tuple(q.answer)
-    justify = bool(q.options and q.lines)
-    return Entry(key, shown, _label(shown, prompt), kind, prompt, tuple(T.plain(o, lang=fiche.lang) for o in q.options),
-                 answer, justify=justify, block=q,
+    ticked = q.kind.ticked
+    answer = tuple(q.answer) if ticked and not q.free else ()
+    justify = ticked and q.lines > 0
+    return Entry(key, shown, _label(shown, prompt), q.kind.form, prompt,
+                 tuple(T.plain(o, lang=fiche.lang) for o in q.options), answer, justify=justify, block=q,
                  justify_tooltip=LABELS[fiche.lang]["justify"].format(n=q.number) if justify else "")
 
 

@@ -22,6 +22,7 @@ from . import fields as F
 from . import styles as S
 from .flowables import (AnswerSpace, Balanced, Banner, Beside, Choices, KeepTogetherOrFlow, NameFields, Paragraph,
                         QRCode)
+from .spaces import SPACES
 from .table import FillTable as TableBlock, Row
 
 LABELS = {
@@ -208,32 +209,13 @@ class _Story:
     def question(self, q: Question):
         st = self.st
         parts = [Paragraph(self.m(q.prompt), st.question, bulletText=f"{q.number}.")]
-        note = self.labels["several"] if q.note is None and q.type == "multi" else q.note
+        kind = q.kind
+        note = self.labels[kind.note] if q.note is None and kind.note else q.note
         if note:  # on both sheets, in every profile, on a line of its own: how to answer, never read as the answer
             parts.append(Paragraph(self.m(note), st.note))
         parts.append(self.space(1.2 * mm))
-        report = self.reporter(q.answer_pos)
-        ans = self.answers
         explained = [(self.m(self.explanation(q)), st.explain)] if (q.explain or q.free) else []
-        more = (str(q.number), self.labels["part"], st.question.bulletFontName, st.question.fontName)
-        if q.options:
-            ticked = [i for i, o in enumerate(q.options) if o in q.answer]
-            beside = explained[0][0] if explained and not q.lines else None  # measured in both views, drawn in one
-            parts.append(self.choices(q, ticked=ticked, explain=beside, report=report, field=self.spot(q)))
-            if q.lines:
-                lines, _ = self.room(q.lines, explained)
-                parts.append(AnswerSpace(lines, q.ruling, explained if ans else [], profile=self.p, report=report,
-                                         field=self.spot(q, plan.JUSTIFY), more=more))
-        else:
-            if q.type == "blanks":
-                items = [(self.m(a), st.answer) for a in q.answer]
-            else:
-                items = [item for a in q.answer for item in self.answer_items(a)]
-            items += explained
-            blanks = q.type == "blanks"
-            lines, marks = self.room(q.lines, items, bullets=blanks, explained=bool(explained))
-            parts.append(AnswerSpace(lines, q.ruling, items if ans else [], profile=self.p, bullets=blanks,
-                                     report=report, marks=marks, field=self.spot(q), more=more))
+        parts += SPACES[kind.layout](self, q, explained, self.reporter(q.answer_pos))
         parts.append(Spacer(1, self.gap))
         return KeepTogetherOrFlow(parts, profile=self.p)
 
@@ -246,12 +228,16 @@ class _Story:
                 out.append((self.m(line), self.st.answer_item if line.startswith("• ") else self.st.answer))
         return out
 
+    def more(self, q: Question) -> tuple:
+        """What the answer lines of a question continued on the next page carry: its number and « (suite) »."""
+        return str(q.number), self.labels["part"], self.st.question.bulletFontName, self.st.question.fontName
+
     def explanation(self, q: Question) -> str:
         """The corrigé's explanation of a question, as source text: a yes/no or true/false one starts with
         the right answer (« NON : … »), one with no single right answer with « Réponse personnelle »."""
         if q.free:
             return self.remark(True, q.explain)
-        lead = q.answer[0] if q.type in ("yesno", "truefalse") and q.answer else ""
+        lead = q.answer[0] if q.kind.answer == "fixed" and q.answer else ""
         return f"**{lead}**{self.colon} {q.explain}" if lead and q.explain else q.explain
 
     def remark(self, free: bool, explain: str) -> str:
@@ -269,7 +255,7 @@ class _Story:
     def _explain_column(self) -> float | None:
         """Where explanations beside options start, the same for every question of the document: just
         right of some question's options, where all of them together take the least height."""
-        asked = [q for q in self.f.questions() if q.options and not q.lines and (q.explain or q.free)]
+        asked = [q for q in self.f.questions() if q.kind.ticked and not q.lines and (q.explain or q.free)]
         if not asked:
             return None
         w = self.p.frame_w

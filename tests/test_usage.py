@@ -1,0 +1,126 @@
+"""The command line as a CI maintainer and a CIO colleague drive it: wrong usage exits 2 naming every
+missing path, -q and -v, `pack --format`, out-of-date PDFs annotated on their source, shell completion."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import cli
+
+
+@pytest.fixture(scope="module")
+def classe(tmp_path_factory):
+    """A folder where `worksheet-gen new` made two fiches and `build` built them."""
+    root = tmp_path_factory.mktemp("classe")
+    for name in ("essai", "etude"):
+        cli("new", name, cwd=root, check=True)
+    cli("build", cwd=root, check=True)
+    return root
+
+
+@pytest.mark.parametrize("args, named", [
+    (["build", "absent.yaml", "autre/"], ["absent.yaml", "autre/"]),
+    (["check", "sources/essai.yaml", "absent.yaml", "autre"], ["absent.yaml", "autre"]),
+    (["build", "--sources", "fiches"], ["fiches"]),
+    (["check", "--sources", "fiches"], ["fiches"]),
+    (["pack", "essai", "--roster", "liste.csv"], ["liste.csv"]),
+    (["pack", "essai", "--copies", "2", "--sources", "fiches"], ["fiches"]),
+    (["pack", "absente", "--copies", "2"], ["absente"]),
+    (["collect", "essai", "rendus/", "copie.pdf"], ["rendus/", "copie.pdf"]),
+    (["collect", "essai", "rendus/", "--sources", "fiches"], ["fiches"]),
+])
+def test_a_missing_path_is_wrong_usage_naming_each_one(classe, args, named):
+    before = sorted(p.name for p in (classe / "build").iterdir())
+    proc = cli(*args, cwd=classe)
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr.count("Error:") == 1 and "Traceback" not in proc.stderr
+    for name in named:
+        assert f"'{name}'" in proc.stderr, proc.stderr
+    assert sorted(p.name for p in (classe / "build").iterdir()) == before
+
+
+def test_build_where_there_are_no_sources_says_how_to_start(tmp_path):
+    for command in ("build", "check"):
+        proc = cli(command, cwd=tmp_path)
+        assert proc.returncode == 2 and "worksheet-gen new NAME" in proc.stderr, proc.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_quiet_prints_only_the_problems_and_verbose_the_outputs_left_alone(classe):
+    quiet = cli("build", "-q", cwd=classe)
+    assert (quiet.returncode, quiet.stdout, quiet.stderr) == (0, "", "")
+    assert cli("check", "--quiet", cwd=classe).stdout == ""
+    verbose = cli("build", "-v", cwd=classe)
+    assert verbose.returncode == 0
+    assert {"up to date build/essai-eleve.pdf", "up to date build/etude-corrige.pdf"} <= set(
+        verbose.stdout.splitlines())
+    assert "up to date build/" not in cli("build", cwd=classe).stdout
+    broken = classe / "sources" / "casse.yaml"
+    broken.write_text((classe / "sources" / "essai.yaml").read_text(encoding="utf-8").replace("lines: 3 ", "lignes: 3"),
+                      encoding="utf-8")
+    try:
+        proc = cli("check", "-q", cwd=classe)
+        assert proc.returncode == 1 and proc.stdout == ""
+        assert re.fullmatch(r"sources/casse\.yaml:\d+:\d+: error: unknown key 'lignes' \(did you mean 'lines'\?\)\n",
+                            proc.stderr), proc.stderr
+    finally:
+        broken.unlink()
+
+
+def test_pack_speaks_json_and_github_like_check(classe):
+    proc = cli("pack", "essai", "etude", "--copies", "2", "--name", "json", "--format", "json", cwd=classe)
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads(proc.stdout)
+    assert report["pack"] == os.path.join("build", "pack-json.pdf") and report["errors"] == 0
+    assert report["pages"] > 2 and (classe / "build" / "pack-json.pdf").exists()
+    roster = classe / "liste.csv"
+    roster.write_text("Nom;Prénom\nDUPONT;Léa\nMARTIN;\n", encoding="utf-8")
+    proc = cli("pack", "essai", "--roster", "liste.csv", "--format", "github", cwd=classe)
+    assert proc.returncode == 1
+    assert re.search(r"^::error file=liste\.csv,line=3,col=\d+::the Prénom is missing", proc.stdout, re.M), proc.stdout
+    proc = cli("pack", "essai", "--roster", "liste.csv", "--format", "json", cwd=classe)
+    report = json.loads(proc.stdout)
+    assert proc.returncode == 1 and report["pack"] is None and report["errors"] >= 1
+    assert report["problems"][0]["file"] == "liste.csv" and report["problems"][0]["line"] == 3
+
+
+def test_out_of_date_pdfs_are_annotated_on_their_source(tmp_path):
+    cli("new", "essai", cwd=tmp_path, check=True)
+    cli("build", cwd=tmp_path, check=True)
+    fiche = tmp_path / "sources" / "essai.yaml"
+    fiche.write_text(fiche.read_text(encoding="utf-8").replace("title: Essai", "title: Essai corrigé"),
+                     encoding="utf-8")
+    (tmp_path / "build" / "essai-eleve.pdf").unlink()
+    proc = cli("build", "--check", "--format", "github", cwd=tmp_path)
+    assert proc.returncode == 1
+    notes = sorted(line for line in proc.stdout.splitlines() if line.startswith("::"))
+    assert notes == [
+        "::error file=sources/essai.yaml::build/essai-corrige.pdf is out of date "
+        "(run 'worksheet-gen build' and commit the PDFs it writes)",
+        "::error file=sources/essai.yaml::build/essai-eleve.pdf is missing "
+        "(run 'worksheet-gen build' and commit the PDFs it writes)"]
+    fiche.unlink()
+    proc = cli("build", "--check", "--format", "github", cwd=tmp_path)
+    assert "::error file=sources/essai.yaml::build/essai-corrige.pdf is no longer written by any source" in proc.stdout
+
+
+def test_the_shell_completes_fiche_names_for_pack(classe):
+    def complete(*words: str) -> list[str]:
+        env = {**os.environ, "_WORKSHEET_GEN_COMPLETE": "bash_complete", "COMP_WORDS": " ".join(
+            ("worksheet-gen",) + words), "COMP_CWORD": str(len(words))}
+        program = Path(sys.executable).parent / "worksheet-gen"  # the script pip installed, as the shell runs it
+        proc = subprocess.run([program], cwd=classe, env=env, capture_output=True, text=True, timeout=60)
+        return proc.stdout.split()
+
+    assert complete("pack", "e") == ["plain,essai", "plain,etude"]
+    assert complete("pack", "essai", "") == ["plain,etude"]
+    (classe / "autres").mkdir(exist_ok=True)
+    (classe / "autres" / "bilan.yaml").write_text("title: Bilan\n", encoding="utf-8")
+    assert complete("pack", "--sources", "autres", "") == ["plain,bilan"]

@@ -1,0 +1,310 @@
+"""Read the keys of one parsed object (MDict) against the format table: each value converted, or a problem
+at its place. What each kind of value accepts is values.py's; the JSON Schema applies the same rules."""
+
+from __future__ import annotations
+
+import math
+import re
+from pathlib import Path
+from typing import NamedTuple
+
+from . import chars, fonts, media, values
+from . import text as T
+from .errors import Pos, Problem, quote
+from .loader import DASH, MDict, MList
+from .spec import Field
+from .suggest import suggest
+
+MAX_PARAGRAPH = 20_000  # characters between two blank lines: about four printed pages
+MAX_REPORTED = 20  # characters that cannot be printed reported one by one in a text, then summed up
+MAX_GUESSES = 20  # "did you mean" hints computed in a file
+EMPTY_EXAMPLE = {"int": "3", "bool": "true", "length": "40"}
+
+
+class Item(NamedTuple):
+    """One text of a list, with its place in the source."""
+
+    text: str
+    pos: Pos
+
+
+class Ctx:
+    """What one validation run needs: where it is, what it found so far."""
+
+    def __init__(self, path: str, base_dir: Path | None, root: Path | None, source: list[str]):
+        self.path, self.base_dir, self.root, self.source = path, base_dir, root, source
+        self.problems: list[Problem] = []
+        self.lang = "fr"
+        self.image_sizes: dict[str, tuple[str, tuple[int, int]]] = {}
+        self.guesses = MAX_GUESSES  # suggestions left to compute: each compares a text with many others
+        self.blocks = 0  # items of 'content:' read so far, in all activities
+
+    def guess(self) -> bool:
+        """Whether one more suggestion may be computed (a file of a thousand wrong answers stays linear)."""
+        self.guesses -= 1
+        return self.guesses >= 0
+
+    def error(self, pos: Pos, message: str, hint: str = "") -> None:
+        self.problems.append(Problem(pos, message, hint))
+
+    def warn(self, pos: Pos, message: str, hint: str = "") -> None:
+        self.problems.append(Problem(pos, message, hint, "warning"))
+
+
+def fields(ctx: Ctx, spec: dict[str, Field], raw: MDict, elsewhere=None) -> dict:
+    """Check the keys of one object against its fields; return the converted values.
+
+    ``elsewhere(key)`` gives the problem of a key this object does not take but a sibling kind does
+    (a question key of another type), as (message, hint), or None."""
+    out = {}
+    for key in list(raw):
+        if key in spec:
+            continue
+        other = elsewhere(key) if elsewhere else None
+        if other:
+            ctx.error(raw.key_pos[key], *other)
+            continue
+        hint = suggest(key, spec)
+        ctx.error(raw.key_pos[key], f"unknown key {quote(key)}", hint or "allowed here: " + ", ".join(spec))
+        guess = hint.split("'")[1] if hint else None
+        if guess and guess not in raw:  # read it as the key meant, so that what it holds is checked too
+            raw[guess], raw.key_pos[guess], raw.val_pos[guess] = raw[key], raw.key_pos[key], raw.val_pos[key]
+            if key in raw.quoted:
+                raw.quoted.add(guess)
+    for key, field in spec.items():
+        if key not in raw:
+            if field.required:
+                doc = field.doc[0].lower() + field.doc[1:].rstrip(".")
+                ctx.error(raw.pos, f"missing key '{key}'", f"add '{key}:' here: {doc}")
+            continue
+        if field.kind in ("list", "object"):
+            value = raw[key]
+            want = MList if field.kind == "list" else MDict
+            if want is MList and isinstance(value, MDict) and re.match(r"-[^\s-]", str(next(iter(value), ""))):
+                glued = next(iter(value))  # « -question: … »
+                ctx.error(value.key_pos[glued], DASH, f"put a space after '-': '- {glued[1:]}: …'")
+            elif not isinstance(value, want):
+                what = "a list of items" if want is MList else "a group of keys"
+                how = "start each item on its own line with '- '" if want is MList else "indent the keys under it"
+                ctx.error(raw.val_pos[key], f"'{key}' must be {what}", how)
+            continue
+        value = convert(ctx, field, key, raw[key], raw.val_pos[key], plain=key not in raw.quoted)
+        if value is not None:
+            out[key] = value
+    return out
+
+
+def convert(ctx: Ctx, field: Field, key: str, value, pos: Pos, *, plain: bool = True):
+    """One value, converted to what its field holds, or None after reporting why it cannot be.
+
+    ``plain``: the value was written without quotes, so that a number is read as YAML 1.2 reads it."""
+    kind = field.kind
+    if value is None:
+        example = EMPTY_EXAMPLE.get(kind) or next(iter(field.choices), "…")
+        ctx.error(pos, f"'{key}' is empty", f"write the value after '{key}:', e.g. '{key}: {example}'")
+        return None
+    if kind in ("textlist", "answer"):
+        return items(ctx, field, key, value, pos)
+    if not isinstance(value, str):
+        what = "a list" if isinstance(value, list) else "a group of keys"
+        ctx.error(pos, f"'{key}' must be a single value, not {what}",
+                  f"write it on the same line as '{key}:', in quotes if needed")
+        return None
+    if kind in ("text", "url", "path"):
+        text = check_text(ctx, value, pos, field.max_len, key, prose=kind == "text")
+        if kind == "url":
+            return _url(ctx, text, pos)
+        if kind == "path":
+            return _image_path(ctx, text, pos)
+        return text
+    if kind == "int":
+        return _whole(ctx, field, key, value, pos, plain)
+    if kind == "bool":
+        answer = values.flag(value)
+        if answer is None:
+            ctx.error(pos, f"'{key}' must be true or false, not {quote(value)}", f"write '{key}: true' or '{key}: false'")
+        return answer
+    if kind == "enum":
+        if value not in field.choices:
+            hint = suggest(value, field.choices) or "one of: " + ", ".join(field.choices)
+            ctx.error(pos, f"'{key}' cannot be {quote(value)}", hint)
+            return None
+        return value
+    return _length(ctx, field, key, value, pos, plain)
+
+
+def _whole(ctx: Ctx, field: Field, key: str, value: str, pos: Pos, plain: bool) -> int | None:
+    """A whole number from field.low to field.high: a plain YAML number (3, 3.0, 0x3) or a text ('3')."""
+    number = values.yaml_number(value) if plain else None
+    if number is None:
+        if not values.INT_TEXT.fullmatch(value):
+            ctx.error(pos, f"'{key}' must be a whole number, not {quote(value)}", f"e.g. '{key}: 3'")
+            return None
+        digits = value.strip().lstrip("+-").lstrip("0")
+        number = int(value) if len(digits) <= 12 else values.HUGE
+        accepted = re.fullmatch(values.int_pattern(field.low, field.high), value) is not None
+    elif not values.whole(number):
+        ctx.error(pos, f"'{key}' must be a whole number, not {quote(value)}", f"e.g. '{key}: 3'")
+        return None
+    else:
+        accepted = field.low <= number <= field.high
+    if not accepted:
+        shown = quote(value.strip()[:20] + "…") if abs(number) >= values.HUGE else int(number)
+        ctx.error(pos, f"'{key}' must be between {field.low} and {field.high}, not {shown}",
+                  f"give a whole number from {field.low} to {field.high}")
+        return None
+    return int(number)
+
+
+def _length(ctx: Ctx, field: Field, key: str, value: str, pos: Pos, plain: bool) -> float | None:
+    """A width in millimetres: a plain YAML number, or a text such as '60', '60,5' or '60 mm'."""
+    number = values.yaml_number(value) if plain else None
+    if number is not None:
+        accepted = math.isfinite(number) and field.low <= number <= field.high
+    else:
+        m = re.fullmatch(values.length_pattern(field.low, field.high), value)
+        accepted, number = m is not None, float(m.group(1).replace(",", ".")) if m else None
+    if not accepted:
+        ctx.error(pos, f"'{key}' must be a width in millimetres between {field.low} and {field.high}, not {quote(value)}",
+                  f"e.g. '{key}: 40'; the page is 174 mm wide between its margins")
+        return None
+    return float(number)
+
+
+def items(ctx: Ctx, field: Field, key: str, value, pos: Pos) -> list[Item] | None:
+    """One text or a list of texts, each with its place."""
+    if isinstance(value, dict):
+        ctx.error(pos, f"'{key}' must be a text or a list of texts, not a group of keys",
+                  "write the items as [a, b] or one per line with '- '")
+        return None
+    pairs = list(zip(value, value.item_pos)) if isinstance(value, MList) else [(value, pos)]
+    out, written = [], []
+    for item, ipos in pairs:
+        if item is None:
+            ctx.error(ipos, f"an item of '{key}' is empty", "write a text, or remove the item")
+        elif isinstance(item, MDict) and len(item) == 1 and isinstance(next(iter(item.values())), (str, type(None))):
+            _colon_in_item(ctx, key, item)  # « [Exemple : infirmier, …] »: YAML read a key and its value
+        elif not isinstance(item, str):
+            ctx.error(ipos, f"each item of '{key}' must be a text", "write the items as [a, b] or one per line with '- '")
+        else:
+            out.append(Item(check_text(ctx, item, ipos, field.max_len, key, item=True), ipos))
+            written.append(item)
+    if isinstance(value, MList) and not value:
+        ctx.error(pos, f"'{key}' is empty", "write at least one item between the brackets")
+    if isinstance(value, MList) and value.flow:
+        _split_by_commas(ctx, key, out)
+    total = len(", ".join(written))
+    if field.max_total and total > field.max_total:
+        ctx.error(pos, f"'{key}' is too long for the page header ({total} characters, at most {field.max_total})",
+                  "shorten it")
+    return out
+
+
+def _colon_in_item(ctx: Ctx, key: str, item: MDict) -> None:
+    """The error of an item of a list that holds ': ' and so was read as a key and its value."""
+    (name, value), = item.items()
+    at, to = item.key_pos[name], item.val_pos[name]
+    line = ctx.source[at.line - 1] if 0 < at.line <= len(ctx.source) else ""
+    colon = line.find(":", at.col - 1 + len(str(name)))
+    between = line[at.col - 1 + len(str(name)):to.col - 1] if to.line == at.line and value is not None else ": "
+    whole = f"{name}{between.rstrip() or ':'}{' ' + value if value is not None else ''}"
+    ctx.error(Pos(at.path, at.line, colon + 1) if colon >= 0 else at,
+              f"an item of '{key}' contains ': ' (a colon followed by a space)",
+              f"put that item in quotes: \"{whole}\"")
+
+
+_PAIRS = ("()", "[]", "«»", '""')
+
+
+def _split_by_commas(ctx: Ctx, key: str, items: list[Item]) -> None:
+    """A warning where an item of a list written [a, b] looks like the rest of the item before it: a comma
+    inside an item split it in two (« [Humanités, littérature et philosophie] » makes two options)."""
+    for before, item in zip(items, items[1:]):
+        unbalanced = any(before.text.count(a) > before.text.count(b) for a, b in _PAIRS if a != b)
+        lowered = item.text[:1].islower() and before.text[:1].isupper() and items[0].text[:1].isupper()
+        if unbalanced or lowered:
+            whole = quote(f"{before.text}, {item.text}", 60).strip("'")
+            ctx.warn(item.pos, f"{quote(item.text, 30)} looks like the end of the item before it: inside [ ], "
+                     "a comma separates items", f"put an item that holds a comma in quotes: \"{whole}\"")
+            return
+
+
+def check_text(ctx: Ctx, value: str, pos: Pos, max_len: int | None = None, key: str = "", item: bool = False,
+               prose: bool = True) -> str:
+    """The text of a value, checked: not blank, not too long (counted as written), printable; in prose (not
+    an address or a file name), every link it makes opens a web or e-mail address."""
+    text = value.strip()
+    if not text:  # "" or only spaces: nothing would be printed
+        if item:
+            ctx.error(pos, f"an item of '{key}' is empty", "write a text, or remove the item")
+        elif key:
+            ctx.error(pos, f"'{key}' is empty", f"write the value after '{key}:'")
+        else:
+            ctx.error(pos, "this item is empty", "write a text after '- ', or remove the line")
+        return text
+    if max_len:
+        text = " ".join(text.split())
+        if len(value) > max_len:
+            what = f"an item of '{key}'" if item else f"'{key}'"
+            where = "'explain:'" if key == "options" else "a text under it"
+            ctx.error(pos, f"{what} is too long ({len(value)} characters, at most {max_len})",
+                      f"shorten it; the details can go in {where}")
+    for chunk in re.split(r"\n\s*\n", text):
+        if len(chunk) > MAX_PARAGRAPH:
+            ctx.error(pos, f"a paragraph is too long ({len(chunk)} characters, at most {MAX_PARAGRAPH})",
+                      "split it with blank lines")
+            break
+    reach = 12 * len(value) + 16  # source characters a value can span: "\U0001F600" is 10 for 1, indents
+    body, mono = T.fonts_of(text)
+    bad = chars.unprintable(body) + chars.unprintable(mono, fonts.MONO)
+    for ch, message, hint in bad[:MAX_REPORTED]:
+        ctx.error(_locate(ctx, ch, pos, reach), message, hint)
+    if len(bad) > MAX_REPORTED:
+        ctx.error(pos, f"{len(bad) - MAX_REPORTED} more characters of this text cannot be printed",
+                  "retype the text or paste it as plain text")
+    for target, _ in T.links(text) if prose else ():
+        problem = media.link_problem(T.web_target(target))
+        if problem:
+            ctx.error(_locate(ctx, target[:40], pos, reach), *problem)
+    return text
+
+
+def _locate(ctx: Ctx, needle: str, pos: Pos, reach: int) -> Pos:
+    """Where needle, part of a value starting at pos, stands in the source (pos when it is written otherwise,
+    e.g. as an escape); at most reach characters are read, so that locating stays linear in the file."""
+    for n in range(pos.line, len(ctx.source) + 1):  # not source[line:]: that copy alone is quadratic
+        line = ctx.source[n - 1]
+        start = pos.col - 1 if n == pos.line else 0
+        col = line.find(needle, start, start + reach)
+        if col >= 0:
+            return Pos(pos.path, n, col + 1)
+        reach -= len(line) + 1 - start
+        if reach < len(needle):
+            break
+    return pos
+
+
+def _url(ctx: Ctx, text: str, pos: Pos) -> str:
+    problem = media.url_problem(text)
+    if problem:
+        ctx.error(pos, *problem)
+    return text if "://" in text else "https://" + text
+
+
+def _image_path(ctx: Ctx, text: str, pos: Pos) -> str | None:
+    if ctx.base_dir is None:
+        return text
+    problem, target, size = media.image(text, ctx.base_dir, ctx.root or ctx.base_dir, guess=ctx.guess())
+    if problem:
+        ctx.error(pos, *problem)
+        return None
+    ctx.image_sizes[str(target)] = (text, size)
+    return str(target)
+
+
+def image_size(ctx: Ctx, path: str, width_mm: float, pos: Pos) -> None:
+    """Report a picture that would be taller than a page at this width."""
+    if path in ctx.image_sizes:
+        problem = media.height_problem(*ctx.image_sizes[path], width_mm)
+        if problem:
+            ctx.error(pos, *problem)

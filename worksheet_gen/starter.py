@@ -1,0 +1,126 @@
+"""A new fiche to start from (`worksheet-gen new`), and the copy of the JSON Schema beside the sources
+that editors read through the first line of every fiche: found offline, kept when committed, and
+refreshed when the installed worksheet-gen describes the format otherwise."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+
+from .errors import WorksheetError
+from .output import write_atomic
+
+SCHEMA_NAME = "fiche.schema.json"
+PACKAGED = Path(__file__).parent / "schema" / SCHEMA_NAME
+MODELINE = f"# yaml-language-server: $schema={SCHEMA_NAME}"
+MAX_NAME = 64
+_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
+
+STARTER = MODELINE + """
+# Une fiche de worksheet-gen. Modifiez-la, puis lancez : worksheet-gen build
+# Elle donne build/{slug}-eleve.pdf (la fiche élève) et build/{slug}-corrige.pdf (le corrigé).
+# Un éditeur qui connaît les schémas YAML (VS Code avec l'extension YAML, par exemple) complète
+# les clés et signale les erreurs dès la frappe, grâce à la première ligne. Le format : docs/format.md
+title: {title}
+levels: [2de]                      # imprimé dans l'en-tête : « Niveaux : 2de »
+kind: Ressource en autonomie       # imprimé en haut à droite
+intro: |
+  Lisez, puis répondez aux questions. Une ligne vide sépare deux paragraphes ;
+  **gras**, *italique* et les adresses comme https://www.onisep.fr sont compris.
+
+activities:
+  - title: Première activité       # imprimé dans un bandeau
+    content:
+      - "Un paragraphe de texte. Entre guillemets quand il contient « : » suivi d'une espace."
+      - callout: À vous de jouer !
+      - question: Citez deux métiers qui vous intéressent.
+        lines: 3                   # les lignes pour répondre
+        answer: Par exemple, développeur et infirmière.   # écrit seulement dans le corrigé
+      - question: Quel diplôme se prépare en deux ans après le bac ?
+        options: [CAP, BTS, Master]   # une case par option
+        answer: BTS
+      - question: Avez-vous déjà fait un stage ?
+        type: yesno                # deux cases, OUI et NON
+        answer: free               # pas de réponse unique : aucune case cochée au corrigé
+"""
+
+
+def installed_schema() -> bytes:
+    """The JSON Schema of the installed worksheet-gen, as written in its package."""
+    return PACKAGED.read_bytes()
+
+
+def write_schema(path: Path) -> bool:
+    """Write the installed schema to path unless it holds it already; whether it was written."""
+    data = installed_schema()
+    try:
+        if path.read_bytes() == data:
+            return False
+    except OSError:
+        pass
+    write_atomic(path, data)
+    return True
+
+
+def refresh_schemas(paths: tuple[str, ...], sources_dir: str) -> list[Path]:
+    """The copies of the schema beside the sources built (in the folders of PATHS, else in sources_dir)
+    rewritten because they differed from the installed one. A build calls it: editors follow an upgrade."""
+    out = []
+    for raw in paths or (sources_dir,):
+        try:
+            folder = Path(raw) if Path(raw).is_dir() else Path(raw).parent
+            path = folder / SCHEMA_NAME
+            if path not in out and path.is_file() and write_schema(path):
+                out.append(path)
+        except OSError:  # a name too long, a folder that cannot be read: the build said so already
+            continue
+    return out
+
+
+def name_problem(name: str) -> str | None:
+    """Why NAME cannot name a new fiche (sources/NAME.yaml), if it cannot."""
+    from . import fonts
+
+    if not name:
+        return "give a name, e.g. 'metiers-numerique'"
+    if "/" in name or "\\" in name or name in (".", ".."):
+        return f"'{name}' is a path: give a name only, e.g. 'metiers-numerique' (use --sources for the folder)"
+    if re.search(r"\s", name):
+        return f"'{name}' holds spaces: write '{'-'.join(name.split())}' instead"
+    if len(name) > MAX_NAME:
+        return f"'{name[:20]}…' is too long: at most {MAX_NAME} characters"
+    if not re.fullmatch(r"[^\W_][\w-]*", name) or not all(fonts.can_draw(ch) for ch in name):
+        return f"'{name}': use letters, digits and '-' (accented letters too), starting with a letter or a digit"
+    if name.lower() in _RESERVED:
+        return f"'{name}' is a name Windows reserves for a device: choose another one"
+    return None
+
+
+def slug_of(name: str) -> str:
+    """The name of the new fiche, as given (without .yaml), its accents composed."""
+    name = unicodedata.normalize("NFC", name.strip())
+    for suffix in (".yaml", ".yml"):
+        if name.lower().endswith(suffix):
+            return name[: -len(suffix)]
+    return name
+
+
+def new(slug: str, folder: Path) -> tuple[Path, bool]:
+    """Write folder/slug.yaml, a starter fiche that builds as it is, and the schema beside it:
+    (the fiche, whether the schema was written). Never overwrites a file."""
+    from .owners import same_file
+
+    if folder.exists() and not folder.is_dir():
+        raise WorksheetError(f"{folder} is a file, not a folder of sources")
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{slug}.yaml"
+    taken = [p for p in folder.iterdir() if p.suffix.lower() in (".yaml", ".yml")
+             and same_file(p.stem) == same_file(slug)]
+    if taken:
+        raise WorksheetError(f"{taken[0]} already exists: give another name, or edit that fiche")
+    title = slug.replace("-", " ").replace("_", " ").strip()
+    text = STARTER.format(slug=slug, title=title[:1].upper() + title[1:])
+    with open(target, "x", encoding="utf-8", newline="\n") as out:
+        out.write(text)
+    return target, write_schema(folder / SCHEMA_NAME)
