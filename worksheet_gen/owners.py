@@ -83,7 +83,7 @@ def expected(source: Path, options: Mapping[str, object]) -> set[str] | None:
     profile = options.get("profile") or keys.get("profile", STANDARD.name)  # 'profile:' alone is an error
     form = False
     if "form" in keys:  # spec (and the model it reads) imported only then: a no-op build stays light
-        from .spec import flag
+        from .values import flag
 
         form = flag(keys["form"]) if keys["form"].isalpha() else None
     if profile not in PROFILES or form is None:
