@@ -18,6 +18,17 @@ SOURCES = ROOT / "sources"
 DATA = Path(__file__).resolve().parent / "data"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def user_cache(tmp_path_factory) -> Path:
+    """A user cache of the test session's own (WORKSHEET_GEN_CACHE), never the machine's: runs started here share it."""
+    from worksheet_gen import cache
+
+    folder = tmp_path_factory.mktemp("user-cache")
+    os.environ[cache.ENV] = str(folder)
+    cache.reset()
+    return folder
+
+
 def need(tool: str) -> str:
     """Path of an external tool; a missing tool fails in CI and skips elsewhere."""
     path = shutil.which(tool)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator, Mapping
 
-from . import pictures
+from . import hyphens, pictures
 from .errors import Pos, Problem
 from .manifest import Manifest, epoch_problem, fingerprint, sha256_bytes, sha256_file
 from .output import Lock, clean_temp, is_dir, write_atomic
@@ -99,6 +99,7 @@ def render_fiche(fiche: Fiche, profile: Profile = STANDARD, *,
         student = child() if child else None  # always waited for, even when the corrigé failed
     if student is None:  # not forked, or the child failed: render it here
         student = render(fiche, answers=False, report=report, profile=profile)
+    hyphens.save()  # after the child's: each adds the words it learnt
     return student, key, list(warnings.values())
 
 
@@ -116,6 +117,7 @@ def _fork(job: Callable[[], bytes], warnings: dict) -> Callable[[], bytes | None
             die_with(parent)
             os.close(read)
             data = job()
+            hyphens.save()
             with os.fdopen(write, "wb") as fh:
                 fh.write(pickle.dumps((data, warnings)))
             status = 0

@@ -521,7 +521,7 @@ class QRCode(Flowable):
 
     def draw(self):
         c = self.canv
-        rows = list(self.qr.matrix_iter(scale=1, border=4))
+        rows = list(self.qr.matrix_iter())
         n = len(rows)
         m = self.size / n
         c.saveState()
@@ -541,7 +541,7 @@ class QRCode(Flowable):
 
     @property
     def module_mm(self) -> float:
-        return self.size / (self.qr.symbol_size(scale=1, border=4)[0]) / mm
+        return self.size / self.qr.symbol_size() / mm
 
 
 class Beside(Flowable):
