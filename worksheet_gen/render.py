@@ -6,6 +6,7 @@ import io
 from dataclasses import dataclass
 from typing import Callable
 
+from . import quickimport  # noqa: F401  (first: reportlab.platypus imported quickly)
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
