@@ -116,7 +116,8 @@ def qr_code(url: str) -> Code:
     if rows is None:
         import segno
 
-        rows = tuple(bytes(1 if v else 0 for v in row) for row in segno.make_qr(url, error="m", boost_error=True).matrix)
+        made = segno.make_qr(url, error="m", boost_error=True)
+        rows = tuple(bytes(1 if v else 0 for v in row) for row in made.matrix)
         cache.store("qr", key, ["".join("01"[v] for v in row) for row in rows])
     return Code(rows)
 

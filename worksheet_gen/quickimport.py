@@ -9,7 +9,8 @@ While platypus is imported, that one pattern (recognised by its exact text, URI_
 LazyPattern: ``match`` answers None at once for text without « :// », and otherwise uses FAST, the
 same expression written without IGNORECASE (each letter class spelled with its capitals and with
 the four non-ASCII letters that Python's case folding matches to ASCII ones, or as the characters it
-leaves out), which compiles in about a millisecond. Every other ``re.compile`` call is passed through. Importing this module does it.
+leaves out), which compiles in about a millisecond. Every other ``re.compile`` call is passed
+through. Importing this module does it.
 
 ``tests/test_quickimport.py`` checks that reportlab still compiles that very pattern at import
 (else this module no longer applies and the test says so), that each rewritten letter class matches
