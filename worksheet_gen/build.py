@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING, Callable, Iterator, Mapping
 
 from . import hyphens, pictures
 from .errors import Pos, Problem
-from .manifest import Manifest, epoch_problem, fingerprint, sha256_bytes, sha256_file
+from .manifest import Manifest, epoch_problem, fingerprint, sha256_bytes, sha256_file, shard_name
 from .output import Lock, clean_temp, is_dir, write_atomic
 from .owners import form_name, names, recorded, same_file
 from .profiles import STANDARD, Profile, choose
-from .sources import display, is_pack
+from .sources import display, in_shard, is_pack
 
 if TYPE_CHECKING:
     from .model import Fiche
@@ -251,10 +251,10 @@ class _Build:
     """One run of `build`: the manifest, the result so far, and how to tell the terminal."""
 
     def __init__(self, out_dir: Path, *, check: bool, options: Mapping, progress: Callable[[str, str], None],
-                 lock: Lock):
-        self.out_dir, self.check, self.progress, self.lock = out_dir, check, progress, lock
+                 lock: Lock, shard: tuple[int, int] | None = None):
+        self.out_dir, self.check, self.progress, self.lock, self.shard = out_dir, check, progress, lock, shard
         self.locked = False
-        self.manifest = Manifest.load(out_dir)
+        self.manifest = Manifest.load(out_dir, shard_name(shard))
         self.fp = fingerprint(options)
         self.variant = ",".join(f"{key}={options[key]}" if key == "profile" else key
                                 for key in ("profile", "form") if options.get(key))
@@ -267,18 +267,22 @@ class _Build:
             clean_temp(self.out_dir)
             self.locked = True
 
-    def plan(self, sources: list[Path], force: bool) -> list[Path]:
-        """Sources that need rendering; the others are counted as up to date (their warnings repeated).
+    def plan(self, sources: list[Path], force: bool, mine: list[Path]) -> list[Path]:
+        """Sources of mine (those of this shard) that need rendering; the others are counted as up to date
+        (their warnings repeated).
 
-        A source that would write a file another one writes (compared without case, as Windows and
-        macOS do) is an error, before anything is written."""
-        todo, owners = [], recorded(self.manifest, sources)
+        A source that would write a file another one of sources writes (compared without case, as Windows
+        and macOS do) is an error, before anything is written: in every shard as in one build."""
+        todo, owners, mine = [], recorded(self.manifest, sources), set(mine)
         for source in sources:
             clash = owners.clash(source)
             if clash is not None:
-                self.fail(source, [clash])
+                if source in mine:
+                    self.fail(source, [clash])
                 continue
             owners.add(source)
+            if source not in mine:
+                continue
             if not force and self.manifest.fresh(source, self.fp, self.variant):
                 self.result.up_to_date += 1
                 self.result.unchanged += [self.out_dir / name for name in self.manifest.outputs(source, self.variant)]
@@ -371,13 +375,20 @@ class _Build:
             if not self.check:
                 del self.manifest.entries[key]
 
-    def save(self) -> None:
-        """Write the manifest when it changed; a failure is an error of the build, never a traceback."""
-        if self.check or not self.manifest.changed():
+    def save(self, mine: list[Path]) -> None:
+        """Write the manifest when it changed (a shard's: the entries of its own sources); a failure is an error
+        of the build, never a traceback. A whole build's manifest takes in the shards' it merged, removed then."""
+        if self.check:
+            return
+        if self.shard:
+            self.manifest.keep({key for source in mine for key in self.manifest.keys(source)})
+        if not self.manifest.changed():
             return
         try:
             self.writing()
             write_atomic(self.manifest.path, self.manifest.dump())
+            for merged in [] if self.shard else self.manifest.merged:
+                merged.unlink(missing_ok=True)
         except OSError as exc:
             self.result.problems.append(Problem(Pos(display(self.manifest.path)), "cannot write the build manifest: "
                                                 f"{exc.strerror}", "check the free space and the permissions of the "
@@ -390,11 +401,12 @@ def _quiet(verb: str, path: str) -> None:
 
 def build(sources: list[Path], out_dir: Path, *, root: Path | None = None, jobs: int = 1, force: bool = False,
           check: bool = False, options: Mapping[str, object] | None = None, packs: list[Path] = (),
-          progress: Callable[[str, str], None] = _quiet) -> Result:
+          progress: Callable[[str, str], None] = _quiet, shard: tuple[int, int] | None = None) -> Result:
     """Build every source whose outputs are missing or out of date; with check, write nothing and report them.
 
     ``packs`` (pack files) are made after the fiches, in this process, when anything they read
     changed; a build with a profile option leaves them alone (they choose their own profiles).
+    ``shard`` (K, N): build only the K-th slice of N (sources.in_shard), with a manifest of its own.
     """
     start = time.monotonic()
     options = dict(options or {})
@@ -405,8 +417,8 @@ def build(sources: list[Path], out_dir: Path, *, root: Path | None = None, jobs:
     try:
         if is_dir(out_dir):  # else taken at the first write: a build that writes nothing creates nothing
             lock.acquire()
-        run = _Build(out_dir, check=check, options=options, progress=progress, lock=lock)
-        run.result.sources = len(sources)
+        run = _Build(out_dir, check=check, options=options, progress=progress, lock=lock, shard=shard)
+        run.result.sources = len(in_shard(sources, shard))
         run.result.problems += [p for p in (epoch_problem(),) if p]
         if is_dir(out_dir) and not check:
             run.writing()
@@ -421,8 +433,9 @@ def build(sources: list[Path], out_dir: Path, *, root: Path | None = None, jobs:
 
 def _build(run: _Build, sources: list[Path], *, root: Path | None, jobs: int, force: bool, options: dict) -> None:
     """Plan, render, write, remove what is no longer built, and save the manifest, whatever happens."""
+    mine = in_shard(sources, run.shard)
     try:
-        todo = run.plan(sources, force)
+        todo = run.plan(sources, force, mine)
         run.result.rendered = len(todo)
         for source, outcome in _run([s for s in todo if not is_pack(s)], root, options, jobs):
             run.apply(source, outcome)
@@ -430,4 +443,4 @@ def _build(run: _Build, sources: list[Path], *, root: Path | None, jobs: int, fo
             run.apply(pack, outcome)
         run.remove_orphans({path.name for path in run.result.written + run.result.unchanged})
     finally:
-        run.save()
+        run.save(mine)

@@ -40,9 +40,12 @@ _FORMAT = click.option("--format", "fmt", type=click.Choice(FORMATS), default="t
               help="Write nothing; exit 1 listing the outputs that are missing or would change.")
 @click.option("--form", is_flag=True, help="Also write the fillable PDF of each fiche, <slug>-formulaire.pdf "
                                             "(docs/forms.md).")
+@click.option("--shard", default=None, metavar="K/N", callback=lambda ctx, param, value: _shard(value),
+              help="Build only the K-th of N slices of the sources (by path), with a manifest of its own: one "
+                   "runner of a CI matrix (docs/ci.md).")
 @_FORMAT
 def build(paths: tuple[str, ...], sources_dir: str, out_dir: str, profile: str | None, jobs: int | None, force: bool,
-          check_only: bool, form: bool, fmt: str) -> None:
+          check_only: bool, form: bool, shard: tuple[int, int] | None, fmt: str) -> None:
     """Build the student sheet and the corrigé of each source (only those out of date)."""
     from . import build as builder
     from .sources import find, find_packs
@@ -55,10 +58,21 @@ def build(paths: tuple[str, ...], sources_dir: str, out_dir: str, profile: str |
     with report.Progress(len(files) + len(pack_files), fmt, label="Checking" if check_only else "Building") as progress:
         result = builder.build(files, Path(out_dir), root=Path(sources_dir) if not paths else None,
                                jobs=jobs or builder.default_jobs(), force=force, check=check_only, options=options,
-                               packs=pack_files, progress=progress)
+                               packs=pack_files, progress=progress, shard=shard)
     result.problems += problems
     report.finish(result, fmt)
     raise SystemExit(result.exit_code)
+
+
+def _shard(value: str | None) -> tuple[int, int] | None:
+    """K/N, 1 <= K <= N: the slice a CI runner builds."""
+    if value is None:
+        return None
+    k, _, n = value.partition("/")
+    if not (k.isascii() and k.isdigit() and n.isascii() and n.isdigit() and 1 <= int(k) <= int(n) <= 9999):
+        raise click.BadParameter(f"'{value}': give K/N with 1 <= K <= N, e.g. 2/3 for the second of three runners",
+                                 param_hint="--shard")
+    return int(k), int(n)
 
 
 @main.command()
