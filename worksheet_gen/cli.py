@@ -47,6 +47,14 @@ _FORMAT = click.option("--format", "fmt", type=click.Choice(FORMATS), default="t
 def build(paths: tuple[str, ...], sources_dir: str, out_dir: str, profile: str | None, jobs: int | None, force: bool,
           check_only: bool, form: bool, shard: tuple[int, int] | None, fmt: str) -> None:
     """Build the student sheet and the corrigé of each source (only those out of date)."""
+    raise SystemExit(_build_tree(paths, sources_dir, out_dir, profile=profile, jobs=jobs, force=force,
+                                 check_only=check_only, form=form, shard=shard, fmt=fmt))
+
+
+def _build_tree(paths: tuple[str, ...], sources_dir: str, out_dir: str, *, profile: str | None, jobs: int | None,
+                force: bool = False, check_only: bool = False, form: bool = False, shard: tuple[int, int] | None = None,
+                fmt: str = "text") -> int:
+    """Find the sources, build them and report: the exit code of `build`."""
     from . import build as builder
     from .sources import find, find_packs
 
@@ -61,7 +69,33 @@ def build(paths: tuple[str, ...], sources_dir: str, out_dir: str, profile: str |
                                packs=pack_files, progress=progress, shard=shard)
     result.problems += problems
     report.finish(result, fmt)
-    raise SystemExit(result.exit_code)
+    return result.exit_code
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--sources", "sources_dir", default="sources", show_default=True, type=click.Path(file_okay=False),
+              help="Folder of sources, watched when no PATHS are given.")
+@click.option("--out", "out_dir", default="build", show_default=True, type=click.Path(file_okay=False),
+              help="Folder the PDFs are written to.")
+@click.option("--profile", type=click.Choice(PROFILE_NAMES), default=None,
+              help="Layout profile (default: the one each source names, else standard).")
+@click.option("--form", is_flag=True, help="Also write the fillable PDF of each fiche (docs/forms.md).")
+@click.option("--debounce", type=click.IntRange(1, 10_000), default=50, show_default=True,
+              help="Milliseconds a batch of saves may take before it is built.")
+@_FORMAT
+def watch(paths: tuple[str, ...], sources_dir: str, out_dir: str, profile: str | None, form: bool, debounce: int,
+          fmt: str) -> None:
+    """Build, then build again what each save changes (fiches, pictures, rosters, pack files), until Ctrl-C."""
+    from .sources import display
+    from .watch import Target, roots, run
+
+    target = Target(paths, Path(sources_dir), Path(out_dir), profile)
+    missing = [folder for folder in roots(target) if not folder.is_dir()]
+    if missing:
+        raise WorksheetError(f"{display(missing[0])}: no such folder to watch")
+    raise SystemExit(run(target, lambda: _build_tree(paths, sources_dir, out_dir, profile=profile, jobs=None,
+                                                     form=form, fmt=fmt), debounce_ms=debounce, echo=click.echo))
 
 
 def _shard(value: str | None) -> tuple[int, int] | None:

@@ -10,12 +10,12 @@ from . import quickimport  # noqa: F401  (first: reportlab.platypus imported qui
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph
+from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
 
 from . import __version__
 from . import text as T
 from .layout import styles as S
-from .layout.flowables import natural_width
+from .layout.flowables import Paragraph, natural_width
 from .layout.story import LABELS, story
 from .model import Fiche
 from .profiles import STANDARD, Profile
