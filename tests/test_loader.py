@@ -45,3 +45,10 @@ def test_where_libyaml_and_pyyaml_disagree_pyyaml_decides(text, monkeypatch):
     monkeypatch.setattr(yaml, "__with_libyaml__", False)
     slow = loader.parse("x.yaml", text)
     assert (_shape(fast[0]), fast[1]) == (_shape(slow[0]), slow[1])
+
+
+def test_many_values_without_aliases_are_not_blamed_on_aliases():
+    from worksheet_gen.loader import parse
+
+    _, problems = parse("many.yaml", "title: x\nlevels:\n" + "- x\n" * 120_000)
+    assert [p.message for p in problems] == ["the file holds too many values (over 100000)"]

@@ -89,7 +89,7 @@ def test_the_corrige_of_every_profile_used_ends_the_pack(mixed, sheets):
 
 def test_the_cover_says_which_copies_are_adapted(mixed):
     cover = texts(mixed)[0]
-    assert "2 copies dys" in cover and "1 copie large" in cover
+    assert "2 copies dys" in cover and "1 copie gros caractères" in cover
     assert "BLANC Hugo [dys]" in cover and "CARRÉ Inès [large]" in cover
 
 

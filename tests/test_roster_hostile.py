@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DATA, ROOT, cli, words
+from conftest import DATA, ROOT, SOURCES, cli, words
 from test_pack import texts as texts_of
 
 MINI = DATA / "pack" / "mini.yaml"
@@ -268,3 +268,27 @@ def test_a_200_character_name_stays_inside_its_field(tree, profile):
     for i, w in enumerate(cover):  # the class on the cover: wrapped or smaller, never over anything else
         assert PRINTABLE <= w.x0 and w.x1 <= 210 * MM - PRINTABLE, w
         assert not any(w.overlaps(other, tolerance=1) for other in cover[i + 1:]), w
+
+
+def test_a_pack_holds_at_most_fifty_fiches(tmp_path):
+    from worksheet_gen.packs import MAX_FICHES
+
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "pix.yaml").write_text((SOURCES / "pix.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    (src / "a.pack.yaml").write_text("fiches: [" + ", ".join(["pix"] * (MAX_FICHES + 1)) + "]\ncopies: 1\n",
+                                     encoding="utf-8")
+    proc = cli("check", "--sources", str(src))
+    assert proc.returncode == 1 and f"a pack holds at most {MAX_FICHES} fiches" in proc.stderr
+    proc = cli("pack", *["pix"] * (MAX_FICHES + 1), "--copies", "1", "--sources", str(src), "--out", str(tmp_path))
+    assert proc.returncode == 2 and "at most" in proc.stderr and not list(tmp_path.glob("*.pdf"))
+
+
+def test_check_refuses_a_pack_file_date_that_build_refuses_at_its_line(tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "pix.yaml").write_text((SOURCES / "pix.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    (src / "a.pack.yaml").write_text("fiches: [pix]\ncopies: 2\nclass: 1re B\ndate: 30/02/2025\n", encoding="utf-8")
+    for command in (("check", "--sources", str(src)), ("check", str(src / "a.pack.yaml"))):
+        proc = cli(*command)
+        assert proc.returncode == 1 and "a.pack.yaml:4:7: error: the date 30/02/2025 is not a day" in proc.stderr

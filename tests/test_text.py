@@ -72,3 +72,37 @@ def test_sentences(source, expected):
     from worksheet_gen.text import sentences
 
     assert sentences(source) == expected
+
+
+@pytest.mark.parametrize("source, expected", [
+    ("***x*** et **a *b** c*", "<b>*x</b>* et <b>a *b</b> c*"),  # never <b><i>…</b></i>, which reportlab refuses
+    ("**a *b* c** et *d **e** f*", "<b>a <i>b</i> c</b> et *d <b>e</b> f*"),
+    ("2*3 = 6 et *mot*, x*y*z, a * b", "2*3 = 6 et <i>mot</i>, x*y*z, a * b"),
+])
+def test_emphasis_always_nests(source, expected):
+    assert markup(source, lang="en") == expected
+
+
+def test_emphasis_takes_linear_time():
+    import time
+
+    def cost(n):
+        start = time.perf_counter()
+        for text in ("*a " * n, "*a *a " * (n // 2), "**a " * n):
+            markup(text, lang="en")
+        return time.perf_counter() - start
+
+    small, large = cost(600), cost(6000)
+    assert large < 30 * max(small, 1e-3)  # ten times the text, not a hundred times the time
+
+
+def test_entities_are_printed_as_written():
+    assert markup("R&amp;D et &#233; ;", size=10).startswith("R&amp;amp;D et &amp;#233;")  # no space before ;
+
+
+def test_only_www_becomes_a_web_address_without_a_scheme():
+    from worksheet_gen.text import web_target
+
+    assert web_target("www.onisep.fr") == "https://www.onisep.fr"
+    assert web_target("fiche.pdf") == "fiche.pdf" and web_target("onisep.fr") == "onisep.fr"
+    assert "<a " not in markup("voir [la fiche](fiche.pdf)", lang="en")

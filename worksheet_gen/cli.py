@@ -123,28 +123,29 @@ def check(paths: tuple[str, ...], sources_dir: str, profile: str | None, fmt: st
     files, problems = find(paths, Path(sources_dir))
     for path in files:
         problems += load_fiche(path, Path(sources_dir) if not paths else None, profile)[1]
-    problems += _check_packs(paths, sources_dir)
+    checked, more = _check_packs(paths, sources_dir)
+    problems += more
     errors = sum(p.severity == "error" for p in problems)
     if fmt == "json":
-        click.echo(report.document(problems, sources=len(files)))
+        click.echo(report.document(problems, sources=len(files) + checked))
     else:
         report.problems(problems, fmt)
         if not errors:
-            click.echo(f"{len(files)} source(s) OK")
+            click.echo(f"{len(files) + checked} source(s) OK")
     if errors:
         raise SystemExit(1)
 
 
-def _check_packs(paths: tuple[str, ...], sources_dir: str) -> list:
-    """The problems of the packs declared in the sources (*.pack.yaml) and of their rosters."""
+def _check_packs(paths: tuple[str, ...], sources_dir: str) -> tuple[int, list]:
+    """How many packs are declared in the sources (*.pack.yaml), and the problems of them and their rosters."""
     from .sources import find_packs
 
     files = find_packs(paths, Path(sources_dir))
     if not files:
-        return []
+        return 0, []
     from . import packs
 
-    return packs.check_declared(files)
+    return len(files), packs.check_declared(files)
 
 
 def _progress(total: int, label: str = "pack"):

@@ -53,11 +53,12 @@ class MList(list):
     pos: Pos
     item_pos: list
     source: list
+    flow: bool = False
 
 
 class _Budget(Exception):
-    def __init__(self, mark):
-        self.mark = mark
+    def __init__(self, mark, aliased: bool):
+        self.mark, self.aliased = mark, aliased
 
 
 def _pos(path: str, mark) -> Pos:
@@ -190,10 +191,14 @@ def parse(path: str, text: str) -> tuple[object, list[Problem]]:
                                          "compare with the example in docs/format.md")]
     if node is None:
         return None, problems + [Problem(Pos(path, 1, 1), "the file is empty", "start from the example in docs/format.md")]
-    budget = [MAX_NODES, MAX_CHARS, text]  # values and characters left to read; the text, for refused tags
+    # Values and characters left to read; the text, for refused tags; the nodes met (an alias meets one again).
+    budget = [MAX_NODES, MAX_CHARS, text, set(), False]
     try:
         value = _convert(path, node, problems, budget)
     except _Budget as exc:
+        if not exc.aliased:  # plainly that many values: no anchor to blame
+            return None, problems + [Problem(_pos(path, exc.mark), f"the file holds too many values (over "
+                                             f"{MAX_NODES})", "split it into several fiches")]
         return None, problems + [Problem(_pos(path, exc.mark), "the file is too large once its aliases (*) are "
                                          f"expanded (over {MAX_NODES} values or {MAX_CHARS // 1024} KiB of text)",
                                          "remove anchors (&) and aliases (*)")]
@@ -231,8 +236,11 @@ def _convert(path: str, node, problems: list, budget: list):
     budget[0] -= 1
     if isinstance(node, yaml.ScalarNode):
         budget[1] -= len(node.value)
+    elif not budget[4]:
+        budget[4] = id(node) in budget[3]
+        budget[3].add(id(node))
     if budget[0] < 0 or budget[1] < 0:
-        raise _Budget(node.start_mark)
+        raise _Budget(node.start_mark, budget[4])
     if node.tag not in _PLAIN_TAGS and node.tag not in _SCALAR_TAGS:
         # Reported once, then read as the text written, so that nothing else is reported for it.
         problems.append(Problem(_pos(path, node.start_mark), f"refused YAML tag {quote(_tag(node.tag))}",
@@ -266,6 +274,7 @@ def _convert(path: str, node, problems: list, budget: list):
     if isinstance(node, yaml.SequenceNode):
         out = MList()
         out.pos, out.item_pos = _pos(path, node.start_mark), []
+        out.flow = bool(node.flow_style)  # written [a, b]: a comma there separates items
         for item in node.value:
             out.append(_convert(path, item, problems, budget))
             out.item_pos.append(_pos(path, item.start_mark))

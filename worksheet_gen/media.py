@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
@@ -39,6 +40,10 @@ def link_problem(url: str) -> Problem:
     if not url.lower().startswith(LINK_SCHEMES):
         return (f"the link {quote(url)} is not a web or e-mail address (only https://, http:// and mailto: "
                 "links are made)", "write the full address, e.g. [Onisep](https://www.onisep.fr)")
+    hidden = next((ch for ch in url if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp")), None)
+    if hidden is not None:  # a NUL or a direction mark in the address a click opens
+        return (f"the link address holds an invisible character (U+{ord(hidden):04X})",
+                "retype the address, or copy it again from the browser's address bar")
     return _too_long(url)
 
 

@@ -85,6 +85,7 @@ class TableSection:
     pos: Pos
     bullets: int = 0
     explain: str = ""  # written after the items in the corrigé, without a bullet
+    free: bool = False  # 'answer: free': no model answer, the corrigé says « Réponse personnelle »
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from . import profiles, roster
 from .errors import Pos, Problem
 
 MIN_HEADER_GAP = 30 * profiles.MM  # the least room for a name between the two sides of a running header
+HEADER_NAME_SHARE = 0.85  # a name set smaller than this share of the header size goes under the rule instead
 
 
 def name_problems(students, chosen, classe: str) -> list[Problem]:
@@ -41,15 +42,17 @@ def text_problems(request, families: set[str]) -> list[Problem]:
     from .fonts import FAMILY, missing
 
     problems = []
+    where = dict(request.where)
     if _parse_date(request.date) is None and re.fullmatch(r"\d{4}-\d\d?-\d\d?|\d\d?/\d\d?/\d{4}",
                                                           str(request.date).strip()):
-        problems.append(Problem(request.origin or Pos("--date"), f"the date {str(request.date).strip()} is not a "
-                                "day of the calendar", "write it as 2025-03-13 or 13/03/2025"))
+        problems.append(Problem(where.get("date", request.origin or Pos("--date")), f"the date "
+                                f"{str(request.date).strip()} is not a day of the calendar",
+                                "write it as 2025-03-13 or 13/03/2025"))
     for key, text in (("class", request.classe), ("date", cover_date(request.date))):
         for family in sorted(families | {FAMILY}):
             bad = missing(text, family)
             if bad is not None:
-                problems.append(Problem(request.origin or Pos(f"--{key}"), f"the character {roster.shown(bad)} of the "
+                problems.append(Problem(where.get(key, request.origin or Pos(f"--{key}")), f"the character {roster.shown(bad)} of the "
                                         f"{key} cannot be printed with the font {family}", "write it without it"))
                 break
     return problems
@@ -100,12 +103,16 @@ def overlays(request, fiches, sheets, students, rows, chosen, *, first: int):
 
 def _in_header(room, profile, text: str):
     """Where a recto gets the student's name: in the middle of its running header, or, when the levels and the
-    kind leave less than MIN_HEADER_GAP there, centred in the strip under the header's rule."""
-    from .packpages import DESCENT, Text
+    kind leave less than MIN_HEADER_GAP there or the name would not stand on one line at nearly the header's
+    size, centred in the strip under the header's rule."""
+    from .fonts import FAMILIES
+    from .packpages import DESCENT, Text, fit
 
     pad = 5 * profiles.MM
     middle = profile.page[0] / 2
-    if room.right - room.left - 2 * pad >= MIN_HEADER_GAP:
+    width = room.right - room.left - 2 * pad
+    size, lines = fit(text, FAMILIES[profile.family].regular, room.size, width, room.above) if width > 0 else (0, ())
+    if width >= MIN_HEADER_GAP and len(lines) == 1 and size >= HEADER_NAME_SHARE * room.size:
         return Text(room.left + pad, room.baseline, room.right - room.left - 2 * pad, room.size, text,
                     profile.family, room.above, centre=middle, raised=profile.superscript)
     bottom, top = room.strip

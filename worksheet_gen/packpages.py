@@ -18,6 +18,7 @@ from .layout.flowables import draw_string
 from .profiles import STANDARD
 
 MAX_FICHES_LISTED = 8  # fiches named on the cover; more would push the rest off the page
+_PROFILE_WORDS = {"large": "gros caractères"}  # the versions as a French teacher names them (dys is dys)
 MIN_NAME_SIZE = 4.0  # a name never spills onto the next field; it shrinks down to this
 ONE_LINE = 0.6  # a name shrinks on one line down to this share of its size, then wraps
 LEADING = 1.15  # between the lines of a wrapped name, as a share of its size
@@ -210,7 +211,7 @@ def _cover(c: Canvas, cover: Cover) -> None:
         rows.append((label, fiches + ["les copies sont regroupées par fiche"]))
     if cover.adapted:
         rows.append((_plural("Adaptée", sum(n for _, n, _ in cover.adapted)),
-                     [f"{n} {_plural('copie', n)} {name} — {_pages(pages)} par copie"
+                     [f"{n} {_plural('copie', n)} {_PROFILE_WORDS.get(name, name)} — {_pages(pages)} par copie"
                       for name, n, pages in cover.adapted]))
     first, last = cover.keys
     where = f"page {first}" if first == last else f"pages {first} à {last}"
@@ -267,11 +268,21 @@ def _students(c: Canvas, students, left: float, right: float, top: float) -> Non
     c.setFont("Lato-Bold", 12)
     c.drawString(left, top, "Copies nominatives (pour réimprimer une copie)" if len(students) > 1
                  else "Copie nominative (pour la réimprimer)")
-    size, leading = 9, 12.5
-    rows = int((top - 8 * mm - 22 * mm) // leading)
+    size = 9
+    widest = max(stringWidth(label, "Lato", size) + stringWidth(f"p.\u00a0{last}–{last}", "Lato", size)
+                 for label, _, last in students) + 6 * mm
+
+    def layout(columns: int, leading: float) -> tuple[int, int, float]:
+        return columns, int((top - 8 * mm - 22 * mm) // leading), leading
+
+    # Two columns when every name stands there at full size and all fit, else three (names shrink to fit).
+    options = [layout(c, lead) for lead in (12.5, 11) for c in (2, 3)]
+    readable = [(c, r, lead) for c, r, lead in options
+                if c * r >= len(students) and widest <= (right - left) / c]
+    columns, rows, leading = readable[0] if readable else options[1]
     if rows < 2:  # no room left on the cover: the bookmarks name every copy
         return
-    columns = min(3, -(-len(students) // rows))
+    columns = min(columns, -(-len(students) // rows))
     width = (right - left) / max(columns, 2)
     shown = students if len(students) <= rows * columns else students[: rows * columns - 1]
     c.setFillColor(S.colors.black)

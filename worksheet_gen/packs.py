@@ -15,10 +15,12 @@ from .build import Outcome as BuildOutcome, images, render_fiche, write_atomic
 from .errors import OutputError, Pos, Problem, quote
 from .loader import MDict, MList
 from .manifest import sha256_bytes, sha256_file
-from .spec import flag
 from .sources import SUFFIXES, display, is_pack, is_source, load_fiche, pack_name
+from .spec import flag
+from .suggest import suggest
 
 MAX_COPIES = roster.MAX_COPIES  # for --copies, copies: and the students of a roster alike
+MAX_FICHES = 50  # fiches in one pack: a session's worth (500 copies of each stays a bounded build)
 NAME = re.compile(r"^[\w.-]+\Z")  # \Z: '$' would accept a name ending in a line break
 KEYS = {
     "fiches": "the fiches, in order, by file name without .yaml",
@@ -50,6 +52,7 @@ class Request:
     cover: bool = True
     profile: str | None = None  # the copies' profile when the roster names none (else each fiche's own)
     origin: Pos | None = None  # the pack file, for declared packs
+    where: tuple[tuple[str, Pos], ...] = ()  # the place of each key's value in the pack file
 
 
 @dataclass
@@ -92,6 +95,10 @@ def default_name(roster: Path | None, fiches) -> str:
 def resolve(names, folder: Path, where: list[Pos] | None = None) -> tuple[tuple[Path, ...], list[Problem]]:
     """The source file of each fiche name (or path), with a suggestion for each unknown one."""
     paths, problems = [], []
+    if len(names) > MAX_FICHES:
+        return (), [Problem(where[MAX_FICHES] if where else Pos(str(names[MAX_FICHES])),
+                            f"a pack holds at most {MAX_FICHES} fiches, {len(names)} are given",
+                            "make several packs")]
     known = sorted({p.stem for p in folder.glob("*") if is_source(p) and not is_pack(p)})
     for i, name in enumerate(names):
         given = Path(name)
@@ -231,9 +238,8 @@ def read_declaration(path: Path, deps: dict | None = None) -> tuple[Request | No
         return None, problems
     for key in raw:
         if key not in KEYS:
-            guess = difflib.get_close_matches(key, KEYS, n=1)
             problems.append(Problem(raw.key_pos[key], f"unknown key '{key}'",
-                                    f"did you mean '{guess[0]}'?" if guess else "known keys: " + ", ".join(KEYS)))
+                                    suggest(str(key), KEYS) or "known keys: " + ", ".join(KEYS)))
     val = raw.val_pos
     top = Pos(name, 1, 1)
 
@@ -285,7 +291,8 @@ def read_declaration(path: Path, deps: dict | None = None) -> tuple[Request | No
                    classe=str(raw.get("class", "")), date=raw.get("date", ""),
                    date_on_copies=not flags["date_on_cover_only"], duplex=not (flags["single_sided"] or False),
                    by_student=raw.get("group_by", "student") == "student",
-                   cover=flags["cover"] if "cover" in raw else True, profile=raw.get("profile"), origin=top), problems
+                   cover=flags["cover"] if "cover" in raw else True, profile=raw.get("profile"), origin=top,
+                   where=tuple((key, val[key]) for key in ("class", "date") if key in raw)), problems
 
 
 def check_declared(files: list[Path]) -> list[Problem]:
@@ -294,6 +301,10 @@ def check_declared(files: list[Path]) -> list[Problem]:
     for file in files:
         request, found = read_declaration(file)
         problems += found
+        if request is not None:  # what build would refuse: a date that is no day, a character no font has
+            from . import packfill
+
+            problems += packfill.text_problems(request, set())
         if request is not None and request.roster is not None:
             problems += roster.read(request.roster, display(request.roster))[1]
     return problems

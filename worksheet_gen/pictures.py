@@ -15,7 +15,6 @@ import math
 import warnings
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 from . import files
 

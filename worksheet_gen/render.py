@@ -75,7 +75,23 @@ def render(fiche: Fiche, *, answers: bool, report: Callable[[object, str], None]
         header = _with_fields(header, fiche)
     doc.build(story(fiche, styles=styles, answers=answers, report=report, names=names, form=form),
               canvasmaker=_canvas_class(header))
+    if not answers and not form:
+        _last_page(doc, fiche, report)
     return buf.getvalue()
+
+
+SPARE_PAGE = 0.25  # a last page this little filled is worth a warning, when it costs a sheet of its own
+
+
+def _last_page(doc: BaseDocTemplate, fiche: Fiche, report: Callable) -> None:
+    """A warning when the student sheet's last page holds little and costs a sheet of paper of its own
+    (an odd page count: recto-verso, the last sheet carries it alone)."""
+    frame = doc.frame
+    used = frame._y1 + frame._height - frame._y  # from the top of the body down to where the story ended
+    if doc.page > 1 and doc.page % 2 and used < SPARE_PAGE * frame._height:
+        spare = round(used / mm)
+        report(fiche.pos, f"the last page of the student sheet holds only {spare} mm: about {spare} mm less "
+                          f"(fewer lines, shorter texts) would print each copy on one sheet of paper less")
 
 
 def _with_fields(draw_page: Callable, fiche: Fiche) -> Callable:
@@ -102,13 +118,18 @@ def _header_parts(fiche: Fiche, styles: S.Styles, labels: dict, answers: bool):
     st_f = styles.small.clone("ft", fontSize=fs, leading=fs * 20 / 17)
     # Header and footer stay on one line each (larger profiles would push them off the page):
     # a side may take the room the other leaves, then a text too long ends with « … ».
-    half = p.frame_w * 0.42
     centre = stringWidth(labels["answer_key"], font.bold, hs + 2) + 14 * mm if answers else 6 * mm
     left_text = f"{labels['levels']} : {levels}" if levels else ""
     head = lambda text: T.markup(text, lang=lang, size=hs, sup=p.superscript)  # noqa: E731
     nl, nr = (natural_width(Paragraph(head(t), st)) if t else 0 for t in (left_text, fiche.kind))
-    lw = half if nl <= half else max(half, p.frame_w - centre - min(nr, half))
-    rw = half if nr <= half else max(half, p.frame_w - centre - min(nl, lw))
+    avail = p.frame_w - centre  # the two sides share what the centre (« CORRIGÉ ») leaves
+    if nl + nr <= avail:
+        lw, rw = avail - nr, avail - nl
+    elif min(nl, nr) <= avail / 2:  # the shorter whole, the longer ends with « … »
+        lw = nl + 1 if nl <= nr else avail - nr - 1
+        rw = avail - lw
+    else:
+        lw = rw = avail / 2
     left = _one_line(left_text, head, st, lw) if levels else ""
     right = _one_line(fiche.kind, head, st, rw)
     footer = _one_line(fiche.title, lambda text: T.markup(text, lang=lang, size=fs, sup=p.superscript), st_f,
@@ -163,7 +184,7 @@ def _header(fiche: Fiche, styles: S.Styles, labels: dict, answers: bool) -> Call
         if answers:
             canv.setFillColor(S.ANSWER)
             canv.setFont(font.bold, hs + 2)
-            canv.drawCentredString(w / 2, top + 0.4 * mm, labels["answer_key"])
+            canv.drawCentredString(w / 2, top + hs * 2 / 9, labels["answer_key"])  # on the header's baseline
         canv.setStrokeColor(S.RULE_LIGHT)
         canv.line(margin, p.footer_rule, w - margin, p.footer_rule)
         fp = Paragraph(footer, st_f)

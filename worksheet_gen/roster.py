@@ -5,12 +5,11 @@ from __future__ import annotations
 import csv
 import io
 import os
-import stat
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import fonts
+from . import files, fonts
 from .errors import Pos, Problem
 
 MAX_BYTES = 1024 * 1024  # a roster of 500 students takes about 20 KiB
@@ -73,38 +72,20 @@ def key(header: str) -> str:
 
 
 def read_file(path: Path, name: str, *, limit: int, what: str) -> tuple[bytes | None, list[Problem]]:
-    """The bytes of a regular file of at most limit bytes, measured before a byte is read.
-
-    A folder, FIFO, device or socket is refused without waiting on it, a larger file without
-    reading it; the file is opened without blocking and measured again once open, so one swapped
-    in between is refused too, and never more than limit + 1 bytes are read.
-    """
-    def refused(message: str, hint: str = "") -> tuple[None, list[Problem]]:
-        return None, [Problem(Pos(name), message, hint)]
-
-    def kind(mode: int) -> str | None:
-        if stat.S_ISDIR(mode):
-            return f"the {what} is a folder, not a file"
-        if not stat.S_ISREG(mode):
-            return f"the {what} is not a regular file (a pipe, device or socket cannot be read)"
-        return None
-
-    too_large = f"the {what} is too large ({{}} bytes, at most {limit})"
+    """The bytes of a regular file of at most limit bytes, measured before a byte is read (files.read),
+    or a problem saying why not, in the words of what the file is (« roster », « pack file »)."""
     try:
-        info = os.stat(path)
-        if kind(info.st_mode) or info.st_size > limit:
-            return refused(kind(info.st_mode) or too_large.format(info.st_size))
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
-        with os.fdopen(fd, "rb") as fh:
-            info = os.fstat(fh.fileno())
-            if kind(info.st_mode):
-                return refused(kind(info.st_mode))
-            data = fh.read(limit + 1)
-    except OSError as exc:
-        return refused(f"cannot read the {what}: {exc.strerror}", "check that it exists and is readable")
-    if len(data) > limit:
-        return refused(too_large.format(max(len(data), info.st_size)))
-    return data, []
+        return files.read(path, limit), []
+    except files.TooLarge as exc:
+        message, hint = f"the {what} is too large ({exc.size} bytes, at most {limit})", ""
+    except files.NotAFile:
+        message = f"the {what} is a folder, not a file" if os.path.isdir(path) else \
+            f"the {what} is not a regular file (a pipe, device or socket cannot be read)"
+        hint = ""
+    except (OSError, ValueError) as exc:  # ValueError: a NUL in the name
+        message = f"cannot read the {what}: {getattr(exc, 'strerror', None) or exc}"
+        hint = "check that it exists and is readable"
+    return None, [Problem(Pos(name), message, hint)]
 
 
 def decode(name: str, data: bytes) -> tuple[str | None, list[Problem]]:

@@ -7,7 +7,7 @@ import re
 
 # French words teachers write for keys and values, with the English word(s) they mean.
 FRENCH = {
-    "titre": ("title",), "niveau": ("levels",), "niveaux": ("levels",), "classe": ("levels",),
+    "titre": ("title",), "niveau": ("levels",), "niveaux": ("levels",), "classe": ("levels", "class"),
     "auteur": ("author",), "sujet": ("subject",), "matière": ("subject",), "langue": ("lang",),
     "activités": ("activities",), "activites": ("activities",), "contenu": ("content",),
     "conclusion": ("closing",), "fin": ("closing",), "consigne": ("intro",), "précédent": ("previous",),
@@ -17,7 +17,14 @@ FRENCH = {
     "explication": ("explain",), "rubriques": ("sections",), "français": ("fr",), "francais": ("fr",),
     "anglais": ("en",), "ouvert": ("open",), "ouverte": ("open",), "qcm": ("choice", "multi"),
     "ouinon": ("yesno",), "vraifaux": ("truefalse",), "trous": ("blanks",), "pointillés": ("dotted",),
-    "grille": ("grid",), "cadre": ("box",),
+    "grille": ("grid",), "cadre": ("box",), "puces": ("bullets",), "suivant": ("next",), "suivante": ("next",),
+    "note": ("note",), "consignes": ("note",), "formulaire": ("form",),
+    # pack files
+    "fiche": ("fiches",), "rectoverso": ("single_sided",), "recto": ("single_sided",), "rectoseul": ("single_sided",),
+    "unface": ("single_sided",), "couverture": ("cover",), "liste": ("roster",), "eleves": ("roster",),
+    "élèves": ("roster",), "listedeclasse": ("roster",), "exemplaires": ("copies",), "copie": ("copies",),
+    "profil": ("profile",), "regrouper": ("group_by",), "grouper": ("group_by",), "datesurlacouverture": (
+        "date_on_cover_only",),
 }
 
 

@@ -28,10 +28,11 @@ _VERBATIM = re.compile(
     r"|(?<![\w.+@/-])(?P<email>[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,})(?![\w@-])"
     r"|(?<![\w.@/-])(?P<site>(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,}/" + _URL_TAIL + ")"
     r"|(?P<tag><[A-Za-z/!?][^<>\n]*>)"
+    r"|(?P<entity>&#?[A-Za-z0-9]{1,10};)"
     r"|(?<![\w-])(?P<attr>[\w-]+=\"[^\"\n]*\")"
 )
-_BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
-_ITALIC = re.compile(r"(?<![*\w])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?![*\w])")
+_BOLD = re.compile(r"\*\*")
+_ITALIC = re.compile(r"(?<!\*)\*(?!\*)")
 _TEXT_SPACE = re.compile(r" (?=[^<>]*(?:<|$))")  # a space outside any tag (user text is escaped)
 _SENTENCE_END = re.compile(
     r"(?<=[.!?…])(?<!\b[A-Z]\.)(?<!\bM\.)(?<!\bcf\.)(?<!\bex\.)(?<!\bp\.)"  # an end, not after M. J. cf.
@@ -41,6 +42,9 @@ _SENTENCE_END = re.compile(
 _ORDINAL = re.compile(r"\b(1)(res?|ers?|ères?)\b|\b(\d{1,2})(es?|èmes?|des?|ndes?|nds?)\b|\b(T)(les?)\b")
 _HAS_SCHEME = re.compile(r"[A-Za-z][\w+.-]*:")
 _DOMAIN = re.compile(r"[\w-]+(?:\.[\w-]+)+(?:[/?#]|$)")
+# A number and the word it counts stay on one line (« 4 min », « 3 cas »), not a number and a link word.
+_NUMBER_WORD = re.compile(r"(?<=\d) (?=[^\W\d_])(?!(?:et|ou|à|au|aux|de|des|du|en|le|la|les|puis|pour|par|sur|"
+                          r"avec|dans|and|or|to|in|of|the)\b)")
 _SLOT = "\U000f0000"  # a private-use character marks where a span printed as written goes back
 
 
@@ -49,7 +53,7 @@ class Span(NamedTuple):
 
     start: int
     end: int
-    kind: str  # code, link, url, email, site, tag, attr
+    kind: str  # code, link, url, email, site, tag, attr, entity
     shown: str  # the text printed (a link's label)
     target: str = ""  # the address a link points to ("" when it is not a link)
 
@@ -81,8 +85,9 @@ def links(text: str) -> Iterator[tuple[str, int]]:
 
 
 def web_target(target: str) -> str:
-    """The address a link opens: https:// is put before a bare domain ([le site](www.onisep.fr))."""
-    if target and not _HAS_SCHEME.match(target) and _DOMAIN.match(target):
+    """The address a link opens: https:// is put before www. ([le site](www.onisep.fr)); any other target
+    without a scheme (fiche.pdf, #haut) is no web address and stays as written, for the check to refuse."""
+    if target[:4].lower() == "www." and _DOMAIN.match(target):
         return "https://" + target
     return target
 
@@ -142,13 +147,39 @@ def sentences(paragraph: str) -> list[str]:
     return [s for s in out if s.strip()]
 
 
+def _emphasis(text: str, mark: str, open_tag: str, close_tag: str) -> str:
+    """**bold** (mark "**") or *italic* (mark "*") replaced by tags, in one pass over the text.
+
+    A mark opens when a non-space follows it, and closes at the next mark a non-space precedes,
+    on the same line; a single * next to a letter or another * is a character, as in Markdown.
+    """
+    found = _BOLD if mark == "**" else _ITALIC
+    out, pos, opened = [], 0, None
+    for m in found.finditer(text):
+        before, after = text[m.start() - 1: m.start()], text[m.end(): m.end() + 1]
+        if mark == "*" and (before == "*" or after == "*"):
+            continue
+        if opened is not None and m.start() > opened + len(mark) and before.strip() and (
+                mark == "**" or not (after.isalnum() or after == "_")):
+            out += [text[pos:opened], open_tag, text[opened + len(mark):m.start()], close_tag]
+            pos, opened = m.end(), None
+        elif opened is None and after.strip() and (mark == "**" or not (before.isalnum() or before == "_")):
+            opened = m.start()
+    return "".join(out) + text[pos:]
+
+
 def _open_italic(text: str) -> bool:
     return len(re.findall(r"(?<!\*)\*(?!\*)", text)) % 2 == 1
 
 
 def french(text: str) -> str:
-    """Apply French typography to plain text: apostrophes, « », narrow spaces before ; : ! ?."""
+    """Apply French typography to plain text: apostrophes, « », narrow spaces before ; : ! ?, a number kept
+    with its unit or noun (« 4 min », « 50 % »), ordinals as written in French (1ère → 1re, 2ème → 2e)."""
     text = text.replace("...", "…")
+    text = re.sub(r"\b(1)ère(s?)\b", r"\1re\2", text)
+    text = re.sub(r"\b(\d{1,2})ème(s?)\b", r"\1e\2", text)
+    text = re.sub(r"(?<=\d) (?=[%€])", NNBSP, text)
+    text = _NUMBER_WORD.sub("\u00a0", text)
     text = re.sub(r"(\w)'", "\\1’", text)
     text = re.sub(r'"\s*([^"]*?)\s*"', "«" + NNBSP + "\\1" + NNBSP + "»", text)
     text = re.sub(r"«[ \u00a0\u202f]*", "«" + NNBSP, text)
@@ -174,7 +205,7 @@ def markup(text: str, *, lang: str = "fr", size: float = 10.0, sup: bool = True,
     kept: list[str] = []
     parts, pos, broken = [], 0, False
     for span in spans(text):
-        long = columns and span.kind not in ("tag", "attr") and len(span.shown) > columns and (
+        long = columns and span.kind not in ("tag", "attr", "entity") and len(span.shown) > columns and (
             span.kind != "link" or is_address(span.shown))
         before = text[pos:span.start].lstrip(" ") if broken else text[pos:span.start]
         parts.append(before + ("\n" if long and before.strip() else ""))  # a long one starts a line
@@ -203,7 +234,7 @@ def _span_markup(span: Span, lang: str, size: float, mono: float, sup: bool, lin
     shown = "<br/>".join(escape(piece) for piece in cut(span.shown, columns)) if columns else escape(span.shown)
     if span.kind == "code":
         return f"<nobr>{face}{shown}</font></nobr>"
-    if span.kind in ("tag", "attr"):
+    if span.kind in ("tag", "attr", "entity"):
         return escape(span.shown)
     target = web_target(span.target)
     if span.kind == "link" and not is_address(span.shown):
@@ -219,8 +250,10 @@ def _plain(text: str, lang: str, size: float, sup: bool = True) -> str:
     if lang == "fr":
         text = french(text)
     text = escape(text).replace("\n", "<br/>")
-    text = _BOLD.sub(r"<b>\1</b>", text)
-    text = _ITALIC.sub(r"<i>\1</i>", text)
+    text = _emphasis(text, "**", "<b>", "</b>")
+    # *italic* inside or outside **bold**, never across it: the tags must nest
+    text = "".join(part if part in ("<b>", "</b>") else _emphasis(part, "*", "<i>", "</i>")
+                   for part in re.split(r"(</?b>)", text))
     if lang == "fr" and sup:
         text = _ORDINAL.sub(_ordinal, text)
     # U+202F would be a break point for reportlab: draw a narrowed U+00A0 instead.
@@ -270,7 +303,7 @@ def plain(text: str, *, lang: str = "fr") -> str:
         pos = span.end
     parts.append(text[pos:])
     rest = "".join(parts).replace("**", "")
-    rest = _ITALIC.sub(r"\1", rest)
+    rest = _emphasis(rest, "*", "", "")
     if lang == "fr":
         rest = french(rest).replace(NNBSP, "\u00a0")
     pieces = rest.split(_SLOT)
@@ -282,7 +315,7 @@ def fonts_of(text: str) -> tuple[str, str]:
     body, mono, pos = [], [], 0
     for span in spans(text):
         body.append(text[pos:span.start])
-        if span.kind == "code" or (span.kind != "tag" and span.kind != "attr" and is_address(span.shown)):
+        if span.kind == "code" or (span.kind not in ("tag", "attr", "entity") and is_address(span.shown)):
             mono.append(span.shown)
         else:
             body.append(span.shown)

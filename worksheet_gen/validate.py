@@ -123,7 +123,16 @@ def _block(ctx: _Ctx, raw, pos: Pos, counter: list):
         return None
     if not kinds:
         first = next(iter(raw), "")
-        hint = suggest(first, BLOCK_KINDS) or "a block starts with one of: " + ", ".join(BLOCK_KINDS)
+        hint = suggest(first, BLOCK_KINDS)
+        if not hint and len(raw) == 1 and " " in str(first).strip() and isinstance(raw[first], str):
+            # « - Rendez-vous au CDI : la salle… »: YAML read a sentence with ': ' as a key and its value
+            at = raw.key_pos.get(first, raw.pos)
+            line = ctx.source[at.line - 1] if 0 < at.line <= len(ctx.source) else ""
+            colon = line.find(": ", at.col - 1)
+            ctx.error(Pos(at.path, at.line, colon + 1) if colon >= 0 else at,
+                      "a text contains ': ' (a colon followed by a space)", "put the whole text in quotes")
+            return None
+        hint = hint or "a block starts with one of: " + ", ".join(BLOCK_KINDS)
         ctx.error(raw.key_pos.get(first, raw.pos), f"unknown block {quote(first)}", hint)
         return None
     kind = kinds[0]
@@ -158,6 +167,8 @@ def _section(ctx: _Ctx, raw, pos: Pos) -> TableSection | None:
         return None
     f = _fields(ctx, "section", raw)
     answer = tuple(i.text for i in f.get("answer", ()))
+    free = len(answer) == 1 and _free(answer[0], ())
+    answer = () if free else answer
     if "lines" not in raw and "bullets" not in raw and len(answer) > MAX_LINES:
         ctx.error(raw.val_pos["answer"], f"{len(answer)} answers make {len(answer)} bullets, at most {MAX_LINES}",
                   "shorten the list, or give 'lines:' and let the corrigé write smaller")
@@ -169,7 +180,7 @@ def _section(ctx: _Ctx, raw, pos: Pos) -> TableSection | None:
     if "answer" not in raw:
         ctx.warn(raw.key_pos.get("title", pos), "this section has no answer: the corrigé leaves its lines empty",
                  "add 'answer:'")
-    return TableSection(f.get("title", ""), lines, answer, pos, bullets, f.get("explain", ""))
+    return TableSection(f.get("title", ""), lines, answer, pos, bullets, f.get("explain", ""), free)
 
 
 _FIXED = {
@@ -185,7 +196,8 @@ def _question(ctx: _Ctx, raw: MDict, f: dict, pos: Pos, number: int) -> Question
     apos = raw.val_pos.get("answer", pos)
     items = f.get("answer", [])
     closed = qtype in ("choice", "multi", "yesno", "truefalse")
-    free = closed and any(_free(i.text, options) for i in items)
+    free = any(_free(i.text, options) for i in items) if closed else (
+        len(items) == 1 and _free(items[0].text, ()))  # 'answer: free' on an open question: « Réponse personnelle »
     if free:
         if len(items) > 1:
             ctx.error(apos, "'free' means no single right answer: it cannot be given with other answers",
@@ -197,6 +209,9 @@ def _question(ctx: _Ctx, raw: MDict, f: dict, pos: Pos, number: int) -> Question
                       "remove 'options:' or use 'type: choice'")
         options = _FIXED[qtype][ctx.lang]
         items = [Item(_fixed_answer(ctx, i, options), i.pos) for i in items]
+    if closed and qtype not in _FIXED:  # an answer copied from its option, spaces and no-break spaces aside
+        same = {" ".join(o.split()): o for o in options}
+        items = [Item(same.get(" ".join(i.text.split()), i.text), i.pos) for i in items]
     answers = tuple(i.text for i in items)
     explain = f.get("explain", "")
     if closed:
@@ -206,7 +221,12 @@ def _question(ctx: _Ctx, raw: MDict, f: dict, pos: Pos, number: int) -> Question
                       "use 'type: multi' for several right answers, or 'answer: free' for none")
         seen: dict[str, Pos] = {}
         for a, ipos in items:
-            if options and a not in options and qtype not in _FIXED:
+            parts = [p.strip() for p in a.split(",")]
+            if options and a not in options and len(parts) > 1 and all(p in options for p in parts):
+                ctx.error(ipos, f"the answer {quote(a)} is not one of the options",  # 'answer: A, B' meant two
+                          "write the right options as a list: [" + ", ".join(parts) + "]"
+                          + ("" if qtype == "multi" else ", with 'type: multi'"))
+            elif options and a not in options and qtype not in _FIXED:
                 guess = difflib.get_close_matches(a, options, n=1, cutoff=0.4) if ctx.guess() else []
                 shown, meant = quote_pair(a, guess[0]) if guess else (quote(a), "")
                 ctx.error(ipos, f"the answer {shown} is not one of the options",
@@ -391,11 +411,29 @@ def _list(ctx: _Ctx, field: Field, key: str, value, pos: Pos) -> list[Item] | No
             out.append(Item(_text(ctx, item, ipos, field.max_len, key, item=True), ipos))
     if isinstance(value, MList) and not value:
         ctx.error(pos, f"'{key}' is empty", "write at least one item between the brackets")
+    if isinstance(value, MList) and value.flow:
+        _split_by_commas(ctx, key, out)
     total = len(", ".join(i.text for i in out))
     if field.max_total and total > field.max_total:
         ctx.error(pos, f"'{key}' is too long for the page header ({total} characters, at most {field.max_total})",
                   "shorten it")
     return out
+
+
+_PAIRS = ("()", "[]", "«»", '""')
+
+
+def _split_by_commas(ctx: _Ctx, key: str, items: list[Item]) -> None:
+    """A warning where an item of a list written [a, b] looks like the rest of the item before it: a comma
+    inside an item split it in two (« [Humanités, littérature et philosophie] » makes two options)."""
+    for before, item in zip(items, items[1:]):
+        unbalanced = any(before.text.count(a) > before.text.count(b) for a, b in _PAIRS if a != b)
+        lowered = item.text[:1].islower() and before.text[:1].isupper() and items[0].text[:1].isupper()
+        if unbalanced or lowered:
+            whole = quote(f"{before.text}, {item.text}", 60).strip("'")
+            ctx.warn(item.pos, f"{quote(item.text, 30)} looks like the end of the item before it: inside [ ], "
+                     "a comma separates items", f"put an item that holds a comma in quotes: \"{whole}\"")
+            return
 
 
 def _text(ctx: _Ctx, value: str, pos: Pos, max_len: int | None = None, key: str = "", item: bool = False,

@@ -541,6 +541,12 @@ class Choices(Flowable):
             _, ph = para.wrap(self.width - x, 10_000)
             baseline = top - y - self.style.fontSize - 2  # as an option's, in draw() above
             para.drawOn(c, x, baseline + para.style.fontSize - ph)
+            if x > self.profile.indent:  # a rule sets it apart from the options: never read as one's justification
+                c.saveState()
+                c.setStrokeColor(S.ANSWER)
+                c.setLineWidth(0.6)
+                c.line(x - 2.5 * mm, baseline + para.style.fontSize - ph, x - 2.5 * mm, baseline + para.style.fontSize)
+                c.restoreState()
 
 
 class QRCode(Flowable):

@@ -88,7 +88,7 @@ class _Story:
         if self.p.grow_answers:
             lines = max(lines, starts[-1])
         listed = len(items) - (1 if explained else 0)  # an explanation after the list gets no bullet
-        marks = frozenset(starts[:listed]) if bullets and starts[-1] <= lines else None
+        marks = frozenset(starts[:listed]) if bullets and listed and starts[-1] <= lines else None
         return lines, marks
 
     def space(self, height: float) -> Spacer:
@@ -243,10 +243,16 @@ class _Story:
     def explanation(self, q: Question) -> str:
         """The corrigé's explanation of a question, as source text: a yes/no or true/false one starts with
         the right answer (« NON : … »), one with no single right answer with « Réponse personnelle »."""
-        lead = self.labels["free"] if q.free else q.answer[0] if q.type in ("yesno", "truefalse") and q.answer else ""
-        if not lead:
-            return q.explain
-        return f"**{lead}**" + (f" : {q.explain}" if q.explain else "")
+        if q.free:
+            return self.remark(True, q.explain)
+        lead = q.answer[0] if q.type in ("yesno", "truefalse") and q.answer else ""
+        return f"**{lead}** : {q.explain}" if lead and q.explain else q.explain
+
+    def remark(self, free: bool, explain: str) -> str:
+        """The corrigé's remark with no single right answer (« Réponse personnelle : … »), or the explanation."""
+        if not free:
+            return explain
+        return f"**{self.labels['free']}**" + (f" : {explain}" if explain else "")
 
     def choices(self, q: Question, *, ticked=(), explain=None, report=None, field=None) -> Choices:
         """The options of a closed question, with their ticks and explanation in the corrigé (buttons in the form)."""
@@ -282,9 +288,10 @@ class _Story:
         rows = []
         for sec in t.sections:
             items = [(self.m(a, width=width - indent), st.answer) for a in sec.answer]
-            items += [(self.m(sec.explain, width=width - indent), st.explain)] if sec.explain else []
+            remark = self.remark(sec.free, sec.explain)
+            items += [(self.m(remark, width=width - indent), st.explain)] if remark else []
             lines, marks = self.room(sec.lines, items, width=width, bullets=True, indent=indent, shown=sec.bullets,
-                                     explained=bool(sec.explain))
+                                     explained=bool(remark))
             space = dict(lines=lines, items=items if self.answers else [], profile=p, indent=indent,
                          report=self.reporter(sec.pos), marks=marks, field=self.spot(sec))
             rows.append(Row(self.m(sec.title), self.m(f"{sec.title} {self.labels['more']}"), space))
