@@ -24,15 +24,28 @@ _FORMAT = click.option("--format", "fmt", type=click.Choice(FORMATS), default="t
                        help="How problems are printed: text, json, or github (workflow annotations).")
 
 
+def _tree(verb: str):
+    """The arguments of a command that builds a tree: PATHS, --sources (verb when no PATHS), --out, --profile."""
+    options = (click.argument("paths", nargs=-1, type=click.Path()),
+               click.option("--sources", "sources_dir", default="sources", show_default=True,
+                            type=click.Path(file_okay=False),
+                            help=f"Folder of sources, {verb} when no PATHS are given."),
+               click.option("--out", "out_dir", default="build", show_default=True, type=click.Path(file_okay=False),
+                            help="Folder the PDFs are written to."),
+               click.option("--profile", type=click.Choice(PROFILE_NAMES), default=None,
+                            help="Layout profile (default: the one each source names, else standard); "
+                                 "dys and large write <slug>-eleve-<profile>.pdf."))
+
+    def apply(command):
+        for option in reversed(options):
+            command = option(command)
+        return command
+
+    return apply
+
+
 @main.command()
-@click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--sources", "sources_dir", default="sources", show_default=True, type=click.Path(file_okay=False),
-              help="Folder of sources, used when no PATHS are given.")
-@click.option("--out", "out_dir", default="build", show_default=True, type=click.Path(file_okay=False),
-              help="Folder the PDFs are written to.")
-@click.option("--profile", type=click.Choice(PROFILE_NAMES), default=None,
-              help="Layout profile (default: the one each source names, else standard); "
-                   "dys and large write <slug>-eleve-<profile>.pdf.")
+@_tree("used")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Fiches rendered in parallel processes.  [default: the number of CPUs]")
 @click.option("--force", is_flag=True, help="Rebuild every output, even those up to date.")
@@ -73,13 +86,7 @@ def _build_tree(paths: tuple[str, ...], sources_dir: str, out_dir: str, *, profi
 
 
 @main.command()
-@click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--sources", "sources_dir", default="sources", show_default=True, type=click.Path(file_okay=False),
-              help="Folder of sources, watched when no PATHS are given.")
-@click.option("--out", "out_dir", default="build", show_default=True, type=click.Path(file_okay=False),
-              help="Folder the PDFs are written to.")
-@click.option("--profile", type=click.Choice(PROFILE_NAMES), default=None,
-              help="Layout profile (default: the one each source names, else standard).")
+@_tree("watched")
 @click.option("--form", is_flag=True, help="Also write the fillable PDF of each fiche (docs/forms.md).")
 @click.option("--debounce", type=click.IntRange(1, 10_000), default=50, show_default=True,
               help="Milliseconds a batch of saves may take before it is built.")
