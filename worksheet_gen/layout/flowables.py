@@ -21,7 +21,7 @@ MIN_PART = 2  # ruled lines an answer space keeps on each side of a page break
 _SCALES = (1, 2, 3)  # text lines per ruled line when an answer overflows; whole numbers keep text off the rules
 
 
-_PARSED: dict = {}  # (text, bullet, style's values) -> (cleaned text, fragments, bullet): see Paragraph._setup
+_PARSED: dict = {}  # (text, bullet, style's values) -> (cleaned text, fragments, bullet): see Paragraph
 MAX_PARSED = 4096
 
 
@@ -36,6 +36,11 @@ def _parse_key(text, style, bullet_text, case_sensitive):
     except TypeError:
         return None
     return text, bullet_text, case_sensitive, type(style), values
+
+
+def _copy(bullet):
+    """A bullet as reportlab keeps it: text, or fragments of its own (each paragraph gets copies)."""
+    return [f.clone() for f in bullet] if isinstance(bullet, list) else bullet
 
 
 class Paragraph(_Paragraph):
@@ -53,18 +58,18 @@ class Paragraph(_Paragraph):
     and the last result is kept for its width.
     """
 
-    def _setup(self, text, style, bulletText, frags, cleaner):
-        key = _parse_key(text, style, bulletText, self.caseSensitive) if frags is None else None
+    def __init__(self, text, style=None, bulletText=None, frags=None, caseSensitive=1, encoding="utf8"):
+        key = _parse_key(text, style, bulletText, caseSensitive) if frags is None and style is not None else None
         found = _PARSED.get(key) if key is not None else None
-        if found is None:
-            _Paragraph._setup(self, text, style, bulletText, frags, cleaner)
-            if key is not None and self.style is style:  # a <para> tag with attributes gives another style
-                if len(_PARSED) >= MAX_PARSED:
-                    _PARSED.clear()
-                _PARSED[key] = (self.text, [f.clone() for f in self.frags], self.bulletText)
+        if found is not None:  # reportlab's own way in for parsed text: its frags argument
+            cleaned, parsed, bullet = found
+            super().__init__(cleaned, style, _copy(bullet), [f.clone() for f in parsed], caseSensitive, encoding)
             return
-        cleaned, parsed, bullet = found
-        _Paragraph._setup(self, cleaned, style, bullet, [f.clone() for f in parsed], cleaner)
+        super().__init__(text, style, bulletText, frags, caseSensitive, encoding)
+        if key is not None and self.style is style:  # a <para> tag with attributes gives another style
+            if len(_PARSED) >= MAX_PARSED:
+                _PARSED.clear()
+            _PARSED[key] = (self.text, [f.clone() for f in self.frags], _copy(self.bulletText))
 
     def _wrap_at(self, availWidth, availHeight):
         """reportlab's wrap, on the text as parsed."""
