@@ -81,25 +81,31 @@ def run(target: Target, build_once: Callable[[], int], *, debounce_ms: int = 50,
                                         rust_timeout=100, yield_on_timeout=True):
             if not started:
                 started = True
-                build_once()
+                _guarded(build_once, echo)
                 warm(target.profile)
                 echo(f"watching {', '.join(_shown(f) for f in folders)} (Ctrl-C to stop)")
                 continue
             if not changes:
                 continue
-            names = sorted({_shown(Path(path)) for _, path in changes if Path(path).exists() or _source(path)})
+            names = sorted({_shown(Path(path)) for _, path in changes})
             echo(f"{time.strftime('%H:%M:%S')} changed: {', '.join(names[:5])}" + (" …" if len(names) > 5 else ""))
-            build_once()
+            _guarded(build_once, echo)
     except KeyboardInterrupt:
         pass
     echo("stopped watching")
     return 0
 
 
-def _source(path: str) -> bool:
-    from .sources import is_source
+def _guarded(build_once: Callable[[], int], echo: Callable[[str], None]) -> None:
+    """One build; whatever it raises is said, and the watch goes on (the next save builds again)."""
+    import click
 
-    return is_source(Path(path))
+    try:
+        build_once()
+    except click.ClickException as exc:  # said as the command would say it
+        exc.show()
+    except Exception as exc:  # a bug, not the user's: said, and the next save tries again
+        echo(f"internal error while building: {type(exc).__name__}: {exc} (please report it)")
 
 
 def _shown(path: Path) -> str:
