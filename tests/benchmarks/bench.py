@@ -4,6 +4,9 @@ Run with `make bench` (after `make`); `make bench CASES="cold_warm watch"` runs 
 Prints a table and writes build/bench.json. Each figure is the median of several runs, with min
 and max, and the peak memory (maximum resident set size) of the worksheet-gen process (os.wait4).
 
+The CPU column is the median CPU time (user + system) of the process and of the workers it
+waited for: other programs inflate it much less than wall time (waiting for a core is not counted).
+
 Before and after each case the benchmark samples the machine for half a second, while nothing of
 its own runs: the cores other programs kept busy (from /proc/stat) and the load average. A case
 is quiet when both samples show less than a fifth of a core busy; a figure from a contended case
@@ -72,8 +75,8 @@ def quiet(samples: list[dict]) -> bool | None:
     return all(b < QUIET_CORES for b in known) if known else None
 
 
-def run(args: list[str], cwd: Path, env: dict) -> tuple[float, int]:
-    """Run worksheet-gen once: (wall seconds, peak RSS in MiB)."""
+def run(args: list[str], cwd: Path, env: dict) -> tuple[float, int, float]:
+    """Run worksheet-gen once: (wall seconds, peak RSS in MiB, CPU seconds of it and the workers it waited for)."""
     start = time.perf_counter()
     proc = subprocess.Popen([str(EXE), *args], cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     _, status, usage = os.wait4(proc.pid, 0)
@@ -83,26 +86,29 @@ def run(args: list[str], cwd: Path, env: dict) -> tuple[float, int]:
     proc.stderr.close()
     if proc.returncode != 0:
         raise SystemExit(f"worksheet-gen {' '.join(args)} failed ({proc.returncode}):\n{err}")
-    return wall, usage.ru_maxrss // 1024
+    return wall, usage.ru_maxrss // 1024, usage.ru_utime + usage.ru_stime
 
 
-def summary(name: str, walls: list[float], peaks: list[int], made: str, samples: list[dict]) -> dict:
+def summary(name: str, walls: list[float], peaks: list[int], cpus: list[float], made: str,
+            samples: list[dict]) -> dict:
     return {"case": name, "runs": len(walls), "median_s": statistics.median(walls), "min_s": min(walls),
-            "max_s": max(walls), "peak_mib": max(peaks) if peaks else None, "made": made,
+            "max_s": max(walls), "peak_mib": max(peaks) if peaks else None,
+            "cpu_s": statistics.median(cpus) if cpus else None, "made": made,
             "machine": samples, "quiet": quiet(samples)}
 
 
 def measure(name: str, args: list[str], cwd: Path, env: dict, runs: int, made: str, before=None) -> dict:
     """Median, min and max wall time and peak memory of several runs, with the machine's state around them."""
-    samples, walls, peaks = [busy_sample()], [], []
+    samples, walls, peaks, cpus = [busy_sample()], [], [], []
     for _ in range(runs):
         if before:
             before()
-        wall, peak = run(args, cwd, env)
+        wall, peak, cpu = run(args, cwd, env)
         walls.append(wall)
         peaks.append(peak)
+        cpus.append(cpu)
     samples.append(busy_sample())
-    return summary(name, walls, peaks, made, samples)
+    return summary(name, walls, peaks, cpus, made, samples)
 
 
 def edit(source: Path, i: int) -> None:
@@ -155,7 +161,7 @@ def measure_watch(tmp: Path, env: dict, runs: int) -> dict:
         os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C, as a terminal sends it
         proc.wait(timeout=30)
     samples.append(busy_sample())
-    return summary("watch", walls, [], "a running `worksheet-gen watch --debounce 5`; save → both PDFs replaced",
+    return summary("watch", walls, [], [], "a running `worksheet-gen watch --debounce 5`; save → both PDFs replaced",
                    samples)
 
 
@@ -323,13 +329,14 @@ def main(argv: list[str]) -> int:
 
 def _print(report: dict, before: dict | None) -> None:
     old = {r["case"]: r for r in (before or {}).get("results", [])}
-    print(f"{'case':<15}{'runs':>5}{'median s':>10}{'min s':>8}{'max s':>8}{'MiB':>5}{'pages/s':>9}"
-          f"{'vs prev':>9}  machine (other programs' busy cores, load)")
+    print(f"{'case':<15}{'runs':>5}{'median s':>10}{'min s':>8}{'max s':>8}{'CPU s':>7}{'MiB':>5}{'pages/s':>9}"
+          f"{'vs prev':>9}  machine (other programs' busy cores / load, before and after)")
     for r in report["results"]:
         pps = f"{r['pages_per_s']:.0f}" if "pages_per_s" in r else ""
         ratio = f"×{r['median_s'] / old[r['case']]['median_s']:.2f}" if r["case"] in old else ""
         state = ", ".join(f"{s['busy_cores']} / {s['load1']}" for s in r["machine"])
-        print(f"{r['case']:<15}{r['runs']:>5}{r['median_s']:>10.3f}{r['min_s']:>8.3f}{r['max_s']:>8.3f}"
+        cpu = f"{r['cpu_s']:.3f}" if r.get("cpu_s") is not None else ""
+        print(f"{r['case']:<15}{r['runs']:>5}{r['median_s']:>10.3f}{r['min_s']:>8.3f}{r['max_s']:>8.3f}{cpu:>7}"
               f"{r['peak_mib'] or '':>5}{pps:>9}{ratio:>9}  {'quiet' if r['quiet'] else 'CONTENDED'} ({state})")
     if before:
         print(f"ratios: median now / median of the previous run of this machine ({before['date']}, commit "
