@@ -6,11 +6,11 @@ from __future__ import annotations
 import inspect
 
 import pytest
-from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import Paragraph as Reportlab
 
 from conftest import SOURCES
-from worksheet_gen.layout import flowables as F
+from worksheet_gen.layout import flowables as F  # first: it imports reportlab as the command does
+from reportlab.lib.styles import ParagraphStyle  # noqa: E402,I001
+from reportlab.platypus import Paragraph as Reportlab  # noqa: E402
 
 TEXTS = ("Plain text, with « guillemets » and an accent: élève",
          "<b>Bold</b>, <i>italic</i> and <b><i>both</i></b>",

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import random
 import re
+import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from conftest import ROOT
 from worksheet_gen import quickimport
 
 
@@ -17,7 +19,11 @@ def test_reportlab_still_compiles_the_pattern_at_import():
     applies and should be updated or removed."""
     import reportlab.platypus.paragraph as paragraph
 
-    assert isinstance(paragraph.uri_pat, quickimport.LazyPattern)
+    # In a process of its own, as the command imports it (this one's order depends on the other tests).
+    probe = ("import worksheet_gen.render, reportlab.platypus.paragraph as p; from worksheet_gen import quickimport; "
+             "print(type(p.uri_pat) is quickimport.LazyPattern)")
+    proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert proc.stdout.strip() == "True", proc.stdout + proc.stderr
     source = Path(paragraph.__file__).read_text(encoding="utf-8")
     assert "uri_pat = re.compile(" in source and "re.I)" in source
 
