@@ -209,14 +209,13 @@ def history_file() -> Path:
     return Path(platformdirs.user_cache_dir("worksheet-gen", appauthor=False)) / "bench" / "history.jsonl"
 
 
-def previous(machine_id: str) -> dict | None:
-    """The last run recorded for this machine, or None."""
+def previous(machine_id: str) -> list[dict]:
+    """The runs recorded for this machine, oldest first."""
     try:
         runs = [json.loads(line) for line in history_file().read_text(encoding="utf-8").splitlines() if line.strip()]
     except (OSError, ValueError):
-        return None
-    mine = [r for r in runs if isinstance(r, dict) and r.get("machine", {}).get("id") == machine_id]
-    return mine[-1] if mine else None
+        return []
+    return [r for r in runs if isinstance(r, dict) and r.get("machine", {}).get("id") == machine_id]
 
 
 def remember(report: dict) -> None:
@@ -238,7 +237,7 @@ def main(argv: list[str]) -> int:
     # set (as on some CI images) an editable install would otherwise recompile it in every run.
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "worksheet_gen")], check=True)
     results, sizes = [], {}
-    started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    started, made_by = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), commit()  # the code measured
     with tempfile.TemporaryDirectory(prefix="wg-bench-") as tmp:
         tmp = Path(tmp)
         src = tmp / "sources"
@@ -305,7 +304,7 @@ def main(argv: list[str]) -> int:
 
     by = {r["case"]: r for r in results}
     info = machine()
-    report = {"date": started, "commit": commit(), "machine": info, "results": results, "sizes": sizes,
+    report = {"date": started, "commit": made_by, "machine": info, "results": results, "sizes": sizes,
               "targets": {}}
     if "tree_jobs1" in by and "tree_jobs2" in by:
         report["speedup_jobs2"] = by["tree_jobs1"]["median_s"] / by["tree_jobs2"]["median_s"]
@@ -317,8 +316,7 @@ def main(argv: list[str]) -> int:
     if results:
         report["peak_mib"] = max(r["peak_mib"] or 0 for r in results)
     report["quiet"] = quiet([s for r in results for s in r["machine"]])
-    before = previous(info["id"])
-    _print(report, before)
+    _print(report, previous(info["id"]))
     out_file = ROOT / "build" / "bench.json"
     out_file.parent.mkdir(exist_ok=True)
     out_file.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
@@ -327,8 +325,11 @@ def main(argv: list[str]) -> int:
     return 0
 
 
-def _print(report: dict, before: dict | None) -> None:
-    old = {r["case"]: r for r in (before or {}).get("results", [])}
+def _print(report: dict, history: list[dict]) -> None:
+    old, runs = {}, {}  # case -> its result in the last run that measured it, and that run
+    for run_ in history:
+        for r in run_.get("results", []):
+            old[r["case"]], runs[r["case"]] = r, run_
     print(f"{'case':<15}{'runs':>5}{'median s':>10}{'min s':>8}{'max s':>8}{'CPU s':>7}{'MiB':>5}{'pages/s':>9}"
           f"{'vs prev':>9}  machine (other programs' busy cores / load, before and after)")
     for r in report["results"]:
@@ -338,9 +339,11 @@ def _print(report: dict, before: dict | None) -> None:
         cpu = f"{r['cpu_s']:.3f}" if r.get("cpu_s") is not None else ""
         print(f"{r['case']:<15}{r['runs']:>5}{r['median_s']:>10.3f}{r['min_s']:>8.3f}{r['max_s']:>8.3f}{cpu:>7}"
               f"{r['peak_mib'] or '':>5}{pps:>9}{ratio:>9}  {'quiet' if r['quiet'] else 'CONTENDED'} ({state})")
-    if before:
-        print(f"ratios: median now / median of the previous run of this machine ({before['date']}, commit "
-              f"{before['commit']}, {'quiet' if before.get('quiet') else 'contended'})")
+    compared = {id(runs[r["case"]]): runs[r["case"]] for r in report["results"] if r["case"] in runs}
+    if compared:
+        print("vs prev: median now / median of the last run of this machine that measured the case: " + "; ".join(
+            f"{b['date']}, commit {b['commit']}, {'quiet' if b.get('quiet') else 'contended'}"
+            for b in compared.values()))
     else:
         print("no previous run of this machine to compare with")
     if "speedup_jobs2" in report:
