@@ -275,10 +275,11 @@ def collect(slug: str, files: tuple[str, ...], out: str | None, fmt: str | None,
         except OSError as exc:
             raise OutputError(f"{out}: cannot write: {exc.strerror or exc}") from exc
     report.problems(problems, "text")
-    read = len(rows) - len(problems)
+    failed = [p for p in problems if p.severity == "error"]  # a warning (a student twice) reads the file
+    read = len(rows) - len(failed)
     click.echo(f"{'printed' if out == '-' else 'wrote ' + out}: {read} form(s) read"
-               + (f", {len(problems)} file(s) with a problem" if problems else ""), err=out == "-")
-    if problems:
+               + (f", {len(failed)} file(s) with a problem" if failed else ""), err=out == "-")
+    if failed:
         raise SystemExit(1)
 
 

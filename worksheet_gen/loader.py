@@ -28,6 +28,7 @@ _PLAIN_TAGS = {_CORE + "map", _CORE + "seq"}
 # The characters PyYAML refuses to read (yaml.reader.Reader.NON_PRINTABLE).
 _NON_PRINTABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _QUOTE_HINT = "put the whole text in quotes"
+DASH = "a '-' starts a list item only when a space follows it"
 # A '?' in a flow collection (see _compose): after an opening bracket with no bracket between them.
 # Stopping at any bracket keeps the search linear; « [[[[… » made the old [^\]}]* quadratic.
 _FLOW_QUESTION = re.compile(r"[\[{][^\[\]{}]*\?")
@@ -87,6 +88,14 @@ def _yaml_problem(path: str, text: str, exc: yaml.YAMLError) -> Problem:
         if not before.strip():
             return Problem(pos, "a tab is used to indent this line", "indent with spaces, never tabs")
         return Problem(pos, "a tab character cannot be used here", "replace it with spaces, or " + _QUOTE_HINT)
+    opened = _quote_closed_late(text, mark) if mark is not None and "while scanning" not in context else None
+    if opened is not None:  # « answer: "3 » left open: its quote closes lines later, where the error shows
+        return Problem(_pos(path, opened),
+                       f"this quote is not closed on its line: it closes only at line {mark.line + 1}",
+                       "close it with the same quote mark at the end of the text")
+    dash = _dash_without_space(path, text, mark, before) if mark is not None else None
+    if dash is not None:  # « -question: … »
+        return dash
     if "quoted scalar" in context and "end of stream" in problem:
         return Problem(at(context_mark), "this quote is never closed",
                        "close it with the same quote mark at the end of the text")
@@ -128,6 +137,44 @@ def _yaml_problem(path: str, text: str, exc: yaml.YAMLError) -> Problem:
         return Problem(pos, f"the anchor '&{context.split(chr(39))[1]}' is defined twice", "rename one of them")
     detail = problem + (f" ({context})" if context else "")
     return Problem(pos, f"invalid YAML: {detail}", "compare with the example in docs/format.md")
+
+
+_GLUED_DASH = re.compile(r"(\s*)-([^\s:-][^:\s]*)(:(?:\s|$))?")  # « -question: », « -Oui »
+
+
+def _dash_without_space(path: str, text: str, mark, before: str) -> Problem | None:
+    """The problem of a '-' glued to what follows it (« -question: »), where the error is or as a key on the
+    nearest line above it; else None."""
+    lines = text.splitlines()
+    number = mark.line
+    m = _GLUED_DASH.match(lines[number]) if number < len(lines) and not before.strip() else None
+    if m is None:
+        number = next((n for n in range(min(mark.line, len(lines)) - 1, -1, -1)
+                       if lines[n].strip() and not lines[n].lstrip().startswith("#")), -1)
+        m = _GLUED_DASH.match(lines[number]) if number >= 0 else None
+        m = m if m and m.group(3) else None
+    if m is None:
+        return None
+    return Problem(Pos(path, number + 1, len(m.group(1)) + 1), DASH,
+                   f"put a space after '-': '- {m.group(2)}{':' if m.group(3) else ''} …'")
+
+
+def _quote_closed_late(text: str, mark):
+    """Where a quoted text that ends on the line of ``mark``, before it, was opened on an earlier line; else None."""
+    fast = getattr(yaml, "__with_libyaml__", False) and "\t" not in text and "\ufeff" not in text
+    loader = (yaml.CSafeLoader if fast else yaml.SafeLoader)(text)  # libyaml scans ten times faster
+    try:
+        while True:
+            token = loader.get_token()
+            if token is None or token.start_mark.index > mark.index:
+                return None
+            if isinstance(token, yaml.ScalarToken) and token.style in ('"', "'") \
+                    and token.end_mark.line == mark.line and token.end_mark.index <= mark.index:
+                return token.start_mark if token.start_mark.line < mark.line else None
+    except yaml.YAMLError:
+        return None
+    finally:
+        loader.dispose()
 
 
 def _looks_utf16(data: bytes) -> bool:
@@ -232,7 +279,8 @@ def _compose(text: str):
         loader.dispose()
 
 
-def _convert(path: str, node, problems: list, budget: list):
+def _convert(path: str, node, problems: list, budget: list, listed: bool = False):
+    """The value of a node as MDict/MList/str/None; ``listed``: the node is an item of a sequence."""
     budget[0] -= 1
     if isinstance(node, yaml.ScalarNode):
         budget[1] -= len(node.value)
@@ -250,6 +298,7 @@ def _convert(path: str, node, problems: list, budget: list):
     if isinstance(node, yaml.MappingNode):
         out = MDict()
         out.pos, out.key_pos, out.val_pos = _pos(path, node.start_mark), {}, {}
+        restarted = False
         for key_node, val_node in node.value:
             kpos = _pos(path, key_node.start_mark)
             if key_node.tag == _CORE + "merge":
@@ -262,10 +311,18 @@ def _convert(path: str, node, problems: list, budget: list):
             if key is None:
                 problems.append(Problem(kpos, "a key is missing before ':'", "write 'key: value', e.g. 'title: …'"))
                 continue
+            if key in out and listed and key == next(iter(out)):  # an item's first key again: a new item
+                first = out.key_pos[key]
+                problems.append(Problem(kpos, f"a '- ' is probably missing before {quote(key + ':')} at line "
+                                        f"{kpos.line}: it starts a new item after the one at line {first.line}",
+                                        f"write '- {key}: …'"))
+                restarted = True  # the keys after it belong to that item: no « duplicate key » for them
+                continue
             if key in out:
                 first = out.key_pos[key]
-                problems.append(Problem(kpos, f"duplicate key {quote(key)} (first given at line {first.line})",
-                                        "keep only one of them"))
+                if not restarted:
+                    problems.append(Problem(kpos, f"duplicate key {quote(key)} (first given at line {first.line})",
+                                            "keep only one of them"))
                 continue
             out[key] = _convert(path, val_node, problems, budget)
             out.key_pos[key] = kpos
@@ -276,7 +333,7 @@ def _convert(path: str, node, problems: list, budget: list):
         out.pos, out.item_pos = _pos(path, node.start_mark), []
         out.flow = bool(node.flow_style)  # written [a, b]: a comma there separates items
         for item in node.value:
-            out.append(_convert(path, item, problems, budget))
+            out.append(_convert(path, item, problems, budget, listed=True))
             out.item_pos.append(_pos(path, item.start_mark))
         return out
     if node.tag == _CORE + "null" and not node.style:  # libyaml marks plain scalars with '', PyYAML with None
