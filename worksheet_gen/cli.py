@@ -212,14 +212,22 @@ def pack(fiches: tuple[str, ...], copies: int | None, roster: str | None, name: 
         raise WorksheetError(str(epoch_problem()))
     paths, problems = packs.resolve(fiches, Path(sources_dir))
     if problems:
-        raise click.UsageError("\n".join(f"{p.message} ({p.hint})" for p in problems))
+        raise click.UsageError(report.escaped("\n".join(f"{p.message} ({p.hint})" for p in problems)))
     name = name or packs.default_name(Path(roster) if roster else None, paths)
     if not packs.NAME.match(name):
-        raise click.BadParameter(f"'{name}': use letters, digits, '-', '_' or '.'", param_hint="--name")
+        raise click.BadParameter(f"{report.escaped(repr(name))}: use letters, digits, '-', '_' or '.'",
+                                 param_hint="--name")
     owner = _owner(f"pack-{name}.pdf", Path(out_dir))
     if owner:
         raise click.BadParameter(f"{owner} already writes pack-{name}.pdf: give the pack another name",
                                  param_hint="--name")
+    from .output import not_a_folder
+    from .sources import display
+
+    blocked = not_a_folder(Path(out_dir))
+    if blocked is not None:  # /dev/null, a file: said before anything is made
+        raise WorksheetError(f"{display(blocked)}: error: the output folder cannot be made: a file stands in its "
+                             "place (give --out a folder, or a name that is free)")
     request = packs.Request(name=name, fiches=paths, copies=copies or 0,
                             roster=Path(roster).expanduser() if roster else None,
                             classe=classe, date=date, date_on_copies=not date_on_cover_only, duplex=not single_sided,
@@ -235,7 +243,7 @@ def pack(fiches: tuple[str, ...], copies: int | None, roster: str | None, name: 
     if outcome.data is None:
         raise SystemExit(1)
     path = packs.write(outcome.data, name, Path(out_dir))
-    click.echo(f"wrote {path} ({outcome.pages} pages, {len(outcome.data) // 1024} KiB)")
+    click.echo(report.line(f"wrote {path} ({outcome.pages} pages, {len(outcome.data) // 1024} KiB)"))
 
 
 @main.command()
@@ -259,6 +267,10 @@ def collect(slug: str, files: tuple[str, ...], out: str | None, fmt: str | None,
         raise SystemExit(1)
     fmt = fmt or ("json" if out and out.lower().endswith(".json") else "csv")
     out = out or f"{fiche.slug}-reponses.{fmt}"
+    refused = collecting.refused_out(out, fiche.slug, list(files), Path(sources_dir))
+    if refused is not None:  # before anything is read
+        report.problems([refused], "text")
+        raise SystemExit(1)
     rows, problems = collecting.collect(fiche, list(files), exclude=frozenset() if out == "-" else
                                         frozenset({Path(out).resolve()}))
     if not rows:
@@ -273,12 +285,13 @@ def collect(slug: str, files: tuple[str, ...], out: str | None, fmt: str | None,
         try:
             write_atomic(Path(out), data)
         except OSError as exc:
-            raise OutputError(f"{out}: cannot write: {exc.strerror or exc}") from exc
+            raise OutputError(f"{out}: error: cannot write the file: {exc.strerror or exc} (check the free space "
+                              "and the permissions of its folder)") from exc
     report.problems(problems, "text")
     failed = [p for p in problems if p.severity == "error"]  # a warning (a student twice) reads the file
     read = len(rows) - len(failed)
-    click.echo(f"{'printed' if out == '-' else 'wrote ' + out}: {read} form(s) read"
-               + (f", {len(failed)} file(s) with a problem" if failed else ""), err=out == "-")
+    click.echo(report.line(f"{'printed' if out == '-' else 'wrote ' + out}: {read} form(s) read"
+                           + (f", {len(failed)} file(s) with a problem" if failed else "")), err=out == "-")
     if failed:
         raise SystemExit(1)
 

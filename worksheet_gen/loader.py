@@ -236,8 +236,9 @@ def parse(path: str, text: str) -> tuple[object, list[Problem]]:
     except RecursionError:
         return None, problems + [Problem(Pos(path, 1, 1), "the file is nested too deeply",
                                          "compare with the example in docs/format.md")]
+    empty = Problem(Pos(path, 1, 1), "the file is empty", "start from the example in docs/format.md")
     if node is None:
-        return None, problems + [Problem(Pos(path, 1, 1), "the file is empty", "start from the example in docs/format.md")]
+        return None, problems + [empty]
     # Values and characters left to read; the text, for refused tags; the nodes met (an alias meets one again).
     budget = [MAX_NODES, MAX_CHARS, text, set(), False]
     try:
@@ -252,6 +253,8 @@ def parse(path: str, text: str) -> tuple[object, list[Problem]]:
     except RecursionError:
         return None, problems + [Problem(Pos(path, 1, 1), "the file is nested too deeply",
                                          "compare with the example in docs/format.md")]
+    if value is None:  # '---', '~' or 'null' alone: a document holding nothing
+        return None, problems + [empty]
     if isinstance(value, (MDict, MList)):
         value.source = text.splitlines()
     return value, problems

@@ -132,6 +132,8 @@ def image(text: str, base_dir: Path, root: Path, *,
     """Check a picture path written in a source, and decode the picture: (problem, resolved path, upright size).
 
     ``guess``: name the closest picture of the folder when the path names none."""
+    if "\0" in text:  # no file name holds one (the text check reports the character itself)
+        return ("the image name holds a null character (U+0000)", "retype the file name"), None, None
     if _SCHEME.match(text) and not re.match(r"^[a-z]:[\\/]", text, re.IGNORECASE):
         return (("pictures are read from files, never from the web",
                  "download the picture, put it next to the source and give its file name"), None, None)
@@ -150,7 +152,7 @@ def image(text: str, base_dir: Path, root: Path, *,
         if target.suffix.lower() not in IMAGE_SUFFIXES:
             return (f"the image {quote(text)} is not a PNG or JPEG file", "convert it to PNG or JPEG"), None, None
         picture = pictures.load(str(target))
-    except (OSError, RuntimeError) as exc:
+    except (OSError, RuntimeError, ValueError) as exc:  # RuntimeError: a loop of links
         return (f"cannot read the image {quote(text)}: {getattr(exc, 'strerror', None) or exc}",
                 "check the file name"), None, None
     except pictures.PictureError as exc:

@@ -41,18 +41,35 @@ def text_problems(request, families: set[str]) -> list[Problem]:
     font it is printed in cannot draw."""
     from .fonts import FAMILY, missing
 
+    from .chars import MAX_MARKS, invisible, stacked
+
     problems = []
     where = dict(request.where)
+
+    def at(key: str, text: str = "", found: str = "") -> Pos:
+        """Where a value stands: in the pack file, else on the command line (--class:1:COLUMN)."""
+        if key in where or request.origin is not None:
+            return where.get(key, request.origin)
+        return Pos(f"--{key}", 1, text.find(found) + 1 if found and found in text else 1)
+
     if _parse_date(request.date) is None and re.fullmatch(r"\d{4}-\d\d?-\d\d?|\d\d?/\d\d?/\d{4}",
                                                           str(request.date).strip()):
-        problems.append(Problem(where.get("date", request.origin or Pos("--date")), f"the date "
-                                f"{str(request.date).strip()} is not a day of the calendar",
+        problems.append(Problem(at("date"), f"the date {str(request.date).strip()} is not a day of the calendar",
                                 "write it as 2025-03-13 or 13/03/2025"))
-    for key, text in (("class", request.classe), ("date", cover_date(request.date))):
-        for family in sorted(families | {FAMILY}):
+    for key, given, text in (("class", request.classe, request.classe),
+                             ("date", str(request.date), cover_date(request.date))):
+        hidden = next((ch for ch in text if invisible(ch)), None)
+        run = stacked(text)
+        if hidden is not None:
+            problems.append(Problem(at(key, given, hidden), f"the character {roster.shown(hidden)} of the {key} is "
+                                    "invisible", "write it without it"))
+        elif run:
+            problems.append(Problem(at(key, given, run), f"{len(run)} accents are stacked on one letter of the "
+                                    f"{key}, at most {MAX_MARKS}", "write it without the extra accents"))
+        for family in sorted(families | {FAMILY}) if hidden is None else ():
             bad = missing(text, family)
             if bad is not None:
-                problems.append(Problem(where.get(key, request.origin or Pos(f"--{key}")), f"the character {roster.shown(bad)} of the "
+                problems.append(Problem(at(key, given, bad), f"the character {roster.shown(bad)} of the "
                                         f"{key} cannot be printed with the font {family}", "write it without it"))
                 break
     return problems

@@ -9,7 +9,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import files, fonts
+from . import chars, files, fonts
 from .errors import Pos, Problem
 
 MAX_BYTES = 1024 * 1024  # a roster of 500 students takes about 20 KiB
@@ -24,6 +24,7 @@ COLUMNS = {
     "classe": ("classe", "division", "class"),
     "profil": ("profil", "profile", "amenagement", "amenagements", "adaptation", "version"),
 }
+LABELS = {"nom": "Nom", "prenom": "Prénom", "classe": "Classe", "profil": "Profil"}
 # What a teacher may write in the Profil column, compared like header names; empty means the pack's default.
 PROFILE_WORDS = {
     "standard": "standard", "normal": "standard", "aucun": "standard", "non": "standard", "none": "standard",
@@ -56,7 +57,7 @@ def shown(ch: str) -> str:
     """A character for a message: « 'é' (U+00E9) », or only its code when printing it would be invisible or
     would act on the terminal."""
     code = f"U+{ord(ch):04X}"
-    return f"'{ch}' ({code})" if ch.isprintable() and not ch.isspace() else code
+    return f"'{ch}' ({code})" if ch.isprintable() and not ch.isspace() and not chars.invisible(ch) else code
 
 
 def clip(text: str, limit: int) -> str:
@@ -85,7 +86,7 @@ def read_file(path: Path, name: str, *, limit: int, what: str) -> tuple[bytes | 
     except (OSError, ValueError) as exc:  # ValueError: a NUL in the name
         message = f"cannot read the {what}: {getattr(exc, 'strerror', None) or exc}"
         hint = "check that it exists and is readable"
-    return None, [Problem(Pos(name), message, hint)]
+    return None, [Problem(Pos(name, 1, 1), message, hint)]
 
 
 def decode(name: str, data: bytes) -> tuple[str | None, list[Problem]]:
@@ -236,7 +237,7 @@ def parse(name: str, text: str) -> tuple[tuple[Student, ...], list[Problem]]:
     if head is None:
         return (), [Problem(Pos(name, 1, 1), "the roster is empty", "the first line must name the columns, "
                                                                      "e.g. Nom;Prénom;Classe")]
-    sep, columns = _header(head)
+    sep, columns, twice = _header(head)
     students, problems, seen = [], [], {}
     try:
         rows = records(name, text, sep)
@@ -245,6 +246,10 @@ def parse(name: str, text: str) -> tuple[tuple[Student, ...], list[Problem]]:
             missing = " and ".join(f"'{lbl}'" for c, lbl in (("nom", "Nom"), ("prenom", "Prénom")) if c not in columns)
             return (), [Problem(Pos(name, header.first, 1), f"no {missing} column in the header line",
                                 "the first line must name the columns, e.g. Nom;Prénom;Classe")]
+        if twice:  # which one holds what the teacher meant cannot be told
+            return (), [Problem(header.cell(index)[0], f"two columns are the {LABELS[column]} column: "
+                                f"« {clip(header.values[columns[column]], 40)} » and « {clip(header.values[index], 40)} »",
+                                "keep one of them, or rename the other") for column, index in twice.items()]
         for record in rows:
             student, more = _student(record, columns, header.values)
             problems += more
@@ -290,11 +295,13 @@ def read(path: Path, name: str | None = None) -> tuple[tuple[Student, ...], list
     return from_bytes(name, data)
 
 
-def _header(line: str) -> tuple[str, dict[str, int]]:
-    """The separator and the index of each known column: the separator that finds most known columns wins."""
-    best = (SEPARATORS[0], {})
+def _header(line: str) -> tuple[str, dict[str, int], dict[str, int]]:
+    """The separator, the index of each known column, and the index of a second column of the same kind
+    (« Profil » and « Profile »): the separator that finds most known columns wins."""
+    best = (SEPARATORS[0], {}, {})
     for sep in sorted(SEPARATORS, key=line.count, reverse=True):
         columns: dict[str, int] = {}
+        twice: dict[str, int] = {}
         try:
             cells = next(csv.reader([line], delimiter=sep, quotechar=QUOTE, strict=False), [])
         except csv.Error:
@@ -302,9 +309,9 @@ def _header(line: str) -> tuple[str, dict[str, int]]:
         for index, cell in enumerate(cells):
             for column, names in COLUMNS.items():
                 if key(cell) in names:
-                    columns.setdefault(column, index)
+                    (twice if column in columns else columns).setdefault(column, index)
         if len(columns) > len(best[1]):
-            best = (sep, columns)
+            best = (sep, columns, twice)
     return best
 
 
@@ -328,13 +335,17 @@ def _student(record: Record, columns: dict, headers: tuple):
                                     "each line needs a Nom and a Prénom; delete the line if it is not a student"))
     for column in ("nom", "prenom", "classe"):
         _, value = cell(column)
-        bad = fonts.missing(value) or next((ch for ch in value if unicodedata.category(ch) == "Cf"), None)
+        bad = next((ch for ch in value if chars.invisible(ch)), None) or fonts.missing(value)
         if bad is not None:
-            invisible = unicodedata.category(bad) in ("Cc", "Cf")
+            invisible = chars.invisible(bad)
             problems.append(Problem(record.char(columns[column], bad), f"the character {shown(bad)} " + (
                 "is invisible" if invisible else "cannot be printed with the embedded font"),
                 "delete it: it often comes from copying a name out of another program" if invisible
                 else "replace it with a letter the font has"))
+        run = chars.stacked(value)
+        if run:
+            problems.append(Problem(record.char(columns[column], run[0]), f"{len(run)} accents are stacked on one "
+                                    f"letter, at most {chars.MAX_MARKS}", "delete the extra accents"))
     pos, word = cell("profil")
     profile = PROFILE_WORDS.get(key(word), "?") if word else ""
     if profile == "?":
