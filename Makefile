@@ -37,7 +37,7 @@ clean:
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
 
 bench: $(STAMP)
-	$(BIN)/python tests/benchmarks/bench.py
+	$(BIN)/python tests/benchmarks/bench.py $(CASES)
 
 docs-img: $(STAMP)
 	$(BIN)/python docs/img/render.py

@@ -25,6 +25,17 @@ TOOLS = {"pdftotext": "poppler-utils", "pdftoppm": "poppler-utils", "pdffonts": 
 QUICK = os.environ.get("WORKSHEET_GEN_QUICK") == "1" and not os.environ.get("CI")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def user_cache(tmp_path_factory) -> Path:
+    """A user cache of the test session's own (WORKSHEET_GEN_CACHE), never the machine's: runs started here share it."""
+    from worksheet_gen import cache
+
+    folder = tmp_path_factory.mktemp("user-cache")
+    os.environ[cache.ENV] = str(folder)
+    cache.reset()
+    return folder
+
+
 def need(tool: str) -> str:
     """Path of an external tool. Missing, it fails the test, naming it; only the quick subset skips."""
     path = shutil.which(tool)

@@ -12,13 +12,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator, Mapping
 
-from . import pictures
+from . import hyphens, pictures
 from .errors import Pos, Problem
-from .manifest import Manifest, epoch_problem, fingerprint, sha256_bytes, sha256_file
+from .manifest import Manifest, epoch_problem, fingerprint, sha256_bytes, sha256_file, shard_name
 from .output import Lock, clean_temp, is_dir, not_a_folder, write_atomic
 from .owners import expected, form_name, names, recorded, same_file
 from .profiles import STANDARD, Profile, choose
-from .sources import display, is_pack
+from .sources import display, in_shard, is_pack
 
 if TYPE_CHECKING:
     from .model import Fiche
@@ -101,6 +101,7 @@ def render_fiche(fiche: Fiche, profile: Profile = STANDARD, *,
         student = child() if child else None  # always waited for, even when the corrigé failed
     if student is None:  # not forked, or the child failed: render it here
         student = render(fiche, answers=False, report=report, profile=profile)
+    hyphens.save()  # after the child's: each adds the words it learnt
     return student, key, list(warnings.values())
 
 
@@ -118,6 +119,7 @@ def _fork(job: Callable[[], bytes], warnings: dict) -> Callable[[], bytes | None
             die_with(parent)
             os.close(read)
             data = job()
+            hyphens.save()
             with os.fdopen(write, "wb") as fh:
                 fh.write(pickle.dumps((data, warnings)))
             status = 0
@@ -256,10 +258,11 @@ class _Build:
     """One run of `build`: the manifest, the result so far, and how to tell the terminal."""
 
     def __init__(self, out_dir: Path, *, check: bool, options: Mapping, progress: Callable[[str, str], None],
-                 lock: Lock):
+                 lock: Lock, shard: tuple[int, int] | None = None):
         self.out_dir, self.check, self.progress, self.lock, self.options = out_dir, check, progress, lock, options
+        self.shard = shard
         self.locked = False
-        self.manifest = Manifest.load(out_dir)
+        self.manifest = Manifest.load(out_dir, shard_name(shard))
         self.fp = fingerprint(options)
         self.variant = ",".join(f"{key}={options[key]}" if key == "profile" else key
                                 for key in ("profile", "form") if options.get(key))
@@ -272,18 +275,22 @@ class _Build:
             clean_temp(self.out_dir)
             self.locked = True
 
-    def plan(self, sources: list[Path], force: bool) -> list[Path]:
-        """Sources that need rendering; the others are counted as up to date (their warnings repeated).
+    def plan(self, sources: list[Path], force: bool, mine: list[Path]) -> list[Path]:
+        """Sources of mine (those of this shard) that need rendering; the others are counted as up to date
+        (their warnings repeated).
 
-        A source that would write a file another one writes (compared without case, as Windows and
-        macOS do) is an error, before anything is written."""
-        todo, owners = [], recorded(self.manifest, sources)
+        A source that would write a file another one of sources writes (compared without case, as Windows
+        and macOS do) is an error, before anything is written: in every shard as in one build."""
+        todo, owners, mine = [], recorded(self.manifest, sources), set(mine)
         for source in sources:
             clash = owners.clash(source)
             if clash is not None:
-                self.fail(source, [clash])
+                if source in mine:
+                    self.fail(source, [clash])
                 continue
             owners.add(source)
+            if source not in mine:
+                continue
             if not force and self.manifest.fresh(source, self.fp, self.variant,
                                                  outputs=expected(source, self.options)):
                 self.result.up_to_date += 1
@@ -387,13 +394,20 @@ class _Build:
             if not self.check:
                 del self.manifest.entries[key]
 
-    def save(self) -> None:
-        """Write the manifest when it changed; a failure is an error of the build, never a traceback."""
-        if self.check or not self.manifest.changed():
+    def save(self, mine: list[Path]) -> None:
+        """Write the manifest when it changed (a shard's: the entries of its own sources); a failure is an error
+        of the build, never a traceback. A whole build's manifest takes in the shards' it merged, removed then."""
+        if self.check:
+            return
+        if self.shard:
+            self.manifest.keep({key for source in mine for key in self.manifest.keys(source)})
+        if not self.manifest.changed():
             return
         try:
             self.writing()
             write_atomic(self.manifest.path, self.manifest.dump())
+            for merged in [] if self.shard else self.manifest.merged:
+                merged.unlink(missing_ok=True)
         except OSError as exc:
             self.result.problems.append(Problem(Pos(display(self.manifest.path)), "cannot write the build manifest: "
                                                 f"{exc.strerror}", "check the free space and the permissions of the "
@@ -406,12 +420,13 @@ def _quiet(verb: str, path: str) -> None:
 
 def build(sources: list[Path], out_dir: Path, *, root: Path | None = None, jobs: int = 1, force: bool = False,
           check: bool = False, options: Mapping[str, object] | None = None, packs: list[Path] = (),
-          progress: Callable[[str, str], None] = _quiet) -> Result:
+          progress: Callable[[str, str], None] = _quiet, shard: tuple[int, int] | None = None) -> Result:
     """Build every source whose outputs are missing or out of date; with check, write nothing, render every
     source and report each output that is missing or differs (and those of deleted sources).
 
     ``packs`` (pack files) are made after the fiches, in this process, when anything they read
     changed; a build with a profile option leaves them alone (they choose their own profiles).
+    ``shard`` (K, N): build only the K-th slice of N (sources.in_shard), with a manifest of its own.
     """
     start = time.monotonic()
     options = dict(options or {})
@@ -422,8 +437,8 @@ def build(sources: list[Path], out_dir: Path, *, root: Path | None = None, jobs:
     try:
         if is_dir(out_dir):  # else taken at the first write: a build that writes nothing creates nothing
             lock.acquire()
-        run = _Build(out_dir, check=check, options=options, progress=progress, lock=lock)
-        run.result.sources = len(sources)
+        run = _Build(out_dir, check=check, options=options, progress=progress, lock=lock, shard=shard)
+        run.result.sources = len(in_shard(sources, shard))
         run.result.problems += [p for p in (epoch_problem(),) if p]
         blocked = not_a_folder(out_dir)
         if blocked is not None:  # /dev/null, a file: said before anything is rendered
@@ -443,8 +458,9 @@ def build(sources: list[Path], out_dir: Path, *, root: Path | None = None, jobs:
 
 def _build(run: _Build, sources: list[Path], *, root: Path | None, jobs: int, force: bool, options: dict) -> None:
     """Plan, render, write, remove what is no longer built, and save the manifest, whatever happens."""
+    mine = in_shard(sources, run.shard)
     try:
-        todo = run.plan(sources, force)
+        todo = run.plan(sources, force, mine)
         run.result.rendered = len(todo)
         for source, outcome in _run([s for s in todo if not is_pack(s)], root, options, jobs):
             run.apply(source, outcome)
@@ -452,4 +468,4 @@ def _build(run: _Build, sources: list[Path], *, root: Path | None, jobs: int, fo
             run.apply(pack, outcome)
         run.remove_orphans({path.name for path in run.result.written + run.result.unchanged})
     finally:
-        run.save()
+        run.save(mine)

@@ -80,15 +80,28 @@ def _complete_fiches(ctx: click.Context, param: click.Parameter, incomplete: str
     return [click.shell_completion.CompletionItem(n) for n in names if n.startswith(incomplete) and n not in taken]
 
 
+def _tree(verb: str):
+    """The arguments of a command that builds a tree: PATHS, --sources (verb when no PATHS), --out, --profile."""
+    options = (click.argument("paths", nargs=-1, type=click.Path()),
+               click.option("--sources", "sources_dir", default="sources", show_default=True,
+                            type=click.Path(file_okay=False),
+                            help=f"Folder of sources, {verb} when no PATHS are given."),
+               click.option("--out", "out_dir", default="build", show_default=True, type=click.Path(file_okay=False),
+                            help="Folder the PDFs are written to."),
+               click.option("--profile", type=click.Choice(PROFILE_NAMES), default=None,
+                            help="Layout profile (default: the one each source names, else standard); "
+                                 "dys and large write <slug>-eleve-<profile>.pdf."))
+
+    def apply(command):
+        for option in reversed(options):
+            command = option(command)
+        return command
+
+    return apply
+
+
 @main.command()
-@click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--sources", "sources_dir", default="sources", show_default=True, type=click.Path(file_okay=False),
-              help="Folder of sources, used when no PATHS are given.")
-@click.option("--out", "out_dir", default="build", show_default=True, type=click.Path(file_okay=False),
-              help="Folder the PDFs are written to.")
-@click.option("--profile", type=click.Choice(PROFILE_NAMES), default=None,
-              help="Layout profile (default: the one each source names, else standard); "
-                   "dys and large write <slug>-eleve-<profile>.pdf.")
+@_tree("used")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Fiches rendered in parallel processes.  [default: the number of CPUs]")
 @click.option("--force", is_flag=True, help="Rebuild every output, even those up to date.")
@@ -96,11 +109,22 @@ def _complete_fiches(ctx: click.Context, param: click.Parameter, incomplete: str
               help="Write nothing; exit 1 listing the outputs that are missing or would change.")
 @click.option("--form", is_flag=True, help="Also write the fillable PDF of each fiche, <slug>-formulaire.pdf "
                                             "(docs/forms.md).")
+@click.option("--shard", default=None, metavar="K/N", callback=lambda ctx, param, value: _shard(value),
+              help="Build only the K-th of N slices of the sources (by path), with a manifest of its own: one "
+                   "runner of a CI matrix (docs/ci.md).")
 @_FORMAT
 @_verbosity
 def build(paths: tuple[str, ...], sources_dir: str, out_dir: str, profile: str | None, jobs: int | None, force: bool,
-          check_only: bool, form: bool, fmt: str) -> None:
+          check_only: bool, form: bool, shard: tuple[int, int] | None, fmt: str) -> None:
     """Build the student sheet and the corrigé of each source (only those out of date)."""
+    raise SystemExit(_build_tree(paths, sources_dir, out_dir, profile=profile, jobs=jobs, force=force,
+                                 check_only=check_only, form=form, shard=shard, fmt=fmt))
+
+
+def _build_tree(paths: tuple[str, ...], sources_dir: str, out_dir: str, *, profile: str | None, jobs: int | None,
+                force: bool = False, check_only: bool = False, form: bool = False, shard: tuple[int, int] | None = None,
+                fmt: str = "text") -> int:
+    """Find the sources, build them and report: the exit code of `build`."""
     from . import build as builder
     from .sources import find, find_packs
 
@@ -113,12 +137,43 @@ def build(paths: tuple[str, ...], sources_dir: str, out_dir: str, profile: str |
     with report.Progress(len(files) + len(pack_files), fmt, label="Checking" if check_only else "Building") as progress:
         result = builder.build(files, Path(out_dir), root=Path(sources_dir) if not paths else None,
                                jobs=jobs or builder.default_jobs(), force=force, check=check_only, options=options,
-                               packs=pack_files, progress=progress)
+                               packs=pack_files, progress=progress, shard=shard)
     result.problems += problems
     report.finish(result, fmt)
     if not check_only:
         _refresh_schema(paths, sources_dir, fmt)
-    raise SystemExit(result.exit_code)
+    return result.exit_code
+
+
+@main.command()
+@_tree("watched")
+@click.option("--form", is_flag=True, help="Also write the fillable PDF of each fiche (docs/forms.md).")
+@click.option("--debounce", type=click.IntRange(1, 10_000), default=50, show_default=True,
+              help="Milliseconds a batch of saves may take before it is built.")
+@_FORMAT
+def watch(paths: tuple[str, ...], sources_dir: str, out_dir: str, profile: str | None, form: bool, debounce: int,
+          fmt: str) -> None:
+    """Build, then build again what each save changes (fiches, pictures, rosters, pack files), until Ctrl-C."""
+    from .sources import display
+    from .watch import Target, roots, run
+
+    target = Target(paths, Path(sources_dir), Path(out_dir), profile)
+    missing = [folder for folder in roots(target) if not folder.is_dir()]
+    if missing:
+        raise WorksheetError(f"{display(missing[0])}: no such folder to watch")
+    raise SystemExit(run(target, lambda: _build_tree(paths, sources_dir, out_dir, profile=profile, jobs=None,
+                                                     form=form, fmt=fmt), debounce_ms=debounce, echo=click.echo))
+
+
+def _shard(value: str | None) -> tuple[int, int] | None:
+    """K/N, 1 <= K <= N: the slice a CI runner builds."""
+    if value is None:
+        return None
+    k, _, n = value.partition("/")
+    if not (k.isascii() and k.isdigit() and n.isascii() and n.isdigit() and 1 <= int(k) <= int(n) <= 9999):
+        raise click.BadParameter(f"'{value}': give K/N with 1 <= K <= N, e.g. 2/3 for the second of three runners",
+                                 param_hint="--shard")
+    return int(k), int(n)
 
 
 def _refresh_schema(paths: tuple[str, ...], sources_dir: str, fmt: str) -> None:
@@ -359,4 +414,26 @@ def schema(out: str | None) -> None:
         report.say(f"wrote {out}")
 
 
-__all__ = ["main", "WorksheetError"]
+
+
+def entry() -> None:
+    """The worksheet-gen command: main(), then leave at once, output flushed, without tearing the interpreter
+    down (freeing every object of a build costs about 30 ms, and nothing is left to write)."""
+    import os
+
+    try:
+        main()
+        code = 0
+    except SystemExit as exc:  # how click ends every command
+        code = exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 1
+        if not isinstance(exc.code, (int, type(None))):
+            print(exc.code, file=sys.stderr)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe: nothing more can be said
+            pass
+    os._exit(code)
+
+
+__all__ = ["main", "entry", "WorksheetError"]

@@ -117,11 +117,12 @@ def register(family: str = FAMILY) -> str:
 def _register(family: str) -> str:
     from reportlab.lib.fonts import addMapping
     from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
+
+    from .facecache import font
 
     fam = FAMILIES[family]
     for name, file in dict(fam.faces).items():
-        pdfmetrics.registerFont(TTFont(name, str(FONT_DIR / file)))
+        pdfmetrics.registerFont(font(name, FONT_DIR / file))
     # Italics first: when the family has none, its bold face must still read as plain bold.
     addMapping(fam.name, 0, 1, fam.italic)
     addMapping(fam.name, 1, 1, fam.bold_italic)

@@ -24,6 +24,7 @@ from .errors import Pos, Problem, quote
 from .files import sha256_file
 
 NAME = ".worksheet-gen.json"
+SHARD_NAME = re.compile(r"\.worksheet-gen\.shard-([1-9]\d{0,3})-of-([1-9]\d{0,3})\.json")  # build --shard K/N
 VERSION = 1
 PACKAGE = Path(__file__).parent
 PACKAGE_SUFFIXES = (".py", ".ttf", ".json", ".txt")
@@ -106,6 +107,18 @@ _ENTRY = {"source": str, "fingerprint": str, "deps": dict, "outputs": dict, "war
 _WARNING = {"path": str, "line": int, "col": int, "message": str, "hint": str, "severity": str}
 
 
+def _listing(folder: Path) -> list[str]:
+    try:
+        return os.listdir(folder)
+    except (OSError, ValueError):
+        return []
+
+
+def shard_name(shard: tuple[int, int] | None) -> str:
+    """The manifest file of a shard build (K, N), or of a whole build (None)."""
+    return f".worksheet-gen.shard-{shard[0]}-of-{shard[1]}.json" if shard else NAME
+
+
 def output_name(name: object) -> bool:
     """Whether name has the form of a file a build writes, inside its folder (no folder, drive or '..')."""
     return (isinstance(name, str) and _OUTPUT.fullmatch(name) is not None and os.path.basename(name) == name
@@ -147,71 +160,89 @@ class Manifest:
     """
 
     def __init__(self, out_dir: Path, entries: dict | None = None, problems: list[Problem] | None = None,
-                 raw: bytes = b""):
+                 raw: bytes = b"", name: str = NAME):
         self.out_dir = out_dir
         self._base = out_dir.resolve()
         self.entries: dict[str, dict] = entries or {}
         self.problems = problems or []
         self.raw = raw  # the bytes read: an unchanged manifest is not rewritten
+        self.name = name
+        self.merged: list[Path] = []  # the shards' manifests read with it
 
     @property
     def path(self) -> Path:
-        return self.out_dir / NAME
+        return self.out_dir / self.name
 
     @classmethod
-    def load(cls, out_dir: Path) -> Manifest:
-        """Read the manifest of out_dir; a missing, unreadable or damaged one is empty (everything gets rebuilt)."""
-        path = out_dir / NAME
+    def load(cls, out_dir: Path, name: str = NAME) -> Manifest:
+        """Read the manifest of out_dir, merged with the manifests shard builds left there (``build --shard``,
+        gathered into one folder), this one last; a missing, unreadable or damaged one is empty (rebuilt)."""
+        manifest = cls._load(out_dir, name)
+        shards = sorted(p for p in _listing(out_dir) if SHARD_NAME.fullmatch(p) and p != name)
+        for shard in shards:
+            other = cls._load(out_dir, shard)
+            manifest.problems += other.problems
+            manifest.entries = {**other.entries, **manifest.entries}
+            manifest.merged.append(other.path)
+        return manifest
+
+    @classmethod
+    def _load(cls, out_dir: Path, name: str) -> Manifest:
+        path = out_dir / name
         where = Pos(str(path), 1, 1)  # the file as a whole
         try:
             raw = files.read(path, MAX_BYTES, follow=False)
             data = json.loads(raw)
         except (FileNotFoundError, NotADirectoryError):
-            return cls(out_dir)
+            return cls(out_dir, name=name)
         except files.NotAFile:
             if os.path.islink(path):  # wherever it leads, it is not read: the build writes a file in its place
-                return cls(out_dir, problems=[Problem(where, "the build manifest is a link to another file: it is "
-                                                      "not read, everything is rebuilt", "the build writes its own "
-                                                      "manifest in its place", severity="warning")])
-            return cls(out_dir, problems=[Problem(where, "the build manifest is not a file (a folder, a pipe or a "
-                                                  "device is in its place)", "remove it: the build writes its "
-                                                  "manifest there")])
+                return cls(out_dir, name=name, problems=[Problem(where, "the build manifest is a link to another file: "
+                                                                 "it is not read, everything is rebuilt", "the build "
+                                                                 "writes its own manifest in its place",
+                                                                 severity="warning")])
+            return cls(out_dir, name=name, problems=[Problem(where, "the build manifest is not a file (a folder, a "
+                                                             "pipe or a device is in its place)", "remove it: the "
+                                                             "build writes its manifest there")])
         except (OSError, ValueError, RecursionError) as exc:
             if getattr(exc, "errno", None) == errno.ENAMETOOLONG:  # no such folder can exist: writing will say so
-                return cls(out_dir)
+                return cls(out_dir, name=name)
             if isinstance(exc, json.JSONDecodeError):
                 where = Pos(str(path), exc.lineno, exc.colno)
             elif isinstance(exc, ValueError):  # not UTF-8
                 where = Pos(str(path), 1, 1)
             problem = Problem(where, "unreadable build manifest: everything is rebuilt", severity="warning")
-            return cls(out_dir, problems=[problem])
+            return cls(out_dir, name=name, problems=[problem])
         if isinstance(data, dict) and isinstance(data.get("version"), int) and data["version"] != VERSION:
-            return cls(out_dir)  # written by another version of the tool
+            return cls(out_dir, name=name)  # written by another version of the tool
         entries = data.get("entries") if isinstance(data, dict) and data.get("version") == VERSION else None
         if not isinstance(entries, dict) or not all(_text(k) and _entry_shape(e) for k, e in entries.items()):
-            return cls(out_dir, problems=[Problem(Pos(str(path), 1, 1), "the build manifest is not as worksheet-gen "
-                                                  "writes it: everything is rebuilt", "it was edited or damaged; the "
-                                                  "build writes a new one", severity="warning")])
+            return cls(out_dir, name=name, problems=[Problem(Pos(str(path), 1, 1), "the build manifest is not as "
+                                                             "worksheet-gen writes it: everything is rebuilt", "it was "
+                                                             "edited or damaged; the build writes a new one",
+                                                             severity="warning")])
         problems, ignored = [], 0
         for entry in entries.values():
-            for name in [n for n in entry["outputs"] if not output_name(n)]:
+            for bad in [n for n in entry["outputs"] if not output_name(n)]:
                 ignored += 1
                 if ignored > MAX_REPORTED:  # each is looked for in the text: a few, then a count
-                    del entry["outputs"][name]
+                    del entry["outputs"][bad]
                     continue
-                problems.append(Problem(_at(path, raw, name, entry["outputs"][name]), f"the build manifest names {quote(name)}, which is "
-                                        "not a PDF this tool writes in its folder: it is ignored", "the manifest was "
-                                        "edited or comes from elsewhere; the build writes a correct one",
-                                        severity="warning"))
-                del entry["outputs"][name]
+                problems.append(Problem(_at(path, raw, bad, entry["outputs"][bad]), f"the build manifest names "
+                                        f"{quote(bad)}, which is not a PDF this tool writes in its folder: it is "
+                                        "ignored", "the manifest was edited or comes from elsewhere; the build "
+                                        "writes a correct one", severity="warning"))
+                del entry["outputs"][bad]
         if ignored > MAX_REPORTED:
             problems.append(Problem(Pos(str(path), 1, 1), f"the build manifest names {ignored - MAX_REPORTED} more "
                                     "files that are not PDFs this tool writes in its folder: they are ignored",
                                     severity="warning"))
-        return cls(out_dir, entries, problems, raw=raw)
+        return cls(out_dir, entries, problems, raw=raw, name=name)
 
     def changed(self) -> bool:
-        """Whether the manifest differs from the file it was read from."""
+        """Whether the manifest differs from the file it was read from (a whole build's takes in the shards')."""
+        if self.merged and self.name == NAME:
+            return True
         return self.dump() != self.raw if (self.entries or self.raw) else False
 
     def dump(self) -> bytes:
@@ -233,6 +264,15 @@ class Manifest:
     def key(self, source: Path, variant: str = "") -> str:
         """The entry of source built with some options (e.g. variant "profile=dys"): its relative path[#variant]."""
         return self.rel(source) + (f"#{variant}" if variant else "")
+
+    def keys(self, source: Path) -> list[str]:
+        """The keys of every entry of source, whatever its variant."""
+        base = self.rel(source)
+        return [key for key in self.entries if key == base or key.startswith(base + "#")]
+
+    def keep(self, keys: set[str]) -> None:
+        """Forget every entry but those keys (a shard's manifest holds its own sources only)."""
+        self.entries = {key: entry for key, entry in self.entries.items() if key in keys}
 
     def entry(self, source: Path, variant: str = "") -> dict:
         """What the manifest says of source built with variant ({} when nothing)."""

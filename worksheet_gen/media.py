@@ -74,15 +74,58 @@ def url_problem(url: str) -> Problem:
 
 def module_mm(url: str) -> float:
     """The size of one QR module once printed, for this address."""
-    return QR_MM / qr_code(url).symbol_size(scale=1, border=4)[0]
+    return QR_MM / qr_code(url).symbol_size()
+
+
+class Code:
+    """A QR code's modules, as segno made them: rows of 0 (light) and 1 (dark), without the quiet zone."""
+
+    def __init__(self, rows: tuple[bytes, ...]):
+        self.rows = rows
+
+    def symbol_size(self, border: int = 4) -> int:
+        """The number of modules across, quiet zone included."""
+        return len(self.rows) + 2 * border
+
+    def matrix_iter(self, border: int = 4):
+        """The rows with their quiet zone, as segno's matrix_iter(scale=1, border=border) yields them."""
+        blank = (0,) * self.symbol_size(border)
+        margin = (0,) * border
+        yield from [blank] * border
+        for row in self.rows:
+            yield margin + tuple(row) + margin
+        yield from [blank] * border
+
+
+def _rows(value: object) -> tuple[bytes, ...]:
+    """Cached rows, checked: a square of 0s and 1s, of a size a QR code has (21 to 177 modules, by 4)."""
+    if type(value) is not list or not 21 <= len(value) <= 177 or (len(value) - 21) % 4:
+        raise ValueError("not a QR code")
+    if not all(type(row) is str and len(row) == len(value) and set(row) <= {"0", "1"} for row in value):
+        raise ValueError("not a QR code")
+    return tuple(row.encode("ascii").translate(_BITS) for row in value)
+
+
+_BITS = bytes.maketrans(b"01", b"\x00\x01")
 
 
 @lru_cache(maxsize=256)
-def qr_code(url: str):
-    """The QR code (segno) printed for an address, made once per process: choosing its mask is costly."""
-    import segno
+def qr_code(url: str) -> Code:
+    """The QR code printed for an address, made once per machine: choosing its mask costs about 20 ms,
+    and importing segno 15 ms more (its SVG writer pulls in urllib.request, http, email and ssl).
+    The user cache keeps its modules, keyed by the address and segno's version."""
+    from . import cache
+    from .manifest import library_versions
 
-    return segno.make_qr(url, error="m", boost_error=True)
+    key = {"url": url, "segno": library_versions()["segno"], "error": "m", "boost": True}
+    rows = cache.load("qr", key, _rows)
+    if rows is None:
+        import segno
+
+        made = segno.make_qr(url, error="m", boost_error=True)
+        rows = tuple(bytes(1 if v else 0 for v in row) for row in made.matrix)
+        cache.store("qr", key, ["".join("01"[v] for v in row) for row in rows])
+    return Code(rows)
 
 
 def image(text: str, base_dir: Path, root: Path, *,

@@ -6,15 +6,16 @@ import io
 from dataclasses import dataclass
 from typing import Callable
 
+from . import quickimport  # noqa: F401  (first: reportlab.platypus imported quickly)
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph
+from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
 
 from . import __version__
 from . import text as T
 from .layout import styles as S
-from .layout.flowables import natural_width
+from .layout.flowables import Paragraph, natural_width
 from .layout.story import LABELS, story
 from .errors import Problem
 from .model import Fiche

@@ -104,6 +104,16 @@ def find_packs(paths: tuple[str, ...], default_dir: Path) -> list[Path]:
     return [p for p in _named(paths, default_dir)[0] if is_pack(p)]
 
 
+def in_shard(paths: list[Path], shard: tuple[int, int] | None) -> list[Path]:
+    """The sources shard (K, N) builds: the K-th of every N, in the order of their paths as displayed (sorted,
+    so every runner of a CI matrix agrees whatever order it found them in); all of them when shard is None."""
+    if shard is None:
+        return list(paths)
+    k, n = shard
+    ordered = sorted(paths, key=lambda p: Path(display(p)).as_posix())
+    return [p for i, p in enumerate(ordered) if i % n == k - 1]
+
+
 def load_fiche(path: Path, root: Path | None = None, profile: str | None = None):
     """Read, parse and validate one source: (fiche or None, problems).
 

@@ -22,8 +22,35 @@ MIN_ROWS = 2  # rows of options kept on each side of a page break
 _SCALES = (1, 2, 3)  # text lines per ruled line when an answer overflows; whole numbers keep text off the rules
 
 
+_PARSED: dict = {}  # (text, bullet, style's values) -> (cleaned text, fragments, bullet): see Paragraph
+MAX_PARSED = 4096
+
+
+def _parse_key(text, style, bullet_text, case_sensitive):
+    """What a paragraph's parse depends on, or None when it may depend on more (numbering, a style that cannot
+    be compared): the text and every value of its style (the style objects themselves differ between renders)."""
+    if not isinstance(text, str) or "<seq" in text.lower() or not isinstance(bullet_text, (str, type(None))):
+        return None
+    values = tuple(sorted((k, v) for k, v in vars(style).items() if k not in ("name", "parent")))
+    try:
+        hash(values)
+    except TypeError:
+        return None
+    return text, bullet_text, case_sensitive, type(style), values
+
+
+def _copy(bullet):
+    """A bullet as reportlab keeps it: text, or fragments of its own (each paragraph gets copies)."""
+    return [f.clone() for f in bullet] if isinstance(bullet, list) else bullet
+
+
 class Paragraph(_Paragraph):
-    """reportlab's Paragraph, its lines broken once per width, always from the text as parsed.
+    """reportlab's Paragraph, its markup parsed once per process and its lines broken once per width, always
+    from the text as parsed.
+
+    Parsing markup is a sixth of a render, and most paragraphs come twice (the student sheet and the
+    corrigé, each page's header, every rebuild of `watch`): the fragments of a text in a style are kept,
+    and each paragraph gets its own copies of them, as reportlab takes them when it is given ``frags``.
 
     Keeping together, splitting and placing a paragraph wrap it several times at the same
     width; reportlab breaks the lines again each time (a quarter of a fiche's render time),
@@ -31,6 +58,19 @@ class Paragraph(_Paragraph):
     « copier-coller » as « copiercol-ler ». Each wrap starts from a copy of the parsed text,
     and the last result is kept for its width.
     """
+
+    def __init__(self, text, style=None, bulletText=None, frags=None, caseSensitive=1, encoding="utf8"):
+        key = _parse_key(text, style, bulletText, caseSensitive) if frags is None and style is not None else None
+        found = _PARSED.get(key) if key is not None else None
+        if found is not None:  # reportlab's own way in for parsed text: its frags argument
+            cleaned, parsed, bullet = found
+            super().__init__(cleaned, style, _copy(bullet), [f.clone() for f in parsed], caseSensitive, encoding)
+            return
+        super().__init__(text, style, bulletText, frags, caseSensitive, encoding)
+        if key is not None and self.style is style:  # a <para> tag with attributes gives another style
+            if len(_PARSED) >= MAX_PARSED:
+                _PARSED.clear()
+            _PARSED[key] = (self.text, [f.clone() for f in self.frags], _copy(self.bulletText))
 
     def _wrap_at(self, availWidth, availHeight):
         """reportlab's wrap, on the text as parsed."""
@@ -570,7 +610,7 @@ class QRCode(Flowable):
 
     def draw(self):
         c = self.canv
-        rows = list(self.qr.matrix_iter(scale=1, border=4))
+        rows = list(self.qr.matrix_iter())
         n = len(rows)
         m = self.size / n
         c.saveState()
@@ -590,7 +630,7 @@ class QRCode(Flowable):
 
     @property
     def module_mm(self) -> float:
-        return self.size / (self.qr.symbol_size(scale=1, border=4)[0]) / mm
+        return self.size / self.qr.symbol_size() / mm
 
 
 class Beside(Flowable):

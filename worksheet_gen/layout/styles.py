@@ -30,12 +30,12 @@ def hyphenator(lang: str):
     embeddedHyphenation, which would break them there, loses the hyphen when the rest of a
     paragraph is broken again on the next page (« copiercol-ler »).
     """
-    import pyphen
+    from ..hyphens import Words
 
-    dic = pyphen.Pyphen(lang=lang)
+    words = Words(lang)
 
     def pairs(word: str):
-        return () if "-" in word else dic.iterate(word)
+        return () if "-" in word else words.pairs(word)
 
     return pairs
 

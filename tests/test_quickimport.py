@@ -1,0 +1,63 @@
+"""quickimport: reportlab's address pattern, compiled lazily and without IGNORECASE, matches as reportlab's own."""
+
+from __future__ import annotations
+
+import random
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+from worksheet_gen import quickimport
+
+
+def test_reportlab_still_compiles_the_pattern_at_import():
+    """When this fails, reportlab changed uri_pat (or stopped compiling it at import): quickimport no longer
+    applies and should be updated or removed."""
+    import reportlab.platypus.paragraph as paragraph
+
+    # In a process of its own, as the command imports it (this one's order depends on the other tests).
+    probe = ("import worksheet_gen.render, reportlab.platypus.paragraph as p; from worksheet_gen import quickimport; "
+             "print(type(p.uri_pat) is quickimport.LazyPattern)")
+    proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert proc.stdout.strip() == "True", proc.stdout + proc.stderr
+    source = Path(paragraph.__file__).read_text(encoding="utf-8")
+    assert "uri_pat = re.compile(" in source and "re.I)" in source
+
+
+@pytest.mark.parametrize("old, new", quickimport.REWRITES[:-1])
+def test_each_letter_class_matches_the_same_characters(old, new):
+    """Every code point of Unicode: the rewritten class, case-sensitive, against the original under IGNORECASE."""
+    old = re.sub(r"^xn--", "", old)
+    new = re.sub(r"^\[xX\]\[nN\]--", "", new)
+    slow, fast = re.compile(old, re.IGNORECASE), re.compile(new)
+    everything = "".join(map(chr, range(sys.maxunicode + 1))).replace("\n", "")
+    assert re.findall(slow, everything) == re.findall(fast, everything)
+
+
+def test_localhost_matches_the_same_spellings():
+    slow, fast = re.compile("localhost", re.IGNORECASE), re.compile(quickimport.REWRITES[-1][1])
+    variants = {"".join(c) for c in zip(*[(ch, ch.upper(), "\u017f" if ch == "s" else ch) for ch in "localhost"])}
+    letters = [ch for ch in map(chr, range(sys.maxunicode + 1)) if re.fullmatch("[a-z]", ch, re.IGNORECASE)]
+    for word in variants | {"localho" + ch + "t" for ch in letters} | {ch + "ocalhost" for ch in letters}:
+        assert bool(slow.fullmatch(word)) == bool(fast.fullmatch(word)), word
+
+
+def test_lazy_pattern_matches_as_reportlabs():
+    slow = re.compile(quickimport.URI_PAT, re.IGNORECASE)
+    lazy = quickimport.LazyPattern()
+    rng = random.Random(14)
+    alphabet = "aZ09.-+:/@[]?#_ \u00e9\u0130\u0131\u017f\u212a\u00a0\U0001f600kKsSxXnN"
+    samples = ["https://pix.fr/competences", "HTTPS://WWW.YOUTUBE.COM/watch?v=x9C9tK7SU7g", "ftp://192.168.0.1:8080/x",
+               "http://[::1]/", "http://LOCALHOST:80", "http://localhoſt", "hTtP://xn--bcher-kva.example",
+               "httſ://x.com", "http://exa_mple.com", "mailto:x@y.fr", "www.pix.fr", "://", "http://-x.com",
+               "http://\u00e9cole.fr/\u00e9t\u00e9", "http://\U0001f600.com", "https://a.b"]
+    samples += ["".join(rng.choice(alphabet) for _ in range(rng.randint(3, 30))) for _ in range(20_000)]
+    samples += [rng.choice(["http://", "HTTPS://", "x+y.z://"]) + "".join(rng.choice(alphabet) for _ in range(20))
+                for _ in range(20_000)]
+    for text in samples:
+        a, b = slow.match(text), lazy.match(text)
+        assert (a and (a.group(0), a.groups())) == (b and (b.group(0), b.groups())), text

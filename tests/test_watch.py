@@ -1,0 +1,214 @@
+"""`worksheet-gen watch`, run as a teacher runs it: saves rebuild the PDFs, a broken save keeps them, Ctrl-C stops."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import DATA, ROOT, SOURCES, pdftotext
+
+PDFS = ("pix-eleve.pdf", "pix-corrige.pdf")
+
+
+class _Watcher:
+    """`worksheet-gen watch` in a session of its own, its output read as it comes."""
+
+    def __init__(self, root: Path, *args: str):
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        self.proc = subprocess.Popen([sys.executable, "-m", "worksheet_gen", "watch", "--debounce", "20", *args],
+                                     cwd=root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
+                                     start_new_session=True)
+        self.lines: list[str] = []
+        self.changed = threading.Condition()
+        threading.Thread(target=self._read, daemon=True).start()
+        self.wait_for(r"^watching ")
+
+    def _read(self) -> None:
+        for line in self.proc.stdout:
+            with self.changed:
+                self.lines.append(line.rstrip("\n"))
+                self.changed.notify_all()
+
+    def wait_for(self, pattern: str, after: int = 0, timeout: float = 60) -> str:
+        """The first line from index after on that matches pattern (fails after timeout seconds)."""
+        end = time.monotonic() + timeout
+        with self.changed:
+            while True:
+                found = next((line for line in self.lines[after:] if re.search(pattern, line)), None)
+                if found is not None:
+                    return found
+                left = end - time.monotonic()
+                assert left > 0 and self.proc.poll() is None, f"no {pattern!r} in:\n" + "\n".join(self.lines)
+                self.changed.wait(left)
+
+    def stop(self) -> int:
+        """Ctrl-C, as a terminal sends it to the whole group; the exit code."""
+        os.killpg(self.proc.pid, signal.SIGINT)
+        code = self.proc.wait(timeout=30)
+        end = time.monotonic() + 10
+        while alive(self.proc.pid):  # no worker left behind: nothing of its session still runs
+            assert time.monotonic() < end, f"still running after the watcher stopped: {alive(self.proc.pid)}"
+            time.sleep(0.05)
+        return code
+
+    def close(self) -> None:
+        """After a failed test: end the whole session, release the pipe."""
+        try:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        self.proc.wait(timeout=30)
+        self.proc.stdout.close()
+
+
+def alive(session: int) -> list[str]:
+    """The processes of a session that still run (zombies, already ended, wait for init to collect them)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[3]) == session and fields[0] != "Z":  # fields after the name: state, ppid, pgrp, session
+            found.append(stat.parent.name)
+    return found
+
+
+def save(path: Path, text: str | bytes) -> None:
+    """Save as editors do: a new file renamed over the old one."""
+    tmp = path.with_name(f".{path.name}.swp")
+    tmp.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
+    os.replace(tmp, path)
+
+
+def inodes(out: Path) -> dict[str, int]:
+    return {name: (out / name).stat().st_ino for name in PDFS}
+
+
+def replaced(out: Path, before: dict[str, int], timeout: float = 60) -> None:
+    end = time.monotonic() + timeout
+    while any((out / name).stat().st_ino == before[name] for name in PDFS):
+        assert time.monotonic() < end, "the PDFs were not replaced"
+        time.sleep(0.01)
+
+
+@pytest.fixture
+def tree(tmp_path) -> Path:
+    (tmp_path / "sources").mkdir()
+    shutil.copy(SOURCES / "pix.yaml", tmp_path / "sources")
+    return tmp_path
+
+
+@pytest.fixture
+def Watcher():  # noqa: N802 (it makes watchers)
+    made = []
+
+    def start(root: Path, *args: str) -> _Watcher:
+        made.append(_Watcher(root, *args))
+        return made[-1]
+
+    yield start
+    for watcher in made:
+        watcher.close()
+
+
+def test_a_save_replaces_both_pdfs_and_a_reader_never_sees_half_a_file(tree, Watcher):
+    out, source = tree / "build", tree / "sources" / "pix.yaml"
+    watcher = Watcher(tree)
+    assert all((out / name).exists() for name in PDFS)
+    torn, reading = [], threading.Event()
+
+    def viewer() -> None:  # a PDF viewer that reloads whenever the file changes
+        while not reading.is_set():
+            for name in PDFS:
+                data = (out / name).read_bytes()
+                if not (data.startswith(b"%PDF-") and data.rstrip().endswith(b"%%EOF")):
+                    torn.append(name)
+
+    threading.Thread(target=viewer, daemon=True).start()
+    for word in ("Développez", "Renforcez"):
+        before, mark = inodes(out), len(watcher.lines)
+        save(source, source.read_text(encoding="utf-8").replace("Cultivez", word, 1).replace("Développez", word, 1))
+        replaced(out, before)
+        watcher.wait_for(r"^1 source: 0 up to date, 1 rendered; 2 PDFs written", after=mark)
+        for name in PDFS:
+            assert word in pdftotext(out / name)
+    reading.set()
+    assert torn == []
+    assert watcher.stop() == 0
+    assert watcher.lines[-1] == "stopped watching"
+
+
+def test_a_broken_save_keeps_the_last_pdfs_and_prints_the_error(tree, Watcher):
+    out, source = tree / "build", tree / "sources" / "pix.yaml"
+    watcher = Watcher(tree)
+    good = {name: (out / name).read_bytes() for name in PDFS}
+    text = source.read_text(encoding="utf-8")
+    mark = len(watcher.lines)
+    save(source, text.replace("title: Cultivez", "title: [Cultivez", 1))
+    error = watcher.wait_for(r"error:", after=mark)
+    assert re.match(r"^sources/pix\.yaml:4:\d+: error: ", error)
+    watcher.wait_for(r"1 failed: sources/pix\.yaml", after=mark)
+    assert {name: (out / name).read_bytes() for name in PDFS} == good
+    before, mark = inodes(out), len(watcher.lines)
+    save(source, text.replace("Cultivez", "Renforcez", 1))  # fixed: built again
+    replaced(out, before)
+    assert "Renforcez" in pdftotext(out / "pix-eleve.pdf")
+    assert watcher.stop() == 0
+
+
+def test_pictures_rosters_and_pack_files_are_watched_too(tree, Watcher):
+    src = tree / "sources"
+    shutil.copytree(DATA / "ci" / "images", src / "images")
+    shutil.copy(DATA / "ci" / "pictures.yaml", src)
+    shutil.copy(DATA / "pack" / "eleves-1reB.csv", src / "eleves.csv")
+    (src / "classe.pack.yaml").write_text("fiches: [pix]\nroster: eleves.csv\n", encoding="utf-8")
+    out = tree / "build"
+    watcher = Watcher(tree)
+    picture = sorted((src / "images").iterdir())[0]
+
+    def rewritten(name: str, change) -> None:
+        before, mark = (out / name).stat().st_ino, len(watcher.lines)
+        change()
+        watcher.wait_for(rf"wrote build/{re.escape(name)}", after=mark)
+        assert (out / name).stat().st_ino != before
+
+    rewritten("pictures-eleve.pdf", lambda: shutil.copy(sorted((src / "images").iterdir())[-1], picture))
+    roster = (src / "eleves.csv").read_bytes()  # as a spreadsheet saved it: Windows-1252
+    rewritten("pack-classe.pdf", lambda: save(src / "eleves.csv", roster + "ZOLA;Émile;1re B\r\n".encode("cp1252")))
+    rewritten("pack-classe.pdf", lambda: save(src / "classe.pack.yaml", "fiches: [pix]\nroster: eleves.csv\n"
+                                                                           "single_sided: true\n"))
+    assert watcher.stop() == 0
+
+
+def test_a_pdf_that_cannot_be_replaced_is_reported_then_written_at_the_next_save(tree, Watcher):
+    out, source = tree / "build", tree / "sources" / "pix.yaml"
+    watcher = Watcher(tree)
+    text = source.read_text(encoding="utf-8")
+    (out / "pix-eleve.pdf").unlink()
+    (out / "pix-eleve.pdf").mkdir()  # held: it cannot be replaced (as a PDF open in a viewer on Windows)
+    (out / "pix-eleve.pdf" / "x").write_text("x")
+    mark = len(watcher.lines)
+    save(source, text.replace("Cultivez", "Renforcez", 1))
+    assert re.match(r"^build/pix-eleve\.pdf: error: cannot write the file", watcher.wait_for(r"cannot write", mark))
+    shutil.rmtree(out / "pix-eleve.pdf")
+    mark = len(watcher.lines)
+    save(source, text.replace("Cultivez", "Développez", 1))
+    watcher.wait_for(r"wrote build/pix-eleve\.pdf", after=mark)
+    assert "Développez" in pdftotext(out / "pix-eleve.pdf")
+    assert watcher.stop() == 0
+
+
+def test_watching_a_folder_that_does_not_exist_is_an_error(tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "worksheet_gen", "watch", "--sources", "nowhere"], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=60, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert proc.returncode == 1 and "nowhere: no such folder to watch" in proc.stderr

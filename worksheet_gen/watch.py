@@ -1,0 +1,114 @@
+"""`worksheet-gen watch`: build, then build again what each save changes, until Ctrl-C.
+
+The files are watched with watchfiles (inotify, FSEvents or ReadDirectoryChangesW, with a polling
+fallback): the sources' folders, where pictures, rosters and pack files live too. Each batch of
+changes runs the same incremental build as `worksheet-gen build`, whose manifest finds what the
+saves changed (a fiche, a picture it draws, a roster or a fiche a pack takes). So a broken source
+keeps its last good PDFs and prints its errors as a build does, every PDF is written atomically
+(a viewer that reloads never sees half a file), and a PDF that cannot be replaced (held open on
+Windows) is reported, then written at the next save. The process stays warm: reportlab, the fonts
+and the hyphenation are loaded once, and a fiche's two PDFs render side by side on two cores.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from .output import TEMP_TAG
+
+
+@dataclass(frozen=True)
+class Target:
+    """What a watch builds: the command line's sources, the output folder and the build's options."""
+
+    paths: tuple[str, ...]
+    sources_dir: Path
+    out_dir: Path
+    profile: str | None = None
+
+
+def roots(target: Target) -> list[Path]:
+    """The folders to watch: each named folder, the folder of each named file, else the sources folder."""
+    found = []
+    for raw in target.paths or (str(target.sources_dir),):
+        path = Path(raw)
+        found.append((path if path.is_dir() or not path.exists() else path.parent).resolve())
+    return sorted(set(found))
+
+
+def relevant(out_dir: Path) -> Callable[[object, str], bool]:
+    """A watchfiles filter: any file but what a build writes (the output folder, temporary files) and editors'
+    own files (swap files, backups, lock links)."""
+    out = os.path.normcase(str(out_dir.resolve()))
+
+    def keep(change, path: str) -> bool:
+        name = os.path.basename(path)
+        if os.path.normcase(path) == out or os.path.normcase(path).startswith(out + os.sep):
+            return False
+        if f".{TEMP_TAG}-" in name or name.startswith((".#", "~$")) or name.endswith(("~", ".swp", ".swx", ".tmp")):
+            return False
+        return "__pycache__" not in path and f"{os.sep}.git{os.sep}" not in path
+
+    return keep
+
+
+def warm(profile: str | None) -> None:
+    """Load what a render needs once, before the first save: reportlab, the fonts and the hyphenation."""
+    from . import profiles, render  # noqa: F401
+    from .layout.styles import Styles
+
+    for name in profiles.NAMES if profile is None else (profile,):
+        Styles("fr", profiles.choose(name, None))
+
+
+def run(target: Target, build_once: Callable[[], int], *, debounce_ms: int = 50, echo: Callable[[str], None] = print,
+        stop: threading.Event | None = None) -> int:
+    """Build, then build again after each batch of changes until Ctrl-C (or stop is set); 0 when stopped.
+
+    The first build runs once the watcher is up (its first, empty, answer), so that no save is lost
+    between the two; "watching" is printed when it is done."""
+    import watchfiles
+
+    folders, started = roots(target), False
+    try:
+        for changes in watchfiles.watch(*folders, watch_filter=relevant(target.out_dir), debounce=debounce_ms,
+                                        step=min(debounce_ms, 10), stop_event=stop, raise_interrupt=True,
+                                        rust_timeout=100, yield_on_timeout=True):
+            if not started:
+                started = True
+                _guarded(build_once, echo)
+                warm(target.profile)
+                echo(f"watching {', '.join(_shown(f) for f in folders)} (Ctrl-C to stop)")
+                continue
+            if not changes:
+                continue
+            names = sorted({_shown(Path(path)) for _, path in changes})
+            echo(f"{time.strftime('%H:%M:%S')} changed: {', '.join(names[:5])}" + (" …" if len(names) > 5 else ""))
+            _guarded(build_once, echo)
+    except KeyboardInterrupt:
+        pass
+    echo("stopped watching")
+    return 0
+
+
+def _guarded(build_once: Callable[[], int], echo: Callable[[str], None]) -> None:
+    """One build; whatever it raises is said, and the watch goes on (the next save builds again)."""
+    import click
+
+    try:
+        build_once()
+    except click.ClickException as exc:  # said as the command would say it
+        exc.show()
+    except Exception as exc:  # a bug, not the user's: said, and the next save tries again
+        echo(f"internal error while building: {type(exc).__name__}: {exc} (please report it)")
+
+
+def _shown(path: Path) -> str:
+    from .sources import display
+
+    return display(path)
