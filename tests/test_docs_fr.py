@@ -230,9 +230,9 @@ def fingerprints(page: Page) -> dict[str, str]:
     return prints
 
 
-def untranslated(english: str, recorded: dict) -> list[str]:
+def untranslated(english: str, recorded: dict, root: Path = ROOT) -> list[str]:
     """The sections of an English page changed since the French page was last brought in step."""
-    en, fr = read_page(english), read_page(PAIRS[english])
+    en, fr = read_page(english, root), read_page(PAIRS[english], root)
     twins = dict(zip(fingerprints(en), fr.sections)) if len(en.sections) == len(fr.sections) else {}
     old = recorded.get(english, {})
     problems = []
@@ -297,6 +297,16 @@ def test_a_change_to_one_side_only_is_caught(tmp_path):
     assert any("lacks `seyès`" in p for p in drift(original.replace("`seyes`", "`seyès`", 1)))
     # a comment of an example is translated, not compared
     assert drift(original.replace("# printed « Niveaux", "# shown « Niveaux", 1)) == []
+
+    # a change of wording only is caught by the fingerprints, a change of wrapping is not
+    english.write_text(original, encoding="utf-8")
+    recorded = {"docs/format.md": fingerprints(read_page("docs/format.md", tmp_path))}
+    assert untranslated("docs/format.md", recorded, tmp_path) == []
+    english.write_text(original.replace("so pages stay aligned", "so\npages  stay aligned"), encoding="utf-8")
+    assert untranslated("docs/format.md", recorded, tmp_path) == []
+    english.write_text(original.replace("so pages stay aligned", "so the pages stay aligned"), encoding="utf-8")
+    problems = untranslated("docs/format.md", recorded, tmp_path)
+    assert len(problems) == 1 and "« What the corrigé does with answers » changed since" in problems[0]
 
 
 def record() -> int:
