@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator, Mapping
 
 from . import pictures
-from .errors import Pos, Problem
+from .errors import CANNOT_WRITE, CHECK_SPACE, Pos, Problem
+from .i18n import _
 from .manifest import Manifest, epoch_problem, fingerprint, sha256_bytes, sha256_file
 from .output import Lock, clean_temp, is_dir, write_atomic
 from .owners import form_name, names, recorded, same_file
@@ -184,8 +185,8 @@ def work(source: Path, root: Path | None, options: Mapping[str, object], paralle
         student, key, warnings = render_fiche(fiche, profile, parallel=parallel)
         form = _render_form(fiche, profile) if options.get("form") or fiche.form else None
     except Exception as exc:  # a bug, not the user's fault: report it and go on with the other fiches
-        message = f"internal error while building: {type(exc).__name__}: {exc}"
-        outcome.problems.append(Problem(Pos(display(source)), message, "please report it with this source file"))
+        message = _("internal error while building: {error}").format(error=f"{type(exc).__name__}: {exc}")
+        outcome.problems.append(Problem(Pos(display(source)), message, _("please report it with this source file")))
         return outcome
     outcome.problems += warnings
     file_names = names(fiche.slug, profile)
@@ -228,7 +229,8 @@ def _run(tasks: list[Path], root: Path | None, options: Mapping, jobs: int) -> I
             try:
                 outcome = future.result()
             except Exception as exc:  # the worker process died (killed, out of memory…)
-                outcome = Outcome([Problem(Pos(display(source)), f"the process building it stopped: {exc}")])
+                outcome = Outcome([Problem(Pos(display(source)), _("the process building it stopped: {error}").format(
+                    error=str(exc)))])
             yield source, outcome
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
@@ -310,9 +312,8 @@ class _Build:
                     self.writing()
                     write_atomic(path, data)
                 except OSError as exc:  # disk full, a folder in its place…: the others are still built
-                    return self.fail(source, [Problem(Pos(display(path)), f"cannot write the file: {exc.strerror}",
-                                                      "check the free space and the permissions of the output "
-                                                      "folder")])
+                    return self.fail(source, [Problem(Pos(display(path)), CANNOT_WRITE.format(reason=exc.strerror),
+                                                      CHECK_SPACE)])
                 self.result.written.append(path)
                 self.progress("wrote", display(path))
         if not self.check:
@@ -329,9 +330,9 @@ class _Build:
         if now is None:  # gone, or not a regular file: not what the build wrote
             return
         if now != sha:
-            self.result.problems.append(Problem(Pos(display(path)), "this PDF changed since the build wrote it: "
-                                                "it is not removed", "delete it by hand if it is no longer needed",
-                                                severity="warning"))
+            self.result.problems.append(Problem(Pos(display(path)), _("this PDF changed since the build wrote it: "
+                                                                      "it is not removed"),
+                                                _("delete it by hand if it is no longer needed"), severity="warning"))
         elif self.check:
             self.result.stale.append(path)
             self.progress("would remove", display(path))
@@ -340,8 +341,8 @@ class _Build:
                 self.writing()
                 path.unlink()
             except OSError as exc:
-                self.result.problems.append(Problem(Pos(display(path)), f"cannot remove the file: {exc.strerror}",
-                                                    "check the permissions of the output folder"))
+                self.result.problems.append(Problem(Pos(display(path)), _("cannot remove the file: {reason}").format(
+                    reason=exc.strerror), _("check the permissions of the output folder")))
                 return
             self.result.removed.append(path)
             self.progress("removed", display(path))
@@ -377,9 +378,10 @@ class _Build:
             self.writing()
             write_atomic(self.manifest.path, self.manifest.dump())
         except OSError as exc:
-            self.result.problems.append(Problem(Pos(display(self.manifest.path)), "cannot write the build manifest: "
-                                                f"{exc.strerror}", "check the free space and the permissions of the "
-                                                "output folder; the next build renders everything again"))
+            self.result.problems.append(Problem(Pos(display(self.manifest.path)), _(
+                "cannot write the build manifest: {reason}").format(reason=exc.strerror), _(
+                "check the free space and the permissions of the output folder; the next build renders everything "
+                "again")))
 
 
 def _quiet(verb: str, path: str) -> None:

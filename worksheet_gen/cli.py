@@ -2,44 +2,51 @@
 
 from __future__ import annotations
 
+import functools
 import sys
 from pathlib import Path
 
 import click
 
 from . import __version__, report
-from .errors import WorksheetError
+from .clitext import Group, Option
+from .errors import Problem, WorksheetError
+from .i18n import N_, _, _n, render
 from .profiles import NAMES as PROFILE_NAMES
 from .report import FORMATS
 from .roster import MAX_COPIES
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="worksheet-gen")
+option = functools.partial(click.option, cls=Option)  # help texts are English msgids, shown translated
+
+
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]},
+             help=N_("Print-ready worksheets and their answer keys (corrigés) from YAML sources."))
+@click.version_option(__version__, prog_name="worksheet-gen", cls=Option, help=N_("Show the version and exit."))
 def main() -> None:
     """Print-ready worksheets and their answer keys (corrigés) from YAML sources."""
 
 
-_FORMAT = click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
-                       help="How problems are printed: text, json, or github (workflow annotations).")
+_FORMAT = option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
+                 help=N_("How problems are printed: text, json, or github (workflow annotations)."))
 
 
-@main.command()
+@main.command(help=N_("Build the student sheet and the corrigé of each source (only those out of date)."))
 @click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--sources", "sources_dir", default="sources", show_default=True, type=click.Path(file_okay=False),
-              help="Folder of sources, used when no PATHS are given.")
-@click.option("--out", "out_dir", default="build", show_default=True, type=click.Path(file_okay=False),
-              help="Folder the PDFs are written to.")
-@click.option("--profile", type=click.Choice(PROFILE_NAMES), default=None,
-              help="Layout profile (default: the one each source names, else standard); "
-                   "dys and large write <slug>-eleve-<profile>.pdf.")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
-              help="Fiches rendered in parallel processes.  [default: the number of CPUs]")
-@click.option("--force", is_flag=True, help="Rebuild every output, even those up to date.")
-@click.option("--check", "check_only", is_flag=True,
-              help="Write nothing; exit 1 listing the outputs that are missing or would change.")
-@click.option("--form", is_flag=True, help="Also write the fillable PDF of each fiche, <slug>-formulaire.pdf "
-                                            "(docs/forms.md).")
+@option("--sources", "sources_dir", default="sources", show_default=True, type=click.Path(file_okay=False),
+              help=N_("Folder of sources, used when no PATHS are given."))
+@option("--out", "out_dir", default="build", show_default=True, type=click.Path(file_okay=False),
+              help=N_("Folder the PDFs are written to."))
+@option("--profile", type=click.Choice(PROFILE_NAMES), default=None,
+              help=N_("Layout profile (default: the one each source names, else standard); "
+                   "dys and large write <slug>-eleve-<profile>.pdf."))
+@option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help=N_("Fiches rendered in parallel processes.  [default: the number of CPUs]"))
+@option("--force", is_flag=True, help=N_("Rebuild every output, even those up to date."))
+@option("--check", "check_only", is_flag=True,
+              help=N_("Write nothing; exit 1 listing the outputs that are missing or would change."))
+@option("--form", is_flag=True, help=N_("Also write the fillable PDF of each fiche, <slug>-formulaire.pdf "
+                                            "(docs/forms.md)."))
 @_FORMAT
 def build(paths: tuple[str, ...], sources_dir: str, out_dir: str, profile: str | None, jobs: int | None, force: bool,
           check_only: bool, form: bool, fmt: str) -> None:
@@ -52,7 +59,7 @@ def build(paths: tuple[str, ...], sources_dir: str, out_dir: str, profile: str |
     if form:
         options["form"] = True
     pack_files = [] if profile else find_packs(paths, Path(sources_dir))
-    with report.Progress(len(files) + len(pack_files), fmt, label="Checking" if check_only else "Building") as progress:
+    with report.Progress(len(files) + len(pack_files), fmt, label=report.CHECKING if check_only else report.BUILDING) as progress:
         result = builder.build(files, Path(out_dir), root=Path(sources_dir) if not paths else None,
                                jobs=jobs or builder.default_jobs(), force=force, check=check_only, options=options,
                                packs=pack_files, progress=progress)
@@ -61,12 +68,12 @@ def build(paths: tuple[str, ...], sources_dir: str, out_dir: str, profile: str |
     raise SystemExit(result.exit_code)
 
 
-@main.command()
+@main.command(help=N_("Validate sources without writing anything."))
 @click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--sources", "sources_dir", default="sources", show_default=True, type=click.Path(file_okay=False),
-              help="Folder of sources, used when no PATHS are given.")
-@click.option("--profile", type=click.Choice(PROFILE_NAMES), default=None,
-              help="Also check that the font of this profile can print every character.")
+@option("--sources", "sources_dir", default="sources", show_default=True, type=click.Path(file_okay=False),
+              help=N_("Folder of sources, used when no PATHS are given."))
+@option("--profile", type=click.Choice(PROFILE_NAMES), default=None,
+              help=N_("Also check that the font of this profile can print every character."))
 @_FORMAT
 def check(paths: tuple[str, ...], sources_dir: str, profile: str | None, fmt: str) -> None:
     """Validate sources without writing anything."""
@@ -83,7 +90,7 @@ def check(paths: tuple[str, ...], sources_dir: str, profile: str | None, fmt: st
     else:
         report.problems(problems, fmt)
         if not errors:
-            click.echo(f"{len(files) + checked} source(s) OK")
+            click.echo(render(_("{count} source(s) OK").format(count=len(files) + checked)))
     if errors:
         raise SystemExit(1)
 
@@ -100,7 +107,7 @@ def _check_packs(paths: tuple[str, ...], sources_dir: str) -> tuple[int, list]:
     return len(files), packs.check_declared(files)
 
 
-def _progress(total: int, label: str = "pack"):
+def _progress(total: int, label: str):
     """A progress bar on stderr when it is a terminal; nothing otherwise."""
     import contextlib
 
@@ -121,27 +128,27 @@ def _owner(name: str, out_dir: Path) -> str | None:
     return display(owner) if owner else None
 
 
-@main.command()
+@main.command(help=N_("Build one print-ready pack: cover, the students' copies, then each corrigé once."))
 @click.argument("fiches", nargs=-1, required=True)
-@click.option("--copies", type=click.IntRange(1, MAX_COPIES),
-              help=f"Number of anonymous copies (at most {MAX_COPIES}).")
-@click.option("--roster", type=click.Path(dir_okay=False), help=f"Class list (CSV): one copy per student, named "
-                                                               f"(at most {MAX_COPIES}).")
-@click.option("--name", help="Name of the pack: build/pack-NAME.pdf (default: the roster's or the fiches' names).")
-@click.option("--class", "classe", default="", help="Class printed on the cover (and on copies if the roster has none).")
-@click.option("--date", default="", help="Date of the session, on the cover and in the Date field of every copy, "
-                                         "e.g. 2025-03-14.")
-@click.option("--date-on-cover-only", is_flag=True, help="Print the date on the cover only, not on the copies.")
-@click.option("--sources", "sources_dir", default="sources", show_default=True, type=click.Path(file_okay=False),
-              help="Folder of the fiches.")
-@click.option("--out", "out_dir", default="build", show_default=True, type=click.Path(file_okay=False),
-              help="Folder the pack is written to.")
-@click.option("--single-sided", is_flag=True, help="Print on one side: no blank pages.")
-@click.option("--group-by", type=click.Choice(["student", "fiche"]), default="student", show_default=True,
-              help="Keep each student's fiches together, or all copies of a fiche together.")
-@click.option("--no-cover", is_flag=True, help="Leave out the teacher's cover page.")
-@click.option("--profile", type=click.Choice(PROFILE_NAMES), default=None,
-              help="Version of the copies whose student has no Profil in the roster (default: each fiche's own).")
+@option("--copies", type=click.IntRange(1, MAX_COPIES), help=N_("Number of anonymous copies (at most {limit})."),
+        help_values={"limit": MAX_COPIES})
+@option("--roster", type=click.Path(dir_okay=False), help=N_("Class list (CSV): one copy per student, named "
+                                                             "(at most {limit})."), help_values={"limit": MAX_COPIES})
+@option("--name", help=N_("Name of the pack: build/pack-NAME.pdf (default: the roster's or the fiches' names)."))
+@option("--class", "classe", default="", help=N_("Class printed on the cover (and on copies if the roster has none)."))
+@option("--date", default="", help=N_("Date of the session, on the cover and in the Date field of every copy, "
+                                         "e.g. 2025-03-14."))
+@option("--date-on-cover-only", is_flag=True, help=N_("Print the date on the cover only, not on the copies."))
+@option("--sources", "sources_dir", default="sources", show_default=True, type=click.Path(file_okay=False),
+              help=N_("Folder of the fiches."))
+@option("--out", "out_dir", default="build", show_default=True, type=click.Path(file_okay=False),
+              help=N_("Folder the pack is written to."))
+@option("--single-sided", is_flag=True, help=N_("Print on one side: no blank pages."))
+@option("--group-by", type=click.Choice(["student", "fiche"]), default="student", show_default=True,
+              help=N_("Keep each student's fiches together, or all copies of a fiche together."))
+@option("--no-cover", is_flag=True, help=N_("Leave out the teacher's cover page."))
+@option("--profile", type=click.Choice(PROFILE_NAMES), default=None,
+              help=N_("Version of the copies whose student has no Profil in the roster (default: each fiche's own)."))
 def pack(fiches: tuple[str, ...], copies: int | None, roster: str | None, name: str | None, classe: str, date: str,
          date_on_cover_only: bool, sources_dir: str, out_dir: str, single_sided: bool, group_by: str, no_cover: bool,
          profile: str | None) -> None:
@@ -150,21 +157,22 @@ def pack(fiches: tuple[str, ...], copies: int | None, roster: str | None, name: 
     from .build import default_jobs
 
     if (copies is None) == (roster is None):
-        raise click.UsageError("give either --copies N or --roster FILE")
+        raise click.UsageError(render(_("give either --copies N or --roster FILE")))
     from .manifest import epoch_problem
 
     if epoch_problem():
-        raise WorksheetError(str(epoch_problem()))
+        raise WorksheetError(epoch_problem())
     paths, problems = packs.resolve(fiches, Path(sources_dir))
     if problems:
-        raise click.UsageError("\n".join(f"{p.message} ({p.hint})" for p in problems))
+        raise click.UsageError("\n".join(p.text() for p in problems))
     name = name or packs.default_name(Path(roster) if roster else None, paths)
     if not packs.NAME.match(name):
-        raise click.BadParameter(f"'{name}': use letters, digits, '-', '_' or '.'", param_hint="--name")
+        raise click.BadParameter(render(_("'{name}': use letters, digits, '-', '_' or '.'").format(name=name)),
+                                 param_hint="--name")
     owner = _owner(f"pack-{name}.pdf", Path(out_dir))
     if owner:
-        raise click.BadParameter(f"{owner} already writes pack-{name}.pdf: give the pack another name",
-                                 param_hint="--name")
+        raise click.BadParameter(render(_("{source} already writes {name}: give the pack another name").format(
+            source=owner, name=f"pack-{name}.pdf")), param_hint="--name")
     request = packs.Request(name=name, fiches=paths, copies=copies or 0,
                             roster=Path(roster).expanduser() if roster else None,
                             classe=classe, date=date, date_on_copies=not date_on_cover_only, duplex=not single_sided,
@@ -174,28 +182,30 @@ def pack(fiches: tuple[str, ...], copies: int | None, roster: str | None, name: 
         outcome = packs.make(request, progress=lambda total: _progress(total, f"pack-{name}.pdf"),
                              parallel=default_jobs() > 1)
     except Exception as exc:  # a bug, not the user's fault: one clear line, never a traceback
-        raise WorksheetError(f"internal error while making pack-{name}.pdf: {type(exc).__name__}: {exc} "
-                             "(please report it with the fiches and roster)") from exc
+        raise WorksheetError(_("internal error while making {name}: {error} (please report it with the fiches and "
+                               "roster)").format(name=f"pack-{name}.pdf", error=f"{type(exc).__name__}: {exc}")
+                             ) from exc
     report.problems(outcome.problems + outcome.fiche_problems, "text")
     if outcome.data is None:
         raise SystemExit(1)
     path = packs.write(outcome.data, name, Path(out_dir))
-    click.echo(f"wrote {path} ({outcome.pages} pages, {len(outcome.data) // 1024} KiB)")
+    click.echo(render(_("wrote {path} ({pages} pages, {size} KiB)").format(path=path, pages=outcome.pages,
+                                                                            size=len(outcome.data) // 1024)))
 
 
-@main.command()
+@main.command(help=N_("Collect filled forms (files, folders, .zip archives) of the fiche SLUG into one table."))
 @click.argument("slug")
 @click.argument("files", nargs=-1, required=True, type=click.Path())
-@click.option("--out", default=None, help="File to write (default: <slug>-reponses.csv, or .json, in the current "
-                                          "folder); '-' prints it.")
-@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default=None,
-              help="csv (for a spreadsheet) or json.  [default: from --out, else csv]")
-@click.option("--sources", "sources_dir", default="sources", show_default=True, type=click.Path(file_okay=False),
-              help="Folder of the fiches.")
+@option("--out", default=None, help=N_("File to write (default: <slug>-reponses.csv, or .json, in the current "
+                                          "folder); '-' prints it."))
+@option("--format", "fmt", type=click.Choice(["csv", "json"]), default=None,
+              help=N_("csv (for a spreadsheet) or json.  [default: from --out, else csv]"))
+@option("--sources", "sources_dir", default="sources", show_default=True, type=click.Path(file_okay=False),
+              help=N_("Folder of the fiches."))
 def collect(slug: str, files: tuple[str, ...], out: str | None, fmt: str | None, sources_dir: str) -> None:
     """Collect filled forms (files, folders, .zip archives) of the fiche SLUG into one table."""
     from .build import write_atomic
-    from .errors import OutputError, Pos, Problem
+    from .errors import OutputError, Pos
     from .form import collect as collecting, results
 
     fiche, problems = collecting.load(slug, Path(sources_dir))
@@ -207,8 +217,8 @@ def collect(slug: str, files: tuple[str, ...], out: str | None, fmt: str | None,
     rows, problems = collecting.collect(fiche, list(files), exclude=frozenset() if out == "-" else
                                         frozenset({Path(out).resolve()}))
     if not rows:
-        report.problems([Problem(Pos(" ".join(files)), "holds no file to collect",
-                                 "give the folder or the .zip archive of the forms handed in")], "text")
+        report.problems([Problem(Pos(" ".join(files)), _("holds no file to collect"),
+                                 _("give the folder or the .zip archive of the forms handed in"))], "text")
         raise SystemExit(1)
     data = (results.to_json if fmt == "json" else results.to_csv)(fiche, rows)
     if out == "-":
@@ -218,11 +228,14 @@ def collect(slug: str, files: tuple[str, ...], out: str | None, fmt: str | None,
         try:
             write_atomic(Path(out), data)
         except OSError as exc:
-            raise OutputError(f"{out}: cannot write: {exc.strerror or exc}") from exc
+            raise OutputError(_("{path}: cannot write: {reason}").format(path=out, reason=exc.strerror or str(exc))
+                              ) from exc
     report.problems(problems, "text")
     read = len(rows) - len(problems)
-    click.echo(f"{'printed' if out == '-' else 'wrote ' + out}: {read} form(s) read"
-               + (f", {len(problems)} file(s) with a problem" if problems else ""), err=out == "-")
+    done = _("printed") if out == "-" else _("wrote {path}").format(path=out)
+    said = (_("{done}: {count} form(s) read, {failed} file(s) with a problem") if problems else
+            _("{done}: {count} form(s) read")).format(done=done, count=read, failed=len(problems))
+    click.echo(render(said), err=out == "-")
     if problems:
         raise SystemExit(1)
 

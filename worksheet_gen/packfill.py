@@ -8,6 +8,7 @@ import re
 
 from . import profiles, roster
 from .errors import Pos, Problem
+from .i18n import _
 
 MIN_HEADER_GAP = 30 * profiles.MM  # the least room for a name between the two sides of a running header
 HEADER_NAME_SHARE = 0.85  # a name set smaller than this share of the header size goes under the rule instead
@@ -23,10 +24,10 @@ def name_problems(students, chosen, classe: str) -> list[Problem]:
             for text in (s.nom, s.prenom, s.classe or classe):
                 bad = missing(text, profile.family)
                 if bad is not None:
-                    problems.append(Problem(s.pos, f"the character {roster.shown(bad)} of "
-                                            f"« {roster.clip(text, 60)} » cannot be printed with the font of the "
-                                            f"'{profile.name}' version ({profile.family})",
-                                            "write the name without it, or give this student another profile"))
+                    problems.append(Problem(s.pos, _("the character {char} of « {text} » cannot be printed with "
+                                                     "the font of the '{profile}' version ({font})").format(
+                        char=roster.shown(bad), text=roster.clip(text, 60), profile=profile.name, font=profile.family),
+                        _("write the name without it, or give this student another profile")))
     return problems
 
 
@@ -45,15 +46,17 @@ def text_problems(request, families: set[str]) -> list[Problem]:
     where = dict(request.where)
     if _parse_date(request.date) is None and re.fullmatch(r"\d{4}-\d\d?-\d\d?|\d\d?/\d\d?/\d{4}",
                                                           str(request.date).strip()):
-        problems.append(Problem(where.get("date", request.origin or Pos("--date")), f"the date "
-                                f"{str(request.date).strip()} is not a day of the calendar",
-                                "write it as 2025-03-13 or 13/03/2025"))
+        problems.append(Problem(where.get("date", request.origin or Pos("--date")), _(
+            "the date {date} is not a day of the calendar").format(date=str(request.date).strip()),
+            _("write it as 2025-03-13 or 13/03/2025")))
     for key, text in (("class", request.classe), ("date", cover_date(request.date))):
         for family in sorted(families | {FAMILY}):
             bad = missing(text, family)
             if bad is not None:
-                problems.append(Problem(where.get(key, request.origin or Pos(f"--{key}")), f"the character {roster.shown(bad)} of the "
-                                        f"{key} cannot be printed with the font {family}", "write it without it"))
+                problems.append(Problem(where.get(key, request.origin or Pos(f"--{key}")), (
+                    _("the character {char} of the class cannot be printed with the font {font}") if key == "class"
+                    else _("the character {char} of the date cannot be printed with the font {font}")).format(
+                        char=roster.shown(bad), font=family), _("write it without it")))
                 break
     return problems
 

@@ -89,8 +89,11 @@ def _last_page(doc: BaseDocTemplate, fiche: Fiche, report: Callable) -> None:
     used = frame._y1 + frame._height - frame._y  # from the top of the body down to where the story ended
     if doc.page > 1 and doc.page % 2 and used < SPARE_PAGE * frame._height:
         spare = round(used / mm)
-        report(fiche.pos, f"the last page of the student sheet holds only {spare} mm: about {spare} mm less "
-                          f"(fewer lines, shorter texts) would print each copy on one sheet of paper less")
+        from .i18n import _
+
+        report(fiche.pos, _("the last page of the student sheet holds only {size} mm: about {size} mm less "
+                            "(fewer lines, shorter texts) would print each copy on one sheet of paper less").format(
+            size=spare))
 
 
 def _with_fields(draw_page: Callable, fiche: Fiche) -> Callable:

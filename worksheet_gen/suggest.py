@@ -5,6 +5,8 @@ from __future__ import annotations
 import difflib
 import re
 
+from .i18n import Msg, _
+
 # French words teachers write for keys and values, with the English word(s) they mean.
 FRENCH = {
     "titre": ("title",), "niveau": ("levels",), "niveaux": ("levels",), "classe": ("levels", "class"),
@@ -28,12 +30,18 @@ FRENCH = {
 }
 
 
-def suggest(word: str, allowed) -> str:
-    """'did you mean …?' for a word not allowed here, or an empty string."""
+def best(word: str, allowed) -> str | None:
+    """The allowed word meant by a word not allowed here (its English for a French word, else the closest)."""
     allowed = list(allowed)
     key = re.sub(r"[\s/_-]", "", word.strip().lower())
     for candidate in FRENCH.get(key, ()):
         if candidate in allowed:
-            return f"did you mean '{candidate}'?"
+            return candidate
     guess = difflib.get_close_matches(word, allowed, n=1)
-    return f"did you mean '{guess[0]}'?" if guess else ""
+    return guess[0] if guess else None
+
+
+def suggest(word: str, allowed) -> Msg | str:
+    """'did you mean …?' for a word not allowed here, or an empty string."""
+    guess = best(word, allowed)
+    return _("did you mean '{word}'?").format(word=guess) if guess else ""

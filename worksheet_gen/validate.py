@@ -10,15 +10,30 @@ from typing import NamedTuple
 from . import chars, fonts, media
 from . import text as T
 from .errors import Pos, Problem, quote, quote_pair
+from .i18n import Msg, _
+from .loader import COLON
 from .loader import MDict, MList
 from .model import (Activity, Callout, Closing, Fiche, FillTable, Image, Media, Question, TableSection,
                     TextBlock)
 from .spec import BLOCK_KINDS, FREE_WORDS, MAX_LINES, MAX_WIDTH_CAPTION, OBJECTS, Field, flag
-from .suggest import suggest
+from .suggest import best, suggest
 
 MAX_PARAGRAPH = 20_000  # characters between two blank lines: about four printed pages
 MAX_REPORTED = 20  # characters that cannot be printed reported one by one in a text, then summed up
 MAX_GUESSES = 20  # "did you mean" hints computed in a file
+
+
+EMPTY_ITEM = _("this item is empty")
+REMOVE_LINE = _("write a text after '- ', or remove the line")
+EMPTY_OF = _("an item of '{key}' is empty")
+REMOVE_ITEM = _("write a text, or remove the item")
+IS_EMPTY = _("'{key}' is empty")
+AS_LIST = _("write the items as [a, b] or one per line with '- '")
+SHORTEN_LIST = _("shorten the list, or give 'lines:' and let the corrigé write smaller")
+NO_OPTIONS = _("remove 'options:' or use 'type: choice'")
+NOT_AN_OPTION = _("the answer {answer} is not one of the options")
+BETWEEN = _("'{key}' must be between {low} and {high}, not {value}")
+WHOLE = _("give a whole number from {low} to {high}")
 
 
 class Item(NamedTuple):
@@ -43,10 +58,10 @@ class _Ctx:
         self.guesses -= 1
         return self.guesses >= 0
 
-    def error(self, pos: Pos, message: str, hint: str = "") -> None:
+    def error(self, pos: Pos, message: Msg, hint: Msg | str = "") -> None:
         self.problems.append(Problem(pos, message, hint))
 
-    def warn(self, pos: Pos, message: str, hint: str = "") -> None:
+    def warn(self, pos: Pos, message: Msg, hint: Msg | str = "") -> None:
         self.problems.append(Problem(pos, message, hint, "warning"))
 
 
@@ -55,8 +70,8 @@ def validate(raw, *, path: str, slug: str, base_dir: Path | None = None, root: P
     ctx = _Ctx(path, base_dir, root, getattr(raw, "source", []))
     top = Pos(path, 1, 1)
     if not isinstance(raw, MDict):
-        ctx.error(getattr(raw, "pos", top), "the file must start with keys such as 'title:' and 'activities:'",
-                  "see the example in docs/format.md")
+        ctx.error(getattr(raw, "pos", top), _("the file must start with keys such as 'title:' and 'activities:'"),
+                  _("see the example in docs/format.md"))
         return None, ctx.problems
     f = _fields(ctx, "fiche", raw)
     ctx.lang = f.get("lang", "fr")
@@ -66,7 +81,8 @@ def validate(raw, *, path: str, slug: str, base_dir: Path | None = None, root: P
         c = _fields(ctx, "closing", raw["closing"])
         closing = Closing(c.get("title", ""), _blocks(ctx, raw["closing"], [0]), raw["closing"].pos)
     if isinstance(raw.get("activities"), MList) and not raw["activities"]:
-        ctx.error(raw.val_pos["activities"], "there is no activity", "add at least one item under 'activities:'")
+        ctx.error(raw.val_pos["activities"], _("there is no activity"),
+                  _("add at least one item under 'activities:'"))
     fiche = Fiche(
         slug=slug, source=path, title=f.get("title", ""), levels=tuple(i.text for i in f.get("levels", ())),
         kind=f.get("kind", ""), previous=f.get("previous", ""), lang=f.get("lang", "fr"),
@@ -88,13 +104,14 @@ def _items(obj: MDict, key: str):
 
 def _activity(ctx: _Ctx, raw, pos: Pos) -> Activity | None:
     if not isinstance(raw, MDict):
-        ctx.error(pos, "an activity must have keys such as 'title:' and 'content:'",
-                  "write '- title: …' and, under it, 'content:'")
+        ctx.error(pos, _("an activity must have keys such as 'title:' and 'content:'"),
+                  _("write '- title: …' and, under it, 'content:'"))
         return None
     f = _fields(ctx, "activity", raw)
     blocks = _blocks(ctx, raw, [0])
     if isinstance(raw.get("content"), MList) and not raw["content"]:
-        ctx.error(raw.val_pos["content"], "this activity is empty", "add text, media or questions under 'content:'")
+        ctx.error(raw.val_pos["content"], _("this activity is empty"),
+                  _("add text, media or questions under 'content:'"))
     return Activity(f.get("title", ""), f.get("intro", ""), blocks, raw.pos)
 
 
@@ -111,15 +128,16 @@ def _block(ctx: _Ctx, raw, pos: Pos, counter: list):
     if isinstance(raw, str):
         return TextBlock(_text(ctx, raw, pos), pos)
     if raw is None:
-        ctx.error(pos, "this item is empty", "write a text after '- ', or remove the line")
+        ctx.error(pos, EMPTY_ITEM, REMOVE_LINE)
         return None
     if not isinstance(raw, MDict):
-        ctx.error(pos, "a block must be a text or keys such as 'question:'", "start the item with a text or a key")
+        ctx.error(pos, _("a block must be a text or keys such as 'question:'"),
+                  _("start the item with a text or a key"))
         return None
     kinds = [k for k in BLOCK_KINDS if k in raw]
     if len(kinds) > 1:
-        ctx.error(raw.key_pos[kinds[1]], f"one block cannot be both '{kinds[0]}' and '{kinds[1]}'",
-                  "start a new item with '- ' for each block")
+        ctx.error(raw.key_pos[kinds[1]], _("one block cannot be both '{kind}' and '{other}'").format(
+            kind=kinds[0], other=kinds[1]), _("start a new item with '- ' for each block"))
         return None
     if not kinds:
         first = next(iter(raw), "")
@@ -130,10 +148,10 @@ def _block(ctx: _Ctx, raw, pos: Pos, counter: list):
             line = ctx.source[at.line - 1] if 0 < at.line <= len(ctx.source) else ""
             colon = line.find(": ", at.col - 1)
             ctx.error(Pos(at.path, at.line, colon + 1) if colon >= 0 else at,
-                      "a text contains ': ' (a colon followed by a space)", "put the whole text in quotes")
+                      COLON, _("put the whole text in quotes"))
             return None
-        hint = hint or "a block starts with one of: " + ", ".join(BLOCK_KINDS)
-        ctx.error(raw.key_pos.get(first, raw.pos), f"unknown block {quote(first)}", hint)
+        hint = hint or _("a block starts with one of: {kinds}").format(kinds=", ".join(BLOCK_KINDS))
+        ctx.error(raw.key_pos.get(first, raw.pos), _("unknown block {name}").format(name=quote(first)), hint)
         return None
     kind = kinds[0]
     f = _fields(ctx, kind, raw)
@@ -148,13 +166,15 @@ def _block(ctx: _Ctx, raw, pos: Pos, counter: list):
         if path:
             _image_size(ctx, path, width, raw.val_pos.get("width", raw.val_pos["image"]))
         if f.get("caption") and width > MAX_WIDTH_CAPTION:
-            ctx.error(raw.val_pos["width"], f"beside a caption, a picture is at most {MAX_WIDTH_CAPTION} mm wide",
-                      f"give 'width: {MAX_WIDTH_CAPTION}' or less, or put the caption in a text above the picture")
+            ctx.error(raw.val_pos["width"], _("beside a caption, a picture is at most {width} mm wide").format(
+                width=MAX_WIDTH_CAPTION), _("give 'width: {width}' or less, or put the caption in a text above the "
+                                            "picture").format(width=MAX_WIDTH_CAPTION))
         return Image(path or "", f.get("width", 40.0), f.get("caption", ""), pos)
     if kind == "table":
         sections = tuple(s for s in (_section(ctx, s, p) for s, p in _items(raw, "sections")) if s)
         if isinstance(raw.get("sections"), MList) and not raw["sections"]:
-            ctx.error(raw.val_pos["sections"], "this table has no section", "add rows with '- title: …' under 'sections:'")
+            ctx.error(raw.val_pos["sections"], _("this table has no section"),
+                      _("add rows with '- title: …' under 'sections:'"))
         return FillTable(f.get("table", ""), sections, pos)
     counter[0] += 1
     return _question(ctx, raw, f, pos, counter[0])
@@ -162,24 +182,25 @@ def _block(ctx: _Ctx, raw, pos: Pos, counter: list):
 
 def _section(ctx: _Ctx, raw, pos: Pos) -> TableSection | None:
     if not isinstance(raw, MDict):
-        ctx.error(pos, "a table section must have 'title:' and 'lines:' or 'answer:'",
-                  "write '- title: …' and, under it, 'answer: […]'")
+        ctx.error(pos, _("a table section must have 'title:' and 'lines:' or 'answer:'"),
+                  _("write '- title: …' and, under it, 'answer: […]'"))
         return None
     f = _fields(ctx, "section", raw)
     answer = tuple(i.text for i in f.get("answer", ()))
     free = len(answer) == 1 and _free(answer[0], ())
     answer = () if free else answer
     if "lines" not in raw and "bullets" not in raw and len(answer) > MAX_LINES:
-        ctx.error(raw.val_pos["answer"], f"{len(answer)} answers make {len(answer)} bullets, at most {MAX_LINES}",
-                  "shorten the list, or give 'lines:' and let the corrigé write smaller")
+        ctx.error(raw.val_pos["answer"], _("{count} answers make {count} bullets, at most {limit}").format(
+            count=len(answer), limit=MAX_LINES), SHORTEN_LIST)
     bullets = f.get("bullets", 0)
     lines = f.get("lines", bullets or min(len(answer), MAX_LINES) or 3)
     if bullets > lines:
-        ctx.error(raw.val_pos["bullets"], f"{bullets} bullets on {lines} line(s): each bullet needs a line of its own",
-                  f"give 'lines: {bullets}' or more, or fewer bullets")
+        ctx.error(raw.val_pos["bullets"], _("{bullets} bullets on {lines} line(s): each bullet needs a line of its "
+                                            "own").format(bullets=bullets, lines=lines),
+                  _("give 'lines: {bullets}' or more, or fewer bullets").format(bullets=bullets))
     if "answer" not in raw:
-        ctx.warn(raw.key_pos.get("title", pos), "this section has no answer: the corrigé leaves its lines empty",
-                 "add 'answer:'")
+        ctx.warn(raw.key_pos.get("title", pos), _("this section has no answer: the corrigé leaves its lines empty"),
+                 _("add 'answer:'"))
     return TableSection(f.get("title", ""), lines, answer, pos, bullets, f.get("explain", ""), free)
 
 
@@ -200,13 +221,13 @@ def _question(ctx: _Ctx, raw: MDict, f: dict, pos: Pos, number: int) -> Question
         len(items) == 1 and _free(items[0].text, ()))  # 'answer: free' on an open question: « Réponse personnelle »
     if free:
         if len(items) > 1:
-            ctx.error(apos, "'free' means no single right answer: it cannot be given with other answers",
-                      "keep 'answer: free' alone, or list the right options")
+            ctx.error(apos, _("'free' means no single right answer: it cannot be given with other answers"),
+                      _("keep 'answer: free' alone, or list the right options"))
         items = []
     if qtype in _FIXED:
         if "options" in raw:
-            ctx.error(raw.key_pos["options"], f"a '{qtype}' question has fixed options",
-                      "remove 'options:' or use 'type: choice'")
+            ctx.error(raw.key_pos["options"], _("a '{type}' question has fixed options").format(type=qtype),
+                      NO_OPTIONS)
         options = _FIXED[qtype][ctx.lang]
         items = [Item(_fixed_answer(ctx, i, options), i.pos) for i in items]
     if closed and qtype not in _FIXED:  # an answer copied from its option, spaces and no-break spaces aside
@@ -217,29 +238,31 @@ def _question(ctx: _Ctx, raw: MDict, f: dict, pos: Pos, number: int) -> Question
     if closed:
         _check_options(ctx, raw, f, qtype, options)
         if qtype != "multi" and len(answers) > 1:
-            ctx.error(apos, f"a '{qtype}' question has exactly one right answer, {len(answers)} are given",
-                      "use 'type: multi' for several right answers, or 'answer: free' for none")
+            ctx.error(apos, _("a '{type}' question has exactly one right answer, {count} are given").format(
+                type=qtype, count=len(answers)), _("use 'type: multi' for several right answers, or 'answer: free' "
+                                                   "for none"))
         seen: dict[str, Pos] = {}
         for a, ipos in items:
             parts = [p.strip() for p in a.split(",")]
             if options and a not in options and len(parts) > 1 and all(p in options for p in parts):
-                ctx.error(ipos, f"the answer {quote(a)} is not one of the options",  # 'answer: A, B' meant two
-                          "write the right options as a list: [" + ", ".join(parts) + "]"
-                          + ("" if qtype == "multi" else ", with 'type: multi'"))
+                ctx.error(ipos, NOT_AN_OPTION.format(answer=quote(a)),  # 'answer: A, B' meant two
+                          (_("write the right options as a list: [{options}]") if qtype == "multi" else
+                           _("write the right options as a list: [{options}], with 'type: multi'")).format(
+                              options=", ".join(parts)))
             elif options and a not in options and qtype not in _FIXED:
                 guess = difflib.get_close_matches(a, options, n=1, cutoff=0.4) if ctx.guess() else []
                 shown, meant = quote_pair(a, guess[0]) if guess else (quote(a), "")
-                ctx.error(ipos, f"the answer {shown} is not one of the options",
-                          f"did you mean {meant}?" if guess else "copy the option text exactly")
+                ctx.error(ipos, NOT_AN_OPTION.format(answer=shown),
+                          _("did you mean {name}?").format(name=meant) if guess else _("copy the option text exactly"))
             if a in seen:
-                ctx.error(ipos, f"the answer {quote(a)} is given twice (first at line {seen[a].line})",
-                          "name each right option once")
+                ctx.error(ipos, _("the answer {answer} is given twice (first at line {line})").format(
+                    answer=quote(a), line=seen[a].line), _("name each right option once"))
             seen.setdefault(a, ipos)
         default_lines = 0
     elif qtype == "blanks":
         if "lines" not in raw and len(answers) > MAX_LINES:
-            ctx.error(apos, f"{len(answers)} answers make {len(answers)} blanks, at most {MAX_LINES}",
-                      "shorten the list, or give 'lines:' and let the corrigé write smaller")
+            ctx.error(apos, _("{count} answers make {count} blanks, at most {limit}").format(
+                count=len(answers), limit=MAX_LINES), SHORTEN_LIST)
         default_lines = min(len(answers), MAX_LINES) or 3
     else:
         default_lines = 3
@@ -247,14 +270,13 @@ def _question(ctx: _Ctx, raw: MDict, f: dict, pos: Pos, number: int) -> Question
             answers = ("\n".join(answers),)
     lines = f.get("lines", default_lines)
     if qtype in ("open", "blanks") and lines < 1:
-        ctx.error(raw.val_pos.get("lines", pos), f"an '{qtype}' question needs at least one line",
-                  f"give 'lines:' from 1 to {MAX_LINES}")
+        ctx.error(raw.val_pos.get("lines", pos), _("an '{type}' question needs at least one line").format(
+            type=qtype), _("give 'lines:' from 1 to {limit}").format(limit=MAX_LINES))
     if qtype == "blanks" and len(answers) > lines and "lines" in raw:
-        ctx.warn(apos, f"{len(answers)} answers for {lines} blanks: the corrigé writes them smaller",
-                 f"give 'lines: {min(len(answers), MAX_LINES)}'")
+        ctx.warn(apos, _("{count} answers for {lines} blanks: the corrigé writes them smaller").format(
+            count=len(answers), lines=lines), _("give 'lines: {lines}'").format(lines=min(len(answers), MAX_LINES)))
     if "options" in raw and not closed:
-        ctx.error(raw.key_pos["options"], f"an '{qtype}' question has no options",
-                  "remove 'options:' or use 'type: choice'")
+        ctx.error(raw.key_pos["options"], _("an '{type}' question has no options").format(type=qtype), NO_OPTIONS)
     if not answers and not free and "answer" not in raw:
         _no_answer(ctx, raw, closed, bool(explain))
     note = f.get("note")
@@ -272,12 +294,14 @@ def _free(text: str, options: tuple) -> bool:
 def _no_answer(ctx: _Ctx, raw: MDict, closed: bool, explained: bool) -> None:
     """The warning for a question without 'answer:', saying what the corrigé prints there."""
     if closed:
-        what = "the corrigé ticks no box" + (" and prints only the explanation" if explained else "")
-        hint = "add 'answer:', or 'answer: free' when there is no single right answer"
+        message = (_("this question has no answer: the corrigé ticks no box and prints only the explanation")
+                   if explained else _("this question has no answer: the corrigé ticks no box"))
+        hint = _("add 'answer:', or 'answer: free' when there is no single right answer")
     else:
-        what = "the corrigé " + ("prints only the explanation there" if explained else "leaves its lines empty")
-        hint = "add 'answer:'"
-    ctx.warn(raw.key_pos["question"], f"this question has no answer: {what}", hint)
+        message = (_("this question has no answer: the corrigé prints only the explanation there") if explained
+                   else _("this question has no answer: the corrigé leaves its lines empty"))
+        hint = _("add 'answer:'")
+    ctx.warn(raw.key_pos["question"], message, hint)
 
 
 def _check_options(ctx: _Ctx, raw: MDict, f: dict, qtype: str, options: tuple) -> None:
@@ -285,12 +309,13 @@ def _check_options(ctx: _Ctx, raw: MDict, f: dict, qtype: str, options: tuple) -
         return
     if len(options) < 2:
         ctx.error(raw.key_pos.get("options", raw.key_pos["question"]),
-                  f"a '{qtype}' question needs at least two options", "list them under 'options:'")
+                  _("a '{type}' question needs at least two options").format(type=qtype),
+                  _("list them under 'options:'"))
     seen: dict[str, Pos] = {}
     for text, ipos in f.get("options", ()):
         if text in seen:
-            ctx.error(ipos, f"the option {quote(text)} is given twice (first at line {seen[text].line})",
-                      "each option must be different")
+            ctx.error(ipos, _("the option {option} is given twice (first at line {line})").format(
+                option=quote(text), line=seen[text].line), _("each option must be different"))
         seen.setdefault(text, ipos)
 
 
@@ -300,8 +325,9 @@ def _fixed_answer(ctx: _Ctx, item: Item, options: tuple) -> str:
     if index is None:
         index = next((i for i, opt in enumerate(options) if value == opt.lower()), None)
     if index is None:
-        ctx.error(item.pos, f"the answer {quote(item.text)} is not one of {' / '.join(options)}",
-                  f"write '{options[0].lower()}' or '{options[1].lower()}'")
+        ctx.error(item.pos, _("the answer {answer} is not one of {options}").format(
+            answer=quote(item.text), options=" / ".join(options)),
+                  _("write '{word}' or '{other}'").format(word=options[0].lower(), other=options[1].lower()))
         return item.text
     return options[index]
 
@@ -312,24 +338,29 @@ def _fields(ctx: _Ctx, name: str, raw: MDict) -> dict:
     out = {}
     for key in list(raw):
         if key not in spec:
+            guess = best(key, spec)
             hint = suggest(key, spec)
-            ctx.error(raw.key_pos[key], f"unknown key {quote(key)}", hint or "allowed here: " + ", ".join(spec))
-            guess = hint.split("'")[1] if hint else None
+            ctx.error(raw.key_pos[key], _("unknown key {key}").format(key=quote(key)),
+                      hint or _("allowed here: {keys}").format(keys=", ".join(spec)))
             if guess and guess not in raw:  # read it as the key meant, so that what it holds is checked too
                 raw[guess], raw.key_pos[guess], raw.val_pos[guess] = raw[key], raw.key_pos[key], raw.val_pos[key]
     for key, field in spec.items():
         if key not in raw:
             if field.required:
                 doc = field.doc[0].lower() + field.doc[1:].rstrip(".")
-                ctx.error(raw.pos, f"missing key '{key}'", f"add '{key}:' here: {doc}")
+                ctx.error(raw.pos, _("missing key '{key}'").format(key=key),
+                          _("add '{key}:' here: {doc}").format(key=key, doc=doc))
             continue
         if field.kind in ("list", "object"):
             value = raw[key]
             want = MList if field.kind == "list" else MDict
             if not isinstance(value, want):
-                what = "a list of items" if want is MList else "a group of keys"
-                how = "start each item on its own line with '- '" if want is MList else "indent the keys under it"
-                ctx.error(raw.val_pos[key], f"'{key}' must be {what}", how)
+                if want is MList:
+                    ctx.error(raw.val_pos[key], _("'{key}' must be a list of items").format(key=key),
+                              _("start each item on its own line with '- '"))
+                else:
+                    ctx.error(raw.val_pos[key], _("'{key}' must be a group of keys").format(key=key),
+                              _("indent the keys under it"))
             continue
         value = _convert(ctx, field, key, raw[key], raw.val_pos[key])
         if value is not None:
@@ -342,14 +373,15 @@ def _convert(ctx: _Ctx, field: Field, key: str, value, pos: Pos):
     if value is None:
         example = {"int": "3", "bool": "true", "enum": field.choices[0] if field.choices else "",
                    "length": "40"}.get(kind, "…")
-        ctx.error(pos, f"'{key}' is empty", f"write the value after '{key}:', e.g. '{key}: {example}'")
+        ctx.error(pos, IS_EMPTY.format(key=key),
+                  _("write the value after '{key}:', e.g. '{key}: {example}'").format(key=key, example=example))
         return None
     if kind in ("textlist", "answer"):
         return _list(ctx, field, key, value, pos)
     if not isinstance(value, str):
-        what = "a list" if isinstance(value, list) else "a group of keys"
-        ctx.error(pos, f"'{key}' must be a single value, not {what}",
-                  f"write it on the same line as '{key}:', in quotes if needed")
+        ctx.error(pos, (_("'{key}' must be a single value, not a list") if isinstance(value, list) else
+                        _("'{key}' must be a single value, not a group of keys")).format(key=key),
+                  _("write it on the same line as '{key}:', in quotes if needed").format(key=key))
         return None
     if kind in ("text", "url", "path"):
         text = _text(ctx, value, pos, field.max_len, key, prose=kind == "text")
@@ -360,36 +392,39 @@ def _convert(ctx: _Ctx, field: Field, key: str, value, pos: Pos):
         return text
     if kind == "int":
         if not re.fullmatch(r"\s*[+-]?[0-9]+\s*", value):
-            ctx.error(pos, f"'{key}' must be a whole number, not {quote(value)}", f"e.g. '{key}: 3'")
+            ctx.error(pos, _("'{key}' must be a whole number, not {value}").format(key=key, value=quote(value)),
+                      _("e.g. '{key}: 3'").format(key=key))
             return None
         digits = value.strip().lstrip("+-").lstrip("0")
         if len(digits) > 12:  # int() refuses over 4,300 digits, and nothing here needs a dozen
-            ctx.error(pos, f"'{key}' must be between {field.low} and {field.high}, not {quote(value.strip()[:20] + '…')}",
-                      f"give a whole number from {field.low} to {field.high}")
+            ctx.error(pos, BETWEEN.format(key=key, low=field.low, high=field.high, value=quote(value.strip()[:20] + "…")),
+                      WHOLE.format(low=field.low, high=field.high))
             return None
         number = int(value)
         if not field.low <= number <= field.high:
-            ctx.error(pos, f"'{key}' must be between {field.low} and {field.high}, not {number}",
-                      f"give a whole number from {field.low} to {field.high}")
+            ctx.error(pos, BETWEEN.format(key=key, low=field.low, high=field.high, value=number),
+                      WHOLE.format(low=field.low, high=field.high))
             return None
         return number
     if kind == "bool":
         answer = flag(value)
         if answer is None:
-            ctx.error(pos, f"'{key}' must be true or false, not {quote(value)}", f"write '{key}: true' or '{key}: false'")
+            ctx.error(pos, _("'{key}' must be true or false, not {value}").format(key=key, value=quote(value)),
+                      _("write '{key}: true' or '{key}: false'").format(key=key))
         return answer
     if kind == "enum":
         if value not in field.choices:
-            hint = suggest(value, field.choices) or "one of: " + ", ".join(field.choices)
-            ctx.error(pos, f"'{key}' cannot be {quote(value)}", hint)
+            hint = suggest(value, field.choices) or _("one of: {values}").format(values=", ".join(field.choices))
+            ctx.error(pos, _("'{key}' cannot be {value}").format(key=key, value=quote(value)), hint)
             return None
         return value
     # length
     m = re.fullmatch(r"\s*(\d{1,4}(?:[.,]\d+)?)\s*(mm)?\s*", value)
     number = float(m.group(1).replace(",", ".")) if m else None
     if number is None or not field.low <= number <= field.high:
-        ctx.error(pos, f"'{key}' must be a width in millimetres between {field.low} and {field.high}, not {quote(value)}",
-                  f"e.g. '{key}: 40'; the page is 174 mm wide between its margins")
+        ctx.error(pos, _("'{key}' must be a width in millimetres between {low} and {high}, not {value}").format(
+            key=key, low=field.low, high=field.high, value=quote(value)),
+                  _("e.g. '{key}: 40'; the page is 174 mm wide between its margins").format(key=key))
         return None
     return number
 
@@ -397,26 +432,25 @@ def _convert(ctx: _Ctx, field: Field, key: str, value, pos: Pos):
 def _list(ctx: _Ctx, field: Field, key: str, value, pos: Pos) -> list[Item] | None:
     """One text or a list of texts, each with its place."""
     if isinstance(value, dict):
-        ctx.error(pos, f"'{key}' must be a text or a list of texts, not a group of keys",
-                  "write the items as [a, b] or one per line with '- '")
+        ctx.error(pos, _("'{key}' must be a text or a list of texts, not a group of keys").format(key=key), AS_LIST)
         return None
     pairs = list(zip(value, value.item_pos)) if isinstance(value, MList) else [(value, pos)]
     out = []
     for item, ipos in pairs:
         if item is None:
-            ctx.error(ipos, f"an item of '{key}' is empty", "write a text, or remove the item")
+            ctx.error(ipos, EMPTY_OF.format(key=key), REMOVE_ITEM)
         elif not isinstance(item, str):
-            ctx.error(ipos, f"each item of '{key}' must be a text", "write the items as [a, b] or one per line with '- '")
+            ctx.error(ipos, _("each item of '{key}' must be a text").format(key=key), AS_LIST)
         else:
             out.append(Item(_text(ctx, item, ipos, field.max_len, key, item=True), ipos))
     if isinstance(value, MList) and not value:
-        ctx.error(pos, f"'{key}' is empty", "write at least one item between the brackets")
+        ctx.error(pos, IS_EMPTY.format(key=key), _("write at least one item between the brackets"))
     if isinstance(value, MList) and value.flow:
         _split_by_commas(ctx, key, out)
     total = len(", ".join(i.text for i in out))
     if field.max_total and total > field.max_total:
-        ctx.error(pos, f"'{key}' is too long for the page header ({total} characters, at most {field.max_total})",
-                  "shorten it")
+        ctx.error(pos, _("'{key}' is too long for the page header ({count} characters, at most {limit})").format(
+            key=key, count=total, limit=field.max_total), _("shorten it"))
     return out
 
 
@@ -430,9 +464,11 @@ def _split_by_commas(ctx: _Ctx, key: str, items: list[Item]) -> None:
         unbalanced = any(before.text.count(a) > before.text.count(b) for a, b in _PAIRS if a != b)
         lowered = item.text[:1].islower() and before.text[:1].isupper() and items[0].text[:1].isupper()
         if unbalanced or lowered:
-            whole = quote(f"{before.text}, {item.text}", 60).strip("'")
-            ctx.warn(item.pos, f"{quote(item.text, 30)} looks like the end of the item before it: inside [ ], "
-                     "a comma separates items", f"put an item that holds a comma in quotes: \"{whole}\"")
+            whole = " ".join(f"{before.text}, {item.text}".split())
+            whole = whole if len(whole) <= 60 else whole[:59] + "…"
+            ctx.warn(item.pos, _("{item} looks like the end of the item before it: inside [ ], a comma separates "
+                                 "items").format(item=quote(item.text, 30)),
+                     _('put an item that holds a comma in quotes: "{text}"').format(text=whole))
             return
 
 
@@ -443,23 +479,24 @@ def _text(ctx: _Ctx, value: str, pos: Pos, max_len: int | None = None, key: str 
     text = value.strip()
     if not text:  # "" or only spaces: nothing would be printed
         if item:
-            ctx.error(pos, f"an item of '{key}' is empty", "write a text, or remove the item")
+            ctx.error(pos, EMPTY_OF.format(key=key), REMOVE_ITEM)
         elif key:
-            ctx.error(pos, f"'{key}' is empty", f"write the value after '{key}:'")
+            ctx.error(pos, IS_EMPTY.format(key=key), _("write the value after '{key}:'").format(key=key))
         else:
-            ctx.error(pos, "this item is empty", "write a text after '- ', or remove the line")
+            ctx.error(pos, EMPTY_ITEM, REMOVE_LINE)
         return text
     if max_len:
         text = " ".join(text.split())
         if len(text) > max_len:
-            what = f"an item of '{key}'" if item else f"'{key}'"
-            where = "'explain:'" if key == "options" else "a text under it"
-            ctx.error(pos, f"{what} is too long ({len(text)} characters, at most {max_len})",
-                      f"shorten it; the details can go in {where}")
+            ctx.error(pos, (_("an item of '{key}' is too long ({count} characters, at most {limit})") if item else
+                            _("'{key}' is too long ({count} characters, at most {limit})")).format(
+                key=key, count=len(text), limit=max_len),
+                      _("shorten it; the details can go in 'explain:'") if key == "options" else
+                      _("shorten it; the details can go in a text under it"))
     for chunk in re.split(r"\n\s*\n", text):
         if len(chunk) > MAX_PARAGRAPH:
-            ctx.error(pos, f"a paragraph is too long ({len(chunk)} characters, at most {MAX_PARAGRAPH})",
-                      "split it with blank lines")
+            ctx.error(pos, _("a paragraph is too long ({count} characters, at most {limit})").format(
+                count=len(chunk), limit=MAX_PARAGRAPH), _("split it with blank lines"))
             break
     reach = 12 * len(value) + 16  # source characters a value can span: "\U0001F600" is 10 for 1, indents
     body, mono = T.fonts_of(text)
@@ -467,9 +504,9 @@ def _text(ctx: _Ctx, value: str, pos: Pos, max_len: int | None = None, key: str 
     for ch, message, hint in bad[:MAX_REPORTED]:
         ctx.error(_locate(ctx, ch, pos, reach), message, hint)
     if len(bad) > MAX_REPORTED:
-        ctx.error(pos, f"{len(bad) - MAX_REPORTED} more characters of this text cannot be printed",
-                  "retype the text or paste it as plain text")
-    for target, _ in T.links(text) if prose else ():
+        ctx.error(pos, _("{count} more characters of this text cannot be printed").format(
+            count=len(bad) - MAX_REPORTED), _("retype the text or paste it as plain text"))
+    for target, _label in T.links(text) if prose else ():
         problem = media.link_problem(T.web_target(target))
         if problem:
             ctx.error(_locate(ctx, target[:40], pos, reach), *problem)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import Pos, Problem, quote
+from ..i18n import Msg, _, render
 from ..model import Fiche
 from . import plan, read, results
 
@@ -21,8 +22,10 @@ def load(slug: str, sources: Path) -> tuple[Fiche | None, list[Problem]]:
                                                        if (sources / f"{slug}{s}").is_file()), None)
     if path is None or not path.is_file():
         known = sorted(p.stem for p in sources.glob("*.y*ml") if p.suffix in SUFFIXES and ".pack." not in p.name)
-        return None, [Problem(Pos(slug), f"no fiche '{slug}' in {display(sources)}",
-                              "the fiches there: " + (", ".join(known) or "none"))]
+        return None, [Problem(Pos(slug), _("no fiche {name} in {folder}").format(name=quote(slug),
+                                                                                  folder=display(sources)),
+                              _("the fiches there: {names}").format(names=", ".join(known)) if known else
+                              _("the fiches there: none"))]
     return load_fiche(path, sources if given.suffix not in SUFFIXES else None)
 
 
@@ -42,22 +45,23 @@ def collect(fiche: Fiche, paths: list[str], *, exclude: frozenset[Path] = frozen
                 message, hint = exc.message, exc.hint
         if message:
             problems.append(Problem(Pos(handed.name), message, hint))
-            rows.append(results.failed(handed.name, message))
+            rows.append(results.failed(handed.name, render(message, fiche.lang)))  # the table's language
         else:
             rows.append(results.row(fiche, handed.name, values))
     return rows, problems
 
 
-def _belongs(found: str | None, expected: str, slug: str) -> tuple[str, str]:
+def _belongs(found: str | None, expected: str, slug: str) -> tuple[Msg | str, Msg | str]:
     """("", "") when a form's fingerprint is this fiche's, else the problem and its hint."""
     if found == expected:
         return "", ""
     if not found:
-        return ("is a form that worksheet-gen did not make: its hidden fingerprint is missing",
-                f"hand out {slug}-formulaire.pdf, made by 'worksheet-gen build --form'")
+        return (_("is a form that worksheet-gen did not make: its hidden fingerprint is missing"),
+                _("hand out {name}, made by 'worksheet-gen build --form'").format(name=f"{slug}-formulaire.pdf"))
     other = found.split(" ")[0]
     if other != slug:
-        return (f"is the form of another fiche, {read.shown(quote(other, 40))}",
-                f"collect it with that fiche: worksheet-gen collect {read.shown(quote(other, 40))} …")
-    return (f"is a form of another version of '{slug}': its questions or options have changed since",
-            "collect it with the source it was made from, or hand out the current form again")
+        return (_("is the form of another fiche, {name}").format(name=quote(read.shown(other), 40)),
+                _("collect it with that fiche: worksheet-gen collect {name} …").format(
+                    name=quote(read.shown(other), 40)))
+    return (_("is a form of another version of '{name}': its questions or options have changed since").format(
+        name=slug), _("collect it with the source it was made from, or hand out the current form again"))
