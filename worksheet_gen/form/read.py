@@ -195,7 +195,7 @@ def _deadline(seconds: int):
 
     def expired(signum, frame):
         raise Unreadable(_("takes too long to read (over {seconds} s): it is probably damaged").format(seconds=seconds),
-                         "ask the student to save the form again")
+                         _("ask the student to save the form again"))
 
     previous = signal.signal(signal.SIGALRM, expired)
     signal.setitimer(signal.ITIMER_REAL, seconds, 0.5)  # again every 0.5 s, should pypdf swallow one
