@@ -165,13 +165,29 @@ class Msg:
             if not isinstance(key, str) or not isinstance(value, (str, int, float, Msg)) or isinstance(value, bool):
                 return None
             values[key] = value
+        if not _known(msgid, plural):  # a message of another version, or not one at all
+            return None
         message = cls(msgid, plural, values)
         try:
-            message.english()
-            translate(msgid, "fr").format(**values)
-        except (KeyError, IndexError, ValueError, AttributeError, TypeError):  # a template not of this version
+            message.text("en"), message.text("fr")
+        except (KeyError, IndexError, ValueError, AttributeError, TypeError):
             return None
         return message
+
+
+def _known(msgid: str, plural: str | None) -> bool:
+    """Whether msgid is a message of this version, whose placeholders only name values (never
+    ``{a.__class__}``: the text of a manifest is untrusted)."""
+    import string
+
+    known = _catalogue("fr")._catalog  # every message has its French translation (tests/test_i18n.py)
+    if (msgid if plural is None else (msgid, 0)) not in known:
+        return False
+    try:
+        fields = [f for text in (msgid, plural or "") for _, f, _, _ in string.Formatter().parse(text) if f is not None]
+    except ValueError:
+        return False
+    return all(f.isidentifier() for f in fields)
 
 
 def render(value, lang: str | None = None) -> str:
