@@ -133,6 +133,15 @@ class Msg:
     def __lt__(self, other) -> bool:
         return render(self, "en") < render(other, "en")
 
+    def __gt__(self, other) -> bool:  # also what `"text" < message` asks
+        return render(self, "en") > render(other, "en")
+
+    def __le__(self, other) -> bool:
+        return not self > other
+
+    def __ge__(self, other) -> bool:
+        return not self < other
+
     def __hash__(self) -> int:
         return hash(self.english())
 
