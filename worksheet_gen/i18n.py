@@ -110,7 +110,8 @@ class Msg:
                 template = self.msgid if n == 1 else self.plural
             else:
                 template = _catalogue(lang).ngettext(self.msgid, self.plural, n)
-        values = {key: render(value, lang) if isinstance(value, Msg) else value for key, value in self.args.items()}
+        values = {key: value.text(lang) if isinstance(value, (Msg, Number)) else value
+                  for key, value in self.args.items()}
         return template.format(**values)
 
     def __str__(self) -> str:
@@ -156,7 +157,8 @@ class Msg:
         data: dict = {"id": self.msgid}
         if self.plural is not None:
             data["plural"] = self.plural
-        data["args"] = {key: value.to_data() if isinstance(value, Msg) else value for key, value in self.args.items()}
+        data["args"] = {key: value.to_data() if isinstance(value, Msg) else str(value) if isinstance(value, Number)
+                        else value for key, value in self.args.items()}
         return data
 
     @classmethod
@@ -197,6 +199,18 @@ def _known(msgid: str, plural: str | None) -> bool:
     except ValueError:
         return False
     return all(f.isidentifier() for f in fields)
+
+
+class Number(str):
+    """A decimal number as English writes it (« 2.5 »), written with a decimal comma in French (« 2,5 »)."""
+
+    __slots__ = ()
+
+    def __new__(cls, value: float, spec: str = "g"):
+        return super().__new__(cls, format(value, spec))
+
+    def text(self, lang: str | None = None) -> str:
+        return self.replace(".", ",") if (lang or current()) == "fr" else str(self)
 
 
 def render(value, lang: str | None = None) -> str:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from . import pictures
 from .errors import quote
-from .i18n import Msg, _
+from .i18n import Msg, Number, _
 
 QR_MM = 28.0  # printed size of a QR code, quiet zone included (layout/story.py QR_SIZE)
 MIN_MODULE_MM = 0.5  # smaller modules do not scan reliably from paper with a phone
@@ -70,8 +70,8 @@ def url_problem(url: str) -> Problem:
         module = 0.0
     if module < MIN_MODULE_MM:
         return (_("the address is too long to scan once printed ({count} characters: its QR code would have "
-                  "{size} mm dots, at least {least} mm are needed)").format(count=len(url), size=f"{module:.2f}",
-                                                                            least=MIN_MODULE_MM),
+                  "{size} mm dots, at least {least} mm are needed)").format(count=len(url), size=Number(module, ".2f"),
+                                                                            least=Number(MIN_MODULE_MM)),
                 _("use a shorter address, at most about 120 characters"))
     return None
 
@@ -167,4 +167,4 @@ def height_problem(text: str, size: tuple[int, int], width_mm: float) -> Problem
     hint = (_("give 'width: {width}' or less").format(width=widest) if widest >= 5 else
             _("crop the picture: it is far taller than wide"))
     return (_("at {width} mm wide, the image {name} would be {height} mm tall, more than a page").format(
-        width=f"{width_mm:g}", name=quote(text), height=f"{height:.0f}"), hint)
+        width=Number(width_mm), name=quote(text), height=f"{height:.0f}"), hint)

@@ -16,7 +16,7 @@ from typing import Iterable
 import click
 
 from .errors import Problem
-from .i18n import _, _n, render
+from .i18n import Number, _, _n, render
 
 FORMATS = ("text", "json", "github")
 GITHUB_SHOWN = 10  # annotations of one kind GitHub shows per step; the others only stay in the log
@@ -157,7 +157,7 @@ def summary(result) -> str:
     if result.failures:
         line = _("{line}; {count} failed: {sources}").format(line=line, count=len(result.failures),
                                                              sources=", ".join(result.failures))
-    return render(_("{line} ({seconds} s)").format(line=line, seconds=f"{result.seconds:.1f}"))
+    return render(_("{line} ({seconds} s)").format(line=line, seconds=Number(result.seconds, ".1f")))
 
 
 PAPER_SHOWN = 6  # student sheets named in the paper line; the others are summed up

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
-from ..i18n import Msg, _
+from ..i18n import Msg, Number, _
 
 MAX_FILE = 20 * 2**20  # bytes of one PDF
 MAX_FILES = 2000  # files read in one run, folders and archives included
@@ -125,7 +125,7 @@ def _members(file: Path, name: str, size: int) -> Iterator[Handed]:
     """The members of an archive, read into memory; a damaged or oversized archive is one problem."""
     if size > MAX_ARCHIVE:
         yield Handed(name, problem=_("is too large an archive ({size} GiB, at most {limit} GiB)").format(
-            size=f"{size / 2**30:.1f}", limit=MAX_ARCHIVE // 2**30))
+            size=Number(size / 2**30, ".1f"), limit=MAX_ARCHIVE // 2**30))
         return
     if not _directory_fits(file):
         yield Handed(name, problem=_("is an archive with too many files in it"),
