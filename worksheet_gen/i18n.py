@@ -110,7 +110,7 @@ class Msg:
                 template = self.msgid if n == 1 else self.plural
             else:
                 template = _catalogue(lang).ngettext(self.msgid, self.plural, n)
-        values = {key: value.text(lang) if isinstance(value, (Msg, Number)) else value
+        values = {key: value.text(lang) if isinstance(value, (Msg, Number, Texts)) else value
                   for key, value in self.args.items()}
         return template.format(**values)
 
@@ -157,7 +157,7 @@ class Msg:
         data: dict = {"id": self.msgid}
         if self.plural is not None:
             data["plural"] = self.plural
-        data["args"] = {key: value.to_data() if isinstance(value, Msg) else str(value) if isinstance(value, Number)
+        data["args"] = {key: value.to_data() if isinstance(value, Msg) else str(value) if isinstance(value, (Number, Texts))
                         else value for key, value in self.args.items()}
         return data
 
@@ -211,6 +211,19 @@ class Number(str):
 
     def text(self, lang: str | None = None) -> str:
         return self.replace(".", ",") if (lang or current()) == "fr" else str(self)
+
+
+class Texts(str):
+    """A text its author wrote in both languages (the format's descriptions of its keys, in spec.py) rather
+    than one of the catalogue: the English, and the French shown to French users."""
+
+    def __new__(cls, en: str, fr: str = ""):
+        self = super().__new__(cls, en)
+        self.fr = fr or en
+        return self
+
+    def text(self, lang: str | None = None) -> str:
+        return self.fr if (lang or current()) == "fr" else str(self)
 
 
 def render(value, lang: str | None = None) -> str:

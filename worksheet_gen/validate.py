@@ -10,7 +10,7 @@ from typing import NamedTuple
 from . import chars, fonts, media
 from . import text as T
 from .errors import Pos, Problem, quote, quote_pair
-from .i18n import Msg, _
+from .i18n import Msg, Texts, _
 from .loader import COLON
 from .loader import MDict, MList
 from .model import (Activity, Callout, Closing, Fiche, FillTable, Image, Media, Question, TableSection,
@@ -347,9 +347,8 @@ def _fields(ctx: _Ctx, name: str, raw: MDict) -> dict:
     for key, field in spec.items():
         if key not in raw:
             if field.required:
-                doc = field.doc[0].lower() + field.doc[1:].rstrip(".")
                 ctx.error(raw.pos, _("missing key '{key}'").format(key=key),
-                          _("add '{key}:' here: {doc}").format(key=key, doc=doc))
+                          _("add '{key}:' here: {doc}").format(key=key, doc=_described(field)))
             continue
         if field.kind in ("list", "object"):
             value = raw[key]
@@ -366,6 +365,15 @@ def _fields(ctx: _Ctx, name: str, raw: MDict) -> dict:
         if value is not None:
             out[key] = value
     return out
+
+
+def _described(field: Field) -> Texts:
+    """What a key holds, in both languages, as a hint goes on: « the activities, in order »."""
+    def hint(text: str) -> str:
+        text = text.replace("`", "").strip().rstrip(".")
+        return text[:1].lower() + text[1:]
+
+    return Texts(hint(field.doc), hint(getattr(field, "fr", "") or field.doc))
 
 
 def _convert(ctx: _Ctx, field: Field, key: str, value, pos: Pos):
