@@ -15,6 +15,8 @@ from pypdf.generic import ContentStream
 from conftest import DATA, SOURCES, cli, need, pdftotext, squash
 
 SECOND = DATA / "fiches" / "parcoursup.yaml"
+LONG = DATA / "fiches" / "long-options.yaml"  # long options, an address a little too long, a space over pages
+TEACHER = DATA / "fiches" / "specialites-2de.yaml"  # written by a teacher new to the tool, from the docs alone
 PROFILES = ("standard", "dys", "large")
 MM = 72 / 25.4
 ACCENT = (0.121569, 0.305882, 0.47451)  # layout.styles.ACCENT: bullets
@@ -31,7 +33,8 @@ def built(tmp_path_factory) -> Path:
     """The second fiche and the Pix fiche, in every profile."""
     out = tmp_path_factory.mktemp("sheets")
     for profile in PROFILES:
-        cli("build", str(SECOND), str(SOURCES / "pix.yaml"), "--out", str(out), "--profile", profile, check=True)
+        cli("build", str(SECOND), str(SOURCES / "pix.yaml"), str(LONG), str(TEACHER), "--out", str(out),
+            "--profile", profile, check=True)
     return out
 
 
@@ -245,19 +248,24 @@ def _explained(f):
     return [q for q in f.questions() if q.options and not q.lines and (q.explain or q.free)]
 
 
-@pytest.mark.parametrize("slug, source", [("parcoursup", SECOND), ("pix", SOURCES / "pix.yaml")])
-def test_an_explanation_sits_on_the_row_of_a_ticked_option_in_one_column(built, slug, source):
+@pytest.mark.parametrize("profile", PROFILES)
+@pytest.mark.parametrize("slug, source", [("parcoursup", SECOND), ("pix", SOURCES / "pix.yaml"), ("long-options", LONG)])
+def test_an_explanation_sits_on_the_row_of_a_ticked_option_in_one_column(built, slug, source, profile):
     f = fiche(source)
-    ws = words(pdf(built, slug, kind="corrige"))
+    ws = words(pdf(built, slug, profile, kind="corrige"))
+    sheet = words(pdf(built, slug, profile))  # the options where the student sees them: no explanation repeats them
     lefts: dict[int, set] = {}
     pos = 0
-    for q in _explained(f):
+    questions = _explained(f)
+    assert questions
+    for q in questions:
         pos = find(ws, q.prompt, pos)
+        page, x0, y0 = ws[pos][:3]  # the prompt's first word, at the same place on the student's sheet
+        at = next(i for i, w in enumerate(sheet) if w[0] == page and abs(w[1] - x0) < 1 and abs(w[2] - y0) < 1)
         rows = []
-        for option in q.options:  # the leftmost match: the explanation may repeat an option's words
-            near = [i for i in range(pos, min(pos + 60, len(ws))) if _starts(ws, i, option)]
-            i = min(near, key=lambda k: ws[k][1])
-            rows.append((option, ws[i][2], ws[i][4], ws[i][3]))
+        for option in q.options:
+            i = find(sheet, option, at)
+            rows.append((option, sheet[i][2], sheet[i][4], sheet[i][3]))
         lead = "Réponse personnelle" if q.free else q.answer[0] if q.type in ("yesno", "truefalse") else ""
         text = " ".join(f"{lead} : {q.explain}".strip(" :").split()[:5])
         e = find(ws, text, pos)
@@ -267,10 +275,10 @@ def test_an_explanation_sits_on_the_row_of_a_ticked_option_in_one_column(built, 
         if beside:
             assert [o for o in beside if o in q.answer] or q.free, (q.prompt, beside, q.answer)
             assert x > max(right for o, _, _, right in rows if o in beside), q.prompt  # after the options
+            lefts.setdefault(page, set()).add(round(x, 1))
         else:
             assert top > max(b for _, _, b, _ in rows), q.prompt  # under the options, never beside a wrong one
-        lefts.setdefault(page, set()).add(round(x, 1))
-    assert lefts and all(len(xs) == 1 for xs in lefts.values()), lefts  # one left edge per page
+    assert all(len(xs) == 1 for xs in lefts.values()), lefts  # beside: one left edge per page
 
 
 def test_no_single_right_answer_ticks_nothing_and_says_so(tmp_path):
@@ -452,3 +460,88 @@ def test_the_pack_cover_raises_1er_and_levels_as_the_sheets_do(tmp_path):
         check=True)
     cover = [w for w in words(tmp_path / "pack-pix.pdf") if w[0] == 1]
     assert "1^er" in _raised(cover) and "1^re" in _raised(cover)  # « samedi 1er mars 2025 », « 1re B »
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_lines_continued_on_a_page_carry_their_question_number(built, profile):
+    """An answer space broken by a page break: its lines on the next page start with the question's
+    number in the number column (and « suite » where it fits), so they are not taken for the next question's."""
+    from worksheet_gen.profiles import PROFILES as P
+
+    p = P[profile]
+    for kind in ("eleve", "corrige"):
+        ws = words(pdf(built, "long-options", profile, kind))
+        start = ws[find(ws, "Racontez votre parcours")][0]
+        pages = sorted({w[0] for w in ws if w[0] > start})
+        assert pages
+        for page in pages:  # question 3's lines go on over every page after its prompt's
+            body = [w for w in ws if w[0] == page and p.margin_top < w[2] < p.page[1] - p.margin_bottom]
+            first = min(body, key=lambda w: (w[2], w[1]))
+            assert first[5] == "3" and first[3] < p.margin_x + p.indent, (kind, page, first)
+        if profile == "standard":
+            assert any(w[5] == "suite" and w[3] < p.margin_x + p.indent for w in ws if w[0] == 2)
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_an_address_a_little_too_long_is_set_smaller_on_one_line_where_the_profile_allows(built, profile):
+    address = "https://www.horizons21.fr/simulateur?profil=eleve-2de-general&etape=specialites&annee=2026"
+    lines = pdftotext(pdf(built, "long-options", profile)).splitlines()
+    if profile == "standard":  # the standard sheet prints smaller text; the adapted ones never do
+        assert address in lines
+    else:
+        at = next(i for i, line in enumerate(lines) if line.startswith("https://www.horizons21"))
+        pieces = [lines[at]]
+        while "".join(pieces) != address:
+            at += 1
+            assert address.startswith("".join(pieces) + lines[at]), pieces
+            pieces.append(lines[at])
+        assert len(pieces) > 1 and all(piece[-1] in "/?&=" for piece in pieces[:-1]), pieces  # cut where expected
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+@pytest.mark.parametrize("slug, source", [("pix", SOURCES / "pix.yaml"), ("specialites-2de", TEACHER)])
+def test_an_activity_banner_is_on_the_page_of_its_first_block(built, slug, source, profile):
+    """Even when the first block is a table: a banner never ends a page alone."""
+    f = fiche(source)
+    for kind in ("eleve", "corrige"):
+        ws = words(pdf(built, slug, profile, kind))
+        for number, activity in enumerate(f.activities, 1):
+            banner = find(ws, f"Activité {number} : {activity.title}")
+            block = activity.blocks[0]
+            lead = getattr(block, "prompt", None) or getattr(block, "title", None)
+            lead = lead or getattr(block, "caption", None) or getattr(block, "text", "")
+            # what follows the banner: a long introduction (running text) may end the page; a short one may not
+            follows = [activity.intro] if len(activity.intro or "") > 100 else [activity.intro, lead]
+            for text in filter(None, follows):
+                assert ws[find(ws, " ".join(text.split()[:4]), banner)][0] == ws[banner][0], (kind, number, text)
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_no_page_but_the_last_is_left_more_empty_than_the_profile_allows(built, profile):
+    """The teacher's fiche: options of a question flow on rather than leaving half a page blank."""
+    from worksheet_gen.profiles import PROFILES as P
+
+    p = P[profile]
+    for kind in ("eleve", "corrige"):
+        ws = words(pdf(built, "specialites-2de", profile, kind))
+        last = max(w[0] for w in ws)
+        for page in range(1, last):
+            bottom = max(w[4] for w in ws if w[0] == page and w[2] < p.page[1] - p.margin_bottom)
+            empty = p.page[1] - p.margin_bottom - bottom
+            assert empty <= p.page_end * p.frame_h + p.pitch, (kind, page, empty / 72 * 25.4)
+
+
+def test_a_banner_is_kept_with_a_table_that_opens_its_activity():
+    """The group that keeps an activity's banner on a page holds the table that opens the activity,
+    not only the spacing before it (a banner and its introduction ended a page, the table on the next)."""
+    from worksheet_gen.layout import styles as S
+    from worksheet_gen.layout.flowables import Banner, KeepTogetherOrFlow
+    from worksheet_gen.layout.story import story
+    from worksheet_gen.layout.table import FillTable
+
+    f = fiche(TEACHER)
+    assert type(f.activities[1].blocks[0]).__name__ == "FillTable"
+    groups = [g for g in story(f, styles=S.Styles("fr"), answers=False, report=lambda *a, **k: None)
+              if isinstance(g, KeepTogetherOrFlow) and any(isinstance(x, Banner) for x in g._content)]
+    assert len(groups) == len(f.activities)
+    assert any(isinstance(x, FillTable) for x in groups[1]._content)

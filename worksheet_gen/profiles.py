@@ -90,7 +90,7 @@ STANDARD = Profile()
 DYS = replace(
     STANDARD, name="dys", family="Andika",
     body=14, leading=1.5, justify=False, hyphenate=False, word_space=0.27, split_sentences=True, superscript=False,
-    small=1.0, explain=0.85,
+    small=1.0, explain=1.0,
     title=20, banner=15, heading=16, url=14, table_head=15, header=14, footer=14,
     number=14, number_column=True, indent=10 * MM,
     pitch=10 * MM, seyes=10 * MM, answer_lift=4, grow_answers=True, grid=10 * MM, box=6.5 * MM, box_drop=4.4, row=10 * MM,
@@ -101,7 +101,7 @@ DYS = replace(
 # Low vision: the standard layout scaled, body 18 pt on A4.
 LARGE = replace(
     STANDARD, name="large", family="Lato-Upright",
-    body=18, leading=1.4, justify=False, hyphenate=False, superscript=False, small=1.0, explain=0.8,
+    body=18, leading=1.4, justify=False, hyphenate=False, superscript=False, small=1.0, explain=1.0,
     title=26, banner=20, heading=21, url=18, table_head=19, header=18, footer=18,
     number=18, number_column=True, indent=12 * MM,
     pitch=12 * MM, seyes=12 * MM, answer_lift=5, grow_answers=True, grid=10 * MM, box=7 * MM, box_drop=4.2, row=11 * MM,

@@ -190,16 +190,19 @@ def french(text: str) -> str:
     return text
 
 
+SHRINK = 0.8  # the least size, relative to its own, an address is set at to stay on one line
+
+
 def markup(text: str, *, lang: str = "fr", size: float = 10.0, sup: bool = True, space: float = 0.0,
-           link_color: str = LINK_COLOR, mono: float = 0.92, columns: int = 0) -> str:
+           link_color: str = LINK_COLOR, mono: float = 0.92, columns: int = 0, shrink: float = SHRINK) -> str:
     """Return reportlab paragraph markup for one paragraph of source text.
 
     ``sup=False`` writes 1re, Tle on the line; ``space`` > 0 widens every word space
     by a no-break space set at that font size (never inside a span printed as written);
     ``mono`` is the size of the monospace face relative to the text (it is wide);
     ``columns``, when known, is how many monospace characters a line holds: a longer
-    address or code goes on lines of its own, cut after / ? & = (or a space in code), never
-    inside a word when it can be helped. Sizes are relative to the paragraph's: a corrigé that
+    address or code goes on lines of its own, set smaller (down to ``shrink`` times its size) when
+    that keeps it on one line, else cut after / ? & = (or a space in code), never inside a word when it can be helped. Sizes are relative to the paragraph's: a corrigé that
     sets an answer smaller sets them smaller too.
     """
     kept: list[str] = []
@@ -210,7 +213,11 @@ def markup(text: str, *, lang: str = "fr", size: float = 10.0, sup: bool = True,
         before = text[pos:span.start].lstrip(" ") if broken else text[pos:span.start]
         parts.append(before + ("\n" if long and before.strip() else ""))  # a long one starts a line
         parts.append(_SLOT)
-        kept.append(_span_markup(span, lang, size, size * mono, sup, link_color, columns if long else 0))
+        # A little too long for a line: set a little smaller rather than cut in two.
+        fit = columns / len(span.shown) if long else 1.0
+        whole = fit >= shrink
+        kept.append(_span_markup(span, lang, size, size * mono * (fit if whole else 1.0), sup, link_color,
+                                 columns if not whole else 0))
         pos = span.end
         broken = bool(long and text[pos:].strip(" .,;:!?)»…"))
         if broken:  # and what follows it starts the next one

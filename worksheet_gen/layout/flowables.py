@@ -19,6 +19,7 @@ from . import styles as S
 EXPLAIN_MIN_W = 45 * mm  # the narrowest column an explanation is set in beside the options
 SHORT_OPTION = 0.3  # an option narrower than this share of the frame is short: short options go on one line
 MIN_PART = 2  # ruled lines an answer space keeps on each side of a page break
+MIN_ROWS = 2  # rows of options kept on each side of a page break
 _SCALES = (1, 2, 3)  # text lines per ruled line when an answer overflows; whole numbers keep text off the rules
 
 
@@ -125,18 +126,20 @@ class AnswerSpace(Flowable):
     student view. ``first``/``count`` select the ruled lines of one page when the
     space is split. ``profile`` gives the line pitch and the text size; ``indent``
     defaults to its question indent. In the form, ``field`` names the text fields drawn
-    over the lines (one per blank for a list).
+    over the lines (one per blank for a list). ``more`` is what a part after a page break
+    prints in the number column (the question's number, and « suite » where it fits), so its lines are not
+    taken for the next question's: (number, word, bold face, regular face).
     """
 
     def __init__(self, lines, ruling="lines", items=(), *, profile, bullets=False, report=None, indent=None,
-                 first=0, count=None, marks=None, field=None):
+                 first=0, count=None, marks=None, field=None, more=None):
         super().__init__()
         self.lines, self.ruling, self.items, self.bullets = lines, ruling, tuple(items), bullets
         self.marks = marks  # with bullets, in the student view: the lines that get one (None: every line)
         self.profile, self.pitch = profile, profile.seyes if ruling == "seyes" else profile.pitch
         self.report, self.indent = report, profile.indent if indent is None else indent
         self.first, self.count = first, lines if count is None else count
-        self.field = field
+        self.field, self.more = field, more
         self._fitted = None
 
     def wrap(self, aw, ah):
@@ -152,7 +155,7 @@ class AnswerSpace(Flowable):
         if fit < MIN_PART or fit >= self.count:
             return []
         kw = dict(profile=self.profile, bullets=self.bullets, report=self.report, indent=self.indent, marks=self.marks,
-                  field=self.field)
+                  field=self.field, more=self.more)
         head = AnswerSpace(self.lines, self.ruling, self.items, first=self.first, count=fit, **kw)
         tail = AnswerSpace(self.lines, self.ruling, self.items, first=self.first + fit, count=self.count - fit, **kw)
         return [head, tail]
@@ -203,6 +206,8 @@ class AnswerSpace(Flowable):
         top = self.count * self.pitch + 1.5 * mm
         x0, x1 = self.indent, self.width
         self._draw_ruling(c, x0, x1, top)
+        if self.first and self.more:
+            self._draw_more(c, top)
         if self.field is not None:
             blanks = (frozenset(range(self.lines)) if self.marks is None else self.marks) if self.bullets else None
             F.space(c, self.field, x0=x0, x1=x1, top=top, pitch=self.pitch, first=self.first, count=self.count,
@@ -230,6 +235,25 @@ class AnswerSpace(Flowable):
             part.drawOn(c, tx, baseline + part.style.fontSize - h)
             if self.bullets and a == start and index < listed:
                 tick(c, x0 - 0.5 * mm, baseline - 0.5, min(3.2 * mm, lead * 0.75))
+
+    def _draw_more(self, c, top):
+        """The question's number on the first line of a part after a page break, « suite » under it,
+        each within the number column."""
+        from reportlab.pdfbase.pdfmetrics import stringWidth
+
+        number, word, bold, regular = self.more
+        room, p = self.indent - 1 * mm, self.profile
+        least = p.body if p.small >= 1 else 0  # the adapted profiles print nothing smaller than their text
+        c.saveState()
+        c.setFillColor(S.GREY)
+        base = top - self.pitch + p.answer_lift
+        for text, face, size, y in ((number, bold, p.number, base), (word, regular, p.number * 0.6, base - self.pitch)):
+            size = min(size, size * room / max(stringWidth(text, face, size), 1e-6))
+            if y < top - self.count * self.pitch or size < max(least, 5):
+                break  # no room for it
+            c.setFont(face, size)
+            c.drawString(0, y, text)
+        c.restoreState()
 
     def _draw_ruling(self, c, x0, x1, top):
         c.saveState()
@@ -375,13 +399,14 @@ class Choices(Flowable):
     ``inline`` None lets the layout choose: one line when every option is short and they fit.
     The explanation is measured in both views, so both keep its room, and drawn in the corrigé
     only (``show``): in the column that starts ``explain_x`` from the left edge (the same for
-    every question of a document), from the row of the first ticked option, or lower where the
-    options reach into that column.
+    every question of a document), from the row of the first ticked option, or under the options
+    when one of them reaches into that column there (never beside an option it does not explain).
     """
 
     def __init__(self, options, inline, style, *, profile, ticked=(), explain=None, explain_style=None,
-                 explain_x=None, show=False, report=None, field=None, first=0):
+                 explain_x=None, show=False, report=None, field=None, first=0, under=False):
         super().__init__()
+        self.under = under  # the explanation under the options whatever is ticked (the last part of split options)
         self.field, self.first = field, first  # in the form: the buttons' fields, and the first option's index
         self.options = tuple(options)
         self.profile = profile
@@ -457,6 +482,7 @@ class Choices(Flowable):
         option reaches into it; under the options when the column is too narrow."""
         p = self.profile
         x = self.explain_x if self.explain_x is not None and aw - self.explain_x >= EXPLAIN_MIN_W else p.indent
+        x = p.indent if self.under else x
         para, size = self.explain_para, self.explain_para.style.fontSize
         _, h = para.wrap(aw - x, 10_000)
         h += self.style.fontSize + 2 - size + 1  # its first line on the options' baseline
@@ -464,27 +490,39 @@ class Choices(Flowable):
         for top, height, end in rows:  # never beside an option that reaches into the column
             if top + height > y and top < y + h and end > x - 3 * mm:
                 y = top + height
+        if x > p.indent and y != rows[start][0]:  # pushed down beside other options: under them all instead
+            x, y = p.indent, rows[-1][0] + rows[-1][1]
+            _, h = para.wrap(aw - x, 10_000)
+            h += self.style.fontSize + 2 - size + 1
         return x, y, para, h
 
     def split(self, aw, ah):
-        """Options taller than a page continue on the next one, between two rows of options."""
-        if self.height <= _frame_height(self):
-            return []
+        """Continue on the next page between two rows of options, MIN_ROWS rows at least on each side
+        (asked only when the question flows on, or is taller than a page). The explanation goes under
+        the last part's options, whichever is ticked: its room never tells the answer."""
         self.wrap(aw, ah)
-        tops = [y for _, y, _, _ in self.cells] + [self.height]
-        k = 0
-        while k < len(self.cells) and min(t for t in tops if t > tops[k]) <= ah:
-            k += 1
+        rows = sorted({y for _, y, _, _ in self.cells})
+        tall = self.height > _frame_height(self)
+        bottoms = rows[1:] + [self.cells and max(y for _, y, _, _ in self.cells) + self.profile.row]
+        fit = [i for i, bottom in enumerate(bottoms, 1) if bottom <= ah
+               and (tall or MIN_ROWS <= i <= len(rows) - MIN_ROWS)]
+        if not fit:
+            return []
+        k = sum(1 for _, y, _, _ in self.cells if y < rows[fit[-1]]) if fit[-1] < len(rows) else len(self.cells)
         if k == 0 or k == len(self.cells):
             return []
         kw = dict(profile=self.profile, explain_style=self.explain_style, explain_x=self.explain_x, show=self.show,
                   report=self.report, field=self.field)
-        first = min(self.ticked) if self.ticked else 0
         head = Choices(self.options[:k], self.inline, self.style, ticked=[i for i in self.ticked if i < k],
-                       explain=self.explain if first < k else None, first=self.first, **kw)
+                       first=self.first, **kw)
         tail = Choices(self.options[k:], self.inline, self.style, ticked=[i - k for i in self.ticked if i >= k],
-                       explain=self.explain if first >= k else None, first=self.first + k, **kw)
+                       explain=self.explain, first=self.first + k, under=bool(self.explain), **kw)
         return [head, tail]
+
+    def least_height(self, aw) -> float | None:
+        """The height of the first MIN_ROWS rows of options, when there are enough rows to break them."""
+        rows = sorted({y for _, y, _, _ in self._rows(aw)[0]})
+        return rows[MIN_ROWS] if len(rows) >= 2 * MIN_ROWS else None
 
     def draw(self):
         c = self.canv

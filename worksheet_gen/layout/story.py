@@ -64,7 +64,7 @@ class _Story:
         width = p.frame_w - p.indent if width is None else width
         columns = int(width / (self.st.mono_em * size * p.small))
         return T.markup(text, lang=self.lang, size=size, sup=p.superscript, space=space, mono=p.small,
-                        columns=columns, **kw)
+                        columns=columns, shrink=T.SHRINK if p.small < 1 else 1.0, **kw)  # adapted: no smaller text
 
     def room(self, lines: int, items: list, *, width: float | None = None, bullets: bool = False,
              indent: float | None = None, explained: bool = False, shown: int = 0) -> tuple[int, frozenset | None]:
@@ -144,14 +144,16 @@ class _Story:
                     self.space(2.5 * mm)] + self.paras(activity.intro, st.body, flows=True)
             body = self.blocks(activity.blocks)
             # The banner and introduction never end a page: they stay with the first block.
-            out.append(_keep(head + body[:1], self.p))
-            out += body[1:]
+            first = _first(body)
+            out.append(_keep(head + body[:first], self.p))
+            out += body[first:]
         if f.closing:
             head = [self.space(4 * mm), Paragraph(self.m(f.closing.title, st.heading.fontSize), st.heading),
                     self.space(2 * mm)]
             body = self.blocks(f.closing.blocks)
-            out.append(_keep(head + body[:2], self.p))
-            out += body[2:]
+            first = _first(body, 2)
+            out.append(_keep(head + body[:first], self.p))
+            out += body[first:]
         return out
 
     def blocks(self, blocks) -> list:
@@ -210,6 +212,7 @@ class _Story:
         report = self.reporter(q.answer_pos)
         ans = self.answers
         explained = [(self.m(self.explanation(q)), st.explain)] if (q.explain or q.free) else []
+        more = (str(q.number), self.labels["part"], st.question.bulletFontName, st.question.fontName)
         if q.options:
             ticked = [i for i, o in enumerate(q.options) if o in q.answer]
             beside = explained[0][0] if explained and not q.lines else None  # measured in both views, drawn in one
@@ -217,7 +220,7 @@ class _Story:
             if q.lines:
                 lines, _ = self.room(q.lines, explained)
                 parts.append(AnswerSpace(lines, q.ruling, explained if ans else [], profile=self.p, report=report,
-                                         field=self.spot(q, plan.JUSTIFY)))
+                                         field=self.spot(q, plan.JUSTIFY), more=more))
         else:
             if q.type == "blanks":
                 items = [(self.m(a), st.answer) for a in q.answer]
@@ -227,7 +230,7 @@ class _Story:
             blanks = q.type == "blanks"
             lines, marks = self.room(q.lines, items, bullets=blanks, explained=bool(explained))
             parts.append(AnswerSpace(lines, q.ruling, items if ans else [], profile=self.p, bullets=blanks,
-                                     report=report, marks=marks, field=self.spot(q)))
+                                     report=report, marks=marks, field=self.spot(q), more=more))
         parts.append(Spacer(1, self.gap))
         return KeepTogetherOrFlow(parts, profile=self.p)
 
@@ -304,6 +307,16 @@ def _mentions(text: str, url: str) -> bool:
     """Whether a text writes out this address (with or without its https://)."""
     bare = url.split("://", 1)[-1].rstrip("/").lower()
     return any(target.split("://", 1)[-1].rstrip("/").lower() == bare for target, _ in T.links(text))
+
+
+def _first(body: list, count: int = 1) -> int:
+    """How many flowables of a body make its first ``count`` (spacing before a table is not one)."""
+    seen = 0
+    for i, f in enumerate(body):
+        seen += not isinstance(f, Spacer)
+        if seen == count:
+            return i + 1
+    return len(body)
 
 
 def _keep(flowables: list, profile=None) -> KeepTogether:

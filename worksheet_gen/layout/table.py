@@ -8,7 +8,9 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable
 
 from . import styles as S
-from .flowables import MIN_PART, AnswerSpace, Paragraph
+from .flowables import AnswerSpace, Paragraph
+
+MIN_PART = 3  # ruled lines a section keeps on each side of a page break: a row is read across, not line by line
 
 PAD_TOP, PAD_BOTTOM, PAD_LEFT, PAD_RIGHT = 4, 5, 6, 8
 
