@@ -94,6 +94,31 @@ def test_no_function_hides_the_message_marker():
     assert found == []
 
 
+# Where the code hands a message to the user: (call name, positions of the message and hint, keywords).
+SAYS = {"Problem": ((1, 2), ("message", "hint")), "error": ((1, 2), ()), "warn": ((1, 2), ()),
+        "Handed": ((), ("problem", "hint")), "Unreadable": ((0, 1), ()), "_Broken": ((1,), ()),
+        "WorksheetError": ((0,), ()), "OutputError": ((0,), ()), "UsageError": ((0,), ()),
+        "BadParameter": ((0,), ())}
+
+
+def test_no_message_is_written_as_plain_text():
+    """A message given as a literal or an f-string would reach a French user in English: every one goes
+    through _() (or is a value, such as a file name or a library's words)."""
+    found = []
+    for path in PACKAGE.rglob("*.py"):
+        for call in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(call, ast.Call):
+                continue
+            name = getattr(call.func, "id", getattr(call.func, "attr", ""))
+            positions, keywords = SAYS.get(name, ((), ()))
+            said = [call.args[i] for i in positions if i < len(call.args)]
+            said += [k.value for k in call.keywords if k.arg in keywords]
+            for node in said:
+                if isinstance(node, ast.JoinedStr) or (isinstance(node, ast.Constant) and node.value):
+                    found.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert found == []
+
+
 @pytest.mark.parametrize("env, lang", [
     ({"LANG": "fr_FR.UTF-8"}, "fr"),
     ({"LANG": "fr_CA.UTF-8"}, "fr"),
