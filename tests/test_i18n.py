@@ -202,8 +202,9 @@ def test_json_keeps_its_keys_and_severities_and_translates_the_words():
         assert french.keys() == english.keys()
         assert (french["file"], french["line"], french["col"], french["severity"]) == (
             english["file"], english["line"], english["col"], english["severity"])
-    assert {"message": "clé inconnue : « titre »", "hint": "vouliez-vous dire « title » ?"}.items() <= \
-        fr["problems"][0].items()
+    assert {"message": "clé inconnue : « titre »", "hint": "vouliez-vous dire « title » ?",
+            "key": "unknown key {key}"}.items() <= fr["problems"][0].items()
+    assert [p["key"] for p in fr["problems"]] == [p["key"] for p in en["problems"]]
 
 
 def test_help_speaks_french():

@@ -16,7 +16,7 @@ from typing import Iterable
 import click
 
 from .errors import Problem
-from .i18n import Number, _, _n, render
+from .i18n import Msg, Number, _, _n, render
 
 FORMATS = ("text", "json", "github")
 GITHUB_SHOWN = 10  # annotations of one kind GitHub shows per step; the others only stay in the log
@@ -55,9 +55,11 @@ def github(problem: Problem) -> str:
 
 
 def as_dict(problem: Problem) -> dict:
-    """One problem as plain data for JSON."""
+    """One problem as plain data for JSON; ``key`` names the message whatever the language (its English
+    template, the gettext msgid), or is null for a text that is no message of the tool's."""
     return {"file": problem.pos.path, "line": problem.pos.line, "col": problem.pos.col,
-            "severity": problem.severity, "message": render(problem.message), "hint": render(problem.hint)}
+            "severity": problem.severity, "message": render(problem.message), "hint": render(problem.hint),
+            "key": problem.message.msgid if isinstance(problem.message, Msg) else None}
 
 
 def problems(items: Iterable[Problem], fmt: str) -> None:
