@@ -402,3 +402,27 @@ def test_collect_reads_a_form_of_another_profile(pix_fiche, handed_in, tmp_path)
     assert proc.returncode == 0, proc.stderr
     row = json.loads(out.read_text(encoding="utf-8"))["rows"][0]
     assert row["total"] == 11 and row["answers"]["a1_q1"].startswith(values["Aa"]["a1_q1"])
+
+
+def test_a_student_who_hands_in_twice_is_named_and_both_rows_are_kept(handed_in, pix_form, tmp_path):
+    folder, values = handed_in
+    again = tmp_path / "Aa-encore.pdf"  # the same student, typed in capitals and without the accent
+    fill(pix_form / "pix-formulaire.pdf", {**values["Aa"], "nom": "  AA-NOM", "prenom": "zoe"}, again)
+    out = tmp_path / "notes.csv"
+    proc = cli("collect", "pix", str(folder / "Aa.pdf"), str(folder / "Bb.pdf"), str(again), "--out", str(out))
+    assert proc.returncode == 0, proc.stderr
+    assert "3 form(s) read" in proc.stdout and "problem" not in proc.stdout
+    warned = [ln for ln in proc.stderr.splitlines() if ": warning: " in ln]
+    assert warned == [f"{again}: warning: the same student as {folder / 'Aa.pdf'} ('AA-NOM zoe'): both rows are "
+                      "kept (delete from the table the row of the copy you do not mark)"]
+    rows = _table(out)[1:]
+    assert [r[0] for r in rows] == [str(folder / "Aa.pdf"), str(folder / "Bb.pdf"), str(again)]
+    assert rows[0][-2] == rows[2][-2] == "11"
+    doc = (ROOT / "docs" / "errors.md").read_text(encoding="utf-8")
+    assert "### `the same student as … (…): both rows are kept` (warning)" in doc
+
+
+def test_students_with_other_names_are_no_duplicates(handed_in, tmp_path):
+    folder, _ = handed_in
+    proc = cli("collect", "pix", str(folder), "--out", str(tmp_path / "notes.csv"))
+    assert "warning" not in proc.stderr

@@ -220,3 +220,14 @@ def test_a_long_paragraph_with_emphasis_and_compound_words_prints_every_word_who
             elif word not in source and not (k == 0 and any(w.endswith(word) for w in source)):
                 wrong.append(word)
     assert wrong == []
+
+
+@pytest.mark.parametrize("qtype, word, shown", [("truefalse", "oui", "Vrai"), ("truefalse", "non", "Faux"),
+                                                ("yesno", "vrai", "OUI"), ("yesno", "Faux", "NON")])
+def test_an_answer_from_the_other_pair_of_words_is_read_and_said(tmp_path, qtype, word, shown):
+    body = (f"      - question: On garde deux spécialités.\n        type: {qtype}\n        answer: {word}\n"
+            "        explain: on en abandonne une.\n")
+    student, key, stderr = build(tmp_path, body)
+    assert f"warning: the answer '{word}' is not a word of" in stderr and f"the corrigé ticks '{shown}'" in stderr
+    assert f"{shown} : on en abandonne une." in " ".join(pdftotext(key).replace("\u00a0", " ").split())
+    assert "abandonne" not in pdftotext(student)

@@ -93,6 +93,34 @@ def test_every_field_tells_its_question_to_a_screen_reader(pix_form, pix_fiche):
     assert fields["a3_t1_s2_i3"]["/TU"].endswith("Le jour de la certification — réponse 3")
 
 
+JUSTIFIED = """\
+title: Choisir ses spécialités
+lang: {lang}
+activities:
+  - title: Les spécialités
+    content:
+      - question: Combien de spécialités en 1re ?
+        options: ["2", "3"]
+        answer: "3"
+      - question: On peut changer de spécialités en Terminale.
+        type: truefalse
+        answer: faux
+        lines: 2
+"""
+
+
+def test_the_lines_to_justify_have_a_label_of_their_own(tmp_path):
+    for lang in ("fr", "en"):
+        source = tmp_path / f"justif-{lang}.yaml"
+        source.write_text(JUSTIFIED.format(lang=lang), encoding="utf-8")
+        cli("build", "--form", str(source), "--out", str(tmp_path), check=True)
+        fields = _fields(tmp_path / f"justif-{lang}-formulaire.pdf")
+        assert fields["a1_q2"]["/TU"] == "On peut changer de spécialités en Terminale."
+        assert fields["a1_q2_justif"]["/FT"] == "/Tx"
+        assert fields["a1_q2_justif"]["/TU"] == "Justification — question 2"
+        assert len({str(f["/TU"]) for name, f in fields.items() if name.startswith("a1_")}) == 3
+
+
 def test_fields_cover_the_answer_spaces_and_boxes_of_the_student_sheet(pix_form, pix_fiche):
     """Each radio button or check box covers a printed box left of its option, on the same line; text fields
     lie inside the page's body and never over another field."""

@@ -23,6 +23,17 @@ def test_french_typography(source, expected):
 
 
 @pytest.mark.parametrize("source, expected", [
+    ('Read "What is Erasmus+?" first', "Read “What is Erasmus+?” first"),
+    ("Why ? Because : it's free !", "Why? Because: it’s free!"),
+    ("Wait...", "Wait…"),
+    ("10:30 and 1ère", "10:30 and 1ère"),  # English keeps levels as written
+    ("`a 'b' \"c\" :`", '<nobr><font name="WG-Mono" size="-0.80">a \'b\' "c" :</font></nobr>'),  # code as written
+])
+def test_english_typography(source, expected):
+    assert markup(source, lang="en", size=10) == expected
+
+
+@pytest.mark.parametrize("source, expected", [
     ("R&D <font> x<y", "R&amp;D &lt;font&gt; x&lt;y"),
     ("**gras** et *italique*", "<b>gras</b> et <i>italique</i>"),
 ])

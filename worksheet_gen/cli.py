@@ -231,12 +231,13 @@ def collect(slug: str, files: tuple[str, ...], out: str | None, fmt: str | None,
             raise OutputError(_("{path}: cannot write: {reason}").format(path=out, reason=exc.strerror or str(exc))
                               ) from exc
     report.problems(problems, "text")
-    read = len(rows) - len(problems)
+    failed = [p for p in problems if p.severity == "error"]  # a warning (a student twice) reads the file
+    read = len(rows) - len(failed)
     done = _("printed") if out == "-" else _("wrote {path}").format(path=out)
-    said = (_("{done}: {count} form(s) read, {failed} file(s) with a problem") if problems else
-            _("{done}: {count} form(s) read")).format(done=done, count=read, failed=len(problems))
+    said = (_("{done}: {count} form(s) read, {failed} file(s) with a problem") if failed else
+            _("{done}: {count} form(s) read")).format(done=done, count=read, failed=len(failed))
     click.echo(render(said), err=out == "-")
-    if problems:
+    if failed:
         raise SystemExit(1)
 
 

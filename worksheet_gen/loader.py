@@ -33,6 +33,8 @@ COLON = _("a text contains ': ' (a colon followed by a space)")
 SEE_EXAMPLE = _("compare with the example in docs/format.md")
 SPLIT = _("split it into several fiches")
 SAVE_UTF8 = _("save it again with the encoding 'UTF-8' in your editor")
+DASH = _("a '-' starts a list item only when a space follows it")
+SPACE_AFTER_DASH = _("put a space after '-': '- {key}: …'")
 # A '?' in a flow collection (see _compose): after an opening bracket with no bracket between them.
 # Stopping at any bracket keeps the search linear; « [[[[… » made the old [^\]}]* quadratic.
 _FLOW_QUESTION = re.compile(r"[\[{][^\[\]{}]*\?")
@@ -94,6 +96,14 @@ def _yaml_problem(path: str, text: str, exc: yaml.YAMLError) -> Problem:
             return Problem(pos, _("a tab is used to indent this line"), _("indent with spaces, never tabs"))
         return Problem(pos, _("a tab character cannot be used here"),
                        _("replace it with spaces, or put the whole text in quotes"))
+    opened = _quote_closed_late(text, mark) if mark is not None and "while scanning" not in context else None
+    if opened is not None:  # « answer: "3 » left open: its quote closes lines later, where the error shows
+        return Problem(_pos(path, opened),
+                       _("this quote is not closed on its line: it closes only at line {line}").format(
+                           line=mark.line + 1), _("close it with the same quote mark at the end of the text"))
+    dash = _dash_without_space(path, text, mark, before) if mark is not None else None
+    if dash is not None:  # « -question: … »
+        return dash
     if "quoted scalar" in context and "end of stream" in problem:
         return Problem(at(context_mark), _("this quote is never closed"),
                        _("close it with the same quote mark at the end of the text"))
@@ -137,6 +147,45 @@ def _yaml_problem(path: str, text: str, exc: yaml.YAMLError) -> Problem:
                        _("rename one of them"))
     detail = problem + (f" ({context})" if context else "")
     return Problem(pos, _("invalid YAML: {detail}").format(detail=detail), SEE_EXAMPLE)
+
+
+_GLUED_DASH = re.compile(r"(\s*)-([^\s:-][^:\s]*)(:(?:\s|$))?")  # « -question: », « -Oui »
+
+
+def _dash_without_space(path: str, text: str, mark, before: str) -> Problem | None:
+    """The problem of a '-' glued to what follows it (« -question: »), where the error is or as a key on the
+    nearest line above it; else None."""
+    lines = text.splitlines()
+    number = mark.line
+    m = _GLUED_DASH.match(lines[number]) if number < len(lines) and not before.strip() else None
+    if m is None:
+        number = next((n for n in range(min(mark.line, len(lines)) - 1, -1, -1)
+                       if lines[n].strip() and not lines[n].lstrip().startswith("#")), -1)
+        m = _GLUED_DASH.match(lines[number]) if number >= 0 else None
+        m = m if m and m.group(3) else None
+    if m is None:
+        return None
+    return Problem(Pos(path, number + 1, len(m.group(1)) + 1), DASH,
+                   (SPACE_AFTER_DASH if m.group(3) else _("put a space after '-': '- {key} …'")).format(
+                       key=m.group(2)))
+
+
+def _quote_closed_late(text: str, mark):
+    """Where a quoted text that ends on the line of ``mark``, before it, was opened on an earlier line; else None."""
+    fast = getattr(yaml, "__with_libyaml__", False) and "\t" not in text and "\ufeff" not in text
+    loader = (yaml.CSafeLoader if fast else yaml.SafeLoader)(text)  # libyaml scans ten times faster
+    try:
+        while True:
+            token = loader.get_token()
+            if token is None or token.start_mark.index > mark.index:
+                return None
+            if isinstance(token, yaml.ScalarToken) and token.style in ('"', "'") \
+                    and token.end_mark.line == mark.line and token.end_mark.index <= mark.index:
+                return token.start_mark if token.start_mark.line < mark.line else None
+    except yaml.YAMLError:
+        return None
+    finally:
+        loader.dispose()
 
 
 def _looks_utf16(data: bytes) -> bool:
@@ -243,7 +292,8 @@ def _compose(text: str):
         loader.dispose()
 
 
-def _convert(path: str, node, problems: list, budget: list):
+def _convert(path: str, node, problems: list, budget: list, listed: bool = False):
+    """The value of a node as MDict/MList/str/None; ``listed``: the node is an item of a sequence."""
     budget[0] -= 1
     if isinstance(node, yaml.ScalarNode):
         budget[1] -= len(node.value)
@@ -261,6 +311,7 @@ def _convert(path: str, node, problems: list, budget: list):
     if isinstance(node, yaml.MappingNode):
         out = MDict()
         out.pos, out.key_pos, out.val_pos = _pos(path, node.start_mark), {}, {}
+        restarted = False
         for key_node, val_node in node.value:
             kpos = _pos(path, key_node.start_mark)
             if key_node.tag == _CORE + "merge":
@@ -274,10 +325,19 @@ def _convert(path: str, node, problems: list, budget: list):
                 problems.append(Problem(kpos, _("a key is missing before ':'"),
                                         _("write 'key: value', e.g. 'title: …'")))
                 continue
+            if key in out and listed and key == next(iter(out)):  # an item's first key again: a new item
+                first = out.key_pos[key]
+                problems.append(Problem(kpos, _("a '- ' is probably missing before {key} at line {line}: it "
+                                                "starts a new item after the one at line {first}").format(
+                    key=quote(key + ":"), line=kpos.line, first=first.line),
+                    _("write '- {key}: …'").format(key=key)))
+                restarted = True  # the keys after it belong to that item: no « duplicate key » for them
+                continue
             if key in out:
                 first = out.key_pos[key]
-                problems.append(Problem(kpos, _("duplicate key {key} (first given at line {line})").format(
-                                    key=quote(key), line=first.line), _("keep only one of them")))
+                if not restarted:
+                    problems.append(Problem(kpos, _("duplicate key {key} (first given at line {line})").format(
+                        key=quote(key), line=first.line), _("keep only one of them")))
                 continue
             out[key] = _convert(path, val_node, problems, budget)
             out.key_pos[key] = kpos
@@ -288,7 +348,7 @@ def _convert(path: str, node, problems: list, budget: list):
         out.pos, out.item_pos = _pos(path, node.start_mark), []
         out.flow = bool(node.flow_style)  # written [a, b]: a comma there separates items
         for item in node.value:
-            out.append(_convert(path, item, problems, budget))
+            out.append(_convert(path, item, problems, budget, listed=True))
             out.item_pos.append(_pos(path, item.start_mark))
         return out
     if node.tag == _CORE + "null" and not node.style:  # libyaml marks plain scalars with '', PyYAML with None

@@ -21,6 +21,7 @@ from .profiles import STANDARD, Profile
 
 PRINTABLE = 5 * mm  # most office printers leave this much of each edge blank
 RULE_DROP = 1.8 * mm  # the running header's rule, under its baseline's paragraph
+KEY_GAP = 5 * mm  # at least, between the corrigé's centred label and either side of the running header
 FIXED_DATE = 946684800  # 2000-01-01: reportlab's invariant date, used when SOURCE_DATE_EPOCH is unset
 
 
@@ -121,11 +122,15 @@ def _header_parts(fiche: Fiche, styles: S.Styles, labels: dict, answers: bool):
     # Header and footer stay on one line each (larger profiles would push them off the page):
     # a side may take the room the other leaves, then a text too long ends with « … ».
     centre = stringWidth(labels["answer_key"], font.bold, hs + 2) + 14 * mm if answers else 6 * mm
-    left_text = f"{labels['levels']} : {levels}" if levels else ""
+    label = labels["levels" if len(fiche.levels) > 1 else "level"]  # « Niveau : 2de », « Niveaux : 1re, Tle »
+    left_text = f"{label}{T.colon(lang)} {levels}" if levels else ""
     head = lambda text: T.markup(text, lang=lang, size=hs, sup=p.superscript)  # noqa: E731
     nl, nr = (natural_width(Paragraph(head(t), st)) if t else 0 for t in (left_text, fiche.kind))
     avail = p.frame_w - centre  # the two sides share what the centre (« CORRIGÉ ») leaves
-    if nl + nr <= avail:
+    half = (p.frame_w - stringWidth(labels["answer_key"], font.bold, hs + 2)) / 2 - KEY_GAP
+    if answers and max(nl, nr) > half:  # the label is centred: each side has its half, a longer one is cut
+        lw = rw = half
+    elif nl + nr <= avail:
         lw, rw = avail - nr, avail - nl
     elif min(nl, nr) <= avail / 2:  # the shorter whole, the longer ends with « … »
         lw = nl + 1 if nl <= nr else avail - nr - 1
@@ -208,5 +213,5 @@ def _one_line(text: str, make: Callable[[str], str], style, width: float) -> str
     for n in range(len(words) - 1, 0, -1):
         if natural_width(Paragraph(markup, style)) <= width:
             break
-        markup = make(" ".join(words[:n]).rstrip(",;:") + "…")
+        markup = make(" ".join(words[:n]).rstrip(",;:—– ") + "…")
     return markup

@@ -190,6 +190,26 @@ def french(text: str) -> str:
     return text
 
 
+def english(text: str) -> str:
+    """Apply English typography to plain text: apostrophes, “ ” for "…", … for ..., and no space before
+    ; : ! ? (a space typed there, as in French, is taken out)."""
+    text = text.replace("...", "…")
+    text = re.sub(r"(\w)'", "\\1’", text)
+    text = re.sub(r'"\s*([^"]*?)\s*"', "“\\1”", text)
+    return re.sub(r"(?<=[^\s;!?:(\[])[ \u00a0\u202f]+([;!?:]+)(?=\s|$)", "\\1", text)
+
+
+def typography(text: str, lang: str) -> str:
+    """Text with the typography of its language (french() or english())."""
+    return french(text) if lang == "fr" else english(text)
+
+
+def colon(lang: str) -> str:
+    """What ends a label before its text: « Nom : » in French (the typography narrows the space), « Name: »
+    in English."""
+    return " :" if lang == "fr" else ":"
+
+
 SHRINK = 0.8  # the least size, relative to its own, an address is set at to stay on one line
 
 
@@ -254,8 +274,7 @@ def _span_markup(span: Span, lang: str, size: float, mono: float, sup: bool, lin
 
 
 def _plain(text: str, lang: str, size: float, sup: bool = True) -> str:
-    if lang == "fr":
-        text = french(text)
+    text = typography(text, lang)
     text = escape(text).replace("\n", "<br/>")
     text = _emphasis(text, "**", "<b>", "</b>")
     # *italic* inside or outside **bold**, never across it: the tags must nest
@@ -305,14 +324,13 @@ def plain(text: str, *, lang: str = "fr") -> str:
     for span in spans(text):
         parts += [text[pos:span.start], _SLOT]
         shown = span.shown
-        kept.append(french(shown).replace(NNBSP, "\u00a0") if span.kind == "link" and lang == "fr"
+        kept.append(typography(shown, lang).replace(NNBSP, "\u00a0") if span.kind == "link"
                     and not is_address(shown) else shown)
         pos = span.end
     parts.append(text[pos:])
     rest = "".join(parts).replace("**", "")
     rest = _emphasis(rest, "*", "", "")
-    if lang == "fr":
-        rest = french(rest).replace(NNBSP, "\u00a0")
+    rest = typography(rest, lang).replace(NNBSP, "\u00a0")
     pieces = rest.split(_SLOT)
     return pieces[0] + "".join(k + p for k, p in zip(kept, pieces[1:]))
 

@@ -11,8 +11,7 @@ from . import chars, fonts, media
 from . import text as T
 from .errors import Pos, Problem, quote, quote_pair
 from .i18n import Msg, Texts, _
-from .loader import COLON
-from .loader import MDict, MList
+from .loader import COLON, DASH, SPACE_AFTER_DASH, MDict, MList
 from .model import (Activity, Callout, Closing, Fiche, FillTable, Image, Media, Question, TableSection,
                     TextBlock)
 from .spec import BLOCK_KINDS, FREE_WORDS, MAX_LINES, MAX_WIDTH_CAPTION, OBJECTS, Field, flag
@@ -209,6 +208,7 @@ _FIXED = {
     "truefalse": {"fr": ("Vrai", "Faux"), "en": ("True", "False")},
 }
 _ALIASES = {"oui": 0, "yes": 0, "vrai": 0, "true": 0, "non": 1, "no": 1, "faux": 1, "false": 1}
+_WORDS = {"yesno": {"oui", "non", "yes", "no"}, "truefalse": {"vrai", "faux", "true", "false"}}
 
 
 def _question(ctx: _Ctx, raw: MDict, f: dict, pos: Pos, number: int) -> Question:
@@ -229,7 +229,7 @@ def _question(ctx: _Ctx, raw: MDict, f: dict, pos: Pos, number: int) -> Question
             ctx.error(raw.key_pos["options"], _("a '{type}' question has fixed options").format(type=qtype),
                       NO_OPTIONS)
         options = _FIXED[qtype][ctx.lang]
-        items = [Item(_fixed_answer(ctx, i, options), i.pos) for i in items]
+        items = [Item(_fixed_answer(ctx, i, options, qtype), i.pos) for i in items]
     if closed and qtype not in _FIXED:  # an answer copied from its option, spaces and no-break spaces aside
         same = {" ".join(o.split()): o for o in options}
         items = [Item(same.get(" ".join(i.text.split()), i.text), i.pos) for i in items]
@@ -319,9 +319,15 @@ def _check_options(ctx: _Ctx, raw: MDict, f: dict, qtype: str, options: tuple) -
         seen.setdefault(text, ipos)
 
 
-def _fixed_answer(ctx: _Ctx, item: Item, options: tuple) -> str:
+def _fixed_answer(ctx: _Ctx, item: Item, options: tuple, qtype: str) -> str:
     value = item.text.strip().lower()
     index = _ALIASES.get(value)
+    if index is not None and value not in _WORDS[qtype]:  # « oui » for Vrai / Faux: read, but said
+        other = "truefalse" if qtype == "yesno" else "yesno"
+        ctx.warn(item.pos, _("the answer {answer} is not a word of {options}: the corrigé ticks {option}").format(
+            answer=quote(item.text), options=" / ".join(options), option=quote(options[index])),
+                 _("write {word} to say so, or use 'type: {other}' for {boxes} boxes").format(
+                     word=quote(options[index].lower()), other=other, boxes=" / ".join(_FIXED[other][ctx.lang])))
     if index is None:
         index = next((i for i, opt in enumerate(options) if value == opt.lower()), None)
     if index is None:
@@ -353,7 +359,10 @@ def _fields(ctx: _Ctx, name: str, raw: MDict) -> dict:
         if field.kind in ("list", "object"):
             value = raw[key]
             want = MList if field.kind == "list" else MDict
-            if not isinstance(value, want):
+            if want is MList and isinstance(value, MDict) and re.match(r"-[^\s-]", str(next(iter(value), ""))):
+                glued = next(iter(value))  # « -question: … »
+                ctx.error(value.key_pos[glued], DASH, SPACE_AFTER_DASH.format(key=glued[1:]))
+            elif not isinstance(value, want):
                 if want is MList:
                     ctx.error(raw.val_pos[key], _("'{key}' must be a list of items").format(key=key),
                               _("start each item on its own line with '- '"))
@@ -447,6 +456,8 @@ def _list(ctx: _Ctx, field: Field, key: str, value, pos: Pos) -> list[Item] | No
     for item, ipos in pairs:
         if item is None:
             ctx.error(ipos, EMPTY_OF.format(key=key), REMOVE_ITEM)
+        elif isinstance(item, MDict) and len(item) == 1 and isinstance(next(iter(item.values())), (str, type(None))):
+            _colon_in_item(ctx, key, item)  # « [Exemple : infirmier, …] »: YAML read a key and its value
         elif not isinstance(item, str):
             ctx.error(ipos, _("each item of '{key}' must be a text").format(key=key), AS_LIST)
         else:
@@ -460,6 +471,19 @@ def _list(ctx: _Ctx, field: Field, key: str, value, pos: Pos) -> list[Item] | No
         ctx.error(pos, _("'{key}' is too long for the page header ({count} characters, at most {limit})").format(
             key=key, count=total, limit=field.max_total), _("shorten it"))
     return out
+
+
+def _colon_in_item(ctx: _Ctx, key: str, item: MDict) -> None:
+    """The error of an item of a list that holds ': ' and so was read as a key and its value."""
+    (name, value), = item.items()
+    at, to = item.key_pos[name], item.val_pos[name]
+    line = ctx.source[at.line - 1] if 0 < at.line <= len(ctx.source) else ""
+    colon = line.find(":", at.col - 1 + len(str(name)))
+    between = line[at.col - 1 + len(str(name)):to.col - 1] if to.line == at.line and value is not None else ": "
+    whole = f"{name}{between.rstrip() or ':'}{' ' + value if value is not None else ''}"
+    ctx.error(Pos(at.path, at.line, colon + 1) if colon >= 0 else at,
+              _("an item of '{key}' contains ': ' (a colon followed by a space)").format(key=key),
+              _('put that item in quotes: "{text}"').format(text=whole))
 
 
 _PAIRS = ("()", "[]", "«»", '""')

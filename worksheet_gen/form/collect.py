@@ -3,6 +3,7 @@ of that fiche as it is now, and make the table's rows. Writes nothing."""
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 
 from ..errors import Pos, Problem, quote
@@ -48,7 +49,36 @@ def collect(fiche: Fiche, paths: list[str], *, exclude: frozenset[Path] = frozen
             rows.append(results.failed(handed.name, render(message, fiche.lang)))  # the table's language
         else:
             rows.append(results.row(fiche, handed.name, values))
-    return rows, problems
+    return rows, problems + _handed_twice(rows)
+
+
+def _student(row: results.Row) -> tuple[str, str] | None:
+    """Who handed a row in, as compared: Nom and Prénom without case, accents or extra spaces (None when
+    the student typed neither)."""
+    def folded(text: str) -> str:
+        bare = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+        return " ".join(bare.casefold().replace("-", " ").split())
+
+    nom, prenom = (folded(n) for n in row.names[:2])
+    return (nom, prenom) if not row.problem and (nom or prenom) else None
+
+
+def _handed_twice(rows: list[results.Row]) -> list[Problem]:
+    """A warning for each file handed in by a student whose form was already read: both rows are kept."""
+    first: dict[tuple[str, str], results.Row] = {}
+    out = []
+    for row in rows:
+        who = _student(row)
+        if who is None:
+            continue
+        if who in first:
+            name = " ".join(n for n in row.names[:2] if n.strip())
+            out.append(Problem(Pos(row.file), _("the same student as {file} ({name}): both rows are kept").format(
+                file=read.shown(first[who].file), name=quote(read.shown(name), 60)),
+                _("delete from the table the row of the copy you do not mark"), "warning"))
+        else:
+            first[who] = row
+    return out
 
 
 def _belongs(found: str | None, expected: str, slug: str) -> tuple[Msg | str, Msg | str]:

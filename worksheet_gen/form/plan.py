@@ -32,9 +32,9 @@ FINGERPRINT = "worksheet_gen"  # the hidden field holding « <slug> <fingerprint
 JUSTIFY = "_justif"
 LABELS = {
     "fr": {"file": "Fichier", "mark": "Note", "total": "Total", "closing": "Fin", "answer": "réponse",
-           "more": "suite", "table": "T"},
+           "more": "suite", "table": "T", "justify": "Justification — question {n}"},
     "en": {"file": "File", "mark": "Mark", "total": "Total", "closing": "End", "answer": "answer",
-           "more": "continued", "table": "T"},
+           "more": "continued", "table": "T", "justify": "Justification — question {n}"},
 }
 LABEL_TEXT = 60  # characters of a question shown in its column heading
 
@@ -56,6 +56,7 @@ class Entry:
     options: tuple[str, ...] = ()
     answer: tuple[str, ...] = ()
     justify: bool = False
+    justify_tooltip: str = ""  # « Justification — question 2 »: the lines to justify are a field of their own
     block: object = field(default=None, compare=False, repr=False)
 
     @property
@@ -90,8 +91,10 @@ def _question(fiche: Fiche, q: Question, key: str, shown: str) -> Entry:
     prompt = T.plain(q.prompt, lang=fiche.lang)
     kind = {"multi": "many", "open": "text", "blanks": "blanks"}.get(q.type, "one")
     answer = () if q.free or not q.options else tuple(q.answer)
+    justify = bool(q.options and q.lines)
     return Entry(key, shown, _label(shown, prompt), kind, prompt, tuple(T.plain(o, lang=fiche.lang) for o in q.options),
-                 answer, justify=bool(q.options and q.lines), block=q)
+                 answer, justify=justify, block=q,
+                 justify_tooltip=LABELS[fiche.lang]["justify"].format(n=q.number) if justify else "")
 
 
 def _label(shown: str, text: str) -> str:

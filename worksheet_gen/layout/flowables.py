@@ -660,9 +660,11 @@ class NameFields(Flowable):
     SHARES = (0.34, 0.30, 0.17, 0.19)
     SHARES_2 = (0.55, 0.45)
 
-    def __init__(self, labels, style, values=(), *, bold="Lato-Bold", rows=1, raised=True, fields=()):
+    def __init__(self, labels, style, values=(), *, bold="Lato-Bold", rows=1, raised=True, fields=(),
+                 colon="\u00a0:"):
         super().__init__()
         self.labels, self.style, self.bold, self.rows, self.raised = labels, style, bold, rows, raised
+        self.colon = colon  # after each label: « Nom : » in French, « Surname: » in English
         self.fields = fields  # in the form: a Spot per label
         self.values = tuple(values) + ("",) * (len(labels) - len(values))
 
@@ -682,7 +684,7 @@ class NameFields(Flowable):
         for i, (label, share) in enumerate(zip(self.labels, shares)):
             if i and i % per_row == 0:
                 x, base = 0.0, base - self.row_h
-            text = f"{label}\u00a0:"
+            text = label + self.colon
             end = x + self.width * share - 4 * mm
             yield text, x, base, end, x + stringWidth(text, self.bold, size) + 1.5 * mm
             x += self.width * share

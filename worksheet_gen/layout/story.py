@@ -26,14 +26,15 @@ from .table import FillTable as TableBlock, Row
 
 LABELS = {
     "fr": {"name": ("Nom", "Prénom", "Classe", "Date"), "previous": "Activité précédente", "activity": "Activité",
-           "next": "Activité suivante", "levels": "Niveaux", "answer_key": "CORRIGÉ", "page": "Page {n} / {total}",
-           "several": "Plusieurs réponses possibles.", "free": "Réponse personnelle", "more": "(suite)",
-           "item": "réponse", "part": "suite"},
+           "next": "Activité suivante", "levels": "Niveaux", "level": "Niveau", "answer_key": "CORRIGÉ",
+           "page": "Page {n} / {total}", "several": "Plusieurs réponses possibles.", "free": "Réponse personnelle",
+           "more": "(suite)", "item": "réponse", "part": "suite"},
     "en": {"name": ("Surname", "First name", "Class", "Date"), "previous": "Previous activity",
-           "activity": "Activity", "next": "Next activity", "levels": "Levels", "answer_key": "ANSWER KEY",
-           "page": "Page {n} / {total}", "several": "Several answers are possible.", "free": "Personal answer",
-           "more": "(continued)", "item": "answer", "part": "continued"},
+           "activity": "Activity", "next": "Next activity", "levels": "Levels", "level": "Level",
+           "answer_key": "ANSWER KEY", "page": "Page {n} / {total}", "several": "Several answers are possible.",
+           "free": "Personal answer", "more": "(continued)", "item": "answer", "part": "continued"},
 }
+NAME_COLON = {"fr": "\u00a0:", "en": ":"}  # after a name field's label, drawn as written
 QR_SIZE = 28 * mm
 BESIDE_GAP = 6 * mm  # between a caption and its QR code or picture (flowables.Beside)
 EXPLAIN_COLUMN = 70 * mm  # the least width left to explanations beside options (more in larger profiles)
@@ -52,6 +53,7 @@ class _Story:
         self.gap = self.p.gap
         self.lang = fiche.lang
         self.labels = LABELS[self.lang]
+        self.colon = T.colon(self.lang)  # after a label: « Activité 1 : », « Activity 1: »
         self._report = report
         self.explain_x: float | None = None  # where explanations beside options start (see _explain_column)
 
@@ -100,7 +102,8 @@ class _Story:
         entry = self.entries.get(id(block))
         if entry is None:
             return None
-        return F.Spot(entry.key + suffix, entry.tooltip, size=max(F.MIN_SIZE, self.p.body), more=self.labels["part"],
+        tooltip = entry.justify_tooltip if suffix == plan.JUSTIFY else entry.tooltip
+        return F.Spot(entry.key + suffix, tooltip, size=max(F.MIN_SIZE, self.p.body), more=self.labels["part"],
                       item=self.labels["item"], options=entry.options, radio=entry.kind == "one")
 
     def reporter(self, pos):
@@ -127,18 +130,18 @@ class _Story:
         if f.previous or f.next:  # where this fiche stands in a sequence of activities, as the seed lists it
             for key, text in (("previous", f.previous), ("activity", f.title), ("next", f.next)):
                 if text:
-                    out.append(Paragraph(self.m(f"*{self.labels[key]}* : {text}"), st.meta, bulletText="•"))
+                    out.append(Paragraph(self.m(f"*{self.labels[key]}*{self.colon} {text}"), st.meta, bulletText="•"))
         out.append(self.space(1.5 * mm))
         spots = tuple(F.Spot(name, label, size=max(F.MIN_SIZE, self.p.body))
                       for name, label in zip(plan.NAME_FIELDS, self.labels["name"])) if self.form else ()
         out.append(NameFields(self.labels["name"], st.left, self.names, bold=st.font.bold, rows=self.p.name_rows,
-                              raised=self.p.superscript, fields=spots))
+                              raised=self.p.superscript, fields=spots, colon=NAME_COLON[self.lang]))
         out.append(self.space(3 * mm))
         out += self.paras(f.intro, st.body, flows=True)
         for number, activity in enumerate(f.activities, 1):
             title = activity.title
             if len(f.activities) > 1:
-                title = f"{self.labels['activity']} {number} : {title}"
+                title = f"{self.labels['activity']} {number}{self.colon} {title}"
             head = [self.space(2.5 * mm),
                     Banner(Balanced(self.m(title, st.banner.fontSize, link_color=ON_ACCENT), st.banner)),
                     self.space(2.5 * mm)] + self.paras(activity.intro, st.body, flows=True)
@@ -249,13 +252,13 @@ class _Story:
         if q.free:
             return self.remark(True, q.explain)
         lead = q.answer[0] if q.type in ("yesno", "truefalse") and q.answer else ""
-        return f"**{lead}** : {q.explain}" if lead and q.explain else q.explain
+        return f"**{lead}**{self.colon} {q.explain}" if lead and q.explain else q.explain
 
     def remark(self, free: bool, explain: str) -> str:
         """The corrigé's remark with no single right answer (« Réponse personnelle : … »), or the explanation."""
         if not free:
             return explain
-        return f"**{self.labels['free']}**" + (f" : {explain}" if explain else "")
+        return f"**{self.labels['free']}**" + (f"{self.colon} {explain}" if explain else "")
 
     def choices(self, q: Question, *, ticked=(), explain=None, report=None, field=None) -> Choices:
         """The options of a closed question, with their ticks and explanation in the corrigé (buttons in the form)."""
