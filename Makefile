@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: all build test clean bench docs-img messages
+.PHONY: all build test test-quick tools mutation clean bench docs-img messages
 
 all: build
 
@@ -17,8 +17,20 @@ $(STAMP): pyproject.toml
 build: $(STAMP)
 	$(BIN)/worksheet-gen build
 
-test: $(STAMP)
+# The whole suite: the PDF tools are installed first when they can be, else it fails naming them.
+test: $(STAMP) tools
 	$(BIN)/python -m pytest
+
+# The quick subset, without the PDF tools: the tests that need one are skipped (docs/testing.md).
+test-quick: $(STAMP)
+	WORKSHEET_GEN_QUICK=1 $(BIN)/python -m pytest
+
+tools:
+	@sh tests/tools.sh
+
+# Each mutation of tests/mutation/mutations.py under the suite (about an hour on a busy machine; docs/testing.md).
+mutation: $(STAMP) tools
+	$(BIN)/python tests/mutation/run.py
 
 clean:
 	rm -rf build .pytest_cache .hypothesis

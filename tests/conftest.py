@@ -24,14 +24,42 @@ SOURCES = ROOT / "sources"
 DATA = Path(__file__).resolve().parent / "data"
 
 
+TOOLS = {"pdftotext": "poppler-utils", "pdftoppm": "poppler-utils", "pdffonts": "poppler-utils",
+         "pdfimages": "poppler-utils",
+         "zbarimg": "zbar-tools", "qpdf": "qpdf", "node": "nodejs", "npm": "npm"}  # tool -> Debian package
+# The quick subset, asked for explicitly (make test-quick): tests that need a missing tool are skipped.
+QUICK = os.environ.get("WORKSHEET_GEN_QUICK") == "1" and not os.environ.get("CI")
+
+
 def need(tool: str) -> str:
-    """Path of an external tool; a missing tool fails in CI and skips elsewhere."""
+    """Path of an external tool. Missing, it fails the test, naming it; only the quick subset skips."""
     path = shutil.which(tool)
     if path is None:
-        if os.environ.get("CI"):
-            pytest.fail(f"{tool} is required in CI (install poppler-utils, zbar-tools, qpdf)")
-        pytest.skip(f"{tool} not installed")
+        if QUICK:
+            pytest.skip(f"{tool} not installed (quick subset)")
+        pytest.fail(f"{tool} is missing: install {TOOLS.get(tool, tool)} (`make test` does it when it can), "
+                    "or run the quick subset without it: `make test-quick`", pytrace=False)
     return path
+
+
+_skipped: list[str] = []
+
+
+def pytest_runtest_logreport(report):
+    if report.skipped and not hasattr(report, "wasxfail"):
+        _skipped.append(report.nodeid)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """A full run that skipped a test has not passed: no success with tests left out."""
+    if _skipped and not QUICK and exitstatus == 0:
+        session.exitstatus = 1
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _skipped and not QUICK:
+        terminalreporter.write_line(f"{len(_skipped)} test(s) skipped in a full run: the run fails "
+                                    "(WORKSHEET_GEN_QUICK=1 runs the quick subset)", red=True)
 
 
 def cli(*args: str, cwd: Path | None = None, check: bool = False, env: dict | None = None):
@@ -63,6 +91,26 @@ def pix_build(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("pix-build")
     cli("build", str(SOURCES / "pix.yaml"), "--out", str(out), check=True)
     return out
+
+
+PROFILES = ("standard", "dys", "large")
+# Fiches built in every profile once per session: each kind of block, every kind of closed question.
+SHEETS = {"pix": SOURCES / "pix.yaml", "all-blocks": DATA / "profiles" / "all-blocks.yaml",
+          "closed": DATA / "sheet" / "closed.yaml", "closed-en": DATA / "sheet" / "closed-en.yaml"}
+
+
+@pytest.fixture(scope="session")
+def sheets_built(tmp_path_factory) -> Path:
+    """Every fiche of SHEETS built in each profile, through the CLI, into one folder."""
+    out = tmp_path_factory.mktemp("sheets")
+    for profile in PROFILES:
+        cli("build", *map(str, SHEETS.values()), "--out", str(out), "--profile", profile, check=True)
+    return out
+
+
+def sheet_pdf(folder: Path, slug: str, profile: str, kind: str = "eleve") -> Path:
+    """The student sheet (eleve) or corrigé of a fiche in a profile, in a build folder."""
+    return folder / (f"{slug}-{kind}.pdf" if profile == "standard" else f"{slug}-{kind}-{profile}.pdf")
 
 
 @pytest.fixture(scope="session")

@@ -319,7 +319,7 @@ def test_two_sources_with_the_same_name_are_refused(tmp_path):
         shutil.copytree(CI_DATA, tmp_path / folder)
     proc = cli("build", "a/pictures.yaml", "b/pictures.yaml", "--out", "build", cwd=tmp_path, env=environ())
     assert proc.returncode == 1
-    assert "b/pictures.yaml: error: it builds the same PDFs as a/pictures.yaml (rename one of the two files)" \
+    assert "b/pictures.yaml:1:1: error: it builds the same PDFs as a/pictures.yaml (rename one of the two files)" \
         in proc.stderr.splitlines()
     assert sorted(hashes(tmp_path / "build")) == ["pictures-corrige.pdf", "pictures-eleve.pdf"]
 

@@ -11,7 +11,10 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+import pdfread as R
+import sheetread as S
 from conftest import DATA, SOURCES, cli, need, pdftotext, squash
+from worksheet_gen.sources import load_fiche
 
 HEAD = "title: Essai\nlang: {lang}\nactivities:\n  - title: Activité\n    content:\n"
 RIGHT_EDGE = 595.3 - 18 * 72 / 25.4  # A4 width minus the right margin, in points
@@ -60,8 +63,10 @@ def test_markup_is_printed_literally(tmp_path):
             f"            answer: ['{MARKUP[5]}']\n")
     student, key, _ = build(tmp_path, body, lang="en")
     flat = " ".join(pdftotext(key).split())
-    for m in MARKUP:
-        assert flat.count(m) >= 3 if m in text else flat.count(m) >= 1, m
+    # The corrigé prints each string as often as the source writes it: in the text, the prompt and the
+    # answer (all of them), as an option (the first and fourth), the table's title, a section and its answer.
+    printed = [text, text, text, MARKUP[0], MARKUP[3], MARKUP[1], MARKUP[4], MARKUP[5]]
+    assert {m: flat.count(m) for m in MARKUP} == {m: sum(t.count(m) for t in printed) for m in MARKUP}
     links = [a.get_object().get("/A", {}).get("/URI", "") for page in PdfReader(key).pages
              for a in page.get("/Annots", [])]
     assert not [u for u in links if "javascript" in u]
@@ -124,6 +129,11 @@ def test_options_and_captions_taller_than_a_page(tmp_path):
     text = body_text(student)
     assert all(f"Métier numéro {i}" in text for i in range(60))
     assert squash(caption) in squash(text)
+    fiche, _ = load_fiche(tmp_path / "fiche.yaml")  # the boxes continued on the next page: the right ones ticked
+    ticked = [[c.option for c in cs if c.ticked] for cs in S.choices(R.read(key), fiche)]
+    assert len(R.read(key)) >= 2 and ticked == [["Métier numéro 1", "Métier numéro 59"]]
+    assert [[c.option for c in cs] for cs in S.choices(R.read(student), fiche)] == [
+        [f"Métier numéro {i}" for i in range(60)]]
 
 
 def test_values_are_printed_as_written(tmp_path):
@@ -135,6 +145,17 @@ def test_values_are_printed_as_written(tmp_path):
     text = pdftotext(key)
     for value in ("12:30", "No", "0123", "1.50", "2024-09-02"):
         assert re.search(rf"(?m)^\s*{re.escape(value)}\s*$", text), value
+    fiche, _ = load_fiche(tmp_path / "fiche.yaml")  # « no » is the answer NON, not the boolean false
+    assert [(c.option, c.ticked) for c in S.choices(R.read(key), fiche)[-1]] == [("OUI", False), ("NON", True)]
+
+
+def test_a_sign_never_starts_a_line(tmp_path):
+    """The narrow space before ? ! ; : and » never breaks, however the lines of a long paragraph fall."""
+    text = " ".join(f"Et la question {i} ? Réponse « oui » ; suite {i} : fin {i} !" for i in range(60))
+    student, _, _ = build(tmp_path, f"      - text: {json.dumps(text, ensure_ascii=False)}\n")
+    lines = [ln.strip() for ln in body_text(student).splitlines() if ln.strip()]
+    assert len(lines) > 25
+    assert [ln for ln in lines if ln[0] in "?!;:»"] == []
 
 
 def test_the_longest_accepted_address_scans(tmp_path):

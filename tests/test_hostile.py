@@ -7,6 +7,7 @@ every other file of the tree is unchanged (sha256 before and after).
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 import os
 import re
@@ -19,6 +20,7 @@ from hypothesis import given, settings, strategies as st
 
 from conftest import ROOT, SOURCES, cli
 from worksheet_gen.manifest import VERSION  # a manifest of another version is ignored silently
+from formtools import pix_form  # noqa: F401  (a fixture)
 
 FICHE = "title: Essai\nactivities:\n  - title: A\n    content:\n"
 SECRET = "password: hunter2\n"  # what a file outside the sources folder holds: never read, never quoted
@@ -215,12 +217,13 @@ def test_a_manifest_naming_files_outside_the_build_folder_never_removes_them(tre
                         "notes.txt": "0", "..": "0", "gone\n-eleve.pdf": "0"}}
 
     tamper(tree, forge)
-    ignored = "build/.worksheet-gen.json: warning: the build manifest names {}, which is not a PDF this tool " \
+    ignored = "build/.worksheet-gen.json:1:{}: warning: the build manifest names {}, which is not a PDF this tool " \
               "writes in its folder: it is ignored (the manifest was edited or comes from elsewhere; the build " \
               "writes a correct one)"
-    names = ["'..'", "'../outside/secret.yaml'", "'../sources/pix.yaml'", "'/etc/passwd'", "'gone -eleve.pdf'",
-             "'notes.txt'"]
-    expect = [ignored.format(name) for name in names]
+    names = ["..", "../outside/secret.yaml", "../sources/pix.yaml", "/etc/passwd", "gone\n-eleve.pdf", "notes.txt"]
+    text = (tree / MANIFEST).read_text()  # one line: each name is shown at its column
+    at = {name: text.index(json.dumps(name) + ': "0"') + 1 for name in names}
+    expect = sorted(ignored.format(at[name], "'" + " ".join(name.split()) + "'") for name in names)
     attack(tree, "build", "--check", code=0, expect=expect)
     attack(tree, "build", code=0, expect=expect, may_change={MANIFEST})
     assert "gone.yaml" not in (tree / MANIFEST).read_text()  # the forged entry is dropped
@@ -256,7 +259,7 @@ def test_the_pdfs_of_a_deleted_source_are_still_removed_but_only_if_the_build_wr
 def test_a_manifest_of_the_wrong_shape_is_a_warning_and_a_full_rebuild(tree, forged):
     (tree / MANIFEST).write_text(json.dumps(forged))
     proc = attack(tree, "build", code=0, may_change={MANIFEST}, expect=[
-        "build/.worksheet-gen.json: warning: the build manifest is not as worksheet-gen writes it: everything is "
+        "build/.worksheet-gen.json:1:1: warning: the build manifest is not as worksheet-gen writes it: everything is "
         "rebuilt (it was edited or damaged; the build writes a new one)"])
     assert "1 source: 0 up to date, 1 rendered; 0 PDFs written" in proc.stdout
     attack(tree, "build", "--check", code=0)
@@ -276,7 +279,7 @@ def test_a_manifest_entry_that_does_not_list_its_source_is_never_up_to_date(tree
 def test_a_folder_or_a_pipe_where_the_manifest_should_be_is_an_error_at_once(tree, kind):
     (tree / MANIFEST).unlink()
     os.mkdir(tree / MANIFEST) if kind == "folder" else os.mkfifo(tree / MANIFEST)
-    error = ["build/.worksheet-gen.json: error: the build manifest is not a file (a folder, a pipe or a device is in "
+    error = ["build/.worksheet-gen.json:1:1: error: the build manifest is not a file (a folder, a pipe or a device is in "
              "its place) (remove it: the build writes its manifest there)"]
     (tree / "sources" / "pix.yaml").write_text((SOURCES / "pix.yaml").read_text() + "\n# changed\n")
     for args in (("build",), ("build", "--check"), ("build", "--format", "json")):
@@ -334,7 +337,7 @@ def test_any_manifest_is_read_without_a_traceback_and_removes_nothing_outside_it
         assert all(output_name(name) for entry in manifest.entries.values() for name in entry["outputs"])
         for entry in manifest.entries.values():
             source = manifest.abs(entry["source"]) if "\0" not in entry["source"] else root / "src" / "a.yaml"
-            manifest.fresh(source, "x")
+            manifest.fresh(source, "x", outputs={"a-eleve.pdf", "a-corrige.pdf"})
             manifest.warnings(source, str)
         manifest.orphans()
         result = build([], out, check=True)
@@ -382,10 +385,10 @@ def test_outputs_that_would_be_one_file_are_an_error_before_anything_is_written(
     (src / "pack-a.yaml").write_text(MINI)  # writes pack-a-eleve.pdf…
     (src / "a-eleve.pack.yaml").write_text("fiches: [pix]\ncopies: 2\n")  # …and so does this pack file
     expect = [
-        "sources/a-eleve.pack.yaml: error: it would write 'pack-a-eleve.pdf', the same file as 'pack-a-eleve.pdf' of "
+        "sources/a-eleve.pack.yaml:1:1: error: it would write 'pack-a-eleve.pdf', the same file as 'pack-a-eleve.pdf' of "
         "sources/pack-a.yaml (rename one of the two files: names that differ only by capitals, or by how an "
         "accent is encoded, are one file on Windows and macOS)",
-        "sources/pix.yaml: error: it would write 'pix-corrige-dys.pdf', the same file as 'Pix-corrige-dys.pdf' of "
+        "sources/pix.yaml:1:1: error: it would write 'pix-eleve.pdf', the same file as 'Pix-eleve.pdf' of "
         "sources/Pix.yaml (rename one of the two files: names that differ only by capitals, or by how an accent is "
         "encoded, are one file on Windows and macOS)"]
     attack(tree, "build", "--check", expect=expect)
@@ -402,7 +405,7 @@ def test_a_source_cannot_take_the_pdfs_another_source_wrote_in_an_earlier_build(
     (tree / "other").mkdir()
     (tree / "other" / "pix.yaml").write_text(MINI)
     attack(tree, "build", "other/pix.yaml", expect=[
-        "other/pix.yaml: error: it builds the same PDFs as sources/pix.yaml (rename one of the two files)"])
+        "other/pix.yaml:1:1: error: it builds the same PDFs as sources/pix.yaml (rename one of the two files)"])
 
 
 @pytest.mark.parametrize("out", ["sources", "sources/build"])
@@ -432,9 +435,9 @@ def test_pdfs_written_among_the_sources_leave_every_source_alone(tree, out):
 def test_a_link_in_the_sources_folder_to_a_file_outside_it_is_not_read(tree):
     (tree / "sources" / "evil.yaml").symlink_to(tree / "outside" / "secret.yaml")
     (tree / "sources" / "zero.yaml").symlink_to("/dev/zero")
-    expect = ["sources/evil.yaml: error: this file is a link to a file outside the sources folder: it is not read "
+    expect = ["sources/evil.yaml:1:1: error: this file is a link to a file outside the sources folder: it is not read "
               "(copy the file into the sources folder, or name it on the command line)",
-              "sources/zero.yaml: error: not a regular file (a folder, a pipe or a device): it is not read (rename it "
+              "sources/zero.yaml:1:1: error: not a regular file (a folder, a pipe or a device): it is not read (rename it "
               "or move it out of the sources folder)"]
     for command in ("check", "build"):
         attack(tree, command, expect=expect)
@@ -443,7 +446,7 @@ def test_a_link_in_the_sources_folder_to_a_file_outside_it_is_not_read(tree):
 def test_a_pipe_or_a_folder_named_like_a_source_is_reported_at_once(tree):
     os.mkfifo(tree / "sources" / "tube.yaml")
     (tree / "sources" / "dossier.yml").mkdir()
-    expect = [f"sources/{name}: error: not a regular file (a folder, a pipe or a device): it is not read (rename it "
+    expect = [f"sources/{name}:1:1: error: not a regular file (a folder, a pipe or a device): it is not read (rename it "
               "or move it out of the sources folder)" for name in ("dossier.yml", "tube.yaml")]
     for command in ("check", "build"):
         attack(tree, command, expect=expect)
@@ -669,7 +672,7 @@ def test_names_that_differ_by_how_an_accent_is_written_are_one_file(tree):
     (src / "e\u0301le\u0300ve.yaml").write_text(MINI)  # …and as letter + accent (macOS): one file there
     nfc, nfd = "\u00e9l\u00e8ve", "e\u0301le\u0300ve"
     attack(tree, "build", may_change={MANIFEST, f"build/{nfd}-eleve.pdf", f"build/{nfd}-corrige.pdf"}, expect=[
-        f"sources/{nfc}.yaml: error: it would write '{nfc}-corrige-dys.pdf', the same file as '{nfd}-corrige-dys.pdf' "
+        f"sources/{nfc}.yaml:1:1: error: it would write '{nfc}-eleve.pdf', the same file as '{nfd}-eleve.pdf' "
         f"of sources/{nfd}.yaml (rename one of the two files: names that differ only by capitals, or by how an "
         "accent is encoded, are one file on Windows and macOS)"])
 
@@ -704,3 +707,386 @@ def test_the_pack_command_does_not_overwrite_the_pdf_of_a_source(tree):
         proc = attack(tree, "pack", "pix", "--copies", "2", "--name", name, code=2)
         assert f"Invalid value for --name: sources/pack-x.yaml already writes pack-{name}.pdf: give the pack " \
                "another name" in proc.stderr
+
+
+# --- the outside attack of 2026-12-01 (attack-report-1) ----------------------------------------------
+
+def _raw_controls(text: str) -> list[str]:
+    """The control and direction characters printed raw (a terminal or a log viewer would act on them)."""
+    return [ch for ch in text if (ord(ch) < 0x20 and ch != "\n") or 0x7f <= ord(ch) <= 0x9f
+            or ch in "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"]
+
+
+@pytest.mark.parametrize("content", ["---\n", "~\n", "null\n", "--- &a\n"])
+def test_a_source_holding_no_document_is_an_error(tree, content):
+    (tree / "sources" / "pix.yaml").write_text(content)
+    empty = ["sources/pix.yaml:1:1: error: the file is empty (start from the example in docs/format.md)"]
+    attack(tree, "check", expect=empty)
+    proc = attack(tree, "build", expect=empty)
+    assert "1 failed: sources/pix.yaml" in proc.stdout
+    attack(tree, "build", "--check", expect=empty)
+    assert json.loads(attack(tree, "build", "--format", "json").stdout)["errors"] == 1
+
+
+def test_a_folder_or_a_file_that_cannot_be_removed_named_like_a_temporary_file_is_left_alone(tree):
+    import subprocess
+
+    (tree / "build" / ".x.worksheet-gen-4000000-abcdefgh.tmp").mkdir()
+    locked = tree / "build" / ".y.worksheet-gen-4000000-abcdefgh.tmp"
+    locked.write_text("cannot be removed")
+    if subprocess.run(["chattr", "+i", str(locked)], capture_output=True).returncode != 0:
+        locked.unlink()  # a file system without the immutable flag: the folder alone is tried
+    try:
+        (tree / "sources" / "pix.yaml").write_text((SOURCES / "pix.yaml").read_text() + "\n# changed\n")
+        attack(tree, "build", code=0, may_change={MANIFEST})
+        attack(tree, "build", "--out", "sources", code=0, may_change={
+            "sources/.worksheet-gen.json", "sources/pix-eleve.pdf", "sources/pix-corrige.pdf"})
+    finally:
+        subprocess.run(["chattr", "-i", str(locked)], capture_output=True)
+
+
+def test_an_image_path_holding_a_null_character_is_an_error_with_the_others(tree):
+    (tree / "sources" / "im.yaml").write_text(FICHE + '      - image: "images/\\u0000.png"\n      - image: nope.png\n')
+    expect = ["sources/im.yaml:5:16: error: invisible character U+0000 in the text (delete it and retype the text "
+              "around it)",
+              "sources/im.yaml:5:16: error: the image name holds a null character (U+0000) (retype the file name)",
+              "sources/im.yaml:6:16: error: the image 'nope.png' does not exist (check the name and the folder: the "
+              "path is relative to the source file)"]
+    attack(tree, "check", "sources/im.yaml", expect=expect)
+    attack(tree, "build", "sources/im.yaml", expect=expect)
+
+
+def test_control_and_direction_characters_are_escapes_in_every_format(tree):
+    name = "e\x1b]0;title\x07\x1b[31m\u202eyaml.yaml"
+    (tree / "sources" / name).write_text(FICHE + "      - question: Q ?\n        lignes: 3\n        answer: « \u202e »\n")
+    shown = "e\\x1b]0;title\\x07\\x1b[31m\\u202eyaml.yaml"
+    expect = [f"sources/{shown}:6:9: error: unknown key 'lignes' (did you mean 'lines'?)",
+              f"sources/{shown}:7:19: error: invisible character U+202E (RIGHT-TO-LEFT OVERRIDE) in the text (delete "
+              "it and retype the text around it)"]
+    for command in ("check", "build"):
+        proc = attack(tree, command, expect=expect)
+        assert _raw_controls(proc.stdout + proc.stderr) == []
+        proc = attack(tree, command, "--format", "github")
+        assert _raw_controls(proc.stdout + proc.stderr) == []
+        assert f"::error file=sources/{shown},line=6,col=9::unknown key 'lignes'" in proc.stdout
+        proc = attack(tree, command, "--format", "json")
+        assert _raw_controls(proc.stdout + proc.stderr) == []
+        assert {p["file"] for p in json.loads(proc.stdout)["problems"]} == {f"sources/{name}"}  # the data, intact
+    proc = attack(tree, "pack", "pix", "--copies", "1", "--name", "a\x1b[31m", code=2)
+    assert _raw_controls(proc.stdout + proc.stderr) == [] and "'a\\x1b[31m'" in proc.stderr
+
+
+def test_invisible_joiners_and_stacked_accents_are_errors(tree):
+    (tree / "sources" / "accents.yaml").write_text(FICHE + "      - Un mot\u034fcoupé.\n      - Zalgo e"
+                                                   + "\u0301" * 50 + ".\n      - Việt Nam, ễ.\n")
+    attack(tree, "check", expect=[
+        "sources/accents.yaml:5:15: error: invisible character U+034F (COMBINING GRAPHEME JOINER) in the text "
+        "(delete it and retype the text around it)",
+        "sources/accents.yaml:6:16: error: 50 accents are stacked on one letter, at most 4 (delete the extra accents "
+        "and retype the letter)"])
+    (tree / "sources" / "accents.yaml").unlink()
+    (tree / "classe.csv").write_text("Nom;Prénom;Profil;Profile\nDupont;Léa;dys;\nMartin;Zoé;;large\n")
+    attack(tree, "pack", "pix", "--roster", "classe.csv", expect=[
+        "classe.csv:1:19: error: two columns are the Profil column: « Profil » and « Profile » (keep one of them, or "
+        "rename the other)"])
+    (tree / "classe.csv").write_text("Nom;Prénom\nDupont;Léa\u034f\nMartin;Zo" + "\u0301" * 9 + "é\n")
+    attack(tree, "pack", "pix", "--roster", "classe.csv", expect=[
+        "classe.csv:2:11: error: the character U+034F is invisible (delete it: it often comes from copying a name "
+        "out of another program)",
+        "classe.csv:3:10: error: 9 accents are stacked on one letter, at most 4 (delete the extra accents)"])
+    attack(tree, "pack", "pix", "--copies", "2", "--class", "4e\u202eB", expect=[
+        "--class:1:3: error: the character U+202E of the class is invisible (write it without it)"])
+
+
+PIX = "../sources/pix.yaml"
+PDFS = {"build/pix-eleve.pdf", "build/pix-corrige.pdf"}
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_check_renders_and_compares_whatever_the_manifest_records(tree):
+    """A student sheet replaced by the corrigé, with the manifest's hash of it forged to match."""
+    shutil.copy(tree / "build" / "pix-corrige.pdf", tree / "build" / "pix-eleve.pdf")
+    tamper(tree, lambda d: d["entries"][PIX]["outputs"].update({"pix-eleve.pdf": _sha(tree / "build" / "pix-eleve.pdf")}))
+    proc = attack(tree, "build", "--check")
+    assert "would change build/pix-eleve.pdf" in proc.stdout.splitlines()
+    assert "1 source: 0 up to date, 1 rendered; 1 PDF out of date" in proc.stdout
+    assert json.loads(attack(tree, "build", "--check", "--format", "json").stdout)["stale"] == ["build/pix-eleve.pdf"]
+    attack(tree, "build", "--force", code=0, may_change={MANIFEST, "build/pix-eleve.pdf"})
+    assert (tree / "build" / "pix-eleve.pdf").read_bytes() != (tree / "build" / "pix-corrige.pdf").read_bytes()
+    attack(tree, "build", "--check", code=0)
+
+
+def test_an_entry_that_leaves_out_or_adds_an_output_is_never_up_to_date(tree):
+    (tree / "build" / "pix-eleve.pdf").unlink()
+    tamper(tree, lambda d: d["entries"][PIX]["outputs"].pop("pix-eleve.pdf"))
+    proc = attack(tree, "build", "--check")
+    assert "missing build/pix-eleve.pdf" in proc.stdout.splitlines()
+    proc = attack(tree, "build", code=0, may_change={MANIFEST, "build/pix-eleve.pdf"})
+    assert "wrote build/pix-eleve.pdf" in proc.stdout.splitlines()
+    tamper(tree, lambda d: d["entries"][PIX]["outputs"].update({"pix-eleve-dys.pdf": "0" * 64}))
+    proc = attack(tree, "build", code=0, may_change={MANIFEST})
+    assert "1 source: 0 up to date, 1 rendered" in proc.stdout
+    pix = tree / "sources" / "pix.yaml"  # a fiche that asks for its form: an entry without it is not up to date
+    pix.write_text(pix.read_text().replace("title:", "form: oui  # the fillable PDF too\ntitle:", 1))
+    attack(tree, "build", code=0, may_change={MANIFEST, "build/pix-formulaire.pdf"})
+    (tree / "build" / "pix-formulaire.pdf").unlink()
+    tamper(tree, lambda d: d["entries"][PIX]["outputs"].pop("pix-formulaire.pdf"))
+    proc = attack(tree, "build", code=0, may_change={MANIFEST, "build/pix-formulaire.pdf"})
+    assert "wrote build/pix-formulaire.pdf" in proc.stdout.splitlines()
+    attack(tree, "build", code=0)  # and now up to date, without rendering
+    assert "1 up to date, 0 rendered" in attack(tree, "build", code=0).stdout
+
+
+def test_warnings_a_manifest_records_cannot_be_errors_or_stand_anywhere(tree):
+    (tree / "sources" / "w.yaml").write_text(FICHE + "      - question: Q ?\n")
+    real = ["sources/w.yaml:5:9: warning: this question has no answer: the corrigé leaves its lines empty (add "
+            "'answer:')"]
+    attack(tree, "build", code=0, expect=real, may_change={MANIFEST, "build/w-eleve.pdf", "build/w-corrige.pdf"})
+    forgeries = [{"severity": "error", "message": "pwned"}, {"line": 10**30, "col": -5},
+                 {"path": "../outside/secret.yaml"}, {"message": "x" * 100_000}]
+    for forged in forgeries:
+        tamper(tree, lambda d: d["entries"]["../sources/w.yaml"]["warnings"][0].update(forged))
+        attack(tree, "build", code=0, expect=real, may_change={MANIFEST})
+        assert "pwned" not in (tree / MANIFEST).read_text() and "x" * 1000 not in (tree / MANIFEST).read_text()
+        attack(tree, "build", "--check", code=0, expect=real)
+
+
+def test_a_manifest_entry_naming_files_outside_its_folder_or_spelled_twice_is_never_up_to_date(tree):
+    secret = tree / "outside" / "secret.yaml"
+    spellings = {f"../sources/{'./' * n}pix.yaml": _sha(tree / "sources" / "pix.yaml") for n in range(1, 40)}
+    for deps in ({"../outside/secret.yaml": _sha(secret)}, {"../outside/secret.yaml": "0" * 64},
+                 {str(secret): _sha(secret)}, {"/dev/zero": "0" * 64}, spellings,
+                 {"../sources/../sources/pix.yaml": _sha(tree / "sources" / "pix.yaml")}):
+        tamper(tree, lambda d: d["entries"][PIX]["deps"].update(deps))
+        proc = attack(tree, "build", code=0, may_change={MANIFEST})  # the same answer, whatever hash is guessed
+        assert "1 source: 0 up to date, 1 rendered; 0 PDFs written" in proc.stdout
+        assert "1 source: 1 up to date, 0 rendered" in attack(tree, "build", code=0).stdout
+
+
+def test_no_link_is_followed_in_the_output_folder(tree):
+    outside = tree / "outside"
+    shutil.copy(tree / MANIFEST, outside / "manifest.json")
+    (tree / MANIFEST).unlink()
+    (tree / MANIFEST).symlink_to(outside / "manifest.json")
+    shutil.copy(tree / "build" / "pix-eleve.pdf", outside / "eleve.pdf")
+    (tree / "build" / "pix-eleve.pdf").unlink()
+    (tree / "build" / "pix-eleve.pdf").symlink_to(outside / "eleve.pdf")  # the right bytes, through a link
+    shutil.copy(tree / "build" / "pix-corrige.pdf", outside / "old-eleve.pdf")
+    (tree / "build" / "old-eleve.pdf").symlink_to(outside / "old-eleve.pdf")
+    tamper_target = json.loads((outside / "manifest.json").read_text())
+    tamper_target["entries"]["../sources/old.yaml"] = {
+        "source": "../sources/old.yaml", "fingerprint": "x", "deps": {}, "warnings": [],
+        "outputs": {"old-eleve.pdf": _sha(outside / "old-eleve.pdf")}}
+    (outside / "manifest.json").write_text(json.dumps(tamper_target))
+    link = ["build/.worksheet-gen.json:1:1: warning: the build manifest is a link to another file: it is not read, "
+            "everything is rebuilt (the build writes its own manifest in its place)"]
+    proc = attack(tree, "build", "--check", expect=link)
+    assert "would change build/pix-eleve.pdf" in proc.stdout.splitlines()
+    attack(tree, "build", code=0, expect=link, may_change={MANIFEST, "build/pix-eleve.pdf"})
+    assert not (tree / MANIFEST).is_symlink() and not (tree / "build" / "pix-eleve.pdf").is_symlink()
+    assert (tree / "build" / "old-eleve.pdf").is_symlink()  # a link is never what the build wrote: left alone
+    attack(tree, "build", "--check", code=0)
+
+
+def test_a_roster_named_like_a_pdf_the_build_writes_is_never_written_over(tree):
+    src = tree / "sources"
+    (src / "pack-classe.pdf").write_text("Nom;Prénom\nDUPONT;Léa\n")  # a CSV named like the pack
+    (src / "classe.pack.yaml").write_text("fiches: [pix]\nroster: pack-classe.pdf\n")
+    named = ["sources/classe.pack.yaml:2:9: error: the roster 'pack-classe.pdf' has the name of a file the build "
+             "writes (rename the class list, e.g. classe.csv)"]
+    attack(tree, "check", expect=named)
+    attack(tree, "build", "--out", "sources", expect=named, may_change={
+        "sources/.worksheet-gen.json", "sources/pix-eleve.pdf", "sources/pix-corrige.pdf"})
+    (src / "eleves.csv").symlink_to("pack-classe.pdf")  # a link inside the folder, to the same file
+    (src / "classe.pack.yaml").write_text("fiches: [pix]\nroster: eleves.csv\n")
+    attack(tree, "build", "--out", "sources", may_change={"sources/.worksheet-gen.json"}, expect=[
+        "sources/pack-classe.pdf: error: the build would write over a file it reads (rename that file, or build "
+        "into another folder (--out))"])
+
+
+def test_a_fiche_named_on_the_command_line_is_never_read_through_a_link_out_of_the_sources(tree):
+    (tree / "sources" / "sec.yaml").symlink_to(tree / "outside" / "secret.yaml")
+    (tree / "sources" / "tube.yaml").unlink(missing_ok=True)
+    os.mkfifo(tree / "sources" / "tube.yaml")
+    link = ("sources/sec.yaml:1:1: this file is a link to a file outside the sources folder: it is not read (copy the "
+            "file into the sources folder, or name it on the command line)")
+    proc = attack(tree, "pack", "sec", "--copies", "1", code=2)
+    assert f"Error: {link}" in proc.stderr
+    attack(tree, "collect", "sec", "x.pdf", expect=[link.replace(": this file", ": error: this file")])
+    proc = attack(tree, "pack", "tube", "--copies", "1", code=2)
+    assert "Error: sources/tube.yaml:1:1: not a regular file (a folder, a pipe or a device): it is not read" in proc.stderr
+    attack(tree, "collect", "tube", "x.pdf", expect=[
+        "sources/tube.yaml:1:1: error: not a regular file (a folder, a pipe or a device): it is not read (rename it or "
+        "move it out of the sources folder)"])
+
+
+# --- collect: what it reads and where it writes ---------------------------------------------------
+
+@pytest.fixture
+def rendus(tree, pix_form) -> Path:
+    """rendus/ in the tree, holding one student's form (filled with a name) as Martin.pdf."""
+    from formtools import fill
+
+    folder = tree / "rendus"
+    folder.mkdir()
+    fill(pix_form / "pix-formulaire.pdf", {"nom": "MARTIN", "prenom": "Léa"}, folder / "Martin.pdf")
+    return folder
+
+
+def test_collect_reads_only_the_regular_files_of_a_folder_never_a_pipe_a_device_or_a_link_out(tree, rendus):
+    os.mkfifo(rendus / "f.pdf")  # once waited on for ever
+    os.mkfifo(rendus / "g.zip")
+    (rendus / "zero.pdf").symlink_to("/dev/zero")  # once read without end (5 GB in 30 s)
+    (rendus / "s.pdf").symlink_to(tree / "outside" / "secret.yaml")  # once read, and said 'is not a PDF'
+    (rendus / "copie.pdf").symlink_to("Martin.pdf")  # a link inside the folder is read
+    pipe = "error: is not a regular file (a pipe, a device or a socket): it is not read (copy the form itself into the " \
+           "folder)"
+    out = "error: is a link to a file outside the folder: it is not read (copy the form itself into the folder)"
+    proc = attack(tree, "collect", "pix", "rendus", "--out", "-", expect=[
+        f"rendus/f.pdf: {pipe}", f"rendus/g.zip: {pipe}", f"rendus/s.pdf: {out}", f"rendus/zero.pdf: {out}"])
+    assert proc.stdout.count("MARTIN") == 2
+    attack(tree, "collect", "pix", "rendus/f.pdf", "rendus/zero.pdf", "--out", "-", expect=[
+        f"rendus/f.pdf: {pipe}", f"rendus/zero.pdf: {pipe}"])
+
+
+def test_collect_never_writes_its_table_over_a_form_or_a_source(tree, rendus):
+    (tree / "sources" / "classe.csv").write_text("Nom;Prénom\nMARTIN;Léa\n")
+    refused = "error: collect writes its table only to a .csv or .json file, never over a form, an archive or a " \
+              "source (give --out a name such as pix-reponses.csv)"
+    attack(tree, "collect", "pix", "rendus/", "--out", "rendus/Martin.pdf", expect=[f"rendus/Martin.pdf: {refused}"])
+    attack(tree, "collect", "pix", "rendus/", "--out", "sources/pix.yaml", expect=[f"sources/pix.yaml: {refused}"])
+    attack(tree, "collect", "pix", "rendus/", "--out", "sources/classe.csv", expect=[
+        "sources/classe.csv: error: is a file of the sources folder: the table is not written over it (give --out a "
+        "name outside the sources folder, such as pix-reponses.csv)"])
+    shutil.copy(tree / "sources" / "classe.csv", rendus / "liste.csv")
+    attack(tree, "collect", "pix", "rendus/Martin.pdf", "rendus/liste.csv", "--out", "rendus/liste.csv", expect=[
+        "rendus/liste.csv: error: is one of the files handed in: the table is not written over it (give --out "
+        "another name, such as pix-reponses.csv)"])
+    proc = attack(tree, "collect", "pix", "rendus/", "--out", "rendus/pix-reponses.csv", code=1, expect=[
+        "rendus/liste.csv: error: is not a PDF (ask the student for the PDF form itself, saved after filling it in)"],
+        may_change={"rendus/pix-reponses.csv"})
+    assert "MARTIN" in (rendus / "pix-reponses.csv").read_text(encoding="utf-8-sig")
+    assert "wrote rendus/pix-reponses.csv: 1 form(s) read, 1 file(s) with a problem" in proc.stdout
+
+
+def test_collect_onto_a_full_disk_is_an_error_at_the_table(tree, rendus):
+    attack(tree, "collect", "pix", "rendus/", "--out", "t.csv", file_size=100, expect=[
+        "t.csv: error: cannot write the file: File too large (check the free space and the permissions of its "
+        "folder)"])
+
+
+def _forged_name(form: Path, out: Path, kind: str) -> Path:
+    """The form with the value of its Nom field replaced by a dictionary, a stream or a reference to itself."""
+    from pypdf import PdfWriter
+    from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject, TextStringObject
+
+    writer = PdfWriter(clone_from=form)
+    field = next(f.get_object() for f in writer.root_object["/AcroForm"]["/Fields"] if f.get_object()["/T"] == "nom")
+    if kind == "dictionary":
+        field[NameObject("/V")] = DictionaryObject({NameObject("/A"): TextStringObject("x")})
+    elif kind == "stream":
+        stream = DecodedStreamObject()
+        stream.set_data(b"MARTIN")
+        field[NameObject("/V")] = writer._add_object(stream)
+    else:
+        field[NameObject("/V")] = writer._add_object(field)  # the field itself
+    writer.write(out)
+    return out
+
+
+def test_a_form_field_holding_no_text_is_a_problem_of_that_file_not_a_python_repr(tree, rendus, pix_form):
+    for kind in ("dictionary", "stream", "self"):
+        _forged_name(pix_form / "pix-formulaire.pdf", rendus / f"{kind}.pdf", kind)
+    odd = "error: has a field 'nom' whose value is not a text: the form was altered (ask the student to fill in a new " \
+          "copy of the form)"
+    proc = attack(tree, "collect", "pix", "rendus", "--out", "-", expect=[
+        f"rendus/{kind}.pdf: {odd}" for kind in ("dictionary", "self", "stream")])
+    assert "MARTIN" in proc.stdout and "{" not in proc.stdout and "IndirectObject" not in proc.stdout
+
+
+def test_an_aes_encrypted_form_is_said_to_be_one(tree, rendus):
+    from conftest import need
+
+    qpdf = need("qpdf")
+    import subprocess
+
+    for args, name in ((["user", "owner", "256"], "u256.pdf"),
+                       (["", "owner", "128", "--use-aes=y", "--modify=none"], "o128.pdf")):
+        subprocess.run([qpdf, "--encrypt", *args, "--", str(rendus / "Martin.pdf"), str(rendus / name)], check=True)
+    aes = "error: is encrypted with AES, which this installation of worksheet-gen cannot read (ask the student to " \
+          "save the form again without protection, or install the Python package 'cryptography' next to " \
+          "worksheet-gen)"
+    if importlib.util.find_spec("cryptography") is None:  # as the tool is installed: it does not require it
+        attack(tree, "collect", "pix", "rendus", "--out", "-", expect=[f"rendus/o128.pdf: {aes}",
+                                                                       f"rendus/u256.pdf: {aes}"])
+    else:  # with it, what the docs say of any protected form
+        proc = attack(tree, "collect", "pix", "rendus", "--out", "-", expect=[
+            "rendus/u256.pdf: error: is protected by a password (ask the student to save the form again without "
+            "a password)"])
+        assert proc.stdout.count("MARTIN") == 2
+
+
+# --- messages: path:line:col: error: ------------------------------------------------------------------
+
+def test_an_output_folder_that_is_a_file_is_said_before_anything_is_rendered(tree):
+    blocked = "error: the output folder cannot be made: a file stands in its place (give --out a folder, or a name " \
+              "that is free)"
+    null = os.path.relpath("/dev/null", tree)
+    proc = attack(tree, "build", "--out", "/dev/null", expect=[f"{null}: {blocked}"])
+    assert "0 rendered" in proc.stdout  # once rendered, then 'File exists'
+    attack(tree, "build", "--out", "sources/pix.yaml/x", expect=[f"sources/pix.yaml: {blocked}"])
+    attack(tree, "pack", "pix", "--copies", "2", "--out", "/dev/null", expect=[f"{null}: {blocked}"])
+
+
+def test_a_roster_that_is_a_pipe_is_said_so_at_its_line_in_the_pack_file(tree):
+    os.mkfifo(tree / "sources" / "r.csv")
+    (tree / "sources" / "c.pack.yaml").write_text("fiches: [pix]\nroster: r.csv\n")
+    attack(tree, "check", expect=["sources/c.pack.yaml:2:9: error: the roster 'r.csv' is not a regular file (a folder, "
+                                  "a pipe or a device cannot be read) (give the CSV file itself)"])
+
+
+# --- bounded work: items, pages, packs ----------------------------------------------------------------
+
+def test_a_fiche_of_more_than_1000_items_is_an_error_at_the_first_past_them(tree):
+    """The report's 1 MiB source of 31,500 links took 448 s and 748 MB to build 3,938 pages."""
+    links = "".join(f"      - link: https://e.fr/{i}\n" for i in range(31_500))
+    (tree / "sources" / "liens.yaml").write_text(FICHE + links)
+    past = "sources/liens.yaml:1005:9: error: a fiche holds at most 1000 items (texts, questions, pictures, links…): " \
+           "this one is past it (split the fiche into several)"
+    attack(tree, "check", expect=[past])
+    start = time.monotonic()
+    proc = attack(tree, "build", expect=[past], may_change={MANIFEST})
+    assert "0 PDFs written; 1 failed: sources/liens.yaml" in proc.stdout
+    assert time.monotonic() - start < 60  # about 2 s; the limit only catches a return of the 448 s
+
+
+LONG = FICHE + "".join(f"      - question: Question {i} ?\n        lines: 40\n        answer: R\n" for i in range(110))
+
+
+def test_a_fiche_of_more_than_100_pages_stops_at_the_limit(tree):
+    (tree / "sources" / "long.yaml").write_text(LONG)
+    too_long = "sources/long.yaml:1:1: error: this fiche would print more than 100 pages, at most 100 (split it into " \
+               "several fiches, or give fewer lines to its questions)"
+    attack(tree, "build", expect=[too_long], may_change={MANIFEST})
+    attack(tree, "pack", "long", "--copies", "1", expect=[too_long])
+
+
+def test_a_pack_of_more_than_20000_pages_is_refused_before_it_is_assembled(tree):
+    """The report's pack of 500 copies of a 2,406-page fiche took 440 s and 5 GB for 1.2 million pages."""
+    from pypdf import PdfReader
+
+    (tree / "sources" / "q80.yaml").write_text(FICHE + "".join(
+        f"      - question: Question {i} ?\n        lines: 40\n        answer: R\n" for i in range(78)))
+    cli("build", "sources/q80.yaml", "--out", str(tree.parent / "q80"), cwd=tree, check=True)
+    pages = len(PdfReader(tree.parent / "q80" / "q80-eleve.pdf").pages)
+    assert 300 * pages > 20_000
+    attack(tree, "pack", "q80", "--copies", "500", expect=[
+        f"--copies:1:1: error: the pack would have at least {500 * pages} pages, at most 20000 (make several packs, of "
+        "fewer copies or fewer fiches)"])
+    (tree / "sources" / "q.pack.yaml").write_text("fiches: [q80]\ncopies: 300\n")
+    attack(tree, "build", may_change={MANIFEST, "build/q80-eleve.pdf", "build/q80-corrige.pdf"}, expect=[
+        f"sources/q.pack.yaml:2:9: error: the pack would have at least {300 * pages} pages, at most 20000 (make "
+        "several packs, of fewer copies or fewer fiches)"])

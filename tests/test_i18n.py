@@ -101,6 +101,15 @@ SAYS = {"Problem": ((1, 2), ("message", "hint")), "error": ((1, 2), ()), "warn":
         "BadParameter": ((0,), ())}
 
 
+def _words(node) -> str:
+    """The literal text of a str constant or an f-string ('' for anything else)."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.JoinedStr):
+        return "".join(v.value for v in node.values if isinstance(v, ast.Constant))
+    return ""
+
+
 def test_no_message_is_written_as_plain_text():
     """A message given as a literal or an f-string would reach a French user in English: every one goes
     through _() (or is a value, such as a file name or a library's words)."""
@@ -116,6 +125,10 @@ def test_no_message_is_written_as_plain_text():
             for node in said:
                 if isinstance(node, ast.JoinedStr) or (isinstance(node, ast.Constant) and node.value):
                     found.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):  # (message, hint) pairs (media.py)
+            if isinstance(node, ast.Tuple) and len(node.elts) == 2 and all(len(_words(e).split()) >= 3
+                                                                             for e in node.elts):
+                found.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert found == []
 
 
@@ -297,6 +310,9 @@ def test_every_french_wording_of_errors_md_is_a_message_of_the_catalogue():
             wrong.append(f"{doc[i]}: no « *En français :* » line under it")
             continue
         said = french.group(1).replace("« … »", "…")
+        if not said.replace("…", "").strip():
+            wrong.append(f"{doc[i]}: « {french.group(1)} » says nothing")
+            continue
         pattern = re.compile(re.escape(said).replace("…", ".*"))
         if not any(pattern.fullmatch(form) or values.fullmatch(said) for form, values in forms):
             wrong.append(f"{doc[i]}: « {french.group(1)} » is not a message of the catalogue")

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+import pdfread as R
 from conftest import DATA, ROOT, SOURCES, cli, need, squash
 
 PACK = DATA / "pack"
@@ -258,7 +259,8 @@ def test_names_sit_in_the_name_fields(named, pix_fiche):
         return [word for word in words if abs(word[2] - y) < 4]  # the superscript of 1re B stands higher
 
     ours = row(named, 3)
-    assert {nom, prenom, "1", "re", "B"} <= {w for w, *_ in ours}  # 1re B, raised as on the sheet
+    assert R.field_values(R.read(named)[2], ("Nom", "Prénom", "Classe", "Date")) == {
+        "Nom": nom, "Prénom": prenom, "Classe": "1re B", "Date": ""}  # each value right after its label
     assert sorted(ours) == sorted(row(ref_pdf, 1))
 
 
@@ -486,6 +488,29 @@ def test_declared_packs_are_rebuilt_only_when_what_they_read_changes(tmp_path):
     assert not (out / "pack-1reB.pdf").exists()  # its pack file is gone: so is the pack
 
 
+def test_a_declared_pack_is_rebuilt_when_a_picture_of_its_fiches_changes(tmp_path):
+    import shutil
+
+    from PIL import Image
+
+    src = tmp_path / "src"
+    shutil.copytree(DATA / "ci", src)  # pictures.yaml draws images/schema.png and images/photo.jpg
+    (src / "classe.pack.yaml").write_text("fiches: [pictures]\ncopies: 2\n", encoding="utf-8")
+
+    def build(out):
+        proc = cli("build", "--sources", str(src), "--out", str(out), check=True)
+        return sorted(Path(line.split()[1]).name for line in proc.stdout.splitlines() if line.startswith("wrote "))
+
+    assert "pack-classe.pdf" in build(tmp_path / "out")
+    before = (tmp_path / "out" / "pack-classe.pdf").read_bytes()
+    picture = src / "images" / "schema.png"
+    Image.open(picture).rotate(90, expand=True).save(picture)
+    assert build(tmp_path / "out") == ["pack-classe.pdf", "pictures-corrige.pdf", "pictures-eleve.pdf"]
+    after = (tmp_path / "out" / "pack-classe.pdf").read_bytes()
+    build(tmp_path / "fresh")  # the pack rebuilt is the one a first build makes from the new picture
+    assert after != before and after == (tmp_path / "fresh" / "pack-classe.pdf").read_bytes()
+
+
 def test_declared_packs_are_identical_from_two_checkouts(tmp_path):
     import hashlib
 
@@ -565,9 +590,19 @@ def test_a_pack_of_many_fiches_keeps_a_one_page_cover(tmp_path):
         (src / f"{name}.yaml").write_bytes((PACK / "mini.yaml").read_bytes())
     proc = cli("pack", *names, "--roster", str(ROSTER), "--sources", str(src), "--out", str(tmp_path), "--name", "big")
     assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr
-    cover = texts(tmp_path / "pack-big.pdf")[0]
+    pack = tmp_path / "pack-big.pdf"
+    cover = texts(pack)[0]
     assert "… et 9 autres fiches" in cover
-    assert outline(PdfReader(tmp_path / "pack-big.pdf"))[1][1] != "Couverture"  # page 2 is the blank verso, then copies
+    # Everything the cover says is on it, above the bottom margin: its last lines and the list of copies,
+    # every student named, or the last line saying how many more the bookmarks name.
+    for last in ("Corrigés", "Total", "agrafer par copie", "Copies nominatives"):
+        assert last in cover, last
+    listed = len(re.findall(r"p\.\s\d+–\d+", cover))
+    more = re.search(r"… et (\d+) autres : voir les signets", cover)
+    assert listed + (int(more.group(1)) if more else 0) == len(students()) and listed > 10
+    page = R.read(pack)[0]
+    assert min(w.y0 for w in page.words) >= 10 * 72 / 25.4
+    assert not texts(pack)[1].strip() and outline(PdfReader(pack))[1][2] == 3  # the blank verso, then the copies
 
 
 def test_a_declared_pack_finds_fiche_files_next_to_it(tmp_path, monkeypatch):
@@ -588,4 +623,4 @@ def test_two_pack_files_of_the_same_name_are_refused(tmp_path):
         (src / "classe.pack.yaml").write_text("fiches: [mini]\ncopies: 2\n", encoding="utf-8")
     proc = cli("build", str(tmp_path / "a"), str(tmp_path / "b"), "--out", str(tmp_path / "out"), cwd=tmp_path)
     assert proc.returncode == 1
-    assert "b/classe.pack.yaml: error: it builds the same PDFs as a/classe.pack.yaml" in proc.stderr, proc.stderr
+    assert "b/classe.pack.yaml:1:1: error: it builds the same PDFs as a/classe.pack.yaml" in proc.stderr, proc.stderr

@@ -213,14 +213,14 @@ def test_a_french_date_is_read_and_a_day_that_does_not_exist_is_an_error(tmp_pat
     t = texts(tmp_path / "pack-pix.pdf")
     assert "jeudi 13 mars 2025" in t[0] and "13/03/2025" in t[2]
     proc = cli("pack", "pix", "--copies", "1", "--date", "2025-02-30", "--out", str(tmp_path / "no"))
-    assert proc.returncode == 1 and "--date: error: the date 2025-02-30 is not a day of the calendar" in proc.stderr
+    assert proc.returncode == 1 and "--date:1:1: error: the date 2025-02-30 is not a day of the calendar" in proc.stderr
     assert not (tmp_path / "no").exists()
 
 
 def test_a_date_the_fonts_cannot_print_is_an_error(tmp_path):
     proc = cli("pack", "pix", "--copies", "2", "--date", "le 13 \U0001f389", "--out", str(tmp_path))
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
-    assert "--date: error: the character '\U0001f389' (U+1F389) of the date cannot be printed" in proc.stderr
+    assert "--date:1:7: error: the character '\U0001f389' (U+1F389) of the date cannot be printed" in proc.stderr
     assert not list(tmp_path.iterdir())
 
 

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from pypdf import PdfReader
 
+import pdfread as R
+import sheetread as S
 from conftest import SOURCES, cli
 from test_pack import make, outline, padded, texts
 
@@ -114,6 +118,18 @@ def test_profile_option_sets_every_copy_the_roster_leaves_open(tmp_path, sheets)
     assert texts(pack)[:student] == texts(sheets["large"][0])
 
 
+def test_profile_option_leaves_the_versions_the_roster_gives(tmp_path, sheets):
+    roster = tmp_path / "classe.csv"
+    roster.write_text("Nom;Prénom;Profil\nARNAUD;Lina;\nBLANC;Hugo;dys\n", encoding="utf-8")
+    make(tmp_path, "pix", "--roster", str(roster), "--profile", "large")
+    pack = tmp_path / "pack-classe.pdf"
+    assert [t for d, t, _ in outline(PdfReader(pack)) if d == 0][1:3] == ["ARNAUD Lina [large]", "BLANC Hugo [dys]"]
+    first, last = _copies(pack)["BLANC"]
+    assert last - first + 1 == padded(len(texts(sheets["dys"][0])))
+    fonts = _fonts(PdfReader(pack).pages[first - 1]) - {"LiberationMono"}  # addresses: mono
+    assert fonts and all(f.startswith("Andika") for f in fonts), "BLANC keeps dys"
+
+
 def test_names_on_an_adapted_copy_are_in_its_font(mixed):
     reader = PdfReader(mixed)
     first, _ = _copies(mixed)["BLANC"]  # dys
@@ -129,3 +145,55 @@ def test_a_name_the_adapted_font_cannot_print_is_an_error_at_its_line(tmp_path):
     assert "classe.csv:3:1: error: the character 'Σ' (U+03A3) of « Σοφία » cannot be printed with the font of " \
            "the 'dys' version (Andika)" in proc.stderr, proc.stderr
     assert not list(tmp_path.glob("pack-*.pdf"))
+
+
+# --- read back from the pack: ticks and names, in each version ----------------------------------------------------
+
+def _parts(pages) -> dict[str, list]:
+    """The pack's pages by part, from their labels: each corrigé by its tag (« pix-dys »), and "copies"."""
+    found: dict[str, list] = {}
+    for page in pages:
+        key = re.match(r"Corrigé (\S+) p\. \d+$", page.label)
+        if not page.label.startswith("Couverture"):
+            found.setdefault(key.group(1) if key else "copies", []).append(page)
+    return found
+
+
+def test_each_corrige_in_the_pack_ticks_the_right_boxes_and_no_copy_any(mixed):
+    from worksheet_gen.sources import load_fiche
+
+    fiche, _ = load_fiche(SOURCES / "pix.yaml")
+    expected = [[(o, o in right) for o in options] for _, options, right in S.source_questions(SOURCES / "pix.yaml")
+                if options]
+    parts = _parts(R.read(mixed))
+    assert sorted(parts) == ["copies", "pix", "pix-dys", "pix-large"]
+    for tag in ("pix", "pix-dys", "pix-large"):
+        read_back = [[(c.option, c.ticked) for c in cs] for q, cs in zip(S.questions(fiche), S.choices(parts[tag], fiche))
+                     if q.options]
+        assert read_back == expected, tag
+    assert len(parts["copies"]) > 5 * 5
+    assert [p.label for p in parts["copies"] if R.check_marks(p)] == []
+    assert [p.label for p in parts["copies"] if any(R.same_colour(c, R.ANSWER) for c in p.colours)] == []
+
+
+@pytest.mark.parametrize("nom", ["ARNAUD", "BLANC", "CARRÉ"])  # standard, dys, large
+def test_names_sit_in_the_name_fields_of_each_version(mixed, nom, tmp_path):
+    """Each value follows its label on its line, exactly where that version's own layout writes it (the
+    date of the session, --date 2025-03-13, in the Date field as docs/packs.md says)."""
+    from worksheet_gen.profiles import PROFILES
+    from worksheet_gen.render import render
+    from worksheet_gen.sources import load_fiche
+
+    prenom = next(line.split(";")[1] for line in ROSTER.splitlines() if line.startswith(nom + ";"))
+    labels = ("Nom", "Prénom", "Classe", "Date")
+    page = R.read(mixed)[_copies(mixed)[nom][0] - 1]
+    assert R.field_values(page, labels) == {"Nom": nom, "Prénom": prenom, "Classe": "1re B", "Date": "13/03/2025"}
+    fiche, _ = load_fiche(SOURCES / "pix.yaml")
+    reference = tmp_path / "reference.pdf"
+    reference.write_bytes(render(fiche, answers=False, names=(nom, prenom, "1re B", "13/03/2025"),
+                                 profile=PROFILES[EXPECTED[nom]]))
+    values = {nom, prenom, "1re", "1", "re", "B", "13/03/2025"}  # 1<sup>re</sup>: two words in the standard sheet
+    where = lambda p: sorted((w.text, round(w.x0, 1), round(w.y0, 1)) for w in p.words if w.text in values)  # noqa: E731
+    ours, theirs = where(page), where(R.read(reference)[0])
+    assert len(ours) == len(theirs) >= 5 and all(a[0] == b[0] and abs(a[1] - b[1]) <= 0.5 and abs(a[2] - b[2]) <= 0.5
+                                  for a, b in zip(ours, theirs)), (ours, theirs)

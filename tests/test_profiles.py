@@ -11,7 +11,6 @@ measured apart.
 from __future__ import annotations
 
 import json
-import math
 import re
 import subprocess
 
@@ -19,9 +18,9 @@ import pytest
 from pypdf import PdfReader
 from pypdf.generic import ContentStream
 
-from conftest import DATA, SOURCES, cli, need, pdftotext, squash
+import pdfread as R
+from conftest import DATA, PROFILES, SHEETS, SOURCES, cli, need, pdftotext, sheet_pdf, squash
 
-PROFILES = ("standard", "dys", "large")
 ADAPTED = ("dys", "large")
 FLOOR = {"dys": 14, "large": 18}  # least text size, in points
 MM = 72 / 25.4
@@ -31,79 +30,20 @@ GREY_RULE = (0.54902, 0.54902, 0.54902)  # ruled answer lines, #8C8C8C
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    """Both sources built in each profile, through the CLI."""
-    out = tmp_path_factory.mktemp("profiles")
-    for profile in PROFILES:
-        cli("build", *map(str, SRC.values()), "--out", str(out), "--profile", profile, check=True)
-    return out
-
-
-def pdf(built, slug: str, profile: str, kind: str = "eleve"):
-    return built / (f"{slug}-{kind}.pdf" if profile == "standard" else f"{slug}-{kind}-{profile}.pdf")
-
-
-def _mul(a, b):
-    """Product of two PDF matrices [a b c d e f]."""
-    return [a[0] * b[0] + a[1] * b[2], a[0] * b[1] + a[1] * b[3], a[2] * b[0] + a[3] * b[2],
-            a[2] * b[1] + a[3] * b[3], a[4] * b[0] + a[5] * b[2] + b[4], a[4] * b[1] + a[5] * b[3] + b[5]]
+def built(sheets_built):
+    """The sources (SRC among them) built in each profile, through the CLI."""
+    return sheets_built
 
 
 def text_runs(page):
-    """(text, size in points, fill colour) of every visible text run of a page."""
-    runs, colour, stack = [], [None], []
-
-    def before(op, args, cm, tm):
-        if op == b"rg":
-            colour[0] = tuple(round(float(x), 6) for x in args)
-        elif op == b"g":
-            colour[0] = (round(float(args[0]), 6),) * 3
-        elif op == b"q":
-            stack.append(colour[0])
-        elif op == b"Q" and stack:
-            colour[0] = stack.pop()
-
-    def visit(text, cm, tm, font, size):
-        if text.strip():
-            m = _mul(tm, cm)
-            runs.append((text, size * math.hypot(m[2], m[3]), colour[0]))
-
-    page.extract_text(visitor_operand_before=before, visitor_text=visit)
-    return runs
-
-
-def shapes(page):
-    """Stroked horizontal lines (x0, x1, y, colour) and stroked rectangles (w, h) of a page, in points."""
-    lines, rects, ctm, stack, path, colour = [], [], [1, 0, 0, 1, 0, 0], [], [], None
-    for args, op in ContentStream(page.get_contents(), page.pdf).operations:
-        if op == b"q":
-            stack.append((ctm, colour))
-        elif op == b"Q":
-            ctm, colour = stack.pop()
-        elif op == b"RG":
-            colour = tuple(round(float(a), 6) for a in args)
-        elif op == b"cm":
-            ctm = _mul([float(a) for a in args], ctm)
-        elif op in (b"m", b"l"):
-            x, y = (float(a) for a in args)
-            path.append((op, ctm[0] * x + ctm[2] * y + ctm[4], ctm[1] * x + ctm[3] * y + ctm[5]))
-        elif op == b"re":
-            path.append((op, float(args[2]) * ctm[0], float(args[3]) * ctm[3]))
-        elif op in (b"S", b"s", b"f", b"f*", b"B", b"n"):
-            if op == b"S":
-                for i, (kind, a, b) in enumerate(path):
-                    if kind == b"re":
-                        rects.append((abs(a), abs(b)))
-                    elif kind == b"l" and path[i - 1][0] == b"m" and abs(path[i - 1][2] - b) < 0.01:
-                        lines.append((min(a, path[i - 1][1]), max(a, path[i - 1][1]), b, colour))
-            path = []
-    return lines, rects
+    """(text, size in points, fill colour) of every visible text run of a page (pypdf page)."""
+    return [(r.text, r.size, r.colour) for r in R.text_runs(page)]
 
 
 @pytest.mark.parametrize("slug", SRC)
 @pytest.mark.parametrize("profile", ADAPTED)
 def test_no_text_under_the_floor_on_any_student_page(built, slug, profile):
-    reader = PdfReader(pdf(built, slug, profile))
+    reader = PdfReader(sheet_pdf(built, slug, profile))
     for number, page in enumerate(reader.pages, 1):
         runs = text_runs(page)
         assert runs, f"page {number} has no text"
@@ -114,14 +54,14 @@ def test_no_text_under_the_floor_on_any_student_page(built, slug, profile):
 @pytest.mark.parametrize("slug", SRC)
 @pytest.mark.parametrize("profile", ADAPTED)
 def test_corrige_keeps_the_floor_except_for_answers(built, slug, profile):
-    for number, page in enumerate(PdfReader(pdf(built, slug, profile, "corrige")).pages, 1):
+    for number, page in enumerate(PdfReader(sheet_pdf(built, slug, profile, "corrige")).pages, 1):
         small = [(t, round(s, 2)) for t, s, c in text_runs(page) if s < FLOOR[profile] - 0.01 and c != RED]
         assert not small, f"page {number}: {small[:5]}"
 
 
 def test_the_size_measure_sees_small_text(built):
     """The standard sheet has text under 14 pt, and the measure finds it: the floor tests can fail."""
-    sizes = [s for page in PdfReader(pdf(built, "pix", "standard")).pages for _, s, _ in text_runs(page)]
+    sizes = [s for page in PdfReader(sheet_pdf(built, "pix", "standard")).pages for _, s, _ in text_runs(page)]
     assert min(sizes) < 9 and max(sizes) >= 19
 
 
@@ -142,10 +82,10 @@ def test_no_justified_line(built, profile):
     reportlab may squeeze the spaces of a line it measured a point too long (a
     negative Tw, a fraction of a point): that keeps the margin, it does not justify.
     """
-    assert any(tw > 0.1 for tw in _tw(pdf(built, "pix", "standard")))  # the standard sheet is justified
+    assert any(tw > 0.1 for tw in _tw(sheet_pdf(built, "pix", "standard")))  # the standard sheet is justified
     for slug in SRC:
         for kind in ("eleve", "corrige"):
-            assert [tw for tw in _tw(pdf(built, slug, profile, kind)) if not -0.5 < tw <= 0] == []
+            assert [tw for tw in _tw(sheet_pdf(built, slug, profile, kind)) if not -0.5 < tw <= 0] == []
 
 
 def _source_words(slug) -> set[str]:
@@ -167,10 +107,10 @@ def _line_end_hyphens(path) -> list[str]:
 @pytest.mark.parametrize("profile", ADAPTED)
 def test_no_word_is_hyphenated(built, profile):
     """A line may end with a hyphen only where the source has one (copier-coller)."""
-    standard = _line_end_hyphens(pdf(built, "pix", "standard"))
+    standard = _line_end_hyphens(sheet_pdf(built, "pix", "standard"))
     assert [w for w in standard if w not in _source_words("pix")]  # the standard sheet hyphenates: « sa-voir »
     for slug in SRC:
-        assert [w for w in _line_end_hyphens(pdf(built, slug, profile)) if w not in _source_words(slug)] == []
+        assert [w for w in _line_end_hyphens(sheet_pdf(built, slug, profile)) if w not in _source_words(slug)] == []
 
 
 def _printed_texts(fiche):
@@ -209,10 +149,10 @@ def test_nothing_is_dropped(built, slug, profile):
     fiche, _ = load_fiche(SRC[slug])
     texts = _printed_texts(fiche)
     assert len(texts) > 15
-    adapted = squash(raw_text(pdf(built, slug, profile)))
+    adapted = squash(raw_text(sheet_pdf(built, slug, profile)))
     assert [t for t in texts if squash(t) not in adapted] == []
     count = lambda text: len(re.findall(r"^\s*\d+\.\s", text, re.M))  # noqa: E731 — numbered questions
-    assert count(pdftotext(pdf(built, slug, profile))) == count(pdftotext(pdf(built, slug, "standard")))
+    assert count(pdftotext(sheet_pdf(built, slug, profile))) == count(pdftotext(sheet_pdf(built, slug, "standard")))
 
 
 @pytest.mark.parametrize("profile", ADAPTED)
@@ -225,8 +165,8 @@ def test_the_student_sheet_shows_no_answer(built, profile):
         answers = [p for q in fiche.questions() if not q.options for a in q.answer for p in paragraphs(a)]
         answers += [q.explain for q in fiche.questions() if q.explain]
         assert answers
-        student = squash(raw_text(pdf(built, slug, profile)))
-        key = squash(raw_text(pdf(built, slug, profile, "corrige")))
+        student = squash(raw_text(sheet_pdf(built, slug, profile)))
+        key = squash(raw_text(sheet_pdf(built, slug, profile, "corrige")))
         assert [a for a in answers if squash(a)[:30] in student] == []
         assert [a for a in answers if squash(a)[:30] not in key] == []
 
@@ -244,24 +184,13 @@ def _decoded(path, tmp_path) -> list[str]:
 @pytest.mark.parametrize("profile", ADAPTED)
 def test_qr_codes_unchanged(built, profile, tmp_path):
     for slug in SRC:
-        standard = _decoded(pdf(built, slug, "standard"), tmp_path)
+        standard = _decoded(sheet_pdf(built, slug, "standard"), tmp_path)
         assert len(standard) >= 2
-        assert _decoded(pdf(built, slug, profile), tmp_path) == standard
-
-
-@pytest.mark.parametrize("slug", SRC)
-@pytest.mark.parametrize("profile", PROFILES)
-def test_corrige_is_page_aligned(built, slug, profile):
-    student, key = pdf(built, slug, profile), pdf(built, slug, profile, "corrige")
-    n = len(PdfReader(student).pages)
-    assert n == len(PdfReader(key).pages)
-    for page in range(1, n + 1):
-        numbered = re.findall(r"^\s*(\d+)\.\s+(\S+ \S+)", pdftotext(student, page), re.M)
-        assert all(squash(q) in squash(pdftotext(key, page)) for _, q in numbered)
+        assert _decoded(sheet_pdf(built, slug, profile), tmp_path) == standard
 
 
 def test_adapted_sheets_take_more_pages(built):
-    pages = {p: len(PdfReader(pdf(built, "pix", p)).pages) for p in PROFILES}
+    pages = {p: len(PdfReader(sheet_pdf(built, "pix", p)).pages) for p in PROFILES}
     assert pages["standard"] < pages["dys"] and pages["standard"] < pages["large"]
 
 
@@ -269,11 +198,10 @@ def test_adapted_sheets_take_more_pages(built):
 def test_checkboxes_and_ruled_lines(built, profile):
     """Checkboxes ≥ 6 mm and ruled lines ≥ 10 mm apart in the adapted profiles; the standard ones are smaller."""
     gaps, boxes = [], []
-    for page in PdfReader(pdf(built, "all-blocks", profile)).pages:
-        page_lines, rects = shapes(page)
-        boxes += [w for w, h in rects if abs(w - h) < 0.01 and w < 12 * MM]
+    for page in R.read(sheet_pdf(built, "all-blocks", profile)):
+        boxes += [b.bbox[2] - b.bbox[0] for b in R.checkboxes(page)]
         # Answer lines (ruling: lines or dotted) are long and grey; the others rules are coloured or short.
-        ys = sorted({round(y, 2) for x0, x1, y, colour in page_lines if x1 - x0 > 100 * MM and colour == GREY_RULE},
+        ys = sorted({round(s.bbox[1], 2) for s in R.rules(page, 100 * MM) if R.same_colour(s.stroke, GREY_RULE)},
                     reverse=True)
         gaps += [a - b for a, b in zip(ys, ys[1:])]
     assert len(boxes) >= 10 and len(gaps) >= 3
@@ -286,7 +214,7 @@ def test_checkboxes_and_ruled_lines(built, profile):
 
 @pytest.mark.parametrize("profile", ADAPTED)
 def test_fonts_are_embedded_and_dys_uses_andika(built, profile):
-    out = subprocess.run([need("pdffonts"), str(pdf(built, "pix", profile))], capture_output=True, text=True,
+    out = subprocess.run([need("pdffonts"), str(sheet_pdf(built, "pix", profile))], capture_output=True, text=True,
                          check=True).stdout
     rows = out.splitlines()[2:]
     assert rows and all(row.split()[-5] == "yes" for row in rows)
@@ -298,17 +226,17 @@ def test_fonts_are_embedded_and_dys_uses_andika(built, profile):
 @pytest.mark.parametrize("profile", ADAPTED)
 def test_qpdf_check_is_clean(built, profile):
     for kind in ("eleve", "corrige"):
-        proc = subprocess.run([need("qpdf"), "--check", str(pdf(built, "pix", profile, kind))], capture_output=True,
+        proc = subprocess.run([need("qpdf"), "--check", str(sheet_pdf(built, "pix", profile, kind))], capture_output=True,
                               text=True)
         assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
 def test_output_names(built):
     names = {p.name for p in built.glob("*.pdf")}
-    for slug in SRC:
+    for slug in SHEETS:
         assert {f"{slug}-eleve.pdf", f"{slug}-corrige.pdf", f"{slug}-eleve-dys.pdf", f"{slug}-corrige-dys.pdf",
                 f"{slug}-eleve-large.pdf", f"{slug}-corrige-large.pdf"} <= names
-    assert len(names) == 12
+    assert len(names) == 6 * len(SHEETS)
 
 
 def _source(tmp_path, extra: str = "", text: str = "Quelle est la somme ?") -> object:
@@ -412,22 +340,17 @@ def test_long_header_footer_and_tall_table_stay_in_place(tmp_path, profile):
 @pytest.mark.parametrize("profile", ADAPTED)
 def test_answer_spaces_grow_to_hold_the_model_answer_at_full_size(tmp_path, profile):
     # The standard Pix sheet gives just enough lines; at 14 or 18 pt the answers need more.
-    # The adapted sheet gets them (in both views), so the corrigé never shrinks an answer.
+    # The adapted sheet gets them (in both views), so the corrigé never shrinks an answer:
+    # only an explanation set beside options may be smaller.
     proc = cli("build", str(SRC["pix"]), "--out", str(tmp_path), "--profile", profile, check=True)
     assert "needs more room" not in proc.stderr, proc.stderr
-    red = [size for page in PdfReader(tmp_path / f"pix-corrige-{profile}.pdf").pages
+    red = [(text, size) for page in PdfReader(tmp_path / f"pix-corrige-{profile}.pdf").pages
            for text, size, colour in text_runs(page) if colour == RED]
-    assert red and min(red) >= FLOOR[profile] - 0.01 or _only_beside_options(tmp_path, profile)
-
-
-def _only_beside_options(folder, profile) -> bool:
-    """Whether every red run under the floor is an explanation set beside options (they may be smaller)."""
-    small = [text for page in PdfReader(folder / f"pix-corrige-{profile}.pdf").pages
-             for text, size, colour in text_runs(page) if colour == RED and size < FLOOR[profile] - 0.01]
-    beside = [q for a in load(SRC["pix"]).activities for q in a.blocks
-              if getattr(q, "options", None) and not q.lines and q.explain]  # and the answer they start with
-    fiche_explains = " ".join(squash(f"{' '.join(q.answer)} : {q.explain}") for q in beside)
-    return all(squash(t) in fiche_explains for t in small)
+    answers = squash(" ".join(a for q in load(SRC["pix"]).questions() if not q.options for a in q.answer))
+    assert len(red) > 10 and answers[:40] in squash(" ".join(t for t, _ in red))  # the answers are the red text
+    beside = " ".join(squash(f"{' '.join(q.answer)} : {q.explain}") for q in load(SRC["pix"]).questions()
+                      if q.options and not q.lines and q.explain)  # the explanation starts with the answer
+    assert [t for t, size in red if size < FLOOR[profile] - 0.01 and squash(t) not in beside] == []
 
 
 def load(path):
@@ -438,7 +361,82 @@ def load(path):
 
 def test_a_title_on_two_lines_leaves_no_word_alone(built):
     # Large print sets the Pix title on two lines; balanced, each holds about half of it.
-    lines = pdftotext(pdf(built, "pix", "large"), 1).splitlines()
+    lines = pdftotext(sheet_pdf(built, "pix", "large"), 1).splitlines()
     start = lines.index(next(ln for ln in lines if ln.startswith("Cultivez")))
     first, second = lines[start], lines[start + 1]
     assert "PIX" in second and len(second) >= 0.5 * len(first), (first, second)
+
+
+def _line_starts(path) -> tuple[str, set[int]]:
+    """The text of a sheet squashed (tests/conftest.py), and where in it each printed line starts."""
+    text, starts = "", set()
+    for line in pdftotext(path).splitlines():
+        if squash(line):
+            starts.add(len(text))
+            text += squash(line)
+    return text, starts
+
+
+@pytest.mark.parametrize("slug", SRC)
+def test_dys_running_text_starts_each_sentence_on_a_line_of_its_own(built, slug):
+    """docs/profiles.md: one sentence per paragraph in the dys profile's running text and callouts."""
+    from worksheet_gen.model import Callout, TextBlock
+    from worksheet_gen.text import paragraphs, plain, sentences
+
+    f = load(SRC[slug])
+    said = [squash(plain(s, lang=f.lang)) for a in f.activities for b in a.blocks if isinstance(b, (TextBlock, Callout))
+            for u in paragraphs(b.text) for s in sentences(u)]
+    assert len(said) >= 2
+
+    def mid_line(profile) -> list[str]:
+        text, starts = _line_starts(sheet_pdf(built, slug, profile))
+        late, at = [], 0
+        for s in said:
+            at = text.index(s[:30], at)  # each sentence, in reading order
+            if at not in starts:
+                late.append(s[:30])
+        return late
+
+    assert mid_line("dys") == []
+    assert mid_line("standard")  # not vacuous: the standard sheet runs sentences on
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_word_spaces_are_doubled_in_dys_only(built, profile):
+    """docs/profiles.md: the dys profile doubles the font's word space; the other profiles keep it."""
+    from collections import Counter
+
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from worksheet_gen.layout.styles import Styles
+    from worksheet_gen.profiles import PROFILES as BY_NAME
+
+    p = BY_NAME[profile]
+    space = stringWidth(" ", Styles("fr", p).font.regular, p.body)
+    pages = R.read(sheet_pdf(built, "pix", profile))
+    body = Counter(round(w.height, 1) for page in pages for w in page.words).most_common(1)[0][0]  # running text
+    gaps = []
+    for page in pages:
+        for w in page.words:
+            line = R.same_line(page, w)
+            k = line.index(w)
+            if round(w.height, 1) == body and k + 1 < len(line) and round(line[k + 1].height, 1) == body:
+                gaps.append(line[k + 1].x0 - w.x1)
+    assert len(gaps) > 200
+    typical = Counter(round(g, 1) for g in gaps).most_common(1)[0][0]
+    assert abs(typical - (2 if profile == "dys" else 1) * space) < 0.15, (typical, space)
+
+
+def _picture_ppi(path) -> list[float]:
+    """The resolution each picture is printed at, in order (pdfimages -list): pixels per inch of its width."""
+    out = subprocess.run([need("pdfimages"), "-list", str(path)], capture_output=True, text=True, check=True).stdout
+    return [float(row.split()[12]) for row in out.splitlines()[2:] if row.split()[2] == "image"]
+
+
+def test_large_print_pictures_are_one_and_a_half_times_wider(built):
+    """docs/profiles.md: pictures 1.5 × wider in the large profile (within the page), as wide in dys."""
+    standard = _picture_ppi(sheet_pdf(built, "all-blocks", "standard"))
+    assert len(standard) >= 2
+    assert _picture_ppi(sheet_pdf(built, "all-blocks", "dys")) == standard
+    large = _picture_ppi(sheet_pdf(built, "all-blocks", "large"))
+    assert len(large) == len(standard) and all(abs(s / g - 1.5) < 0.04 for s, g in zip(standard, large)), (standard, large)

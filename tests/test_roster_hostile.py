@@ -129,7 +129,7 @@ def test_a_bom_sets_utf8_for_every_line(tree):
 def test_a_huge_roster_is_refused_without_being_read(tree):
     with open(tree / "r.csv", "wb") as fh:  # 3 GB, sparse: nothing is written, nothing should be read
         fh.truncate(3 * 1024 ** 3)
-    refused(tree, "r.csv", None, "r.csv", "the roster is too large (3221225472 bytes, at most 1048576)")
+    refused(tree, "r.csv", None, "r.csv:1:1", "the roster is too large (3221225472 bytes, at most 1048576)")
 
 
 def test_a_roster_just_over_the_limit_is_refused(tree):
@@ -137,19 +137,19 @@ def test_a_roster_just_over_the_limit_is_refused(tree):
 
     line = "DURAND;Zoé\n".encode()
     data = "Nom;Prénom\n".encode() + line * (MAX_BYTES // len(line) + 1)
-    refused(tree, "r.csv", data, "r.csv", f"the roster is too large ({len(data)} bytes, at most {MAX_BYTES})")
+    refused(tree, "r.csv", data, "r.csv:1:1", f"the roster is too large ({len(data)} bytes, at most {MAX_BYTES})")
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
 def test_a_fifo_is_refused_at_once(tree):
     os.mkfifo(tree / "r.csv")
-    refused(tree, "r.csv", None, "r.csv", "the roster is not a regular file (a pipe, device or socket cannot be read)")
+    refused(tree, "r.csv", None, "r.csv:1:1", "the roster is not a regular file (a pipe, device or socket cannot be read)")
 
 
 def test_a_device_is_refused_at_once(tree):
     if not Path("/dev/zero").exists():
         pytest.skip("no /dev/zero")
-    proc = refused(tree, "/dev/zero", None, os.path.relpath("/dev/zero", tree),
+    proc = refused(tree, "/dev/zero", None, os.path.relpath("/dev/zero", tree) + ":1:1",
                    "the roster is not a regular file (a pipe, device or socket cannot be read)")
     assert proc.stderr.count("error:") == 1
 
@@ -167,7 +167,7 @@ def test_a_pack_file_is_measured_before_it_is_read(tree):
     before = snapshot(tree)
     proc = cli("check", "--sources", "src", cwd=tree)
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
-    assert re.search(r"^src/big\.pack\.yaml: error: the pack file is too large \(\d+ bytes, at most "
+    assert re.search(r"^src/big\.pack\.yaml:1:1: error: the pack file is too large \(\d+ bytes, at most "
                      rf"{MAX_BYTES}\)", proc.stderr, re.M), proc.stderr
     assert snapshot(tree) == before
 

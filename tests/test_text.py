@@ -38,7 +38,8 @@ def test_english_typography(source, expected):
     ("**gras** et *italique*", "<b>gras</b> et <i>italique</i>"),
 ])
 def test_user_text_cannot_inject_markup(source, expected):
-    assert markup(source, lang="en").startswith(expected) or expected in markup(source)
+    assert markup(source, lang="en") == expected
+    assert markup(source) == expected  # French typography has nothing to add here
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
@@ -97,11 +98,11 @@ def test_emphasis_always_nests(source, expected):
 def test_emphasis_takes_linear_time():
     import time
 
-    def cost(n):
-        start = time.perf_counter()
+    def cost(n):  # CPU time: on a busy machine the wall clock counts the waits for a core, longer on long runs
+        start = time.process_time()
         for text in ("*a " * n, "*a *a " * (n // 2), "**a " * n):
             markup(text, lang="en")
-        return time.perf_counter() - start
+        return time.process_time() - start
 
     small, large = cost(600), cost(6000)
     assert large < 30 * max(small, 1e-3)  # ten times the text, not a hundred times the time

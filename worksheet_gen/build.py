@@ -16,8 +16,8 @@ from . import pictures
 from .errors import CANNOT_WRITE, CHECK_SPACE, Pos, Problem
 from .i18n import _
 from .manifest import Manifest, epoch_problem, fingerprint, sha256_bytes, sha256_file
-from .output import Lock, clean_temp, is_dir, write_atomic
-from .owners import form_name, names, recorded, same_file
+from .output import Lock, clean_temp, is_dir, not_a_folder, write_atomic
+from .owners import expected, form_name, names, recorded, same_file
 from .profiles import STANDARD, Profile, choose
 from .sources import display, is_pack
 
@@ -47,7 +47,7 @@ class Result:
 
     @property
     def exit_code(self) -> int:
-        return 1 if self.failed or self.stale else 0
+        return 1 if self.failed or self.stale or self.failures else 0
 
     def merge(self, other: Result) -> Result:
         """Add another build's outcome (e.g. packs) to this one."""
@@ -184,7 +184,12 @@ def work(source: Path, root: Path | None, options: Mapping[str, object], paralle
         profile = choose(options.get("profile"), fiche.profile)
         student, key, warnings = render_fiche(fiche, profile, parallel=parallel)
         form = _render_form(fiche, profile) if options.get("form") or fiche.form else None
-    except Exception as exc:  # a bug, not the user's fault: report it and go on with the other fiches
+    except Exception as exc:
+        from .render import TooLong, too_long
+
+        if isinstance(exc, TooLong):
+            outcome.problems.append(too_long(fiche))
+            return outcome  # a bug, not the user's fault: report it and go on with the other fiches
         message = _("internal error while building: {error}").format(error=f"{type(exc).__name__}: {exc}")
         outcome.problems.append(Problem(Pos(display(source)), message, _("please report it with this source file")))
         return outcome
@@ -252,7 +257,7 @@ class _Build:
 
     def __init__(self, out_dir: Path, *, check: bool, options: Mapping, progress: Callable[[str, str], None],
                  lock: Lock):
-        self.out_dir, self.check, self.progress, self.lock = out_dir, check, progress, lock
+        self.out_dir, self.check, self.progress, self.lock, self.options = out_dir, check, progress, lock, options
         self.locked = False
         self.manifest = Manifest.load(out_dir)
         self.fp = fingerprint(options)
@@ -279,7 +284,8 @@ class _Build:
                 self.fail(source, [clash])
                 continue
             owners.add(source)
-            if not force and self.manifest.fresh(source, self.fp, self.variant):
+            if not force and self.manifest.fresh(source, self.fp, self.variant,
+                                                 outputs=expected(source, self.options)):
                 self.result.up_to_date += 1
                 self.result.unchanged += [self.out_dir / name for name in self.manifest.outputs(source, self.variant)]
                 self.result.problems += self.manifest.warnings(source, display, self.variant)
@@ -297,12 +303,17 @@ class _Build:
         """Write (or, with check, compare) what a worker rendered, and record it in the manifest."""
         if not outcome.files:
             return self.fail(source, outcome.problems)
+        read = {os.path.normcase(path) for path in outcome.deps}
+        clash = next((self.out_dir / n for n in outcome.files if os.path.normcase((self.out_dir / n).resolve()) in read),
+                     None)
+        if clash is not None:  # --out among the sources, and a roster named like the pack: never written over
+            return self.fail(source, outcome.problems + [Problem(Pos(display(clash)), _('the build would write over a file it reads'), _('rename that file, or build into another folder (--out)'))])
         self.result.problems += outcome.problems
         shas = {}
         for name, data in outcome.files.items():
             path = self.out_dir / name
             shas[name] = sha256_bytes(data)
-            if sha256_file(path) == shas[name]:
+            if sha256_file(path, follow=False) == shas[name]:
                 self.result.unchanged.append(path)
             elif self.check:
                 self.result.stale.append(path)
@@ -326,7 +337,7 @@ class _Build:
     def remove(self, name: str, sha: str) -> None:
         """Delete an output this tool wrote (with check, report it), if it still holds what was written."""
         path = self.out_dir / name
-        now = sha256_file(path)
+        now = sha256_file(path, follow=False)
         if now is None:  # gone, or not a regular file: not what the build wrote
             return
         if now != sha:
@@ -391,7 +402,8 @@ def _quiet(verb: str, path: str) -> None:
 def build(sources: list[Path], out_dir: Path, *, root: Path | None = None, jobs: int = 1, force: bool = False,
           check: bool = False, options: Mapping[str, object] | None = None, packs: list[Path] = (),
           progress: Callable[[str, str], None] = _quiet) -> Result:
-    """Build every source whose outputs are missing or out of date; with check, write nothing and report them.
+    """Build every source whose outputs are missing or out of date; with check, write nothing, render every
+    source and report each output that is missing or differs (and those of deleted sources).
 
     ``packs`` (pack files) are made after the fiches, in this process, when anything they read
     changed; a build with a profile option leaves them alone (they choose their own profiles).
@@ -408,11 +420,15 @@ def build(sources: list[Path], out_dir: Path, *, root: Path | None = None, jobs:
         run = _Build(out_dir, check=check, options=options, progress=progress, lock=lock)
         run.result.sources = len(sources)
         run.result.problems += [p for p in (epoch_problem(),) if p]
+        blocked = not_a_folder(out_dir)
+        if blocked is not None:  # /dev/null, a file: said before anything is rendered
+            run.result.problems.append(Problem(Pos(display(blocked)), _('the output folder cannot be made: a file stands in its place'), _('give --out a folder, or a name that is free')))
         if is_dir(out_dir) and not check:
             run.writing()
         if run.result.failed:  # the manifest cannot be read nor written, or the dates are wrong: change nothing
             return run.result
-        _build(run, sources, root=root, jobs=jobs, force=force, options=options)
+        # --check renders everything: a manifest (committed, restored) cannot vouch for the PDFs it checks.
+        _build(run, sources, root=root, jobs=jobs, force=force or check, options=options)
     finally:
         lock.release()
     run.result.seconds = time.monotonic() - start

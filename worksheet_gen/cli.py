@@ -10,7 +10,7 @@ import click
 
 from . import __version__, report
 from .clitext import Group, Option
-from .errors import Problem, WorksheetError
+from .errors import CANNOT_WRITE, Pos, Problem, WorksheetError
 from .i18n import N_, _, _n, render
 from .profiles import NAMES as PROFILE_NAMES
 from .report import FORMATS
@@ -164,15 +164,23 @@ def pack(fiches: tuple[str, ...], copies: int | None, roster: str | None, name: 
         raise WorksheetError(epoch_problem())
     paths, problems = packs.resolve(fiches, Path(sources_dir))
     if problems:
-        raise click.UsageError("\n".join(p.text() for p in problems))
+        raise click.UsageError(report.escaped("\n".join(p.text() for p in problems)))
     name = name or packs.default_name(Path(roster) if roster else None, paths)
     if not packs.NAME.match(name):
-        raise click.BadParameter(render(_("'{name}': use letters, digits, '-', '_' or '.'").format(name=name)),
-                                 param_hint="--name")
+        raise click.BadParameter(render(_("{name}: use letters, digits, '-', '_' or '.'").format(
+            name=report.escaped(repr(name)))), param_hint="--name")
     owner = _owner(f"pack-{name}.pdf", Path(out_dir))
     if owner:
         raise click.BadParameter(render(_("{source} already writes {name}: give the pack another name").format(
             source=owner, name=f"pack-{name}.pdf")), param_hint="--name")
+    from .output import not_a_folder
+    from .sources import display
+
+    blocked = not_a_folder(Path(out_dir))
+    if blocked is not None:  # /dev/null, a file: said before anything is made
+        raise WorksheetError(Problem(Pos(display(blocked)), _("the output folder cannot be made: a file stands in "
+                                                              "its place"),
+                                     _("give --out a folder, or a name that is free")))
     request = packs.Request(name=name, fiches=paths, copies=copies or 0,
                             roster=Path(roster).expanduser() if roster else None,
                             classe=classe, date=date, date_on_copies=not date_on_cover_only, duplex=not single_sided,
@@ -189,8 +197,8 @@ def pack(fiches: tuple[str, ...], copies: int | None, roster: str | None, name: 
     if outcome.data is None:
         raise SystemExit(1)
     path = packs.write(outcome.data, name, Path(out_dir))
-    click.echo(render(_("wrote {path} ({pages} pages, {size} KiB)").format(path=path, pages=outcome.pages,
-                                                                            size=len(outcome.data) // 1024)))
+    click.echo(report.line(render(_("wrote {path} ({pages} pages, {size} KiB)").format(
+        path=path, pages=outcome.pages, size=len(outcome.data) // 1024))))
 
 
 @main.command(help=N_("Collect filled forms (files, folders, .zip archives) of the fiche SLUG into one table."))
@@ -214,6 +222,10 @@ def collect(slug: str, files: tuple[str, ...], out: str | None, fmt: str | None,
         raise SystemExit(1)
     fmt = fmt or ("json" if out and out.lower().endswith(".json") else "csv")
     out = out or f"{fiche.slug}-reponses.{fmt}"
+    refused = collecting.refused_out(out, fiche.slug, list(files), Path(sources_dir))
+    if refused is not None:  # before anything is read
+        report.problems([refused], "text")
+        raise SystemExit(1)
     rows, problems = collecting.collect(fiche, list(files), exclude=frozenset() if out == "-" else
                                         frozenset({Path(out).resolve()}))
     if not rows:
@@ -228,15 +240,15 @@ def collect(slug: str, files: tuple[str, ...], out: str | None, fmt: str | None,
         try:
             write_atomic(Path(out), data)
         except OSError as exc:
-            raise OutputError(_("{path}: cannot write: {reason}").format(path=out, reason=exc.strerror or str(exc))
-                              ) from exc
+            raise OutputError(Problem(Pos(out), CANNOT_WRITE.format(reason=exc.strerror or str(exc)),
+                                      _("check the free space and the permissions of its folder"))) from exc
     report.problems(problems, "text")
     failed = [p for p in problems if p.severity == "error"]  # a warning (a student twice) reads the file
     read = len(rows) - len(failed)
     done = _("printed") if out == "-" else _("wrote {path}").format(path=out)
     said = (_("{done}: {count} form(s) read, {failed} file(s) with a problem") if failed else
             _("{done}: {count} form(s) read")).format(done=done, count=read, failed=len(failed))
-    click.echo(render(said), err=out == "-")
+    click.echo(report.line(render(said)), err=out == "-")
     if failed:
         raise SystemExit(1)
 

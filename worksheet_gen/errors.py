@@ -6,6 +6,7 @@ so the command line prints a clean message and exits with code 1, never a traceb
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import click
@@ -86,6 +87,19 @@ def quote_pair(text: str, other: str, limit: int = 50) -> tuple[Msg, Msg]:
     return cut(a), cut(b)
 
 
+# What a terminal or a log viewer acts on rather than shows: control characters (ESC, BEL, a newline),
+# line separators, and the invisible format characters, among them the direction overrides (U+202E
+# makes the rest of a line read backwards). INVISIBLE is the body of a regular-expression class.
+INVISIBLE = ("\x7f-\x9f\xad\u0600-\u0605\u061c\u06dd\u070f\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f"
+             "\ufeff\ufff9-\ufffb\U000e0000-\U000e007f")
+_CONTROL = re.compile(f"[\x00-\x1f{INVISIBLE}]")
+
+
+def escaped(text: str) -> str:
+    """text with each character of _CONTROL shown as its Python escape (\\x1b, \\n, \\u202e)."""
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
 class WorksheetError(click.ClickException):
     """Raised for any problem the user can fix; exits with code 1. Its message is rendered when shown."""
 
@@ -99,7 +113,7 @@ class WorksheetError(click.ClickException):
         return render(self.msg)
 
     def show(self, file=None) -> None:
-        click.echo(self.format_message(), err=True, file=file)
+        click.echo(escaped(self.format_message()), err=True, file=file)
 
 
 class SourceError(WorksheetError):
@@ -111,6 +125,10 @@ class SourceError(WorksheetError):
 
     def format_message(self) -> str:
         return "\n".join(str(p) for p in self.problems)
+
+    def show(self, file=None) -> None:
+        for problem in self.problems:
+            click.echo(escaped(str(problem)), err=True, file=file)
 
 
 class OutputError(WorksheetError):

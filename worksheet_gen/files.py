@@ -1,7 +1,7 @@
 """Reading files the tool does not trust: regular files only, measured before they are read.
 
 A pipe would block forever, a device (``/dev/zero``) never ends and a folder cannot be read:
-each is refused at once, whatever its name and whatever link leads to it.
+each is refused at once, before it is opened, whatever its name and whatever link leads to it.
 """
 
 from __future__ import annotations
@@ -35,8 +35,10 @@ class TooLarge(OSError):
 
 
 @contextmanager
-def _opened(path: Path | str, limit: int):
-    fd = os.open(path, _FLAGS)
+def _opened(path: Path | str, limit: int, follow: bool = True):
+    if not stat.S_ISREG((os.stat if follow else os.lstat)(path).st_mode):  # a device is not even opened
+        raise NotAFile(path)
+    fd = os.open(path, _FLAGS | (0 if follow else getattr(os, "O_NOFOLLOW", 0)))
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
@@ -49,20 +51,22 @@ def _opened(path: Path | str, limit: int):
         os.close(fd)
 
 
-def read(path: Path | str, limit: int) -> bytes:
-    """The bytes of a regular file of at most limit bytes; OSError (NotAFile, TooLarge…) otherwise."""
-    with _opened(path, limit) as fh:
+def read(path: Path | str, limit: int, *, follow: bool = True) -> bytes:
+    """The bytes of a regular file of at most limit bytes; OSError (NotAFile, TooLarge…) otherwise.
+    ``follow=False``: a symbolic link is NotAFile, whatever it leads to."""
+    with _opened(path, limit, follow) as fh:
         data = fh.read(limit + 1)
     if len(data) > limit:  # it grew since it was measured
         raise TooLarge(path, len(data))
     return data
 
 
-def sha256_file(path: Path | str) -> str | None:
-    """The sha256 of a regular file's bytes, or None when it cannot be read (or is not a regular file)."""
+def sha256_file(path: Path | str, *, limit: int = MAX_HASHED, follow: bool = True) -> str | None:
+    """The sha256 of a regular file's bytes, or None when it cannot be read, is not a regular file, is
+    larger than limit, or (``follow=False``) is a symbolic link."""
     digest = hashlib.sha256()
     try:
-        with _opened(path, MAX_HASHED) as fh:
+        with _opened(path, limit, follow) as fh:
             for block in iter(lambda: fh.read(2**20), b""):
                 digest.update(block)
     except (OSError, ValueError):  # ValueError: a NUL in the name

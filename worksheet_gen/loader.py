@@ -248,10 +248,11 @@ def parse(path: str, text: str) -> tuple[object, list[Problem]]:
     except yaml.YAMLError as exc:
         return None, problems + [_yaml_problem(path, text, exc)]
     except RecursionError:
-        return None, problems + [Problem(Pos(path, 1, 1), _("the file is nested too deeply"), SEE_EXAMPLE)]
+        return None, problems + [Problem(Pos(path, 1, 1), _('the file is nested too deeply'),
+                                         _('compare with the example in docs/format.md'))]
+    empty = Problem(Pos(path, 1, 1), _('the file is empty'), _('start from the example in docs/format.md'))
     if node is None:
-        return None, problems + [Problem(Pos(path, 1, 1), _("the file is empty"),
-                                         _("start from the example in docs/format.md"))]
+        return None, problems + [empty]
     # Values and characters left to read; the text, for refused tags; the nodes met (an alias meets one again).
     budget = [MAX_NODES, MAX_CHARS, text, set(), False]
     try:
@@ -264,7 +265,10 @@ def parse(path: str, text: str) -> tuple[object, list[Problem]]:
             "the file is too large once its aliases (*) are expanded (over {limit} values or {size} KiB of text)")
             .format(limit=MAX_NODES, size=MAX_CHARS // 1024), _("remove anchors (&) and aliases (*)"))]
     except RecursionError:
-        return None, problems + [Problem(Pos(path, 1, 1), _("the file is nested too deeply"), SEE_EXAMPLE)]
+        return None, problems + [Problem(Pos(path, 1, 1), _('the file is nested too deeply'),
+                                         _('compare with the example in docs/format.md'))]
+    if value is None:  # '---', '~' or 'null' alone: a document holding nothing
+        return None, problems + [empty]
     if isinstance(value, (MDict, MList)):
         value.source = text.splitlines()
     return value, problems

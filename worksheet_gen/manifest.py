@@ -96,6 +96,10 @@ def fingerprint(options: Mapping[str, object]) -> str:
 
 
 MAX_BYTES = 64 * 2**20  # a manifest of 10,000 fiches is about 10 MiB
+MAX_INPUT = 20 * 2**20  # the largest file a build reads (a picture): a larger one named as input is never hashed
+MAX_LINE = 2**20 + 1  # no line or column of a source (1 MiB) is further
+MAX_REPORTED = 20  # names of a manifest reported one by one, then counted
+MAX_MESSAGE = 4000  # characters of a recorded warning, hint included (quoted texts are cut at 50)
 # The files a build writes into its folder: <slug>-eleve[-<profile>].pdf, <slug>-corrige[-<profile>].pdf,
 # <slug>-formulaire[-<profile>].pdf and pack-<name>.pdf. A name of another form read from a manifest is never touched.
 _OUTPUT = re.compile(r"[^\x00-\x1f\x7f/\\]+-(?:eleve|corrige|formulaire)(?:-[a-z]+)?\.pdf"
@@ -138,6 +142,16 @@ def _entry_shape(entry: object) -> bool:
                and _message(w["hint"]) is not None for w in entry["warnings"])
 
 
+def _at(path: Path, raw: bytes, name: str, sha: str) -> Pos:
+    """Where an output's name and sha256 first stand in the manifest's text (line and column), or its first line."""
+    text = raw.decode("utf-8", "replace")
+    for ascii_only in (False, True):
+        at = text.find(f"{json.dumps(name, ensure_ascii=ascii_only)}: {json.dumps(sha, ensure_ascii=ascii_only)}")
+        if at >= 0:
+            return Pos(str(path), text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at))
+    return Pos(str(path), 1, 1)
+
+
 class Manifest:
     """The manifest of one output folder: an entry per source, keyed by its path relative to the folder.
 
@@ -161,37 +175,43 @@ class Manifest:
     def load(cls, out_dir: Path) -> Manifest:
         """Read the manifest of out_dir; a missing, unreadable or damaged one is empty (everything gets rebuilt)."""
         path = out_dir / NAME
-        where = Pos(str(path))
+        where = Pos(str(path), 1, 1)  # the file as a whole
         try:
-            raw = files.read(path, MAX_BYTES)
+            raw = files.read(path, MAX_BYTES, follow=False)
             data = json.loads(raw)
         except (FileNotFoundError, NotADirectoryError):
             return cls(out_dir)
         except files.NotAFile:
-            return cls(out_dir, problems=[Problem(where, _("the build manifest is not a file (a folder, a pipe or "
-                                                           "a device is in its place)"),
-                                                  _("remove it: the build writes its manifest there"))])
+            if os.path.islink(path):  # wherever it leads, it is not read: the build writes a file in its place
+                return cls(out_dir, problems=[Problem(where, _('the build manifest is a link to another file: it is not read, everything is rebuilt'), _('the build writes its own manifest in its place'), severity="warning")])
+            return cls(out_dir, problems=[Problem(where, _('the build manifest is not a file (a folder, a pipe or a device is in its place)'), _('remove it: the build writes its manifest there'))])
         except (OSError, ValueError, RecursionError) as exc:
             if getattr(exc, "errno", None) == errno.ENAMETOOLONG:  # no such folder can exist: writing will say so
                 return cls(out_dir)
-            problem = Problem(where, _("unreadable build manifest: everything is rebuilt"), severity="warning")
+            if isinstance(exc, json.JSONDecodeError):
+                where = Pos(str(path), exc.lineno, exc.colno)
+            elif isinstance(exc, ValueError):  # not UTF-8
+                where = Pos(str(path), 1, 1)
+            problem = Problem(where, _('unreadable build manifest: everything is rebuilt'), severity="warning")
             return cls(out_dir, problems=[problem])
         if isinstance(data, dict) and isinstance(data.get("version"), int) and data["version"] != VERSION:
             return cls(out_dir)  # written by another version of the tool
         entries = data.get("entries") if isinstance(data, dict) and data.get("version") == VERSION else None
         if not isinstance(entries, dict) or not all(_text(k) and _entry_shape(e) for k, e in entries.items()):
-            return cls(out_dir, problems=[Problem(where, _("the build manifest is not as worksheet-gen writes it: "
-                                                           "everything is rebuilt"),
-                                                  _("it was edited or damaged; the build writes a new one"),
-                                                  severity="warning")])
-        problems = []
+            return cls(out_dir, problems=[Problem(Pos(str(path), 1, 1), _('the build manifest is not as worksheet-gen writes it: everything is rebuilt'), _('it was edited or damaged; the build writes a new one'), severity="warning")])
+        problems, ignored = [], 0
         for entry in entries.values():
             for name in [n for n in entry["outputs"] if not output_name(n)]:
-                problems.append(Problem(where, _("the build manifest names {name}, which is not a PDF this tool "
-                                                 "writes in its folder: it is ignored").format(name=quote(name)),
-                                        _("the manifest was edited or comes from elsewhere; the build writes a "
-                                          "correct one"), severity="warning"))
+                ignored += 1
+                if ignored > MAX_REPORTED:  # each is looked for in the text: a few, then a count
+                    del entry["outputs"][name]
+                    continue
+                problems.append(Problem(_at(path, raw, name, entry["outputs"][name]), _('the build manifest names {name}, which is not a PDF this tool writes in its folder: it is ignored').format(name=quote(name)), _('the manifest was edited or comes from elsewhere; the build writes a correct one'),
+                                        severity="warning"))
                 del entry["outputs"][name]
+        if ignored > MAX_REPORTED:
+            problems.append(Problem(Pos(str(path), 1, 1), _('the build manifest names {count} more files that are not PDFs this tool writes in its folder: they are ignored').format(count=ignored - MAX_REPORTED),
+                                    severity="warning"))
         return cls(out_dir, entries, problems, raw=raw)
 
     def changed(self) -> bool:
@@ -226,14 +246,35 @@ class Manifest:
         """The outputs source wrote when last built with variant: {name: sha256}."""
         return self.entry(source, variant).get("outputs", {})
 
-    def fresh(self, source: Path, fp: str, variant: str = "") -> bool:
-        """Whether the outputs of source are exactly what the manifest says and nothing they depend on changed
-        (the source itself among them: an entry that does not list it is never fresh)."""
+    def fresh(self, source: Path, fp: str, variant: str = "", *, outputs: set[str] | None) -> bool:
+        """Whether the entry of source names exactly ``outputs`` (the files it builds; None: unknown, never
+        fresh), their bytes are what it records, and nothing they depend on changed (the source itself among
+        them: an entry that does not list it is never fresh).
+
+        An entry that names a file outside the source's folder, or one spelled otherwise than the build
+        writes it, or warnings it cannot have given, is never fresh and nothing it names is opened."""
         entry = self.entry(source, variant)
-        if not entry or entry["fingerprint"] != fp or not entry["outputs"] or self.rel(source) not in entry["deps"]:
+        if (not entry or entry["fingerprint"] != fp or outputs is None or set(entry["outputs"]) != outputs
+                or self.rel(source) not in entry["deps"] or not self._plausible(source, entry)):
             return False
-        checked = {**entry["deps"], **entry["outputs"]}
-        return all(sha256_file(self.abs(rel)) == sha for rel, sha in checked.items())
+        return (all(sha256_file(self.abs(rel), limit=MAX_INPUT) == sha for rel, sha in entry["deps"].items())
+                and all(sha256_file(self.out_dir / name, follow=False) == sha
+                        for name, sha in entry["outputs"].items()))
+
+    def _plausible(self, source: Path, entry: dict) -> bool:
+        """Whether what an entry names could have been recorded by a build of source: its files in the
+        source's folder, each spelled once as rel() spells it, its warnings of those files and in bounds."""
+        folder = Path(source).resolve().parent
+        for rel in entry["deps"]:
+            try:
+                path = self.abs(rel).resolve()
+            except (OSError, RuntimeError, ValueError):
+                return False
+            if folder not in path.parents or self.rel(path) != rel:
+                return False
+        return all(w["severity"] == "warning" and w["path"] in entry["deps"] and 0 <= w["line"] <= MAX_LINE
+                   and 0 <= w["col"] <= MAX_LINE and len(w["message"]) + len(w["hint"]) <= MAX_MESSAGE
+                   for w in entry["warnings"])
 
     def record(self, source: Path, variant: str = "", *, fp: str, deps: Mapping[str, str],
                outputs: Mapping[str, str], problems: list[Problem]) -> None:

@@ -94,6 +94,8 @@ def image(text: str, base_dir: Path, root: Path, *,
     """Check a picture path written in a source, and decode the picture: (problem, resolved path, upright size).
 
     ``guess``: name the closest picture of the folder when the path names none."""
+    if "\0" in text:  # no file name holds one (the text check reports the character itself)
+        return (_("the image name holds a null character (U+0000)"), _("retype the file name")), None, None
     if _SCHEME.match(text) and not re.match(r"^[a-z]:[\\/]", text, re.IGNORECASE):
         return ((_("pictures are read from files, never from the web"),
                  _("download the picture, put it next to the source and give its file name")), None, None)
@@ -116,7 +118,7 @@ def image(text: str, base_dir: Path, root: Path, *,
             return ((_("the image {name} is not a PNG or JPEG file").format(name=quote(text)),
                      _("convert it to PNG or JPEG")), None, None)
         picture = pictures.load(str(target))
-    except (OSError, RuntimeError) as exc:
+    except (OSError, RuntimeError, ValueError) as exc:  # RuntimeError: a loop of links
         return _unreadable(quote(text), getattr(exc, "strerror", None) or str(exc)), None, None
     except pictures.PictureError as exc:
         return _PICTURE_PROBLEMS[exc.kind](quote(text), exc.detail), None, None

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from pathlib import Path
 from typing import Callable
 
@@ -72,14 +73,32 @@ def is_dir(path: Path) -> bool:
         return False
 
 
+def not_a_folder(out_dir: Path) -> Path | None:
+    """The path that stands as a file (a device, a pipe…) where out_dir or a folder above it should be, if one
+    does: nothing can be written there, so nothing is rendered for it."""
+    path = Path(os.path.abspath(out_dir))
+    for place in (path, *path.parents):
+        try:
+            if os.path.lexists(place):
+                return None if is_dir(place) else place
+        except (OSError, ValueError):
+            return None
+    return None
+
+
 def clean_temp(out_dir: Path) -> None:
-    """Remove the temporary files killed builds left behind: only the tool's own, of a process that is gone."""
+    """Remove the temporary files killed builds left behind: only the tool's own (regular files of that name),
+    of a process that is gone; one that cannot be removed is left."""
     if not is_dir(out_dir):
         return
     for tmp in out_dir.iterdir():
         match = _TEMP.match(tmp.name)
         if match and not _running(int(match.group(1))):
-            tmp.unlink(missing_ok=True)
+            try:
+                if stat.S_ISREG(tmp.lstat().st_mode):  # a folder or a link of that name is not the tool's
+                    tmp.unlink()
+            except OSError:  # gone meanwhile, or cannot be removed: harmless, left where it is
+                pass
 
 
 class Lock:

@@ -6,14 +6,19 @@ repository built on Linux never holds two sources that overwrite each other else
 
 from __future__ import annotations
 
+import re
 import stat
 import unicodedata
 from pathlib import Path
+from typing import Mapping
 
+from . import files
 from .errors import Pos, Problem, quote
 from .i18n import _
 from .profiles import PROFILES, STANDARD, Profile
 from .sources import display, is_pack, pack_name
+
+MAX_SOURCE = 2**20  # loader.MAX_BYTES, without importing YAML: a larger source is never up to date
 
 
 def names(slug: str, profile: Profile = STANDARD) -> dict[str, str]:
@@ -32,6 +37,60 @@ def claims(source: Path) -> set[str]:
         return {f"pack-{pack_name(source)}.pdf"}
     return {name for profile in PROFILES.values()
             for name in (*names(source.stem, profile).values(), form_name(source.stem, profile))}
+
+
+_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_]*):(?:[ \t]+(.*?))?[ \t]*(?:[ \t]#.*)?")
+
+
+def _declared(data: bytes) -> dict[str, str] | None:
+    """The top-level keys of a fiche written as teachers write them (one 'key: value' a line, from the first
+    column), with their values; None when the file is written otherwise (a document indented, in braces,
+    quoted or explicit keys, anchors, several documents…) and only YAML can tell."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None
+    keys: dict[str, str] = {}
+    started = False
+    for line in text.splitlines():  # more line breaks than YAML's: a line seen too many is 'unsure'
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        if line[0] in " \t":
+            if not started:
+                return None  # the whole document is indented: its keys are not at the first column
+            continue
+        if not started and line.rstrip() == "---":
+            started = True
+            continue
+        started = True
+        m = _KEY.fullmatch(line)
+        if m is None or m.group(1) in keys:
+            return None
+        keys[m.group(1)] = m.group(2) or ""
+    return keys
+
+
+def expected(source: Path, options: Mapping[str, object]) -> set[str] | None:
+    """The names of the files source builds with these build options, told without parsing YAML; None
+    when that cannot be told for sure (an up-to-date build then renders it rather than trust a record)."""
+    if is_pack(source):
+        return {f"pack-{pack_name(source)}.pdf"}
+    try:
+        keys = _declared(files.read(source, MAX_SOURCE))
+    except (OSError, ValueError):
+        return None
+    if keys is None:
+        return None
+    profile = options.get("profile") or keys.get("profile", STANDARD.name)  # 'profile:' alone is an error
+    form = False
+    if "form" in keys:  # spec (and the model it reads) imported only then: a no-op build stays light
+        from .spec import flag
+
+        form = flag(keys["form"]) if keys["form"].isalpha() else None
+    if profile not in PROFILES or form is None:
+        return None
+    out = set(names(source.stem, PROFILES[profile]).values())
+    return out | {form_name(source.stem, PROFILES[profile])} if form or options.get("form") else out
 
 
 def same_file(name: str) -> str:
@@ -64,15 +123,15 @@ class Owners:
 
     def clash(self, source: Path) -> Problem | None:
         """The error of a source that would write a file another source writes, if it would."""
-        mine = sorted(claims(source))
+        mine = sorted(claims(source), key=lambda n: (len(n), n))  # the student sheet first, then the corrigé…
         taken = [(name, self.by_name[same_file(name)]) for name in mine if same_file(name) in self.by_name]
         if not taken:
             return None
         name, (owner, theirs) = taken[0]
         if claims(owner) == set(mine) and all(n == t and o == owner for n, (o, t) in taken):
-            return Problem(Pos(display(source)), _("it builds the same PDFs as {source}").format(
+            return Problem(Pos(display(source), 1, 1), _("it builds the same PDFs as {source}").format(
                 source=display(owner)), _("rename one of the two files"))
-        return Problem(Pos(display(source)), _("it would write {name}, the same file as {other} of {source}").format(
+        return Problem(Pos(display(source), 1, 1), _("it would write {name}, the same file as {other} of {source}").format(
                        name=quote(name), other=quote(theirs), source=display(owner)),
                        _("rename one of the two files: names that differ only by capitals, or by how an accent is "
                          "encoded, are one file on Windows and macOS"))

@@ -42,21 +42,44 @@ def text_problems(request, families: set[str]) -> list[Problem]:
     font it is printed in cannot draw."""
     from .fonts import FAMILY, missing
 
+    from .chars import MAX_MARKS, invisible, stacked
+
     problems = []
     where = dict(request.where)
+
+    def at(key: str, text: str = "", found: str = "") -> Pos:
+        """Where a value stands: in the pack file, else on the command line (--class:1:COLUMN)."""
+        if key in where or request.origin is not None:
+            return where.get(key, request.origin)
+        return Pos(f"--{key}", 1, text.find(found) + 1 if found and found in text else 1)
+
     if _parse_date(request.date) is None and re.fullmatch(r"\d{4}-\d\d?-\d\d?|\d\d?/\d\d?/\d{4}",
                                                           str(request.date).strip()):
-        problems.append(Problem(where.get("date", request.origin or Pos("--date")), _(
-            "the date {date} is not a day of the calendar").format(date=str(request.date).strip()),
-            _("write it as 2025-03-13 or 13/03/2025")))
-    for key, text in (("class", request.classe), ("date", cover_date(request.date))):
-        for family in sorted(families | {FAMILY}):
+        problems.append(Problem(at("date"), _("the date {date} is not a day of the calendar").format(
+            date=str(request.date).strip()), _("write it as 2025-03-13 or 13/03/2025")))
+    said = {  # the class and the date are named in the message: each its own, for the translation
+        "class": (_("the character {char} of the class is invisible"),
+                  _("{count} accents are stacked on one letter of the class, at most {limit}"),
+                  _("the character {char} of the class cannot be printed with the font {font}")),
+        "date": (_("the character {char} of the date is invisible"),
+                 _("{count} accents are stacked on one letter of the date, at most {limit}"),
+                 _("the character {char} of the date cannot be printed with the font {font}")),
+    }
+    for key, given, text in (("class", request.classe, request.classe),
+                             ("date", str(request.date), cover_date(request.date))):
+        hidden = next((ch for ch in text if invisible(ch)), None)
+        run = stacked(text)
+        if hidden is not None:
+            problems.append(Problem(at(key, given, hidden), said[key][0].format(char=roster.shown(hidden)),
+                                    _("write it without it")))
+        elif run:
+            problems.append(Problem(at(key, given, run), said[key][1].format(count=len(run), limit=MAX_MARKS),
+                                    _("write it without the extra accents")))
+        for family in sorted(families | {FAMILY}) if hidden is None else ():
             bad = missing(text, family)
             if bad is not None:
-                problems.append(Problem(where.get(key, request.origin or Pos(f"--{key}")), (
-                    _("the character {char} of the class cannot be printed with the font {font}") if key == "class"
-                    else _("the character {char} of the date cannot be printed with the font {font}")).format(
-                        char=roster.shown(bad), font=family), _("write it without it")))
+                problems.append(Problem(at(key, given, bad), said[key][2].format(char=roster.shown(bad), font=family),
+                                        _("write it without it")))
                 break
     return problems
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime
 import difflib
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,12 +16,13 @@ from .build import Outcome as BuildOutcome, images, render_fiche, write_atomic
 from .errors import CANNOT_WRITE, CHECK_SPACE, OutputError, Pos, Problem, quote
 from .i18n import _, _n
 from .loader import MDict, MList
-from .manifest import sha256_bytes, sha256_file
-from .sources import SUFFIXES, display, is_pack, is_source, load_fiche, pack_name
+from .manifest import NAME as MANIFEST, output_name, sha256_bytes, sha256_file
+from .sources import SUFFIXES, by_name, display, is_pack, is_source, load_fiche, pack_name
 from .spec import flag
 from .suggest import suggest
 
 MAX_COPIES = roster.MAX_COPIES  # for --copies, copies: and the students of a roster alike
+MAX_PAGES = 20_000  # pages of one pack: 500 students with 40 pages each (about 10,000 sheets of paper)
 MAX_FICHES = 50  # fiches in one pack: a session's worth (500 copies of each stays a bounded build)
 NAME = re.compile(r"^[\w.-]+\Z")  # \Z: '$' would accept a name ending in a line break
 KEYS = {
@@ -105,6 +107,12 @@ def resolve(names, folder: Path, where: list[Pos] | None = None) -> tuple[tuple[
         given = Path(name)
         if is_source(given):  # a file name: next to a pack file, or from here on the command line
             candidates = [folder / given if where is not None else given]
+        elif where is None:  # a fiche name on the command line: never a link out of the sources folder
+            found, refused = by_name(name, folder)
+            if refused is not None:
+                problems.append(Problem(Pos(str(name)), _('{pos}: {message}').format(pos=refused.pos, message=refused.message), refused.hint))
+                continue
+            candidates = [found] if found else []
         else:
             candidates = [folder / f"{name}{s}" for s in SUFFIXES + tuple(s.upper() for s in SUFFIXES)]
         found = next((c for c in candidates if c.is_file() and not is_pack(c)), None)
@@ -170,18 +178,32 @@ def make(request: Request, *, progress: Callable[[int], ContextManager] = _no_pr
     out.problems += packfill.text_problems(request, {p.family for row in chosen for p in row})
     if failed(out.fiche_problems) or failed(out.problems):
         return out
+    from .render import TooLong, too_long
+
     index = {(f, p.name): i for i, (f, p) in enumerate((f, p) for f in range(len(fiches)) for p in used[f])}
     with progress(2 * len(index) + 1 + copies * len(fiches) + int(request.cover)) as bar:
-        sheets = []
+        sheets, fewest = [], {}  # fewest: the pages of each fiche's shortest student sheet so far
         for f, profile in ((f, p) for f in range(len(fiches)) for p in used[f]):
-            sheet, warnings = _sheet(request.fiches[f], fiches[f], profile, {} if cache is None else cache, parallel)
+            try:
+                sheet, warnings = _sheet(request.fiches[f], fiches[f], profile, {} if cache is None else cache,
+                                         parallel)
+            except TooLong:
+                out.fiche_problems.append(too_long(fiches[f]))
+                return out
             out.fiche_problems += [w for w in warnings if w not in out.fiche_problems]  # once, whatever the profiles
             sheets.append(sheet)
             bar.update(1)
+            fewest[f] = min(fewest.get(f, sheet.pages), sheet.pages)
+            if copies * sum(fewest.values()) > MAX_PAGES:  # the copies alone already pass it: nothing more is made
+                out.problems.append(_too_many_pages(request, copies * sum(fewest.values())))
+                return out
         rows = [[index[(f, chosen[c][f].name)] for f in range(len(fiches))] for c in range(copies)]
         parts = pack.plan([s.pages for s in sheets], [s.key_pages for s in sheets], rows,
                           [(index[(f, p.name)], f) for f in range(len(fiches)) for p in used[f]],
                           duplex=request.duplex, by_student=request.by_student, cover=request.cover)
+        if parts[-1].start + parts[-1].pages > MAX_PAGES:  # blank pages, corrigés and the cover included
+            out.problems.append(_too_many_pages(request, parts[-1].start + parts[-1].pages))
+            return out
         classes = sorted({s.classe for s in students if s.classe})
         classe = request.classe or ", ".join(classes)
         labels = [s.label if len(classes) > 1 else f"{s.nom} {s.prenom}" for s in students] or [
@@ -198,6 +220,13 @@ def make(request: Request, *, progress: Callable[[int], ContextManager] = _no_pr
                                  duplex=request.duplex, extra=extra, overlays=overlays, progress=bar.update)
         out.pages = parts[-1].start + parts[-1].pages
     return out
+
+
+def _too_many_pages(request: Request, pages: int) -> Problem:
+    """The error of a pack that would pass MAX_PAGES pages, at its copies or roster."""
+    where = dict(request.where)
+    key = "roster" if request.roster is not None else "copies"
+    return Problem(where.get(key) or request.origin or Pos(f"--{key}", 1, 1), _('the pack would have at least {pages} pages, at most {limit}').format(pages=pages, limit=MAX_PAGES), _('make several packs, of fewer copies or fewer fiches'))
 
 
 def _sheet(path: Path, fiche, profile, cache: dict, parallel: bool):
@@ -289,8 +318,12 @@ def read_declaration(path: Path, deps: dict | None = None) -> tuple[Request | No
         roster_path = folder / raw["roster"]
         inside = folder.resolve() in roster_path.resolve().parents
         if not inside:
-            problems.append(Problem(val["roster"], _("the roster must be inside the folder of the pack file"),
-                                    _("move the CSV next to the pack file")))
+            problems.append(Problem(val["roster"], _('the roster must be inside the folder of the pack file'),
+                                    _('move the CSV next to the pack file')))
+        elif output_name(roster_path.name) or roster_path.name == MANIFEST:  # --out sources would write over it
+            problems.append(Problem(val["roster"], _('the roster {raw} has the name of a file the build writes').format(raw=quote(raw['roster'])), _('rename the class list, e.g. classe.csv')))
+        elif os.path.lexists(roster_path) and not roster_path.is_file():  # a pipe is never opened
+            problems.append(Problem(val["roster"], _('the roster {raw} is not a regular file (a folder, a pipe or a device cannot be read)').format(raw=quote(raw['roster'])), _('give the CSV file itself')))
         elif not roster_path.is_file():
             problems.append(Problem(val["roster"], _("no roster file '{name}'").format(name=raw["roster"]),
                                     _("give the CSV file's name, relative to the pack file")))
@@ -301,7 +334,7 @@ def read_declaration(path: Path, deps: dict | None = None) -> tuple[Request | No
                    date_on_copies=not flags["date_on_cover_only"], duplex=not (flags["single_sided"] or False),
                    by_student=raw.get("group_by", "student") == "student",
                    cover=flags["cover"] if "cover" in raw else True, profile=raw.get("profile"), origin=top,
-                   where=tuple((key, val[key]) for key in ("class", "date") if key in raw)), problems
+                   where=tuple((key, val[key]) for key in ("class", "date", "copies", "roster") if key in raw)), problems
 
 
 def check_declared(files: list[Path]) -> list[Problem]:

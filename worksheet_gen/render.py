@@ -13,16 +13,29 @@ from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph
 
 from . import __version__
 from . import text as T
+from .i18n import _
 from .layout import styles as S
 from .layout.flowables import natural_width
 from .layout.story import LABELS, story
+from .errors import Problem
 from .model import Fiche
 from .profiles import STANDARD, Profile
 
+MAX_PAGES = 100  # pages of one PDF of a fiche (a worksheet is a few): past it the rendering stops at once
 PRINTABLE = 5 * mm  # most office printers leave this much of each edge blank
 RULE_DROP = 1.8 * mm  # the running header's rule, under its baseline's paragraph
 KEY_GAP = 5 * mm  # at least, between the corrigé's centred label and either side of the running header
 FIXED_DATE = 946684800  # 2000-01-01: reportlab's invariant date, used when SOURCE_DATE_EPOCH is unset
+
+
+class TooLong(Exception):
+    """Raised when a PDF of a fiche passes MAX_PAGES pages: the rendering stops there."""
+
+
+def too_long(fiche: Fiche) -> Problem:
+    """The error of a fiche whose PDF would pass MAX_PAGES pages."""
+    return Problem(fiche.pos, _("this fiche would print more than {limit} pages, at most {limit}").format(
+        limit=MAX_PAGES), _("split it into several fiches, or give fewer lines to its questions"))
 
 
 def _canvas_class(draw_page: Callable):
@@ -36,6 +49,8 @@ def _canvas_class(draw_page: Callable):
 
         def showPage(self):
             self._held.append(dict(self.__dict__))
+            if len(self._held) > MAX_PAGES:  # before another page is laid out
+                raise TooLong()
             self._startPage()
 
         def save(self):
@@ -90,8 +105,6 @@ def _last_page(doc: BaseDocTemplate, fiche: Fiche, report: Callable) -> None:
     used = frame._y1 + frame._height - frame._y  # from the top of the body down to where the story ended
     if doc.page > 1 and doc.page % 2 and used < SPARE_PAGE * frame._height:
         spare = round(used / mm)
-        from .i18n import _
-
         report(fiche.pos, _("the last page of the student sheet holds only {size} mm: about {size} mm less "
                             "(fewer lines, shorter texts) would print each copy on one sheet of paper less").format(
             size=spare))

@@ -15,28 +15,26 @@ from typing import Iterable
 
 import click
 
-from .errors import Problem
+from .errors import INVISIBLE, Problem, escaped
 from .i18n import Msg, Number, _, _n, render
 
 FORMATS = ("text", "json", "github")
 GITHUB_SHOWN = 10  # annotations of one kind GitHub shows per step; the others only stay in the log
-
-
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_JSON_RAW = re.compile(f"[{INVISIBLE}]")  # what json.dumps leaves raw of the characters escaped() shows
 
 
 def line(text: str, fmt: str = "text") -> str:
-    """One printed line with file names as data: a control character (a newline in a file name) is
-    shown as its escape; in github format nothing in it is a workflow command (a line starting with
-    '::', or holding '##[' anywhere, which GitHub's runner reads as a legacy command)."""
-    text = _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+    """One printed line with file names as data: a control or direction character (a newline in a file
+    name) is shown as its escape; in github format nothing in it is a workflow command (a line starting
+    with '::', or holding '##[' anywhere, which GitHub's runner reads as a legacy command)."""
+    text = escaped(text)
     if fmt == "github":
         text = text.replace("::", ":%3A").replace("##[", "##%5B")
     return text
 
 
 def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return escaped(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def _escape_property(text: str) -> str:
@@ -88,7 +86,19 @@ def document(items: Iterable[Problem], **fields) -> str:
             "errors": sum(p.severity == "error" for p in items),
             "warnings": sum(p.severity != "error" for p in items),
             "problems": [as_dict(p) for p in items]}
-    return json.dumps(data, indent=2, ensure_ascii=False)
+    return _json_escaped(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def _json_escaped(text: str) -> str:
+    """JSON text with each character escaped() shows written as a \\u escape: the same data, nothing raw."""
+    def code(m) -> str:
+        n = ord(m.group())
+        if n > 0xFFFF:  # a surrogate pair, as JSON writes characters beyond the first plane
+            n -= 0x10000
+            return f"\\u{0xD800 + (n >> 10):04x}\\u{0xDC00 + (n & 0x3FF):04x}"
+        return f"\\u{n:04x}"
+
+    return _JSON_RAW.sub(code, text)
 
 
 BUILDING, CHECKING = _("Building"), _("Checking")

@@ -9,7 +9,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import files, fonts
+from . import chars, files, fonts
 from .errors import CHECK_READABLE, Pos, Problem
 from .i18n import Msg, _
 
@@ -25,6 +25,7 @@ COLUMNS = {
     "classe": ("classe", "division", "class"),
     "profil": ("profil", "profile", "amenagement", "amenagements", "adaptation", "version"),
 }
+LABELS = {"nom": "Nom", "prenom": "Prénom", "classe": "Classe", "profil": "Profil"}
 # What a teacher may write in the Profil column, compared like header names; empty means the pack's default.
 PROFILE_WORDS = {
     "standard": "standard", "normal": "standard", "aucun": "standard", "non": "standard", "none": "standard",
@@ -60,7 +61,7 @@ def shown(ch: str) -> str:
     """A character for a message: « 'é' (U+00E9) », or only its code when printing it would be invisible or
     would act on the terminal."""
     code = f"U+{ord(ch):04X}"
-    return f"'{ch}' ({code})" if ch.isprintable() and not ch.isspace() else code
+    return f"'{ch}' ({code})" if ch.isprintable() and not ch.isspace() and not chars.invisible(ch) else code
 
 
 def clip(text: str, limit: int) -> str:
@@ -91,7 +92,7 @@ def read_file(path: Path, name: str, *, limit: int, what: Msg) -> tuple[bytes | 
         message = _("cannot read the {what}: {reason}").format(what=what,
                                                                reason=getattr(exc, "strerror", None) or str(exc))
         hint = CHECK_READABLE
-    return None, [Problem(Pos(name), message, hint)]
+    return None, [Problem(Pos(name, 1, 1), message, hint)]
 
 
 def decode(name: str, data: bytes) -> tuple[str | None, list[Problem]]:
@@ -244,7 +245,7 @@ def parse(name: str, text: str) -> tuple[tuple[Student, ...], list[Problem]]:
     head = next((line for line in io.StringIO(text, newline="") if line.strip()), None)
     if head is None:
         return (), [Problem(Pos(name, 1, 1), _("the roster is empty"), _COLUMNS)]
-    sep, columns = _header(head)
+    sep, columns, twice = _header(head)
     students, problems, seen = [], [], {}
     try:
         rows = records(name, text, sep)
@@ -255,6 +256,12 @@ def parse(name: str, text: str) -> tuple[tuple[Student, ...], list[Problem]]:
                        else _("no '{column}' and '{other}' column in the header line").format(column=missing[0],
                                                                                                other=missing[1]))
             return (), [Problem(Pos(name, header.first, 1), message, _COLUMNS)]
+        if twice:  # which one holds what the teacher meant cannot be told
+            return (), [Problem(header.cell(index)[0], _("two columns are the {column} column: « {name} » and "
+                                                         "« {other} »").format(
+                column=LABELS[column], name=clip(header.values[columns[column]], 40),
+                other=clip(header.values[index], 40)), _("keep one of them, or rename the other"))
+                for column, index in twice.items()]
         for record in rows:
             student, more = _student(record, columns, header.values)
             problems += more
@@ -302,11 +309,13 @@ def read(path: Path, name: str | None = None) -> tuple[tuple[Student, ...], list
     return from_bytes(name, data)
 
 
-def _header(line: str) -> tuple[str, dict[str, int]]:
-    """The separator and the index of each known column: the separator that finds most known columns wins."""
-    best = (SEPARATORS[0], {})
+def _header(line: str) -> tuple[str, dict[str, int], dict[str, int]]:
+    """The separator, the index of each known column, and the index of a second column of the same kind
+    (« Profil » and « Profile »): the separator that finds most known columns wins."""
+    best = (SEPARATORS[0], {}, {})
     for sep in sorted(SEPARATORS, key=line.count, reverse=True):
         columns: dict[str, int] = {}
+        twice: dict[str, int] = {}
         try:
             cells = next(csv.reader([line], delimiter=sep, quotechar=QUOTE, strict=False), [])
         except csv.Error:
@@ -314,9 +323,9 @@ def _header(line: str) -> tuple[str, dict[str, int]]:
         for index, cell in enumerate(cells):
             for column, names in COLUMNS.items():
                 if key(cell) in names:
-                    columns.setdefault(column, index)
+                    (twice if column in columns else columns).setdefault(column, index)
         if len(columns) > len(best[1]):
-            best = (sep, columns)
+            best = (sep, columns, twice)
     return best
 
 
@@ -341,14 +350,20 @@ def _student(record: Record, columns: dict, headers: tuple):
                                     _("each line needs a Nom and a Prénom; delete the line if it is not a student")))
     for column in ("nom", "prenom", "classe"):
         value = cell(column)[1]
-        bad = fonts.missing(value) or next((ch for ch in value if unicodedata.category(ch) == "Cf"), None)
+        bad = next((ch for ch in value if chars.invisible(ch)), None) or fonts.missing(value)
         if bad is not None:
-            invisible = unicodedata.category(bad) in ("Cc", "Cf")
+            invisible = chars.invisible(bad)
             problems.append(Problem(record.char(columns[column], bad), (
                 _("the character {char} is invisible") if invisible else
                 _("the character {char} cannot be printed with the embedded font")).format(char=shown(bad)),
                 _("delete it: it often comes from copying a name out of another program") if invisible
                 else _("replace it with a letter the font has")))
+        run = chars.stacked(value)
+        if run:
+            problems.append(Problem(record.char(columns[column], run[0]), _(
+                "{count} accents are stacked on one letter, at most {limit}").format(count=len(run),
+                                                                                    limit=chars.MAX_MARKS),
+                _("delete the extra accents")))
     pos, word = cell("profil")
     profile = PROFILE_WORDS.get(key(word), "?") if word else ""
     if profile == "?":

@@ -42,15 +42,26 @@ def _in_folder(path: Path, folder: Path) -> Problem | None:
         regular = stat.S_ISREG(path.stat().st_mode)
         inside = folder.resolve() in path.resolve().parents
     except (OSError, RuntimeError) as exc:  # RuntimeError: a loop of links
-        return Problem(Pos(display(path)), CANNOT_READ.format(reason=getattr(exc, "strerror", None) or str(exc)),
-                       CHECK_READABLE)
+        return Problem(Pos(display(path), 1, 1), CANNOT_READ.format(reason=getattr(exc, "strerror", None) or str(exc)),
+                       _('check that it exists and is readable'))
     if not regular:
-        return Problem(Pos(display(path)), NOT_REGULAR, _("rename it or move it out of the sources folder"))
+        return Problem(Pos(display(path), 1, 1), _('not a regular file (a folder, a pipe or a device): it is not read'),
+                       _('rename it or move it out of the sources folder'))
     if not inside:
-        return Problem(Pos(display(path)), _("this file is a link to a file outside the sources folder: it is not "
-                                             "read"),
-                       _("copy the file into the sources folder, or name it on the command line"))
+        return Problem(Pos(display(path), 1, 1), _('this file is a link to a file outside the sources folder: it is not read'),
+                       _('copy the file into the sources folder, or name it on the command line'))
     return None
+
+
+def by_name(name: str, folder: Path) -> tuple[Path | None, Problem | None]:
+    """The source of the fiche called name in folder (name.yaml, .yml, in any case), if there is one to read;
+    or why the one there is not read (a pipe, a link to a file outside the folder)."""
+    for suffix in SUFFIXES + tuple(s.upper() for s in SUFFIXES):
+        path = folder / f"{name}{suffix}"
+        if os.path.lexists(path) and not is_pack(path):
+            problem = _in_folder(path, folder)
+            return (path, None) if problem is None else (None, problem)
+    return None, None
 
 
 def _named(paths: tuple[str, ...], default_dir: Path) -> tuple[list[Path], list[Problem]]:

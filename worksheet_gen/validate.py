@@ -19,6 +19,7 @@ from .suggest import best, suggest
 
 MAX_PARAGRAPH = 20_000  # characters between two blank lines: about four printed pages
 MAX_REPORTED = 20  # characters that cannot be printed reported one by one in a text, then summed up
+MAX_BLOCKS = 1000  # items under 'content:' in one fiche (a worksheet has tens): past it they are not read
 MAX_GUESSES = 20  # "did you mean" hints computed in a file
 
 
@@ -51,6 +52,7 @@ class _Ctx:
         self.lang = "fr"
         self.image_sizes: dict[str, tuple[str, tuple[int, int]]] = {}
         self.guesses = MAX_GUESSES  # suggestions left to compute: each compares a text with many others
+        self.blocks = 0  # items of 'content:' read so far, in all activities
 
     def guess(self) -> bool:
         """Whether one more suggestion may be computed (a file of a thousand wrong answers stays linear)."""
@@ -117,6 +119,11 @@ def _activity(ctx: _Ctx, raw, pos: Pos) -> Activity | None:
 def _blocks(ctx: _Ctx, owner: MDict, counter: list) -> tuple:
     out = []
     for raw, pos in _items(owner, "content"):
+        ctx.blocks += 1
+        if ctx.blocks > MAX_BLOCKS:  # the rest is not read: the fiche is not built anyway
+            if ctx.blocks == MAX_BLOCKS + 1:
+                ctx.error(pos, _('a fiche holds at most {limit} items (texts, questions, pictures, links…): this one is past it').format(limit=MAX_BLOCKS), _('split the fiche into several'))
+            continue
         block = _block(ctx, raw, pos, counter)
         if block is not None:
             out.append(block)

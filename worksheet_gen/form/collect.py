@@ -3,6 +3,7 @@ of that fiche as it is now, and make the table's rows. Writes nothing."""
 
 from __future__ import annotations
 
+import os
 import unicodedata
 from pathlib import Path
 
@@ -16,11 +17,15 @@ SUFFIXES = (".yaml", ".yml")
 
 def load(slug: str, sources: Path) -> tuple[Fiche | None, list[Problem]]:
     """The validated fiche named by slug (sources/<slug>.yaml) or by the path of its source."""
-    from ..sources import display, load_fiche
+    from ..sources import by_name, display, load_fiche
 
     given = Path(slug)
-    path = given if given.suffix in SUFFIXES else next((sources / f"{slug}{s}" for s in SUFFIXES
-                                                       if (sources / f"{slug}{s}").is_file()), None)
+    if given.suffix in SUFFIXES:  # a path typed on the command line: the user's to choose
+        path = given
+    else:  # a name: a fiche of the sources folder, never a link out of it nor a pipe
+        path, refused = by_name(slug, sources)
+        if refused is not None:
+            return None, [refused]
     if path is None or not path.is_file():
         known = sorted(p.stem for p in sources.glob("*.y*ml") if p.suffix in SUFFIXES and ".pack." not in p.name)
         return None, [Problem(Pos(slug), _("no fiche {name} in {folder}").format(name=quote(slug),
@@ -28,6 +33,30 @@ def load(slug: str, sources: Path) -> tuple[Fiche | None, list[Problem]]:
                               _("the fiches there: {names}").format(names=", ".join(known)) if known else
                               _("the fiches there: none"))]
     return load_fiche(path, sources if given.suffix not in SUFFIXES else None)
+
+
+def refused_out(out: str, slug: str, paths: list[str], sources: Path) -> Problem | None:
+    """Why the table may not be written to out, if it may not: a name that is not .csv or .json (a form, an
+    archive, a fiche), a file handed in, or a file of the sources folder other than a table collect writes."""
+    if out == "-":
+        return None
+    target = Path(out)
+    where, default = Pos(read.shown(out)), f"{slug}-reponses{target.suffix.lower()}"
+    if target.suffix.lower() not in (".csv", ".json"):
+        return Problem(where, _('collect writes its table only to a .csv or .json file, never over a form, an archive or a source'), _('give --out a name such as {slug}-reponses.csv').format(slug=slug))
+    try:
+        resolved = target.resolve()
+        handed = any(Path(p).resolve() == resolved for p in paths)
+        among = sources.resolve() in resolved.parents and os.path.lexists(target) and target.name != default
+    except (OSError, RuntimeError):
+        return None  # writing it says why
+    if handed:
+        return Problem(where, _('is one of the files handed in: the table is not written over it'),
+                       _('give --out another name, such as {slug}-reponses.csv').format(slug=slug))
+    if among:
+        return Problem(where, _('is a file of the sources folder: the table is not written over it'),
+                       _('give --out a name outside the sources folder, such as {slug}-reponses.csv').format(slug=slug))
+    return None
 
 
 def collect(fiche: Fiche, paths: list[str], *, exclude: frozenset[Path] = frozenset()

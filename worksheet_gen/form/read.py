@@ -9,18 +9,21 @@ problem naming it; the others are still read.
 from __future__ import annotations
 
 import contextlib
+import gc
 import io
 import logging
 import os
 import signal
+import stat
 import struct
-import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
 from ..i18n import Msg, Number, _
+from .. import files
+from ..errors import escaped, quote
 
 MAX_FILE = 20 * 2**20  # bytes of one PDF
 MAX_FILES = 2000  # files read in one run, folders and archives included
@@ -28,6 +31,7 @@ MAX_ARCHIVE = 2 * 2**30  # bytes of one .zip file on disk
 MAX_DIRECTORY = 2 * 2**20  # bytes of an archive's table of contents (about 20,000 names)
 MAX_FIELDS = 5000  # form fields read in one PDF
 MAX_DEPTH = 8  # levels of nested fields
+MAX_VALUE = 32_768  # characters kept of one field's value: more than a cell of the table holds (it cuts them with …)
 SECONDS = 10  # to read the fields of one PDF
 STREAM = 8 * 2**20  # bytes a stream of a PDF may inflate to (a form's own are a few KiB)
 SKIPPED = {"__MACOSX", "Thumbs.db", "desktop.ini"}  # what file managers and archivers add
@@ -60,8 +64,9 @@ class Unreadable(Exception):
 
 
 def shown(name: str) -> str:
-    """A file name safe to print: control characters (which could drive the terminal) become '?'."""
-    return "".join("?" if unicodedata.category(ch).startswith("C") else ch for ch in name)
+    """A file name safe to print: control and direction characters (which could drive the terminal or
+    reverse the line) shown as escapes."""
+    return escaped(name)
 
 
 def _skipped(name: str) -> bool:
@@ -71,24 +76,25 @@ def _skipped(name: str) -> bool:
 
 def gather(paths: list[str], *, exclude: frozenset[Path] = frozenset()) -> Iterator[Handed]:
     """Each file that paths name, in order: files as given, folders walked (sorted, hidden files skipped),
-    .zip archives opened; at most MAX_FILES in all."""
+    .zip archives opened; at most MAX_FILES in all. Only regular files are read (a pipe or a device is a
+    problem at once), and in a folder walked, never a link to a file outside it."""
     count = 0
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            files = []
+            found = []
             for folder, dirs, names in os.walk(path):
                 dirs[:] = sorted(d for d in dirs if not _skipped(d))
-                files += [Path(folder) / n for n in sorted(names) if not _skipped(n)]
-        elif path.is_file():
-            files = [path]
+                found += [Path(folder) / n for n in sorted(names) if not _skipped(n)]
+        elif os.path.lexists(path):
+            found, path = [path], None  # named on the command line: the user's to choose, links and all
         else:
             yield Handed(shown(raw), problem=_("no such file or folder"))
             continue
-        for file in files:
+        for file in found:
             if file.resolve() in exclude:
                 continue
-            for handed in _open(file):
+            for handed in _open(file, path):
                 count += 1
                 if count > MAX_FILES:
                     yield Handed(shown(str(file)), problem=_("more than {limit} files handed in: the rest is not read").format(
@@ -98,21 +104,30 @@ def gather(paths: list[str], *, exclude: frozenset[Path] = frozenset()) -> Itera
                 yield handed
 
 
-def _open(file: Path) -> Iterator[Handed]:
-    """The file itself, or each member of a .zip archive."""
+def _open(file: Path, folder: Path | None) -> Iterator[Handed]:
+    """The file itself, or each member of a .zip archive (found in folder, when one was walked)."""
     name = shown(str(file))
     try:
-        size = file.stat().st_size
+        info = file.stat()
+        if folder is not None and file.is_symlink() and folder.resolve() not in file.resolve().parents:
+            yield Handed(name, problem=_('is a link to a file outside the folder: it is not read'),
+                         hint=_('copy the form itself into the folder'))
+            return
+        if not stat.S_ISREG(info.st_mode):
+            yield Handed(name, problem=_('is not a regular file (a pipe, a device or a socket): it is not read'),
+                         hint=_('copy the form itself into the folder'))
+            return
         if file.suffix.lower() == ".zip":  # not .docx, .odt…: those are zips too, but not handed-in forms
-            yield from _members(file, name, size)
+            yield from _members(file, name, info.st_size)
             return
-        if size > MAX_FILE:
-            yield _too_large(name, size)
+        if info.st_size > MAX_FILE:
+            yield _too_large(name, info.st_size)
             return
-        yield Handed(name, file.read_bytes())
-    except OSError as exc:
-        yield Handed(name, problem=_("cannot be read: {reason}").format(
-            reason=exc.strerror or str(exc)))
+        yield Handed(name, files.read(file, MAX_FILE))
+    except files.TooLarge as exc:  # it grew since it was measured
+        yield _too_large(name, exc.size)
+    except (OSError, RuntimeError) as exc:  # RuntimeError: a loop of links
+        yield Handed(name, problem=_("cannot be read: {reason}").format(reason=getattr(exc, "strerror", None) or str(exc)))
 
 
 def _too_large(name: str, size: int) -> Handed:
@@ -242,6 +257,7 @@ def read_form(data: bytes) -> Form:
     import warnings
 
     from pypdf import PdfReader
+    from pypdf.errors import DependencyError
 
     with _quiet_pypdf(), warnings.catch_warnings(), _limits(), _deadline(SECONDS):
         warnings.simplefilter("ignore")
@@ -253,17 +269,27 @@ def read_form(data: bytes) -> Form:
             return Form(_values(reader))
         except Unreadable:
             raise
+        except DependencyError:  # AES needs the cryptography package, which the tool does not require
+            raise Unreadable(_('is encrypted with AES, which this installation of worksheet-gen cannot read'),
+                             _("ask the student to save the form again without protection, or install the Python package 'cryptography' next to worksheet-gen")) from None
         except MemoryError:
             raise Unreadable(_("is too large to read"), _("ask the student to save the form again")) from None
         except Exception:  # pypdf raises many kinds on damaged files; none may stop the others
-            raise Unreadable(_("is damaged: it cannot be read as a PDF"), _("ask the student to save the form again")) from None
+            raise Unreadable(_('is damaged: it cannot be read as a PDF'), _('ask the student to save the form again')) from None
+        finally:
+            reader = None
+            gc.collect()  # a reader's objects point back to it: freed now, memory stays that of one file
 
 
 def _opens_without_password(reader) -> bool:
     """Whether an encrypted PDF opens with the empty password (some viewers protect only its permissions)."""
+    from pypdf.errors import DependencyError
+
     try:
         return bool(reader.decrypt(""))
-    except Exception:  # e.g. AES without the cryptography package
+    except DependencyError:  # AES without the cryptography package: read_form says so
+        raise
+    except Exception:
         return False
 
 
@@ -308,19 +334,34 @@ def _values(reader) -> dict[str, str | None]:
 
 
 def _value(node, kind, widgets) -> str | None:
-    """A field's value: its text, or the on-state of the button that is set (None when empty or off)."""
+    """A field's value: its text, or the on-state of the button that is set (None when empty or off); at
+    most MAX_VALUE characters. A value of another kind (a dictionary, a stream, a number) is Unreadable."""
+    from pypdf.generic import NameObject, TextStringObject, ByteStringObject
+
     value = node.get("/V")
     value = value.get_object() if value is not None else None
     if kind == "/Btn":
+        if value is not None and not isinstance(value, (NameObject, TextStringObject, ByteStringObject)):
+            raise _odd(node)
         state = str(value).lstrip("/") if value is not None else ""
         if state in ("", "Off"):  # some writers set only the widgets' appearance state
-            states = [str(w.get_object().get("/AS", "")).lstrip("/") for w in widgets[:MAX_FIELDS]] or [
-                str(node.get("/AS", "")).lstrip("/")]
-            state = next((s for s in states if s not in ("", "Off")), "")
-        return state or None
+            states = [w.get_object().get("/AS", "") for w in widgets[:MAX_FIELDS]] or [node.get("/AS", "")]
+            state = next((str(s).lstrip("/") for s in states if isinstance(s, (NameObject, str))
+                          and str(s).lstrip("/") not in ("", "Off")), "")
+        return state[:MAX_VALUE] or None
     if value is None:
         return None
-    if isinstance(value, bytes):
+    if isinstance(value, ByteStringObject):
         value = value.decode("latin-1")
-    text = str(value).replace("\r\n", "\n").replace("\r", "\n")
+    elif not isinstance(value, TextStringObject):
+        raise _odd(node)
+    text = str(value)[:MAX_VALUE].replace("\r\n", "\n").replace("\r", "\n")
     return text if text.strip() else None
+
+
+def _odd(node) -> Unreadable:
+    """The problem of a field whose value is not a text (a form altered by hand or by another tool)."""
+    name = node.get("/T")
+    name = shown(quote(str(name), 40)) if isinstance(name, str) else "of the form"
+    return Unreadable(_('has a field {name} whose value is not a text: the form was altered').format(name=name),
+                      _('ask the student to fill in a new copy of the form'))

@@ -554,12 +554,17 @@ class Choices(Flowable):
 
 
 class QRCode(Flowable):
-    """A QR code drawn as vector modules, with its 4-module quiet zone."""
+    """A QR code drawn as vector modules, with its 4-module quiet zone; encoded when first drawn (choosing its
+    mask is costly: a fiche that stops at the page limit never pays for the codes of the pages it does not lay out)."""
 
     def __init__(self, data: str, size: float):
         super().__init__()
-        self.qr = qr_code(data)
+        self.data = data
         self.size = size
+
+    @property
+    def qr(self):
+        return qr_code(self.data)
 
     def wrap(self, aw, ah):
         return self.size, self.size
