@@ -362,6 +362,6 @@ def _value(node, kind, widgets) -> str | None:
 def _odd(node) -> Unreadable:
     """The problem of a field whose value is not a text (a form altered by hand or by another tool)."""
     name = node.get("/T")
-    name = shown(quote(str(name), 40)) if isinstance(name, str) else "of the form"
+    name = quote(shown(str(name)), 40) if isinstance(name, str) else _("of the form")
     return Unreadable(_('has a field {name} whose value is not a text: the form was altered').format(name=name),
                       _('ask the student to fill in a new copy of the form'))
