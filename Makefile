@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: all build test test-quick tools mutation clean bench docs-img
+.PHONY: all build test test-quick tools mutation clean bench docs-img messages
 
 all: build
 
@@ -41,3 +41,11 @@ bench: $(STAMP)
 
 docs-img: $(STAMP)
 	$(BIN)/python docs/img/render.py
+
+# The French catalogue: extract the messages of the code (pybabel), merge them into the .po (whose new
+# entries a translator then fills in), compile the .mo the package ships. tests/test_i18n.py checks all three.
+LOCALE := worksheet_gen/locale
+messages: $(STAMP)
+	$(BIN)/pybabel extract --add-location=file --sort-by-file --omit-header -k _n:1,2 -o $(VENV)/worksheet_gen.pot worksheet_gen
+	$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete -i $(VENV)/worksheet_gen.pot -d $(LOCALE) -D worksheet_gen
+	$(BIN)/pybabel compile --statistics -d $(LOCALE) -D worksheet_gen

@@ -19,6 +19,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from conftest import ROOT, SOURCES, cli
+from worksheet_gen.manifest import VERSION  # a manifest of another version is ignored silently
 from formtools import pix_form  # noqa: F401  (a fixture)
 
 FICHE = "title: Essai\nactivities:\n  - title: A\n    content:\n"
@@ -250,10 +251,10 @@ def test_the_pdfs_of_a_deleted_source_are_still_removed_but_only_if_the_build_wr
 
 
 @pytest.mark.parametrize("forged", [
-    [], {"version": 1, "entries": []}, {"version": "1", "entries": {}},
-    {"version": 1, "entries": {"../sources/pix.yaml": {"source": 7}}},
-    {"version": 1, "entries": {"../sources/pix.yaml": {"source": "../sources/pix.yaml", "fingerprint": "x",
-                                                       "deps": {}, "outputs": ["pix-eleve.pdf"], "warnings": []}}},
+    [], {"version": VERSION, "entries": []}, {"version": "1", "entries": {}},
+    {"version": VERSION, "entries": {"../sources/pix.yaml": {"source": 7}}},
+    {"version": VERSION, "entries": {"../sources/pix.yaml": {"source": "../sources/pix.yaml", "fingerprint": "x",
+                                                             "deps": {}, "outputs": ["pix-eleve.pdf"], "warnings": []}}},
 ], ids=["a list", "entries a list", "version a text", "source a number", "outputs a list"])
 def test_a_manifest_of_the_wrong_shape_is_a_warning_and_a_full_rebuild(tree, forged):
     (tree / MANIFEST).write_text(json.dumps(forged))

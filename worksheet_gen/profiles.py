@@ -133,9 +133,13 @@ def font_problems(fiche, profile: Profile) -> list:
         for ch in fonts_of(text)[0]:  # code and addresses are set in the monospace face, whatever the profile
             if ch not in found and not fonts.can_draw(ch, profile.family):
                 found[ch] = pos
-    return [Problem(pos, f"the character '{ch}' (U+{ord(ch):04X} {unicodedata.name(ch, '')}) cannot be printed "
-                         f"with the font of the '{profile.name}' profile ({profile.family})",
-                    "replace it with plain text, or build with another profile")
+    from .i18n import _
+
+    return [Problem(pos, _("the character '{char}' (U+{code} {name}) cannot be printed with the font of the "
+                           "'{profile}' profile ({font})").format(char=ch, code=f"{ord(ch):04X}",
+                                                                 name=unicodedata.name(ch, ""), profile=profile.name,
+                                                                 font=profile.family),
+                    _("replace it with plain text, or build with another profile"))
             for ch, pos in found.items()]
 
 

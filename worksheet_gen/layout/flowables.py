@@ -9,6 +9,7 @@ from __future__ import annotations
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Paragraph as _Paragraph
 
+from ..i18n import _
 from ..media import qr_code
 from ..text import ordinal_parts
 from ..profiles import STANDARD
@@ -233,10 +234,10 @@ class AnswerSpace(Flowable):
                 if line <= self.lines * k or k == _SCALES[-1]:
                     break
             if k > 1 and self.report:
-                self.report(f"the answer needs more room than the {self.lines} line(s) the student has: "
-                            "the corrigé prints it smaller")
+                self.report(_("the answer needs more room than the {count} line(s) the student has: the corrigé "
+                              "prints it smaller").format(count=self.lines))
             if line > self.lines * k and self.report:
-                self.report("the answer does not fit at all in the student's space: shorten it or add lines")
+                self.report(_("the answer does not fit at all in the student's space: shorten it or add lines"))
             self._fitted = (lead, placed)
         return self._fitted
 
