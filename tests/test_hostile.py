@@ -914,6 +914,7 @@ def test_a_fiche_named_on_the_command_line_is_never_read_through_a_link_out_of_t
             "file into the sources folder, or name it on the command line)")
     proc = attack(tree, "pack", "sec", "--copies", "1", code=2)
     assert f"Error: {link}" in proc.stderr
+    (tree / "x.pdf").write_bytes(b"%PDF-1.7\n")  # a file handed in that exists: a missing one is wrong usage (exit 2)
     attack(tree, "collect", "sec", "x.pdf", expect=[link.replace(": this file", ": error: this file")])
     proc = attack(tree, "pack", "tube", "--copies", "1", code=2)
     assert "Error: sources/tube.yaml:1:1: not a regular file (a folder, a pipe or a device): it is not read" in proc.stderr

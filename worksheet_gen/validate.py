@@ -276,8 +276,10 @@ def _fixed_answer(ctx: Ctx, item: Item, kind: Kind, options: tuple) -> str:
     """The option of a fixed kind an answer names (oui, NON, vrai…), or the answer after reporting it."""
     value = item.text.strip().lower()
     index = kind.fixed_words().get(value)
+    other = None
     if index is not None and value not in _own_words(kind):  # « oui » for Vrai / Faux: read, but said
-        other = next(k for k in KINDS.values() if k.fixed and k is not kind and value in _own_words(k))
+        other = next((k for k in KINDS.values() if k.fixed and k is not kind and value in _own_words(k)), None)
+    if other is not None:  # (a word of no other kind, as « true », is read as it is)
         ctx.warn(item.pos, f"the answer {quote(item.text)} is not a word of {' / '.join(options)}: the corrigé "
                  f"ticks {quote(options[index])}", f"write {quote(options[index].lower())} to say so, or use "
                  f"'type: {other.name}' for {' / '.join(other.fixed[ctx.lang])} boxes")
