@@ -1053,13 +1053,50 @@ def test_a_fiche_of_more_than_1000_items_is_an_error_at_the_first_past_them(tree
     """The report's 1 MiB source of 31,500 links took 448 s and 748 MB to build 3,938 pages."""
     links = "".join(f"      - link: https://e.fr/{i}\n" for i in range(31_500))
     (tree / "sources" / "liens.yaml").write_text(FICHE + links)
-    past = "sources/liens.yaml:1005:9: error: a fiche holds at most 1000 items (texts, questions, pictures, links…): " \
+    past_the_items(tree, "sources/liens.yaml", "1005:9")  # about 2 s; the limit only catches a return of the 448 s
+
+
+def past_the_items(tree: Path, source: str, where: str) -> None:
+    """check and build report the item past the 1000th at where, and the build gives up within a minute."""
+    past = f"{source}:{where}: error: a fiche holds at most 1000 items (texts, questions, pictures, links…): " \
            "this one is past it (split the fiche into several)"
     attack(tree, "check", expect=[past])
     start = time.monotonic()
     proc = attack(tree, "build", expect=[past], may_change={MANIFEST})
-    assert "0 PDFs written; 1 failed: sources/liens.yaml" in proc.stdout
-    assert time.monotonic() - start < 60  # about 2 s; the limit only catches a return of the 448 s
+    assert f"0 PDFs written; 1 failed: {source}" in proc.stdout
+    assert time.monotonic() - start < 60
+
+
+def table(sections: int) -> str:
+    """A fiche of one table of that many sections of 40 lines each (a page and a half each), answered."""
+    return FICHE + "      - table: T\n        sections:\n" + "".join(
+        f"          - {{title: s{i}, lines: 40, answer: [x]}}\n" for i in range(sections))
+
+
+def test_a_table_of_12000_sections_is_an_error_past_the_1000th_item(tree):
+    """Attack 2, F2: 12,000 sections passed check, then held a build for more than 1500 s."""
+    (tree / "sources" / "t.yaml").write_text(table(12_000))
+    past_the_items(tree, "sources/t.yaml", "1006:13")  # about 2 s; the limit only catches a return of the 1500 s
+
+
+def test_a_long_table_stops_at_the_page_limit_in_the_time_of_100_pages(tmp_path):
+    """Attack 2, F2: the table was measured in full on each page it was broken across, so the time to reach
+    the 100-page limit grew with its sections (990 sections: 38 s of CPU). Now a page costs its own rows."""
+    from worksheet_gen.render import TooLong, render
+    from worksheet_gen.sources import load_fiche
+
+    def cost(sections: int) -> float:
+        path = tmp_path / f"t{sections}.yaml"
+        path.write_text(table(sections))
+        fiche, problems = load_fiche(path)
+        assert fiche is not None, problems
+        start = time.process_time()  # CPU time: the wall clock of a busy machine counts the waits for a core
+        with pytest.raises(TooLong):
+            render(fiche, answers=False)
+        return time.process_time() - start
+
+    small, large = cost(100), cost(990)  # both pass 100 pages: the rendering stops at the 101st
+    assert large < 2 * small, (small, large)  # it grew with the sections: ten times the sections, ten times the time
 
 
 LONG = FICHE + "".join(f"      - question: Question {i} ?\n        lines: 40\n        answer: R\n" for i in range(110))
