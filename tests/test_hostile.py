@@ -1006,6 +1006,45 @@ def test_a_form_field_holding_no_text_is_a_problem_of_that_file_not_a_python_rep
     assert "MARTIN" in proc.stdout and "{" not in proc.stdout and "IndirectObject" not in proc.stdout
 
 
+def _forged_fiche(form: Path, out: Path, name: str) -> Path:
+    """The form with its hidden fingerprint naming another fiche, name, as a student could write it."""
+    from pypdf import PdfWriter
+    from pypdf.generic import NameObject, TextStringObject
+
+    writer = PdfWriter(clone_from=form)
+    field = next(f.get_object() for f in writer.root_object["/AcroForm"]["/Fields"]
+                 if f.get_object()["/T"] == "worksheet_gen")
+    field[NameObject("/V")] = TextStringObject(f"{name} {field['/V'].split(' ')[-1]}")
+    writer.write(out)
+    return out
+
+
+def test_the_hint_to_collect_another_fiche_never_runs_what_the_student_wrote(tree, rendus, pix_form):
+    """Attack 2, F4: a fiche name read from the student's file was pasted in a command between bare quotes:
+    copied into a shell, "x';touch${IFS}PWNED;#" ran touch."""
+    import shlex
+
+    pwned = tree / "PWNED"
+    evil = "x';touch${IFS}PWNED;#"  # run in tree
+    shutil.rmtree(rendus)
+    rendus.mkdir()
+    _forged_fiche(pix_form / "pix-formulaire.pdf", rendus / "a.pdf", evil)
+    proc = attack(tree, "collect", "pix", "rendus/", "--out", "t.csv", may_change={"t.csv"}, expect=[
+        f"rendus/a.pdf: error: is the form of another fiche, '{evil}' (collect it with that fiche: "
+        f"worksheet-gen collect {shlex.quote(evil)} …)"])
+    command = re.search(r"\(collect it with that fiche: (.*) …\)", proc.stderr).group(1)
+    assert shlex.split(command) == ["worksheet-gen", "collect", evil]  # one argument, whatever a shell does
+    import subprocess
+
+    subprocess.run(["sh", "-c", command.replace("worksheet-gen", "true", 1)], check=True, cwd=tree)
+    assert not pwned.exists()
+    for name in ("--out=/etc/x", "x\x1b[2Jy", "a" * 41):  # an option, a control character, a name cut short
+        _forged_fiche(pix_form / "pix-formulaire.pdf", rendus / "a.pdf", name)
+        proc = cli("collect", "pix", "rendus/", "--out", "-", cwd=tree)
+        assert proc.returncode == 1 and "(collect it with that fiche)" in proc.stderr, proc.stderr
+        assert "worksheet-gen collect" not in proc.stderr
+
+
 def test_an_aes_encrypted_form_is_said_to_be_one(tree, rendus):
     from conftest import need
 

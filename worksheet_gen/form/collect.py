@@ -4,6 +4,7 @@ of that fiche as it is now, and make the table's rows. Writes nothing."""
 from __future__ import annotations
 
 import os
+import shlex
 import unicodedata
 from pathlib import Path
 
@@ -117,7 +118,11 @@ def _belongs(found: str | None, expected: str, slug: str) -> tuple[str, str]:
                 f"hand out {slug}-formulaire.pdf, made by 'worksheet-gen build --form'")
     other = found.split(" ")[0]
     if other != slug:
+        # The name comes from the student's file: a command to copy only for a name that prints as it is,
+        # quoted for the shell, never one a shell or click would read as more than a fiche name.
+        typed = read.shown(other) == other and len(other) <= 40 and not other.startswith("-")
         return (f"is the form of another fiche, {read.shown(quote(other, 40))}",
-                f"collect it with that fiche: worksheet-gen collect {read.shown(quote(other, 40))} …")
+                f"collect it with that fiche: worksheet-gen collect {shlex.quote(other)} …" if typed
+                else "collect it with that fiche")
     return (f"is a form of another version of '{slug}': its questions or options have changed since",
             "collect it with the source it was made from, or hand out the current form again")
