@@ -971,6 +971,15 @@ def test_collect_never_writes_its_table_over_a_form_or_a_source(tree, rendus):
     assert "wrote rendus/pix-reponses.csv: 1 form(s) read, 1 file(s) with a problem" in proc.stdout
 
 
+def test_collect_never_writes_its_table_over_the_manifest_or_into_the_build_folder(tree, rendus):
+    """Attack 2, F5: --out build/.worksheet-gen.json replaced the manifest with the students' answers."""
+    hint = "(give --out a name outside it, such as pix-reponses.csv)"
+    said = "error: is in a build's output folder (it holds the build manifest): the table is not written there"
+    for out in (MANIFEST, "build/pix-reponses.csv", "build/notes.json", "ailleurs/.worksheet-gen.json"):
+        attack(tree, "collect", "pix", "rendus/", "--out", out, expect=[f"{out}: {said} {hint}"])
+    attack(tree, "collect", "pix", "rendus/", "--out", "ailleurs/t.csv", code=0, may_change={"ailleurs/t.csv"})
+
+
 def test_collect_onto_a_full_disk_is_an_error_at_the_table(tree, rendus):
     attack(tree, "collect", "pix", "rendus/", "--out", "t.csv", file_size=100, expect=[
         "t.csv: error: cannot write the file: File too large (check the free space and the permissions of its "
