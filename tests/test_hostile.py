@@ -971,13 +971,16 @@ def test_collect_never_writes_its_table_over_a_form_or_a_source(tree, rendus):
     assert "wrote rendus/pix-reponses.csv: 1 form(s) read, 1 file(s) with a problem" in proc.stdout
 
 
-def test_collect_never_writes_its_table_over_the_manifest_or_into_the_build_folder(tree, rendus):
+def test_collect_never_writes_its_table_over_the_manifest(tree, rendus):
     """Attack 2, F5: --out build/.worksheet-gen.json replaced the manifest with the students' answers."""
-    hint = "(give --out a name outside it, such as pix-reponses.csv)"
-    said = "error: is in a build's output folder (it holds the build manifest): the table is not written there"
-    for out in (MANIFEST, "build/pix-reponses.csv", "build/notes.json", "ailleurs/.worksheet-gen.json"):
-        attack(tree, "collect", "pix", "rendus/", "--out", out, expect=[f"{out}: {said} {hint}"])
-    attack(tree, "collect", "pix", "rendus/", "--out", "ailleurs/t.csv", code=0, may_change={"ailleurs/t.csv"})
+    said = "error: is the build manifest: the table is not written over it (give --out another name, such as " \
+           "pix-reponses.csv)"
+    for out in (MANIFEST, "ailleurs/.worksheet-gen.json"):
+        attack(tree, "collect", "pix", "rendus/", "--out", out, expect=[f"{out}: {said}"])
+    for out in ("build/pix.pdf", "build/.pix-eleve.pdf.worksheet-gen-1-x.tmp"):  # the build's other files
+        attack(tree, "collect", "pix", "rendus/", "--out", out, expect=[
+            f"{out}: error: collect writes its table only to a .csv or .json file, never over a form, an archive or a "
+            "source (give --out a name such as pix-reponses.csv)"])
 
 
 def test_collect_onto_a_full_disk_is_an_error_at_the_table(tree, rendus):
@@ -1013,6 +1016,24 @@ def test_a_form_field_holding_no_text_is_a_problem_of_that_file_not_a_python_rep
     proc = attack(tree, "collect", "pix", "rendus", "--out", "-", expect=[
         f"rendus/{kind}.pdf: {odd}" for kind in ("dictionary", "self", "stream")])
     assert "MARTIN" in proc.stdout and "{" not in proc.stdout and "IndirectObject" not in proc.stdout
+
+
+def test_a_radio_value_that_is_none_of_its_options_is_an_altered_form_not_an_answer(tree, rendus, pix_form):
+    """Attack 2, F6: /V /=1+1 on a radio button was written in the table as the student's answer."""
+    from pypdf import PdfWriter
+    from pypdf.generic import NameObject
+
+    for name, state in (("formula", "/=1+1"), ("seven", "/7")):
+        writer = PdfWriter(clone_from=rendus / "Martin.pdf")
+        field = next(f.get_object() for f in writer.root_object["/AcroForm"]["/Fields"]
+                     if f.get_object()["/T"] == ("a1_q8" if name == "formula" else "a2_q4"))
+        field[NameObject("/V")] = NameObject(state)
+        writer.write(rendus / f"{name}.pdf")
+    odd = "whose value is not one of its options: the form was altered (ask the student to fill in a new copy of " \
+          "the form)"
+    proc = attack(tree, "collect", "pix", "rendus", "--out", "-", expect=[
+        f"rendus/formula.pdf: error: has a field 'a1_q8' {odd}", f"rendus/seven.pdf: error: has a field 'a2_q4' {odd}"])
+    assert "=1+1" not in proc.stdout and proc.stdout.count("MARTIN") == 1  # the untouched form is read
 
 
 def _forged_fiche(form: Path, out: Path, name: str) -> Path:

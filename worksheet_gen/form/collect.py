@@ -36,8 +36,8 @@ def load(slug: str, sources: Path) -> tuple[Fiche | None, list[Problem]]:
 
 def refused_out(out: str, slug: str, paths: list[str], sources: Path) -> Problem | None:
     """Why the table may not be written to out, if it may not: a name that is not .csv or .json (a form, an
-    archive, a fiche), a file handed in, the build manifest or a file of its folder, or a file of the sources
-    folder other than a table collect writes."""
+    archive, a fiche), a file handed in, the build manifest, or a file of the sources folder other than a table
+    collect writes."""
     if out == "-":
         return None
     target = Path(out)
@@ -54,9 +54,9 @@ def refused_out(out: str, slug: str, paths: list[str], sources: Path) -> Problem
     if handed:
         return Problem(where, "is one of the files handed in: the table is not written over it",
                        f"give --out another name, such as {slug}-reponses.csv")
-    if target.name == MANIFEST or os.path.lexists(target.parent / MANIFEST):  # build/: the build's, and cached by CI
-        return Problem(where, "is in a build's output folder (it holds the build manifest): the table is not "
-                              "written there", f"give --out a name outside it, such as {slug}-reponses.csv")
+    if target.name == MANIFEST:  # the other files a build owns are PDFs and .tmp files, refused above
+        return Problem(where, "is the build manifest: the table is not written over it",
+                       f"give --out another name, such as {slug}-reponses.csv")
     if among:
         return Problem(where, "is a file of the sources folder: the table is not written over it",
                        f"give --out a name outside the sources folder, such as {slug}-reponses.csv")
@@ -75,6 +75,11 @@ def collect(fiche: Fiche, paths: list[str], *, exclude: frozenset[Path] = frozen
             try:
                 values = read.read_form(handed.data).values
                 message, hint = _belongs(values.get(plan.FINGERPRINT), expected, fiche.slug)
+                odd = None if message else results.odd_choice(fiche, values)
+                if odd is not None:  # never a student-chosen text in a column of options
+                    message = f"has a field {read.shown(quote(odd, 40))} whose value is not one of its options: " \
+                              "the form was altered"
+                    hint = "ask the student to fill in a new copy of the form"
             except read.Unreadable as exc:
                 message, hint = exc.message, exc.hint
         if message:
