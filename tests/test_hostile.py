@@ -528,6 +528,31 @@ def test_a_pdf_that_cannot_be_written_is_an_error_and_the_json_report_is_printed
         "of the output folder)"])
 
 
+def test_a_write_that_fails_between_the_two_pdfs_of_a_fiche_keeps_the_earlier_pair(tree):
+    """Attack 2, F3: a full disk at the corrigé left the new student sheet beside the old corrigé."""
+    from pypdf import PdfReader
+
+    pix = tree / "sources" / "pix.yaml"
+    pix.write_text(pix.read_text().replace("title: Cultivez", "title: Développez"))
+    (tree / "new").mkdir()
+    cli("build", "--out", "new", cwd=tree, check=True)
+    sizes = {kind: (tree / "new" / f"pix-{kind}.pdf").stat().st_size for kind in ("eleve", "corrige")}
+    larger = max(sizes, key=sizes.get)
+    shutil.rmtree(tree / "new")
+    attack(tree, "build", file_size=sum(sizes.values()) // 2, expect=[  # the smaller one fits, the larger not
+        f"build/pix-{larger}.pdf: error: cannot write the file: File too large (check the free space and the "
+        "permissions of the output folder)"])
+    for kind in ("eleve", "corrige"):  # both still the earlier ones (attack checks every byte is unchanged)
+        assert "Cultivez" in PdfReader(tree / "build" / f"pix-{kind}.pdf").pages[0].extract_text()
+
+
+def test_a_file_name_too_long_for_the_system_is_said_so(tree):
+    name = "b" * 250
+    shutil.copy(tree / "sources" / "pix.yaml", tree / "sources" / f"{name}.yaml")
+    attack(tree, "build", f"sources/{name}.yaml", may_change={MANIFEST}, expect=[
+        f"build/{name}-eleve.pdf: error: {TOO_LONG_NAME}"])
+
+
 def test_a_manifest_that_cannot_be_saved_is_an_error_and_the_github_report_is_printed(tree):
     (tree / MANIFEST).unlink()  # the PDFs are up to date: only the manifest is written
     proc = attack(tree, "build", "--format", "github", file_size=100)
@@ -686,14 +711,17 @@ def test_a_wrong_source_date_epoch_is_one_clear_error(tree, value):
     attack(tree, "pack", "pix", "--copies", "2", env=env, expect=error)
 
 
+TOO_LONG_NAME = "cannot write the file: its name or its folder's path is too long for the system (give the source a " \
+                "shorter file name, or --out a shorter folder)"
+
+
 def test_a_name_too_long_for_the_system_is_an_error_not_a_traceback(tree):
     long = "a" * 5000
     unreadable = f"{long}: error: cannot read the file: File name too long (check that it exists and is readable)"
     attack(tree, "check", long, expect=[unreadable])
     attack(tree, "build", "--sources", long, expect=[unreadable])
     attack(tree, "build", "--out", long, "--force", expect=[
-        f"{long}/pix-eleve.pdf: error: cannot write the file: File name too long (check the free space and the "
-        "permissions of the output folder)"])
+        f"{long}/pix-eleve.pdf: error: {TOO_LONG_NAME}"])
     attack(tree, "pack", "pix", "--copies", "2", "--out", long, expect=[
         f"{long}/pack-pix.pdf: error: cannot write the file: File name too long (check the free space and the "
         "permissions of the output folder)"])
