@@ -701,7 +701,7 @@ def test_names_that_differ_by_how_an_accent_is_written_are_one_file(tree):
         "accent is encoded, are one file on Windows and macOS)"])
 
 
-@pytest.mark.parametrize("value", ["abc", "1.5", "99999999999999999999"])
+@pytest.mark.parametrize("value", ["abc", "1.5", "99999999999999999999", " 1"])  # ' 1': quoted as it is (F8)
 def test_a_wrong_source_date_epoch_is_one_clear_error(tree, value):
     """It dates every PDF: wrong, it made each fiche fail with an internal error of reportlab."""
     env = {**os.environ, "SOURCE_DATE_EPOCH": value}
@@ -1135,6 +1135,13 @@ def test_an_output_folder_that_is_a_file_is_said_before_anything_is_rendered(tre
     assert "0 rendered" in proc.stdout  # once rendered, then 'File exists'
     attack(tree, "build", "--out", "sources/pix.yaml/x", expect=[f"sources/pix.yaml: {blocked}"])
     attack(tree, "pack", "pix", "--copies", "2", "--out", "/dev/null", expect=[f"{null}: {blocked}"])
+
+
+def test_a_roster_that_is_the_folder_of_the_pack_file_is_said_to_be_a_folder(tree):
+    """Attack 2, F8: 'roster: .' was said to be outside the folder of the pack file, which it is."""
+    (tree / "sources" / "c.pack.yaml").write_text("fiches: [pix]\nroster: .\n")
+    attack(tree, "check", expect=["sources/c.pack.yaml:2:9: error: the roster '.' is not a regular file (a folder, "
+                                  "a pipe or a device cannot be read) (give the CSV file itself)"])
 
 
 def test_a_roster_that_is_a_pipe_is_said_so_at_its_line_in_the_pack_file(tree):

@@ -311,7 +311,10 @@ def read_declaration(path: Path, deps: dict | None = None) -> tuple[Request | No
     if isinstance(raw.get("roster"), str) and not failed(problems):
         roster_path = folder / raw["roster"]
         inside = folder.resolve() in roster_path.resolve().parents
-        if not inside:
+        if os.path.isdir(roster_path):  # '.' is the folder of the pack file, not a roster inside it
+            problems.append(Problem(val["roster"], f"the roster {quote(raw['roster'])} is not a regular file (a "
+                                    "folder, a pipe or a device cannot be read)", "give the CSV file itself"))
+        elif not inside:
             problems.append(Problem(val["roster"], "the roster must be inside the folder of the pack file",
                                     "move the CSV next to the pack file"))
         elif output_name(roster_path.name) or roster_path.name == MANIFEST:  # --out sources would write over it
