@@ -972,7 +972,9 @@ def test_collect_reads_only_the_regular_files_of_a_folder_never_a_pipe_a_device_
     pipe = "error: is not a regular file (a pipe, a device or a socket): it is not read (copy the form itself into the " \
            "folder)"
     out = "error: is a link to a file outside the folder: it is not read (copy the form itself into the folder)"
-    proc = attack(tree, "collect", "pix", "rendus", "--out", "-", expect=[
+    twice = "warning: the same student as rendus/Martin.pdf ('MARTIN Léa'): both rows are kept (delete from the " \
+            "table the row of the copy you do not mark)"
+    proc = attack(tree, "collect", "pix", "rendus", "--out", "-", expect=[f"rendus/copie.pdf: {twice}",
         f"rendus/f.pdf: {pipe}", f"rendus/g.zip: {pipe}", f"rendus/s.pdf: {out}", f"rendus/zero.pdf: {out}"])
     assert proc.stdout.count("MARTIN") == 2
     attack(tree, "collect", "pix", "rendus/f.pdf", "rendus/zero.pdf", "--out", "-", expect=[

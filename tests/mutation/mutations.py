@@ -130,7 +130,8 @@ MUTATIONS = [
     Mutation(PACK, "overlays.get((part.copy, part.fiche), ())", "overlays.get((part.copy, 0), ())",
              "in a pack of several fiches, only the first fiche of each copy gets the student's name"),
     # --- incremental builds ---
-    Mutation(MANIFEST, "checked = {**entry[\"deps\"], **entry[\"outputs\"]}", "checked = dict(entry[\"outputs\"])",
+    Mutation(MANIFEST, "(all(sha256_file(self.abs(rel), limit=MAX_INPUT) == sha for rel, sha in entry[\"deps\"].items())",
+             "(True",
              "an output is taken as up to date whatever its sources became (only the outputs are hashed)"),
     Mutation(MANIFEST, '"SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH", ""),', '"SOURCE_DATE_EPOCH": "",',
              "a new SOURCE_DATE_EPOCH does not rebuild: the PDFs keep their old dates"),
