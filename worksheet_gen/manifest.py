@@ -79,8 +79,10 @@ def epoch_problem() -> Problem | None:
     value = os.environ.get("SOURCE_DATE_EPOCH", "")
     if value == "" or (value.isascii() and value.isdigit() and int(value) <= 253402300799):  # up to year 9999
         return None
+    shown = value if len(value) <= 50 else value[:49] + "…"  # as it is, spaces included: ' 1' is not '1'
     return Problem(Pos("SOURCE_DATE_EPOCH"), f"the date of the PDFs must be a number of seconds since 1970, not "
-                   f"{quote(value)}", "unset it, or set it to a whole number such as $(git log -1 --format=%ct)")
+                   f"{shown.encode('unicode_escape').decode()!r}",
+                   "unset it, or set it to a whole number such as $(git log -1 --format=%ct)")
 
 
 def fingerprint(options: Mapping[str, object]) -> str:

@@ -46,11 +46,11 @@ def text_problems(request, families: set[str]) -> list[Problem]:
     problems = []
     where = dict(request.where)
 
-    def at(key: str, text: str = "", found: str = "") -> Pos:
+    def at(key: str, text: str = "", found: str = "", column: int = 0) -> Pos:
         """Where a value stands: in the pack file, else on the command line (--class:1:COLUMN)."""
         if key in where or request.origin is not None:
             return where.get(key, request.origin)
-        return Pos(f"--{key}", 1, text.find(found) + 1 if found and found in text else 1)
+        return Pos(f"--{key}", 1, column or (text.find(found) + 1 if found and found in text else 1))
 
     if _parse_date(request.date) is None and re.fullmatch(r"\d{4}-\d\d?-\d\d?|\d\d?/\d\d?/\d{4}",
                                                           str(request.date).strip()):
@@ -58,6 +58,10 @@ def text_problems(request, families: set[str]) -> list[Problem]:
                                 "write it as 2025-03-13 or 13/03/2025"))
     for key, given, text in (("class", request.classe, request.classe),
                              ("date", str(request.date), cover_date(request.date))):
+        if len(given) > roster.MAX_NAME:  # checked before anything is laid out
+            problems.append(Problem(at(key, column=roster.MAX_NAME + 1), f"the {key} is too long ({len(given)} "
+                                    f"characters, at most {roster.MAX_NAME})", "write it shorter"))
+            continue
         hidden = next((ch for ch in text if invisible(ch)), None)
         run = stacked(text)
         if hidden is not None:

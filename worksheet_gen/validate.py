@@ -66,15 +66,21 @@ def _activity(ctx: Ctx, raw, pos: Pos) -> Activity | None:
     return Activity(f.get("title", ""), f.get("intro", ""), blocks, raw.pos)
 
 
-def _blocks(ctx: Ctx, owner: MDict, counter: list) -> tuple:
-    out = []
-    for raw, pos in _items(owner, "content"):
+def _counted(ctx: Ctx, items):
+    """The items (blocks, table sections), each counted among the MAX_BLOCKS of a fiche; past it, one error."""
+    for raw, pos in items:
         ctx.blocks += 1
         if ctx.blocks > MAX_BLOCKS:  # the rest is not read: the fiche is not built anyway
             if ctx.blocks == MAX_BLOCKS + 1:
                 ctx.error(pos, f"a fiche holds at most {MAX_BLOCKS} items (texts, questions, pictures, links…): "
                                "this one is past it", "split the fiche into several")
             continue
+        yield raw, pos
+
+
+def _blocks(ctx: Ctx, owner: MDict, counter: list) -> tuple:
+    out = []
+    for raw, pos in _counted(ctx, _items(owner, "content")):
         block = _block(ctx, raw, pos, counter)
         if block is not None:
             out.append(block)
@@ -128,7 +134,7 @@ def _block(ctx: Ctx, raw, pos: Pos, counter: list):
             ctx.error(raw.val_pos["width"], f"beside a caption, a picture is at most {MAX_WIDTH_CAPTION} mm wide",
                       f"give 'width: {MAX_WIDTH_CAPTION}' or less, or put the caption in a text above the picture")
         return Image(path or "", f.get("width", 40.0), f.get("caption", ""), pos)
-    sections = tuple(s for s in (_section(ctx, s, p) for s, p in _items(raw, "sections")) if s)
+    sections = tuple(s for s in (_section(ctx, s, p) for s, p in _counted(ctx, _items(raw, "sections"))) if s)
     if isinstance(raw.get("sections"), MList) and not raw["sections"]:
         ctx.error(raw.val_pos["sections"], "this table has no section", "add rows with '- title: …' under 'sections:'")
     return FillTable(f.get("table", ""), sections, pos)
