@@ -183,3 +183,11 @@ def words(path: Path) -> list[list[Word]]:
     box = re.compile(r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<')
     return [[Word(html.unescape(w), float(a), float(b), float(c), float(d)) for a, b, c, d, w in box.findall(page)]
             for page in out.split("<page ")[1:]]
+
+
+def picture_folder(tmp_path_factory, name: str) -> Path:
+    """A new sources folder holding images/schema.png, the picture the test fiches show."""
+    out = tmp_path_factory.mktemp(name)
+    (out / "images").mkdir()
+    shutil.copy(DATA / "invalid" / "images" / "schema.png", out / "images" / "schema.png")
+    return out

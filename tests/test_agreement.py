@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from datetime import timedelta
 from itertools import count
 from pathlib import Path
@@ -23,7 +22,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 import yaml12
-from conftest import DATA
+from conftest import picture_folder
 from trees import holder, places
 from worksheet_gen.cli import main
 from worksheet_gen.schema import SCHEMA_PATH
@@ -270,10 +269,7 @@ def mutated(draw):
 @pytest.fixture(scope="module")
 def folder(tmp_path_factory) -> Path:
     """A sources folder with the picture the fiches show."""
-    out = tmp_path_factory.mktemp("agreement")
-    (out / "images").mkdir()
-    shutil.copy(DATA / "invalid" / "images" / "schema.png", out / "images" / "schema.png")
-    return out
+    return picture_folder(tmp_path_factory, "agreement")
 
 
 @pytest.fixture(scope="module")

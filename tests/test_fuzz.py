@@ -11,7 +11,6 @@ from __future__ import annotations
 import copy
 import io
 import re
-import shutil
 from datetime import timedelta
 from itertools import count
 from pathlib import Path
@@ -21,7 +20,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings, strategies as st
 from pypdf import PdfReader
 
-from conftest import DATA, cli
+from conftest import cli, picture_folder
 from trees import holder, places
 from worksheet_gen.spec import OBJECTS
 
@@ -134,10 +133,7 @@ def mutated_sources(draw) -> bytes:
 @pytest.fixture(scope="module")
 def sources_dir(tmp_path_factory) -> Path:
     """A sources folder holding the picture the base source shows."""
-    folder = tmp_path_factory.mktemp("fuzz")
-    (folder / "images").mkdir()
-    shutil.copy(DATA / "invalid" / "images" / "schema.png", folder / "images" / "schema.png")
-    return folder
+    return picture_folder(tmp_path_factory, "fuzz")
 
 
 _names = count()

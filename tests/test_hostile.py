@@ -529,6 +529,31 @@ def test_a_pdf_that_cannot_be_written_is_an_error_and_the_json_report_is_printed
         "of the output folder)"])
 
 
+def test_a_write_that_fails_between_the_two_pdfs_of_a_fiche_keeps_the_earlier_pair(tree):
+    """Attack 2, F3: a full disk at the corrigé left the new student sheet beside the old corrigé."""
+    from pypdf import PdfReader
+
+    pix = tree / "sources" / "pix.yaml"
+    pix.write_text(pix.read_text().replace("title: Cultivez", "title: Développez"))
+    (tree / "new").mkdir()
+    cli("build", "--out", "new", cwd=tree, check=True)
+    sizes = {kind: (tree / "new" / f"pix-{kind}.pdf").stat().st_size for kind in ("eleve", "corrige")}
+    larger = max(sizes, key=sizes.get)
+    shutil.rmtree(tree / "new")
+    attack(tree, "build", file_size=sum(sizes.values()) // 2, expect=[  # the smaller one fits, the larger not
+        f"build/pix-{larger}.pdf: error: cannot write the file: File too large (check the free space and the "
+        "permissions of the output folder)"])
+    for kind in ("eleve", "corrige"):  # both still the earlier ones (attack checks every byte is unchanged)
+        assert "Cultivez" in PdfReader(tree / "build" / f"pix-{kind}.pdf").pages[0].extract_text()
+
+
+def test_a_file_name_too_long_for_the_system_is_said_so(tree):
+    name = "b" * 250
+    shutil.copy(tree / "sources" / "pix.yaml", tree / "sources" / f"{name}.yaml")
+    attack(tree, "build", f"sources/{name}.yaml", may_change={MANIFEST}, expect=[
+        f"build/{name}-eleve.pdf: error: {TOO_LONG_NAME}"])
+
+
 def test_a_manifest_that_cannot_be_saved_is_an_error_and_the_github_report_is_printed(tree):
     (tree / MANIFEST).unlink()  # the PDFs are up to date: only the manifest is written
     proc = attack(tree, "build", "--format", "github", file_size=100)
@@ -677,7 +702,7 @@ def test_names_that_differ_by_how_an_accent_is_written_are_one_file(tree):
         "accent is encoded, are one file on Windows and macOS)"])
 
 
-@pytest.mark.parametrize("value", ["abc", "1.5", "99999999999999999999"])
+@pytest.mark.parametrize("value", ["abc", "1.5", "99999999999999999999", " 1"])  # ' 1': quoted as it is (F8)
 def test_a_wrong_source_date_epoch_is_one_clear_error(tree, value):
     """It dates every PDF: wrong, it made each fiche fail with an internal error of reportlab."""
     env = {**os.environ, "SOURCE_DATE_EPOCH": value}
@@ -687,14 +712,17 @@ def test_a_wrong_source_date_epoch_is_one_clear_error(tree, value):
     attack(tree, "pack", "pix", "--copies", "2", env=env, expect=error)
 
 
+TOO_LONG_NAME = "cannot write the file: its name or its folder's path is too long for the system (give the source a " \
+                "shorter file name, or --out a shorter folder)"
+
+
 def test_a_name_too_long_for_the_system_is_an_error_not_a_traceback(tree):
     long = "a" * 5000
     unreadable = f"{long}: error: cannot read the file: File name too long (check that it exists and is readable)"
     attack(tree, "check", long, expect=[unreadable])
     attack(tree, "build", "--sources", long, expect=[unreadable])
     attack(tree, "build", "--out", long, "--force", expect=[
-        f"{long}/pix-eleve.pdf: error: cannot write the file: File name too long (check the free space and the "
-        "permissions of the output folder)"])
+        f"{long}/pix-eleve.pdf: error: {TOO_LONG_NAME}"])
     attack(tree, "pack", "pix", "--copies", "2", "--out", long, expect=[
         f"{long}/pack-pix.pdf: error: cannot write the file: File name too long (check the free space and the "
         "permissions of the output folder)"])
@@ -915,6 +943,7 @@ def test_a_fiche_named_on_the_command_line_is_never_read_through_a_link_out_of_t
             "file into the sources folder, or name it on the command line)")
     proc = attack(tree, "pack", "sec", "--copies", "1", code=2)
     assert f"Error: {link}" in proc.stderr
+    (tree / "x.pdf").write_bytes(b"%PDF-1.7\n")  # a file handed in that exists: a missing one is wrong usage (exit 2)
     attack(tree, "collect", "sec", "x.pdf", expect=[link.replace(": this file", ": error: this file")])
     proc = attack(tree, "pack", "tube", "--copies", "1", code=2)
     assert "Error: sources/tube.yaml:1:1: not a regular file (a folder, a pipe or a device): it is not read" in proc.stderr
@@ -974,6 +1003,18 @@ def test_collect_never_writes_its_table_over_a_form_or_a_source(tree, rendus):
     assert "wrote rendus/pix-reponses.csv: 1 form(s) read, 1 file(s) with a problem" in proc.stdout
 
 
+def test_collect_never_writes_its_table_over_the_manifest(tree, rendus):
+    """Attack 2, F5: --out build/.worksheet-gen.json replaced the manifest with the students' answers."""
+    said = "error: is the build manifest: the table is not written over it (give --out another name, such as " \
+           "pix-reponses.csv)"
+    for out in (MANIFEST, "ailleurs/.worksheet-gen.json"):
+        attack(tree, "collect", "pix", "rendus/", "--out", out, expect=[f"{out}: {said}"])
+    for out in ("build/pix.pdf", "build/.pix-eleve.pdf.worksheet-gen-1-x.tmp"):  # the build's other files
+        attack(tree, "collect", "pix", "rendus/", "--out", out, expect=[
+            f"{out}: error: collect writes its table only to a .csv or .json file, never over a form, an archive or a "
+            "source (give --out a name such as pix-reponses.csv)"])
+
+
 def test_collect_onto_a_full_disk_is_an_error_at_the_table(tree, rendus):
     attack(tree, "collect", "pix", "rendus/", "--out", "t.csv", file_size=100, expect=[
         "t.csv: error: cannot write the file: File too large (check the free space and the permissions of its "
@@ -1007,6 +1048,63 @@ def test_a_form_field_holding_no_text_is_a_problem_of_that_file_not_a_python_rep
     proc = attack(tree, "collect", "pix", "rendus", "--out", "-", expect=[
         f"rendus/{kind}.pdf: {odd}" for kind in ("dictionary", "self", "stream")])
     assert "MARTIN" in proc.stdout and "{" not in proc.stdout and "IndirectObject" not in proc.stdout
+
+
+def test_a_radio_value_that_is_none_of_its_options_is_an_altered_form_not_an_answer(tree, rendus, pix_form):
+    """Attack 2, F6: /V /=1+1 on a radio button was written in the table as the student's answer."""
+    from pypdf import PdfWriter
+    from pypdf.generic import NameObject
+
+    for name, state in (("formula", "/=1+1"), ("seven", "/7")):
+        writer = PdfWriter(clone_from=rendus / "Martin.pdf")
+        field = next(f.get_object() for f in writer.root_object["/AcroForm"]["/Fields"]
+                     if f.get_object()["/T"] == ("a1_q8" if name == "formula" else "a2_q4"))
+        field[NameObject("/V")] = NameObject(state)
+        writer.write(rendus / f"{name}.pdf")
+    odd = "whose value is not one of its options: the form was altered (ask the student to fill in a new copy of " \
+          "the form)"
+    proc = attack(tree, "collect", "pix", "rendus", "--out", "-", expect=[
+        f"rendus/formula.pdf: error: has a field 'a1_q8' {odd}", f"rendus/seven.pdf: error: has a field 'a2_q4' {odd}"])
+    assert "=1+1" not in proc.stdout and proc.stdout.count("MARTIN") == 1  # the untouched form is read
+
+
+def _forged_fiche(form: Path, out: Path, name: str) -> Path:
+    """The form with its hidden fingerprint naming another fiche, name, as a student could write it."""
+    from pypdf import PdfWriter
+    from pypdf.generic import NameObject, TextStringObject
+
+    writer = PdfWriter(clone_from=form)
+    field = next(f.get_object() for f in writer.root_object["/AcroForm"]["/Fields"]
+                 if f.get_object()["/T"] == "worksheet_gen")
+    field[NameObject("/V")] = TextStringObject(f"{name} {field['/V'].split(' ')[-1]}")
+    writer.write(out)
+    return out
+
+
+def test_the_hint_to_collect_another_fiche_never_runs_what_the_student_wrote(tree, rendus, pix_form):
+    """Attack 2, F4: a fiche name read from the student's file was pasted in a command between bare quotes:
+    copied into a shell, "x';touch${IFS}PWNED;#" ran touch."""
+    import shlex
+
+    pwned = tree / "PWNED"
+    evil = "x';touch${IFS}PWNED;#"  # run in tree
+    shutil.rmtree(rendus)
+    rendus.mkdir()
+    _forged_fiche(pix_form / "pix-formulaire.pdf", rendus / "a.pdf", evil)
+    proc = attack(tree, "collect", "pix", "rendus/", "--out", "t.csv", may_change={"t.csv"}, expect=[
+        f"rendus/a.pdf: error: is the form of another fiche, '{evil}' (collect it with that fiche: "
+        f"worksheet-gen collect {shlex.quote(evil)} …)"])
+    command = re.search(r"\(collect it with that fiche: (.*) …\)", proc.stderr).group(1)
+    assert shlex.split(command) == ["worksheet-gen", "collect", evil]  # one argument, whatever a shell does
+    import subprocess
+
+    subprocess.run(["sh", "-c", command.replace("worksheet-gen", "true", 1)], check=True, cwd=tree)
+    assert not pwned.exists()
+    for name in ("--out=/etc/x", "x\x1b[2Jy", "a" * 41):  # an option, a control character, a name cut short
+        _forged_fiche(pix_form / "pix-formulaire.pdf", rendus / "a.pdf", name)
+        proc = cli("collect", "pix", "rendus/", "--out", "-", cwd=tree)
+        assert proc.returncode == 1 and "(collect it with that fiche)" in proc.stderr, proc.stderr
+        assert "worksheet-gen collect" not in proc.stderr
 
 
 def test_an_aes_encrypted_form_is_said_to_be_one(tree, rendus):
@@ -1043,6 +1141,13 @@ def test_an_output_folder_that_is_a_file_is_said_before_anything_is_rendered(tre
     attack(tree, "pack", "pix", "--copies", "2", "--out", "/dev/null", expect=[f"{null}: {blocked}"])
 
 
+def test_a_roster_that_is_the_folder_of_the_pack_file_is_said_to_be_a_folder(tree):
+    """Attack 2, F8: 'roster: .' was said to be outside the folder of the pack file, which it is."""
+    (tree / "sources" / "c.pack.yaml").write_text("fiches: [pix]\nroster: .\n")
+    attack(tree, "check", expect=["sources/c.pack.yaml:2:9: error: the roster '.' is not a regular file (a folder, "
+                                  "a pipe or a device cannot be read) (give the CSV file itself)"])
+
+
 def test_a_roster_that_is_a_pipe_is_said_so_at_its_line_in_the_pack_file(tree):
     os.mkfifo(tree / "sources" / "r.csv")
     (tree / "sources" / "c.pack.yaml").write_text("fiches: [pix]\nroster: r.csv\n")
@@ -1056,13 +1161,52 @@ def test_a_fiche_of_more_than_1000_items_is_an_error_at_the_first_past_them(tree
     """The report's 1 MiB source of 31,500 links took 448 s and 748 MB to build 3,938 pages."""
     links = "".join(f"      - link: https://e.fr/{i}\n" for i in range(31_500))
     (tree / "sources" / "liens.yaml").write_text(FICHE + links)
-    past = "sources/liens.yaml:1005:9: error: a fiche holds at most 1000 items (texts, questions, pictures, links…): " \
+    past_the_items(tree, "sources/liens.yaml", "1005:9")  # about 2 s; the limit only catches a return of the 448 s
+
+
+def past_the_items(tree: Path, source: str, where: str) -> None:
+    """check and build report the item past the 1000th at where, and the build gives up within a minute."""
+    past = f"{source}:{where}: error: a fiche holds at most 1000 items (texts, questions, pictures, links…): " \
            "this one is past it (split the fiche into several)"
     attack(tree, "check", expect=[past])
     start = time.monotonic()
     proc = attack(tree, "build", expect=[past], may_change={MANIFEST})
-    assert "0 PDFs written; 1 failed: sources/liens.yaml" in proc.stdout
-    assert time.monotonic() - start < 60  # about 2 s; the limit only catches a return of the 448 s
+    assert f"0 PDFs written; 1 failed: {source}" in proc.stdout
+    assert time.monotonic() - start < 60
+
+
+def table(sections: int) -> str:
+    """A fiche of one table of that many sections of 40 lines each (a page and a half each), answered."""
+    return FICHE + "      - table: T\n        sections:\n" + "".join(
+        f"          - {{title: s{i}, lines: 40, answer: [x]}}\n" for i in range(sections))
+
+
+def test_a_table_of_12000_sections_is_an_error_past_the_1000th_item(tree):
+    """Attack 2, F2: 12,000 sections passed check, then held a build for more than 1500 s."""
+    (tree / "sources" / "t.yaml").write_text(table(12_000))
+    past_the_items(tree, "sources/t.yaml", "1006:13")  # about 2 s; the limit only catches a return of the 1500 s
+
+
+def test_a_long_table_stops_at_the_page_limit_in_the_time_of_100_pages(tmp_path):
+    """Attack 2, F2: the table was measured in full on each page it was broken across, so the time to reach
+    the 100-page limit grew with its sections (990 sections: 38 s of CPU). Now a page costs its own rows."""
+    from worksheet_gen.render import TooLong, render
+    from worksheet_gen.sources import load_fiche
+
+    def cost(sections: int) -> float:
+        path = tmp_path / f"t{sections}.yaml"
+        path.write_text(table(sections))
+        fiche, problems = load_fiche(path)
+        assert fiche is not None, problems
+        start = time.process_time()  # CPU time: the wall clock of a busy machine counts the waits for a core
+        with pytest.raises(TooLong):
+            render(fiche, answers=False)
+        return time.process_time() - start
+
+    small, large = cost(100), cost(990)  # both pass 100 pages: the rendering stops at the 101st
+    # Making the story of the sections stays linear (about 3 times here); measured in full on every page, the
+    # table took 13 times as long (1.4 s and 18 s of CPU)
+    assert large < 6 * small, (small, large)
 
 
 LONG = FICHE + "".join(f"      - question: Question {i} ?\n        lines: 40\n        answer: R\n" for i in range(110))

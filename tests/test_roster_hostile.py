@@ -270,6 +270,66 @@ def test_a_200_character_name_stays_inside_its_field(tree, profile):
         assert not any(w.overlaps(other, tolerance=1) for other in cover[i + 1:]), w
 
 
+def test_a_name_class_or_date_past_the_limit_is_refused_before_any_layout(tree):
+    """Attack 2, F1: a 2000-character Nom took 94 s of CPU to fit into its field; now it is refused at its cell."""
+    from worksheet_gen.roster import MAX_NAME
+
+    long = "W" * 2000
+    data = f"Nom;Prénom;Classe\n{long};M;C\nA;{'B' * (MAX_NAME + 1)};{'C' * 300}\n".encode()
+    (tree / "r.csv").write_bytes(data)
+    before = snapshot(tree)
+    proc = pack(tree, "r.csv", "--class", "C" * 2000, "--date", "D" * 2000, timeout=60)
+    assert proc.returncode == 1, proc.stderr
+    for line in (f"r.csv:2:1: error: the Nom is too long (2000 characters, at most {MAX_NAME})",
+                 f"r.csv:3:3: error: the Prénom is too long ({MAX_NAME + 1} characters, at most {MAX_NAME})",
+                 f"r.csv:3:{MAX_NAME + 5}: error: the Classe is too long (300 characters, at most {MAX_NAME})",
+                 f"--class:1:{MAX_NAME + 1}: error: the class is too long (2000 characters, at most {MAX_NAME})",
+                 f"--date:1:{MAX_NAME + 1}: error: the date is too long (2000 characters, at most {MAX_NAME})"):
+        assert line in proc.stderr, proc.stderr
+    assert snapshot(tree) == before
+
+
+def test_check_refuses_a_pack_file_with_a_long_class_date_or_roster_name(tree):
+    """Attack 2, F1: a pack file with a class and a date of 5000 characters passed check, then held the build."""
+    (tree / "src" / "w.csv").write_text("Nom;Prénom;Classe\n" + "W" * 2000 + ";M;C\n", encoding="utf-8")
+    (tree / "src" / "z.pack.yaml").write_text(f"fiches: [mini]\nroster: w.csv\nclass: {'C' * 5000}\n"
+                                              f"date: {'D' * 5000}\n", encoding="utf-8")
+    before = snapshot(tree)
+    for command in (("check", "--sources", "src"), ("build", "--sources", "src", "--out", "out")):
+        proc = subprocess.run([sys.executable, "-m", "worksheet_gen", *command], cwd=tree, capture_output=True,
+                              text=True, timeout=120, env={**os.environ, "PYTHONPATH": str(ROOT)})
+        assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
+        for line in ("src/z.pack.yaml:3:8: error: the class is too long (5000 characters, at most 200)",
+                     "src/z.pack.yaml:4:7: error: the date is too long (5000 characters, at most 200)"):
+            assert line in proc.stderr, proc.stderr
+    assert "src/w.csv:2:1: error: the Nom is too long (2000 characters, at most 200)" in proc.stderr
+    assert not (tree / "out" / "pack-z.pdf").exists()
+    assert {k for k, v in snapshot(tree).items() if before.get(k) != v} <= {
+        "out/mini-eleve.pdf", "out/mini-corrige.pdf", "out/.worksheet-gen.json"}
+
+
+def test_fitting_a_name_takes_linear_time():
+    """The wrapping of a name too long for its field measures each character once (it was cubic)."""
+    import time
+
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from worksheet_gen.fonts import register
+    from worksheet_gen.packpages import fit
+
+    register()
+
+    def cost(n):  # CPU time, as test_text.test_emphasis_takes_linear_time
+        start = time.process_time()
+        for text in ("W" * n, "W-" * (n // 2), "Wé " * (n // 3)):
+            size, lines = fit(text, "Lato", 11, 120, 30)
+            assert size >= 4 and lines and max(stringWidth(line, "Lato", size) for line in lines) <= 120 + 1e-6
+        return time.process_time() - start
+
+    small, large = cost(200), cost(2000)  # cubic, the larger took about a minute
+    assert large < 30 * max(small, 1e-3)  # ten times the text, not a thousand times the time
+
+
 def test_a_pack_holds_at_most_fifty_fiches(tmp_path):
     from worksheet_gen.packs import MAX_FICHES
 

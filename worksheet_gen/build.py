@@ -6,6 +6,7 @@ Workers validate and render (bytes or problems come back); only this process wri
 
 from __future__ import annotations
 
+import errno
 import os
 import time
 from dataclasses import dataclass, field
@@ -16,7 +17,7 @@ from . import hyphens, pictures
 from .errors import CANNOT_WRITE, CHECK_SPACE, Pos, Problem
 from .i18n import _
 from .manifest import Manifest, epoch_problem, fingerprint, sha256_bytes, sha256_file, shard_name
-from .output import Lock, clean_temp, is_dir, not_a_folder, write_atomic
+from .output import Failed, Lock, clean_temp, is_dir, not_a_folder, write_atomic, write_together
 from .owners import expected, form_name, names, recorded, same_file
 from .profiles import STANDARD, Profile, choose
 from .sources import display, in_shard, is_pack
@@ -318,7 +319,7 @@ class _Build:
         if clash is not None:  # --out among the sources, and a roster named like the pack: never written over
             return self.fail(source, outcome.problems + [Problem(Pos(display(clash)), _('the build would write over a file it reads'), _('rename that file, or build into another folder (--out)'))])
         self.result.problems += outcome.problems
-        shas = {}
+        shas, changed = {}, {}
         for name, data in outcome.files.items():
             path = self.out_dir / name
             shas[name] = sha256_bytes(data)
@@ -330,12 +331,16 @@ class _Build:
                 self.result.stale_from[path] = (verb, display(source))
                 self.progress(verb, display(path))
             else:
-                try:
-                    self.writing()
-                    write_atomic(path, data)
-                except OSError as exc:  # disk full, a folder in its place…: the others are still built
-                    return self.fail(source, [Problem(Pos(display(path)), CANNOT_WRITE.format(reason=exc.strerror),
-                                                      CHECK_SPACE)])
+                changed[path] = data
+        if changed:
+            try:
+                self.writing()
+                write_together(changed)  # the student sheet and its corrigé: both replaced, or neither
+            except Failed as exc:  # disk full, a folder in its place…: the others are still built
+                return self.fail(source, [cannot_write(exc.path, exc.error)])
+            except OSError as exc:  # the folder's lock
+                return self.fail(source, [cannot_write(next(iter(changed)), exc)])
+            for path in changed:
                 self.result.written.append(path)
                 self.progress("wrote", display(path))
         if not self.check:
@@ -412,6 +417,16 @@ class _Build:
                 "cannot write the build manifest: {reason}").format(reason=exc.strerror), _(
                 "check the free space and the permissions of the output folder; the next build renders everything "
                 "again")))
+
+
+def cannot_write(path: Path, error: OSError) -> Problem:
+    """The error of an output that could not be written: its name too long for the system, or the reason
+    the system gives (a full disk, a folder in its place)."""
+    if error.errno == errno.ENAMETOOLONG:
+        return Problem(Pos(display(path)), _("cannot write the file: its name or its folder's path is too long for "
+                                             "the system"), _("give the source a shorter file name, or --out a "
+                                                              "shorter folder"))
+    return Problem(Pos(display(path)), CANNOT_WRITE.format(reason=error.strerror or str(error)), CHECK_SPACE)
 
 
 def _quiet(verb: str, path: str) -> None:

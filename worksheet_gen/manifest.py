@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Mapping
 
 from . import files
-from .errors import Pos, Problem, quote
+from .errors import Pos, Problem, quote, quoted
 from .i18n import Msg, _
 from .files import sha256_file
 
@@ -80,8 +80,9 @@ def epoch_problem() -> Problem | None:
     value = os.environ.get("SOURCE_DATE_EPOCH", "")
     if value == "" or (value.isascii() and value.isdigit() and int(value) <= 253402300799):  # up to year 9999
         return None
+    shown = value if len(value) <= 50 else value[:49] + "…"  # as it is, spaces included: ' 1' is not '1'
     return Problem(Pos("SOURCE_DATE_EPOCH"), _("the date of the PDFs must be a number of seconds since 1970, not "
-                                               "{value}").format(value=quote(value)),
+                                               "{value}").format(value=quoted(shown.encode("unicode_escape").decode())),
                    _("unset it, or set it to a whole number such as $(git log -1 --format=%ct)"))
 
 

@@ -31,9 +31,24 @@ def _umask() -> int:
 
 def write_atomic(path: Path, data: bytes) -> None:
     """Write data to path through a temporary file and a rename, so readers never see half a file."""
+    try:
+        write_together({path: data})
+    except Failed as exc:
+        raise exc.error from None
+
+
+class Failed(Exception):
+    """Raised by write_together: the file that could not be written, and the system's error."""
+
+    def __init__(self, path: Path, error: OSError):
+        super().__init__(str(error))
+        self.path, self.error = path, error
+
+
+def _temporary(path: Path, data: bytes) -> str:
+    """A temporary file beside path holding data (fsynced, with path's mode), for a rename onto path."""
     import tempfile  # here: an up-to-date build writes nothing and need not pay for it
 
-    path.parent.mkdir(parents=True, exist_ok=True)
     try:
         mode = path.stat().st_mode & 0o777
     except (FileNotFoundError, NotADirectoryError):
@@ -46,10 +61,52 @@ def write_atomic(path: Path, data: bytes) -> None:
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(tmp, mode)  # mkstemp creates 0600 files
-        os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    return tmp
+
+
+def write_together(files: dict[Path, bytes]) -> None:
+    """Replace every file with its data, or none of them (raises Failed): all are written to temporary
+    files first (a full disk fails there), then renamed; a rename that fails puts back the files renamed
+    before it (each kept until then through a hard link)."""
+    temps: dict[Path, str] = {}
+    kept: dict[Path, str | None] = {}  # the earlier file of each path replaced so far (None: there was none)
+    try:
+        for path, data in files.items():
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                temps[path] = _temporary(path, data)
+            except OSError as exc:
+                raise Failed(path, exc) from exc
+        for path, tmp in temps.items():
+            try:
+                old = None
+                if len(files) > 1 and os.path.lexists(path):
+                    old = tmp[:-4] + "-old.tmp"  # a name clean_temp knows: removed if a kill leaves it
+                    try:
+                        os.link(path, old, follow_symlinks=False)
+                    except OSError:  # a system without hard links: this one cannot be put back
+                        old = None
+                os.replace(tmp, path)
+                kept[path] = old
+            except OSError as exc:
+                if old is not None:
+                    Path(old).unlink(missing_ok=True)
+                for done, earlier in reversed(kept.items()):
+                    try:
+                        os.replace(earlier, done) if earlier else done.unlink()
+                    except OSError:
+                        pass  # the rest is still put back
+                kept.clear()
+                raise Failed(path, exc) from exc
+    finally:
+        for tmp in temps.values():
+            Path(tmp).unlink(missing_ok=True)
+        for old in kept.values():
+            if old:
+                Path(old).unlink(missing_ok=True)
 
 
 def _running(pid: int) -> bool:

@@ -47,11 +47,11 @@ def text_problems(request, families: set[str]) -> list[Problem]:
     problems = []
     where = dict(request.where)
 
-    def at(key: str, text: str = "", found: str = "") -> Pos:
+    def at(key: str, text: str = "", found: str = "", column: int = 0) -> Pos:
         """Where a value stands: in the pack file, else on the command line (--class:1:COLUMN)."""
         if key in where or request.origin is not None:
             return where.get(key, request.origin)
-        return Pos(f"--{key}", 1, text.find(found) + 1 if found and found in text else 1)
+        return Pos(f"--{key}", 1, column or (text.find(found) + 1 if found and found in text else 1))
 
     if _parse_date(request.date) is None and re.fullmatch(r"\d{4}-\d\d?-\d\d?|\d\d?/\d\d?/\d{4}",
                                                           str(request.date).strip()):
@@ -60,13 +60,19 @@ def text_problems(request, families: set[str]) -> list[Problem]:
     said = {  # the class and the date are named in the message: each its own, for the translation
         "class": (_("the character {char} of the class is invisible"),
                   _("{count} accents are stacked on one letter of the class, at most {limit}"),
-                  _("the character {char} of the class cannot be printed with the font {font}")),
+                  _("the character {char} of the class cannot be printed with the font {font}"),
+                  _("the class is too long ({count} characters, at most {limit})")),
         "date": (_("the character {char} of the date is invisible"),
                  _("{count} accents are stacked on one letter of the date, at most {limit}"),
-                 _("the character {char} of the date cannot be printed with the font {font}")),
+                 _("the character {char} of the date cannot be printed with the font {font}"),
+                 _("the date is too long ({count} characters, at most {limit})")),
     }
     for key, given, text in (("class", request.classe, request.classe),
                              ("date", str(request.date), cover_date(request.date))):
+        if len(given) > roster.MAX_NAME:  # checked before anything is laid out
+            problems.append(Problem(at(key, column=roster.MAX_NAME + 1), said[key][3].format(
+                count=len(given), limit=roster.MAX_NAME), _("write it shorter")))
+            continue
         hidden = next((ch for ch in text if invisible(ch)), None)
         run = stacked(text)
         if hidden is not None:

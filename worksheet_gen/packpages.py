@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime
+import functools
 import io
+import re
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -80,7 +82,7 @@ def fit(text: str, font: str, size: float, room: float, height: float = 0.0, *,
 
     One line while it can stay at least one_line × size; else wrapped (long words cut) at the largest
     size that fits, never below floor; at floor, what does not fit is cut and the last line kept ends
-    with « … ».
+    with « … ». Each size tried wraps only the lines that could fit: linear in the length of text.
     """
     height = height or size
     size = max(floor, min(size, height / ASCENT))  # one line must fit the height too
@@ -90,8 +92,9 @@ def fit(text: str, font: str, size: float, room: float, height: float = 0.0, *,
     if room / width >= one_line:
         return size * room / width, (text,)
     for s in [size - step * 0.25 for step in range(int((size - floor) / 0.25) + 1)] + [floor]:
-        lines = _wrap(text, font, s, room)
-        if _block(len(lines), s) <= height:
+        most = _most(s, height)
+        lines = _wrap(text, font, s, room, most=most + 1)  # one line more than fits tells it does not
+        if len(lines) <= most:
             return s, lines
     keep = max([n for n in range(1, len(lines)) if _block(n, floor) <= height] or [1])
     last = lines[keep - 1]
@@ -105,24 +108,53 @@ def _block(lines: int, size: float) -> float:
     return (lines - 1) * LEADING * size + ASCENT * size
 
 
-def _wrap(text: str, font: str, size: float, room: float) -> tuple[str, ...]:
-    """Text broken into lines no wider than room: at spaces, and inside a word wider than room."""
+def _most(size: float, height: float) -> int:
+    """How many lines at size stand in height."""
+    n = 0
+    while _block(n + 1, size) <= height:
+        n += 1
+    return n
+
+
+@functools.lru_cache(maxsize=4096)
+def _units(ch: str, font: str) -> float:
+    """The width of one character at size 1000 (stringWidth adds these up)."""
+    return stringWidth(ch, font, 1000)
+
+
+def _wrap(text: str, font: str, size: float, room: float, *, most: int = 0) -> tuple[str, ...]:
+    """Text broken into lines no wider than room: at spaces, and inside a word wider than room (after its
+    last hyphen that fits, else after its last character that fits). With most, it stops once it has that
+    many lines. Each character is measured once, or twice when a cut after a hyphen takes it back."""
+    scale = size / 1000
+    space = _units(" ", font) * scale
     lines: list[str] = []
-    line = ""
-    for word in text.split():
-        while stringWidth(word, font, size) > room:  # a word alone too wide: cut after a hyphen, else where it ends
-            cut = next((i for i in range(len(word) - 1, 0, -1) if stringWidth(word[:i], font, size) <= room), 1)
-            cut = word.rfind("-", 1, cut) + 1 or cut
+    line, used = "", 0.0  # the line being filled and its width
+    for match in re.finditer(r"\S+", text):
+        word, start = match.group(), 0
+        while True:  # the longest part of the word from start that fits alone on a line
+            end, width = start, 0.0
+            while end < len(word) and width + _units(word[end], font) * scale <= room:
+                width += _units(word[end], font) * scale
+                end += 1
+            if end == len(word):
+                break
+            cut = max(end, start + 1)
+            cut = word.rfind("-", start + 1, cut) + 1 or cut  # after a hyphen, when there is one
             if line:
                 lines.append(line)
-                line = ""
-            lines.append(word[:cut])
-            word = word[cut:]
-        candidate = f"{line} {word}" if line else word
-        if line and stringWidth(candidate, font, size) > room:
+                line, used = "", 0.0
+            lines.append(word[start:cut])
+            if most and len(lines) >= most:
+                return tuple(lines)
+            start = cut
+        rest = word[start:]
+        if line and used + space + width > room:
             lines.append(line)
-            candidate = word
-        line = candidate
+            if most and len(lines) >= most:
+                return tuple(lines)
+            line, used = "", 0.0
+        line, used = (f"{line} {rest}", used + space + width) if line else (rest, width)
     return tuple(lines + [line]) if line or not lines else tuple(lines)
 
 

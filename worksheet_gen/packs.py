@@ -163,6 +163,7 @@ def make(request: Request, *, progress: Callable[[int], ContextManager] = _no_pr
         if data is not None:
             students, problems = roster.from_bytes(name, data)
         out.problems += problems
+    out.problems += packfill.text_problems(request, set())  # with the roster's: every problem at once
     if failed(out.problems) or failed(out.fiche_problems) or None in fiches:
         return out
     copies = len(students) if request.roster is not None else request.copies
@@ -175,7 +176,8 @@ def make(request: Request, *, progress: Callable[[int], ContextManager] = _no_pr
             if profile is not profiles.choose(None, fiche.profile):  # load_fiche checked that one
                 out.fiche_problems += profiles.font_problems(fiche, profile)
     out.problems += packfill.name_problems(students, chosen, request.classe)
-    out.problems += packfill.text_problems(request, {p.family for row in chosen for p in row})
+    out.problems += [p for p in packfill.text_problems(request, {p.family for row in chosen for p in row})
+                     if p not in out.problems]
     if failed(out.fiche_problems) or failed(out.problems):
         return out
     from .render import TooLong, too_long
@@ -317,13 +319,18 @@ def read_declaration(path: Path, deps: dict | None = None) -> tuple[Request | No
     if isinstance(raw.get("roster"), str) and not failed(problems):
         roster_path = folder / raw["roster"]
         inside = folder.resolve() in roster_path.resolve().parents
-        if not inside:
+        irregular = Problem(val["roster"], _('the roster {raw} is not a regular file (a folder, a pipe or a device '
+                                             'cannot be read)').format(raw=quote(raw['roster'])),
+                            _('give the CSV file itself'))
+        if os.path.isdir(roster_path):  # '.' is the folder of the pack file, not a roster inside it
+            problems.append(irregular)
+        elif not inside:
             problems.append(Problem(val["roster"], _('the roster must be inside the folder of the pack file'),
                                     _('move the CSV next to the pack file')))
         elif output_name(roster_path.name) or roster_path.name == MANIFEST:  # --out sources would write over it
             problems.append(Problem(val["roster"], _('the roster {raw} has the name of a file the build writes').format(raw=quote(raw['roster'])), _('rename the class list, e.g. classe.csv')))
         elif os.path.lexists(roster_path) and not roster_path.is_file():  # a pipe is never opened
-            problems.append(Problem(val["roster"], _('the roster {raw} is not a regular file (a folder, a pipe or a device cannot be read)').format(raw=quote(raw['roster'])), _('give the CSV file itself')))
+            problems.append(irregular)
         elif not roster_path.is_file():
             problems.append(Problem(val["roster"], _("no roster file '{name}'").format(name=raw["roster"]),
                                     _("give the CSV file's name, relative to the pack file")))

@@ -16,6 +16,7 @@ from .i18n import Msg, _
 MAX_BYTES = 1024 * 1024  # a roster of 500 students takes about 20 KiB
 MAX_COPIES = 500  # copies in one pack: --copies, copies: in a pack file, and the students of a roster
 MAX_REPORTED = 50  # roster problems reported one by one, then counted
+MAX_NAME = 200  # characters of a Nom, Prénom or Classe, and of the class or date given to a pack: four lines of a field
 SEPARATORS = (";", ",", "\t")
 QUOTE = '"'
 # Header names each column is recognised by, compared without case, accents, spaces or punctuation.
@@ -349,7 +350,12 @@ def _student(record: Record, columns: dict, headers: tuple):
             problems.append(Problem(pos, _("the {column} is missing").format(column=label),
                                     _("each line needs a Nom and a Prénom; delete the line if it is not a student")))
     for column in ("nom", "prenom", "classe"):
-        value = cell(column)[1]
+        pos, value = cell(column)
+        if len(value) > MAX_NAME:  # checked before anything is laid out: no name is that long
+            problems.append(Problem(pos, _("the {column} is too long ({count} characters, at most {limit})").format(
+                column=LABELS[column], count=len(value), limit=MAX_NAME),
+                _("a quote is probably misplaced, or the cell holds more than a name")))
+            continue
         bad = next((ch for ch in value if chars.invisible(ch)), None) or fonts.missing(value)
         if bad is not None:
             invisible = chars.invisible(bad)

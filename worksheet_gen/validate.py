@@ -71,14 +71,20 @@ def _activity(ctx: Ctx, raw, pos: Pos) -> Activity | None:
     return Activity(f.get("title", ""), f.get("intro", ""), blocks, raw.pos)
 
 
-def _blocks(ctx: Ctx, owner: MDict, counter: list) -> tuple:
-    out = []
-    for raw, pos in _items(owner, "content"):
+def _counted(ctx: Ctx, items):
+    """The items (blocks, table sections), each counted among the MAX_BLOCKS of a fiche; past it, one error."""
+    for raw, pos in items:
         ctx.blocks += 1
         if ctx.blocks > MAX_BLOCKS:  # the rest is not read: the fiche is not built anyway
             if ctx.blocks == MAX_BLOCKS + 1:
                 ctx.error(pos, _('a fiche holds at most {limit} items (texts, questions, pictures, links…): this one is past it').format(limit=MAX_BLOCKS), _('split the fiche into several'))
             continue
+        yield raw, pos
+
+
+def _blocks(ctx: Ctx, owner: MDict, counter: list) -> tuple:
+    out = []
+    for raw, pos in _counted(ctx, _items(owner, "content")):
         block = _block(ctx, raw, pos, counter)
         if block is not None:
             out.append(block)
@@ -134,7 +140,7 @@ def _block(ctx: Ctx, raw, pos: Pos, counter: list):
                 width=MAX_WIDTH_CAPTION), _("give 'width: {width}' or less, or put the caption in a text above the "
                                             "picture").format(width=MAX_WIDTH_CAPTION))
         return Image(path or "", f.get("width", 40.0), f.get("caption", ""), pos)
-    sections = tuple(s for s in (_section(ctx, s, p) for s, p in _items(raw, "sections")) if s)
+    sections = tuple(s for s in (_section(ctx, s, p) for s, p in _counted(ctx, _items(raw, "sections"))) if s)
     if isinstance(raw.get("sections"), MList) and not raw["sections"]:
         ctx.error(raw.val_pos["sections"], _("this table has no section"),
                   _("add rows with '- title: …' under 'sections:'"))
@@ -290,8 +296,10 @@ def _fixed_answer(ctx: Ctx, item: Item, kind: Kind, options: tuple) -> str:
     """The option of a fixed kind an answer names (oui, NON, vrai…), or the answer after reporting it."""
     value = item.text.strip().lower()
     index = kind.fixed_words().get(value)
+    other = None
     if index is not None and value not in _own_words(kind):  # « oui » for Vrai / Faux: read, but said
-        other = next(k for k in KINDS.values() if k.fixed and k is not kind and value in _own_words(k))
+        other = next((k for k in KINDS.values() if k.fixed and k is not kind and value in _own_words(k)), None)
+    if other is not None:  # (a word of no other kind, as « true », is read as it is)
         ctx.warn(item.pos, _("the answer {answer} is not a word of {options}: the corrigé ticks {option}").format(
             answer=quote(item.text), options=" / ".join(options), option=quote(options[index])),
                  _("write {word} to say so, or use 'type: {other}' for {boxes} boxes").format(

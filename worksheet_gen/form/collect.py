@@ -4,11 +4,13 @@ of that fiche as it is now, and make the table's rows. Writes nothing."""
 from __future__ import annotations
 
 import os
+import shlex
 import unicodedata
 from pathlib import Path
 
 from ..errors import Pos, Problem, quote
 from ..i18n import Msg, _, render
+from ..manifest import NAME as MANIFEST
 from ..model import Fiche
 from . import plan, read, results
 
@@ -37,7 +39,8 @@ def load(slug: str, sources: Path) -> tuple[Fiche | None, list[Problem]]:
 
 def refused_out(out: str, slug: str, paths: list[str], sources: Path) -> Problem | None:
     """Why the table may not be written to out, if it may not: a name that is not .csv or .json (a form, an
-    archive, a fiche), a file handed in, or a file of the sources folder other than a table collect writes."""
+    archive, a fiche), a file handed in, the build manifest, or a file of the sources folder other than a table
+    collect writes."""
     if out == "-":
         return None
     target = Path(out)
@@ -52,6 +55,9 @@ def refused_out(out: str, slug: str, paths: list[str], sources: Path) -> Problem
         return None  # writing it says why
     if handed:
         return Problem(where, _('is one of the files handed in: the table is not written over it'),
+                       _('give --out another name, such as {slug}-reponses.csv').format(slug=slug))
+    if target.name == MANIFEST:  # the other files a build owns are PDFs and .tmp files, refused above
+        return Problem(where, _("is the build manifest: the table is not written over it"),
                        _('give --out another name, such as {slug}-reponses.csv').format(slug=slug))
     if among:
         return Problem(where, _('is a file of the sources folder: the table is not written over it'),
@@ -71,6 +77,11 @@ def collect(fiche: Fiche, paths: list[str], *, exclude: frozenset[Path] = frozen
             try:
                 values = read.read_form(handed.data).values
                 message, hint = _belongs(values.get(plan.FINGERPRINT), expected, fiche.slug)
+                odd = None if message else results.odd_choice(fiche, values)
+                if odd is not None:  # never a student-chosen text in a column of options
+                    message = _("has a field {name} whose value is not one of its options: the form was altered"
+                                ).format(name=quote(read.shown(odd), 40))
+                    hint = _("ask the student to fill in a new copy of the form")
             except read.Unreadable as exc:
                 message, hint = exc.message, exc.hint
         if message:
@@ -119,8 +130,11 @@ def _belongs(found: str | None, expected: str, slug: str) -> tuple[Msg | str, Ms
                 _("hand out {name}, made by 'worksheet-gen build --form'").format(name=f"{slug}-formulaire.pdf"))
     other = found.split(" ")[0]
     if other != slug:
+        # The name comes from the student's file: a command to copy only for a name that prints as it is,
+        # quoted for the shell, never one a shell or click would read as more than a fiche name.
+        typed = read.shown(other) == other and len(other) <= 40 and not other.startswith("-")
         return (_("is the form of another fiche, {name}").format(name=quote(read.shown(other), 40)),
-                _("collect it with that fiche: worksheet-gen collect {name} …").format(
-                    name=quote(read.shown(other), 40)))
+                _("collect it with that fiche: worksheet-gen collect {name} …").format(name=shlex.quote(other))
+                if typed else _("collect it with that fiche"))
     return (_("is a form of another version of '{name}': its questions or options have changed since").format(
         name=slug), _("collect it with the source it was made from, or hand out the current form again"))

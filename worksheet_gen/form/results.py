@@ -85,10 +85,17 @@ def _blanks(values: dict, name: str) -> list[str]:
 
 
 def _option(entry: Entry, state: str) -> str:
-    """The option a radio button's on-state stands for (its position); any other state as it is."""
-    if state.isdigit() and int(state) < len(entry.options):
-        return entry.options[int(state)]
-    return state
+    """The option a radio button's on-state stands for (its position, as the form writes it)."""
+    return entry.options[int(state)]
+
+
+def odd_choice(fiche: Fiche, values: dict[str, str | None]) -> str | None:
+    """The name of a radio field whose state is none of its options' (a form altered by hand), if any."""
+    for entry in entries(fiche):
+        state = values.get(entry.key)
+        if entry.kind == "one" and state and state not in {str(k) for k in range(len(entry.options))}:
+            return entry.key
+    return None
 
 
 def failed(file: str, problem: str) -> Row:

@@ -48,19 +48,28 @@ class FillTable(Flowable):
     def _space(self, row: Row) -> AnswerSpace:
         return AnswerSpace(ruling="lines", bullets=True, first=row.first, count=row.lines, **row.space)
 
-    def _heights(self, aw: float) -> tuple[float, list[float]]:
-        """The height of the heading band and of each row at this width."""
-        head = self.title.wrap(aw - PAD_LEFT - PAD_RIGHT, 10_000)[1] + PAD_TOP + PAD_BOTTOM
-        rows = []
-        for row in self.rows:
-            label = self._label(row).wrap(self.label_w - PAD_LEFT - PAD_RIGHT, 10_000)[1]
-            rows.append(max(label, row.lines * self.profile.pitch + 1.5 * mm) + PAD_TOP + PAD_BOTTOM)
-        return head, rows
+    def _head(self, aw: float) -> float:
+        """The height of the heading band at this width."""
+        return self.title.wrap(aw - PAD_LEFT - PAD_RIGHT, 10_000)[1] + PAD_TOP + PAD_BOTTOM
+
+    def _row(self, row: Row) -> float:
+        """The height of a row."""
+        label = self._label(row).wrap(self.label_w - PAD_LEFT - PAD_RIGHT, 10_000)[1]
+        return max(label, row.lines * self.profile.pitch + 1.5 * mm) + PAD_TOP + PAD_BOTTOM
 
     def wrap(self, aw, ah):
+        """The height of the table, its rows measured only until they pass ah: a table of thousands of rows
+        costs, on each page it is broken across, the rows of that page (the rest is measured when it is
+        drawn, or broken again)."""
         self.width = aw
-        self.head_h, self.row_h = self._heights(aw)
-        self.height = self.head_h + sum(self.row_h)
+        self.head_h = self._head(aw)
+        self.row_h = []
+        self.height = self.head_h
+        for row in self.rows:
+            if self.height > ah:
+                break
+            self.row_h.append(self._row(row))
+            self.height += self.row_h[-1]
         return aw, self.height
 
     def split(self, aw, ah):
@@ -87,17 +96,18 @@ class FillTable(Flowable):
 
     def least_height(self, aw) -> float:
         """The height of the heading band with the first lines of the first row (or all of it)."""
-        head, rows = self._heights(aw)
-        row = self.rows[0]
-        label = self._label(row).wrap(self.label_w - PAD_LEFT - PAD_RIGHT, 10_000)[1]
+        head, row = self._head(aw), self.rows[0]
         if row.lines < 2 * MIN_PART:
-            return head + rows[0]
+            return head + self._row(row)
+        label = self._label(row).wrap(self.label_w - PAD_LEFT - PAD_RIGHT, 10_000)[1]
         return head + max(label, MIN_PART * self.profile.pitch + 1.5 * mm) + PAD_TOP + PAD_BOTTOM
 
     def _part(self, rows: list[Row]) -> FillTable:
         return FillTable(self.title, rows, profile=self.profile, label_style=self.label_style, label_w=self.label_w)
 
     def draw(self):
+        if len(self.row_h) < len(self.rows):  # wrapped in less height than it takes: measured in full
+            self.wrap(self.width, float("inf"))
         c = self.canv
         w, top = self.width, self.height
         c.saveState()
