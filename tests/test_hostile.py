@@ -1100,6 +1100,11 @@ def test_the_hint_to_collect_another_fiche_never_runs_what_the_student_wrote(tre
 
     subprocess.run(["sh", "-c", command.replace("worksheet-gen", "true", 1)], check=True, cwd=tree)
     assert not pwned.exists()
+    french = cli("collect", "pix", "rendus/", "--out", "-", cwd=tree, env={**os.environ, "LANG": "fr_FR.UTF-8"})
+    said = re.search(r"rendus/a\.pdf: erreur: est le formulaire d'une autre fiche, « (.*) » \(rassemblez-le avec "
+                     r"cette fiche : (.*) …\)$", french.stderr, re.M)
+    assert said is not None and said.group(1) == evil, french.stderr  # French quotes around the name, none in the
+    assert shlex.split(said.group(2)) == ["worksheet-gen", "collect", evil]  # command: the shell's own quoting
     for name in ("--out=/etc/x", "x\x1b[2Jy", "a" * 41):  # an option, a control character, a name cut short
         _forged_fiche(pix_form / "pix-formulaire.pdf", rendus / "a.pdf", name)
         proc = cli("collect", "pix", "rendus/", "--out", "-", cwd=tree)

@@ -254,11 +254,15 @@ def test_outputs_and_manifest_are_the_same_in_both_languages(tmp_path):
     env = {"SOURCE_DATE_EPOCH": "1700000000"}
     fr = cli("build", "src", "--out", "fr", cwd=tmp_path, env={**FR, **env})
     en = cli("build", "src", "--out", "en", cwd=tmp_path, env={**EN, **env})
-    assert fr.returncode == en.returncode == 0, fr.stderr + en.stderr
+    c = cli("build", "src", "--out", "c", cwd=tmp_path, env={**os.environ, "LANG": "C", **env})  # a bare CI image
+    assert fr.returncode == en.returncode == c.returncode == 0, fr.stderr + en.stderr + c.stderr
+    assert "warning: this question has no answer" in c.stderr
     built = sorted(p.name for p in (tmp_path / "fr").iterdir())
-    assert built == sorted(p.name for p in (tmp_path / "en").iterdir()) and len(built) >= 3  # two PDFs, manifest
-    for name in built:
-        assert (tmp_path / "fr" / name).read_bytes() == (tmp_path / "en" / name).read_bytes(), name
+    assert len(built) >= 3  # two PDFs, the manifest
+    for other in ("en", "c"):
+        assert built == sorted(p.name for p in (tmp_path / other).iterdir())
+        for name in built:
+            assert (tmp_path / "fr" / name).read_bytes() == (tmp_path / other / name).read_bytes(), (other, name)
     assert "attention: cette question n'a pas de réponse : le corrigé laisse ses lignes vides" in fr.stderr
     assert re.search(r"^1 source : 0 à jour, 1 mise\(s\) en page ; 2 PDF écrits \(\d+,\d s\)$", fr.stdout, re.M)
     assert "écrit : fr/fiche-eleve.pdf" in fr.stdout
