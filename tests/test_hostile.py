@@ -193,6 +193,25 @@ def test_the_link_check_sees_every_address_markup_links(text):
         assert html.unescape(href) in checked
 
 
+_RUN_TOKENS = ["**", "*", "`", "[a](https://e.fr)", "https://x.fr/a", "a@b.fr", "www.x.fr", " ", "a", "mot", "?", "!",
+               ";", ":", "«", "»", '"', "'", "%", "€", "1er", "2e", "Tle", "10", "5 min", "...", "\n", "- ", "<b>",
+               "&amp;", "\u202f", "[x](", ")"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_RUN_TOKENS), max_size=40).map("".join), st.sampled_from(["fr", "en"]))
+def test_every_run_of_another_type_the_layout_makes_is_counted(text, lang):
+    """Attack 2, F7: the layout's cost grows with the runs of another type in a paragraph (reportlab's frags);
+    each mark text.runs counts starts at most two (itself and the text after it)."""
+    from reportlab.platypus import Paragraph
+
+    from worksheet_gen.layout.styles import Styles
+    from worksheet_gen.text import markup, runs
+
+    made = len(Paragraph(markup(text, lang=lang), Styles(lang).body).frags)
+    assert made <= 2 * runs(text) + 1, (text, made, runs(text))
+
+
 # --- the manifest is input like any other -------------------------------------------------------
 
 MANIFEST = "build/.worksheet-gen.json"
@@ -1172,6 +1191,31 @@ def past_the_items(tree: Path, source: str, where: str) -> None:
     proc = attack(tree, "build", expect=[past], may_change={MANIFEST})
     assert f"0 PDFs written; 1 failed: {source}" in proc.stdout
     assert time.monotonic() - start < 60
+
+
+MARKS = "**a** *b* `c` [d](https://e.fr) "  # 8 marks of formatting: ** twice, * twice, ` twice, ]( and ://
+PAST_THE_MARKS = "error: a fiche holds at most 10000 marks of formatting (bold, italic, code, links, « », ; : ! ?, " \
+                 "1er…): this one is past it (split the fiche into several: each mark costs the layout about as " \
+                 "much as a line of text)"
+
+
+def test_a_fiche_dense_with_marks_is_an_error_at_the_mark_past_the_limit(tree):
+    """Attack 2, F7: 40 paragraphs of bold, italic, code and links (768 KB) passed check, then took 59 s of CPU to
+    build 31 pages, where plain text of that size reaches the 100-page limit in 2 s."""
+    (tree / "sources" / "marks.yaml").write_text(FICHE + f'      - "{(MARKS * 600)[:19900]}"\n' * 40)
+    past = f"sources/marks.yaml:7:1610: {PAST_THE_MARKS}"  # the first ** of the 51st group of the third paragraph
+    attack(tree, "check", expect=[past])
+    proc = attack(tree, "build", expect=[past], may_change={MANIFEST})
+    assert "0 PDFs written; 1 failed: sources/marks.yaml" in proc.stdout
+
+
+def test_ten_thousand_marks_pass_and_one_more_is_past_them(tree):
+    """The limit counts each mark once, across the texts of the fiche (two paragraphs of 5,000 here)."""
+    text = (MARKS * 625).strip()
+    (tree / "sources" / "marks.yaml").write_text(FICHE + f"      - '{text}'\n      - |\n        {text}\n")
+    attack(tree, "check", code=0)
+    (tree / "sources" / "marks.yaml").write_text(FICHE + f"      - '{text}'\n      - |\n        {text}\n\n        Soit 10 %.\n")
+    attack(tree, "check", expect=[f"sources/marks.yaml:9:17: {PAST_THE_MARKS}"])
 
 
 def table(sections: int) -> str:
