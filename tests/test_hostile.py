@@ -844,6 +844,33 @@ def test_invisible_joiners_and_stacked_accents_are_errors(tree):
         "--class:1:3: error: the character U+202E of the class is invisible (write it without it)"])
 
 
+def test_a_character_the_profile_font_lacks_is_an_error_at_its_place_shown_as_an_escape(tree):
+    """Attack 2, F8: U+F8FF (a glyph Lato has, Andika lacks) under --profile dys was reported at 1:1, printed raw,
+    with a space before the closing parenthesis."""
+    (tree / "sources" / "pomme.yaml").write_text("title: Pomme \uf8ff\n" + FICHE[len("title: Essai\n"):]
+                                                 + '      - Un texte\n      - "Voici \\uF8FF et \u0149"\n')
+    lacks = "error: the character {} cannot be printed with the font of the 'dys' profile (Andika) (replace it with " \
+            "plain text, or build with another profile)"
+    expect = ["sources/pomme.yaml:1:14: " + lacks.format("'\\uf8ff' (U+F8FF)"),
+              "sources/pomme.yaml:6:26: " + lacks.format("'\u0149' (U+0149 LATIN SMALL LETTER N PRECEDED BY "
+                                                         "APOSTROPHE)")]  # the escape \\uF8FF of line 6: said once
+    attack(tree, "check", "--profile", "dys", expect=expect)
+    proc = attack(tree, "build", "--profile", "dys", "sources/pomme.yaml", expect=expect, may_change={MANIFEST})
+    assert "\uf8ff" not in proc.stdout + proc.stderr
+
+
+def test_a_key_holding_a_line_separator_is_quoted_with_it_escaped(tree):
+    """Attack 2, F8: U+2028 at the start of a key was dropped from the quoted key, not shown."""
+    (tree / "sources" / "cle.yaml").write_text(FICHE + '      - question: Q ?\n        "\\u2028::warning::x": 1\n'
+                                               '        "a\\x85b": 2\n        answer: R\n')
+    allowed = "(allowed here: question, type, lines, ruling, answer, explain, note)"
+    expect = [f"sources/cle.yaml:6:9: error: unknown key '\\u2028::warning::x' {allowed}",
+              f"sources/cle.yaml:7:9: error: unknown key 'a\\x85b' {allowed}"]
+    for command in ("check", "build"):
+        proc = attack(tree, command, expect=expect)
+        assert _raw_controls(proc.stdout + proc.stderr) == []
+
+
 PIX = "../sources/pix.yaml"
 PDFS = {"build/pix-eleve.pdf", "build/pix-corrige.pdf"}
 

@@ -37,6 +37,14 @@ def stacked(text: str) -> str | None:
     return m.group() if m else None
 
 
+def described(ch: str) -> str:
+    """A character for a message: itself quoted (as an escape when a terminal would not show it), its code
+    point and its name when it has one: 'é' (U+00E9 LATIN SMALL LETTER E WITH ACUTE), '\\uf8ff' (U+F8FF)."""
+    shown = ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii")
+    name = unicodedata.name(ch, "")
+    return f"'{shown}' (U+{ord(ch):04X}{' ' + name if name else ''})"
+
+
 def unprintable(text: str, family: str = fonts.FAMILY) -> list[tuple[str, str, str]]:
     """(character, message, hint) for each distinct character of text that cannot be printed as written:
     missing from the family, or invisible (a zero-width space would print nothing, silently); and for the
@@ -56,7 +64,7 @@ def unprintable(text: str, family: str = fonts.FAMILY) -> list[tuple[str, str, s
             out.append((ch, f"invisible character {code}{f' ({name})' if name else ''} in the text",
                         "delete it and retype the text around it"))
         else:
-            out.append((ch, f"the character '{ch}' ({code} {name}) cannot be printed with {face}",
+            out.append((ch, f"the character {described(ch)} cannot be printed with {face}",
                         "remove it or replace it with plain text"))
     run = stacked(text)
     if run:

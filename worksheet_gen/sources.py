@@ -131,7 +131,7 @@ def load_fiche(path: Path, root: Path | None = None, profile: str | None = None)
                            root=(root or path.parent).resolve())
     problems += more
     if fiche is not None and not any(p.severity == "error" for p in problems):
-        problems += profiles.font_problems(fiche, profiles.choose(profile, fiche.profile))
+        problems += profiles.font_problems(fiche, profiles.choose(profile, fiche.profile), getattr(raw, "source", ()))
     if fiche is None or any(p.severity == "error" for p in problems):
         return None, problems
     return fiche, problems
