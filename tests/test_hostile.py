@@ -403,20 +403,34 @@ def test_outputs_that_would_be_one_file_are_an_error_before_anything_is_written(
     (src / "pack-a.yaml").write_text(MINI)  # writes pack-a-eleve.pdf…
     (src / "a-eleve.pack.yaml").write_text("fiches: [pix]\ncopies: 2\n")  # …and so does this pack file
     expect = [
+        "sources/Pix.yaml:1:1: error: it would write 'Pix-eleve.pdf', the same file as 'pix-eleve.pdf' of "
+        "sources/pix.yaml (rename one of the two files: names that differ only by capitals, or by how an accent is "
+        "encoded, are one file on Windows and macOS)",  # the newcomer: pix.yaml was built before
         "sources/a-eleve.pack.yaml:1:1: error: it would write 'pack-a-eleve.pdf', the same file as 'pack-a-eleve.pdf' of "
         "sources/pack-a.yaml (rename one of the two files: names that differ only by capitals, or by how an "
-        "accent is encoded, are one file on Windows and macOS)",
-        "sources/pix.yaml:1:1: error: it would write 'pix-eleve.pdf', the same file as 'Pix-eleve.pdf' of "
-        "sources/Pix.yaml (rename one of the two files: names that differ only by capitals, or by how an accent is "
-        "encoded, are one file on Windows and macOS)"]
+        "accent is encoded, are one file on Windows and macOS)"]
     attack(tree, "build", "--check", expect=expect)
-    built = {MANIFEST, "build/Pix-eleve.pdf", "build/Pix-corrige.pdf", "build/pack-a-eleve.pdf",
-             "build/pack-a-corrige.pdf"}
+    built = {MANIFEST, "build/pack-a-eleve.pdf", "build/pack-a-corrige.pdf"}
     attack(tree, "build", expect=expect, may_change=built)
     attack(tree, "build", "--check", expect=expect)  # stable: no flip-flop between the two
-    (src / "Pix.yaml").unlink()
+    (src / "pix.yaml").unlink()
     (src / "a-eleve.pack.yaml").unlink()
     attack(tree, "build", code=0, may_change={MANIFEST, "build/Pix-eleve.pdf", "build/Pix-corrige.pdf"})
+
+
+def test_a_newcomer_named_like_a_built_fiche_is_the_one_in_error(tree):
+    """Attack 2, F8: sources/PIX.yml added beside sources/pix.yaml (whose PDFs the manifest records) made
+    pix.yaml the one in error and wrote PIX-eleve.pdf, leaving pix-eleve.pdf stale: a pull request that adds a
+    file failed the established fiche."""
+    shutil.copy(tree / "sources" / "pix.yaml", tree / "sources" / "PIX.yml")
+    expect = ["sources/PIX.yml:1:1: error: it would write 'PIX-eleve.pdf', the same file as 'pix-eleve.pdf' of "
+              "sources/pix.yaml (rename one of the two files: names that differ only by capitals, or by how an "
+              "accent is encoded, are one file on Windows and macOS)"]
+    for args in (["build", "--check"], ["build"], ["build", "--force"], ["build", "sources/PIX.yml", "sources/pix.yaml"]):
+        proc = attack(tree, *args, expect=expect, may_change={MANIFEST})
+        assert "1 failed: sources/PIX.yml" in proc.stdout
+    assert not list((tree / "build").glob("PIX-*"))
+    attack(tree, "build", "--check", "sources/pix.yaml", code=0)  # the established fiche is still up to date
 
 
 def test_a_source_cannot_take_the_pdfs_another_source_wrote_in_an_earlier_build(tree):
