@@ -1011,6 +1011,16 @@ def test_a_fiche_named_on_the_command_line_is_never_read_through_a_link_out_of_t
         "move it out of the sources folder)"])
 
 
+def test_a_fiche_name_that_leads_out_of_the_sources_is_not_read_and_not_called_a_link(tree):
+    """Attack 2, F8: collect ../../outside2/evil (a regular file, reached by '..') was said to be a link."""
+    (tree / "x.pdf").write_bytes(b"%PDF-1.7\n")
+    outside = ("outside/secret.yaml:1:1: {}this file is outside the sources folder: it is not read (name a fiche of "
+               "the sources folder by its file name without .yaml, or give the path of its source (….yaml))")
+    attack(tree, "collect", "../outside/secret", "x.pdf", expect=[outside.format("error: ")])
+    proc = attack(tree, "pack", "../outside/secret", "--copies", "1", code=2)
+    assert f"Error: {outside.format('')}" in proc.stderr and "link" not in proc.stderr
+
+
 # --- collect: what it reads and where it writes ---------------------------------------------------
 
 @pytest.fixture
