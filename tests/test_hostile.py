@@ -1119,6 +1119,33 @@ def test_a_form_field_holding_no_text_is_a_problem_of_that_file_not_a_python_rep
     assert "MARTIN" in proc.stdout and "{" not in proc.stdout and "IndirectObject" not in proc.stdout
 
 
+def _form_of(fields: int) -> bytes:
+    """A one-page PDF whose form has that many text fields, written directly (pypdf takes minutes for 200,000)."""
+    objects = [b"<< /Type /Catalog /Pages 2 0 R /AcroForm 4 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
+               b"<< /Fields [" + b" ".join(b"%d 0 R" % (5 + i) for i in range(fields)) + b"] >>"]
+    objects += [b"<< /FT /Tx /T (f%d) /V (x) >>" % i for i in range(fields)]
+    out, offsets = bytearray(b"%PDF-1.7\n"), []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    return bytes(out + b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
+
+
+def test_a_form_of_too_many_fields_is_said_so_not_damaged(tree, rendus):
+    """Attack 2, F8: a PDF of 200,000 fields was 'damaged: it cannot be read as a PDF' (pypdf's bound on an array),
+    and one of 6,000 was read in part; docs/forms.md bounds a form at 5,000 fields."""
+    (rendus / "enorme.pdf").write_bytes(_form_of(200_000))
+    (rendus / "six-mille.pdf").write_bytes(_form_of(6_000))
+    many = "error: has too many form fields or parts (a form has at most 5000 fields): the form was altered (ask " \
+           "the student for a new copy of the form, filled in)"
+    proc = attack(tree, "collect", "pix", "rendus", "--out", "-", expect=[
+        f"rendus/enorme.pdf: {many}", f"rendus/six-mille.pdf: {many}"])
+    assert "MARTIN" in proc.stdout
+
+
 def test_a_radio_value_that_is_none_of_its_options_is_an_altered_form_not_an_answer(tree, rendus, pix_form):
     """Attack 2, F6: /V /=1+1 on a radio button was written in the table as the student's answer."""
     from pypdf import PdfWriter
