@@ -644,6 +644,49 @@ def test_a_large_photo_is_embedded_at_300_dpi_of_its_printed_width(tree):
     assert widths == [473, 2008]  # 40 mm and 170 mm at 300 dpi, not 6000 pixels twice
 
 
+def _png16(path: Path, side: int) -> None:
+    """A square 16-bit RGBA PNG of one colour (a few hundred KB however large), written row by row."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    packer, row = zlib.compressobj(6), b"\x00" + bytes([0x30, 0, 0x80, 0, 0xC0, 0, 0xFF, 0xFF]) * side
+    pixels = b"".join(packer.compress(row) for _ in range(side)) + packer.flush()
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", side, side, 16, 6, 0, 0, 0))
+                     + chunk(b"IDAT", pixels) + chunk(b"IEND", b""))
+
+
+def _peak_kb(root: Path, *args: str) -> int:
+    """The peak resident memory (KB) of one run of the CLI, measured alone in a process of its own."""
+    import subprocess
+    import sys
+
+    script = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, capture_output=True); "
+              "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+    return int(subprocess.run([sys.executable, "-c", script, sys.executable, "-m", "worksheet_gen", *args],
+                              cwd=root, capture_output=True, text=True, check=True).stdout)
+
+
+def test_a_large_16_bit_picture_costs_its_decoded_size_not_twice_more(tree):
+    """Attack 2, F8: a 7000 × 7000 RGBA 16-bit PNG (381 KB, under the 50-megapixel limit) took 500 MB: decoded
+    (4 bytes a pixel), copied whole to be turned upright, then again to be resized with its alpha. Now the
+    decoded picture is reduced a band of rows at a time: about the decoded size more than a small picture."""
+    _png16(tree / "sources" / "grand.png", 7000)
+    _png16(tree / "sources" / "petit.png", 700)
+    for name in ("grand", "petit"):
+        (tree / "sources" / f"{name}.yaml").write_text(FICHE + f"      - image: {name}.png\n        width: 100\n")
+    decoded = 7000 * 7000 * 4 // 1024
+    extra = _peak_kb(tree, "check", "sources/grand.yaml") - _peak_kb(tree, "check", "sources/petit.yaml")
+    assert extra < 1.6 * decoded, (extra, decoded)  # 2.4 times before (478 MB more for 191 MB of pixels)
+    before = files(tree)
+    extra = _peak_kb(tree, "build", "-j1", "sources/grand.yaml") - _peak_kb(tree, "build", "-j1", "sources/petit.yaml")
+    assert extra < 1.6 * decoded, (extra, decoded)
+    assert changed(before, files(tree)) == {MANIFEST, "build/grand-eleve.pdf", "build/grand-corrige.pdf",
+                                            "build/petit-eleve.pdf", "build/petit-corrige.pdf"}
+
+
 def test_a_picture_drawn_twelve_times_is_decoded_once(tmp_path):
     from worksheet_gen import pictures
     from worksheet_gen.build import render_fiche
