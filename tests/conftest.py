@@ -13,6 +13,12 @@ from pathlib import Path
 
 import pytest
 
+# The suite asserts English messages: it runs in an English locale (and so do the commands it starts),
+# unless a test asks for French (tests/test_i18n.py).
+for _var in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+    os.environ.pop(_var, None)
+os.environ["LANG"] = "C.UTF-8"
+
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ROOT / "sources"
 DATA = Path(__file__).resolve().parent / "data"

@@ -273,6 +273,15 @@ def _bad_files(folder: Path, pix_form: Path, tmp_path: Path) -> dict[str, str]:
     return bad
 
 
+IN_FRENCH = {"is not a PDF": "n'est pas un PDF", "is a damaged archive": "est une archive abîmée",
+             "is damaged": "est abîmé", "is too large": "est trop volumineux",
+             "is protected by a password": "est protégé par un mot de passe",
+             "has no form fields left": "n'a plus de champs de formulaire",
+             "is the form of another fiche, 'autre'": "est le formulaire d'une autre fiche, « autre »",
+             "is a form of another version of 'pix'": "est un formulaire d'une autre version de « pix »",
+             "is a form that worksheet-gen did not make": "est un formulaire que worksheet-gen n'a pas fait"}
+
+
 def test_each_bad_file_is_an_error_naming_it_and_the_others_are_collected(handed_in, pix_form, tmp_path):
     folder, _ = handed_in
     mixed = tmp_path / "rendus"
@@ -290,8 +299,8 @@ def test_each_bad_file_is_an_error_naming_it_and_the_others_are_collected(handed
     by_file = {row[0]: row for row in rows}
     assert by_file[str(mixed / "Aa.pdf")][-2:] == ["11", ""]
     assert "boucle.pdf" not in proc.stderr  # a loop in its fields is no problem: it is read
-    for name, message in bad.items():
-        assert message in by_file[str(mixed / name)][-1]
+    for name, message in bad.items():  # the table speaks the fiche's language (French), whatever the terminal's
+        assert IN_FRENCH[message] in by_file[str(mixed / name)][-1]
     assert f"{len(rows) - len(bad)} form(s) read, {len(bad)} file(s) with a problem" in proc.stdout
     _documented(proc.stderr)
 

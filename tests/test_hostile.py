@@ -19,6 +19,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from conftest import ROOT, SOURCES, cli
+from worksheet_gen.manifest import VERSION  # a manifest of another version is ignored silently
 from formtools import pix_form  # noqa: F401  (a fixture)
 
 FICHE = "title: Essai\nactivities:\n  - title: A\n    content:\n"
@@ -269,10 +270,10 @@ def test_the_pdfs_of_a_deleted_source_are_still_removed_but_only_if_the_build_wr
 
 
 @pytest.mark.parametrize("forged", [
-    [], {"version": 1, "entries": []}, {"version": "1", "entries": {}},
-    {"version": 1, "entries": {"../sources/pix.yaml": {"source": 7}}},
-    {"version": 1, "entries": {"../sources/pix.yaml": {"source": "../sources/pix.yaml", "fingerprint": "x",
-                                                       "deps": {}, "outputs": ["pix-eleve.pdf"], "warnings": []}}},
+    [], {"version": VERSION, "entries": []}, {"version": "1", "entries": {}},
+    {"version": VERSION, "entries": {"../sources/pix.yaml": {"source": 7}}},
+    {"version": VERSION, "entries": {"../sources/pix.yaml": {"source": "../sources/pix.yaml", "fingerprint": "x",
+                                                             "deps": {}, "outputs": ["pix-eleve.pdf"], "warnings": []}}},
 ], ids=["a list", "entries a list", "version a text", "source a number", "outputs a list"])
 def test_a_manifest_of_the_wrong_shape_is_a_warning_and_a_full_rebuild(tree, forged):
     (tree / MANIFEST).write_text(json.dumps(forged))
@@ -1239,6 +1240,11 @@ def test_the_hint_to_collect_another_fiche_never_runs_what_the_student_wrote(tre
 
     subprocess.run(["sh", "-c", command.replace("worksheet-gen", "true", 1)], check=True, cwd=tree)
     assert not pwned.exists()
+    french = cli("collect", "pix", "rendus/", "--out", "-", cwd=tree, env={**os.environ, "LANG": "fr_FR.UTF-8"})
+    said = re.search(r"rendus/a\.pdf: erreur: est le formulaire d'une autre fiche, « (.*) » \(rassemblez-le avec "
+                     r"cette fiche : (.*) …\)$", french.stderr, re.M)
+    assert said is not None and said.group(1) == evil, french.stderr  # French quotes around the name, none in the
+    assert shlex.split(said.group(2)) == ["worksheet-gen", "collect", evil]  # command: the shell's own quoting
     for name in ("--out=/etc/x", "x\x1b[2Jy", "a" * 41):  # an option, a control character, a name cut short
         _forged_fiche(pix_form / "pix-formulaire.pdf", rendus / "a.pdf", name)
         proc = cli("collect", "pix", "rendus/", "--out", "-", cwd=tree)

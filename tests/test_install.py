@@ -71,8 +71,9 @@ def test_pip_install_then_new_and_build_in_an_empty_folder(venv, checkout, tmp_p
     assert (empty / "sources" / "fiche.schema.json").read_bytes() == (
         checkout / "worksheet_gen" / "schema" / "fiche.schema.json").read_bytes()
     assert "essai.yaml" in said["new"]
-    # « French by default » (issue 13) hooks here: under LANG=fr_FR.UTF-8 (ENV), said["new"] and said["build"]
-    # are what the teacher reads; the assertion that they are French belongs with the translations.
+    # « French by default » (issue 13): under LANG=fr_FR.UTF-8 (ENV) the teacher reads French.
+    assert "écrit" in said["new"] and "wrote" not in said["new"], said["new"]
+    assert "PDF écrits" in said["build"] and "written" not in said["build"], said["build"]
 
 
 def test_the_sdist_holds_the_package_and_its_licences_but_no_tests(venv, checkout, tmp_path):

@@ -71,3 +71,77 @@ def test_pdf_bytes_the_same_with_and_without_the_parse_cache(monkeypatch):
     assert len(F._PARSED) > 20
     monkeypatch.setattr(F, "_parse_key", lambda *args: None)
     assert cold[0].startswith(b"%PDF-") and cold == warm == [render(fiche, answers=a) for a in (False, True)]
+
+
+class _Unkept(dict):
+    """A layout cache that keeps nothing: every paragraph breaks its own lines."""
+
+    def __setitem__(self, key, value):
+        pass
+
+
+@pytest.mark.parametrize("name, profile", [("pix.yaml", "standard"), ("long-options.yaml", "dys"),
+                                           ("specialites-2de.yaml", "large")])
+def test_pdf_bytes_the_same_with_and_without_the_layout_cache(name, profile, monkeypatch):
+    """Lines broken once per text, style and width, shared by equal paragraphs: the student sheet, the corrigé
+    and the form, rendered in one process as `watch` and `--jobs 1` do, are the bytes each paragraph breaking its
+    own lines gives (the fiches split paragraphs and option rows across pages)."""
+    from conftest import DATA
+    from worksheet_gen.profiles import PROFILES
+    from worksheet_gen.render import render
+    from worksheet_gen.sources import load_fiche
+
+    path = SOURCES / name if name == "pix.yaml" else DATA / "fiches" / name
+    fiche, problems = load_fiche(path, profile=profile)
+    assert fiche is not None, problems
+    kinds = ({"answers": False}, {"answers": True}, {"answers": False, "form": True})
+    monkeypatch.setattr(F, "_LAYOUTS", _Unkept())
+    alone = [render(fiche, profile=PROFILES[profile], **kind) for kind in kinds]
+    monkeypatch.setattr(F, "_LAYOUTS", {})
+    shared = [render(fiche, profile=PROFILES[profile], **kind) for kind in kinds]
+    assert len(F._LAYOUTS) > 20
+    again = [render(fiche, profile=PROFILES[profile], **kind) for kind in kinds]  # every layout found
+    assert alone[0].startswith(b"%PDF-") and alone == shared == again
+
+
+def _pieces(state: dict) -> list:
+    """The pieces of a kept layout, with their classes: the words of its lines, or its fragments."""
+    lines = state["blPara"].lines
+    if state["blPara"].kind == 0:
+        return [(type(w).__name__, str(w)) for line in lines for w in line[1]]
+    return [(type(f).__name__, getattr(f, "text", None)) for f in state["frags"]]
+
+
+def _hyphen_ends(paragraph) -> list[int]:
+    """The lines of a wrapped paragraph whose line before ends with a hyphenated word."""
+    lines = paragraph.blPara.lines
+    if paragraph.blPara.kind == 0:
+        return [i for i in range(1, len(lines)) if type(lines[i - 1][1][-1]).__name__ == "_SplitWordHY"]
+    return [i for i in range(1, len(lines)) if type(paragraph.frags[lines[i].sFW - 1]).__name__ == "_SplitFragHY"]
+
+
+@pytest.mark.parametrize("word", ["établissements", "<b>établissements</b>"])  # one fragment, or several
+def test_a_split_leaves_the_shared_layout_as_it_was(word, monkeypatch):
+    """reportlab's split changes the class of the hyphenated piece it ends the first part with, in place: it
+    splits lines broken for the paragraph alone, and an equal paragraph still gets the layout as it was made."""
+    from worksheet_gen.fonts import register
+    from worksheet_gen.layout.styles import Styles
+    from worksheet_gen.profiles import STANDARD
+
+    register(STANDARD.family)
+    monkeypatch.setattr(F, "_LAYOUTS", {})
+    style = Styles("fr", STANDARD).body
+    text = " ".join([f"Anticonstitutionnellement, les {word} d'enseignement professionnalisants"] * 6)
+    width = 150
+    first = F.Paragraph(text, style)
+    _, height = first.wrap(width, 10_000)
+    state, _ = F._LAYOUTS[(first._key, F.Paragraph, width)]
+    made = _pieces(state)
+    ends = _hyphen_ends(first)
+    assert ends, "no line of the test paragraph ends with a hyphenated word: the test would not bite"
+    parts = first.split(width, ends[0] * style.leading + 1)  # the first part ends with a hyphenated word
+    assert len(parts) == 2
+    assert _pieces(state) == made
+    second = F.Paragraph(text, style)
+    assert second.wrap(width, 10_000) == (width, height)
+    assert _pieces({k: second.__dict__[k] for k in ("blPara", "frags")}) == made

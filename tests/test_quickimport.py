@@ -28,6 +28,24 @@ def test_reportlab_still_compiles_the_pattern_at_import():
     assert "uri_pat = re.compile(" in source and "re.I)" in source
 
 
+def test_reportlab_still_compiles_its_cjk_pattern_at_import():
+    """When this fails, reportlab no longer compiles textsplit.rx at import as quickimport expects."""
+    import reportlab.lib.textsplit as textsplit
+
+    probe = ("import worksheet_gen.render, reportlab.lib.textsplit as t; from worksheet_gen import quickimport; "
+             "print(type(t.rx) is quickimport.Deferred, t.rx.pattern == quickimport.CJK_PAT)")
+    proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert proc.stdout.strip() == "True True", proc.stdout + proc.stderr
+    assert 'rx=re.compile("([\\u2e80-\\uffff])", re.UNICODE)' in Path(textsplit.__file__).read_text(encoding="utf-8")
+
+
+def test_a_deferred_pattern_works_as_the_compiled_one():
+    deferred = quickimport.Deferred(quickimport.CJK_PAT, re.UNICODE)
+    text = "abc 漢字 ok ｶﾅ"
+    assert deferred.sub(r"\1\0 ", text) == re.compile(quickimport.CJK_PAT, re.UNICODE).sub(r"\1\0 ", text)
+    assert deferred.findall(text) == ["漢", "字", "ｶ", "ﾅ"]
+
+
 @pytest.mark.parametrize("old, new", quickimport.REWRITES[:-1])
 def test_each_letter_class_matches_the_same_characters(old, new):
     """Every code point of Unicode: the rewritten class, case-sensitive, against the original under IGNORECASE."""

@@ -286,6 +286,16 @@ def test_a_name_class_or_date_past_the_limit_is_refused_before_any_layout(tree):
                  f"--class:1:{MAX_NAME + 1}: error: the class is too long (2000 characters, at most {MAX_NAME})",
                  f"--date:1:{MAX_NAME + 1}: error: the date is too long (2000 characters, at most {MAX_NAME})"):
         assert line in proc.stderr, proc.stderr
+    french = pack(tree, "r.csv", "--class", "C" * 2000, "--date", "D" * 2000, env={"LANG": "fr_FR.UTF-8"},
+                  timeout=60)
+    assert french.returncode == 1, french.stderr
+    for line in ("r.csv:2:1: erreur: le champ Nom est trop long (2000 caractères, au plus 200) (un guillemet est "
+                 "sans doute mal placé, ou la cellule contient plus qu'un nom)",
+                 "r.csv:3:3: erreur: le champ Prénom est trop long (201 caractères, au plus 200)",
+                 "--class:1:201: erreur: la classe est trop longue (2000 caractères, au plus 200) (écrivez-la plus "
+                 "courte)",
+                 "--date:1:201: erreur: la date est trop longue (2000 caractères, au plus 200)"):
+        assert line in french.stderr, french.stderr
     assert snapshot(tree) == before
 
 

@@ -498,6 +498,33 @@ def test_an_address_a_little_too_long_is_set_smaller_on_one_line_where_the_profi
         assert len(pieces) > 1 and all(piece[-1] in "/?&=" for piece in pieces[:-1]), pieces  # cut where expected
 
 
+VIDEOS = {  # (slug, address, the profiles whose page holds the address on one line)
+    ("pix", "https://www.youtube.com/watch?v=x9C9tK7SU7g", PROFILES),
+    ("specialites-2de", "https://www.youtube.com/watch?v=Xy3kZ9aQp0w&list=PLx0sYbCqOb8TBPRdmBHs5Iftvv9TPboYG&index=3",
+     ("standard",)),
+}
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_a_video_address_stays_on_one_line_when_the_page_holds_it(built, profile):
+    """Beside its QR code, a long address would be cut in two, which a student can neither type nor copy in
+    one piece: the code then goes under the text, the address on one line, nothing drawn over a word."""
+    from pdfread import qr_codes, read
+
+    for slug, address, whole in VIDEOS:
+        if profile not in whole:
+            continue
+        for kind in ("eleve", "corrige"):
+            path = pdf(built, slug, profile, kind)
+            assert any(address in line for line in pdftotext(path).splitlines()), (slug, kind)
+            page = next(p for p in read(path) if any(w.text.startswith(address[:20]) for w in p.words))
+            codes = qr_codes(page)
+            assert codes, (slug, kind)
+            for code in codes:
+                x0, y0, x1, y1 = code.bbox
+                assert not [w.text for w in page.words if w.x0 < x1 and x0 < w.x1 and w.y0 < y1 and y0 < w.y1]
+
+
 @pytest.mark.parametrize("profile", PROFILES)
 @pytest.mark.parametrize("slug, source", [("pix", SOURCES / "pix.yaml"), ("specialites-2de", TEACHER)])
 def test_an_activity_banner_is_on_the_page_of_its_first_block(built, slug, source, profile):

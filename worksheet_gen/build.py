@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator, Mapping
 
 from . import hyphens, pictures
-from .errors import Pos, Problem
+from .errors import CANNOT_WRITE, CHECK_SPACE, Pos, Problem
+from .i18n import _
 from .manifest import Manifest, epoch_problem, fingerprint, sha256_bytes, sha256_file, shard_name
 from .output import Failed, Lock, clean_temp, is_dir, not_a_folder, write_atomic, write_together
 from .owners import established_first, expected, form_name, names, recorded, same_file
@@ -194,8 +195,8 @@ def work(source: Path, root: Path | None, options: Mapping[str, object], paralle
         if isinstance(exc, TooLong):
             outcome.problems.append(too_long(fiche))
             return outcome  # a bug, not the user's fault: report it and go on with the other fiches
-        message = f"internal error while building: {type(exc).__name__}: {exc}"
-        outcome.problems.append(Problem(Pos(display(source)), message, "please report it with this source file"))
+        message = _("internal error while building: {error}").format(error=f"{type(exc).__name__}: {exc}")
+        outcome.problems.append(Problem(Pos(display(source)), message, _("please report it with this source file")))
         return outcome
     outcome.problems += warnings
     file_names = names(fiche.slug, profile)
@@ -238,7 +239,8 @@ def _run(tasks: list[Path], root: Path | None, options: Mapping, jobs: int) -> I
             try:
                 outcome = future.result()
             except Exception as exc:  # the worker process died (killed, out of memory…)
-                outcome = Outcome([Problem(Pos(display(source)), f"the process building it stopped: {exc}")])
+                outcome = Outcome([Problem(Pos(display(source)), _("the process building it stopped: {error}").format(
+                    error=str(exc)))])
             yield source, outcome
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
@@ -317,9 +319,7 @@ class _Build:
         clash = next((self.out_dir / n for n in outcome.files if os.path.normcase((self.out_dir / n).resolve()) in read),
                      None)
         if clash is not None:  # --out among the sources, and a roster named like the pack: never written over
-            return self.fail(source, outcome.problems + [Problem(Pos(display(clash)), "the build would write over "
-                                                                 "a file it reads", "rename that file, or build into "
-                                                                 "another folder (--out)")])
+            return self.fail(source, outcome.problems + [Problem(Pos(display(clash)), _('the build would write over a file it reads'), _('rename that file, or build into another folder (--out)'))])
         self.result.problems += outcome.problems
         shas, changed = {}, {}
         for name, data in outcome.files.items():
@@ -359,9 +359,9 @@ class _Build:
         if now is None:  # gone, or not a regular file: not what the build wrote
             return
         if now != sha:
-            self.result.problems.append(Problem(Pos(display(path)), "this PDF changed since the build wrote it: "
-                                                "it is not removed", "delete it by hand if it is no longer needed",
-                                                severity="warning"))
+            self.result.problems.append(Problem(Pos(display(path)), _("this PDF changed since the build wrote it: "
+                                                                      "it is not removed"),
+                                                _("delete it by hand if it is no longer needed"), severity="warning"))
         elif self.check:
             self.result.stale.append(path)
             self.result.stale_from[path] = ("would remove", source)
@@ -371,8 +371,8 @@ class _Build:
                 self.writing()
                 path.unlink()
             except OSError as exc:
-                self.result.problems.append(Problem(Pos(display(path)), f"cannot remove the file: {exc.strerror}",
-                                                    "check the permissions of the output folder"))
+                self.result.problems.append(Problem(Pos(display(path)), _("cannot remove the file: {reason}").format(
+                    reason=exc.strerror), _("check the permissions of the output folder")))
                 return
             self.result.removed.append(path)
             self.progress("removed", display(path))
@@ -415,19 +415,20 @@ class _Build:
             for merged in [] if self.shard else self.manifest.merged:
                 merged.unlink(missing_ok=True)
         except OSError as exc:
-            self.result.problems.append(Problem(Pos(display(self.manifest.path)), "cannot write the build manifest: "
-                                                f"{exc.strerror}", "check the free space and the permissions of the "
-                                                "output folder; the next build renders everything again"))
+            self.result.problems.append(Problem(Pos(display(self.manifest.path)), _(
+                "cannot write the build manifest: {reason}").format(reason=exc.strerror), _(
+                "check the free space and the permissions of the output folder; the next build renders everything "
+                "again")))
 
 
 def cannot_write(path: Path, error: OSError) -> Problem:
     """The error of an output that could not be written: its name too long for the system, or the reason
     the system gives (a full disk, a folder in its place)."""
     if error.errno == errno.ENAMETOOLONG:
-        return Problem(Pos(display(path)), "cannot write the file: its name or its folder's path is too long for "
-                       "the system", "give the source a shorter file name, or --out a shorter folder")
-    return Problem(Pos(display(path)), f"cannot write the file: {error.strerror or error}",
-                   "check the free space and the permissions of the output folder")
+        return Problem(Pos(display(path)), _("cannot write the file: its name or its folder's path is too long for "
+                                             "the system"), _("give the source a shorter file name, or --out a "
+                                                              "shorter folder"))
+    return Problem(Pos(display(path)), CANNOT_WRITE.format(reason=error.strerror or str(error)), CHECK_SPACE)
 
 
 def _quiet(verb: str, path: str) -> None:
@@ -458,8 +459,7 @@ def build(sources: list[Path], out_dir: Path, *, root: Path | None = None, jobs:
         run.result.problems += [p for p in (epoch_problem(),) if p]
         blocked = not_a_folder(out_dir)
         if blocked is not None:  # /dev/null, a file: said before anything is rendered
-            run.result.problems.append(Problem(Pos(display(blocked)), "the output folder cannot be made: a file "
-                                               "stands in its place", "give --out a folder, or a name that is free"))
+            run.result.problems.append(Problem(Pos(display(blocked)), _('the output folder cannot be made: a file stands in its place'), _('give --out a folder, or a name that is free')))
         if is_dir(out_dir) and not check:
             run.writing()
         if run.result.failed:  # the manifest cannot be read nor written, or the dates are wrong: change nothing

@@ -6,6 +6,8 @@ import re
 import unicodedata
 
 from . import fonts
+from .errors import quoted
+from .i18n import Msg, _
 
 _INVISIBLE = {"Cc", "Cf", "Cs", "Zl", "Zp"}
 # Characters Unicode says to draw as nothing although their category is a mark or a letter
@@ -17,6 +19,7 @@ _MARKS = re.compile(f"[\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u064
                     f"\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]{{{MAX_MARKS + 1},}}")
 # Invisible characters the layout uses: line breaks, tabs, and the soft hyphen (where a word may break).
 _LAID_OUT = {"\n", "\t", "\u00ad"}
+_RETYPE = _("delete it and retype the text around it")
 
 
 def invisible(ch: str) -> bool:
@@ -37,37 +40,39 @@ def stacked(text: str) -> str | None:
     return m.group() if m else None
 
 
-def described(ch: str) -> str:
+def described(ch: str) -> Msg:
     """A character for a message: itself quoted (as an escape when a terminal would not show it), its code
     point and its name when it has one: 'é' (U+00E9 LATIN SMALL LETTER E WITH ACUTE), '\\uf8ff' (U+F8FF)."""
     shown = ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii")
     name = unicodedata.name(ch, "")
-    return f"'{shown}' (U+{ord(ch):04X}{' ' + name if name else ''})"
+    return (_("{char} (U+{code} {name})") if name else _("{char} (U+{code})")).format(
+        char=quoted(shown), code=f"{ord(ch):04X}", name=name)
 
 
-def unprintable(text: str, family: str = fonts.FAMILY) -> list[tuple[str, str, str]]:
+def unprintable(text: str, family: str = fonts.FAMILY) -> list[tuple[str, Msg, Msg]]:
     """(character, message, hint) for each distinct character of text that cannot be printed as written:
     missing from the family, or invisible (a zero-width space would print nothing, silently); and for the
     first run of accents stacked too high (its first characters stand for « character »)."""
     out = []
-    face = "the embedded font" if family == fonts.FAMILY else "the monospace font of code and addresses"
+    face = _("the embedded font") if family == fonts.FAMILY else _("the monospace font of code and addresses")
     for ch in sorted(ch for ch in set(text) if _refused(ch, family)):  # each distinct character once
         code = f"U+{ord(ch):04X}"
         name = unicodedata.name(ch, "")
         category = unicodedata.category(ch)
         if category == "Co":
-            out.append((ch, f"the character {code} is a symbol of a special font (Symbol, Wingdings…) and cannot "
-                            "be printed", "replace it with an ordinary character such as • or –"))
+            out.append((ch, _("the character {code} is a symbol of a special font (Symbol, Wingdings…) and "
+                              "cannot be printed").format(code=code),
+                        _("replace it with an ordinary character such as • or –")))
         elif category == "Cn":
-            out.append((ch, f"{code} is not a Unicode character", "delete it and retype the text around it"))
+            out.append((ch, _("{code} is not a Unicode character").format(code=code), _RETYPE))
         elif invisible(ch):
-            out.append((ch, f"invisible character {code}{f' ({name})' if name else ''} in the text",
-                        "delete it and retype the text around it"))
+            out.append((ch, (_("invisible character {code} ({name}) in the text") if name else
+                             _("invisible character {code} in the text")).format(code=code, name=name), _RETYPE))
         else:
-            out.append((ch, f"the character {described(ch)} cannot be printed with {face}",
-                        "remove it or replace it with plain text"))
+            out.append((ch, _("the character {char} cannot be printed with {font}").format(
+                char=described(ch), font=face), _("remove it or replace it with plain text")))
     run = stacked(text)
     if run:
-        out.append((run[:MAX_MARKS + 1], f"{len(run)} accents are stacked on one letter, at most {MAX_MARKS}",
-                    "delete the extra accents and retype the letter"))
+        out.append((run[:MAX_MARKS + 1], _("{count} accents are stacked on one letter, at most {limit}").format(
+            count=len(run), limit=MAX_MARKS), _("delete the extra accents and retype the letter")))
     return out

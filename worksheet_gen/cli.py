@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 from pathlib import Path
@@ -9,21 +10,27 @@ from pathlib import Path
 import click
 
 from . import __version__, report
-from .errors import WorksheetError
+from .clitext import Group, Option
+from .errors import CANNOT_WRITE, Pos, Problem, WorksheetError
+from .i18n import N_, _, _n, render
 from .profiles import NAMES as PROFILE_NAMES
 from .report import FORMATS
 from .roster import MAX_COPIES
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="worksheet-gen")
+option = functools.partial(click.option, cls=Option)  # help texts are English msgids, shown translated
+
+
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]},
+             help=N_("Print-ready worksheets and their answer keys (corrigés) from YAML sources."))
+@click.version_option(__version__, prog_name="worksheet-gen", cls=Option, help=N_("Show the version and exit."))
 def main() -> None:
     """Print-ready worksheets and their answer keys (corrigés) from YAML sources."""
     report.verbosity = 0  # until the command's -q or -v says otherwise (one process may run several commands)
 
 
-_FORMAT = click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
-                       help="How problems are printed: text, json, or github (workflow annotations).")
+_FORMAT = option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
+                 help=N_("How problems are printed: text, json, or github (workflow annotations)."))
 
 
 def _set_verbosity(ctx: click.Context, param: click.Parameter, value: bool) -> None:
@@ -33,10 +40,10 @@ def _set_verbosity(ctx: click.Context, param: click.Parameter, value: bool) -> N
 
 def _verbosity(command):
     """-q (only the problems) and -v (also what was left as it was) on a command."""
-    command = click.option("-v", "--verbose", is_flag=True, expose_value=False, callback=_set_verbosity,
-                           help="Also list the outputs left up to date.")(command)
-    return click.option("-q", "--quiet", is_flag=True, expose_value=False, callback=_set_verbosity,
-                        help="Print only the problems (errors and warnings).")(command)
+    command = option("-v", "--verbose", is_flag=True, expose_value=False, callback=_set_verbosity,
+                     help=N_("Also list the outputs left up to date."))(command)
+    return option("-q", "--quiet", is_flag=True, expose_value=False, callback=_set_verbosity,
+                  help=N_("Print only the problems (errors and warnings)."))(command)
 
 
 def _missing(path: str) -> bool:
@@ -54,8 +61,8 @@ def _existing(paths, hint: str) -> None:
     """Wrong usage (exit code 2) naming every path given that does not exist."""
     missing = [p for p in paths if _missing(p)]
     if missing:
-        raise click.BadParameter("no such file or folder: " + ", ".join(report.line(repr(p)) for p in missing),
-                                 param_hint=hint)
+        raise click.BadParameter(render(_("no such file or folder: {names}").format(
+            names=", ".join(report.line(repr(p)) for p in missing))), param_hint=hint)
 
 
 def _sources_of(paths: tuple[str, ...], sources_dir: str) -> None:
@@ -63,8 +70,9 @@ def _sources_of(paths: tuple[str, ...], sources_dir: str) -> None:
     if paths:
         _existing(paths, "PATHS")
     elif _missing(sources_dir):
-        raise click.UsageError(f"no folder {sources_dir!r} here: run worksheet-gen in the folder that holds it, "
-                               "give --sources FOLDER, or start one with: worksheet-gen new NAME")
+        raise click.UsageError(render(_("no folder {name} here: run worksheet-gen in the folder that holds it, "
+                                        "give --sources FOLDER, or start one with: worksheet-gen new NAME").format(
+            name=repr(sources_dir))))
 
 
 def _complete_fiches(ctx: click.Context, param: click.Parameter, incomplete: str) -> list:
@@ -80,17 +88,16 @@ def _complete_fiches(ctx: click.Context, param: click.Parameter, incomplete: str
     return [click.shell_completion.CompletionItem(n) for n in names if n.startswith(incomplete) and n not in taken]
 
 
-def _tree(verb: str):
-    """The arguments of a command that builds a tree: PATHS, --sources (verb when no PATHS), --out, --profile."""
+def _tree(sources_help: str):
+    """The arguments of a command that builds a tree: PATHS, --sources (its help: sources_help), --out, --profile."""
     options = (click.argument("paths", nargs=-1, type=click.Path()),
-               click.option("--sources", "sources_dir", default="sources", show_default=True,
-                            type=click.Path(file_okay=False),
-                            help=f"Folder of sources, {verb} when no PATHS are given."),
-               click.option("--out", "out_dir", default="build", show_default=True, type=click.Path(file_okay=False),
-                            help="Folder the PDFs are written to."),
-               click.option("--profile", type=click.Choice(PROFILE_NAMES), default=None,
-                            help="Layout profile (default: the one each source names, else standard); "
-                                 "dys and large write <slug>-eleve-<profile>.pdf."))
+               option("--sources", "sources_dir", default="sources", show_default=True,
+                      type=click.Path(file_okay=False), help=sources_help),
+               option("--out", "out_dir", default="build", show_default=True, type=click.Path(file_okay=False),
+                      help=N_("Folder the PDFs are written to.")),
+               option("--profile", type=click.Choice(PROFILE_NAMES), default=None,
+                      help=N_("Layout profile (default: the one each source names, else standard); "
+                              "dys and large write <slug>-eleve-<profile>.pdf.")))
 
     def apply(command):
         for option in reversed(options):
@@ -100,18 +107,18 @@ def _tree(verb: str):
     return apply
 
 
-@main.command()
-@_tree("used")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
-              help="Fiches rendered in parallel processes.  [default: the number of CPUs]")
-@click.option("--force", is_flag=True, help="Rebuild every output, even those up to date.")
-@click.option("--check", "check_only", is_flag=True,
-              help="Write nothing; exit 1 listing the outputs that are missing or would change.")
-@click.option("--form", is_flag=True, help="Also write the fillable PDF of each fiche, <slug>-formulaire.pdf "
-                                            "(docs/forms.md).")
-@click.option("--shard", default=None, metavar="K/N", callback=lambda ctx, param, value: _shard(value),
-              help="Build only the K-th of N slices of the sources (by path), with a manifest of its own: one "
-                   "runner of a CI matrix (docs/ci.md).")
+@main.command(help=N_("Build the student sheet and the corrigé of each source (only those out of date)."))
+@_tree(N_("Folder of sources, used when no PATHS are given."))
+@option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+        help=N_("Fiches rendered in parallel processes.  [default: the number of CPUs]"))
+@option("--force", is_flag=True, help=N_("Rebuild every output, even those up to date."))
+@option("--check", "check_only", is_flag=True,
+        help=N_("Write nothing; exit 1 listing the outputs that are missing or would change."))
+@option("--form", is_flag=True, help=N_("Also write the fillable PDF of each fiche, <slug>-formulaire.pdf "
+                                        "(docs/forms.md)."))
+@option("--shard", default=None, metavar="K/N", callback=lambda ctx, param, value: _shard(value),
+        help=N_("Build only the K-th of N slices of the sources (by path), with a manifest of its own: one "
+                "runner of a CI matrix (docs/ci.md)."))
 @_FORMAT
 @_verbosity
 def build(paths: tuple[str, ...], sources_dir: str, out_dir: str, profile: str | None, jobs: int | None, force: bool,
@@ -134,7 +141,7 @@ def _build_tree(paths: tuple[str, ...], sources_dir: str, out_dir: str, *, profi
     if form:
         options["form"] = True
     pack_files = [] if profile else find_packs(paths, Path(sources_dir))
-    with report.Progress(len(files) + len(pack_files), fmt, label="Checking" if check_only else "Building") as progress:
+    with report.Progress(len(files) + len(pack_files), fmt, label=report.CHECKING if check_only else report.BUILDING) as progress:
         result = builder.build(files, Path(out_dir), root=Path(sources_dir) if not paths else None,
                                jobs=jobs or builder.default_jobs(), force=force, check=check_only, options=options,
                                packs=pack_files, progress=progress, shard=shard)
@@ -145,11 +152,12 @@ def _build_tree(paths: tuple[str, ...], sources_dir: str, out_dir: str, *, profi
     return result.exit_code
 
 
-@main.command()
-@_tree("watched")
-@click.option("--form", is_flag=True, help="Also write the fillable PDF of each fiche (docs/forms.md).")
-@click.option("--debounce", type=click.IntRange(1, 10_000), default=50, show_default=True,
-              help="Milliseconds a batch of saves may take before it is built.")
+@main.command(help=N_("Build, then build again what each save changes (fiches, pictures, rosters, pack files), "
+                      "until Ctrl-C."))
+@_tree(N_("Folder of sources, watched when no PATHS are given."))
+@option("--form", is_flag=True, help=N_("Also write the fillable PDF of each fiche (docs/forms.md)."))
+@option("--debounce", type=click.IntRange(1, 10_000), default=50, show_default=True,
+        help=N_("Milliseconds a batch of saves may take before it is built."))
 @_FORMAT
 def watch(paths: tuple[str, ...], sources_dir: str, out_dir: str, profile: str | None, form: bool, debounce: int,
           fmt: str) -> None:
@@ -160,7 +168,7 @@ def watch(paths: tuple[str, ...], sources_dir: str, out_dir: str, profile: str |
     target = Target(paths, Path(sources_dir), Path(out_dir), profile)
     missing = [folder for folder in roots(target) if not folder.is_dir()]
     if missing:
-        raise WorksheetError(f"{display(missing[0])}: no such folder to watch")
+        raise WorksheetError(_("{name}: no such folder to watch").format(name=display(missing[0])))
     raise SystemExit(run(target, lambda: _build_tree(paths, sources_dir, out_dir, profile=profile, jobs=None,
                                                      form=form, fmt=fmt), debounce_ms=debounce, echo=click.echo))
 
@@ -169,10 +177,10 @@ def _shard(value: str | None) -> tuple[int, int] | None:
     """K/N, 1 <= K <= N: the slice a CI runner builds."""
     if value is None:
         return None
-    k, _, n = value.partition("/")
+    k, _slash, n = value.partition("/")
     if not (k.isascii() and k.isdigit() and n.isascii() and n.isdigit() and 1 <= int(k) <= int(n) <= 9999):
-        raise click.BadParameter(f"'{value}': give K/N with 1 <= K <= N, e.g. 2/3 for the second of three runners",
-                                 param_hint="--shard")
+        raise click.BadParameter(render(_("{value}: give K/N with 1 <= K <= N, e.g. 2/3 for the second of three "
+                                          "runners").format(value=f"'{value}'")), param_hint="--shard")
     return int(k), int(n)
 
 
@@ -182,15 +190,15 @@ def _refresh_schema(paths: tuple[str, ...], sources_dir: str, fmt: str) -> None:
 
     for path in refresh_schemas(paths, sources_dir):
         if fmt != "json":
-            report.say(f"updated {path} (the schema editors read)", fmt)
+            report.say(_("updated {path} (the schema editors read)").format(path=path), fmt)
 
 
-@main.command()
+@main.command(help=N_("Validate sources without writing anything."))
 @click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--sources", "sources_dir", default="sources", show_default=True, type=click.Path(file_okay=False),
-              help="Folder of sources, used when no PATHS are given.")
-@click.option("--profile", type=click.Choice(PROFILE_NAMES), default=None,
-              help="Also check that the font of this profile can print every character.")
+@option("--sources", "sources_dir", default="sources", show_default=True, type=click.Path(file_okay=False),
+              help=N_("Folder of sources, used when no PATHS are given."))
+@option("--profile", type=click.Choice(PROFILE_NAMES), default=None,
+              help=N_("Also check that the font of this profile can print every character."))
 @_FORMAT
 @_verbosity
 def check(paths: tuple[str, ...], sources_dir: str, profile: str | None, fmt: str) -> None:
@@ -209,7 +217,7 @@ def check(paths: tuple[str, ...], sources_dir: str, profile: str | None, fmt: st
     else:
         report.problems(problems, fmt)
         if not errors:
-            report.say(f"{len(files) + checked} source(s) OK", fmt)
+            report.say(_("{count} source(s) OK").format(count=len(files) + checked), fmt)
     if errors:
         raise SystemExit(1)
 
@@ -247,27 +255,27 @@ def _owner(name: str, out_dir: Path) -> str | None:
     return display(owner) if owner else None
 
 
-@main.command()
+@main.command(help=N_("Build one print-ready pack: cover, the students' copies, then each corrigé once."))
 @click.argument("fiches", nargs=-1, required=True, shell_complete=_complete_fiches)
-@click.option("--copies", type=click.IntRange(1, MAX_COPIES),
-              help=f"Number of anonymous copies (at most {MAX_COPIES}).")
-@click.option("--roster", type=click.Path(dir_okay=False), help=f"Class list (CSV): one copy per student, named "
-                                                               f"(at most {MAX_COPIES}).")
-@click.option("--name", help="Name of the pack: build/pack-NAME.pdf (default: the roster's or the fiches' names).")
-@click.option("--class", "classe", default="", help="Class printed on the cover (and on copies if the roster has none).")
-@click.option("--date", default="", help="Date of the session, on the cover and in the Date field of every copy, "
-                                         "e.g. 2025-03-14.")
-@click.option("--date-on-cover-only", is_flag=True, help="Print the date on the cover only, not on the copies.")
-@click.option("--sources", "sources_dir", default="sources", show_default=True, type=click.Path(file_okay=False),
-              help="Folder of the fiches.")
-@click.option("--out", "out_dir", default="build", show_default=True, type=click.Path(file_okay=False),
-              help="Folder the pack is written to.")
-@click.option("--single-sided", is_flag=True, help="Print on one side: no blank pages.")
-@click.option("--group-by", type=click.Choice(["student", "fiche"]), default="student", show_default=True,
-              help="Keep each student's fiches together, or all copies of a fiche together.")
-@click.option("--no-cover", is_flag=True, help="Leave out the teacher's cover page.")
-@click.option("--profile", type=click.Choice(PROFILE_NAMES), default=None,
-              help="Version of the copies whose student has no Profil in the roster (default: each fiche's own).")
+@option("--copies", type=click.IntRange(1, MAX_COPIES), help=N_("Number of anonymous copies (at most {limit})."),
+        help_values={"limit": MAX_COPIES})
+@option("--roster", type=click.Path(dir_okay=False), help=N_("Class list (CSV): one copy per student, named "
+                                                             "(at most {limit})."), help_values={"limit": MAX_COPIES})
+@option("--name", help=N_("Name of the pack: build/pack-NAME.pdf (default: the roster's or the fiches' names)."))
+@option("--class", "classe", default="", help=N_("Class printed on the cover (and on copies if the roster has none)."))
+@option("--date", default="", help=N_("Date of the session, on the cover and in the Date field of every copy, "
+                                      "e.g. 2025-03-14."))
+@option("--date-on-cover-only", is_flag=True, help=N_("Print the date on the cover only, not on the copies."))
+@option("--sources", "sources_dir", default="sources", show_default=True, type=click.Path(file_okay=False),
+        help=N_("Folder of the fiches."))
+@option("--out", "out_dir", default="build", show_default=True, type=click.Path(file_okay=False),
+        help=N_("Folder the pack is written to."))
+@option("--single-sided", is_flag=True, help=N_("Print on one side: no blank pages."))
+@option("--group-by", type=click.Choice(["student", "fiche"]), default="student", show_default=True,
+        help=N_("Keep each student's fiches together, or all copies of a fiche together."))
+@option("--no-cover", is_flag=True, help=N_("Leave out the teacher's cover page."))
+@option("--profile", type=click.Choice(PROFILE_NAMES), default=None,
+        help=N_("Version of the copies whose student has no Profil in the roster (default: each fiche's own)."))
 @_FORMAT
 @_verbosity
 def pack(fiches: tuple[str, ...], copies: int | None, roster: str | None, name: str | None, classe: str, date: str,
@@ -278,32 +286,33 @@ def pack(fiches: tuple[str, ...], copies: int | None, roster: str | None, name: 
     from .build import default_jobs
 
     if (copies is None) == (roster is None):
-        raise click.UsageError("give either --copies N or --roster FILE")
+        raise click.UsageError(render(_("give either --copies N or --roster FILE")))
     if roster and _missing(os.path.expanduser(roster)):  # the roster may be anywhere: ~/classe.csv
         _existing([roster], "--roster")
     _existing([sources_dir], "--sources")
     from .manifest import epoch_problem
 
     if epoch_problem():
-        raise WorksheetError(str(epoch_problem()))
+        raise WorksheetError(epoch_problem())
     paths, problems = packs.resolve(fiches, Path(sources_dir))
     if problems:
-        raise click.UsageError(report.escaped("\n".join(f"{p.message} ({p.hint})" for p in problems)))
+        raise click.UsageError(report.escaped("\n".join(p.text() for p in problems)))
     name = name or packs.default_name(Path(roster) if roster else None, paths)
     if not packs.NAME.match(name):
-        raise click.BadParameter(f"{report.escaped(repr(name))}: use letters, digits, '-', '_' or '.'",
-                                 param_hint="--name")
+        raise click.BadParameter(render(_("{name}: use letters, digits, '-', '_' or '.'").format(
+            name=report.escaped(repr(name)))), param_hint="--name")
     owner = _owner(f"pack-{name}.pdf", Path(out_dir))
     if owner:
-        raise click.BadParameter(f"{owner} already writes pack-{name}.pdf: give the pack another name",
-                                 param_hint="--name")
+        raise click.BadParameter(render(_("{source} already writes {name}: give the pack another name").format(
+            source=owner, name=f"pack-{name}.pdf")), param_hint="--name")
     from .output import not_a_folder
     from .sources import display
 
     blocked = not_a_folder(Path(out_dir))
     if blocked is not None:  # /dev/null, a file: said before anything is made
-        raise WorksheetError(f"{display(blocked)}: error: the output folder cannot be made: a file stands in its "
-                             "place (give --out a folder, or a name that is free)")
+        raise WorksheetError(Problem(Pos(display(blocked)), _("the output folder cannot be made: a file stands in "
+                                                              "its place"),
+                                     _("give --out a folder, or a name that is free")))
     request = packs.Request(name=name, fiches=paths, copies=copies or 0,
                             roster=Path(roster).expanduser() if roster else None,
                             classe=classe, date=date, date_on_copies=not date_on_cover_only, duplex=not single_sided,
@@ -313,8 +322,9 @@ def pack(fiches: tuple[str, ...], copies: int | None, roster: str | None, name: 
         outcome = packs.make(request, progress=lambda total: _progress(total, f"pack-{name}.pdf"),
                              parallel=default_jobs() > 1)
     except Exception as exc:  # a bug, not the user's fault: one clear line, never a traceback
-        raise WorksheetError(f"internal error while making pack-{name}.pdf: {type(exc).__name__}: {exc} "
-                             "(please report it with the fiches and roster)") from exc
+        raise WorksheetError(_("internal error while making {name}: {error} (please report it with the fiches and "
+                               "roster)").format(name=f"pack-{name}.pdf", error=f"{type(exc).__name__}: {exc}")
+                             ) from exc
     found = outcome.problems + outcome.fiche_problems
     if fmt != "json":
         report.problems(found, fmt)
@@ -322,33 +332,34 @@ def pack(fiches: tuple[str, ...], copies: int | None, roster: str | None, name: 
     if fmt == "json":
         click.echo(report.document(found, pack=None if path is None else str(path), pages=outcome.pages))
     elif path is not None:
-        report.say(f"wrote {path} ({outcome.pages} pages, {len(outcome.data) // 1024} KiB)", fmt)
+        report.say(_("wrote {path} ({pages} pages, {size} KiB)").format(
+            path=path, pages=outcome.pages, size=len(outcome.data) // 1024), fmt)
     if path is None:
         raise SystemExit(1)
 
 
-@main.command()
+@main.command(help=N_("Collect filled forms (files, folders, .zip archives) of the fiche SLUG into one table."))
 @click.argument("slug")
 @click.argument("files", nargs=-1, required=True, type=click.Path())
-@click.option("--out", default=None, help="File to write (default: <slug>-reponses.csv, or .json, in the current "
-                                          "folder); '-' prints it.")
-@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default=None,
-              help="csv (for a spreadsheet) or json.  [default: from --out, else csv]")
-@click.option("--sources", "sources_dir", default="sources", show_default=True, type=click.Path(file_okay=False),
-              help="Folder of the fiches.")
+@option("--out", default=None, help=N_("File to write (default: <slug>-reponses.csv, or .json, in the current "
+                                          "folder); '-' prints it."))
+@option("--format", "fmt", type=click.Choice(["csv", "json"]), default=None,
+              help=N_("csv (for a spreadsheet) or json.  [default: from --out, else csv]"))
+@option("--sources", "sources_dir", default="sources", show_default=True, type=click.Path(file_okay=False),
+              help=N_("Folder of the fiches."))
 @_verbosity
 def collect(slug: str, files: tuple[str, ...], out: str | None, fmt: str | None, sources_dir: str) -> None:
     """Collect filled forms (files, folders, .zip archives) of the fiche SLUG into one table."""
     from .build import write_atomic
-    from .errors import OutputError, Pos, Problem
+    from .errors import OutputError, Pos
     from .form import collect as collecting, results
 
     _existing([sources_dir], "--sources")
-    _existing(files, "FILES")
     fiche, problems = collecting.load(slug, Path(sources_dir))
-    if fiche is None:
+    if fiche is None:  # said first: the fiche is what the command is about
         report.problems(problems, "text")
         raise SystemExit(1)
+    _existing(files, "FILES")
     fmt = fmt or ("json" if out and out.lower().endswith(".json") else "csv")
     out = out or f"{fiche.slug}-reponses.{fmt}"
     refused = collecting.refused_out(out, fiche.slug, list(files), Path(sources_dir))
@@ -358,8 +369,8 @@ def collect(slug: str, files: tuple[str, ...], out: str | None, fmt: str | None,
     rows, problems = collecting.collect(fiche, list(files), exclude=frozenset() if out == "-" else
                                         frozenset({Path(out).resolve()}))
     if not rows:
-        report.problems([Problem(Pos(" ".join(files)), "holds no file to collect",
-                                 "give the folder or the .zip archive of the forms handed in")], "text")
+        report.problems([Problem(Pos(" ".join(files)), _("holds no file to collect"),
+                                 _("give the folder or the .zip archive of the forms handed in"))], "text")
         raise SystemExit(1)
     data = (results.to_json if fmt == "json" else results.to_csv)(fiche, rows)
     if out == "-":
@@ -369,21 +380,24 @@ def collect(slug: str, files: tuple[str, ...], out: str | None, fmt: str | None,
         try:
             write_atomic(Path(out), data)
         except OSError as exc:
-            raise OutputError(f"{out}: error: cannot write the file: {exc.strerror or exc} (check the free space "
-                              "and the permissions of its folder)") from exc
+            raise OutputError(Problem(Pos(out), CANNOT_WRITE.format(reason=exc.strerror or str(exc)),
+                                      _("check the free space and the permissions of its folder"))) from exc
     report.problems(problems, "text")
     failed = [p for p in problems if p.severity == "error"]  # a warning (a student twice) reads the file
     read = len(rows) - len(failed)
-    report.say(f"{'printed' if out == '-' else 'wrote ' + out}: {read} form(s) read"
-               + (f", {len(failed)} file(s) with a problem" if failed else ""), err=out == "-")
+    done = _("printed") if out == "-" else _("wrote {path}").format(path=out)
+    said = (_("{done}: {count} form(s) read, {failed} file(s) with a problem") if failed else
+            _("{done}: {count} form(s) read")).format(done=done, count=read, failed=len(failed))
+    report.say(said, err=out == "-")
     if failed:
         raise SystemExit(1)
 
 
-@main.command()
+@main.command(help=N_("Write sources/NAME.yaml, a short commented fiche that builds as it is, and the schema "
+                      "editors read."))
 @click.argument("name")
-@click.option("--sources", "sources_dir", default="sources", show_default=True, type=click.Path(file_okay=False),
-              help="Folder of the fiches, created if needed.")
+@option("--sources", "sources_dir", default="sources", show_default=True, type=click.Path(file_okay=False),
+        help=N_("Folder of the fiches, created if needed."))
 @_verbosity
 def new(name: str, sources_dir: str) -> None:
     """Write sources/NAME.yaml, a short commented fiche that builds as it is, and the schema editors read."""
@@ -392,17 +406,18 @@ def new(name: str, sources_dir: str) -> None:
     slug = starter.slug_of(name)
     problem = starter.name_problem(slug)
     if problem:
-        raise click.BadParameter(problem, param_hint="NAME")
+        raise click.BadParameter(render(problem), param_hint="NAME")
     path, schema_written = starter.new(slug, Path(sources_dir))
-    report.say(f"wrote {path}")
+    report.say(_("wrote {path}").format(path=path))
     if schema_written:
-        report.say(f"wrote {path.parent / starter.SCHEMA_NAME} (what editors read to complete and check fiches)")
-    report.say(f"next: edit {path}, then run: worksheet-gen build")
+        report.say(_("wrote {path} (what editors read to complete and check fiches)").format(
+            path=path.parent / starter.SCHEMA_NAME))
+    report.say(_("next: edit {path}, then run: worksheet-gen build").format(path=path))
 
 
-@main.command()
-@click.option("--out", default=None, type=click.Path(dir_okay=False),
-              help="File to write the schema to (default: print it).")
+@main.command(help=N_("Print the JSON Schema of a fiche (draft-07), which editors use to complete and check sources."))
+@option("--out", default=None, type=click.Path(dir_okay=False),
+        help=N_("File to write the schema to (default: print it)."))
 def schema(out: str | None) -> None:
     """Print the JSON Schema of a fiche (draft-07), which editors use to complete and check sources."""
     from . import starter
@@ -411,7 +426,7 @@ def schema(out: str | None) -> None:
         sys.stdout.buffer.write(starter.installed_schema())
         sys.stdout.flush()
     elif starter.write_schema(Path(out)):
-        report.say(f"wrote {out}")
+        report.say(_("wrote {path}").format(path=out))
 
 
 

@@ -11,15 +11,25 @@ from typing import NamedTuple
 from . import chars, fonts, media, values
 from . import text as T
 from .errors import Pos, Problem, quote
-from .loader import DASH, MDict, MList
+from .i18n import Msg, Texts, _
+from .loader import DASH, SPACE_AFTER_DASH, MDict, MList
 from .spec import Field
-from .suggest import suggest
+from .suggest import best, suggest
 
 MAX_PARAGRAPH = 20_000  # characters between two blank lines: about four printed pages
 MAX_REPORTED = 20  # characters that cannot be printed reported one by one in a text, then summed up
 MAX_GUESSES = 20  # "did you mean" hints computed in a file
 MAX_RUNS = 10_000  # marks that start a run of another type (text.RUN), in a fiche: about 20 a page in a rich one
 EMPTY_EXAMPLE = {"int": "3", "bool": "true", "length": "40"}
+
+EMPTY_ITEM = _("this item is empty")
+REMOVE_LINE = _("write a text after '- ', or remove the line")
+EMPTY_OF = _("an item of '{key}' is empty")
+REMOVE_ITEM = _("write a text, or remove the item")
+IS_EMPTY = _("'{key}' is empty")
+AS_LIST = _("write the items as [a, b] or one per line with '- '")
+SHORTEN_LIST = _("shorten the list, or give 'lines:' and let the corrigé write smaller")
+NOT_AN_OPTION = _("the answer {answer} is not one of the options")
 
 
 class Item(NamedTuple):
@@ -46,10 +56,10 @@ class Ctx:
         self.guesses -= 1
         return self.guesses >= 0
 
-    def error(self, pos: Pos, message: str, hint: str = "") -> None:
+    def error(self, pos: Pos, message: Msg, hint: Msg | str = "") -> None:
         self.problems.append(Problem(pos, message, hint))
 
-    def warn(self, pos: Pos, message: str, hint: str = "") -> None:
+    def warn(self, pos: Pos, message: Msg, hint: Msg | str = "") -> None:
         self.problems.append(Problem(pos, message, hint, "warning"))
 
 
@@ -66,9 +76,10 @@ def fields(ctx: Ctx, spec: dict[str, Field], raw: MDict, elsewhere=None) -> dict
         if other:
             ctx.error(raw.key_pos[key], *other)
             continue
+        guess = best(key, spec)
         hint = suggest(key, spec)
-        ctx.error(raw.key_pos[key], f"unknown key {quote(key)}", hint or "allowed here: " + ", ".join(spec))
-        guess = hint.split("'")[1] if hint else None
+        ctx.error(raw.key_pos[key], _("unknown key {key}").format(key=quote(key)),
+                  hint or _("allowed here: {keys}").format(keys=", ".join(spec)))
         if guess and guess not in raw:  # read it as the key meant, so that what it holds is checked too
             raw[guess], raw.key_pos[guess], raw.val_pos[guess] = raw[key], raw.key_pos[key], raw.val_pos[key]
             if key in raw.quoted:
@@ -76,24 +87,36 @@ def fields(ctx: Ctx, spec: dict[str, Field], raw: MDict, elsewhere=None) -> dict
     for key, field in spec.items():
         if key not in raw:
             if field.required:
-                doc = field.doc[0].lower() + field.doc[1:].rstrip(".")
-                ctx.error(raw.pos, f"missing key '{key}'", f"add '{key}:' here: {doc}")
+                ctx.error(raw.pos, _("missing key '{key}'").format(key=key),
+                          _("add '{key}:' here: {doc}").format(key=key, doc=described(field)))
             continue
         if field.kind in ("list", "object"):
             value = raw[key]
             want = MList if field.kind == "list" else MDict
             if want is MList and isinstance(value, MDict) and re.match(r"-[^\s-]", str(next(iter(value), ""))):
                 glued = next(iter(value))  # « -question: … »
-                ctx.error(value.key_pos[glued], DASH, f"put a space after '-': '- {glued[1:]}: …'")
+                ctx.error(value.key_pos[glued], DASH, SPACE_AFTER_DASH.format(key=glued[1:]))
             elif not isinstance(value, want):
-                what = "a list of items" if want is MList else "a group of keys"
-                how = "start each item on its own line with '- '" if want is MList else "indent the keys under it"
-                ctx.error(raw.val_pos[key], f"'{key}' must be {what}", how)
+                if want is MList:
+                    ctx.error(raw.val_pos[key], _("'{key}' must be a list of items").format(key=key),
+                              _("start each item on its own line with '- '"))
+                else:
+                    ctx.error(raw.val_pos[key], _("'{key}' must be a group of keys").format(key=key),
+                              _("indent the keys under it"))
             continue
         value = convert(ctx, field, key, raw[key], raw.val_pos[key], plain=key not in raw.quoted)
         if value is not None:
             out[key] = value
     return out
+
+
+def described(field: Field) -> Texts:
+    """What a key holds, in both languages, as a hint goes on: « the activities, in order »."""
+    def hint(text: str) -> str:
+        text = text.replace("`", "").strip().rstrip(".")
+        return text[:1].lower() + text[1:]
+
+    return Texts(hint(field.doc), hint(getattr(field, "fr", "") or field.doc))
 
 
 def convert(ctx: Ctx, field: Field, key: str, value, pos: Pos, *, plain: bool = True):
@@ -103,14 +126,15 @@ def convert(ctx: Ctx, field: Field, key: str, value, pos: Pos, *, plain: bool = 
     kind = field.kind
     if value is None:
         example = EMPTY_EXAMPLE.get(kind) or next(iter(field.choices), "…")
-        ctx.error(pos, f"'{key}' is empty", f"write the value after '{key}:', e.g. '{key}: {example}'")
+        ctx.error(pos, IS_EMPTY.format(key=key),
+                  _("write the value after '{key}:', e.g. '{key}: {example}'").format(key=key, example=example))
         return None
     if kind in ("textlist", "answer"):
         return items(ctx, field, key, value, pos)
     if not isinstance(value, str):
-        what = "a list" if isinstance(value, list) else "a group of keys"
-        ctx.error(pos, f"'{key}' must be a single value, not {what}",
-                  f"write it on the same line as '{key}:', in quotes if needed")
+        ctx.error(pos, (_("'{key}' must be a single value, not a list") if isinstance(value, list) else
+                        _("'{key}' must be a single value, not a group of keys")).format(key=key),
+                  _("write it on the same line as '{key}:', in quotes if needed").format(key=key))
         return None
     if kind in ("text", "url", "path"):
         text = check_text(ctx, value, pos, field.max_len, key, prose=kind == "text")
@@ -124,12 +148,13 @@ def convert(ctx: Ctx, field: Field, key: str, value, pos: Pos, *, plain: bool = 
     if kind == "bool":
         answer = values.flag(value)
         if answer is None:
-            ctx.error(pos, f"'{key}' must be true or false, not {quote(value)}", f"write '{key}: true' or '{key}: false'")
+            ctx.error(pos, _("'{key}' must be true or false, not {value}").format(key=key, value=quote(value)),
+                      _("write '{key}: true' or '{key}: false'").format(key=key))
         return answer
     if kind == "enum":
         if value not in field.choices:
-            hint = suggest(value, field.choices) or "one of: " + ", ".join(field.choices)
-            ctx.error(pos, f"'{key}' cannot be {quote(value)}", hint)
+            hint = suggest(value, field.choices) or _("one of: {values}").format(values=", ".join(field.choices))
+            ctx.error(pos, _("'{key}' cannot be {value}").format(key=key, value=quote(value)), hint)
             return None
         return value
     return _length(ctx, field, key, value, pos, plain)
@@ -140,20 +165,23 @@ def _whole(ctx: Ctx, field: Field, key: str, value: str, pos: Pos, plain: bool) 
     number = values.yaml_number(value) if plain else None
     if number is None:
         if not values.INT_TEXT.fullmatch(value):
-            ctx.error(pos, f"'{key}' must be a whole number, not {quote(value)}", f"e.g. '{key}: 3'")
+            ctx.error(pos, _("'{key}' must be a whole number, not {value}").format(key=key, value=quote(value)),
+                      _("e.g. '{key}: 3'").format(key=key))
             return None
         digits = value.strip().lstrip("+-").lstrip("0")
         number = int(value) if len(digits) <= 12 else values.HUGE
         accepted = re.fullmatch(values.int_pattern(field.low, field.high), value) is not None
     elif not values.whole(number):
-        ctx.error(pos, f"'{key}' must be a whole number, not {quote(value)}", f"e.g. '{key}: 3'")
+        ctx.error(pos, _("'{key}' must be a whole number, not {value}").format(key=key, value=quote(value)),
+                  _("e.g. '{key}: 3'").format(key=key))
         return None
     else:
         accepted = field.low <= number <= field.high
     if not accepted:
         shown = quote(value.strip()[:20] + "…") if abs(number) >= values.HUGE else int(number)
-        ctx.error(pos, f"'{key}' must be between {field.low} and {field.high}, not {shown}",
-                  f"give a whole number from {field.low} to {field.high}")
+        ctx.error(pos, _("'{key}' must be between {low} and {high}, not {value}").format(
+            key=key, low=field.low, high=field.high, value=shown),
+                  _("give a whole number from {low} to {high}").format(low=field.low, high=field.high))
         return None
     return int(number)
 
@@ -167,8 +195,9 @@ def _length(ctx: Ctx, field: Field, key: str, value: str, pos: Pos, plain: bool)
         m = re.fullmatch(values.length_pattern(field.low, field.high), value)
         accepted, number = m is not None, float(m.group(1).replace(",", ".")) if m else None
     if not accepted:
-        ctx.error(pos, f"'{key}' must be a width in millimetres between {field.low} and {field.high}, not {quote(value)}",
-                  f"e.g. '{key}: 40'; the page is 174 mm wide between its margins")
+        ctx.error(pos, _("'{key}' must be a width in millimetres between {low} and {high}, not {value}").format(
+            key=key, low=field.low, high=field.high, value=quote(value)),
+                  _("e.g. '{key}: 40'; the page is 174 mm wide between its margins").format(key=key))
         return None
     return float(number)
 
@@ -176,29 +205,28 @@ def _length(ctx: Ctx, field: Field, key: str, value: str, pos: Pos, plain: bool)
 def items(ctx: Ctx, field: Field, key: str, value, pos: Pos) -> list[Item] | None:
     """One text or a list of texts, each with its place."""
     if isinstance(value, dict):
-        ctx.error(pos, f"'{key}' must be a text or a list of texts, not a group of keys",
-                  "write the items as [a, b] or one per line with '- '")
+        ctx.error(pos, _("'{key}' must be a text or a list of texts, not a group of keys").format(key=key), AS_LIST)
         return None
     pairs = list(zip(value, value.item_pos)) if isinstance(value, MList) else [(value, pos)]
     out, written = [], []
     for item, ipos in pairs:
         if item is None:
-            ctx.error(ipos, f"an item of '{key}' is empty", "write a text, or remove the item")
+            ctx.error(ipos, EMPTY_OF.format(key=key), REMOVE_ITEM)
         elif isinstance(item, MDict) and len(item) == 1 and isinstance(next(iter(item.values())), (str, type(None))):
             _colon_in_item(ctx, key, item)  # « [Exemple : infirmier, …] »: YAML read a key and its value
         elif not isinstance(item, str):
-            ctx.error(ipos, f"each item of '{key}' must be a text", "write the items as [a, b] or one per line with '- '")
+            ctx.error(ipos, _("each item of '{key}' must be a text").format(key=key), AS_LIST)
         else:
             out.append(Item(check_text(ctx, item, ipos, field.max_len, key, item=True), ipos))
             written.append(item)
     if isinstance(value, MList) and not value:
-        ctx.error(pos, f"'{key}' is empty", "write at least one item between the brackets")
+        ctx.error(pos, IS_EMPTY.format(key=key), _("write at least one item between the brackets"))
     if isinstance(value, MList) and value.flow:
         _split_by_commas(ctx, key, out)
     total = len(", ".join(written))
     if field.max_total and total > field.max_total:
-        ctx.error(pos, f"'{key}' is too long for the page header ({total} characters, at most {field.max_total})",
-                  "shorten it")
+        ctx.error(pos, _("'{key}' is too long for the page header ({count} characters, at most {limit})").format(
+            key=key, count=total, limit=field.max_total), _("shorten it"))
     return out
 
 
@@ -211,8 +239,8 @@ def _colon_in_item(ctx: Ctx, key: str, item: MDict) -> None:
     between = line[at.col - 1 + len(str(name)):to.col - 1] if to.line == at.line and value is not None else ": "
     whole = f"{name}{between.rstrip() or ':'}{' ' + value if value is not None else ''}"
     ctx.error(Pos(at.path, at.line, colon + 1) if colon >= 0 else at,
-              f"an item of '{key}' contains ': ' (a colon followed by a space)",
-              f"put that item in quotes: \"{whole}\"")
+              _("an item of '{key}' contains ': ' (a colon followed by a space)").format(key=key),
+              _('put that item in quotes: "{text}"').format(text=whole))
 
 
 _PAIRS = ("()", "[]", "«»", '""')
@@ -225,9 +253,11 @@ def _split_by_commas(ctx: Ctx, key: str, items: list[Item]) -> None:
         unbalanced = any(before.text.count(a) > before.text.count(b) for a, b in _PAIRS if a != b)
         lowered = item.text[:1].islower() and before.text[:1].isupper() and items[0].text[:1].isupper()
         if unbalanced or lowered:
-            whole = quote(f"{before.text}, {item.text}", 60).strip("'")
-            ctx.warn(item.pos, f"{quote(item.text, 30)} looks like the end of the item before it: inside [ ], "
-                     "a comma separates items", f"put an item that holds a comma in quotes: \"{whole}\"")
+            whole = " ".join(f"{before.text}, {item.text}".split())
+            whole = whole if len(whole) <= 60 else whole[:59] + "…"
+            ctx.warn(item.pos, _("{item} looks like the end of the item before it: inside [ ], a comma separates "
+                                 "items").format(item=quote(item.text, 30)),
+                     _('put an item that holds a comma in quotes: "{text}"').format(text=whole))
             return
 
 
@@ -238,23 +268,24 @@ def check_text(ctx: Ctx, value: str, pos: Pos, max_len: int | None = None, key: 
     text = value.strip()
     if not text:  # "" or only spaces: nothing would be printed
         if item:
-            ctx.error(pos, f"an item of '{key}' is empty", "write a text, or remove the item")
+            ctx.error(pos, EMPTY_OF.format(key=key), REMOVE_ITEM)
         elif key:
-            ctx.error(pos, f"'{key}' is empty", f"write the value after '{key}:'")
+            ctx.error(pos, IS_EMPTY.format(key=key), _("write the value after '{key}:'").format(key=key))
         else:
-            ctx.error(pos, "this item is empty", "write a text after '- ', or remove the line")
+            ctx.error(pos, EMPTY_ITEM, REMOVE_LINE)
         return text
     if max_len:
         text = " ".join(text.split())
         if len(value) > max_len:
-            what = f"an item of '{key}'" if item else f"'{key}'"
-            where = "'explain:'" if key == "options" else "a text under it"
-            ctx.error(pos, f"{what} is too long ({len(value)} characters, at most {max_len})",
-                      f"shorten it; the details can go in {where}")
+            ctx.error(pos, (_("an item of '{key}' is too long ({count} characters, at most {limit})") if item else
+                            _("'{key}' is too long ({count} characters, at most {limit})")).format(
+                key=key, count=len(value), limit=max_len),
+                      _("shorten it; the details can go in 'explain:'") if key == "options" else
+                      _("shorten it; the details can go in a text under it"))
     for chunk in re.split(r"\n\s*\n", text):
         if len(chunk) > MAX_PARAGRAPH:
-            ctx.error(pos, f"a paragraph is too long ({len(chunk)} characters, at most {MAX_PARAGRAPH})",
-                      "split it with blank lines")
+            ctx.error(pos, _("a paragraph is too long ({count} characters, at most {limit})").format(
+                count=len(chunk), limit=MAX_PARAGRAPH), _("split it with blank lines"))
             break
     reach = 12 * len(value) + 16  # source characters a value can span: "\U0001F600" is 10 for 1, indents
     body, mono = T.fonts_of(text)
@@ -262,9 +293,9 @@ def check_text(ctx: Ctx, value: str, pos: Pos, max_len: int | None = None, key: 
     for ch, message, hint in bad[:MAX_REPORTED]:
         ctx.error(_locate(ctx, ch, pos, reach), message, hint)
     if len(bad) > MAX_REPORTED:
-        ctx.error(pos, f"{len(bad) - MAX_REPORTED} more characters of this text cannot be printed",
-                  "retype the text or paste it as plain text")
-    for target, _ in T.links(text) if prose else ():
+        ctx.error(pos, _("{count} more characters of this text cannot be printed").format(
+            count=len(bad) - MAX_REPORTED), _("retype the text or paste it as plain text"))
+    for target, _label in T.links(text) if prose else ():
         problem = media.link_problem(T.web_target(target))
         if problem:
             ctx.error(_locate(ctx, target[:40], pos, reach), *problem)
@@ -278,9 +309,9 @@ def _count_runs(ctx: Ctx, text: str, pos: Pos, reach: int) -> None:
     before, ctx.runs = ctx.runs, ctx.runs + T.runs(text)
     if before <= MAX_RUNS < ctx.runs:
         ctx.error(_locate_nth(ctx, T.RUN, MAX_RUNS - before + 1, pos, reach),
-                  f"a fiche holds at most {MAX_RUNS} marks of formatting (bold, italic, code, links, « », ; : ! ?, "
-                  "1er…): this one is past it",
-                  "split the fiche into several: each mark costs the layout about as much as a line of text")
+                  _("a fiche holds at most {limit} marks of formatting (bold, italic, code, links, « », ; : ! ?, "
+                    "1er…): this one is past it").format(limit=MAX_RUNS),
+                  _("split the fiche into several: each mark costs the layout about as much as a line of text"))
 
 
 def _locate(ctx: Ctx, needle: str, pos: Pos, reach: int) -> Pos:

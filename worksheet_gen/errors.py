@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 import click
 
+from .i18n import Msg, _, render
+
 
 @dataclass(frozen=True, order=True)
 class Pos:
@@ -31,15 +33,29 @@ class Problem:
     """One diagnostic: where, how serious, what, and how to fix it."""
 
     pos: Pos
-    message: str
-    hint: str = ""
+    message: Msg | str
+    hint: Msg | str = ""
     severity: str = "error"
 
     def __str__(self) -> str:
-        text = f"{self.pos}: {self.severity}: {self.message}"
+        """``path:line:col: error: message (hint)``, the severity and the words in the current language."""
+        text = f"{self.pos}: {render(SEVERITY[self.severity])}: {render(self.message)}"
         if self.hint:
-            text += f" ({self.hint})"
+            text += f" ({render(self.hint)})"
         return text
+
+    def text(self) -> str:
+        """The message and its hint, in the current language."""
+        return render(self.message) + (f" ({render(self.hint)})" if self.hint else "")
+
+
+SEVERITY = {"error": _("error"), "warning": _("warning")}
+# Words several modules say.
+CANNOT_READ = _("cannot read the file: {reason}")
+CHECK_READABLE = _("check that it exists and is readable")
+CANNOT_WRITE = _("cannot write the file: {reason}")
+CHECK_SPACE = _("check the free space and the permissions of the output folder")
+NOT_REGULAR = _("not a regular file (a folder, a pipe or a device): it is not read")
 
 
 # Spaces, tabs and line ends fold to one space; the separators a terminal acts on (U+2028, U+0085, \x0b…)
@@ -51,26 +67,31 @@ def _folded(text) -> str:
     return _FOLDED.sub(" ", str(text)).strip(" ")
 
 
-def quote(text: str, limit: int = 50) -> str:
+def quoted(text: str) -> Msg:
+    """User text between the quotes of the language ('…' in English, « … » in French)."""
+    return _("'{text}'").format(text=text)
+
+
+def quote(text: str, limit: int = 50) -> Msg:
     """User text quoted for a one-line message: whitespace collapsed, long text shortened."""
     text = _folded(text)
     if len(text) > limit:
         text = text[: limit - 1] + "…"
-    return f"'{text}'"
+    return quoted(text)
 
 
-def quote_pair(text: str, other: str, limit: int = 50) -> tuple[str, str]:
+def quote_pair(text: str, other: str, limit: int = 50) -> tuple[Msg, Msg]:
     """Two texts quoted for a message that compares them: when long, both show the same stretch
     around the first place where they differ, so the reader sees the difference."""
     a, b = _folded(text), _folded(other)
     if len(a) <= limit and len(b) <= limit:
-        return f"'{a}'", f"'{b}'"
+        return quoted(a), quoted(b)
     at = next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
     start = max(0, at - limit // 2)
     room = limit - (1 if start else 0)
 
     def cut(t: str) -> str:
-        return "'" + ("…" if start else "") + t[start:start + room] + ("…" if start + room < len(t) else "") + "'"
+        return quoted(("…" if start else "") + t[start:start + room] + ("…" if start + room < len(t) else ""))
 
     return cut(a), cut(b)
 
@@ -89,9 +110,16 @@ def escaped(text: str) -> str:
 
 
 class WorksheetError(click.ClickException):
-    """Raised for any problem the user can fix; exits with code 1."""
+    """Raised for any problem the user can fix; exits with code 1. Its message is rendered when shown."""
 
     exit_code = 1
+
+    def __init__(self, message: Msg | str):
+        super().__init__(str(message))
+        self.msg = message
+
+    def format_message(self) -> str:
+        return render(self.msg)
 
     def show(self, file=None) -> None:
         click.echo(escaped(self.format_message()), err=True, file=file)
@@ -103,6 +131,9 @@ class SourceError(WorksheetError):
     def __init__(self, problems: list[Problem]):
         self.problems = sorted(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
+
+    def format_message(self) -> str:
+        return "\n".join(str(p) for p in self.problems)
 
     def show(self, file=None) -> None:
         for problem in self.problems:

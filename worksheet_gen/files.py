@@ -13,6 +13,8 @@ import stat
 from contextlib import contextmanager
 from pathlib import Path
 
+from .i18n import _
+
 MAX_HASHED = 256 * 2**20  # larger than any file a build reads or writes; a bigger one is never up to date
 _FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)  # opening a pipe never blocks
 
@@ -21,14 +23,14 @@ class NotAFile(OSError):
     """Raised when a path names a folder, a pipe, a device… rather than a regular file."""
 
     def __init__(self, path: Path | str):
-        super().__init__(errno.EINVAL, "not a regular file (a folder, a pipe or a device)", str(path))
+        super().__init__(errno.EINVAL, _("not a regular file (a folder, a pipe or a device)"), str(path))
 
 
 class TooLarge(OSError):
     """Raised when a file is larger than what its reader accepts; ``size`` is its size in bytes."""
 
     def __init__(self, path: Path | str, size: int):
-        super().__init__(errno.EFBIG, "the file is too large", str(path))
+        super().__init__(errno.EFBIG, _("the file is too large"), str(path))
         self.size = size
 
 

@@ -15,7 +15,8 @@ from pathlib import Path
 import yaml
 
 from . import files
-from .errors import Pos, Problem, quote
+from .errors import CANNOT_READ, CHECK_READABLE, Pos, Problem, quote
+from .i18n import _
 
 MAX_BYTES = 1024 * 1024
 MAX_NODES = 100_000
@@ -27,13 +28,19 @@ _SCALAR_TAGS = {_CORE + t for t in ("str", "int", "float", "bool", "null", "time
 _PLAIN_TAGS = {_CORE + "map", _CORE + "seq"}
 # The characters PyYAML refuses to read (yaml.reader.Reader.NON_PRINTABLE).
 _NON_PRINTABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-_QUOTE_HINT = "put the whole text in quotes"
-DASH = "a '-' starts a list item only when a space follows it"
+_QUOTE_HINT = _("put the whole text in quotes")
+COLON = _("a text contains ': ' (a colon followed by a space)")
+SEE_EXAMPLE = _("compare with the example in docs/format.md")
+SPLIT = _("split it into several fiches")
+SAVE_UTF8 = _("save it again with the encoding 'UTF-8' in your editor")
+DASH = _("a '-' starts a list item only when a space follows it")
+SPACE_AFTER_DASH = _("put a space after '-': '- {key}: …'")
 # A '?' in a flow collection (see _compose): after an opening bracket with no bracket between them.
 # Stopping at any bracket keeps the search linear; « [[[[… » made the old [^\]}]* quadratic.
 _FLOW_QUESTION = re.compile(r"[\[{][^\[\]{}]*\?")
-_CONTROL_NAMES = {"\x00": "null", "\x07": "bell", "\x08": "backspace", "\x0b": "vertical tab, a Word line break",
-                  "\x0c": "form feed, a Word page break", "\x1b": "escape", "\x7f": "delete"}
+_CONTROL_NAMES = {"\x00": _("null"), "\x07": _("bell"), "\x08": _("backspace"),
+                  "\x0b": _("vertical tab, a Word line break"), "\x0c": _("form feed, a Word page break"),
+                  "\x1b": _("escape"), "\x7f": _("delete")}
 
 
 class MDict(dict):
@@ -89,57 +96,60 @@ def _yaml_problem(path: str, text: str, exc: yaml.YAMLError) -> Problem:
 
     if "'\\t'" in problem or "tab" in problem:
         if not before.strip():
-            return Problem(pos, "a tab is used to indent this line", "indent with spaces, never tabs")
-        return Problem(pos, "a tab character cannot be used here", "replace it with spaces, or " + _QUOTE_HINT)
+            return Problem(pos, _("a tab is used to indent this line"), _("indent with spaces, never tabs"))
+        return Problem(pos, _("a tab character cannot be used here"),
+                       _("replace it with spaces, or put the whole text in quotes"))
     opened = _quote_closed_late(text, mark) if mark is not None and "while scanning" not in context else None
     if opened is not None:  # « answer: "3 » left open: its quote closes lines later, where the error shows
         return Problem(_pos(path, opened),
-                       f"this quote is not closed on its line: it closes only at line {mark.line + 1}",
-                       "close it with the same quote mark at the end of the text")
+                       _("this quote is not closed on its line: it closes only at line {line}").format(
+                           line=mark.line + 1), _("close it with the same quote mark at the end of the text"))
     dash = _dash_without_space(path, text, mark, before) if mark is not None else None
     if dash is not None:  # « -question: … »
         return dash
     if "quoted scalar" in context and "end of stream" in problem:
-        return Problem(at(context_mark), "this quote is never closed",
-                       "close it with the same quote mark at the end of the text")
+        return Problem(at(context_mark), _("this quote is never closed"),
+                       _("close it with the same quote mark at the end of the text"))
     if "unknown escape character" in problem:
         char = problem.rsplit(" ", 1)[-1].strip("'")
-        return Problem(pos, f"'\\{char}' is not allowed in a text between double quotes",
-                       "use single quotes ('…') or write \\\\ for a backslash")
+        return Problem(pos, _("'\\{char}' is not allowed in a text between double quotes").format(char=char),
+                       _("use single quotes ('…') or write \\\\ for a backslash"))
     if "cannot start any token" in problem:
         char = problem.split("'")[1]
-        return Problem(pos, f"a text cannot start with '{char}'", _QUOTE_HINT)
+        return Problem(pos, _("a text cannot start with '{char}'").format(char=char), _QUOTE_HINT)
     if "scanning an alias" in context or "scanning an anchor" in context or "undefined alias" in problem:
         char = "&" if "anchor" in context else "*"
-        return Problem(at(context_mark) if context_mark else pos, f"a text cannot start with '{char}'",
-                       _QUOTE_HINT + ', e.g. "*important* : …"')
+        return Problem(at(context_mark) if context_mark else pos, _("a text cannot start with '{char}'").format(char=char),
+                       _('put the whole text in quotes, e.g. "*important* : …"'))
     if "mapping values are not allowed" in problem:
         if re.fullmatch(r"\s*[^\s:#'\"-][^:#]*", before):
             return Problem(Pos(path, pos.line, len(before) - len(before.lstrip()) + 1),
-                           "this key is indented more than the key above it",
-                           "keys of the same item must start in the same column")
-        return Problem(pos, "a text contains ': ' (a colon followed by a space)", _QUOTE_HINT)
+                           _("this key is indented more than the key above it"),
+                           _("keys of the same item must start in the same column"))
+        return Problem(pos, COLON, _QUOTE_HINT)
     if "found '<scalar>'" in problem and before.rstrip().endswith(('"', "'")):
-        return Problem(pos, "the text goes on after its closing quote", "put the whole text inside the quotes")
+        return Problem(pos, _("the text goes on after its closing quote"), _("put the whole text inside the quotes"))
     if ("expected <block end>" in problem or "did not find expected key" in problem
             or "did not find expected '-'" in problem):
-        return Problem(pos, "the indentation of this line does not match the lines above",
-                       "keys of the same item start in the same column, list items with '- ' too")
+        return Problem(pos, _("the indentation of this line does not match the lines above"),
+                       _("keys of the same item start in the same column, list items with '- ' too"))
     if "could not find expected ':'" in problem:
-        return Problem(at(context_mark), "this line has no ':' after its key",
-                       "write 'key: value', or indent a text that goes on from the line above")
+        return Problem(at(context_mark), _("this line has no ':' after its key"),
+                       _("write 'key: value', or indent a text that goes on from the line above"))
     if "flow sequence" in context or "flow mapping" in context or "flow node" in context:
         bracket = "{" if "mapping" in context else "["
-        return Problem(at(context_mark), f"the '{bracket}' opened here is never closed",
-                       "close it on the same line, or write the items one per line with '- '")
+        return Problem(at(context_mark), _("the '{bracket}' opened here is never closed").format(bracket=bracket),
+                       _("close it on the same line, or write the items one per line with '- '"))
     if "block scalar" in context:
-        return Problem(pos, "after '|' or '>' the text must start on the next line", "move the text to the next line")
+        return Problem(pos, _("after '|' or '>' the text must start on the next line"),
+                       _("move the text to the next line"))
     if "single document" in context:
-        return Problem(pos, "the file holds more than one document ('---')", "keep one fiche per file")
+        return Problem(pos, _("the file holds more than one document ('---')"), _("keep one fiche per file"))
     if "duplicate anchor" in context:
-        return Problem(pos, f"the anchor '&{context.split(chr(39))[1]}' is defined twice", "rename one of them")
+        return Problem(pos, _("the anchor '&{name}' is defined twice").format(name=context.split(chr(39))[1]),
+                       _("rename one of them"))
     detail = problem + (f" ({context})" if context else "")
-    return Problem(pos, f"invalid YAML: {detail}", "compare with the example in docs/format.md")
+    return Problem(pos, _("invalid YAML: {detail}").format(detail=detail), SEE_EXAMPLE)
 
 
 _GLUED_DASH = re.compile(r"(\s*)-([^\s:-][^:\s]*)(:(?:\s|$))?")  # « -question: », « -Oui »
@@ -159,7 +169,8 @@ def _dash_without_space(path: str, text: str, mark, before: str) -> Problem | No
     if m is None:
         return None
     return Problem(Pos(path, number + 1, len(m.group(1)) + 1), DASH,
-                   f"put a space after '-': '- {m.group(2)}{':' if m.group(3) else ''} …'")
+                   (SPACE_AFTER_DASH if m.group(3) else _("put a space after '-': '- {key} …'")).format(
+                       key=m.group(2)))
 
 
 def _quote_closed_late(text: str, mark):
@@ -187,8 +198,9 @@ def _looks_utf16(data: bytes) -> bool:
 
 
 def _too_large(path: str, size: int) -> Problem:
-    return Problem(Pos(path, 1, 1), f"the file is too large ({size // 1024} KiB, at most {MAX_BYTES // 1024} KiB)",
-                   "split it into several fiches")
+    return Problem(Pos(path, 1, 1), _("the file is too large ({size} KiB, at most {limit} KiB)").format(size=size // 1024,
+                                                                                limit=MAX_BYTES // 1024),
+                   SPLIT)
 
 
 def decode(path: str, data: bytes) -> tuple[str | None, list[Problem]]:
@@ -196,8 +208,7 @@ def decode(path: str, data: bytes) -> tuple[str | None, list[Problem]]:
     if len(data) > MAX_BYTES:
         return None, [_too_large(path, len(data))]
     if data.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_utf16(data):
-        return None, [Problem(Pos(path, 1, 1), "the file is saved as UTF-16, not UTF-8",
-                              "save it again with the encoding 'UTF-8' in your editor")]
+        return None, [Problem(Pos(path, 1, 1), _("the file is saved as UTF-16, not UTF-8"), SAVE_UTF8)]
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -205,9 +216,11 @@ def decode(path: str, data: bytes) -> tuple[str | None, list[Problem]]:
         col = len(data[data.rfind(b"\n", 0, exc.start) + 1: exc.start].decode("utf-8", "replace")) + 1
         byte = data[exc.start]
         guess = bytes([byte]).decode("cp1252", "replace")
-        seen = f" ('{guess}' in Windows-1252)" if guess.isprintable() and guess != "\ufffd" else ""
-        return None, [Problem(Pos(path, line, col), f"the file is not UTF-8: byte 0x{byte:02X}{seen} cannot be read",
-                              "save it again with the encoding 'UTF-8' in your editor")]
+        if guess.isprintable() and guess != "\ufffd":
+            message = _("the file is not UTF-8: byte 0x{byte} ('{char}' in Windows-1252) cannot be read")
+        else:
+            message = _("the file is not UTF-8: byte 0x{byte} cannot be read")
+        return None, [Problem(Pos(path, line, col), message.format(byte=f"{byte:02X}", char=guess), SAVE_UTF8)]
     return text, []
 
 
@@ -221,11 +234,12 @@ def _control_characters(path: str, text: str) -> tuple[str, list[Problem]]:
         ch = m.group()
         name = _CONTROL_NAMES.get(ch) or unicodedata.name(ch, "").lower()
         problems.append(Problem(Pos(path, line, col),
-                                f"invisible control character U+{ord(ch):04X}" + (f" ({name})" if name else ""),
-                                "delete it: it often comes from copying text out of another program"))
+                                (_("invisible control character U+{code} ({name})") if name else
+                                 _("invisible control character U+{code}")).format(code=f"{ord(ch):04X}", name=name),
+                                _("delete it: it often comes from copying text out of another program")))
     if len(found) > MAX_REPORTED:
-        problems.append(Problem(problems[-1].pos, f"{len(found) - MAX_REPORTED} more control characters in the file",
-                                "retype the text or paste it as plain text"))
+        problems.append(Problem(problems[-1].pos, _("{count} more control characters in the file").format(
+                                    count=len(found) - MAX_REPORTED), _("retype the text or paste it as plain text")))
     return _NON_PRINTABLE.sub(" ", text), problems
 
 
@@ -237,9 +251,9 @@ def parse(path: str, text: str) -> tuple[object, list[Problem]]:
     except yaml.YAMLError as exc:
         return None, problems + [_yaml_problem(path, text, exc)]
     except RecursionError:
-        return None, problems + [Problem(Pos(path, 1, 1), "the file is nested too deeply",
-                                         "compare with the example in docs/format.md")]
-    empty = Problem(Pos(path, 1, 1), "the file is empty", "start from the example in docs/format.md")
+        return None, problems + [Problem(Pos(path, 1, 1), _('the file is nested too deeply'),
+                                         _('compare with the example in docs/format.md'))]
+    empty = Problem(Pos(path, 1, 1), _('the file is empty'), _('start from the example in docs/format.md'))
     if node is None:
         return None, problems + [empty]
     # Values and characters left to read; the text, for refused tags; the nodes met (an alias meets one again).
@@ -248,14 +262,14 @@ def parse(path: str, text: str) -> tuple[object, list[Problem]]:
         value = _convert(path, node, problems, budget)
     except _Budget as exc:
         if not exc.aliased:  # plainly that many values: no anchor to blame
-            return None, problems + [Problem(_pos(path, exc.mark), f"the file holds too many values (over "
-                                             f"{MAX_NODES})", "split it into several fiches")]
-        return None, problems + [Problem(_pos(path, exc.mark), "the file is too large once its aliases (*) are "
-                                         f"expanded (over {MAX_NODES} values or {MAX_CHARS // 1024} KiB of text)",
-                                         "remove anchors (&) and aliases (*)")]
+            return None, problems + [Problem(_pos(path, exc.mark), _("the file holds too many values (over {limit})")
+                                             .format(limit=MAX_NODES), SPLIT)]
+        return None, problems + [Problem(_pos(path, exc.mark), _(
+            "the file is too large once its aliases (*) are expanded (over {limit} values or {size} KiB of text)")
+            .format(limit=MAX_NODES, size=MAX_CHARS // 1024), _("remove anchors (&) and aliases (*)"))]
     except RecursionError:
-        return None, problems + [Problem(Pos(path, 1, 1), "the file is nested too deeply",
-                                         "compare with the example in docs/format.md")]
+        return None, problems + [Problem(Pos(path, 1, 1), _('the file is nested too deeply'),
+                                         _('compare with the example in docs/format.md'))]
     if value is None:  # '---', '~' or 'null' alone: a document holding nothing
         return None, problems + [empty]
     if isinstance(value, (MDict, MList)):
@@ -297,8 +311,8 @@ def _convert(path: str, node, problems: list, budget: list, listed: bool = False
         raise _Budget(node.start_mark, budget[4])
     if node.tag not in _PLAIN_TAGS and node.tag not in _SCALAR_TAGS:
         # Reported once, then read as the text written, so that nothing else is reported for it.
-        problems.append(Problem(_pos(path, node.start_mark), f"refused YAML tag {quote(_tag(node.tag))}",
-                                "only plain YAML is read: remove the tag, or " + _QUOTE_HINT))
+        problems.append(Problem(_pos(path, node.start_mark), _("refused YAML tag {tag}").format(tag=quote(_tag(node.tag))),
+                                _("only plain YAML is read: remove the tag, or put the whole text in quotes")))
         if not isinstance(node, yaml.ScalarNode):
             return budget[2][node.start_mark.index:node.end_mark.index]
     if isinstance(node, yaml.MappingNode):
@@ -308,27 +322,29 @@ def _convert(path: str, node, problems: list, budget: list, listed: bool = False
         for key_node, val_node in node.value:
             kpos = _pos(path, key_node.start_mark)
             if key_node.tag == _CORE + "merge":
-                problems.append(Problem(kpos, "merge keys (<<) are not supported", "write the keys out in full"))
+                problems.append(Problem(kpos, _("merge keys (<<) are not supported"), _("write the keys out in full")))
                 continue
             key = _convert(path, key_node, problems, budget)
             if isinstance(key, (dict, list)):
-                problems.append(Problem(kpos, "a key must be a plain word", "write 'key: value'"))
+                problems.append(Problem(kpos, _("a key must be a plain word"), _("write 'key: value'")))
                 continue
             if key is None:
-                problems.append(Problem(kpos, "a key is missing before ':'", "write 'key: value', e.g. 'title: …'"))
+                problems.append(Problem(kpos, _("a key is missing before ':'"),
+                                        _("write 'key: value', e.g. 'title: …'")))
                 continue
             if key in out and listed and key == next(iter(out)):  # an item's first key again: a new item
                 first = out.key_pos[key]
-                problems.append(Problem(kpos, f"a '- ' is probably missing before {quote(key + ':')} at line "
-                                        f"{kpos.line}: it starts a new item after the one at line {first.line}",
-                                        f"write '- {key}: …'"))
+                problems.append(Problem(kpos, _("a '- ' is probably missing before {key} at line {line}: it "
+                                                "starts a new item after the one at line {first}").format(
+                    key=quote(key + ":"), line=kpos.line, first=first.line),
+                    _("write '- {key}: …'").format(key=key)))
                 restarted = True  # the keys after it belong to that item: no « duplicate key » for them
                 continue
             if key in out:
                 first = out.key_pos[key]
                 if not restarted:
-                    problems.append(Problem(kpos, f"duplicate key {quote(key)} (first given at line {first.line})",
-                                            "keep only one of them"))
+                    problems.append(Problem(kpos, _("duplicate key {key} (first given at line {line})").format(
+                        key=quote(key), line=first.line), _("keep only one of them")))
                 continue
             out[key] = _convert(path, val_node, problems, budget)
             out.key_pos[key] = kpos
@@ -364,7 +380,7 @@ def load(path: Path, display: str | None = None) -> tuple[object, list[Problem]]
     except files.TooLarge as exc:
         return None, [_too_large(name, exc.size)]
     except OSError as exc:
-        return None, [Problem(Pos(name), f"cannot read the file: {exc.strerror}", "check that it exists and is readable")]
+        return None, [Problem(Pos(name), CANNOT_READ.format(reason=exc.strerror), CHECK_READABLE)]
     text, problems = decode(name, data)
     if text is None:
         return None, problems

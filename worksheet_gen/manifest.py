@@ -20,12 +20,13 @@ from pathlib import Path
 from typing import Mapping
 
 from . import files
-from .errors import Pos, Problem, quote
+from .errors import Pos, Problem, quote, quoted
+from .i18n import Msg, _
 from .files import sha256_file
 
 NAME = ".worksheet-gen.json"
 SHARD_NAME = re.compile(r"\.worksheet-gen\.shard-([1-9]\d{0,3})-of-([1-9]\d{0,3})\.json")  # build --shard K/N
-VERSION = 1
+VERSION = 2  # 2: warnings stored as message keys and arguments (i18n.Msg.to_data), not text
 PACKAGE = Path(__file__).parent
 PACKAGE_SUFFIXES = (".py", ".ttf", ".json", ".txt")
 # Libraries whose version can change the bytes of a PDF.
@@ -80,9 +81,9 @@ def epoch_problem() -> Problem | None:
     if value == "" or (value.isascii() and value.isdigit() and int(value) <= 253402300799):  # up to year 9999
         return None
     shown = value if len(value) <= 50 else value[:49] + "…"  # as it is, spaces included: ' 1' is not '1'
-    return Problem(Pos("SOURCE_DATE_EPOCH"), f"the date of the PDFs must be a number of seconds since 1970, not "
-                   f"{shown.encode('unicode_escape').decode()!r}",
-                   "unset it, or set it to a whole number such as $(git log -1 --format=%ct)")
+    return Problem(Pos("SOURCE_DATE_EPOCH"), _("the date of the PDFs must be a number of seconds since 1970, not "
+                                               "{value}").format(value=quoted(shown.encode("unicode_escape").decode())),
+                   _("unset it, or set it to a whole number such as $(git log -1 --format=%ct)"))
 
 
 def fingerprint(options: Mapping[str, object]) -> str:
@@ -106,7 +107,17 @@ MAX_MESSAGE = 4000  # characters of a recorded warning, hint included (quoted te
 _OUTPUT = re.compile(r"[^\x00-\x1f\x7f/\\]+-(?:eleve|corrige|formulaire)(?:-[a-z]+)?\.pdf"
                      r"|pack-[^\x00-\x1f\x7f/\\]+\.pdf")
 _ENTRY = {"source": str, "fingerprint": str, "deps": dict, "outputs": dict, "warnings": list}
-_WARNING = {"path": str, "line": int, "col": int, "message": str, "hint": str, "severity": str}
+_WARNING = {"path": str, "line": int, "col": int, "message": (str, dict), "hint": (str, dict), "severity": str}
+
+
+def _stored(message: Msg | str) -> dict | str:
+    """A message as the manifest keeps it: its key and arguments, the same in any language."""
+    return message.to_data() if isinstance(message, Msg) else message
+
+
+def _message(data: dict | str) -> Msg | str | None:
+    """A message the manifest kept, or None when it is not one this version can say."""
+    return Msg.from_data(data) if isinstance(data, dict) else data
 
 
 def _listing(folder: Path) -> list[str]:
@@ -141,7 +152,8 @@ def _entry_shape(entry: object) -> bool:
         return False
     return all(isinstance(w, dict) and w.keys() == _WARNING.keys() and _text(w["path"])
                and all(isinstance(w[key], kind) and not isinstance(w[key], bool) for key, kind in _WARNING.items())
-               and w["severity"] in ("error", "warning") for w in entry["warnings"])
+               and w["severity"] in ("error", "warning") and _message(w["message"]) is not None
+               and _message(w["hint"]) is not None for w in entry["warnings"])
 
 
 def _at(path: Path, raw: bytes, name: str, sha: str) -> Pos:
@@ -199,13 +211,8 @@ class Manifest:
             return cls(out_dir, name=name)
         except files.NotAFile:
             if os.path.islink(path):  # wherever it leads, it is not read: the build writes a file in its place
-                return cls(out_dir, name=name, problems=[Problem(where, "the build manifest is a link to another file: "
-                                                                 "it is not read, everything is rebuilt", "the build "
-                                                                 "writes its own manifest in its place",
-                                                                 severity="warning")])
-            return cls(out_dir, name=name, problems=[Problem(where, "the build manifest is not a file (a folder, a "
-                                                             "pipe or a device is in its place)", "remove it: the "
-                                                             "build writes its manifest there")])
+                return cls(out_dir, name=name, problems=[Problem(where, _('the build manifest is a link to another file: it is not read, everything is rebuilt'), _('the build writes its own manifest in its place'), severity="warning")])
+            return cls(out_dir, name=name, problems=[Problem(where, _('the build manifest is not a file (a folder, a pipe or a device is in its place)'), _('remove it: the build writes its manifest there'))])
         except (OSError, ValueError, RecursionError) as exc:
             if getattr(exc, "errno", None) == errno.ENAMETOOLONG:  # no such folder can exist: writing will say so
                 return cls(out_dir, name=name)
@@ -213,16 +220,13 @@ class Manifest:
                 where = Pos(str(path), exc.lineno, exc.colno)
             elif isinstance(exc, ValueError):  # not UTF-8
                 where = Pos(str(path), 1, 1)
-            problem = Problem(where, "unreadable build manifest: everything is rebuilt", severity="warning")
+            problem = Problem(where, _('unreadable build manifest: everything is rebuilt'), severity="warning")
             return cls(out_dir, name=name, problems=[problem])
         if isinstance(data, dict) and isinstance(data.get("version"), int) and data["version"] != VERSION:
             return cls(out_dir, name=name)  # written by another version of the tool
         entries = data.get("entries") if isinstance(data, dict) and data.get("version") == VERSION else None
         if not isinstance(entries, dict) or not all(_text(k) and _entry_shape(e) for k, e in entries.items()):
-            return cls(out_dir, name=name, problems=[Problem(Pos(str(path), 1, 1), "the build manifest is not as "
-                                                             "worksheet-gen writes it: everything is rebuilt", "it was "
-                                                             "edited or damaged; the build writes a new one",
-                                                             severity="warning")])
+            return cls(out_dir, name=name, problems=[Problem(Pos(str(path), 1, 1), _('the build manifest is not as worksheet-gen writes it: everything is rebuilt'), _('it was edited or damaged; the build writes a new one'), severity="warning")])
         problems, ignored = [], 0
         for entry in entries.values():
             for bad in [n for n in entry["outputs"] if not output_name(n)]:
@@ -230,14 +234,11 @@ class Manifest:
                 if ignored > MAX_REPORTED:  # each is looked for in the text: a few, then a count
                     del entry["outputs"][bad]
                     continue
-                problems.append(Problem(_at(path, raw, bad, entry["outputs"][bad]), f"the build manifest names "
-                                        f"{quote(bad)}, which is not a PDF this tool writes in its folder: it is "
-                                        "ignored", "the manifest was edited or comes from elsewhere; the build "
-                                        "writes a correct one", severity="warning"))
+                problems.append(Problem(_at(path, raw, bad, entry["outputs"][bad]), _('the build manifest names {name}, which is not a PDF this tool writes in its folder: it is ignored').format(name=quote(bad)), _('the manifest was edited or comes from elsewhere; the build writes a correct one'),
+                                        severity="warning"))
                 del entry["outputs"][bad]
         if ignored > MAX_REPORTED:
-            problems.append(Problem(Pos(str(path), 1, 1), f"the build manifest names {ignored - MAX_REPORTED} more "
-                                    "files that are not PDFs this tool writes in its folder: they are ignored",
+            problems.append(Problem(Pos(str(path), 1, 1), _('the build manifest names {count} more files that are not PDFs this tool writes in its folder: they are ignored').format(count=ignored - MAX_REPORTED),
                                     severity="warning"))
         return cls(out_dir, entries, problems, raw=raw, name=name)
 
@@ -322,15 +323,15 @@ class Manifest:
             "fingerprint": fp,
             "deps": {self.rel(path): sha for path, sha in deps.items()},
             "outputs": dict(outputs),
-            "warnings": [{"path": self.rel(p.pos.path), "line": p.pos.line, "col": p.pos.col, "message": p.message,
-                          "hint": p.hint, "severity": p.severity} for p in problems],
+            "warnings": [{"path": self.rel(p.pos.path), "line": p.pos.line, "col": p.pos.col, "message": _stored(p.message),
+                          "hint": _stored(p.hint), "severity": p.severity} for p in problems],
         }
 
     def warnings(self, source: Path, display, variant: str = "") -> list[Problem]:
         """The warnings source gave when it was built, with paths as display shows them now."""
         entry = self.entry(source, variant)
-        return [Problem(Pos(display(self.abs(w["path"])), w["line"], w["col"]), w["message"], w["hint"], w["severity"])
-                for w in entry.get("warnings", [])]
+        return [Problem(Pos(display(self.abs(w["path"])), w["line"], w["col"]), _message(w["message"]),
+                        _message(w["hint"]), w["severity"]) for w in entry.get("warnings", [])]
 
     def orphans(self) -> dict[str, dict[str, str]]:
         """Entries whose source file no longer exists: {key: {output name: sha256}}."""

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from . import pictures
 from .errors import quote
+from .i18n import Msg, Number, _
 from .values import URL_PATTERN
 
 QR_MM = 28.0  # printed size of a QR code, quiet zone included (layout/story.py QR_SIZE)
@@ -26,25 +27,27 @@ LINK_SCHEMES = ("http://", "https://", "mailto:")  # what a link in text may ope
 _URL = re.compile(URL_PATTERN)  # also the JSON Schema's
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
 
-Problem = tuple[str, str] | None
+Problem = tuple[Msg, Msg] | None
 
 
 def _too_long(url: str) -> Problem:
     if len(url) > MAX_URL:
-        return (f"the address is too long ({len(url)} characters, at most {MAX_URL})",
-                "use the site's own short address, or remove tracking parts such as ?utm_source=…")
+        return (_("the address is too long ({count} characters, at most {limit})").format(count=len(url),
+                                                                                         limit=MAX_URL),
+                _("use the site's own short address, or remove tracking parts such as ?utm_source=…"))
     return None
 
 
 def link_problem(url: str) -> Problem:
     """Why an address written as a link in a text cannot be one, if it cannot."""
     if not url.lower().startswith(LINK_SCHEMES):
-        return (f"the link {quote(url)} is not a web or e-mail address (only https://, http:// and mailto: "
-                "links are made)", "write the full address, e.g. [Onisep](https://www.onisep.fr)")
+        return (_("the link {link} is not a web or e-mail address (only https://, http:// and mailto: "
+                  "links are made)").format(link=quote(url)),
+                _("write the full address, e.g. [Onisep](https://www.onisep.fr)"))
     hidden = next((ch for ch in url if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp")), None)
     if hidden is not None:  # a NUL or a direction mark in the address a click opens
-        return (f"the link address holds an invisible character (U+{ord(hidden):04X})",
-                "retype the address, or copy it again from the browser's address bar")
+        return (_("the link address holds an invisible character (U+{code})").format(code=f"{ord(hidden):04X}"),
+                _("retype the address, or copy it again from the browser's address bar"))
     return _too_long(url)
 
 
@@ -54,10 +57,11 @@ def url_problem(url: str) -> Problem:
     if too_long:
         return too_long
     if _SCHEME.match(url) and not url.lower().startswith(("http://", "https://")):
-        return (f"{quote(url)} is not a web address (only http:// and https:// are printed)",
-                "write it as https://example.org/page")
+        return (_("{address} is not a web address (only http:// and https:// are printed)").format(
+                    address=quote(url)), _("write it as https://example.org/page"))
     if not _URL.match(url):
-        return f"{quote(url)} is not a web address", "write it as https://example.org/page, without spaces"
+        return (_("{address} is not a web address").format(address=quote(url)),
+                _("write it as https://example.org/page, without spaces"))
     full = url if "://" in url else "https://" + url
     if len(full.encode("utf-8")) <= SCANNABLE_BYTES:
         return None  # no need to make the code (2 ms each: 25,000 links took a minute to check)
@@ -66,9 +70,10 @@ def url_problem(url: str) -> Problem:
     except ValueError:  # segno.DataOverflowError: no QR code holds it at all
         module = 0.0
     if module < MIN_MODULE_MM:
-        return (f"the address is too long to scan once printed ({len(url)} characters: its QR code would have "
-                f"{module:.2f} mm dots, at least {MIN_MODULE_MM} mm are needed)",
-                "use a shorter address, at most about 120 characters")
+        return (_("the address is too long to scan once printed ({count} characters: its QR code would have "
+                  "{size} mm dots, at least {least} mm are needed)").format(count=len(url), size=Number(module, ".2f"),
+                                                                            least=Number(MIN_MODULE_MM)),
+                _("use a shorter address, at most about 120 characters"))
     return None
 
 
@@ -134,47 +139,55 @@ def image(text: str, base_dir: Path, root: Path, *,
 
     ``guess``: name the closest picture of the folder when the path names none."""
     if "\0" in text:  # no file name holds one (the text check reports the character itself)
-        return ("the image name holds a null character (U+0000)", "retype the file name"), None, None
+        return (_("the image name holds a null character (U+0000)"), _("retype the file name")), None, None
     if _SCHEME.match(text) and not re.match(r"^[a-z]:[\\/]", text, re.IGNORECASE):
-        return (("pictures are read from files, never from the web",
-                 "download the picture, put it next to the source and give its file name"), None, None)
+        return ((_("pictures are read from files, never from the web"),
+                 _("download the picture, put it next to the source and give its file name")), None, None)
     if Path(text).is_absolute() or text.startswith(("~", "\\")) or re.match(r"^[a-z]:[\\/]", text, re.IGNORECASE):
-        return ("an image path must be relative to the source file", "copy the picture next to the source"), None, None
+        return ((_("an image path must be relative to the source file"), _("copy the picture next to the source")),
+                None, None)
     try:
         target = (base_dir / text).resolve()
         root = root.resolve()
         if root != target and root not in target.parents:
-            return ((f"the image {quote(text)} is outside the sources folder",
-                     "copy the picture into the sources folder"), None, None)
+            return ((_("the image {name} is outside the sources folder").format(name=quote(text)),
+                     _("copy the picture into the sources folder")), None, None)
         if target.is_dir():
-            return (f"{quote(text)} is a folder, not a picture", "give the name of the picture file"), None, None
+            return ((_("{name} is a folder, not a picture").format(name=quote(text)),
+                     _("give the name of the picture file")), None, None)
         if not target.exists():
-            return (f"the image {quote(text)} does not exist", _nearby(base_dir, text) if guess else _CHECK), None, None
+            return ((_("the image {name} does not exist").format(name=quote(text)),
+                     _nearby(base_dir, text) if guess else _CHECK), None, None)
         if target.suffix.lower() not in IMAGE_SUFFIXES:
-            return (f"the image {quote(text)} is not a PNG or JPEG file", "convert it to PNG or JPEG"), None, None
+            return ((_("the image {name} is not a PNG or JPEG file").format(name=quote(text)),
+                     _("convert it to PNG or JPEG")), None, None)
         picture = pictures.load(str(target))
     except (OSError, RuntimeError, ValueError) as exc:  # RuntimeError: a loop of links; ValueError: a NUL
-        return (f"cannot read the image {quote(text)}: {getattr(exc, 'strerror', None) or exc}",
-                "check the file name"), None, None
+        return _unreadable(quote(text), getattr(exc, "strerror", None) or str(exc)), None, None
     except pictures.PictureError as exc:
         return _PICTURE_PROBLEMS[exc.kind](quote(text), exc.detail), None, None
     return None, target, picture.size
 
 
+def _unreadable(name: Msg, why: str) -> Problem:
+    return _("cannot read the image {name}: {reason}").format(name=name, reason=why), _("check the file name")
+
+
 _PICTURE_PROBLEMS = {
-    "read": lambda name, why: (f"cannot read the image {name}: {why}", "check the file name"),
-    "size": lambda name, size: (f"the image {name} is too large ({int(size) // 2**20} MiB, "
-                                f"at most {pictures.MAX_BYTES // 2**20} MiB)", "save it smaller"),
-    "format": lambda name, kind: (f"the image {name} is a {kind} picture, not PNG or JPEG",
-                                  "export it as PNG or JPEG from an image editor"),
-    "pixels": lambda name, size: (f"the image {name} has too many pixels" + (f" ({size})" if size else ""),
-                                  "resize it to at most 4000 pixels wide"),
-    "damaged": lambda name, _: (f"the image {name} is damaged or not really a PNG or JPEG file",
-                                "open it in an image editor and save it again as PNG or JPEG"),
+    "read": _unreadable,
+    "size": lambda name, size: (_("the image {name} is too large ({size} MiB, at most {limit} MiB)").format(
+        name=name, size=int(size) // 2**20, limit=pictures.MAX_BYTES // 2**20), _("save it smaller")),
+    "format": lambda name, kind: (_("the image {name} is a {kind} picture, not PNG or JPEG").format(
+        name=name, kind=kind), _("export it as PNG or JPEG from an image editor")),
+    "pixels": lambda name, size: ((_("the image {name} has too many pixels ({size})") if size else
+                                   _("the image {name} has too many pixels")).format(name=name, size=size),
+                                  _("resize it to at most 4000 pixels wide")),
+    "damaged": lambda name, detail: (_("the image {name} is damaged or not really a PNG or JPEG file").format(
+        name=name), _("open it in an image editor and save it again as PNG or JPEG")),
 }
 
 
-def _nearby(base_dir: Path, text: str) -> str:
+def _nearby(base_dir: Path, text: str) -> Msg:
     """A hint naming the closest existing picture, when there is one."""
     folder = (base_dir / text).parent
     try:
@@ -183,11 +196,11 @@ def _nearby(base_dir: Path, text: str) -> str:
         names = []
     guess = difflib.get_close_matches(Path(text).name, names, n=1)
     if guess:
-        return f"did you mean '{str(Path(text).parent / guess[0]).removeprefix('./')}'?"
+        return _("did you mean {name}?").format(name=quote(str(Path(text).parent / guess[0]).removeprefix("./")))
     return _CHECK
 
 
-_CHECK = "check the name and the folder: the path is relative to the source file"
+_CHECK = _("check the name and the folder: the path is relative to the source file")
 
 
 def height_problem(text: str, size: tuple[int, int], width_mm: float) -> Problem:
@@ -197,6 +210,7 @@ def height_problem(text: str, size: tuple[int, int], width_mm: float) -> Problem
     if height <= MAX_IMAGE_MM:
         return None
     widest = int(MAX_IMAGE_MM * w / h)
-    hint = f"give 'width: {widest}' or less" if widest >= 5 else "crop the picture: it is far taller than wide"
-    return (f"at {width_mm:g} mm wide, the image {quote(text)} would be {height:.0f} mm tall, more than a page",
-            hint)
+    hint = (_("give 'width: {width}' or less").format(width=widest) if widest >= 5 else
+            _("crop the picture: it is far taller than wide"))
+    return (_("at {width} mm wide, the image {name} would be {height} mm tall, more than a page").format(
+        width=Number(width_mm), name=quote(text), height=f"{height:.0f}"), hint)

@@ -14,6 +14,7 @@ from typing import Mapping
 
 from . import files
 from .errors import Pos, Problem, quote
+from .i18n import _
 from .profiles import PROFILES, STANDARD, Profile
 from .sources import display, is_pack, pack_name
 
@@ -128,11 +129,12 @@ class Owners:
             return None
         name, (owner, theirs) = taken[0]
         if claims(owner) == set(mine) and all(n == t and o == owner for n, (o, t) in taken):
-            return Problem(Pos(display(source), 1, 1), f"it builds the same PDFs as {display(owner)}",
-                           "rename one of the two files")
-        return Problem(Pos(display(source), 1, 1), f"it would write {quote(name)}, the same file as {quote(theirs)} of "
-                       f"{display(owner)}", "rename one of the two files: names that differ only by capitals, or by "
-                       "how an accent is encoded, are one file on Windows and macOS")
+            return Problem(Pos(display(source), 1, 1), _("it builds the same PDFs as {source}").format(
+                source=display(owner)), _("rename one of the two files"))
+        return Problem(Pos(display(source), 1, 1), _("it would write {name}, the same file as {other} of {source}").format(
+                       name=quote(name), other=quote(theirs), source=display(owner)),
+                       _("rename one of the two files: names that differ only by capitals, or by how an accent is "
+                         "encoded, are one file on Windows and macOS"))
 
 
 def recorded(manifest, sources: list[Path]) -> Owners:

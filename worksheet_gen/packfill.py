@@ -8,6 +8,7 @@ import re
 
 from . import profiles, roster
 from .errors import Pos, Problem
+from .i18n import _
 
 MIN_HEADER_GAP = 30 * profiles.MM  # the least room for a name between the two sides of a running header
 HEADER_NAME_SHARE = 0.85  # a name set smaller than this share of the header size goes under the rule instead
@@ -23,10 +24,10 @@ def name_problems(students, chosen, classe: str) -> list[Problem]:
             for text in (s.nom, s.prenom, s.classe or classe):
                 bad = missing(text, profile.family)
                 if bad is not None:
-                    problems.append(Problem(s.pos, f"the character {roster.shown(bad)} of "
-                                            f"« {roster.clip(text, 60)} » cannot be printed with the font of the "
-                                            f"'{profile.name}' version ({profile.family})",
-                                            "write the name without it, or give this student another profile"))
+                    problems.append(Problem(s.pos, _("the character {char} of « {text} » cannot be printed with "
+                                                     "the font of the '{profile}' version ({font})").format(
+                        char=roster.shown(bad), text=roster.clip(text, 60), profile=profile.name, font=profile.family),
+                        _("write the name without it, or give this student another profile")))
     return problems
 
 
@@ -54,27 +55,37 @@ def text_problems(request, families: set[str]) -> list[Problem]:
 
     if _parse_date(request.date) is None and re.fullmatch(r"\d{4}-\d\d?-\d\d?|\d\d?/\d\d?/\d{4}",
                                                           str(request.date).strip()):
-        problems.append(Problem(at("date"), f"the date {str(request.date).strip()} is not a day of the calendar",
-                                "write it as 2025-03-13 or 13/03/2025"))
+        problems.append(Problem(at("date"), _("the date {date} is not a day of the calendar").format(
+            date=str(request.date).strip()), _("write it as 2025-03-13 or 13/03/2025")))
+    said = {  # the class and the date are named in the message: each its own, for the translation
+        "class": (_("the character {char} of the class is invisible"),
+                  _("{count} accents are stacked on one letter of the class, at most {limit}"),
+                  _("the character {char} of the class cannot be printed with the font {font}"),
+                  _("the class is too long ({count} characters, at most {limit})")),
+        "date": (_("the character {char} of the date is invisible"),
+                 _("{count} accents are stacked on one letter of the date, at most {limit}"),
+                 _("the character {char} of the date cannot be printed with the font {font}"),
+                 _("the date is too long ({count} characters, at most {limit})")),
+    }
     for key, given, text in (("class", request.classe, request.classe),
                              ("date", str(request.date), cover_date(request.date))):
         if len(given) > roster.MAX_NAME:  # checked before anything is laid out
-            problems.append(Problem(at(key, column=roster.MAX_NAME + 1), f"the {key} is too long ({len(given)} "
-                                    f"characters, at most {roster.MAX_NAME})", "write it shorter"))
+            problems.append(Problem(at(key, column=roster.MAX_NAME + 1), said[key][3].format(
+                count=len(given), limit=roster.MAX_NAME), _("write it shorter")))
             continue
         hidden = next((ch for ch in text if invisible(ch)), None)
         run = stacked(text)
         if hidden is not None:
-            problems.append(Problem(at(key, given, hidden), f"the character {roster.shown(hidden)} of the {key} is "
-                                    "invisible", "write it without it"))
+            problems.append(Problem(at(key, given, hidden), said[key][0].format(char=roster.shown(hidden)),
+                                    _("write it without it")))
         elif run:
-            problems.append(Problem(at(key, given, run), f"{len(run)} accents are stacked on one letter of the "
-                                    f"{key}, at most {MAX_MARKS}", "write it without the extra accents"))
+            problems.append(Problem(at(key, given, run), said[key][1].format(count=len(run), limit=MAX_MARKS),
+                                    _("write it without the extra accents")))
         for family in sorted(families | {FAMILY}) if hidden is None else ():
             bad = missing(text, family)
             if bad is not None:
-                problems.append(Problem(at(key, given, bad), f"the character {roster.shown(bad)} of the "
-                                        f"{key} cannot be printed with the font {family}", "write it without it"))
+                problems.append(Problem(at(key, given, bad), said[key][2].format(char=roster.shown(bad), font=family),
+                                        _("write it without it")))
                 break
     return problems
 

@@ -13,7 +13,8 @@ from typing import Callable, ContextManager
 
 from . import loader, profiles, roster
 from .build import Outcome as BuildOutcome, images, render_fiche, write_atomic
-from .errors import OutputError, Pos, Problem, quote
+from .errors import CANNOT_WRITE, CHECK_SPACE, OutputError, Pos, Problem, quote
+from .i18n import _, _n
 from .loader import MDict, MList
 from .manifest import NAME as MANIFEST, output_name, sha256_bytes, sha256_file
 from .sources import SUFFIXES, by_name, display, is_pack, is_source, load_fiche, pack_name
@@ -25,16 +26,16 @@ MAX_PAGES = 20_000  # pages of one pack: 500 students with 40 pages each (about 
 MAX_FICHES = 50  # fiches in one pack: a session's worth (500 copies of each stays a bounded build)
 NAME = re.compile(r"^[\w.-]+\Z")  # \Z: '$' would accept a name ending in a line break
 KEYS = {
-    "fiches": "the fiches, in order, by file name without .yaml",
-    "copies": f"the number of anonymous copies, 1 to {MAX_COPIES}",
-    "roster": "a class list (CSV) next to the pack file: one copy per student, with the name printed",
-    "class": "the class, printed on the cover (and on each copy when the roster has no Classe column)",
-    "date": "the date of the session, printed on the cover and in the Date field of every copy",
-    "date_on_cover_only": "true to print the date on the cover only, not on the copies",
-    "group_by": "student (each student's fiches together, the default) or fiche",
-    "single_sided": "true to print on one side only: no blank pages",
-    "cover": "false to leave out the teacher's cover page",
-    "profile": "the version of the copies whose student has none in the roster: standard, dys or large",
+    "fiches": _("the fiches, in order, by file name without .yaml"),
+    "copies": _("the number of anonymous copies, 1 to {limit}").format(limit=MAX_COPIES),
+    "roster": _("a class list (CSV) next to the pack file: one copy per student, with the name printed"),
+    "class": _("the class, printed on the cover (and on each copy when the roster has no Classe column)"),
+    "date": _("the date of the session, printed on the cover and in the Date field of every copy"),
+    "date_on_cover_only": _("true to print the date on the cover only, not on the copies"),
+    "group_by": _("student (each student's fiches together, the default) or fiche"),
+    "single_sided": _("true to print on one side only: no blank pages"),
+    "cover": _("false to leave out the teacher's cover page"),
+    "profile": _("the version of the copies whose student has none in the roster: standard, dys or large"),
 }
 
 
@@ -99,8 +100,8 @@ def resolve(names, folder: Path, where: list[Pos] | None = None) -> tuple[tuple[
     paths, problems = [], []
     if len(names) > MAX_FICHES:
         return (), [Problem(where[MAX_FICHES] if where else Pos(str(names[MAX_FICHES])),
-                            f"a pack holds at most {MAX_FICHES} fiches, {len(names)} are given",
-                            "make several packs")]
+                            _("a pack holds at most {limit} fiches, {count} are given").format(
+                                limit=MAX_FICHES, count=len(names)), _("make several packs"))]
     known = sorted({p.stem for p in folder.glob("*") if is_source(p) and not is_pack(p)})
     for i, name in enumerate(names):
         given = Path(name)
@@ -109,26 +110,32 @@ def resolve(names, folder: Path, where: list[Pos] | None = None) -> tuple[tuple[
         elif where is None:  # a fiche name on the command line: never a link out of the sources folder
             found, refused = by_name(name, folder)
             if refused is not None:
-                problems.append(Problem(Pos(str(name)), f"{refused.pos}: {refused.message}", refused.hint))
+                problems.append(Problem(Pos(str(name)), _('{pos}: {message}').format(pos=refused.pos, message=refused.message), refused.hint))
                 continue
             candidates = [found] if found else []
         else:
             candidates = [folder / f"{name}{s}" for s in SUFFIXES + tuple(s.upper() for s in SUFFIXES)]
         found = next((c for c in candidates if c.is_file() and not is_pack(c)), None)
         if found is not None and where is not None and folder.resolve() not in found.resolve().parents:
-            problems.append(Problem(where[i], f"the fiche {quote(name)} is outside the folder of the pack file",
-                                    "name a fiche of this folder, by its file name without .yaml"))
+            problems.append(Problem(where[i], _("the fiche {name} is outside the folder of the pack file").format(
+                name=quote(name)), _("name a fiche of this folder, by its file name without .yaml")))
             continue
         if found is not None:
             paths.append(found)
             continue
         guess = difflib.get_close_matches(str(name), known, n=1) if len(problems) < 20 else []  # stays linear
-        hint = f"did you mean '{guess[0]}'?" if guess else f"the fiches in {display(folder)}: " + (
-            ", ".join(known[:20]) + (", …" if len(known) > 20 else "") or "none")
-        problems.append(Problem(where[i] if where else Pos(str(name)), f"no fiche {quote(str(name))} in {display(folder)}", hint))
+        if guess:
+            hint = _("did you mean '{word}'?").format(word=guess[0])
+        elif known:
+            hint = _("the fiches in {folder}: {names}").format(
+                folder=display(folder), names=", ".join(known[:20]) + (", …" if len(known) > 20 else ""))
+        else:
+            hint = _("the fiches in {folder}: none").format(folder=display(folder))
+        problems.append(Problem(where[i] if where else Pos(str(name)), _("no fiche {name} in {folder}").format(
+            name=quote(str(name)), folder=display(folder)), hint))
     if len({p.resolve() for p in paths}) < len(paths):
-        problems.append(Problem(where[0] if where else Pos(str(names[0])), "a fiche is named twice",
-                                "give each fiche once; copies are set with copies or roster"))
+        problems.append(Problem(where[0] if where else Pos(str(names[0])), _("a fiche is named twice"),
+                                _("give each fiche once; copies are set with copies or roster")))
     return tuple(paths), problems
 
 
@@ -221,8 +228,7 @@ def _too_many_pages(request: Request, pages: int) -> Problem:
     """The error of a pack that would pass MAX_PAGES pages, at its copies or roster."""
     where = dict(request.where)
     key = "roster" if request.roster is not None else "copies"
-    return Problem(where.get(key) or request.origin or Pos(f"--{key}", 1, 1), f"the pack would have at least {pages} "
-                   f"pages, at most {MAX_PAGES}", "make several packs, of fewer copies or fewer fiches")
+    return Problem(where.get(key) or request.origin or Pos(f"--{key}", 1, 1), _('the pack would have at least {pages} pages, at most {limit}').format(pages=pages, limit=MAX_PAGES), _('make several packs, of fewer copies or fewer fiches'))
 
 
 def _sheet(path: Path, fiche, profile, cache: dict, parallel: bool):
@@ -247,8 +253,8 @@ def write(data: bytes, name: str, out_dir: Path) -> Path:
         with Lock(out_dir):  # a build writing into the same folder finishes first
             write_atomic(path, data)
     except OSError as exc:
-        raise OutputError(f"{display(path)}: error: cannot write the file: {exc.strerror} (check the free space "
-                          "and the permissions of the output folder)") from exc
+        raise OutputError(str(Problem(Pos(display(path)), CANNOT_WRITE.format(reason=exc.strerror), CHECK_SPACE))
+                          ) from exc
     return path
 
 
@@ -256,7 +262,7 @@ def read_declaration(path: Path, deps: dict | None = None) -> tuple[Request | No
     """Read and check one ``<name>.pack.yaml`` file (measured first: see roster.read_file); ``deps``, when
     given, gets the sha256 of the bytes read."""
     name = display(path)
-    data, problems = roster.read_file(path, name, limit=loader.MAX_BYTES, what="pack file")
+    data, problems = roster.read_file(path, name, limit=loader.MAX_BYTES, what=_("pack file"))
     if deps is not None:
         deps[str(path.resolve())] = None if data is None else sha256_bytes(data)
     text, more = loader.decode(name, data) if data is not None else (None, [])
@@ -264,18 +270,19 @@ def read_declaration(path: Path, deps: dict | None = None) -> tuple[Request | No
     raw, more = loader.parse(name, text) if text is not None else (None, [])
     problems += more
     if raw is not None and not isinstance(raw, MDict):
-        problems.append(Problem(getattr(raw, "pos", Pos(name, 1, 1)), "a pack file is made of keys such as "
-                                "'fiches:' and 'copies:'", "see « Class packs » in docs/format.md"))
+        problems.append(Problem(getattr(raw, "pos", Pos(name, 1, 1)), _("a pack file is made of keys such as "
+                                                                            "'fiches:' and 'copies:'"),
+                                _("see « Class packs » in docs/format.md")))
     if raw is None or failed(problems):
         return None, problems
     for key in raw:
         if key not in KEYS:
-            problems.append(Problem(raw.key_pos[key], f"unknown key '{key}'",
-                                    suggest(str(key), KEYS) or "known keys: " + ", ".join(KEYS)))
+            problems.append(Problem(raw.key_pos[key], _("unknown key {key}").format(key=quote(str(key))),
+                                    suggest(str(key), KEYS) or _("known keys: {keys}").format(keys=", ".join(KEYS))))
     val = raw.val_pos
     top = Pos(name, 1, 1)
 
-    def check(key: str, ok: bool, message: str) -> None:
+    def check(key: str, ok: bool, message) -> None:
         if key in raw and not ok:
             problems.append(Problem(val[key], message, KEYS[key]))
 
@@ -286,24 +293,25 @@ def read_declaration(path: Path, deps: dict | None = None) -> tuple[Request | No
         where = items.item_pos
     else:
         items, where = [], []
-    check("fiches", items and all(isinstance(i, str) for i in items), "'fiches' must list fiche names")
+    check("fiches", items and all(isinstance(i, str) for i in items), _("'fiches' must list fiche names"))
     if "fiches" not in raw:
-        problems.append(Problem(top, "'fiches' is missing", KEYS["fiches"]))
+        problems.append(Problem(top, _("'fiches' is missing"), KEYS["fiches"]))
     copies = _whole(raw.get("copies"))
     check("copies", copies is not None and 1 <= copies <= MAX_COPIES,
-          f"'copies' must be a whole number from 1 to {MAX_COPIES}")
-    check("roster", isinstance(raw.get("roster"), str), "'roster' must be a file name")
+          _("'copies' must be a whole number from 1 to {limit}").format(limit=MAX_COPIES))
+    check("roster", isinstance(raw.get("roster"), str), _("'roster' must be a file name"))
     if ("copies" in raw) == ("roster" in raw):
-        problems.append(Problem(top, "give either 'copies:' or 'roster:'" if "copies" not in raw
-                                else "'copies' and 'roster' cannot both be given",
-                                "copies: 30 for anonymous copies, roster: eleves.csv for one copy per student"))
-    check("class", isinstance(raw.get("class"), (str, int)), "'class' must be a text")
-    check("date", isinstance(raw.get("date"), str), "'date' must be a date or a text")
-    check("group_by", raw.get("group_by") in ("student", "fiche"), "'group_by' must be student or fiche")
-    check("profile", raw.get("profile") in profiles.NAMES, "'profile' must be " + ", ".join(profiles.NAMES))
+        problems.append(Problem(top, _("give either 'copies:' or 'roster:'") if "copies" not in raw
+                                else _("'copies' and 'roster' cannot both be given"),
+                                _("copies: 30 for anonymous copies, roster: eleves.csv for one copy per student")))
+    check("class", isinstance(raw.get("class"), (str, int)), _("'class' must be a text"))
+    check("date", isinstance(raw.get("date"), str), _("'date' must be a date or a text"))
+    check("group_by", raw.get("group_by") in ("student", "fiche"), _("'group_by' must be student or fiche"))
+    check("profile", raw.get("profile") in profiles.NAMES,
+          _("'profile' must be {names}").format(names=", ".join(profiles.NAMES)))
     flags = {key: flag(raw.get(key)) for key in ("single_sided", "cover", "date_on_cover_only")}
     for key, value in flags.items():
-        check(key, value is not None, f"'{key}' must be true or false")
+        check(key, value is not None, _("'{key}' must be true or false").format(key=key))
     folder = path.parent
     fiches, more = resolve([str(i) for i in items], folder, list(where)) if not failed(problems) else ((), [])
     problems += more
@@ -311,21 +319,21 @@ def read_declaration(path: Path, deps: dict | None = None) -> tuple[Request | No
     if isinstance(raw.get("roster"), str) and not failed(problems):
         roster_path = folder / raw["roster"]
         inside = folder.resolve() in roster_path.resolve().parents
+        irregular = Problem(val["roster"], _('the roster {raw} is not a regular file (a folder, a pipe or a device '
+                                             'cannot be read)').format(raw=quote(raw['roster'])),
+                            _('give the CSV file itself'))
         if os.path.isdir(roster_path):  # '.' is the folder of the pack file, not a roster inside it
-            problems.append(Problem(val["roster"], f"the roster {quote(raw['roster'])} is not a regular file (a "
-                                    "folder, a pipe or a device cannot be read)", "give the CSV file itself"))
+            problems.append(irregular)
         elif not inside:
-            problems.append(Problem(val["roster"], "the roster must be inside the folder of the pack file",
-                                    "move the CSV next to the pack file"))
+            problems.append(Problem(val["roster"], _('the roster must be inside the folder of the pack file'),
+                                    _('move the CSV next to the pack file')))
         elif output_name(roster_path.name) or roster_path.name == MANIFEST:  # --out sources would write over it
-            problems.append(Problem(val["roster"], f"the roster {quote(raw['roster'])} has the name of a file the "
-                                    "build writes", "rename the class list, e.g. classe.csv"))
+            problems.append(Problem(val["roster"], _('the roster {raw} has the name of a file the build writes').format(raw=quote(raw['roster'])), _('rename the class list, e.g. classe.csv')))
         elif os.path.lexists(roster_path) and not roster_path.is_file():  # a pipe is never opened
-            problems.append(Problem(val["roster"], f"the roster {quote(raw['roster'])} is not a regular file (a "
-                                    "folder, a pipe or a device cannot be read)", "give the CSV file itself"))
+            problems.append(irregular)
         elif not roster_path.is_file():
-            problems.append(Problem(val["roster"], f"no roster file '{raw['roster']}'",
-                                    "give the CSV file's name, relative to the pack file"))
+            problems.append(Problem(val["roster"], _("no roster file '{name}'").format(name=raw["roster"]),
+                                    _("give the CSV file's name, relative to the pack file")))
     if failed(problems):
         return None, problems
     return Request(name=pack_name(path), fiches=fiches, copies=copies or 0, roster=roster_path,
@@ -362,8 +370,8 @@ def work(file: Path, cache: dict | None = None, parallel: bool = False) -> Build
         return _work(file, outcome, cache, parallel)
     except Exception as exc:  # a bug, not the user's fault: report it and go on
         outcome.files = {}
-        outcome.problems.append(Problem(Pos(display(file)), f"internal error while making the pack: "
-                                        f"{type(exc).__name__}: {exc}", "please report it with this pack file"))
+        outcome.problems.append(Problem(Pos(display(file)), _("internal error while making the pack: {error}").format(
+            error=f"{type(exc).__name__}: {exc}"), _("please report it with this pack file")))
         return outcome
 
 
@@ -376,9 +384,11 @@ def _work(file: Path, outcome: BuildOutcome, cache: dict | None, parallel: bool)
     outcome.deps.update(made.deps)
     if failed(made.fiche_problems):
         bad = sorted({p.pos.path for p in made.fiche_problems if p.severity == "error"})
-        outcome.problems.append(Problem(request.origin, f"pack-{request.name}.pdf is not built: {', '.join(bad)} "
-                                        f"{'has' if len(bad) == 1 else 'have'} errors",
-                                        f"run worksheet-gen check {' '.join(bad)}"))
+        outcome.problems.append(Problem(request.origin, _n("{name} is not built: {sources} has errors",
+                                                           "{name} is not built: {sources} have errors",
+                                                           len(bad)).format(name=f"pack-{request.name}.pdf",
+                                                                            sources=", ".join(bad)),
+                                        _("run worksheet-gen check {sources}").format(sources=" ".join(bad))))
     if made.data is not None:
         outcome.files = {output(request.name, Path()).name: made.data}
     return outcome

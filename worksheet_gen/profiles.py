@@ -137,9 +137,11 @@ def font_problems(fiche, profile: Profile, source: list[str] = ()) -> list:
         for ch in fonts_of(text)[0]:  # code and addresses are set in the monospace face, whatever the profile
             if ch not in found and not fonts.can_draw(ch, profile.family):  # the first 20 looked for in the lines
                 found[ch] = _place(ch, pos, source if len(found) < MAX_PLACED else ())
-    return [Problem(pos, f"the character {described(ch)} cannot be printed with the font of the "
-                         f"'{profile.name}' profile ({profile.family})",
-                    "replace it with plain text, or build with another profile")
+    from .i18n import _
+
+    return [Problem(pos, _("the character {char} cannot be printed with the font of the '{profile}' profile "
+                           "({font})").format(char=described(ch), profile=profile.name, font=profile.family),
+                    _("replace it with plain text, or build with another profile"))
             for ch, pos in found.items()]
 
 

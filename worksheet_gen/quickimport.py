@@ -5,6 +5,10 @@
 case of 65,000 characters. It is matched against each word reportlab tries to hyphenate, and only
 text holding « :// » can match it (its first group is not optional).
 
+``reportlab/lib/textsplit.py`` also compiles, at import, ``rx`` (the CJK range U+2E80–U+FFFF, about 6 ms),
+which only ``cjkwrap`` uses, and nothing in worksheet-gen calls: it becomes a Deferred pattern, compiled
+the first time anything of it is asked for.
+
 While platypus is imported, that one pattern (recognised by its exact text, URI_PAT) becomes a
 LazyPattern: ``match`` answers None at once for text without « :// », and otherwise uses FAST, the
 same expression written without IGNORECASE (each letter class spelled with its capitals and with
@@ -65,6 +69,19 @@ class LazyPattern:
         return getattr(re.compile(URI_PAT, re.IGNORECASE), name)
 
 
+CJK_PAT = "([\u2e80-\uffff])"  # reportlab.lib.textsplit.rx
+
+
+class Deferred:
+    """A pattern compiled the first time one of its attributes (match, sub…) is asked for."""
+
+    def __init__(self, pattern: str, flags: int):
+        self.pattern, self.flags = pattern, flags
+
+    def __getattr__(self, name: str):
+        return getattr(re.compile(self.pattern, self.flags), name)  # re's own cache keeps it compiled
+
+
 def _platypus() -> None:
     if "reportlab.platypus.paragraph" in sys.modules:
         return
@@ -73,6 +90,8 @@ def _platypus() -> None:
     def compile_lazily(pattern, flags=0):
         if pattern == URI_PAT and flags == re.IGNORECASE:
             return LazyPattern()
+        if pattern == CJK_PAT and flags == re.UNICODE:
+            return Deferred(pattern, flags)
         return compile_(pattern, flags)
 
     re.compile = compile_lazily

@@ -14,6 +14,7 @@ from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
 
 from . import __version__
 from . import text as T
+from .i18n import _
 from .layout import styles as S
 from .layout.flowables import Paragraph, natural_width
 from .layout.story import LABELS, story
@@ -34,8 +35,8 @@ class TooLong(Exception):
 
 def too_long(fiche: Fiche) -> Problem:
     """The error of a fiche whose PDF would pass MAX_PAGES pages."""
-    return Problem(fiche.pos, f"this fiche would print more than {MAX_PAGES} pages, at most {MAX_PAGES}",
-                   "split it into several fiches, or give fewer lines to its questions")
+    return Problem(fiche.pos, _("this fiche would print more than {limit} pages, at most {limit}").format(
+        limit=MAX_PAGES), _("split it into several fiches, or give fewer lines to its questions"))
 
 
 def _canvas_class(draw_page: Callable):
@@ -105,8 +106,9 @@ def _last_page(doc: BaseDocTemplate, fiche: Fiche, report: Callable) -> None:
     used = frame._y1 + frame._height - frame._y  # from the top of the body down to where the story ended
     if doc.page > 1 and doc.page % 2 and used < SPARE_PAGE * frame._height:
         spare = round(used / mm)
-        report(fiche.pos, f"the last page of the student sheet holds only {spare} mm: about {spare} mm less "
-                          f"(fewer lines, shorter texts) would print each copy on one sheet of paper less")
+        report(fiche.pos, _("the last page of the student sheet holds only {size} mm: about {size} mm less "
+                            "(fewer lines, shorter texts) would print each copy on one sheet of paper less").format(
+            size=spare))
 
 
 def _with_fields(draw_page: Callable, fiche: Fiche) -> Callable:

@@ -1,4 +1,9 @@
-"""What the commands print: problems as text, JSON or GitHub annotations; build progress and summary."""
+"""What the commands print: problems as text, JSON or GitHub annotations; build progress and summary.
+
+Everything is printed in the current language (i18n.py); the format around it does not change with it:
+``path:line:col: severity: …`` (the severity word translated), GitHub's ``::error file=…::`` commands and
+the keys and severity values of the JSON report stay as they are, only the messages and hints are translated.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +16,7 @@ from typing import Iterable
 import click
 
 from .errors import INVISIBLE, Pos, Problem, escaped
+from .i18n import Msg, Number, _, _n, render
 
 FORMATS = ("text", "json", "github")
 GITHUB_SHOWN = 10  # annotations of one kind GitHub shows per step; the others only stay in the log
@@ -18,10 +24,10 @@ _JSON_RAW = re.compile(f"[{INVISIBLE}]")  # what json.dumps leaves raw of the ch
 verbosity = 0  # -q: -1, only the problems; -v: 1, also the outputs left up to date
 
 
-def say(text: str, fmt: str = "text", *, err: bool = False) -> None:
+def say(text: Msg | str, fmt: str = "text", *, err: bool = False) -> None:
     """Print one line of news (what was written, a summary), unless -q was given."""
     if verbosity >= 0:
-        click.echo(line(text, fmt), err=err)
+        click.echo(line(render(text), fmt), err=err)
 
 
 def line(text: str, fmt: str = "text") -> str:
@@ -48,15 +54,17 @@ def github(problem: Problem) -> str:
     props = {"file": problem.pos.path}
     if problem.pos.line:
         props.update(line=str(problem.pos.line), col=str(problem.pos.col or 1))
-    message = problem.message + (f" ({problem.hint})" if problem.hint else "")
+    message = problem.text()
     head = ",".join(f"{key}={_escape_property(value)}" for key, value in props.items())
     return f"::{command} {head}::{_escape_data(message)}"
 
 
 def as_dict(problem: Problem) -> dict:
-    """One problem as plain data for JSON."""
+    """One problem as plain data for JSON; ``key`` names the message whatever the language (its English
+    template, the gettext msgid), or is null for a text that is no message of the tool's."""
     return {"file": problem.pos.path, "line": problem.pos.line, "col": problem.pos.col,
-            "severity": problem.severity, "message": problem.message, "hint": problem.hint}
+            "severity": problem.severity, "message": render(problem.message), "hint": render(problem.hint),
+            "key": problem.message.msgid if isinstance(problem.message, Msg) else None}
 
 
 def problems(items: Iterable[Problem], fmt: str) -> None:
@@ -71,8 +79,11 @@ def problems(items: Iterable[Problem], fmt: str) -> None:
         for kind in ("error", "warning"):
             count = sum((p.severity == "error") == (kind == "error") for p in items)
             if count > GITHUB_SHOWN:
-                click.echo(f"::notice::{count} {kind}s in all: GitHub shows {GITHUB_SHOWN} of them; "
-                           "`worksheet-gen check` lists every one with its line")
+                text = (_("{count} errors in all: GitHub shows {shown} of them; `worksheet-gen check` lists every "
+                          "one with its line") if kind == "error" else
+                        _("{count} warnings in all: GitHub shows {shown} of them; `worksheet-gen check` lists every "
+                          "one with its line"))
+                click.echo(f"::notice::{_escape_data(render(text.format(count=count, shown=GITHUB_SHOWN)))}")
 
 
 def document(items: Iterable[Problem], **fields) -> str:
@@ -97,6 +108,17 @@ def _json_escaped(text: str) -> str:
     return _JSON_RAW.sub(code, text)
 
 
+BUILDING, CHECKING = _("Building"), _("Checking")
+VERBS = {  # what happened to an output, as the build says it (build.py)
+    "wrote": _("wrote {path}"),
+    "removed": _("removed {path}"),
+    "missing": _("missing {path}"),
+    "would change": _("would change {path}"),
+    "would remove": _("would remove {path}"),
+    "waiting for another build writing into": _("waiting for another build writing into {path}…"),
+}
+
+
 class Progress:
     """Follows a build: a progress bar on a terminal, otherwise one line per output as it happens.
 
@@ -104,8 +126,8 @@ class Progress:
     "removed", "missing", …) names what happened to an output.
     """
 
-    def __init__(self, total: int, fmt: str = "text", *, label: str = "Building", tty: bool | None = None):
-        self.total, self.fmt, self.label = total, fmt, label
+    def __init__(self, total: int, fmt: str = "text", *, label=BUILDING, tty: bool | None = None):
+        self.total, self.fmt, self.label = total, fmt, render(label)
         self.tty = sys.stderr.isatty() if tty is None else tty
         self.bar = None
         self.later: list[str] = []
@@ -121,16 +143,21 @@ class Progress:
         if verbosity < 0 and verb != "done":
             return
         if verb.startswith("waiting"):  # now, whatever the format: the build seems stuck otherwise
-            click.echo(line(f"{verb} {path}…", self.fmt), err=True)
+            click.echo(line(render(VERBS.get(verb, verb + " {path}…").format(path=path)), self.fmt), err=True)
         elif verb == "done":
             if self.bar is not None:
                 self.bar.update(1, path)
         elif self.fmt == "json":
             pass
         elif self.bar is None:
-            click.echo(line(f"{verb} {path}", self.fmt))
+            click.echo(line(self.said(verb, path), self.fmt))
         elif verb != "wrote":  # after the bar: what was removed or is out of date
-            self.later.append(line(f"{verb} {path}", self.fmt))
+            self.later.append(line(self.said(verb, path), self.fmt))
+
+    @staticmethod
+    def said(verb: str, path: str) -> str:
+        """« wrote build/pix-eleve.pdf », in the current language."""
+        return render(VERBS[verb].format(path=path)) if verb in VERBS else f"{verb} {path}"
 
     def __exit__(self, *exc) -> None:
         if self.bar is not None:
@@ -139,22 +166,19 @@ class Progress:
             click.echo(line)
 
 
-def _count(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
-
-
 def summary(result) -> str:
     """One line: sources up to date and rendered, PDFs written or out of date, failures, time."""
-    line = f"{_count(result.sources, 'source')}: {result.up_to_date} up to date, {result.rendered} rendered; "
-    if result.check:
-        line += f"{_count(len(result.stale), 'PDF')} out of date"
-    else:
-        line += f"{_count(len(result.written), 'PDF')} written"
+    sources = _n("{n} source", "{n} sources", result.sources)
+    pdfs = (_n("{n} PDF out of date", "{n} PDFs out of date", len(result.stale)) if result.check else
+            _n("{n} PDF written", "{n} PDFs written", len(result.written)))
+    line = _("{sources}: {up} up to date, {rendered} rendered; {pdfs}").format(
+        sources=sources, up=result.up_to_date, rendered=result.rendered, pdfs=pdfs)
     if result.removed:
-        line += f", {len(result.removed)} removed"
+        line = _("{line}, {count} removed").format(line=line, count=len(result.removed))
     if result.failures:
-        line += f"; {len(result.failures)} failed: " + ", ".join(result.failures)
-    return line + f" ({result.seconds:.1f} s)"
+        line = _("{line}; {count} failed: {sources}").format(line=line, count=len(result.failures),
+                                                             sources=", ".join(result.failures))
+    return render(_("{line} ({seconds} s)").format(line=line, seconds=Number(result.seconds, ".1f")))
 
 
 PAPER_SHOWN = 6  # student sheets named in the paper line; the others are summed up
@@ -185,11 +209,12 @@ def paper(result) -> dict[str, int]:
 
 def paper_line(pages: dict[str, int]) -> str:
     """« paper per copy: pix-eleve.pdf 4 pages = 2 sheets recto-verso, … »."""
-    items = [f"{name} {_count(n, 'page')} = {_count((n + 1) // 2, 'sheet')}" + (" recto-verso" if n > 1 else "")
-             for name, n in list(pages.items())[:PAPER_SHOWN]]
+    items = [(_("{name} {pages} = {sheets} recto-verso") if n > 1 else _("{name} {pages} = {sheets}")).format(
+        name=name, pages=_n("{n} page", "{n} pages", n), sheets=_n("{n} sheet", "{n} sheets", (n + 1) // 2))
+        for name, n in list(pages.items())[:PAPER_SHOWN]]
     if len(pages) > PAPER_SHOWN:
-        items.append(f"and {len(pages) - PAPER_SHOWN} more")
-    return "paper per copy: " + ", ".join(items)
+        items.append(_("and {count} more").format(count=len(pages) - PAPER_SHOWN))
+    return render(_("paper per copy: {items}").format(items=", ".join(render(i) for i in items)))
 
 
 def stale_problems(result) -> list[Problem]:
@@ -197,10 +222,10 @@ def stale_problems(result) -> list[Problem]:
     (GitHub shows it on that file)."""
     from .sources import display
 
-    said = {"missing": "is missing", "would change": "is out of date",
-            "would remove": "is no longer written by any source"}
-    return [Problem(Pos(source), f"{display(path)} {said[verb]}",
-                    "run 'worksheet-gen build' and commit the PDFs it writes")
+    said = {"missing": _("{path} is missing"), "would change": _("{path} is out of date"),
+            "would remove": _("{path} is no longer written by any source")}
+    return [Problem(Pos(source), said[verb].format(path=display(path)),
+                    _("run 'worksheet-gen build' and commit the PDFs it writes"))
             for path, (verb, source) in sorted(result.stale_from.items())]
 
 
@@ -213,7 +238,7 @@ def finish(result, fmt: str) -> None:
     problems(result.problems + (stale_problems(result) if fmt == "github" else []), fmt)
     if verbosity > 0:
         for path in sorted(result.unchanged):
-            click.echo(line(f"up to date {path}", fmt))
+            click.echo(line(render(_("up to date {path}").format(path=path)), fmt))
     if pages:
         say(paper_line(pages), fmt)
     say(summary(result), fmt)  # last: the line a CI log ends with

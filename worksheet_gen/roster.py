@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import chars, files, fonts
-from .errors import Pos, Problem
+from .errors import CHECK_READABLE, Pos, Problem
+from .i18n import Msg, _
 
 MAX_BYTES = 1024 * 1024  # a roster of 500 students takes about 20 KiB
 MAX_COPIES = 500  # copies in one pack: --copies, copies: in a pack file, and the students of a roster
@@ -33,7 +34,10 @@ PROFILE_WORDS = {
     "large": "large", "grandscaracteres": "large", "groscaracteres": "large", "malvoyant": "large",
     "basservision": "large", "lowvision": "large",
 }
-_HINT = "export the class list as CSV (« CSV UTF-8 » or « CSV (séparateur : point-virgule) »)"
+_HINT = _("export the class list as CSV (« CSV UTF-8 » or « CSV (séparateur : point-virgule) »)")
+_QUOTE_OPEN = _("a quote opened here is never closed")
+_COLUMNS = _("the first line must name the columns, e.g. Nom;Prénom;Classe")
+ROSTER = _("roster")
 
 
 @dataclass(frozen=True)
@@ -73,20 +77,22 @@ def key(header: str) -> str:
     return "".join(ch for ch in text if ch.isalnum() and not unicodedata.combining(ch))
 
 
-def read_file(path: Path, name: str, *, limit: int, what: str) -> tuple[bytes | None, list[Problem]]:
+def read_file(path: Path, name: str, *, limit: int, what: Msg) -> tuple[bytes | None, list[Problem]]:
     """The bytes of a regular file of at most limit bytes, measured before a byte is read (files.read),
     or a problem saying why not, in the words of what the file is (« roster », « pack file »)."""
     try:
         return files.read(path, limit), []
     except files.TooLarge as exc:
-        message, hint = f"the {what} is too large ({exc.size} bytes, at most {limit})", ""
+        message, hint = _("the {what} is too large ({size} bytes, at most {limit})").format(
+            what=what, size=exc.size, limit=limit), ""
     except files.NotAFile:
-        message = f"the {what} is a folder, not a file" if os.path.isdir(path) else \
-            f"the {what} is not a regular file (a pipe, device or socket cannot be read)"
+        message = (_("the {what} is a folder, not a file") if os.path.isdir(path) else
+                   _("the {what} is not a regular file (a pipe, device or socket cannot be read)")).format(what=what)
         hint = ""
     except (OSError, ValueError) as exc:  # ValueError: a NUL in the name
-        message = f"cannot read the {what}: {getattr(exc, 'strerror', None) or exc}"
-        hint = "check that it exists and is readable"
+        message = _("cannot read the {what}: {reason}").format(what=what,
+                                                               reason=getattr(exc, "strerror", None) or str(exc))
+        hint = CHECK_READABLE
     return None, [Problem(Pos(name, 1, 1), message, hint)]
 
 
@@ -95,17 +101,18 @@ def decode(name: str, data: bytes) -> tuple[str | None, list[Problem]]:
     it cannot be read. No byte of the file is quoted: it may not be a roster at all."""
     start = Pos(name, 1, 1)
     if len(data) > MAX_BYTES:
-        return None, [Problem(start, f"the roster is too large ({len(data)} bytes, at most {MAX_BYTES})")]
+        return None, [Problem(start, _("the {what} is too large ({size} bytes, at most {limit})").format(
+            what=ROSTER, size=len(data), limit=MAX_BYTES))]
     if data.startswith(b"PK\x03\x04") or data.startswith(b"\xd0\xcf\x11\xe0"):
-        return None, [Problem(start, "this is a spreadsheet file, not a CSV text file", _HINT)]
+        return None, [Problem(start, _("this is a spreadsheet file, not a CSV text file"), _HINT)]
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return None, [Problem(start, "the roster is UTF-16 text", _HINT)]
+        return None, [Problem(start, _("the roster is UTF-16 text"), _HINT)]
     bom = data.startswith(b"\xef\xbb\xbf")
     lines = data[3 if bom else 0:].split(b"\n")
     if b"\0" in data:
         n = next(i for i, line in enumerate(lines) if b"\0" in line)
-        return None, [Problem(Pos(name, n + 1, lines[n].index(b"\0") + 1), "the roster is not a text file "
-                              "(it holds a zero byte)", _HINT)]
+        return None, [Problem(Pos(name, n + 1, lines[n].index(b"\0") + 1), _("the roster is not a text file "
+                                                                                        "(it holds a zero byte)"), _HINT)]
     found = "utf-8" if bom else None  # the encoding of the file, from its BOM or its first line with an accent
     first = 0
     text = []
@@ -121,17 +128,19 @@ def decode(name: str, data: bytes) -> tuple[str | None, list[Problem]]:
             try:
                 text.append(line.decode("cp1252"))
             except UnicodeDecodeError as exc:
-                return None, [Problem(Pos(name, n + 1, exc.start + 1), f"byte 0x{line[exc.start]:02x} is neither "
-                                      "UTF-8 nor Windows-1252", _HINT)]
+                return None, [Problem(Pos(name, n + 1, exc.start + 1), _("byte 0x{byte} is neither "
+                                      "UTF-8 nor Windows-1252").format(byte=f"{line[exc.start]:02x}"), _HINT)]
             encoding = "cp1252"
         if found is None:
             found, first = encoding, n + 1
         elif encoding != found:
             names = {"utf-8": "UTF-8", "cp1252": "Windows-1252"}
-            since = f"line {first}" if first else "its BOM"
-            return None, [Problem(Pos(name, n + 1, col), f"this line is in {names[encoding]} but the file is in "
-                                  f"{names[found]} ({since}): its accented letters would print wrongly",
-                                  "save the whole file again in one encoding, « CSV UTF-8 » for instance")]
+            since = _("line {line}").format(line=first) if first else _("its BOM")
+            return None, [Problem(Pos(name, n + 1, col), _("this line is in {encoding} but the file is in "
+                                                           "{other} ({since}): its accented letters would print "
+                                                           "wrongly").format(encoding=names[encoding],
+                                                                             other=names[found], since=since),
+                                  _("save the whole file again in one encoding, « CSV UTF-8 » for instance"))]
     return "\n".join(text), []
 
 
@@ -213,22 +222,22 @@ def records(name: str, text: str, sep: str):
             record = Record(name, at + 1, raw, (0,), ())
             opened = _starts(raw, sep)[1]
             if opened is not None:  # a quote left open swallowed the lines after it
-                raise _Broken(record.at(opened), "a quote opened here is never closed") from exc
-            raise _Broken(record.at(0), f"a cell of this line is longer than {csv.field_size_limit()} "
-                          "characters") from exc
+                raise _Broken(record.at(opened), _QUOTE_OPEN) from exc
+            raise _Broken(record.at(0), _("a cell of this line is longer than {limit} characters").format(
+                limit=csv.field_size_limit())) from exc
         raw = "".join(lines.taken[at:])
         starts, opened = _starts(raw, sep)
         record = Record(name, at + 1, raw, tuple(starts), tuple(" ".join(v.split()) for v in values))
         at = len(lines.taken)
         if opened is not None:
-            raise _Broken(record.at(opened), "a quote opened here is never closed")
+            raise _Broken(record.at(opened), _QUOTE_OPEN)
         if any(record.values):
             yield record
 
 
 class _Broken(Exception):
-    def __init__(self, pos: Pos, message: str):
-        super().__init__(message)
+    def __init__(self, pos: Pos, message: Msg):
+        super().__init__(str(message))
         self.pos, self.message = pos, message
 
 
@@ -236,46 +245,51 @@ def parse(name: str, text: str) -> tuple[tuple[Student, ...], list[Problem]]:
     """Students of a roster's text, in roster order, and every problem found."""
     head = next((line for line in io.StringIO(text, newline="") if line.strip()), None)
     if head is None:
-        return (), [Problem(Pos(name, 1, 1), "the roster is empty", "the first line must name the columns, "
-                                                                     "e.g. Nom;Prénom;Classe")]
+        return (), [Problem(Pos(name, 1, 1), _("the roster is empty"), _COLUMNS)]
     sep, columns, twice = _header(head)
     students, problems, seen = [], [], {}
     try:
         rows = records(name, text, sep)
         header = next(rows)
         if "nom" not in columns or "prenom" not in columns:  # not a roster: nothing of it is quoted
-            missing = " and ".join(f"'{lbl}'" for c, lbl in (("nom", "Nom"), ("prenom", "Prénom")) if c not in columns)
-            return (), [Problem(Pos(name, header.first, 1), f"no {missing} column in the header line",
-                                "the first line must name the columns, e.g. Nom;Prénom;Classe")]
+            missing = [lbl for c, lbl in (("nom", "Nom"), ("prenom", "Prénom")) if c not in columns]
+            message = (_("no '{column}' column in the header line").format(column=missing[0]) if len(missing) == 1
+                       else _("no '{column}' and '{other}' column in the header line").format(column=missing[0],
+                                                                                               other=missing[1]))
+            return (), [Problem(Pos(name, header.first, 1), message, _COLUMNS)]
         if twice:  # which one holds what the teacher meant cannot be told
-            return (), [Problem(header.cell(index)[0], f"two columns are the {LABELS[column]} column: "
-                                f"« {clip(header.values[columns[column]], 40)} » and « {clip(header.values[index], 40)} »",
-                                "keep one of them, or rename the other") for column, index in twice.items()]
+            return (), [Problem(header.cell(index)[0], _("two columns are the {column} column: « {name} » and "
+                                                         "« {other} »").format(
+                column=LABELS[column], name=clip(header.values[columns[column]], 40),
+                other=clip(header.values[index], 40)), _("keep one of them, or rename the other"))
+                for column, index in twice.items()]
         for record in rows:
             student, more = _student(record, columns, header.values)
             problems += more
             if student is None:
                 continue
             if len(students) == MAX_COPIES:
-                problems.append(Problem(student.pos, f"the roster has more than {MAX_COPIES} students, the most "
-                                        "copies one pack makes", "split the class list into several rosters"))
+                problems.append(Problem(student.pos, _("the roster has more than {limit} students, the most "
+                                                       "copies one pack makes").format(limit=MAX_COPIES),
+                                        _("split the class list into several rosters")))
                 break
             same = (key(student.nom), key(student.prenom), key(student.classe))
             if same in seen:
-                problems.append(Problem(student.pos, f"{clip(student.label, 60)} is listed twice (also line "
-                                        f"{seen[same]})", severity="warning"))
+                problems.append(Problem(student.pos, _("{name} is listed twice (also line {line})").format(
+                    name=clip(student.label, 60), line=seen[same]), severity="warning"))
             seen.setdefault(same, record.first)
             students.append(student)
     except _Broken as exc:
-        problems.append(Problem(exc.pos, exc.message, "close it, or remove the quote"
-                                if "quote" in exc.message else _HINT))
+        problems.append(Problem(exc.pos, exc.message, _("close it, or remove the quote")
+                                if exc.message is _QUOTE_OPEN else _HINT))
     if not students and not problems:
-        problems.append(Problem(Pos(name, header.first, 1), "the roster has no student",
-                                "add one line per student under the header line"))
+        problems.append(Problem(Pos(name, header.first, 1), _("the roster has no student"),
+                                _("add one line per student under the header line")))
     if len(problems) > MAX_REPORTED:
         more = len(problems) - MAX_REPORTED + 1
         problems = problems[:MAX_REPORTED - 1] + [Problem(problems[MAX_REPORTED - 1].pos,
-                                                          f"{more} more problems in the roster", _HINT)]
+                                                          _("{count} more problems in the roster").format(
+                                                              count=more), _HINT)]
     return tuple(students), problems
 
 
@@ -290,7 +304,7 @@ def from_bytes(name: str, data: bytes) -> tuple[tuple[Student, ...], list[Proble
 def read(path: Path, name: str | None = None) -> tuple[tuple[Student, ...], list[Problem]]:
     """Read (measured first: see read_file) and parse one roster file."""
     name = name or str(path)
-    data, problems = read_file(path, name, limit=MAX_BYTES, what="roster")
+    data, problems = read_file(path, name, limit=MAX_BYTES, what=ROSTER)
     if data is None:
         return (), problems
     return from_bytes(name, data)
@@ -326,36 +340,41 @@ def _student(record: Record, columns: dict, headers: tuple):
 
     extra = [i for i in range(len(headers), len(record.values)) if record.values[i]]
     if extra:
-        problems.append(Problem(record.cell(extra[0])[0], f"this line has {len(record.values)} fields but the "
-                                f"header line has {len(headers)}",
-                                "put a name that contains the separator in double quotes"))
+        problems.append(Problem(record.cell(extra[0])[0], _("this line has {count} fields but the header line "
+                                                            "has {expected}").format(count=len(record.values),
+                                                                                     expected=len(headers)),
+                                _("put a name that contains the separator in double quotes")))
     for column, label in (("nom", "Nom"), ("prenom", "Prénom")):
         pos, value = cell(column)
         if not value:
-            problems.append(Problem(pos, f"the {label} is missing",
-                                    "each line needs a Nom and a Prénom; delete the line if it is not a student"))
+            problems.append(Problem(pos, _("the {column} is missing").format(column=label),
+                                    _("each line needs a Nom and a Prénom; delete the line if it is not a student")))
     for column in ("nom", "prenom", "classe"):
         pos, value = cell(column)
         if len(value) > MAX_NAME:  # checked before anything is laid out: no name is that long
-            problems.append(Problem(pos, f"the {LABELS[column]} is too long ({len(value)} characters, at most "
-                                    f"{MAX_NAME})", "a quote is probably misplaced, or the cell holds more than a name"))
+            problems.append(Problem(pos, _("the {column} is too long ({count} characters, at most {limit})").format(
+                column=LABELS[column], count=len(value), limit=MAX_NAME),
+                _("a quote is probably misplaced, or the cell holds more than a name")))
             continue
         bad = next((ch for ch in value if chars.invisible(ch)), None) or fonts.missing(value)
         if bad is not None:
             invisible = chars.invisible(bad)
-            problems.append(Problem(record.char(columns[column], bad), f"the character {shown(bad)} " + (
-                "is invisible" if invisible else "cannot be printed with the embedded font"),
-                "delete it: it often comes from copying a name out of another program" if invisible
-                else "replace it with a letter the font has"))
+            problems.append(Problem(record.char(columns[column], bad), (
+                _("the character {char} is invisible") if invisible else
+                _("the character {char} cannot be printed with the embedded font")).format(char=shown(bad)),
+                _("delete it: it often comes from copying a name out of another program") if invisible
+                else _("replace it with a letter the font has")))
         run = chars.stacked(value)
         if run:
-            problems.append(Problem(record.char(columns[column], run[0]), f"{len(run)} accents are stacked on one "
-                                    f"letter, at most {chars.MAX_MARKS}", "delete the extra accents"))
+            problems.append(Problem(record.char(columns[column], run[0]), _(
+                "{count} accents are stacked on one letter, at most {limit}").format(count=len(run),
+                                                                                    limit=chars.MAX_MARKS),
+                _("delete the extra accents")))
     pos, word = cell("profil")
     profile = PROFILE_WORDS.get(key(word), "?") if word else ""
     if profile == "?":
-        problems.append(Problem(pos, f"unknown profile « {clip(word, 40)} »",
-                                "write standard, dys or large (or leave the cell empty); see docs/profiles.md"))
+        problems.append(Problem(pos, _("unknown profile « {word} »").format(word=clip(word, 40)),
+                                _("write standard, dys or large (or leave the cell empty); see docs/profiles.md")))
     if problems:
         return None, problems
     known = set(columns.values())

@@ -6,7 +6,8 @@ import os
 import stat
 from pathlib import Path
 
-from .errors import Pos, Problem
+from .errors import CANNOT_READ, CHECK_READABLE, NOT_REGULAR, Pos, Problem
+from .i18n import _
 
 SUFFIXES = (".yaml", ".yml")  # compared without case: pix.YAML is a source too
 PACK_SUFFIXES = (".pack.yaml", ".pack.yml")  # pack declarations (docs/format.md), not fiches
@@ -41,18 +42,18 @@ def _in_folder(path: Path, folder: Path) -> Problem | None:
         regular = stat.S_ISREG(path.stat().st_mode)
         inside = folder.resolve() in path.resolve().parents
     except (OSError, RuntimeError) as exc:  # RuntimeError: a loop of links
-        return Problem(Pos(display(path), 1, 1), f"cannot read the file: {getattr(exc, 'strerror', None) or exc}",
-                       "check that it exists and is readable")
+        return Problem(Pos(display(path), 1, 1), CANNOT_READ.format(reason=getattr(exc, "strerror", None) or str(exc)),
+                       _('check that it exists and is readable'))
     if not regular:
-        return Problem(Pos(display(path), 1, 1), "not a regular file (a folder, a pipe or a device): it is not read",
-                       "rename it or move it out of the sources folder")
+        return Problem(Pos(display(path), 1, 1), _('not a regular file (a folder, a pipe or a device): it is not read'),
+                       _('rename it or move it out of the sources folder'))
     if not inside and not _lexically_in(path, folder):  # a name holding '..': no link involved
-        return Problem(Pos(display(path), 1, 1), "this file is outside the sources folder: it is not read",
-                       "name a fiche of the sources folder by its file name without .yaml, or give the path of its "
-                       "source (….yaml)")
+        return Problem(Pos(display(path), 1, 1), _("this file is outside the sources folder: it is not read"),
+                       _("name a fiche of the sources folder by its file name without .yaml, or give the path of "
+                         "its source (….yaml)"))
     if not inside:
-        return Problem(Pos(display(path), 1, 1), "this file is a link to a file outside the sources folder: it is not read",
-                       "copy the file into the sources folder, or name it on the command line")
+        return Problem(Pos(display(path), 1, 1), _('this file is a link to a file outside the sources folder: it is not read'),
+                       _('copy the file into the sources folder, or name it on the command line'))
     return None
 
 
@@ -83,11 +84,10 @@ def _named(paths: tuple[str, ...], default_dir: Path) -> tuple[list[Path], list[
             mode = p.stat().st_mode
             entries = sorted(p.iterdir()) if stat.S_ISDIR(mode) else []
         except FileNotFoundError:
-            problems.append(Problem(Pos(raw), "no such file or folder"))
+            problems.append(Problem(Pos(raw), _("no such file or folder")))
             continue
         except OSError as exc:  # a name too long, a folder that cannot be listed…
-            problems.append(Problem(Pos(raw), f"cannot read the file: {exc.strerror}",
-                                    "check that it exists and is readable"))
+            problems.append(Problem(Pos(raw), CANNOT_READ.format(reason=exc.strerror), CHECK_READABLE))
             continue
         for q in entries:
             if not is_source(q) or (q.name.startswith(".#") and q.is_symlink()):  # an editor's lock: a link
@@ -98,8 +98,7 @@ def _named(paths: tuple[str, ...], default_dir: Path) -> tuple[list[Path], list[
         if stat.S_ISREG(mode):
             found.append(p)
         elif not stat.S_ISDIR(mode):
-            problems.append(Problem(Pos(raw), "not a regular file (a folder, a pipe or a device): it is not read",
-                                    "give the name of a source file"))
+            problems.append(Problem(Pos(raw), NOT_REGULAR, _("give the name of a source file")))
     return found, problems
 
 

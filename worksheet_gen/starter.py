@@ -9,6 +9,7 @@ import unicodedata
 from pathlib import Path
 
 from .errors import WorksheetError
+from .i18n import Msg, _
 from .output import write_atomic
 
 SCHEMA_NAME = "fiche.schema.json"
@@ -78,22 +79,24 @@ def refresh_schemas(paths: tuple[str, ...], sources_dir: str) -> list[Path]:
     return out
 
 
-def name_problem(name: str) -> str | None:
+def name_problem(name: str) -> Msg | None:
     """Why NAME cannot name a new fiche (sources/NAME.yaml), if it cannot."""
     from . import fonts
 
     if not name:
-        return "give a name, e.g. 'metiers-numerique'"
+        return _("give a name, e.g. 'metiers-numerique'")
     if "/" in name or "\\" in name or name in (".", ".."):
-        return f"'{name}' is a path: give a name only, e.g. 'metiers-numerique' (use --sources for the folder)"
+        return _("'{name}' is a path: give a name only, e.g. 'metiers-numerique' (use --sources for the "
+                 "folder)").format(name=name)
     if re.search(r"\s", name):
-        return f"'{name}' holds spaces: write '{'-'.join(name.split())}' instead"
+        return _("'{name}' holds spaces: write '{slug}' instead").format(name=name, slug="-".join(name.split()))
     if len(name) > MAX_NAME:
-        return f"'{name[:20]}…' is too long: at most {MAX_NAME} characters"
+        return _("'{name}…' is too long: at most {limit} characters").format(name=name[:20], limit=MAX_NAME)
     if not re.fullmatch(r"[^\W_][\w-]*", name) or not all(fonts.can_draw(ch) for ch in name):
-        return f"'{name}': use letters, digits and '-' (accented letters too), starting with a letter or a digit"
+        return _("'{name}': use letters, digits and '-' (accented letters too), starting with a letter or a "
+                 "digit").format(name=name)
     if name.lower() in _RESERVED:
-        return f"'{name}' is a name Windows reserves for a device: choose another one"
+        return _("'{name}' is a name Windows reserves for a device: choose another one").format(name=name)
     return None
 
 
@@ -112,13 +115,13 @@ def new(slug: str, folder: Path) -> tuple[Path, bool]:
     from .owners import same_file
 
     if folder.exists() and not folder.is_dir():
-        raise WorksheetError(f"{folder} is a file, not a folder of sources")
+        raise WorksheetError(_("{folder} is a file, not a folder of sources").format(folder=folder))
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"{slug}.yaml"
     taken = [p for p in folder.iterdir() if p.suffix.lower() in (".yaml", ".yml")
              and same_file(p.stem) == same_file(slug)]
     if taken:
-        raise WorksheetError(f"{taken[0]} already exists: give another name, or edit that fiche")
+        raise WorksheetError(_("{path} already exists: give another name, or edit that fiche").format(path=taken[0]))
     title = slug.replace("-", " ").replace("_", " ").strip()
     text = STARTER.format(slug=slug, title=title[:1].upper() + title[1:])
     with open(target, "x", encoding="utf-8", newline="\n") as out:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 
+from .i18n import Msg, _
 from .spec import KINDS
 
 # French words teachers write for keys and values, with the English word(s) they mean.
@@ -29,13 +30,19 @@ FRENCH = {
 }  # and the French names of each kind of question (spec.KINDS)
 
 
-def suggest(word: str, allowed) -> str:
-    """'did you mean …?' for a word not allowed here, or an empty string."""
+def best(word: str, allowed) -> str | None:
+    """The allowed word meant by a word not allowed here (its English for a French word, else the closest)."""
     allowed = list(allowed)
     key = re.sub(r"[\s/_-]", "", word.strip().lower())
     meant = FRENCH.get(key, ()) + tuple(kind.name for kind in KINDS.values() if key in kind.french)
     for candidate in meant:
         if candidate in allowed:
-            return f"did you mean '{candidate}'?"
+            return candidate
     guess = difflib.get_close_matches(word, allowed, n=1)
-    return f"did you mean '{guess[0]}'?" if guess else ""
+    return guess[0] if guess else None
+
+
+def suggest(word: str, allowed) -> Msg | str:
+    """'did you mean …?' for a word not allowed here, or an empty string."""
+    guess = best(word, allowed)
+    return _("did you mean '{word}'?").format(word=guess) if guess else ""

@@ -9,13 +9,16 @@ import difflib
 from pathlib import Path
 
 from . import values
-from .convert import Ctx, Item, check_text, fields, image_size
+from .convert import (EMPTY_ITEM, NOT_AN_OPTION, REMOVE_LINE, SHORTEN_LIST, Ctx, Item, check_text, fields,
+                      image_size)
 from .errors import Pos, quote, quote_pair
-from .loader import MDict, MList
+from .i18n import _
+from .loader import COLON, MDict, MList
 from .model import Activity, Callout, Closing, Fiche, FillTable, Image, Media, Question, TableSection, TextBlock
 from .spec import BLOCK_KINDS, KINDS, MAX_LINES, MAX_WIDTH_CAPTION, OBJECTS, QUESTION, Kind, kind_of, question_fields
 from .suggest import suggest
 
+NO_OPTIONS = _("remove 'options:' or use 'type: choice'")
 MAX_BLOCKS = 1000  # items under 'content:' in one fiche (a worksheet has tens): past it they are not read
 
 def validate(raw, *, path: str, slug: str, base_dir: Path | None = None, root: Path | None = None):
@@ -23,8 +26,8 @@ def validate(raw, *, path: str, slug: str, base_dir: Path | None = None, root: P
     ctx = Ctx(path, base_dir, root, getattr(raw, "source", []))
     top = Pos(path, 1, 1)
     if not isinstance(raw, MDict):
-        ctx.error(getattr(raw, "pos", top), "the file must start with keys such as 'title:' and 'activities:'",
-                  "see the example in docs/format.md")
+        ctx.error(getattr(raw, "pos", top), _("the file must start with keys such as 'title:' and 'activities:'"),
+                  _("see the example in docs/format.md"))
         return None, ctx.problems
     f = fields(ctx, OBJECTS["fiche"], raw)
     ctx.lang = f.get("lang", "fr")
@@ -34,7 +37,8 @@ def validate(raw, *, path: str, slug: str, base_dir: Path | None = None, root: P
         c = fields(ctx, OBJECTS["closing"], raw["closing"])
         closing = Closing(c.get("title", ""), _blocks(ctx, raw["closing"], [0]), raw["closing"].pos)
     if isinstance(raw.get("activities"), MList) and not raw["activities"]:
-        ctx.error(raw.val_pos["activities"], "there is no activity", "add at least one item under 'activities:'")
+        ctx.error(raw.val_pos["activities"], _("there is no activity"),
+                  _("add at least one item under 'activities:'"))
     fiche = Fiche(
         slug=slug, source=path, title=f.get("title", ""), levels=tuple(i.text for i in f.get("levels", ())),
         kind=f.get("kind", ""), previous=f.get("previous", ""), lang=f.get("lang", "fr"),
@@ -56,13 +60,14 @@ def _items(obj: MDict, key: str):
 
 def _activity(ctx: Ctx, raw, pos: Pos) -> Activity | None:
     if not isinstance(raw, MDict):
-        ctx.error(pos, "an activity must have keys such as 'title:' and 'content:'",
-                  "write '- title: …' and, under it, 'content:'")
+        ctx.error(pos, _("an activity must have keys such as 'title:' and 'content:'"),
+                  _("write '- title: …' and, under it, 'content:'"))
         return None
     f = fields(ctx, OBJECTS["activity"], raw)
     blocks = _blocks(ctx, raw, [0])
     if isinstance(raw.get("content"), MList) and not raw["content"]:
-        ctx.error(raw.val_pos["content"], "this activity is empty", "add text, media or questions under 'content:'")
+        ctx.error(raw.val_pos["content"], _("this activity is empty"),
+                  _("add text, media or questions under 'content:'"))
     return Activity(f.get("title", ""), f.get("intro", ""), blocks, raw.pos)
 
 
@@ -72,8 +77,7 @@ def _counted(ctx: Ctx, items):
         ctx.blocks += 1
         if ctx.blocks > MAX_BLOCKS:  # the rest is not read: the fiche is not built anyway
             if ctx.blocks == MAX_BLOCKS + 1:
-                ctx.error(pos, f"a fiche holds at most {MAX_BLOCKS} items (texts, questions, pictures, links…): "
-                               "this one is past it", "split the fiche into several")
+                ctx.error(pos, _('a fiche holds at most {limit} items (texts, questions, pictures, links…): this one is past it').format(limit=MAX_BLOCKS), _('split the fiche into several'))
             continue
         yield raw, pos
 
@@ -91,15 +95,16 @@ def _block(ctx: Ctx, raw, pos: Pos, counter: list):
     if isinstance(raw, str):
         return TextBlock(check_text(ctx, raw, pos), pos)
     if raw is None:
-        ctx.error(pos, "this item is empty", "write a text after '- ', or remove the line")
+        ctx.error(pos, EMPTY_ITEM, REMOVE_LINE)
         return None
     if not isinstance(raw, MDict):
-        ctx.error(pos, "a block must be a text or keys such as 'question:'", "start the item with a text or a key")
+        ctx.error(pos, _("a block must be a text or keys such as 'question:'"),
+                  _("start the item with a text or a key"))
         return None
     kinds = [k for k in BLOCK_KINDS if k in raw]
     if len(kinds) > 1:
-        ctx.error(raw.key_pos[kinds[1]], f"one block cannot be both '{kinds[0]}' and '{kinds[1]}'",
-                  "start a new item with '- ' for each block")
+        ctx.error(raw.key_pos[kinds[1]], _("one block cannot be both '{kind}' and '{other}'").format(
+            kind=kinds[0], other=kinds[1]), _("start a new item with '- ' for each block"))
         return None
     if not kinds:
         first = next(iter(raw), "")
@@ -110,10 +115,10 @@ def _block(ctx: Ctx, raw, pos: Pos, counter: list):
             line = ctx.source[at.line - 1] if 0 < at.line <= len(ctx.source) else ""
             colon = line.find(": ", at.col - 1)
             ctx.error(Pos(at.path, at.line, colon + 1) if colon >= 0 else at,
-                      "a text contains ': ' (a colon followed by a space)", "put the whole text in quotes")
+                      COLON, _("put the whole text in quotes"))
             return None
-        hint = hint or "a block starts with one of: " + ", ".join(BLOCK_KINDS)
-        ctx.error(raw.key_pos.get(first, raw.pos), f"unknown block {quote(first)}", hint)
+        hint = hint or _("a block starts with one of: {kinds}").format(kinds=", ".join(BLOCK_KINDS))
+        ctx.error(raw.key_pos.get(first, raw.pos), _("unknown block {name}").format(name=quote(first)), hint)
         return None
     kind = kinds[0]
     if kind == "question":
@@ -131,35 +136,38 @@ def _block(ctx: Ctx, raw, pos: Pos, counter: list):
         if path:
             image_size(ctx, path, width, raw.val_pos.get("width", raw.val_pos["image"]))
         if f.get("caption") and width > MAX_WIDTH_CAPTION:
-            ctx.error(raw.val_pos["width"], f"beside a caption, a picture is at most {MAX_WIDTH_CAPTION} mm wide",
-                      f"give 'width: {MAX_WIDTH_CAPTION}' or less, or put the caption in a text above the picture")
+            ctx.error(raw.val_pos["width"], _("beside a caption, a picture is at most {width} mm wide").format(
+                width=MAX_WIDTH_CAPTION), _("give 'width: {width}' or less, or put the caption in a text above the "
+                                            "picture").format(width=MAX_WIDTH_CAPTION))
         return Image(path or "", f.get("width", 40.0), f.get("caption", ""), pos)
     sections = tuple(s for s in (_section(ctx, s, p) for s, p in _counted(ctx, _items(raw, "sections"))) if s)
     if isinstance(raw.get("sections"), MList) and not raw["sections"]:
-        ctx.error(raw.val_pos["sections"], "this table has no section", "add rows with '- title: …' under 'sections:'")
+        ctx.error(raw.val_pos["sections"], _("this table has no section"),
+                  _("add rows with '- title: …' under 'sections:'"))
     return FillTable(f.get("table", ""), sections, pos)
 
 
 def _section(ctx: Ctx, raw, pos: Pos) -> TableSection | None:
     if not isinstance(raw, MDict):
-        ctx.error(pos, "a table section must have 'title:' and 'lines:' or 'answer:'",
-                  "write '- title: …' and, under it, 'answer: […]'")
+        ctx.error(pos, _("a table section must have 'title:' and 'lines:' or 'answer:'"),
+                  _("write '- title: …' and, under it, 'answer: […]'"))
         return None
     f = fields(ctx, OBJECTS["section"], raw)
     answer = tuple(i.text for i in f.get("answer", ()))
     free = len(answer) == 1 and _free(answer[0], ())
     answer = () if free else answer
     if "lines" not in raw and "bullets" not in raw and len(answer) > MAX_LINES:
-        ctx.error(raw.val_pos["answer"], f"{len(answer)} answers make {len(answer)} bullets, at most {MAX_LINES}",
-                  "shorten the list, or give 'lines:' and let the corrigé write smaller")
+        ctx.error(raw.val_pos["answer"], _("{count} answers make {count} bullets, at most {limit}").format(
+            count=len(answer), limit=MAX_LINES), SHORTEN_LIST)
     bullets = f.get("bullets", 0)
     lines = f.get("lines", bullets or min(len(answer), MAX_LINES) or 3)
     if bullets > lines:
-        ctx.error(raw.val_pos["bullets"], f"{bullets} bullets on {lines} line(s): each bullet needs a line of its own",
-                  f"give 'lines: {bullets}' or more, or fewer bullets")
+        ctx.error(raw.val_pos["bullets"], _("{bullets} bullets on {lines} line(s): each bullet needs a line of its "
+                                            "own").format(bullets=bullets, lines=lines),
+                  _("give 'lines: {bullets}' or more, or fewer bullets").format(bullets=bullets))
     if "answer" not in raw:
-        ctx.warn(raw.key_pos.get("title", pos), "this section has no answer: the corrigé leaves its lines empty",
-                 "add 'answer:'")
+        ctx.warn(raw.key_pos.get("title", pos), _("this section has no answer: the corrigé leaves its lines empty"),
+                 _("add 'answer:'"))
     return TableSection(f.get("title", ""), lines, answer, pos, bullets, f.get("explain", ""), free)
 
 
@@ -167,11 +175,12 @@ def _elsewhere(kind: Kind):
     """The problem of a question key that another kind of question takes, for a question of this kind."""
     def problem(key: str):
         if key == "options" and kind.fixed:
-            return f"a '{kind.name}' question has fixed options", "remove 'options:' or use 'type: choice'"
+            return _("a '{type}' question has fixed options").format(type=kind.name), NO_OPTIONS
         if key not in QUESTION:
             return None
         other = next(k.name for k in sorted(KINDS.values(), key=lambda k: "options" not in k.keys) if key in k.keys)
-        return f"'{key}' does not apply to a question of type '{kind.name}'", f"remove it, or use 'type: {other}'"
+        return (_("'{key}' does not apply to a question of type '{type}'").format(key=key, type=kind.name),
+                _("remove it, or use 'type: {other}'").format(other=other))
     return problem
 
 
@@ -185,8 +194,8 @@ def _question(ctx: Ctx, raw: MDict, pos: Pos, number: int) -> Question:
         len(items) == 1 and _free(items[0].text, ()))  # 'answer: free' on an open question: « Réponse personnelle »
     if free:
         if len(items) > 1:
-            ctx.error(apos, "'free' means no single right answer: it cannot be given with other answers",
-                      "keep 'answer: free' alone, or list the right options")
+            ctx.error(apos, _("'free' means no single right answer: it cannot be given with other answers"),
+                      _("keep 'answer: free' alone, or list the right options"))
         items = []
     if kind.answer == "fixed":
         items = [Item(_fixed_answer(ctx, i, kind, options), i.pos) for i in items]
@@ -200,17 +209,17 @@ def _question(ctx: Ctx, raw: MDict, pos: Pos, number: int) -> Question:
         _check_ticked(ctx, kind, items, options, apos)
     elif kind.answer == "list":
         if "lines" not in raw and len(answers) > MAX_LINES:
-            ctx.error(apos, f"{len(answers)} answers make {len(answers)} blanks, at most {MAX_LINES}",
-                      "shorten the list, or give 'lines:' and let the corrigé write smaller")
+            ctx.error(apos, _("{count} answers make {count} blanks, at most {limit}").format(
+                count=len(answers), limit=MAX_LINES), SHORTEN_LIST)
     elif len(answers) > 1:
         answers = ("\n".join(answers),)
     lines = f.get("lines", kind.default_lines(len(answers)))
     if lines < kind.min_lines:
-        ctx.error(raw.val_pos.get("lines", pos), f"an '{kind.name}' question needs at least one line",
-                  f"give 'lines:' from 1 to {MAX_LINES}")
+        ctx.error(raw.val_pos.get("lines", pos), _("an '{type}' question needs at least one line").format(
+            type=kind.name), _("give 'lines:' from 1 to {limit}").format(limit=MAX_LINES))
     if kind.answer == "list" and len(answers) > lines and "lines" in raw:
-        ctx.warn(apos, f"{len(answers)} answers for {lines} blanks: the corrigé writes them smaller",
-                 f"give 'lines: {min(len(answers), MAX_LINES)}'")
+        ctx.warn(apos, _("{count} answers for {lines} blanks: the corrigé writes them smaller").format(
+            count=len(answers), lines=lines), _("give 'lines: {lines}'").format(lines=min(len(answers), MAX_LINES)))
     if not answers and not free and "answer" not in raw:
         _no_answer(ctx, raw, kind.ticked, bool(explain))
     note = f.get("note")
@@ -228,12 +237,14 @@ def _free(text: str, options: tuple) -> bool:
 def _no_answer(ctx: Ctx, raw: MDict, closed: bool, explained: bool) -> None:
     """The warning for a question without 'answer:', saying what the corrigé prints there."""
     if closed:
-        what = "the corrigé ticks no box" + (" and prints only the explanation" if explained else "")
-        hint = "add 'answer:', or 'answer: free' when there is no single right answer"
+        message = (_("this question has no answer: the corrigé ticks no box and prints only the explanation")
+                   if explained else _("this question has no answer: the corrigé ticks no box"))
+        hint = _("add 'answer:', or 'answer: free' when there is no single right answer")
     else:
-        what = "the corrigé " + ("prints only the explanation there" if explained else "leaves its lines empty")
-        hint = "add 'answer:'"
-    ctx.warn(raw.key_pos["question"], f"this question has no answer: {what}", hint)
+        message = (_("this question has no answer: the corrigé prints only the explanation there") if explained
+                   else _("this question has no answer: the corrigé leaves its lines empty"))
+        hint = _("add 'answer:'")
+    ctx.warn(raw.key_pos["question"], message, hint)
 
 
 def _check_options(ctx: Ctx, raw: MDict, f: dict, kind: Kind, options: tuple) -> None:
@@ -241,35 +252,38 @@ def _check_options(ctx: Ctx, raw: MDict, f: dict, kind: Kind, options: tuple) ->
         return
     if len(options) < 2:
         ctx.error(raw.key_pos.get("options", raw.key_pos["question"]),
-                  f"a '{kind.name}' question needs at least two options", "list them under 'options:'")
+                  _("a '{type}' question needs at least two options").format(type=kind.name),
+                  _("list them under 'options:'"))
     seen: dict[str, Pos] = {}
     for text, ipos in f.get("options", ()):
         if text in seen:
-            ctx.error(ipos, f"the option {quote(text)} is given twice (first at line {seen[text].line})",
-                      "each option must be different")
+            ctx.error(ipos, _("the option {option} is given twice (first at line {line})").format(
+                option=quote(text), line=seen[text].line), _("each option must be different"))
         seen.setdefault(text, ipos)
 
 
 def _check_ticked(ctx: Ctx, kind: Kind, items: list, options: tuple, apos: Pos) -> None:
     """The right options of a closed question: as many as the kind takes, each an option, none twice."""
     if kind.answer != "many" and len(items) > 1:
-        ctx.error(apos, f"a '{kind.name}' question has exactly one right answer, {len(items)} are given",
-                  "use 'type: multi' for several right answers, or 'answer: free' for none")
+        ctx.error(apos, _("a '{type}' question has exactly one right answer, {count} are given").format(
+            type=kind.name, count=len(items)), _("use 'type: multi' for several right answers, or 'answer: free' "
+                                                 "for none"))
     seen: dict[str, Pos] = {}
     for a, ipos in items:
         parts = [p.strip() for p in a.split(",")]
         if options and a not in options and len(parts) > 1 and all(p in options for p in parts):
-            ctx.error(ipos, f"the answer {quote(a)} is not one of the options",  # 'answer: A, B' meant two
-                      "write the right options as a list: [" + ", ".join(parts) + "]"
-                      + ("" if kind.answer == "many" else ", with 'type: multi'"))
+            ctx.error(ipos, NOT_AN_OPTION.format(answer=quote(a)),  # 'answer: A, B' meant two
+                      (_("write the right options as a list: [{options}]") if kind.answer == "many" else
+                       _("write the right options as a list: [{options}], with 'type: multi'")).format(
+                          options=", ".join(parts)))
         elif options and a not in options and not kind.fixed:
             guess = difflib.get_close_matches(a, options, n=1, cutoff=0.4) if ctx.guess() else []
             shown, meant = quote_pair(a, guess[0]) if guess else (quote(a), "")
-            ctx.error(ipos, f"the answer {shown} is not one of the options",
-                      f"did you mean {meant}?" if guess else "copy the option text exactly")
+            ctx.error(ipos, NOT_AN_OPTION.format(answer=shown),
+                      _("did you mean {name}?").format(name=meant) if guess else _("copy the option text exactly"))
         if a in seen:
-            ctx.error(ipos, f"the answer {quote(a)} is given twice (first at line {seen[a].line})",
-                      "name each right option once")
+            ctx.error(ipos, _("the answer {answer} is given twice (first at line {line})").format(
+                answer=quote(a), line=seen[a].line), _("name each right option once"))
         seen.setdefault(a, ipos)
 
 
@@ -286,11 +300,13 @@ def _fixed_answer(ctx: Ctx, item: Item, kind: Kind, options: tuple) -> str:
     if index is not None and value not in _own_words(kind):  # « oui » for Vrai / Faux: read, but said
         other = next((k for k in KINDS.values() if k.fixed and k is not kind and value in _own_words(k)), None)
     if other is not None:  # (a word of no other kind, as « true », is read as it is)
-        ctx.warn(item.pos, f"the answer {quote(item.text)} is not a word of {' / '.join(options)}: the corrigé "
-                 f"ticks {quote(options[index])}", f"write {quote(options[index].lower())} to say so, or use "
-                 f"'type: {other.name}' for {' / '.join(other.fixed[ctx.lang])} boxes")
+        ctx.warn(item.pos, _("the answer {answer} is not a word of {options}: the corrigé ticks {option}").format(
+            answer=quote(item.text), options=" / ".join(options), option=quote(options[index])),
+                 _("write {word} to say so, or use 'type: {other}' for {boxes} boxes").format(
+                     word=quote(options[index].lower()), other=other.name, boxes=" / ".join(other.fixed[ctx.lang])))
     if index is None:
-        ctx.error(item.pos, f"the answer {quote(item.text)} is not one of {' / '.join(options)}",
-                  f"write '{options[0].lower()}' or '{options[1].lower()}'")
+        ctx.error(item.pos, _("the answer {answer} is not one of {options}").format(
+            answer=quote(item.text), options=" / ".join(options)),
+                  _("write '{word}' or '{other}'").format(word=options[0].lower(), other=options[1].lower()))
         return item.text
     return options[index]

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from .i18n import _, render
+
 from .output import TEMP_TAG
 
 
@@ -83,16 +85,18 @@ def run(target: Target, build_once: Callable[[], int], *, debounce_ms: int = 50,
                 started = True
                 _guarded(build_once, echo)
                 warm(target.profile)
-                echo(f"watching {', '.join(_shown(f) for f in folders)} (Ctrl-C to stop)")
+                echo(render(_("watching {folders} (Ctrl-C to stop)").format(
+                    folders=", ".join(_shown(f) for f in folders))))
                 continue
             if not changes:
                 continue
-            names = sorted({_shown(Path(path)) for _, path in changes})
-            echo(f"{time.strftime('%H:%M:%S')} changed: {', '.join(names[:5])}" + (" …" if len(names) > 5 else ""))
+            names = sorted({_shown(Path(path)) for _change, path in changes})
+            echo(render(_("{time} changed: {names}").format(
+                time=time.strftime("%H:%M:%S"), names=", ".join(names[:5]) + (" …" if len(names) > 5 else ""))))
             _guarded(build_once, echo)
     except KeyboardInterrupt:
         pass
-    echo("stopped watching")
+    echo(render(_("stopped watching")))
     return 0
 
 
@@ -105,7 +109,8 @@ def _guarded(build_once: Callable[[], int], echo: Callable[[str], None]) -> None
     except click.ClickException as exc:  # said as the command would say it
         exc.show()
     except Exception as exc:  # a bug, not the user's: said, and the next save tries again
-        echo(f"internal error while building: {type(exc).__name__}: {exc} (please report it)")
+        echo(render(_("internal error while building: {error} (please report it)").format(
+            error=f"{type(exc).__name__}: {exc}")))
 
 
 def _shown(path: Path) -> str:

@@ -9,6 +9,7 @@ import unicodedata
 from pathlib import Path
 
 from ..errors import Pos, Problem, quote
+from ..i18n import Msg, _, render
 from ..manifest import NAME as MANIFEST
 from ..model import Fiche
 from . import plan, read, results
@@ -29,8 +30,10 @@ def load(slug: str, sources: Path) -> tuple[Fiche | None, list[Problem]]:
             return None, [refused]
     if path is None or not path.is_file():
         known = sorted(p.stem for p in sources.glob("*.y*ml") if p.suffix in SUFFIXES and ".pack." not in p.name)
-        return None, [Problem(Pos(slug), f"no fiche '{slug}' in {display(sources)}",
-                              "the fiches there: " + (", ".join(known) or "none"))]
+        return None, [Problem(Pos(slug), _("no fiche {name} in {folder}").format(name=quote(slug),
+                                                                                  folder=display(sources)),
+                              _("the fiches there: {names}").format(names=", ".join(known)) if known else
+                              _("the fiches there: none"))]
     return load_fiche(path, sources if given.suffix not in SUFFIXES else None)
 
 
@@ -43,8 +46,7 @@ def refused_out(out: str, slug: str, paths: list[str], sources: Path) -> Problem
     target = Path(out)
     where, default = Pos(read.shown(out)), f"{slug}-reponses{target.suffix.lower()}"
     if target.suffix.lower() not in (".csv", ".json"):
-        return Problem(where, "collect writes its table only to a .csv or .json file, never over a form, an "
-                              "archive or a source", f"give --out a name such as {slug}-reponses.csv")
+        return Problem(where, _('collect writes its table only to a .csv or .json file, never over a form, an archive or a source'), _('give --out a name such as {slug}-reponses.csv').format(slug=slug))
     try:
         resolved = target.resolve()
         handed = any(Path(p).resolve() == resolved for p in paths)
@@ -52,14 +54,14 @@ def refused_out(out: str, slug: str, paths: list[str], sources: Path) -> Problem
     except (OSError, RuntimeError):
         return None  # writing it says why
     if handed:
-        return Problem(where, "is one of the files handed in: the table is not written over it",
-                       f"give --out another name, such as {slug}-reponses.csv")
+        return Problem(where, _('is one of the files handed in: the table is not written over it'),
+                       _('give --out another name, such as {slug}-reponses.csv').format(slug=slug))
     if target.name == MANIFEST:  # the other files a build owns are PDFs and .tmp files, refused above
-        return Problem(where, "is the build manifest: the table is not written over it",
-                       f"give --out another name, such as {slug}-reponses.csv")
+        return Problem(where, _("is the build manifest: the table is not written over it"),
+                       _('give --out another name, such as {slug}-reponses.csv').format(slug=slug))
     if among:
-        return Problem(where, "is a file of the sources folder: the table is not written over it",
-                       f"give --out a name outside the sources folder, such as {slug}-reponses.csv")
+        return Problem(where, _('is a file of the sources folder: the table is not written over it'),
+                       _('give --out a name outside the sources folder, such as {slug}-reponses.csv').format(slug=slug))
     return None
 
 
@@ -77,14 +79,14 @@ def collect(fiche: Fiche, paths: list[str], *, exclude: frozenset[Path] = frozen
                 message, hint = _belongs(values.get(plan.FINGERPRINT), expected, fiche.slug)
                 odd = None if message else results.odd_choice(fiche, values)
                 if odd is not None:  # never a student-chosen text in a column of options
-                    message = f"has a field {read.shown(quote(odd, 40))} whose value is not one of its options: " \
-                              "the form was altered"
-                    hint = "ask the student to fill in a new copy of the form"
+                    message = _("has a field {name} whose value is not one of its options: the form was altered"
+                                ).format(name=quote(read.shown(odd), 40))
+                    hint = _("ask the student to fill in a new copy of the form")
             except read.Unreadable as exc:
                 message, hint = exc.message, exc.hint
         if message:
             problems.append(Problem(Pos(handed.name), message, hint))
-            rows.append(results.failed(handed.name, message))
+            rows.append(results.failed(handed.name, render(message, fiche.lang)))  # the table's language
         else:
             rows.append(results.row(fiche, handed.name, values))
     return rows, problems + _handed_twice(rows)
@@ -111,28 +113,28 @@ def _handed_twice(rows: list[results.Row]) -> list[Problem]:
             continue
         if who in first:
             name = " ".join(n for n in row.names[:2] if n.strip())
-            out.append(Problem(Pos(row.file), f"the same student as {read.shown(first[who].file)} "
-                               f"({read.shown(quote(name, 60))}): both rows are kept",
-                               "delete from the table the row of the copy you do not mark", "warning"))
+            out.append(Problem(Pos(row.file), _("the same student as {file} ({name}): both rows are kept").format(
+                file=read.shown(first[who].file), name=quote(read.shown(name), 60)),
+                _("delete from the table the row of the copy you do not mark"), "warning"))
         else:
             first[who] = row
     return out
 
 
-def _belongs(found: str | None, expected: str, slug: str) -> tuple[str, str]:
+def _belongs(found: str | None, expected: str, slug: str) -> tuple[Msg | str, Msg | str]:
     """("", "") when a form's fingerprint is this fiche's, else the problem and its hint."""
     if found == expected:
         return "", ""
     if not found:
-        return ("is a form that worksheet-gen did not make: its hidden fingerprint is missing",
-                f"hand out {slug}-formulaire.pdf, made by 'worksheet-gen build --form'")
+        return (_("is a form that worksheet-gen did not make: its hidden fingerprint is missing"),
+                _("hand out {name}, made by 'worksheet-gen build --form'").format(name=f"{slug}-formulaire.pdf"))
     other = found.split(" ")[0]
     if other != slug:
         # The name comes from the student's file: a command to copy only for a name that prints as it is,
         # quoted for the shell, never one a shell or click would read as more than a fiche name.
         typed = read.shown(other) == other and len(other) <= 40 and not other.startswith("-")
-        return (f"is the form of another fiche, {read.shown(quote(other, 40))}",
-                f"collect it with that fiche: worksheet-gen collect {shlex.quote(other)} …" if typed
-                else "collect it with that fiche")
-    return (f"is a form of another version of '{slug}': its questions or options have changed since",
-            "collect it with the source it was made from, or hand out the current form again")
+        return (_("is the form of another fiche, {name}").format(name=quote(read.shown(other), 40)),
+                _("collect it with that fiche: worksheet-gen collect {name} …").format(name=shlex.quote(other))
+                if typed else _("collect it with that fiche"))
+    return (_("is a form of another version of '{name}': its questions or options have changed since").format(
+        name=slug), _("collect it with the source it was made from, or hand out the current form again"))

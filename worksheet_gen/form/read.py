@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
+from ..i18n import Msg, Number, _
 from .. import files
 from ..errors import escaped, quote
 
@@ -44,8 +45,8 @@ class Handed:
 
     name: str
     data: bytes | None = None
-    problem: str = ""
-    hint: str = ""
+    problem: Msg | str = ""
+    hint: Msg | str = ""
 
 
 @dataclass
@@ -58,8 +59,8 @@ class Form:
 class Unreadable(Exception):
     """Raised when a handed-in file cannot be read as a filled form: message, hint."""
 
-    def __init__(self, message: str, hint: str = ""):
-        super().__init__(message)
+    def __init__(self, message: Msg, hint: Msg | str = ""):
+        super().__init__(str(message))
         self.message, self.hint = message, hint
 
 
@@ -89,7 +90,7 @@ def gather(paths: list[str], *, exclude: frozenset[Path] = frozenset()) -> Itera
         elif os.path.lexists(path):
             found, path = [path], None  # named on the command line: the user's to choose, links and all
         else:
-            yield Handed(shown(raw), problem="no such file or folder")
+            yield Handed(shown(raw), problem=_("no such file or folder"))
             continue
         for file in found:
             if file.resolve() in exclude:
@@ -97,8 +98,9 @@ def gather(paths: list[str], *, exclude: frozenset[Path] = frozenset()) -> Itera
             for handed in _open(file, path):
                 count += 1
                 if count > MAX_FILES:
-                    yield Handed(shown(str(file)), problem=f"more than {MAX_FILES} files handed in: the rest is not read",
-                                 hint="collect the classes one at a time")
+                    yield Handed(shown(str(file)), problem=_("more than {limit} files handed in: the rest is not read").format(
+                        limit=MAX_FILES),
+                                 hint=_("collect the classes one at a time"))
                     return
                 yield handed
 
@@ -109,12 +111,12 @@ def _open(file: Path, folder: Path | None) -> Iterator[Handed]:
     try:
         info = file.stat()
         if folder is not None and file.is_symlink() and folder.resolve() not in file.resolve().parents:
-            yield Handed(name, problem="is a link to a file outside the folder: it is not read",
-                         hint="copy the form itself into the folder")
+            yield Handed(name, problem=_('is a link to a file outside the folder: it is not read'),
+                         hint=_('copy the form itself into the folder'))
             return
         if not stat.S_ISREG(info.st_mode):
-            yield Handed(name, problem="is not a regular file (a pipe, a device or a socket): it is not read",
-                         hint="copy the form itself into the folder")
+            yield Handed(name, problem=_('is not a regular file (a pipe, a device or a socket): it is not read'),
+                         hint=_('copy the form itself into the folder'))
             return
         if file.suffix.lower() == ".zip":  # not .docx, .odt…: those are zips too, but not handed-in forms
             yield from _members(file, name, info.st_size)
@@ -126,22 +128,25 @@ def _open(file: Path, folder: Path | None) -> Iterator[Handed]:
     except files.TooLarge as exc:  # it grew since it was measured
         yield _too_large(name, exc.size)
     except (OSError, RuntimeError) as exc:  # RuntimeError: a loop of links
-        yield Handed(name, problem=f"cannot be read: {getattr(exc, 'strerror', None) or exc}")
+        yield Handed(name, problem=_("cannot be read: {reason}").format(reason=getattr(exc, "strerror", None) or str(exc)))
 
 
 def _too_large(name: str, size: int) -> Handed:
-    return Handed(name, problem=f"is too large for a filled form ({size / 2**20:.0f} MiB, at most "
-                                f"{MAX_FILE // 2**20} MiB)", hint="ask the student for the form itself, saved after filling it in")
+    return Handed(name, problem=_("is too large for a filled form ({size} MiB, at most {limit} MiB)").format(
+        size=f"{size / 2**20:.0f}", limit=MAX_FILE // 2**20),
+        hint=_("ask the student for the form itself, saved after filling it in"))
 
 
 def _members(file: Path, name: str, size: int) -> Iterator[Handed]:
     """The members of an archive, read into memory; a damaged or oversized archive is one problem."""
     if size > MAX_ARCHIVE:
-        yield Handed(name, problem=f"is too large an archive ({size / 2**30:.1f} GiB, at most {MAX_ARCHIVE // 2**30} GiB)")
+        yield Handed(name, problem=_("is too large an archive ({size} GiB, at most {limit} GiB)").format(
+            size=Number(size / 2**30, ".1f"), limit=MAX_ARCHIVE // 2**30))
         return
     if not _directory_fits(file):
-        yield Handed(name, problem="is an archive with too many files in it",
-                     hint=f"at most {MAX_FILES} files, and a table of contents of {MAX_DIRECTORY // 2**20} MiB")
+        yield Handed(name, problem=_("is an archive with too many files in it"),
+                     hint=_("at most {limit} files, and a table of contents of {size} MiB").format(
+                         limit=MAX_FILES, size=MAX_DIRECTORY // 2**20))
         return
     try:
         with zipfile.ZipFile(file) as archive:
@@ -149,29 +154,32 @@ def _members(file: Path, name: str, size: int) -> Iterator[Handed]:
                             if not i.is_dir() and not any(_skipped(part) for part in i.filename.split("/"))),
                            key=lambda i: i.filename)
             if len(infos) > MAX_FILES:
-                yield Handed(name, problem=f"is an archive of {len(infos)} files, at most {MAX_FILES}")
+                yield Handed(name, problem=_("is an archive of {count} files, at most {limit}").format(
+                    count=len(infos), limit=MAX_FILES))
                 return
             for info in infos:
                 yield _member(archive, info, f"{name}:{shown(info.filename)}")
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
-        yield Handed(name, problem=f"is a damaged archive: {exc}", hint="download it again from the ENT")
+        yield Handed(name, problem=_("is a damaged archive: {error}").format(error=str(exc)), hint=_("download it again from the ENT"))
 
 
 def _member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> Handed:
     """One member's bytes, never more than MAX_FILE + 1 of them whatever its header says."""
     if info.flag_bits & 0x1:
-        return Handed(name, problem="is encrypted in its archive", hint="extract it with its password first")
+        return Handed(name, problem=_("is encrypted in its archive"), hint=_("extract it with its password first"))
     if info.file_size > MAX_FILE:
         return _too_large(name, info.file_size)
     try:
         with archive.open(info) as member:
             data = member.read(MAX_FILE + 1)
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, RuntimeError) as exc:
-        return Handed(name, problem=f"cannot be read from its archive: {exc}", hint="download the archive again")
+        return Handed(name, problem=_("cannot be read from its archive: {error}").format(
+            error=str(exc)), hint=_("download the archive again"))
     if len(data) > MAX_FILE:
-        return Handed(name, problem=f"is too large for a filled form (over {MAX_FILE // 2**20} MiB once unpacked)")
+        return Handed(name, problem=_("is too large for a filled form (over {limit} MiB once unpacked)").format(
+            limit=MAX_FILE // 2**20))
     if info.filename.lower().endswith(".zip"):
-        return Handed(name, problem="is an archive inside an archive", hint="extract the inner archive first")
+        return Handed(name, problem=_("is an archive inside an archive"), hint=_("extract the inner archive first"))
     return Handed(name, data)
 
 
@@ -185,7 +193,7 @@ def _directory_fits(file: Path) -> bool:
     at = tail.rfind(b"PK\x05\x06")
     if at < 0 or len(tail) - at < 22:
         return True
-    _, _, _, _, entries, size, _, _ = struct.unpack("<4s4H2LH", tail[at:at + 22])
+    entries, size = struct.unpack("<4s4H2LH", tail[at:at + 22])[4:6]
     return entries < 0xFFFF and size < min(0xFFFFFFFF, MAX_DIRECTORY)
 
 
@@ -202,8 +210,8 @@ def _deadline(seconds: int):
         return
 
     def expired(signum, frame):
-        raise Unreadable(f"takes too long to read (over {seconds} s): it is probably damaged",
-                         "ask the student to save the form again")
+        raise Unreadable(_("takes too long to read (over {seconds} s): it is probably damaged").format(seconds=seconds),
+                         _("ask the student to save the form again"))
 
     previous = signal.signal(signal.SIGALRM, expired)
     signal.setitimer(signal.ITIMER_REAL, seconds, 0.5)  # again every 0.5 s, should pypdf swallow one
@@ -246,7 +254,7 @@ def _quiet_pypdf():
 def read_form(data: bytes) -> Form:
     """The field values of a PDF's bytes; raises Unreadable for anything that is not a readable form."""
     if b"%PDF-" not in data[:1024]:
-        raise Unreadable("is not a PDF", "ask the student for the PDF form itself, saved after filling it in")
+        raise Unreadable(_("is not a PDF"), _("ask the student for the PDF form itself, saved after filling it in"))
     import warnings
 
     from pypdf import PdfReader
@@ -257,23 +265,22 @@ def read_form(data: bytes) -> Form:
         try:
             reader = PdfReader(io.BytesIO(data), strict=False)
             if reader.is_encrypted and not _opens_without_password(reader):
-                raise Unreadable("is protected by a password",
-                                 "ask the student to save the form again without a password")
+                raise Unreadable(_("is protected by a password"),
+                                 _("ask the student to save the form again without a password"))
             return Form(_values(reader))
         except Unreadable:
             raise
         except DependencyError:  # AES needs the cryptography package, which the tool does not require
-            raise Unreadable("is encrypted with AES, which this installation of worksheet-gen cannot read",
-                             "ask the student to save the form again without protection, or install the "
-                             "Python package 'cryptography' next to worksheet-gen") from None
+            raise Unreadable(_('is encrypted with AES, which this installation of worksheet-gen cannot read'),
+                             _("ask the student to save the form again without protection, or install the Python package 'cryptography' next to worksheet-gen")) from None
         except MemoryError:
-            raise Unreadable("is too large to read", "ask the student to save the form again") from None
+            raise Unreadable(_("is too large to read"), _("ask the student to save the form again")) from None
         except LimitReachedError as exc:  # one of pypdf's bounds (_limits): no form worksheet-gen makes comes near
             if re.search(r"decompress|length|size", str(exc), re.IGNORECASE):
-                raise Unreadable("is too large to read", "ask the student to save the form again") from None
+                raise Unreadable(_("is too large to read"), _("ask the student to save the form again")) from None
             raise _too_many() from None
         except Exception:  # pypdf raises many kinds on damaged files; none may stop the others
-            raise Unreadable("is damaged: it cannot be read as a PDF", "ask the student to save the form again") from None
+            raise Unreadable(_('is damaged: it cannot be read as a PDF'), _('ask the student to save the form again')) from None
         finally:
             reader = None
             gc.collect()  # a reader's objects point back to it: freed now, memory stays that of one file
@@ -292,8 +299,8 @@ def _opens_without_password(reader) -> bool:
 
 
 def _too_many() -> Unreadable:
-    return Unreadable(f"has too many form fields or parts (a form has at most {MAX_FIELDS} fields): the form was "
-                      "altered", "ask the student for a new copy of the form, filled in")
+    return Unreadable(_("has too many form fields or parts (a form has at most {limit} fields): the form was "
+                        "altered").format(limit=MAX_FIELDS), _("ask the student for a new copy of the form, filled in"))
 
 
 def _values(reader) -> dict[str, str | None]:
@@ -307,8 +314,8 @@ def _values(reader) -> dict[str, str | None]:
     fields = form.get("/Fields") if isinstance(form, DictionaryObject) else None
     fields = fields.get_object() if fields is not None else None
     if not isinstance(fields, ArrayObject) or not fields:
-        raise Unreadable("has no form fields left: it was printed to PDF or flattened",
-                         "ask the student to save the filled form with « Enregistrer », not to print it")
+        raise Unreadable(_("has no form fields left: it was printed to PDF or flattened"),
+                         _("ask the student to save the filled form with « Enregistrer », not to print it"))
     out: dict[str, str | None] = {}
     seen: set[int] = set()
     stack = [(ref, "", 0, None) for ref in reversed(fields)]
@@ -367,6 +374,6 @@ def _value(node, kind, widgets) -> str | None:
 def _odd(node) -> Unreadable:
     """The problem of a field whose value is not a text (a form altered by hand or by another tool)."""
     name = node.get("/T")
-    name = shown(quote(str(name), 40)) if isinstance(name, str) else "of the form"
-    return Unreadable(f"has a field {name} whose value is not a text: the form was altered",
-                      "ask the student to fill in a new copy of the form")
+    name = quote(shown(str(name)), 40) if isinstance(name, str) else _("of the form")
+    return Unreadable(_('has a field {name} whose value is not a text: the form was altered').format(name=name),
+                      _('ask the student to fill in a new copy of the form'))

@@ -9,6 +9,7 @@ from __future__ import annotations
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Paragraph as _Paragraph
 
+from ..i18n import _
 from ..media import qr_code
 from ..text import ordinal_parts
 from ..profiles import STANDARD
@@ -22,6 +23,10 @@ MIN_ROWS = 2  # rows of options kept on each side of a page break
 _SCALES = (1, 2, 3)  # text lines per ruled line when an answer overflows; whole numbers keep text off the rules
 
 
+# What reportlab's wrap and breakLines set on a paragraph: what a wrap at a width seen before puts back.
+_LAID = ("width", "height", "blPara", "frags", "_wrapWidths", "_width_max")
+_LAYOUTS: dict = {}  # (what the parse depends on, width) -> (what wrap set, its size): shared by equal paragraphs
+MAX_LAYOUTS = 4096
 _PARSED: dict = {}  # (text, bullet, style's values) -> (cleaned text, fragments, bullet): see Paragraph
 MAX_PARSED = 4096
 
@@ -52,11 +57,12 @@ class Paragraph(_Paragraph):
     corrigé, each page's header, every rebuild of `watch`): the fragments of a text in a style are kept,
     and each paragraph gets its own copies of them, as reportlab takes them when it is given ``frags``.
 
-    Keeping together, splitting and placing a paragraph wrap it several times at the same
-    width; reportlab breaks the lines again each time (a quarter of a fiche's render time),
-    and its hyphenation changes the parsed text in place, so that a second wrap could print
-    « copier-coller » as « copiercol-ler ». Each wrap starts from a copy of the parsed text,
-    and the last result is kept for its width.
+    Keeping together, splitting, placing and measuring a paragraph wrap it several times, at
+    a few widths in turn; reportlab breaks the lines again each time (a quarter of a fiche's
+    render time), and its hyphenation changes the parsed text in place, so that a second wrap
+    could print « copier-coller » as « copiercol-ler ». Each wrap starts from a copy of the
+    parsed text, and what it set is kept for its width: a wrap at a width seen before puts
+    that back (about 40 % of the line breaking of a fiche).
     """
 
     def __init__(self, text, style=None, bulletText=None, frags=None, caseSensitive=1, encoding="utf8"):
@@ -65,12 +71,16 @@ class Paragraph(_Paragraph):
         if found is not None:  # reportlab's own way in for parsed text: its frags argument
             cleaned, parsed, bullet = found
             super().__init__(cleaned, style, _copy(bullet), [f.clone() for f in parsed], caseSensitive, encoding)
+            self._key = key
             return
         super().__init__(text, style, bulletText, frags, caseSensitive, encoding)
         if key is not None and self.style is style:  # a <para> tag with attributes gives another style
             if len(_PARSED) >= MAX_PARSED:
                 _PARSED.clear()
             _PARSED[key] = (self.text, [f.clone() for f in self.frags], _copy(self.bulletText))
+        elif key is not None:
+            key = None
+        self._key = key
 
     def _wrap_at(self, availWidth, availHeight):
         """reportlab's wrap, on the text as parsed."""
@@ -86,13 +96,31 @@ class Paragraph(_Paragraph):
         return self._wrap_at(availWidth, availHeight)
 
     def wrap(self, availWidth, availHeight):
-        last = self.__dict__.get("_wrapped")
-        if last is not None and last[0] == availWidth and "blPara" in self.__dict__:  # split() may drop it
-            self.width, self.height = last[1], last[2]
-            return last[3]
-        size = self._layout(availWidth, availHeight)
-        self._wrapped = (availWidth, self.width, self.height, size)
+        if "_pristine" not in self.__dict__:  # before a kept layout replaces self.frags with its pieces
+            self._pristine = list(self.frags)
+        laid = self.__dict__.setdefault("_laid", {})
+        shared = (self._key, type(self), availWidth) if self.__dict__.get("_key") is not None else None
+        found = laid.get(availWidth) or (_LAYOUTS.get(shared) if shared else None)
+        if found is None:
+            self._layout(availWidth, availHeight)
+            found = ({k: self.__dict__[k] for k in _LAID if k in self.__dict__}, (self.width, self.height))
+            if shared:
+                if len(_LAYOUTS) >= MAX_LAYOUTS:
+                    _LAYOUTS.clear()
+                _LAYOUTS[shared] = found
+        laid[availWidth] = found
+        state, size = found
+        self.__dict__.update(state)  # blPara too, which split() may have dropped
         return size
+
+    def split(self, availWidth, availHeight):
+        """reportlab's split, on lines broken for this paragraph alone: it changes some of the pieces it cuts in
+        place, and the kept layouts, which other paragraphs may share, must stay as they were made."""
+        if availWidth > 0 and availHeight > 0 and self.frags:
+            if "blPara" not in self.__dict__:  # dropped by a split that found no room
+                self.wrap(availWidth, availHeight)
+            self._wrap_at(self.width, availHeight)  # the width the kept layout was broken at
+        return super().split(availWidth, availHeight)
 
 
 class Balanced(Paragraph):
@@ -233,10 +261,10 @@ class AnswerSpace(Flowable):
                 if line <= self.lines * k or k == _SCALES[-1]:
                     break
             if k > 1 and self.report:
-                self.report(f"the answer needs more room than the {self.lines} line(s) the student has: "
-                            "the corrigé prints it smaller")
+                self.report(_("the answer needs more room than the {count} line(s) the student has: the corrigé "
+                              "prints it smaller").format(count=self.lines))
             if line > self.lines * k and self.report:
-                self.report("the answer does not fit at all in the student's space: shorten it or add lines")
+                self.report(_("the answer does not fit at all in the student's space: shorten it or add lines"))
             self._fitted = (lead, placed)
         return self._fitted
 

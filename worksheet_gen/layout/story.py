@@ -65,9 +65,24 @@ class _Story:
         size = p.body if size is None else size
         space = p.word_space * size / self.st.space_em if p.word_space else 0.0
         width = p.frame_w - p.indent if width is None else width
-        columns = int(width / (self.st.mono_em * size * p.small))
         return T.markup(text, lang=self.lang, size=size, sup=p.superscript, space=space, mono=p.small,
-                        columns=columns, shrink=T.SHRINK if p.small < 1 else 1.0, **kw)  # adapted: no smaller text
+                        columns=self.columns(size, width), shrink=self.shrink, **kw)
+
+    @property
+    def shrink(self) -> float:
+        """The least size an address is set at to stay on one line: adapted profiles never print smaller text."""
+        return T.SHRINK if self.p.small < 1 else 1.0
+
+    def columns(self, size: float, width: float) -> int:
+        """How many monospace characters a line ``width`` wide holds, at a text size."""
+        return int(width / (self.st.mono_em * size * self.p.small))
+
+    def whole(self, texts: list[tuple[str, float]], width: float) -> bool:
+        """Whether every address and code of these texts (each with its size) fits whole on a line ``width``
+        wide (set a little smaller where the profile allows it), rather than being cut in pieces."""
+        return all(len(s.shown) * self.shrink <= self.columns(size, width)
+                   for text, size in texts for s in T.spans(text)
+                   if s.kind not in ("tag", "attr", "entity") and (s.kind != "link" or T.is_address(s.shown)))
 
     def room(self, lines: int, items: list, *, width: float | None = None, bullets: bool = False,
              indent: float | None = None, explained: bool = False, shown: int = 0) -> tuple[int, frozenset | None]:
@@ -189,12 +204,23 @@ class _Story:
             out += self.table(block)
 
     def media(self, block: Media) -> list:
+        """The caption and the address beside the QR code; under the text when an address would be cut in two
+        beside it and the whole width keeps it on one line (a cut address can be neither typed nor copied)."""
         st = self.st
-        width = self.p.frame_w - QR_SIZE - BESIDE_GAP
-        left = self.paras(block.caption, st.caption, width=width)
+        shown = [(block.caption, st.caption.fontSize)]
         if not _mentions(block.caption, block.url):  # printed under the caption, unless the caption says it
+            shown.append((block.url, st.url.fontSize))
+        beside = self.p.frame_w - QR_SIZE - BESIDE_GAP
+        under = not self.whole(shown, beside) and self.whole(shown, self.p.frame_w)
+        width = self.p.frame_w if under else beside
+        left = self.paras(block.caption, st.caption, width=width)
+        if len(shown) > 1:
             left.append(Paragraph(self.m(block.url, st.url.fontSize, width=width), st.url))
-        return KeepTogetherOrFlow([self.space(1 * mm), Beside(left, QRCode(block.url, QR_SIZE)), Spacer(1, self.gap)])
+        code = QRCode(block.url, QR_SIZE)
+        if under:
+            code.hAlign = "LEFT"
+            return KeepTogetherOrFlow([self.space(1 * mm), *left, self.space(1 * mm), code, Spacer(1, self.gap)])
+        return KeepTogetherOrFlow([self.space(1 * mm), Beside(left, code), Spacer(1, self.gap)])
 
     def image(self, block: Image):
         w, h = pictures.load(block.path).size  # decoded once per process, upright

@@ -1,0 +1,130 @@
+"""click in the tool's language: help texts translated where they are shown, and click's own words
+(« Usage: », « Error: », « Missing argument »…) taken from the tool's catalogue.
+
+click words its messages with the standard library's ``gettext.gettext``, which reads the catalogue of
+the current text domain in the language of the LANGUAGE variable: while a command runs, the domain is the
+tool's and LANGUAGE the language chosen (the system's, or --lang); both are put back afterwards.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gettext
+import os
+
+import click
+
+from . import i18n
+from .i18n import N_, _n, translate
+
+LANG_HELP = N_("Language of the messages: fr or en.  [default: the system's language]")
+
+
+def wished(args) -> str | None:
+    """The language a command line asks for with --lang (before any '--'), if it does."""
+    args = list(args)
+    for i, arg in enumerate(args):
+        if arg == "--":
+            break
+        value = args[i + 1] if arg == "--lang" and i + 1 < len(args) else arg[7:] if arg.startswith("--lang=") else None
+        if value in i18n.LANGUAGES:
+            return value
+    return None
+
+
+@contextlib.contextmanager
+def speaking(lang: str | None):
+    """Speak lang (None: the system's language) in the tool's messages and in click's, until the end."""
+    before = os.environ.get("LANGUAGE"), gettext.textdomain(), i18n._current
+    i18n.use(lang)
+    gettext.bindtextdomain(i18n.DOMAIN, str(i18n.LOCALE_DIR))
+    gettext.textdomain(i18n.DOMAIN)
+    os.environ["LANGUAGE"] = i18n.current()
+    try:
+        yield
+    finally:
+        if before[0] is None:
+            os.environ.pop("LANGUAGE", None)
+        else:
+            os.environ["LANGUAGE"] = before[0]
+        gettext.textdomain(before[1])
+        i18n.use(before[2])
+
+
+def _set_lang(ctx, param, value) -> None:
+    if value is not None:
+        i18n.use(value)
+        os.environ["LANGUAGE"] = value
+
+
+class _Help:
+    """A click object whose help text is an English msgid, shown translated."""
+
+    @property
+    def help(self):
+        return translate(self._help) if self._help else self._help
+
+    @help.setter
+    def help(self, value):
+        self._help = value
+
+
+class Option(_Help, click.Option):
+    """An option whose help is translated where it is shown; ``help_values`` fill its {placeholders}."""
+
+    def __init__(self, *args, help_values: dict | None = None, **kwargs):
+        self.help_values = help_values or {}
+        super().__init__(*args, **kwargs)
+
+    @property
+    def help(self):
+        return translate(self._help).format(**self.help_values) if self._help else self._help
+
+    @help.setter
+    def help(self, value):
+        self._help = value
+
+
+class Command(_Help, click.Command):
+    """A command whose help is translated, with the --lang option."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.params.append(lang_option())
+
+
+class Group(_Help, click.Group):
+    """The tool's group: commands speak the language chosen for the whole run."""
+
+    command_class = Command
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.params.append(lang_option())
+
+    def main(self, args=None, *rest, **kwargs):
+        import sys
+
+        with speaking(wished(sys.argv[1:] if args is None else args)):
+            return super().main(args, *rest, **kwargs)
+
+
+def lang_option() -> Option:
+    return Option(["--lang"], type=click.Choice(i18n.LANGUAGES), default=None, expose_value=False, is_eager=True,
+                  callback=_set_lang, help=LANG_HELP)
+
+
+# click's own words that this tool's users meet, for the catalogue (click reads them through gettext).
+CLICK_WORDS = (
+    N_("Usage:"), N_("Options"), N_("Commands"), N_("Show this message and exit."), N_("Show the version and exit."),
+    N_("%(prog)s, version %(version)s"), N_("default: {default}"), N_("required"), N_("Error: {message}"),
+    N_("Try '{command} {option}' for help."), N_("Missing argument"), N_("Missing option"),
+    N_("Missing parameter"), N_("Missing command."), N_("No such option {name!r}."),
+    N_("No such command {name!r}."), N_("Invalid value for {param_hint}: {message}"),
+    N_("Invalid value: {message}"), N_("{value!r} is not a valid {number_type}."),
+    N_("{value} is not in the range {range}."), N_("Aborted!"), N_("Option {name!r} does not take a value."),
+    _n("Got unexpected extra argument ({args})", "Got unexpected extra arguments ({args})", 1),
+    _n("Option {name!r} requires an argument.", "Option {name!r} requires {nargs} arguments.", 1),
+    _n("Did you mean {possibility}?", "(Did you mean one of: {possibilities}?)", 1),
+    _n("{value!r} is not {choice}.", "{value!r} is not one of {choices}.", 1),
+)
