@@ -264,10 +264,10 @@ def test_outputs_and_manifest_are_the_same_in_both_languages(tmp_path):
         for name in built:
             assert (tmp_path / "fr" / name).read_bytes() == (tmp_path / other / name).read_bytes(), (other, name)
     assert "attention: cette question n'a pas de réponse : le corrigé laisse ses lignes vides" in fr.stderr
-    assert re.search(r"^1 source : 0 à jour, 1 mise\(s\) en page ; 2 PDF écrits \(\d+,\d s\)$", fr.stdout, re.M)
+    assert re.search(r"^1 source : 0 à jour, 1 mise en page ; 2 PDF écrits \(\d+,\d s\)$", fr.stdout, re.M)
     assert "écrit : fr/fiche-eleve.pdf" in fr.stdout
     again = cli("build", "src", "--out", "en", cwd=tmp_path, env={**FR, **env})  # up to date: from the manifest
-    assert "1 source : 1 à jour, 0 mise(s) en page ; 0 PDF écrit" in again.stdout
+    assert "1 source : 1 à jour, 0 mise en page ; 0 PDF écrit" in again.stdout
     assert "attention: cette question n'a pas de réponse : le corrigé laisse ses lignes vides" in again.stderr
 
 

@@ -464,7 +464,7 @@ def test_build_rebuilds_declared_packs(tmp_path, multi):
     assert pages(pack) == pages(multi)
     assert "jeudi 13 mars 2025" in texts(pack)[0]
     checked = cli("check", "--sources", str(src))
-    assert checked.returncode == 0 and "3 source(s) OK" in checked.stdout  # two fiches and the pack file, as build counts
+    assert checked.returncode == 0 and "3 sources OK" in checked.stdout  # two fiches and the pack file, as build counts
 
 
 def test_declared_packs_are_rebuilt_only_when_what_they_read_changes(tmp_path):

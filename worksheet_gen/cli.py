@@ -217,7 +217,7 @@ def check(paths: tuple[str, ...], sources_dir: str, profile: str | None, fmt: st
     else:
         report.problems(problems, fmt)
         if not errors:
-            report.say(_("{count} source(s) OK").format(count=len(files) + checked), fmt)
+            report.say(_n("{n} source OK", "{n} sources OK", len(files) + checked), fmt)
     if errors:
         raise SystemExit(1)
 

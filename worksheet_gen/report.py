@@ -171,10 +171,11 @@ def summary(result) -> str:
     sources = _n("{n} source", "{n} sources", result.sources)
     pdfs = (_n("{n} PDF out of date", "{n} PDFs out of date", len(result.stale)) if result.check else
             _n("{n} PDF written", "{n} PDFs written", len(result.written)))
-    line = _("{sources}: {up} up to date, {rendered} rendered; {pdfs}").format(
-        sources=sources, up=result.up_to_date, rendered=result.rendered, pdfs=pdfs)
+    rendered = _n("{n} rendered", "{n} rendered", result.rendered)  # « 1 mise en page », « 2 mises en page »
+    line = _("{sources}: {up} up to date, {rendered}; {pdfs}").format(
+        sources=sources, up=result.up_to_date, rendered=rendered, pdfs=pdfs)
     if result.removed:
-        line = _("{line}, {count} removed").format(line=line, count=len(result.removed))
+        line = _("{line}, {removed}").format(line=line, removed=_n("{n} removed", "{n} removed", len(result.removed)))
     if result.failures:
         line = _("{line}; {count} failed: {sources}").format(line=line, count=len(result.failures),
                                                              sources=", ".join(result.failures))
