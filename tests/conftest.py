@@ -33,11 +33,13 @@ QUICK = os.environ.get("WORKSHEET_GEN_QUICK") == "1" and not os.environ.get("CI"
 
 @pytest.fixture(scope="session", autouse=True)
 def user_cache(tmp_path_factory) -> Path:
-    """A user cache of the test session's own (WORKSHEET_GEN_CACHE), never the machine's: runs started here share it."""
+    """A user cache of the test session's own (WORKSHEET_GEN_CACHE), never the machine's: runs started here share it.
+    Its secret (cache.key) too is the session's own, in a user data folder of its own (XDG_DATA_HOME)."""
     from worksheet_gen import cache
 
     folder = tmp_path_factory.mktemp("user-cache")
     os.environ[cache.ENV] = str(folder)
+    os.environ["XDG_DATA_HOME"] = str(tmp_path_factory.mktemp("user-data"))
     cache.reset()
     return folder
 

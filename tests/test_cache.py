@@ -1,12 +1,16 @@
 """The user cache (fonts, QR codes, hyphenation): the same PDF bytes with it, without it, cold or warm, and
-whatever was done to its files; and the checks that tell the day a reportlab release makes it wrong."""
+whatever was done to its files (damaged, forged, another user's) or to its secret; and the checks that tell
+the day a reportlab release makes it wrong."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import os
 import random
 import re
+import stat
 from pathlib import Path
 
 import pytest
@@ -16,11 +20,41 @@ from conftest import SOURCES, cli
 PIX = SOURCES / "pix.yaml"
 
 
-def build(tmp_path: Path, cache: Path | str, name: str, *args: str) -> dict[str, bytes]:
-    """Build the Pix fiche into a new folder with that cache; the PDFs' bytes by name."""
+def build(tmp_path: Path, cache: Path | str, name: str, *args: str, data: Path | None = None) -> dict[str, bytes]:
+    """Build the Pix fiche into a new folder with that cache (and that user data folder, where the cache's secret
+    is: the session's unless given); the PDFs' bytes by name."""
     out = tmp_path / name
-    cli("build", str(PIX), "--out", str(out), *args, check=True, env={**os.environ, "WORKSHEET_GEN_CACHE": str(cache)})
+    env = {**os.environ, "WORKSHEET_GEN_CACHE": str(cache), **({"XDG_DATA_HOME": str(data)} if data else {})}
+    proc = cli("build", str(PIX), "--out", str(out), *args, check=True, env=env)
+    assert proc.stderr == "", proc.stderr
     return {p.name: p.read_bytes() for p in sorted(out.glob("*.pdf"))}
+
+
+def key_of(data: Path | None = None) -> Path:
+    """The cache's secret of the user whose data folder is data (the session's user when None)."""
+    from worksheet_gen import cache
+
+    old = os.environ.get("XDG_DATA_HOME")
+    os.environ["XDG_DATA_HOME"] = str(data or old)
+    try:
+        return cache.key_path()
+    finally:
+        os.environ["XDG_DATA_HOME"] = old
+
+
+def body(path: Path) -> bytes:
+    """A cache file's JSON, below its first line (the MAC)."""
+    return path.read_bytes().partition(b"\n")[2]
+
+
+def signed(path: Path, secret: bytes) -> bool:
+    """Whether a cache file's first line is the HMAC-SHA256 of the rest under secret (computed here, not by the tool)."""
+    mac, _, rest = path.read_bytes().partition(b"\n")
+    return hmac.compare_digest(mac, hmac.new(secret, rest, hashlib.sha256).hexdigest().encode())
+
+
+def sign(body_: bytes, secret: bytes) -> bytes:
+    return hmac.new(secret, body_, hashlib.sha256).hexdigest().encode() + b"\n" + body_
 
 
 @pytest.fixture(scope="module")
@@ -35,8 +69,12 @@ def test_same_bytes_without_cache_cold_and_warm(tmp_path, reference):
     assert build(tmp_path, folder, "cold") == reference
     kinds = sorted({p.name.split("-")[0] for p in folder.iterdir()})
     assert kinds == ["hyphens", "qr", "ttf"]  # the cold build filled it
-    for path in folder.iterdir():  # plain JSON, nothing that runs when loaded
-        assert isinstance(json.loads(path.read_bytes()), dict)
+    secret = key_of().read_bytes()
+    assert len(secret) == 32 and stat.S_IMODE(key_of().stat().st_mode) == 0o600
+    assert not key_of().is_relative_to(folder)  # a copied cache folder does not bring its secret
+    for path in folder.iterdir():  # a MAC, then plain JSON: nothing that runs when loaded
+        assert signed(path, secret)
+        assert isinstance(json.loads(body(path)), dict)
     before = {p.name: p.stat().st_mtime_ns for p in folder.iterdir()}
     assert build(tmp_path, folder, "warm") == reference
     assert {p.name: p.stat().st_mtime_ns for p in folder.iterdir()} == before  # read, not written again
@@ -56,10 +94,10 @@ def _damage(path: Path, how: str, tmp_path: Path) -> None:
         path.write_bytes(data[: len(data) // 2])
     elif how == "garbage":
         path.write_bytes(bytes(random.Random(path.name).randrange(256) for _ in range(4000)))
-    elif how == "valid-json-wrong-shape":
-        doc = json.loads(data)
+    elif how == "valid-json-wrong-shape":  # signed with this user's secret: the shape checks must refuse it
+        doc = json.loads(body(path))
         doc["value"] = {"keys": {"q": "AAAA"}, "values": [1, 2]} if path.name.startswith("ttf") else [[1, 2], "x"]
-        path.write_text(json.dumps(doc))
+        path.write_bytes(sign(json.dumps(doc).encode(), key_of().read_bytes()))
     elif how == "another-key":  # a well-formed file of another entry, copied over this one
         other = sorted(p for p in path.parent.iterdir() if p.name.split("-")[0] == path.name.split("-")[0]
                        and p != path)
@@ -93,8 +131,119 @@ def test_damaged_cache_is_rebuilt_and_bytes_unchanged(tmp_path, reference, how):
     if how != "folder":  # a folder in its place stays; anything else is written anew
         for path in folder.iterdir():
             assert path.is_file() and not path.is_symlink()
-            assert isinstance(json.loads(path.read_bytes())["value"], (dict, list))
+            assert signed(path, key_of().read_bytes())
+            assert isinstance(json.loads(body(path))["value"], (dict, list))
     assert build(tmp_path, folder, "again") == reference
+
+
+EVIL = "https://evil.example/p"
+
+
+def _forged(path: Path) -> bytes:
+    """The JSON of a cache file, with its key kept and a value of the right shape that changes the PDFs: the QR code
+    of another address, a face whose 3 and 5, O and N swap glyphs, breaks anywhere in every word."""
+    import segno
+
+    from worksheet_gen.facecache import decode, encode
+
+    doc = json.loads(body(path))
+    kind = path.name.split("-")[0]
+    if kind == "qr":
+        made = segno.make_qr(EVIL, error="m", boost_error=True)
+        doc["value"] = ["".join("01"[bool(v)] for v in row) for row in made.matrix]
+    elif kind == "ttf":
+        state = decode(doc["value"])
+        glyphs = state["charToGlyph"]
+        for a, b in ("35", "ON"):
+            glyphs[ord(a)], glyphs[ord(b)] = glyphs[ord(b)], glyphs[ord(a)]
+        doc["value"] = encode(state)
+    else:
+        doc["value"] = {word: [[word[:i], word[i:]] for i in range(1, len(word))] for word in doc["value"]}
+    return json.dumps(doc, ensure_ascii=False).encode()
+
+
+@pytest.mark.parametrize("kind", ["qr", "ttf", "hyphens"])
+@pytest.mark.parametrize("how", ["original-mac", "another-users-secret", "this-users-secret"])
+def test_forged_cache_is_ignored(tmp_path, reference, kind, how):
+    """A file with the right name, key and shape but another value prints nothing of it unless it carries a MAC
+    under this user's secret, which no one else has: the last case shows that each forgery would change the PDFs."""
+    folder = tmp_path / "cache"
+    build(tmp_path, folder, "fill")
+    secret = key_of().read_bytes()
+    forged = sorted(folder.glob(f"{kind}-*.json"))
+    assert forged
+    for path in forged:
+        text = _forged(path)
+        if how == "original-mac":  # the value changed below the MAC of what was there
+            path.write_bytes(path.read_bytes().partition(b"\n")[0] + b"\n" + text)
+        else:
+            path.write_bytes(sign(text, secret if how == "this-users-secret" else os.urandom(32)))
+    after = build(tmp_path, folder, "after")
+    if how == "this-users-secret":
+        assert after != reference  # the forgery is one that would print
+        return
+    assert after == reference
+    for path in forged:  # written anew, with what the libraries give
+        assert signed(path, secret) and body(path) != _forged(path)
+
+
+def test_cache_folder_of_another_user_is_rebuilt(tmp_path, reference):
+    """A cache folder restored or shared from elsewhere comes without the secret it was signed with."""
+    folder = tmp_path / "cache"
+    build(tmp_path, folder, "fill", data=tmp_path / "alice")
+    alice = key_of(tmp_path / "alice").read_bytes()
+    assert build(tmp_path, folder, "bob", data=tmp_path / "bob") == reference
+    bob = key_of(tmp_path / "bob").read_bytes()
+    assert alice != bob
+    assert all(signed(p, bob) and not signed(p, alice) for p in folder.iterdir())
+    before = {p.name: p.stat().st_mtime_ns for p in folder.iterdir()}
+    assert build(tmp_path, folder, "bob-again", data=tmp_path / "bob") == reference
+    assert {p.name: p.stat().st_mtime_ns for p in folder.iterdir()} == before  # now Bob's: read, not written
+
+
+def _spoil_key(key: Path, how: str) -> None:
+    key.parent.mkdir(parents=True)
+    if how == "link":  # even to a good secret
+        real = key.parent / "elsewhere"
+        real.write_bytes(os.urandom(32))
+        real.chmod(0o600)
+        key.symlink_to(real)
+    elif how == "dangling-link":
+        key.symlink_to(key.parent / "nothing")
+    elif how == "fifo":
+        os.mkfifo(key, 0o600)
+    elif how == "folder":
+        key.mkdir()
+    else:
+        key.write_bytes({"empty": b"", "short": os.urandom(31), "long": os.urandom(33)}.get(how, os.urandom(32)))
+        key.chmod({"others-may-read": 0o644, "unreadable": 0o000}.get(how, 0o600))
+
+
+@pytest.mark.parametrize("how", ["link", "dangling-link", "fifo", "folder", "empty", "short", "long",
+                                 "others-may-read", "unreadable"])
+def test_untrusted_key_turns_cache_off(tmp_path, reference, how):
+    """A secret that cannot be trusted is neither used nor replaced: no cache for the run, the same bytes, no
+    message, no wait (a pipe is never opened)."""
+    data = tmp_path / "data"
+    key = key_of(data)
+    _spoil_key(key, how)
+    before = (os.lstat(key).st_mode, os.readlink(key) if key.is_symlink() else None)
+    folder = tmp_path / "cache"
+    assert build(tmp_path, folder, "out", data=data) == reference
+    assert (os.lstat(key).st_mode, os.readlink(key) if key.is_symlink() else None) == before
+    if how == "unreadable" and os.access(key, os.R_OK):  # root reads it all the same: a good secret, then
+        assert {p.name.split("-")[0] for p in folder.iterdir()} == {"hyphens", "qr", "ttf"}
+    else:
+        assert not folder.exists() or not any(folder.iterdir())
+
+
+def test_secret_inside_the_cache_folder_turns_it_off(tmp_path, reference):
+    """WORKSHEET_GEN_CACHE naming the user data folder (or a folder holding it) would put the secret in the
+    cache folder, where a copy of the folder would bring it along: no cache then."""
+    data = tmp_path / "data"
+    for n, folder in enumerate((key_of(data).parent, data)):
+        assert build(tmp_path, folder, f"out{n}", data=data) == reference
+        assert not data.exists() or not [p for p in data.rglob("*") if p.is_file()]
 
 
 def test_unusable_cache_folder_never_fails_a_build(tmp_path, reference):

@@ -2,71 +2,160 @@
 
 Files live in the user cache folder (``platformdirs``: ``~/.cache/worksheet-gen`` on Linux); the
 environment variable ``WORKSHEET_GEN_CACHE`` names another folder, or ``off`` turns the cache off.
-Each file is JSON named by a hash of everything its content depends on, and holds that key in full:
-a file that is missing, unreadable, too large, not a regular file, written for another key or not
-of the expected shape is ignored and written again. Nothing read is executed: callers pass a
-validator that turns the JSON into their values or refuses it. A cache never changes the output bytes;
-a failure to read or write one never fails a build.
+Each file is JSON named by a hash of everything its content depends on, and holds that key in full.
+Its first line is an HMAC-SHA256 of the rest under a secret of this user's, ``cache.key`` in the user
+data folder (``~/.local/share/worksheet-gen`` on Linux), never in the cache folder: a file this user's
+tool did not write (restored, shared, forged) is ignored and written again, like one that is missing,
+unreadable, too large, not a regular file, written for another key or not of the expected shape.
+Nothing read is executed: callers pass a validator that turns the JSON into their values or refuses it.
+A key file that cannot be trusted (a link, not a regular file, not 32 bytes, unreadable, readable by
+others) turns the cache off for the run. A cache never changes the output bytes; a failure to read
+or write one never fails a build.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import os
+import stat
 import sys
 from pathlib import Path
 from typing import Callable, TypeVar
 
 from . import files
 
-VERSION = 1
+VERSION = 2  # 2: signed files
 ENV = "WORKSHEET_GEN_CACHE"
+KEY_FILE = "cache.key"
+KEY_BYTES = 32
 MAX_BYTES = 16 * 2**20  # the largest file the cache writes is a few hundred KiB
 T = TypeVar("T")
-_folder: list[Path | None] = []  # computed once per process
+_state: list[tuple[Path, bytes] | None] = []  # (folder, secret), computed once per process
+
+
+def _app_dir(kind: str) -> Path:
+    import platformdirs
+
+    return Path(getattr(platformdirs, f"user_{kind}_dir")("worksheet-gen", appauthor=False))
+
+
+def _chosen_folder() -> Path | None:
+    value = os.environ.get(ENV)
+    if value is not None and value.strip().lower() in ("off", "0", "no", "false", ""):
+        return None
+    try:
+        return Path(value).expanduser() if value else _app_dir("cache")
+    except Exception:  # no home folder…: no cache
+        return None
+
+
+def key_path() -> Path | None:
+    """Where this user's cache secret is kept (the user data folder), or None when there is none."""
+    try:
+        return _app_dir("data") / KEY_FILE
+    except Exception:
+        return None
+
+
+def _inside(path: Path, base: Path) -> bool:
+    try:
+        path, base = Path(os.path.realpath(path)), Path(os.path.realpath(base))
+    except (OSError, ValueError, RuntimeError):
+        return True
+    return path == base or base in path.parents
+
+
+def _secret(path: Path) -> bytes | None:
+    """The secret kept in path, made there (mode 0600) when nothing is; None when what is there cannot be trusted."""
+    try:
+        os.lstat(path)
+    except FileNotFoundError:
+        _make_secret(path)
+    except (OSError, ValueError):
+        return None
+    try:
+        data = files.read(path, KEY_BYTES, follow=False)  # a link, a pipe, a folder…: NotAFile, never opened
+        info = os.lstat(path)
+    except (OSError, ValueError):
+        return None
+    if len(data) != KEY_BYTES or not stat.S_ISREG(info.st_mode):
+        return None
+    if hasattr(os, "geteuid") and (info.st_uid != os.geteuid() or info.st_mode & 0o077):
+        return None  # another user's, or one others may read or replace: not a secret
+    return data
+
+
+def _make_secret(path: Path) -> None:
+    """Write a new random secret at path unless something is there already (another process won the race)."""
+    import secrets
+    import tempfile
+
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{KEY_FILE}.", suffix=".tmp", dir=path.parent)  # mode 0600
+    except (OSError, ValueError):
+        return
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(secrets.token_bytes(KEY_BYTES))
+            fh.flush()
+            os.fsync(fh.fileno())  # a secret torn by a crash would turn the cache off until deleted
+        os.link(tmp, path)  # whole or absent: never replaces what is there
+    except OSError:
+        pass
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+
+
+def _active() -> tuple[Path, bytes] | None:
+    if not _state:
+        base, key = _chosen_folder(), key_path()
+        secret = None
+        if base is not None and key is not None and not _inside(key, base):  # a copied cache folder brings no key
+            secret = _secret(key)
+        _state.append((base, secret) if base is not None and secret is not None else None)
+    return _state[0]
 
 
 def folder() -> Path | None:
-    """The cache folder, or None when the cache is off."""
-    if not _folder:
-        value = os.environ.get(ENV)
-        if value is not None and value.strip().lower() in ("off", "0", "no", "false", ""):
-            _folder.append(None)
-        elif value:
-            _folder.append(Path(value).expanduser())
-        else:
-            try:
-                import platformdirs
-
-                _folder.append(Path(platformdirs.user_cache_dir("worksheet-gen", appauthor=False)))
-            except Exception:  # no home folder…: no cache
-                _folder.append(None)
-    return _folder[0]
+    """The cache folder, or None when the cache is off (asked for, or no trustworthy secret)."""
+    state = _active()
+    return state[0] if state else None
 
 
 def reset() -> None:
-    """Forget the folder computed from the environment (tests change it)."""
-    _folder.clear()
+    """Forget the folder and secret computed from the environment (tests change it)."""
+    _state.clear()
 
 
-def _path(kind: str, key: object) -> tuple[Path | None, str]:
+def _path(kind: str, key: object) -> tuple[tuple[Path, bytes] | None, str]:
     full = json.dumps({"kind": kind, "key": key, "cache": VERSION, "python": list(sys.version_info[:2])},
                       sort_keys=True)
-    base = folder()
-    if base is None:
+    state = _active()
+    if state is None:
         return None, full
-    return base / f"{kind}-{hashlib.sha256(full.encode()).hexdigest()[:40]}.json", full
+    base, secret = state
+    return (base / f"{kind}-{hashlib.sha256(full.encode()).hexdigest()[:40]}.json", secret), full
+
+
+def _mac(secret: bytes, body: bytes) -> bytes:
+    return hmac.new(secret, body, hashlib.sha256).hexdigest().encode("ascii")
 
 
 def load(kind: str, key: object, validate: Callable[[object], T]) -> T | None:
     """The value stored for key, as validate makes it (it raises ValueError, TypeError, KeyError… to refuse it);
-    None when there is none, or none that validates."""
-    path, full = _path(kind, key)
-    if path is None:
+    None when there is none, or none that this user's tool wrote and that validates."""
+    where, full = _path(kind, key)
+    if where is None:
         return None
+    path, secret = where
     try:
-        data = json.loads(files.read(path, MAX_BYTES))
+        mac, newline, body = files.read(path, MAX_BYTES).partition(b"\n")
+        if not newline or not hmac.compare_digest(mac, _mac(secret, body)):
+            return None
+        data = json.loads(body)
         if not isinstance(data, dict) or data.get("key") != full:
             return None
         return validate(data["value"])
@@ -75,11 +164,13 @@ def load(kind: str, key: object, validate: Callable[[object], T]) -> T | None:
 
 
 def store(kind: str, key: object, value: object) -> None:
-    """Keep value (plain JSON data) for key, atomically; a failure (no room, no permission…) is ignored."""
-    path, full = _path(kind, key)
-    if path is None:
+    """Keep value (plain JSON data) for key, signed, atomically; a failure (no room, no permission…) is ignored."""
+    where, full = _path(kind, key)
+    if where is None:
         return
-    data = json.dumps({"key": full, "value": value}, separators=(",", ":"), ensure_ascii=False).encode()
+    path, secret = where
+    body = json.dumps({"key": full, "value": value}, separators=(",", ":"), ensure_ascii=False).encode()
+    data = _mac(secret, body) + b"\n" + body
     if len(data) > MAX_BYTES:
         return
     try:
