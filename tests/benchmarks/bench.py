@@ -244,7 +244,8 @@ def main(argv: list[str]) -> int:
         src.mkdir()
         shutil.copy(ROOT / "sources" / "pix.yaml", src / "pix.yaml")
         out, cache = tmp / "build", tmp / "cache"
-        env = {**os.environ, "WORKSHEET_GEN_CACHE": str(cache)}  # the user's own cache left alone
+        # the user's own cache left alone, and its secret (cache.key, in the user data folder) too
+        env = {**os.environ, "WORKSHEET_GEN_CACHE": str(cache), "XDG_DATA_HOME": str(tmp / "data")}
         build = ["build", "--sources", str(src), "--out", str(out)]
 
         def fresh(with_cache: bool):
