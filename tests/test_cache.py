@@ -246,6 +246,34 @@ def test_secret_inside_the_cache_folder_turns_it_off(tmp_path, reference):
         assert not data.exists() or not [p for p in data.rglob("*") if p.is_file()]
 
 
+@pytest.mark.parametrize("links", [True, False])
+def test_secret_made_once_and_kept(tmp_path, monkeypatch, links):
+    """The first use makes the secret (32 random bytes, 0600, by a hard link of a finished file, or in place where
+    the file system has no hard links); later uses, in this process or another, read the same."""
+    from worksheet_gen import cache
+
+    monkeypatch.setenv(cache.ENV, str(tmp_path / "cache"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    if not links:
+        def no_link(*_):
+            raise PermissionError("no hard links here")
+        monkeypatch.setattr(os, "link", no_link)
+    cache.reset()
+    try:
+        assert cache.folder() == tmp_path / "cache"
+        key = cache.key_path()
+        secret = key.read_bytes()
+        assert len(secret) == 32 and stat.S_IMODE(key.stat().st_mode) == 0o600
+        assert [p.name for p in key.parent.iterdir()] == ["cache.key"]  # no temporary file left
+        cache.store("qr", "x", ["1"])
+        assert cache.load("qr", "x", list) == ["1"]
+        cache.reset()
+        assert cache.folder() is not None and key.read_bytes() == secret
+        assert cache.load("qr", "x", list) == ["1"]
+    finally:
+        cache.reset()
+
+
 def test_unusable_cache_folder_never_fails_a_build(tmp_path, reference):
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")

@@ -92,6 +92,7 @@ def _make_secret(path: Path) -> None:
     import secrets
     import tempfile
 
+    secret = secrets.token_bytes(KEY_BYTES)
     try:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{KEY_FILE}.", suffix=".tmp", dir=path.parent)  # mode 0600
@@ -99,10 +100,17 @@ def _make_secret(path: Path) -> None:
         return
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(secrets.token_bytes(KEY_BYTES))
+            fh.write(secret)
             fh.flush()
             os.fsync(fh.fileno())  # a secret torn by a crash would turn the cache off until deleted
-        os.link(tmp, path)  # whole or absent: never replaces what is there
+        try:
+            os.link(tmp, path)  # whole or absent: never replaces what is there
+        except FileExistsError:
+            pass
+        except OSError:  # no hard links here (FAT, some shares): made in place, a reader may find it short once
+            with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0),
+                                   0o600), "wb") as fh:
+                fh.write(secret)
     except OSError:
         pass
     finally:
