@@ -8,8 +8,8 @@ data folder (``~/.local/share/worksheet-gen`` on Linux), never in the cache fold
 tool did not write (restored, shared, forged) is ignored and written again, like one that is missing,
 unreadable, too large, not a regular file, written for another key or not of the expected shape.
 Nothing read is executed: callers pass a validator that turns the JSON into their values or refuses it.
-A key file that cannot be trusted (a link, not a regular file, not 32 bytes, unreadable, readable by
-others) turns the cache off for the run. A cache never changes the output bytes; a failure to read
+A key file that cannot be trusted (a link, not a regular file, not 32 bytes, unreadable, another
+user's or readable by others) or that lies inside the cache folder turns the cache off for the run. A cache never changes the output bytes; a failure to read
 or write one never fails a build.
 """
 
@@ -119,11 +119,11 @@ def _make_secret(path: Path) -> None:
 
 def _active() -> tuple[Path, bytes] | None:
     if not _state:
-        base, key = _chosen_folder(), key_path()
-        secret = None
-        if base is not None and key is not None and not _inside(key, base):  # a copied cache folder brings no key
-            secret = _secret(key)
-        _state.append((base, secret) if base is not None and secret is not None else None)
+        base = _chosen_folder()
+        key = key_path() if base is not None else None
+        # a secret inside the cache folder would come along with a copy of it: none then
+        secret = _secret(key) if key is not None and not _inside(key, base) else None
+        _state.append((base, secret) if secret is not None else None)
     return _state[0]
 
 
