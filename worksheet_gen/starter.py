@@ -101,13 +101,14 @@ def refused_out(path: Path) -> tuple[Msg, Msg] | None:
 
 def refresh_schemas(paths: tuple[str, ...], sources_dir: str) -> list[Path]:
     """The copies of the schema beside the sources built (in the folders of PATHS, else in sources_dir)
-    rewritten because they differed from the installed one. A build calls it: editors follow an upgrade."""
+    rewritten because they differed from the installed one (a link there is left alone, neither followed nor
+    replaced). A build calls it: editors follow an upgrade."""
     out = []
     for raw in paths or (sources_dir,):
         try:
             folder = Path(raw) if Path(raw).is_dir() else Path(raw).parent
             path = folder / SCHEMA_NAME
-            if path not in out and path.is_file() and write_schema(path):
+            if path not in out and path.is_file() and not path.is_symlink() and write_schema(path):  # a link: left
                 out.append(path)
         except OSError:  # a name too long, a folder that cannot be read: the build said so already
             continue
