@@ -542,9 +542,10 @@ def test_file_names_cannot_inject_github_workflow_commands(tree):
         _github_lines_are_safe(proc.stdout, shown)
         _github_lines_are_safe(proc.stderr, shown)
         assert proc.stdout.count("::error file=") == 3
-    attack(tree, "build", expect=[  # text: each name on one line, a newline in it shown as \n
-        f"sources/{name.encode('unicode_escape').decode()}:6:9: error: unknown key 'lignes' (did you mean 'lines'?)"
-        for name in names])
+    attack(tree, "build", expect=[  # text: each name on one line, a newline in it shown as \n (and not read)
+        "sources/x\\n::error file=evil,line=1::pwned.yaml:1:1: error: the file name holds a control or invisible "
+        "character, '\\n' (U+000A): it is not read (rename the file, with letters, digits, spaces and '-')"] + [
+        f"sources/{name}:6:9: error: unknown key 'lignes' (did you mean 'lines'?)" for name in names[1:]])
 
 
 # --- failures on output: each an error at its path, the report still printed ----------------------
@@ -879,21 +880,25 @@ def test_an_image_path_holding_a_null_character_is_an_error_with_the_others(tree
 
 
 def test_control_and_direction_characters_are_escapes_in_every_format(tree):
-    name = "e\x1b]0;title\x07\x1b[31m\u202eyaml.yaml"
-    (tree / "sources" / name).write_text(FICHE + "      - question: Q ?\n        lignes: 3\n        answer: « \u202e »\n")
+    name = "e\x1b]0;title\x07\x1b[31m\u202eyaml.yaml"  # a name that is not read, said with its escapes
+    (tree / "sources" / name).write_text(MINI)
+    (tree / "sources" / "texte.yaml").write_text(FICHE + "      - question: Q ?\n        lignes: 3\n        answer: "
+                                                 "« \u202e »\n")
     shown = "e\\x1b]0;title\\x07\\x1b[31m\\u202eyaml.yaml"
-    expect = [f"sources/{shown}:6:9: error: unknown key 'lignes' (did you mean 'lines'?)",
-              f"sources/{shown}:7:19: error: invisible character U+202E (RIGHT-TO-LEFT OVERRIDE) in the text (delete "
+    expect = [f"sources/{shown}:1:1: error: the file name holds a control or invisible character, '\\x1b' (U+001B): "
+              "it is not read (rename the file, with letters, digits, spaces and '-')",
+              "sources/texte.yaml:6:9: error: unknown key 'lignes' (did you mean 'lines'?)",
+              "sources/texte.yaml:7:19: error: invisible character U+202E (RIGHT-TO-LEFT OVERRIDE) in the text (delete "
               "it and retype the text around it)"]
     for command in ("check", "build"):
         proc = attack(tree, command, expect=expect)
         assert _raw_controls(proc.stdout + proc.stderr) == []
         proc = attack(tree, command, "--format", "github")
         assert _raw_controls(proc.stdout + proc.stderr) == []
-        assert f"::error file=sources/{shown},line=6,col=9::unknown key 'lignes'" in proc.stdout
+        assert f"::error file=sources/{shown},line=1,col=1::the file name holds a control" in proc.stdout
         proc = attack(tree, command, "--format", "json")
         assert _raw_controls(proc.stdout + proc.stderr) == []
-        assert {p["file"] for p in json.loads(proc.stdout)["problems"]} == {f"sources/{name}"}  # the data, intact
+        assert {p["file"] for p in json.loads(proc.stdout)["problems"]} == {f"sources/{name}", "sources/texte.yaml"}
     proc = attack(tree, "pack", "pix", "--copies", "1", "--name", "a\x1b[31m", code=2)
     assert _raw_controls(proc.stdout + proc.stderr) == [] and "'a\\x1b[31m'" in proc.stderr
 
@@ -1424,3 +1429,84 @@ def test_a_pack_of_more_than_20000_pages_is_refused_before_it_is_assembled(tree)
     attack(tree, "build", may_change={MANIFEST, "build/q80-eleve.pdf", "build/q80-corrige.pdf"}, expect=[
         f"sources/q.pack.yaml:2:9: error: the pack would have at least {300 * pages} pages, at most 20000 (make "
         "several packs, of fewer copies or fewer fiches)"])
+
+
+# --- `schema --out` writes only a new file or a schema it wrote ---------------------------------------------------
+
+def test_schema_out_never_writes_over_a_file_it_did_not_write(tree):
+    """Review 3a: `schema --out sources/pix.yaml` replaced the fiche with the schema (exit 0), as it did a roster or
+    any notes.txt; a pipe there hung (it was read first); a link (/dev/stdout) was replaced by a regular file."""
+    from worksheet_gen.schema import SCHEMA_PATH
+
+    (tree / "sources" / "classe.csv").write_text("Nom;Prénom\nMARTIN;Léa\n")
+    (tree / "notes.txt").write_text("mes notes\n")
+    (tree / "autre.json").write_text('{"$id": "urn:autre", "title": "a schema of another tool"}')
+    (tree / "lien").symlink_to("notes.txt")
+    (tree / "sortie").symlink_to("/dev/null")
+    os.mkfifo(tree / "tube")
+    new = "(give the name of a new file, such as fiche.schema.json)"
+    for out in ("sources/pix.yaml", "sources/classe.csv", "notes.txt", "autre.json", MANIFEST, "build/pix-eleve.pdf"):
+        attack(tree, "schema", "--out", out, expect=[
+            f"{out}: error: already exists and is not a schema worksheet-gen wrote: it is not written over {new}"])
+    for out in ("lien", "sortie"):
+        attack(tree, "schema", "--out", out, expect=[
+            f"{out}: error: is a link: the schema is not written through it, nor over it {new}"])
+    attack(tree, "schema", "--out", "tube", expect=[
+        f"tube: error: is not a regular file (a pipe, a device or a socket): the schema is not written there {new}"])
+    folder = "sources: error: is a folder: the schema is written to a file (give a file name, such as " \
+             "sources/fiche.schema.json)"
+    attack(tree, "schema", "--out", "sources", expect=[folder])
+    proc = attack(tree, "--lang", "fr", "schema", "--out", "sources")
+    assert proc.stderr == "sources: erreur: est un dossier : le schéma s'écrit dans un fichier (donnez un nom de " \
+                          "fichier, comme sources/fiche.schema.json)\n", proc.stderr
+    proc = attack(tree, "--lang", "fr", "schema", "--out", "notes.txt")
+    assert proc.stderr == "notes.txt: erreur: existe déjà et n'est pas un schéma écrit par worksheet-gen : il n'est " \
+                          "pas remplacé (donnez le nom d'un nouveau fichier, comme fiche.schema.json)\n", proc.stderr
+    # a new file, then the same file again once an older worksheet-gen's schema stands there
+    proc = attack(tree, "schema", "--out", "editeur/fiche.schema.json", code=0, may_change={"editeur/fiche.schema.json"})
+    assert proc.stdout == "wrote editeur/fiche.schema.json\n"
+    copy = tree / "editeur" / "fiche.schema.json"
+    assert copy.read_bytes() == SCHEMA_PATH.read_bytes()
+    copy.write_text('{"$id": "https://worksheet-gen.example/schema/fiche.schema.json", "title": "format v1"}')
+    attack(tree, "schema", "--out", "editeur/fiche.schema.json", code=0, may_change={"editeur/fiche.schema.json"})
+    assert copy.read_bytes() == SCHEMA_PATH.read_bytes()
+    assert attack(tree, "schema", "--out", "editeur/fiche.schema.json", code=0).stdout == ""  # it holds it already
+
+
+# --- names holding control, invisible or direction characters ----------------------------------------------------
+
+@pytest.mark.parametrize("name, shown, char", [
+    ("a\nb", "a\\nb", "'\\n' (U+000A)"), ("a\x1bb", "a\\x1bb", "'\\x1b' (U+001B)"),
+    ("a\u202eb", "a\\u202eb", "'\\u202e' (U+202E RIGHT-TO-LEFT OVERRIDE)"),
+])
+def test_new_names_a_control_or_invisible_character_as_an_escape(tree, name, shown, char):
+    """Review 3a: the name was printed raw (the terminal acted on it), and a newline was said to be « spaces »."""
+    proc = attack(tree, "new", name, code=2)
+    assert proc.stderr.splitlines()[-1] == f"Error: Invalid value for NAME: '{shown}' holds a control or invisible " \
+                                           f"character, {char}: type the name again with letters, digits and '-'"
+    french = char.replace("'", "« ", 1).replace("'", " »", 1)
+    proc = attack(tree, "--lang", "fr", "new", name, code=2)
+    assert proc.stderr.splitlines()[-1] == f"Erreur : Valeur invalide pour NAME : « {shown} » contient un caractère " \
+                                           f"de contrôle ou invisible, {french} : retapez le nom avec des lettres, " \
+                                           "des chiffres et « - »", proc.stderr
+    assert _raw_controls(proc.stderr) == []
+
+
+def test_a_source_named_with_control_or_direction_characters_is_refused_and_nothing_is_written(tree):
+    """Review 3a: its PDFs were written under the raw name, every later build warned that the manifest had been
+    changed, and once the source was deleted its PDFs were never removed while `build --check` passed."""
+    name = "a\x1b[31mRED\nb\u202e.yaml"
+    (tree / "sources" / name).write_text(MINI)
+    shown = "sources/a\\x1b[31mRED\\nb\\u202e.yaml"
+    said = "the file name holds a control or invisible character, '\\x1b' (U+001B): it is not read (rename the file, " \
+           "with letters, digits, spaces and '-')"
+    for command in ("check", "build", ("build", "--check")):
+        proc = attack(tree, *([command] if isinstance(command, str) else command), expect=[f"{shown}:1:1: error: {said}"])
+        assert _raw_controls(proc.stdout + proc.stderr) == []
+    attack(tree, "check", f"sources/{name}", expect=[f"{shown}: error: {said}"])
+    proc = attack(tree, "--lang", "fr", "build")
+    assert proc.stderr == f"{shown}:1:1: erreur: le nom du fichier contient un caractère de contrôle ou invisible, " \
+                          "« \\x1b » (U+001B) : il n'est pas lu (renommez le fichier, avec des lettres, des chiffres, " \
+                          "des espaces et « - »)\n", proc.stderr
+    (tree / "sources" / name).rename(tree / "sources" / "a RED b.yaml")  # renamed: built
+    attack(tree, "build", code=0, may_change={MANIFEST, "build/a RED b-eleve.pdf", "build/a RED b-corrige.pdf"})

@@ -229,6 +229,19 @@ def test_what_is_not_a_roster_is_never_quoted(tree, data, where, message):
         assert secret not in proc.stderr, proc.stderr
 
 
+@pytest.mark.parametrize("char", ["\x85", "\u2028", "\u2029", "\x1c", "\x0b"])
+def test_a_line_separator_in_a_name_is_refused_as_other_control_characters_are(tree, char):
+    """Review 3a: U+0085, U+2028 and U+2029 (to Python, white space) were printed as a space, silently."""
+    code = f"U+{ord(char):04X}"
+    refused(tree, "r.csv", f"Nom;Prénom\nDUPONT;Lé{char}a\nMARTIN;Paul\n".encode(), "r.csv:2:10",
+            f"the character {code} is invisible (delete it: it often comes from copying a name out of another program)")
+    before = snapshot(tree)
+    proc = pack(tree, "r.csv", "--lang", "fr")
+    assert proc.returncode == 1 and proc.stderr == f"r.csv:2:10: erreur: le caractère {code} est invisible " \
+        "(supprimez-le : il vient souvent d'un nom copié depuis un autre logiciel)\n", proc.stderr
+    assert snapshot(tree) == before and char not in proc.stderr
+
+
 def test_control_characters_are_named_not_printed(tree):
     data = "Nom;Prénom;Profil\nDUPONT\x1b[31m;Léa;\nMARTIN;Paul;dys\x1b[2J\n".encode()
     proc = refused(tree, "r.csv", data, "r.csv:2:7", "the character U+001B is invisible")

@@ -85,6 +85,18 @@ def test_a_build_refreshes_the_copy_of_an_older_version(tmp_path):
     assert "schema" not in cli("build", cwd=tmp_path).stdout  # up to date: left alone
 
 
+def test_a_build_leaves_a_link_in_place_of_the_copy_alone(tmp_path):
+    """A link is neither followed (its target rewritten) nor replaced by a file, as `schema --out` refuses one."""
+    cli("new", "essai", cwd=tmp_path, check=True)
+    copy, shared = tmp_path / "sources" / SCHEMA_NAME, tmp_path / "commun.json"
+    shared.write_text('{"title": "an older worksheet-gen"}', encoding="utf-8")
+    copy.unlink()
+    copy.symlink_to("../commun.json")
+    proc = cli("build", cwd=tmp_path)
+    assert proc.returncode == 0 and "schema" not in proc.stdout, proc.stdout + proc.stderr
+    assert copy.is_symlink() and shared.read_text() == '{"title": "an older worksheet-gen"}'
+
+
 def test_the_example_fiche_points_at_the_copy_new_writes():
     assert (SOURCES / "pix.yaml").read_text(encoding="utf-8").splitlines()[0] == MODELINE
     assert (SOURCES / SCHEMA_NAME).read_bytes() == SCHEMA_PATH.read_bytes(), "run: make (or worksheet-gen build)"

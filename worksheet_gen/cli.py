@@ -352,7 +352,6 @@ def pack(fiches: tuple[str, ...], copies: int | None, roster: str | None, name: 
 def collect(slug: str, files: tuple[str, ...], out: str | None, fmt: str | None, sources_dir: str) -> None:
     """Collect filled forms (files, folders, .zip archives) of the fiche SLUG into one table."""
     from .build import write_atomic
-    from .errors import OutputError, Pos
     from .form import collect as collecting, results
 
     _existing([sources_dir], "--sources")
@@ -378,11 +377,7 @@ def collect(slug: str, files: tuple[str, ...], out: str | None, fmt: str | None,
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
     else:
-        try:
-            write_atomic(Path(out), data)
-        except OSError as exc:
-            raise OutputError(Problem(Pos(out), CANNOT_WRITE.format(reason=exc.strerror or str(exc)),
-                                      _("check the free space and the permissions of its folder"))) from exc
+        _writing(out, lambda: write_atomic(Path(out), data))
     report.problems(problems, "text")
     failed = [p for p in problems if p.severity == "error"]  # a warning (a student twice) reads the file
     read = len(rows) - len(failed)
@@ -416,9 +411,20 @@ def new(name: str, sources_dir: str) -> None:
     report.say(_("next: edit {path}, then run: worksheet-gen build").format(path=path))
 
 
+def _writing(out: str, write):
+    """write(), a failure said as an error at out (exit code 1); what write() returns."""
+    from .errors import OutputError
+
+    try:
+        return write()
+    except OSError as exc:
+        raise OutputError(Problem(Pos(out), CANNOT_WRITE.format(reason=exc.strerror or str(exc)),
+                                  _("check the free space and the permissions of its folder"))) from exc
+
+
 @main.command(help=N_("Print the JSON Schema of a fiche (draft-07), which editors use to complete and check sources."))
-@option("--out", default=None, type=click.Path(dir_okay=False),
-        help=N_("File to write the schema to (default: print it)."))
+@option("--out", default=None, help=N_("New file to write the schema to, or a schema it wrote before (default: print "
+                                       "it)."))
 def schema(out: str | None) -> None:
     """Print the JSON Schema of a fiche (draft-07), which editors use to complete and check sources."""
     from . import starter
@@ -426,7 +432,12 @@ def schema(out: str | None) -> None:
     if out is None:
         sys.stdout.buffer.write(starter.installed_schema())
         sys.stdout.flush()
-    elif starter.write_schema(Path(out)):
+        return
+    refused = starter.refused_out(Path(out))
+    if refused is not None:  # a fiche, a roster, a folder, a pipe, a link: never read, never replaced
+        report.problems([Problem(Pos(out), *refused)], "text")
+        raise SystemExit(1)
+    if _writing(out, lambda: starter.write_schema(Path(out))):
         report.say(_("wrote {path}").format(path=out))
 
 

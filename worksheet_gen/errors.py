@@ -63,7 +63,9 @@ NOT_REGULAR = _("not a regular file (a folder, a pipe or a device): it is not re
 _FOLDED = re.compile(r"[^\S\x0b\x0c\x1c-\x1f\x85\u2028\u2029]+")
 
 
-def _folded(text) -> str:
+def folded(text) -> str:
+    """text with each run of spaces, tabs and line ends made one space, none at its ends; the separators a
+    terminal acts on (U+2028, U+0085, \\x0b…) kept, for a check to refuse or escaped() to show."""
     return _FOLDED.sub(" ", str(text)).strip(" ")
 
 
@@ -74,7 +76,7 @@ def quoted(text: str) -> Msg:
 
 def quote(text: str, limit: int = 50) -> Msg:
     """User text quoted for a one-line message: whitespace collapsed, long text shortened."""
-    text = _folded(text)
+    text = folded(text)
     if len(text) > limit:
         text = text[: limit - 1] + "…"
     return quoted(text)
@@ -83,7 +85,7 @@ def quote(text: str, limit: int = 50) -> Msg:
 def quote_pair(text: str, other: str, limit: int = 50) -> tuple[Msg, Msg]:
     """Two texts quoted for a message that compares them: when long, both show the same stretch
     around the first place where they differ, so the reader sees the difference."""
-    a, b = _folded(text), _folded(other)
+    a, b = folded(text), folded(other)
     if len(a) <= limit and len(b) <= limit:
         return quoted(a), quoted(b)
     at = next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import chars, files, fonts
-from .errors import CHECK_READABLE, Pos, Problem
+from .errors import CHECK_READABLE, Pos, Problem, folded
 from .i18n import Msg, _
 
 MAX_BYTES = 1024 * 1024  # a roster of 500 students takes about 20 KiB
@@ -227,7 +227,7 @@ def records(name: str, text: str, sep: str):
                 limit=csv.field_size_limit())) from exc
         raw = "".join(lines.taken[at:])
         starts, opened = _starts(raw, sep)
-        record = Record(name, at + 1, raw, tuple(starts), tuple(" ".join(v.split()) for v in values))
+        record = Record(name, at + 1, raw, tuple(starts), tuple(folded(v) for v in values))
         at = len(lines.taken)
         if opened is not None:
             raise _Broken(record.at(opened), _QUOTE_OPEN)

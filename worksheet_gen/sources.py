@@ -6,6 +6,7 @@ import os
 import stat
 from pathlib import Path
 
+from .chars import described, invisible
 from .errors import CANNOT_READ, CHECK_READABLE, NOT_REGULAR, Pos, Problem
 from .i18n import _
 
@@ -57,6 +58,16 @@ def _in_folder(path: Path, folder: Path) -> Problem | None:
     return None
 
 
+def _badly_named(path: Path, pos: Pos) -> Problem | None:
+    """Why a source is not read because of its file name, if it is not: a control, invisible or direction
+    character there (ESC, a line break, U+202E…) would name its PDFs and act on every terminal that lists them."""
+    hidden = next((ch for ch in path.name if invisible(ch)), None)
+    if hidden is None:
+        return None
+    return Problem(pos, _("the file name holds a control or invisible character, {char}: it is not read").format(
+        char=described(hidden)), _("rename the file, with letters, digits, spaces and '-'"))
+
+
 def _lexically_in(path: Path, folder: Path) -> bool:
     """Whether path, as written (its '..' taken away, no link followed), is in folder."""
     inside, written = os.path.abspath(folder), os.path.abspath(path)  # abspath normalizes: '..' taken away
@@ -92,11 +103,13 @@ def _named(paths: tuple[str, ...], default_dir: Path) -> tuple[list[Path], list[
         for q in entries:
             if not is_source(q) or (q.name.startswith(".#") and q.is_symlink()):  # an editor's lock: a link
                 continue
-            problem = _in_folder(q, p)
+            problem = _badly_named(q, Pos(display(q), 1, 1)) or _in_folder(q, p)
             found += [q] if problem is None else []
             problems += [problem] if problem else []
         if stat.S_ISREG(mode):
-            found.append(p)
+            problem = _badly_named(p, Pos(raw))
+            found += [p] if problem is None else []
+            problems += [problem] if problem else []
         elif not stat.S_ISDIR(mode):
             problems.append(Problem(Pos(raw), NOT_REGULAR, _("give the name of a source file")))
     return found, problems

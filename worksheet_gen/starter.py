@@ -4,17 +4,25 @@ refreshed when the installed worksheet-gen describes the format otherwise."""
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import stat
 import unicodedata
 from pathlib import Path
 
-from .errors import WorksheetError
+from . import files
+from .errors import WorksheetError, escaped
 from .i18n import Msg, _
 from .output import write_atomic
 
 SCHEMA_NAME = "fiche.schema.json"
 PACKAGED = Path(__file__).parent / "schema" / SCHEMA_NAME
 MODELINE = f"# yaml-language-server: $schema={SCHEMA_NAME}"
+# The $id the first versions of the schema had (a placeholder host); schema.SCHEMA_ID is today's. A file
+# holding one of them is the only file `schema --out` writes over.
+FIRST_ID = "https://worksheet-gen.example/schema/fiche.schema.json"
+MAX_SCHEMA = 4 * 2**20  # a schema this tool wrote is under 100 KiB
 MAX_NAME = 64
 _RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
 
@@ -53,26 +61,54 @@ def installed_schema() -> bytes:
 
 
 def write_schema(path: Path) -> bool:
-    """Write the installed schema to path unless it holds it already; whether it was written."""
+    """Write the installed schema to path (atomically) unless it holds it already; whether it was written.
+    A link there is replaced, never followed."""
     data = installed_schema()
     try:
-        if path.read_bytes() == data:
+        if files.read(path, MAX_SCHEMA, follow=False) == data:
             return False
-    except OSError:
+    except (OSError, ValueError):
         pass
     write_atomic(path, data)
     return True
 
 
+def refused_out(path: Path) -> tuple[Msg, Msg] | None:
+    """Why `schema --out` may not write path, if it may not, with a hint: only a new file, or a schema a
+    worksheet-gen wrote, is written over. Nothing is opened but a regular file (a pipe would block)."""
+    from .schema import SCHEMA_ID
+
+    new = _("give the name of a new file, such as {name}").format(name=SCHEMA_NAME)
+    try:
+        mode = os.lstat(path).st_mode
+    except (OSError, ValueError):  # none there (writing makes it), or writing will say why
+        return None
+    if stat.S_ISDIR(mode):
+        return _("is a folder: the schema is written to a file"), _("give a file name, such as {path}").format(
+            path=escaped(str(path / SCHEMA_NAME)))
+    if stat.S_ISLNK(mode):
+        return _("is a link: the schema is not written through it, nor over it"), new
+    if not stat.S_ISREG(mode):
+        return _("is not a regular file (a pipe, a device or a socket): the schema is not written there"), new
+    try:
+        ours = json.loads(files.read(path, MAX_SCHEMA, follow=False)).get("$id") in (SCHEMA_ID, FIRST_ID)
+    except (OSError, ValueError, AttributeError, TypeError, RecursionError):  # not JSON, not an object…
+        ours = False
+    if not ours:
+        return _("already exists and is not a schema worksheet-gen wrote: it is not written over"), new
+    return None
+
+
 def refresh_schemas(paths: tuple[str, ...], sources_dir: str) -> list[Path]:
     """The copies of the schema beside the sources built (in the folders of PATHS, else in sources_dir)
-    rewritten because they differed from the installed one. A build calls it: editors follow an upgrade."""
+    rewritten because they differed from the installed one (a link there is left alone, neither followed nor
+    replaced). A build calls it: editors follow an upgrade."""
     out = []
     for raw in paths or (sources_dir,):
         try:
             folder = Path(raw) if Path(raw).is_dir() else Path(raw).parent
             path = folder / SCHEMA_NAME
-            if path not in out and path.is_file() and write_schema(path):
+            if path not in out and path.is_file() and not path.is_symlink() and write_schema(path):  # a link: left
                 out.append(path)
         except OSError:  # a name too long, a folder that cannot be read: the build said so already
             continue
@@ -83,8 +119,14 @@ def name_problem(name: str) -> Msg | None:
     """Why NAME cannot name a new fiche (sources/NAME.yaml), if it cannot."""
     from . import fonts
 
+    from .chars import described, invisible
+
     if not name:
         return _("give a name, e.g. 'metiers-numerique'")
+    hidden = next((ch for ch in name if invisible(ch) and ch != "\t"), None)  # a tab is a space, said below
+    if hidden is not None:  # before anything quotes the name: a terminal would act on it
+        return _("'{name}' holds a control or invisible character, {char}: type the name again with letters, "
+                 "digits and '-'").format(name=escaped(name), char=described(hidden))
     if "/" in name or "\\" in name or name in (".", ".."):
         return _("'{name}' is a path: give a name only, e.g. 'metiers-numerique' (use --sources for the "
                  "folder)").format(name=name)
