@@ -142,6 +142,17 @@ def test_no_message_is_written_as_plain_text():
     ({"LANG": "fr_FR.UTF-8", "LC_ALL": "en_GB.UTF-8"}, "en"),
     ({"LC_ALL": "C", "LANGUAGE": "fr"}, "en"),  # GNU: LANGUAGE is not read in the C locale
     ({"LANG": "en_US.UTF-8", "LANGUAGE": "fr:en"}, "fr"),
+    ({"LANG": "frr_DE.UTF-8"}, "en"),  # North Frisian: the code is compared whole, not its first letters
+    ({"LANG": "fr"}, "fr"), ({"LANG": "fr_FR@euro"}, "fr"), ({"LANG": "French_France.1252"}, "fr"),
+    ({"LANG": "fra"}, "fr"), ({"LANG": "franglais"}, "en"),
+    ({"LANG": "en_US.UTF-8", "LANGUAGE": ":fr:"}, "fr"),  # a list: empty entries are skipped
+    ({"LANG": "fr_FR.UTF-8", "LANGUAGE": "de:en:fr"}, "en"),  # the first of French or English in it
+    ({"LANG": "en_US.UTF-8", "LANGUAGE": "de:fr"}, "fr"),
+    ({"LANG": "fr_FR.UTF-8", "LANGUAGE": "de"}, "en"),  # GNU: untranslated when no language of the list is spoken
+    ({"LANG": "fr_FR.UTF-8", "LANGUAGE": ":"}, "fr"),  # an empty list: the locale decides
+    ({"LANG": "fr_FR.UTF-8", "LANGUAGE": "en"}, "en"),  # GNU: LANGUAGE before the locale
+    ({"LANG": "POSIX", "LANGUAGE": "fr"}, "en"),
+    ({"LANGUAGE": "fr"}, "en"),  # no locale set: the C locale
 ])
 def test_the_language_follows_the_locale_variables(monkeypatch, env, lang):
     for var in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
@@ -192,6 +203,21 @@ def test_check_speaks_french_in_a_french_locale_with_the_same_places():
     assert {severity for _, severity, _ in english} == {"error"}
     assert "clé inconnue : « titre » (vouliez-vous dire « title » ?)" in [text for _, _, text in french]
     assert "unknown key 'titre' (did you mean 'title'?)" in [text for _, _, text in english]
+
+
+@pytest.mark.parametrize("env, said", [
+    ({"LANG": "frr_DE.UTF-8"}, "error: unknown key 'titre'"),
+    ({"LANG": "en_US.UTF-8", "LANGUAGE": ":fr:"}, "erreur: clé inconnue : « titre »"),
+    ({"LANG": "en_US.UTF-8", "LANGUAGE": "fr"}, "erreur: clé inconnue : « titre »"),
+    ({"LANG": "fr_FR.UTF-8", "LANGUAGE": "en:fr"}, "error: unknown key 'titre'"),
+    ({"LC_ALL": "C.UTF-8", "LANGUAGE": "fr"}, "error: unknown key 'titre'"),
+], ids=["north-frisian", "language-list", "language-first", "english-first", "c-locale"])
+def test_the_language_of_a_run_follows_gnu_gettext(env, said):
+    """docs/errors.md: LANGUAGE (its first of French or English) unless the locale is C or POSIX, then the
+    locale; a language code is compared whole."""
+    bare = {k: v for k, v in os.environ.items() if k not in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")}
+    proc = cli("check", str(BROKEN), env={**bare, **env})
+    assert proc.returncode == 1 and said in proc.stderr, proc.stderr
 
 
 def test_lang_chooses_against_the_locale():
