@@ -985,6 +985,23 @@ def test_warnings_a_manifest_records_cannot_be_errors_or_stand_anywhere(tree):
         attack(tree, "build", "--check", code=0, expect=real)
 
 
+@pytest.mark.parametrize("count", ["%(x)s {0} \x1b[31mRED\u202e", "1", 1.5, -1, 10**12, [1, 2]])
+def test_a_count_of_a_recorded_warning_must_be_a_whole_number(tree, count):
+    """A forged manifest kept a text where the message takes a count: it was printed at every build (review 3a)."""
+    long = " ".join(["un texte bien trop long pour une ligne"] * 8)
+    (tree / "sources" / "w.yaml").write_text(FICHE + f"      - question: Q ?\n        lines: 1\n        answer: {long}\n")
+    real = ["sources/w.yaml:7:17: warning: the answer needs more room than the 1 line(s) the student has: the "
+            "corrigé prints it smaller"]
+    attack(tree, "build", code=0, expect=real, may_change={MANIFEST, "build/w-eleve.pdf", "build/w-corrige.pdf"})
+    tamper(tree, lambda d: d["entries"]["../sources/w.yaml"]["warnings"][0]["message"]["args"].update(count=count))
+    forged = ["build/.worksheet-gen.json:1:1: warning: the build manifest is not as worksheet-gen writes it: everything "
+              "is rebuilt (it was edited or damaged; the build writes a new one)"]
+    attack(tree, "build", "--check", code=0, expect=forged + real)
+    proc = attack(tree, "build", code=0, expect=forged + real, may_change={MANIFEST})
+    assert "RED" not in proc.stdout + proc.stderr and "2 sources: 0 up to date, 2 rendered" in proc.stdout
+    assert "2 sources: 2 up to date, 0 rendered" in attack(tree, "build", code=0, expect=real).stdout
+
+
 def test_a_manifest_entry_naming_files_outside_its_folder_or_spelled_twice_is_never_up_to_date(tree):
     secret = tree / "outside" / "secret.yaml"
     spellings = {f"../sources/{'./' * n}pix.yaml": _sha(tree / "sources" / "pix.yaml") for n in range(1, 40)}

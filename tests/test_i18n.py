@@ -132,6 +132,28 @@ def test_no_message_is_written_as_plain_text():
     assert found == []
 
 
+TEXTS = {"_", "_n", "str", "quote", "quoted", "render", "Number", "clip", "Texts", "Msg", "join", "format", "repr"}
+
+
+def test_a_placeholder_of_a_whole_number_is_never_given_a_text():
+    """A manifest's warning whose {count} (n, limit, lines) is not a whole number is refused as forged
+    (i18n.WHOLE): the code itself never gives them a text, a message or an f-string."""
+    found = []
+    for path in PACKAGE.rglob("*.py"):
+        for call in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(call, ast.Call) or getattr(call.func, "attr", getattr(call.func, "id", "")) != "format":
+                continue
+            for keyword in call.keywords:
+                value = keyword.value
+                if keyword.arg in i18n.WHOLE and (
+                        isinstance(value, (ast.JoinedStr, ast.Dict, ast.List, ast.Tuple))
+                        or (isinstance(value, ast.Constant) and type(value.value) is not int)
+                        or (isinstance(value, ast.Call)
+                            and getattr(value.func, "id", getattr(value.func, "attr", "")) in TEXTS)):
+                    found.append(f"{path.relative_to(ROOT)}:{value.lineno} {keyword.arg}=")
+    assert found == []
+
+
 @pytest.mark.parametrize("env, lang", [
     ({"LANG": "fr_FR.UTF-8"}, "fr"),
     ({"LANG": "fr_CA.UTF-8"}, "fr"),
@@ -309,6 +331,9 @@ def test_a_message_is_kept_as_its_key_and_values():
     "text", {"id": 3}, {"id": "unknown key {key}"}, {"id": "x", "args": {"a": [1]}}, {"id": "x", "other": 1},
     {"id": "{a.__class__}", "args": {"a": "b"}}, {"id": "x", "args": {"a": True}},
     {"id": "unknown key {key}", "args": {"key": {"id": "{text.__init__.__globals__}", "args": {"text": "t"}}}},
+    *({"id": "the answer needs more room than the {count} line(s) the student has: the corrigé prints it smaller",
+       "args": {"count": count}} for count in ("%(x)s {0}", "1", 1.0, -1, 10**10, 10**4000, None)),
+    {"id": "{n} removed", "plural": "{n} removed", "args": {"n": "2"}},
 ])
 def test_a_damaged_message_in_the_manifest_is_refused(data):
     assert Msg.from_data(data) is None

@@ -20,6 +20,11 @@ LANGUAGES = ("fr", "en")
 DOMAIN = "worksheet_gen"
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 
+# Placeholders that always take a whole number (a count, a limit, a number of lines; {n} of _n): a value of
+# another type, or out of this range, read from a manifest is not a message this version wrote.
+WHOLE = frozenset({"n", "count", "limit", "lines"})
+MAX_WHOLE = 10**9
+
 _current: str | None = None  # None: the system's language, looked up when first needed
 
 
@@ -195,6 +200,8 @@ class Msg:
             if isinstance(value, dict):
                 value = cls.from_data(value, depth - 1)
             if not isinstance(key, str) or not isinstance(value, (str, int, float, Msg)) or isinstance(value, bool):
+                return None
+            if key in WHOLE and not (type(value) is int and 0 <= value <= MAX_WHOLE):
                 return None
             values[key] = value
         if not _known(msgid, plural):  # a message of another version, or not one at all
