@@ -891,7 +891,7 @@ def test_invisible_joiners_and_stacked_accents_are_errors(tree):
     (tree / "sources" / "accents.yaml").unlink()
     (tree / "classe.csv").write_text("Nom;Prénom;Profil;Profile\nDupont;Léa;dys;\nMartin;Zoé;;large\n")
     attack(tree, "pack", "pix", "--roster", "classe.csv", expect=[
-        "classe.csv:1:19: error: two columns are the Profil column: « Profil » and « Profile » (keep one of them, or "
+        "classe.csv:1:19: error: two columns are the Profil column: 'Profil' and 'Profile' (keep one of them, or "
         "rename the other)"])
     (tree / "classe.csv").write_text("Nom;Prénom\nDupont;Léa\u034f\nMartin;Zo" + "\u0301" * 9 + "é\n")
     attack(tree, "pack", "pix", "--roster", "classe.csv", expect=[

@@ -372,3 +372,33 @@ def test_every_french_wording_of_errors_md_is_a_message_of_the_catalogue():
         if not any(pattern.fullmatch(form) or values.fullmatch(said) for form, values in forms):
             wrong.append(f"{doc[i]}: « {french.group(1)} » is not a message of the catalogue")
     assert wrong == []
+
+
+def test_the_systems_reason_is_said_in_french_with_its_name(tmp_path):
+    """A loop of links among the sources: the reason was the system's English inside a French message (review 3a)."""
+    (tmp_path / "sources").mkdir()
+    (tmp_path / "sources" / "loop.yaml").symlink_to("loop.yaml")
+    for command in (["check", "sources/loop.yaml"], ["build"]):
+        fr = cli(*command, cwd=tmp_path, env=FR)
+        en = cli(*command, cwd=tmp_path, env=EN)
+        assert fr.returncode == en.returncode == 1 and "Traceback" not in fr.stderr + en.stderr
+        assert "erreur: impossible de lire le fichier : trop de niveaux de liens symboliques (ELOOP) (vérifiez" \
+            in fr.stderr and "Too many" not in fr.stderr, fr.stderr
+        assert "error: cannot read the file: Too many levels of symbolic links (check" in en.stderr, en.stderr
+
+
+def test_each_usual_error_of_the_system_has_a_french_wording():
+    import errno
+
+    from worksheet_gen import errors, files
+
+    names = {"ENOENT", "EACCES", "EPERM", "ELOOP", "EISDIR", "ENOTDIR", "ENOSPC", "EROFS", "ENAMETOOLONG", "EIO",
+             "EFBIG"}
+    assert {errno.errorcode[number] for number in errors.OS_ERRORS} >= names
+    for number, message in errors.OS_ERRORS.items():
+        reason = errors.os_reason(OSError(number, os.strerror(number), "f"))
+        assert reason is message and reason.text("en") == message.msgid
+        assert reason.text("fr").endswith(f" ({errno.errorcode[number]})") and reason.text("fr")[0].islower()
+    assert errors.os_reason(files.TooLarge("f", 10)).msgid == "the file is too large"  # the tool's own words stay
+    assert errors.os_reason(OSError(errno.EDOM, "Numerical argument out of domain")) == \
+        "Numerical argument out of domain"  # an unusual one: the system's words
