@@ -914,7 +914,7 @@ def test_invisible_joiners_and_stacked_accents_are_errors(tree):
     (tree / "sources" / "accents.yaml").unlink()
     (tree / "classe.csv").write_text("Nom;Prénom;Profil;Profile\nDupont;Léa;dys;\nMartin;Zoé;;large\n")
     attack(tree, "pack", "pix", "--roster", "classe.csv", expect=[
-        "classe.csv:1:19: error: two columns are the Profil column: « Profil » and « Profile » (keep one of them, or "
+        "classe.csv:1:19: error: two columns are the Profil column: 'Profil' and 'Profile' (keep one of them, or "
         "rename the other)"])
     (tree / "classe.csv").write_text("Nom;Prénom\nDupont;Léa\u034f\nMartin;Zo" + "\u0301" * 9 + "é\n")
     attack(tree, "pack", "pix", "--roster", "classe.csv", expect=[
@@ -1006,6 +1006,23 @@ def test_warnings_a_manifest_records_cannot_be_errors_or_stand_anywhere(tree):
         attack(tree, "build", code=0, expect=real, may_change={MANIFEST})
         assert "pwned" not in (tree / MANIFEST).read_text() and "x" * 1000 not in (tree / MANIFEST).read_text()
         attack(tree, "build", "--check", code=0, expect=real)
+
+
+@pytest.mark.parametrize("count", ["%(x)s {0} \x1b[31mRED\u202e", "1", 1.5, -1, 10**12, [1, 2]])
+def test_a_count_of_a_recorded_warning_must_be_a_whole_number(tree, count):
+    """A forged manifest kept a text where the message takes a count: it was printed at every build (review 3a)."""
+    long = " ".join(["un texte bien trop long pour une ligne"] * 8)
+    (tree / "sources" / "w.yaml").write_text(FICHE + f"      - question: Q ?\n        lines: 1\n        answer: {long}\n")
+    real = ["sources/w.yaml:7:17: warning: the answer needs more room than the 1 line(s) the student has: the "
+            "corrigé prints it smaller"]
+    attack(tree, "build", code=0, expect=real, may_change={MANIFEST, "build/w-eleve.pdf", "build/w-corrige.pdf"})
+    tamper(tree, lambda d: d["entries"]["../sources/w.yaml"]["warnings"][0]["message"]["args"].update(count=count))
+    forged = ["build/.worksheet-gen.json:1:1: warning: the build manifest is not as worksheet-gen writes it: everything "
+              "is rebuilt (it was edited or damaged; the build writes a new one)"]
+    attack(tree, "build", "--check", code=0, expect=forged + real)
+    proc = attack(tree, "build", code=0, expect=forged + real, may_change={MANIFEST})
+    assert "RED" not in proc.stdout + proc.stderr and "2 sources: 0 up to date, 2 rendered" in proc.stdout
+    assert "2 sources: 2 up to date, 0 rendered" in attack(tree, "build", code=0, expect=real).stdout
 
 
 def test_a_manifest_entry_naming_files_outside_its_folder_or_spelled_twice_is_never_up_to_date(tree):

@@ -132,6 +132,28 @@ def test_no_message_is_written_as_plain_text():
     assert found == []
 
 
+TEXTS = {"_", "_n", "str", "quote", "quoted", "render", "Number", "clip", "Texts", "Msg", "join", "format", "repr"}
+
+
+def test_a_placeholder_of_a_whole_number_is_never_given_a_text():
+    """A manifest's warning whose {count} (n, limit, lines) is not a whole number is refused as forged
+    (i18n.WHOLE): the code itself never gives them a text, a message or an f-string."""
+    found = []
+    for path in PACKAGE.rglob("*.py"):
+        for call in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(call, ast.Call) or getattr(call.func, "attr", getattr(call.func, "id", "")) != "format":
+                continue
+            for keyword in call.keywords:
+                value = keyword.value
+                if keyword.arg in i18n.WHOLE and (
+                        isinstance(value, (ast.JoinedStr, ast.Dict, ast.List, ast.Tuple))
+                        or (isinstance(value, ast.Constant) and type(value.value) is not int)
+                        or (isinstance(value, ast.Call)
+                            and getattr(value.func, "id", getattr(value.func, "attr", "")) in TEXTS)):
+                    found.append(f"{path.relative_to(ROOT)}:{value.lineno} {keyword.arg}=")
+    assert found == []
+
+
 @pytest.mark.parametrize("env, lang", [
     ({"LANG": "fr_FR.UTF-8"}, "fr"),
     ({"LANG": "fr_CA.UTF-8"}, "fr"),
@@ -142,6 +164,17 @@ def test_no_message_is_written_as_plain_text():
     ({"LANG": "fr_FR.UTF-8", "LC_ALL": "en_GB.UTF-8"}, "en"),
     ({"LC_ALL": "C", "LANGUAGE": "fr"}, "en"),  # GNU: LANGUAGE is not read in the C locale
     ({"LANG": "en_US.UTF-8", "LANGUAGE": "fr:en"}, "fr"),
+    ({"LANG": "frr_DE.UTF-8"}, "en"),  # North Frisian: the code is compared whole, not its first letters
+    ({"LANG": "fr"}, "fr"), ({"LANG": "fr_FR@euro"}, "fr"), ({"LANG": "French_France.1252"}, "fr"),
+    ({"LANG": "fra"}, "fr"), ({"LANG": "franglais"}, "en"),
+    ({"LANG": "en_US.UTF-8", "LANGUAGE": ":fr:"}, "fr"),  # a list: empty entries are skipped
+    ({"LANG": "fr_FR.UTF-8", "LANGUAGE": "de:en:fr"}, "en"),  # the first of French or English in it
+    ({"LANG": "en_US.UTF-8", "LANGUAGE": "de:fr"}, "fr"),
+    ({"LANG": "fr_FR.UTF-8", "LANGUAGE": "de"}, "en"),  # GNU: untranslated when no language of the list is spoken
+    ({"LANG": "fr_FR.UTF-8", "LANGUAGE": ":"}, "fr"),  # an empty list: the locale decides
+    ({"LANG": "fr_FR.UTF-8", "LANGUAGE": "en"}, "en"),  # GNU: LANGUAGE before the locale
+    ({"LANG": "POSIX", "LANGUAGE": "fr"}, "en"),
+    ({"LANGUAGE": "fr"}, "en"),  # no locale set: the C locale
 ])
 def test_the_language_follows_the_locale_variables(monkeypatch, env, lang):
     for var in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
@@ -192,6 +225,21 @@ def test_check_speaks_french_in_a_french_locale_with_the_same_places():
     assert {severity for _, severity, _ in english} == {"error"}
     assert "clé inconnue : « titre » (vouliez-vous dire « title » ?)" in [text for _, _, text in french]
     assert "unknown key 'titre' (did you mean 'title'?)" in [text for _, _, text in english]
+
+
+@pytest.mark.parametrize("env, said", [
+    ({"LANG": "frr_DE.UTF-8"}, "error: unknown key 'titre'"),
+    ({"LANG": "en_US.UTF-8", "LANGUAGE": ":fr:"}, "erreur: clé inconnue : « titre »"),
+    ({"LANG": "en_US.UTF-8", "LANGUAGE": "fr"}, "erreur: clé inconnue : « titre »"),
+    ({"LANG": "fr_FR.UTF-8", "LANGUAGE": "en:fr"}, "error: unknown key 'titre'"),
+    ({"LC_ALL": "C.UTF-8", "LANGUAGE": "fr"}, "error: unknown key 'titre'"),
+], ids=["north-frisian", "language-list", "language-first", "english-first", "c-locale"])
+def test_the_language_of_a_run_follows_gnu_gettext(env, said):
+    """docs/errors.md: LANGUAGE (its first of French or English) unless the locale is C or POSIX, then the
+    locale; a language code is compared whole."""
+    bare = {k: v for k, v in os.environ.items() if k not in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")}
+    proc = cli("check", str(BROKEN), env={**bare, **env})
+    assert proc.returncode == 1 and said in proc.stderr, proc.stderr
 
 
 def test_lang_chooses_against_the_locale():
@@ -283,6 +331,9 @@ def test_a_message_is_kept_as_its_key_and_values():
     "text", {"id": 3}, {"id": "unknown key {key}"}, {"id": "x", "args": {"a": [1]}}, {"id": "x", "other": 1},
     {"id": "{a.__class__}", "args": {"a": "b"}}, {"id": "x", "args": {"a": True}},
     {"id": "unknown key {key}", "args": {"key": {"id": "{text.__init__.__globals__}", "args": {"text": "t"}}}},
+    *({"id": "the answer needs more room than the {count} line(s) the student has: the corrigé prints it smaller",
+       "args": {"count": count}} for count in ("%(x)s {0}", "1", 1.0, -1, 10**10, 10**4000, None)),
+    {"id": "{n} removed", "plural": "{n} removed", "args": {"n": "2"}},
 ])
 def test_a_damaged_message_in_the_manifest_is_refused(data):
     assert Msg.from_data(data) is None
@@ -321,3 +372,33 @@ def test_every_french_wording_of_errors_md_is_a_message_of_the_catalogue():
         if not any(pattern.fullmatch(form) or values.fullmatch(said) for form, values in forms):
             wrong.append(f"{doc[i]}: « {french.group(1)} » is not a message of the catalogue")
     assert wrong == []
+
+
+def test_the_systems_reason_is_said_in_french_with_its_name(tmp_path):
+    """A loop of links among the sources: the reason was the system's English inside a French message (review 3a)."""
+    (tmp_path / "sources").mkdir()
+    (tmp_path / "sources" / "loop.yaml").symlink_to("loop.yaml")
+    for command in (["check", "sources/loop.yaml"], ["build"]):
+        fr = cli(*command, cwd=tmp_path, env=FR)
+        en = cli(*command, cwd=tmp_path, env=EN)
+        assert fr.returncode == en.returncode == 1 and "Traceback" not in fr.stderr + en.stderr
+        assert "erreur: impossible de lire le fichier : trop de niveaux de liens symboliques (ELOOP) (vérifiez" \
+            in fr.stderr and "Too many" not in fr.stderr, fr.stderr
+        assert "error: cannot read the file: Too many levels of symbolic links (check" in en.stderr, en.stderr
+
+
+def test_each_usual_error_of_the_system_has_a_french_wording():
+    import errno
+
+    from worksheet_gen import errors, files
+
+    names = {"ENOENT", "EACCES", "EPERM", "ELOOP", "EISDIR", "ENOTDIR", "ENOSPC", "EROFS", "ENAMETOOLONG", "EIO",
+             "EFBIG"}
+    assert {errno.errorcode[number] for number in errors.OS_ERRORS} >= names
+    for number, message in errors.OS_ERRORS.items():
+        reason = errors.os_reason(OSError(number, os.strerror(number), "f"))
+        assert reason is message and reason.text("en") == message.msgid
+        assert reason.text("fr").endswith(f" ({errno.errorcode[number]})") and reason.text("fr")[0].islower()
+    assert errors.os_reason(files.TooLarge("f", 10)).msgid == "the file is too large"  # the tool's own words stay
+    assert errors.os_reason(OSError(errno.EDOM, "Numerical argument out of domain")) == \
+        "Numerical argument out of domain"  # an unusual one: the system's words

@@ -106,7 +106,7 @@ def test_an_unknown_profile_is_an_error_at_its_roster_line(tmp_path):
     roster.write_text("Nom;Prénom;Aménagement\nARNAUD;Lina;\nBLANC;Hugo;dislexie\n", encoding="utf-8")
     proc = make(tmp_path, "pix", "--roster", str(roster), check=False)
     assert proc.returncode == 1
-    assert "classe.csv:3:12: error: unknown profile « dislexie » (write standard, dys or large" in proc.stderr
+    assert "classe.csv:3:12: error: unknown profile 'dislexie' (write standard, dys or large" in proc.stderr
     assert not list(tmp_path.glob("pack-*.pdf"))
 
 
@@ -142,7 +142,7 @@ def test_a_name_the_adapted_font_cannot_print_is_an_error_at_its_line(tmp_path):
     roster.write_text("Nom;Prénom;Profil\nARNAUD;Lina;\nALEXIOU;Σοφία;dys\n", encoding="utf-8")
     proc = make(tmp_path, "pix", "--roster", str(roster), check=False)
     assert proc.returncode == 1
-    assert "classe.csv:3:1: error: the character 'Σ' (U+03A3) of « Σοφία » cannot be printed with the font of " \
+    assert "classe.csv:3:1: error: the character 'Σ' (U+03A3) of 'Σοφία' cannot be printed with the font of " \
            "the 'dys' version (Andika)" in proc.stderr, proc.stderr
     assert not list(tmp_path.glob("pack-*.pdf"))
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator, Mapping
 
 from . import hyphens, pictures
-from .errors import CANNOT_WRITE, CHECK_SPACE, Pos, Problem
+from .errors import CANNOT_WRITE, CHECK_SPACE, Pos, Problem, os_reason
 from .i18n import _
 from .manifest import Manifest, epoch_problem, fingerprint, sha256_bytes, sha256_file, shard_name
 from .output import Failed, Lock, clean_temp, is_dir, not_a_folder, write_atomic, write_together
@@ -372,7 +372,7 @@ class _Build:
                 path.unlink()
             except OSError as exc:
                 self.result.problems.append(Problem(Pos(display(path)), _("cannot remove the file: {reason}").format(
-                    reason=exc.strerror), _("check the permissions of the output folder")))
+                    reason=os_reason(exc)), _("check the permissions of the output folder")))
                 return
             self.result.removed.append(path)
             self.progress("removed", display(path))
@@ -416,7 +416,7 @@ class _Build:
                 merged.unlink(missing_ok=True)
         except OSError as exc:
             self.result.problems.append(Problem(Pos(display(self.manifest.path)), _(
-                "cannot write the build manifest: {reason}").format(reason=exc.strerror), _(
+                "cannot write the build manifest: {reason}").format(reason=os_reason(exc)), _(
                 "check the free space and the permissions of the output folder; the next build renders everything "
                 "again")))
 
@@ -428,7 +428,7 @@ def cannot_write(path: Path, error: OSError) -> Problem:
         return Problem(Pos(display(path)), _("cannot write the file: its name or its folder's path is too long for "
                                              "the system"), _("give the source a shorter file name, or --out a "
                                                               "shorter folder"))
-    return Problem(Pos(display(path)), CANNOT_WRITE.format(reason=error.strerror or str(error)), CHECK_SPACE)
+    return Problem(Pos(display(path)), CANNOT_WRITE.format(reason=os_reason(error)), CHECK_SPACE)
 
 
 def _quiet(verb: str, path: str) -> None:

@@ -11,7 +11,7 @@ import click
 
 from . import __version__, report
 from .clitext import Group, Option
-from .errors import CANNOT_WRITE, Pos, Problem, WorksheetError
+from .errors import CANNOT_WRITE, Pos, Problem, WorksheetError, os_reason
 from .i18n import N_, _, _n, render
 from .profiles import NAMES as PROFILE_NAMES
 from .report import FORMATS
@@ -418,7 +418,7 @@ def _writing(out: str, write):
     try:
         return write()
     except OSError as exc:
-        raise OutputError(Problem(Pos(out), CANNOT_WRITE.format(reason=exc.strerror or str(exc)),
+        raise OutputError(Problem(Pos(out), CANNOT_WRITE.format(reason=os_reason(exc)),
                                   _("check the free space and the permissions of its folder"))) from exc
 
 

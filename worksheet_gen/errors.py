@@ -6,6 +6,7 @@ so the command line prints a clean message and exits with code 1, never a traceb
 
 from __future__ import annotations
 
+import errno
 import re
 from dataclasses import dataclass
 
@@ -56,6 +57,38 @@ CHECK_READABLE = _("check that it exists and is readable")
 CANNOT_WRITE = _("cannot write the file: {reason}")
 CHECK_SPACE = _("check the free space and the permissions of the output folder")
 NOT_REGULAR = _("not a regular file (a folder, a pipe or a device): it is not read")
+# The system's words for the errors a user meets (its strerror is English whatever the locale): English as
+# glibc says them, translated in the catalogue with the errno name kept, for a search (« … (ELOOP) »).
+_OS_ERRORS = {
+    "ENOENT": _("No such file or directory"),
+    "ENOTDIR": _("Not a directory"),
+    "EISDIR": _("Is a directory"),
+    "EACCES": _("Permission denied"),
+    "EPERM": _("Operation not permitted"),
+    "ELOOP": _("Too many levels of symbolic links"),
+    "ENAMETOOLONG": _("File name too long"),
+    "ENOSPC": _("No space left on device"),
+    "EDQUOT": _("Disk quota exceeded"),
+    "EFBIG": _("File too large"),
+    "EROFS": _("Read-only file system"),
+    "EIO": _("Input/output error"),
+    "EBUSY": _("Device or resource busy"),
+    "EEXIST": _("File exists"),
+    "EMFILE": _("Too many open files"),
+    "ETXTBSY": _("Text file busy"),
+}
+OS_ERRORS = {getattr(errno, name): text for name, text in _OS_ERRORS.items() if hasattr(errno, name)}
+
+
+def os_reason(exc: BaseException) -> Msg | str:
+    """Why the system refused, in the user's language: the tool's own words when it raised the error
+    (files.NotAFile…), a translated wording of the usual errno values, else the system's words."""
+    reason = getattr(exc, "strerror", None)
+    if isinstance(reason, Msg):
+        return reason
+    if isinstance(exc, RuntimeError) and str(exc).startswith("Symlink loop"):  # pathlib before Python 3.13
+        return OS_ERRORS[errno.ELOOP]
+    return OS_ERRORS.get(getattr(exc, "errno", None)) or reason or str(exc)
 
 
 # Spaces, tabs and line ends fold to one space; the separators a terminal acts on (U+2028, U+0085, \x0b…)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gettext
 import os
+import re
 import sys
 from functools import lru_cache
 from pathlib import Path
@@ -19,11 +20,38 @@ LANGUAGES = ("fr", "en")
 DOMAIN = "worksheet_gen"
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 
+# Placeholders that always take a whole number (a count, a limit, a number of lines; {n} of _n): a value of
+# another type, or out of this range, read from a manifest is not a message this version wrote.
+WHOLE = frozenset({"n", "count", "limit", "lines"})
+MAX_WHOLE = 10**9
+
 _current: str | None = None  # None: the system's language, looked up when first needed
 
 
+FRENCH = ("fr", "fra", "fre", "french")  # a language code (ISO 639-1, 639-2) or Windows' name of the language
+ENGLISH = ("en", "eng", "english", "c", "posix")  # in LANGUAGE, C stands for the untranslated messages
+PLAIN = ("c", "posix")  # the locales whose messages are the untranslated ones: LANGUAGE is not read there
+
+
+def _code(value: str) -> str:
+    """The language part of a locale name, lowercase: 'fr' of 'fr_FR.UTF-8@euro' (and of 'fr-CA')."""
+    return re.split(r"[_.@-]", value.strip(), maxsplit=1)[0].lower()
+
+
 def _from_locale(value: str) -> str:
-    return "fr" if value.strip().lower().startswith("fr") else "en"
+    return "fr" if _code(value) in FRENCH else "en"
+
+
+def _from_list(value: str) -> str | None:
+    """French or English, the first of them in a GNU LANGUAGE list ('de:fr:en'; empty entries skipped);
+    English when it names neither (gettext shows the untranslated messages); None when it is empty."""
+    codes = [_code(entry) for entry in value.split(":") if entry.strip()]
+    for code in codes:
+        if code in FRENCH:
+            return "fr"
+        if code in ENGLISH:
+            return "en"
+    return "en" if codes else None
 
 
 def _windows_language() -> str | None:
@@ -41,22 +69,20 @@ def _windows_language() -> str | None:
 
 
 def system_language() -> str:
-    """'fr' when the system speaks French, else 'en': LC_ALL, LC_MESSAGES, LANG then LANGUAGE as gettext
-    reads them (a locale of C or POSIX is English); on Windows without them, the user's display language."""
-    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
-        value = os.environ.get(var)
-        if value:
-            break
-    else:
-        value = ""
-    if value.split(".")[0] in ("C", "POSIX"):
+    """'fr' when the system speaks French, else 'en', in GNU gettext's order: LANGUAGE (a list of languages,
+    the first preferred) unless the locale is C or POSIX, else the locale (LC_ALL, LC_MESSAGES, then LANG,
+    the first set). With no locale variable set, the locale is C, except on Windows: the user's display
+    language there, after LANGUAGE."""
+    locale = next((value for value in map(os.environ.get, ("LC_ALL", "LC_MESSAGES", "LANG")) if value), "")
+    windows = sys.platform == "win32" and not locale
+    if _code(locale) in PLAIN or not (locale or windows):
         return "en"
-    wished = os.environ.get("LANGUAGE", "").split(":")[0]  # GNU: a list of languages, the first preferred
-    if wished or value:
-        return _from_locale(wished or value)
-    if sys.platform == "win32":
+    wished = _from_list(os.environ.get("LANGUAGE", ""))
+    if wished:
+        return wished
+    if windows:
         return _windows_language() or "en"
-    return "en"
+    return _from_locale(locale)
 
 
 def use(lang: str | None) -> None:
@@ -174,6 +200,8 @@ class Msg:
             if isinstance(value, dict):
                 value = cls.from_data(value, depth - 1)
             if not isinstance(key, str) or not isinstance(value, (str, int, float, Msg)) or isinstance(value, bool):
+                return None
+            if key in WHOLE and not (type(value) is int and 0 <= value <= MAX_WHOLE):
                 return None
             values[key] = value
         if not _known(msgid, plural):  # a message of another version, or not one at all

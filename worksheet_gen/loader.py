@@ -15,7 +15,7 @@ from pathlib import Path
 import yaml
 
 from . import files
-from .errors import CANNOT_READ, CHECK_READABLE, Pos, Problem, quote
+from .errors import CANNOT_READ, CHECK_READABLE, Pos, Problem, os_reason, quote
 from .i18n import _
 
 MAX_BYTES = 1024 * 1024
@@ -380,7 +380,7 @@ def load(path: Path, display: str | None = None) -> tuple[object, list[Problem]]
     except files.TooLarge as exc:
         return None, [_too_large(name, exc.size)]
     except OSError as exc:
-        return None, [Problem(Pos(name), CANNOT_READ.format(reason=exc.strerror), CHECK_READABLE)]
+        return None, [Problem(Pos(name), CANNOT_READ.format(reason=os_reason(exc)), CHECK_READABLE)]
     text, problems = decode(name, data)
     if text is None:
         return None, problems

@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from . import pictures
-from .errors import quote
+from .errors import os_reason, quote
 from .i18n import Msg, Number, _
 from .values import URL_PATTERN
 
@@ -163,7 +163,7 @@ def image(text: str, base_dir: Path, root: Path, *,
                      _("convert it to PNG or JPEG")), None, None)
         picture = pictures.load(str(target))
     except (OSError, RuntimeError, ValueError) as exc:  # RuntimeError: a loop of links; ValueError: a NUL
-        return _unreadable(quote(text), getattr(exc, "strerror", None) or str(exc)), None, None
+        return _unreadable(quote(text), os_reason(exc)), None, None
     except pictures.PictureError as exc:
         return _PICTURE_PROBLEMS[exc.kind](quote(text), exc.detail), None, None
     return None, target, picture.size

@@ -24,7 +24,7 @@ def name_problems(students, chosen, classe: str) -> list[Problem]:
             for text in (s.nom, s.prenom, s.classe or classe):
                 bad = missing(text, profile.family)
                 if bad is not None:
-                    problems.append(Problem(s.pos, _("the character {char} of « {text} » cannot be printed with "
+                    problems.append(Problem(s.pos, _("the character {char} of '{text}' cannot be printed with "
                                                      "the font of the '{profile}' version ({font})").format(
                         char=roster.shown(bad), text=roster.clip(text, 60), profile=profile.name, font=profile.family),
                         _("write the name without it, or give this student another profile")))

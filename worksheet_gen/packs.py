@@ -13,7 +13,7 @@ from typing import Callable, ContextManager
 
 from . import loader, profiles, roster
 from .build import Outcome as BuildOutcome, images, render_fiche, write_atomic
-from .errors import CANNOT_WRITE, CHECK_SPACE, OutputError, Pos, Problem, quote
+from .errors import CANNOT_WRITE, CHECK_SPACE, OutputError, Pos, Problem, os_reason, quote
 from .i18n import _, _n
 from .loader import MDict, MList
 from .manifest import NAME as MANIFEST, output_name, sha256_bytes, sha256_file
@@ -253,7 +253,7 @@ def write(data: bytes, name: str, out_dir: Path) -> Path:
         with Lock(out_dir):  # a build writing into the same folder finishes first
             write_atomic(path, data)
     except OSError as exc:
-        raise OutputError(str(Problem(Pos(display(path)), CANNOT_WRITE.format(reason=exc.strerror), CHECK_SPACE))
+        raise OutputError(str(Problem(Pos(display(path)), CANNOT_WRITE.format(reason=os_reason(exc)), CHECK_SPACE))
                           ) from exc
     return path
 

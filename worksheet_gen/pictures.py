@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from . import files
+from .errors import os_reason
 
 DPI = 300
 MAX_BYTES = 20 * 1024 * 1024  # a picture file (docs/format.md)
@@ -61,7 +62,7 @@ def load(path: str) -> Picture:
     except files.TooLarge as exc:
         raise PictureError("size", str(exc.size)) from exc
     except OSError as exc:
-        raise PictureError("read", exc.strerror or str(exc)) from exc
+        raise PictureError("read", os_reason(exc)) from exc
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)

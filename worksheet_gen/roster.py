@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import chars, files, fonts
-from .errors import CHECK_READABLE, Pos, Problem, folded
+from .errors import CHECK_READABLE, Pos, Problem, folded, os_reason
 from .i18n import Msg, _
 
 MAX_BYTES = 1024 * 1024  # a roster of 500 students takes about 20 KiB
@@ -91,7 +91,7 @@ def read_file(path: Path, name: str, *, limit: int, what: Msg) -> tuple[bytes | 
         hint = ""
     except (OSError, ValueError) as exc:  # ValueError: a NUL in the name
         message = _("cannot read the {what}: {reason}").format(what=what,
-                                                               reason=getattr(exc, "strerror", None) or str(exc))
+                                                               reason=os_reason(exc))
         hint = CHECK_READABLE
     return None, [Problem(Pos(name, 1, 1), message, hint)]
 
@@ -258,8 +258,8 @@ def parse(name: str, text: str) -> tuple[tuple[Student, ...], list[Problem]]:
                                                                                                other=missing[1]))
             return (), [Problem(Pos(name, header.first, 1), message, _COLUMNS)]
         if twice:  # which one holds what the teacher meant cannot be told
-            return (), [Problem(header.cell(index)[0], _("two columns are the {column} column: « {name} » and "
-                                                         "« {other} »").format(
+            return (), [Problem(header.cell(index)[0], _("two columns are the {column} column: '{name}' and "
+                                                         "'{other}'").format(
                 column=LABELS[column], name=clip(header.values[columns[column]], 40),
                 other=clip(header.values[index], 40)), _("keep one of them, or rename the other"))
                 for column, index in twice.items()]
@@ -373,7 +373,7 @@ def _student(record: Record, columns: dict, headers: tuple):
     pos, word = cell("profil")
     profile = PROFILE_WORDS.get(key(word), "?") if word else ""
     if profile == "?":
-        problems.append(Problem(pos, _("unknown profile « {word} »").format(word=clip(word, 40)),
+        problems.append(Problem(pos, _("unknown profile '{word}'").format(word=clip(word, 40)),
                                 _("write standard, dys or large (or leave the cell empty); see docs/profiles.md")))
     if problems:
         return None, problems

@@ -7,7 +7,7 @@ import stat
 from pathlib import Path
 
 from .chars import described, invisible
-from .errors import CANNOT_READ, CHECK_READABLE, NOT_REGULAR, Pos, Problem
+from .errors import CANNOT_READ, CHECK_READABLE, NOT_REGULAR, Pos, Problem, os_reason
 from .i18n import _
 
 SUFFIXES = (".yaml", ".yml")  # compared without case: pix.YAML is a source too
@@ -43,7 +43,7 @@ def _in_folder(path: Path, folder: Path) -> Problem | None:
         regular = stat.S_ISREG(path.stat().st_mode)
         inside = folder.resolve() in path.resolve().parents
     except (OSError, RuntimeError) as exc:  # RuntimeError: a loop of links
-        return Problem(Pos(display(path), 1, 1), CANNOT_READ.format(reason=getattr(exc, "strerror", None) or str(exc)),
+        return Problem(Pos(display(path), 1, 1), CANNOT_READ.format(reason=os_reason(exc)),
                        _('check that it exists and is readable'))
     if not regular:
         return Problem(Pos(display(path), 1, 1), _('not a regular file (a folder, a pipe or a device): it is not read'),
@@ -98,7 +98,7 @@ def _named(paths: tuple[str, ...], default_dir: Path) -> tuple[list[Path], list[
             problems.append(Problem(Pos(raw), _("no such file or folder")))
             continue
         except OSError as exc:  # a name too long, a folder that cannot be listed…
-            problems.append(Problem(Pos(raw), CANNOT_READ.format(reason=exc.strerror), CHECK_READABLE))
+            problems.append(Problem(Pos(raw), CANNOT_READ.format(reason=os_reason(exc)), CHECK_READABLE))
             continue
         for q in entries:
             if not is_source(q) or (q.name.startswith(".#") and q.is_symlink()):  # an editor's lock: a link

@@ -24,7 +24,7 @@ from typing import Iterator
 
 from ..i18n import Msg, Number, _
 from .. import files
-from ..errors import escaped, quote
+from ..errors import escaped, os_reason, quote
 
 MAX_FILE = 20 * 2**20  # bytes of one PDF
 MAX_FILES = 2000  # files read in one run, folders and archives included
@@ -128,7 +128,7 @@ def _open(file: Path, folder: Path | None) -> Iterator[Handed]:
     except files.TooLarge as exc:  # it grew since it was measured
         yield _too_large(name, exc.size)
     except (OSError, RuntimeError) as exc:  # RuntimeError: a loop of links
-        yield Handed(name, problem=_("cannot be read: {reason}").format(reason=getattr(exc, "strerror", None) or str(exc)))
+        yield Handed(name, problem=_("cannot be read: {reason}").format(reason=os_reason(exc)))
 
 
 def _too_large(name: str, size: int) -> Handed:
@@ -160,7 +160,7 @@ def _members(file: Path, name: str, size: int) -> Iterator[Handed]:
             for info in infos:
                 yield _member(archive, info, f"{name}:{shown(info.filename)}")
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
-        yield Handed(name, problem=_("is a damaged archive: {error}").format(error=str(exc)), hint=_("download it again from the ENT"))
+        yield Handed(name, problem=_("is a damaged archive: {error}").format(error=os_reason(exc)), hint=_("download it again from the ENT"))
 
 
 def _member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> Handed:
@@ -174,7 +174,7 @@ def _member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> Hande
             data = member.read(MAX_FILE + 1)
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, RuntimeError) as exc:
         return Handed(name, problem=_("cannot be read from its archive: {error}").format(
-            error=str(exc)), hint=_("download the archive again"))
+            error=os_reason(exc)), hint=_("download the archive again"))
     if len(data) > MAX_FILE:
         return Handed(name, problem=_("is too large for a filled form (over {limit} MiB once unpacked)").format(
             limit=MAX_FILE // 2**20))
