@@ -77,11 +77,12 @@ class _Story:
         """How many monospace characters a line ``width`` wide holds, at a text size."""
         return int(width / (self.st.mono_em * size * self.p.small))
 
-    def whole(self, texts: list[tuple[str, float]], width: float) -> bool:
-        """Whether every address and code of these texts (each with its size) fits whole on a line ``width``
-        wide (set a little smaller where the profile allows it), rather than being cut in pieces."""
+    def whole(self, texts: list[tuple[str, float, bool]], width: float) -> bool:
+        """Whether every address and code of these texts (each with its size, and whether it is one address)
+        fits whole on a line ``width`` wide (set a little smaller where the profile allows it), rather than
+        being cut in pieces."""
         return all(len(s.shown) * self.shrink <= self.columns(size, width)
-                   for text, size in texts for s in T.spans(text)
+                   for text, size, address in texts for s in T.spans(text, address=address)
                    if s.kind not in ("tag", "attr", "entity") and (s.kind != "link" or T.is_address(s.shown)))
 
     def room(self, lines: int, items: list, *, width: float | None = None, bullets: bool = False,
@@ -207,15 +208,15 @@ class _Story:
         """The caption and the address beside the QR code; under the text when an address would be cut in two
         beside it and the whole width keeps it on one line (a cut address can be neither typed nor copied)."""
         st = self.st
-        shown = [(block.caption, st.caption.fontSize)]
+        shown = [(block.caption, st.caption.fontSize, False)]
         if not _mentions(block.caption, block.url):  # printed under the caption, unless the caption says it
-            shown.append((block.url, st.url.fontSize))
+            shown.append((block.url, st.url.fontSize, True))
         beside = self.p.frame_w - QR_SIZE - BESIDE_GAP
         under = not self.whole(shown, beside) and self.whole(shown, self.p.frame_w)
         width = self.p.frame_w if under else beside
         left = self.paras(block.caption, st.caption, width=width)
         if len(shown) > 1:
-            left.append(Paragraph(self.m(block.url, st.url.fontSize, width=width), st.url))
+            left.append(Paragraph(self.m(block.url, st.url.fontSize, width=width, address=True), st.url))
         code = QRCode(block.url, QR_SIZE)
         if under:
             code.hAlign = "LEFT"
