@@ -152,3 +152,9 @@ def test_a_number_and_its_percent_sign_are_kept_together_in_french_only():
         f'10{NARROW}% de <a href="https://x.fr/?q=10%25" color="#1F4E79"><font name="WG-Mono" size="-0.80">'
         'https://x.fr/?q=10%25</font></a> et <nobr><font name="WG-Mono" size="-0.80">10%</font></nobr>')
     assert markup("10% of it", lang="en", size=10) == "10% of it"
+
+
+def test_a_video_address_is_printed_and_linked_whole_whatever_it_ends_with():
+    for url in ("https://x.fr/a)", "https://x.fr/page.", "https://x.fr/?q=«a»"):
+        out = markup(url, size=10, address=True)
+        assert out.startswith(f'<a href="{url}"') and f">{url}</font></a>" in out
