@@ -112,6 +112,8 @@ SHAPES = {  # each makes a source of about n bytes that once took quadratic time
         f"        {chr(0x4E00 + i % 20000) * 4}\n" for i in range(n // 21)),
     "escaped invisible characters": lambda n: FICHE + '      - "\\u200b"\n' * (n // 17),
     "link marks": lambda n: FICHE + "      - '" + "[a](" * (n // 4) + "'\n",
+    "parentheses in addresses": lambda n: FICHE + "      - '" + "[a](x.fr/(b)(" * (n // 26) + "https://c.fr/d"
+    + ")" * (n // 2) + "'\n",
     "answers that are not options": lambda n: FICHE + "      - question: Q\n        type: multi\n        options:\n"
     + "".join(f"          - option {i:07d}\n" for i in range(n // 50)) + "        answer:\n"
     + "".join(f"          - réponse {i:07d}\n" for i in range(n // 50)),
@@ -145,6 +147,10 @@ TEXTS = {
          "5:74: error: the link 'data:text/html,x' is not a web or e-mail address (only https://, http:// and "
          "mailto: links are made) (write the full address, e.g. [Onisep](https://www.onisep.fr))",
          "6:26: error: the link '#top' is not a web or e-mail address (only https://, http:// and "
+         "mailto: links are made) (write the full address, e.g. [Onisep](https://www.onisep.fr))"]),
+    "links whose address holds parentheses": (
+        "      - Voir [ici](javascript:alert(1)) ou [Wikipédia](https://fr.wikipedia.org/wiki/Infirmier_(France)).\n",
+        ["5:20: error: the link 'javascript:alert(1)' is not a web or e-mail address (only https://, http:// and "
          "mailto: links are made) (write the full address, e.g. [Onisep](https://www.onisep.fr))"]),
     "addresses of 3,000 characters": (
         f"      - Voir {LONG_URL}\n      - link: {LONG_URL}\n",

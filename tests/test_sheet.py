@@ -230,6 +230,51 @@ def test_markup_raises_every_level_the_same_way():
     assert url.replace("&", "&amp;") in markup(f"voir {url} !", size=10)
 
 
+WIKI = "https://fr.wikipedia.org/wiki/Infirmier_(France)"
+WIKI_FICHE = f"""title: Wikipédia
+lang: {{lang}}
+intro: Lisez [l'article]({WIKI}) avant le cours.
+activities:
+  - title: A
+    content:
+      - Voir aussi {WIKI} sur Wikipédia (voir https://pix.fr). Il compte pour 10% de la note.
+      - video: {WIKI}
+        caption: Article.
+"""
+
+
+def _mono(path: Path) -> str:
+    """The text a PDF draws in the monospace face (addresses and code), in drawing order."""
+    drawn = []
+    for page in PdfReader(path).pages:
+        page.extract_text(visitor_text=lambda text, cm, tm, font, size: drawn.append(text) if font and "Mono" in
+                          font.get("/BaseFont", "") else None)
+    return "".join(drawn)
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_an_address_with_parentheses_is_printed_linked_and_coded_whole(tmp_path, lang):
+    """Wikipedia's addresses hold parentheses: the label link works, and the printed address, its link and
+    the QR code all carry the whole address; a parenthesis around an address stays outside it."""
+    src = tmp_path / "wiki.yaml"
+    src.write_text(WIKI_FICHE.format(lang=lang), encoding="utf-8")
+    cli("build", str(src), "--out", str(tmp_path / "out"), check=True)
+    for kind in ("eleve", "corrige"):
+        path = tmp_path / "out" / f"wiki-{kind}.pdf"
+        text = " ".join(pdftotext(path).split())
+        assert "Lisez l’article avant le cours." in text and "](" not in text
+        assert f"Voir aussi {WIKI} sur Wikipédia (voir https://pix.fr)." in text
+        assert ("pour 10 % de la note" if lang == "fr" else "pour 10% de la note") in text
+        uris = sorted(a.get_object()["/A"]["/URI"] for page in PdfReader(path).pages for a in page.get("/Annots", []))
+        assert uris == [WIKI, WIKI, WIKI, "https://pix.fr"]  # the label, the address in the text, the video's
+        mono = _mono(path)
+        assert mono.count(WIKI) == 2 and "https://pix.fr" in mono and "https://pix.fr)" not in mono
+    subprocess.run([need("pdftoppm"), "-r", "150", "-png", str(path), str(tmp_path / "p")], check=True)
+    codes = subprocess.run([need("zbarimg"), "-q", "--raw", str(next(tmp_path.glob("p*.png")))],
+                           capture_output=True, text=True).stdout.split()
+    assert codes == [WIKI]
+
+
 # --- what the student reads is never misleading -----------------------------------------------------------------------
 
 @pytest.mark.parametrize("profile", PROFILES)

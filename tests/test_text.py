@@ -118,3 +118,43 @@ def test_only_www_becomes_a_web_address_without_a_scheme():
     assert web_target("www.onisep.fr") == "https://www.onisep.fr"
     assert web_target("fiche.pdf") == "fiche.pdf" and web_target("onisep.fr") == "onisep.fr"
     assert "<a " not in markup("voir [la fiche](fiche.pdf)", lang="en")
+
+
+WIKI = "https://fr.wikipedia.org/wiki/Infirmier_(France)"
+
+
+@pytest.mark.parametrize("source, shown, target", [
+    (f"Lisez [l'article]({WIKI}) avant.", "l'article", WIKI),  # a link's target holds its pair
+    (f"Voir {WIKI} sur Wikipédia.", WIKI, WIKI),
+    (f"Voir {WIKI}.", WIKI, WIKI),  # the sentence's full stop after the pair is not the address's
+    (f"(voir {WIKI}).", WIKI, WIKI),  # the pair belongs to it, the parenthesis around it does not
+    ("(voir https://pix.fr)", "https://pix.fr", "https://pix.fr"),  # a ")" that closes nothing ends it
+    ("(voir https://pix.fr/a_(b)_c, puis)", "https://pix.fr/a_(b)_c", "https://pix.fr/a_(b)_c"),
+    ("voir youtu.be/x_(y) ou", "youtu.be/x_(y)", "https://youtu.be/x_(y)"),
+    ("voir https://x.fr/a(b c", "https://x.fr/a(b", "https://x.fr/a(b"),  # GitHub keeps a "(" it does not close
+    ("voir https://x.fr/a_(b)).", "https://x.fr/a_(b)", "https://x.fr/a_(b)"),
+    ("(voir x.fr/?u=https://y.fr/(z))", "x.fr/?u=https://y.fr/(z)", "https://x.fr/?u=https://y.fr/(z)"),
+    ("[le site](https://x.fr) (voir plus bas)", "le site", "https://x.fr"),
+])
+def test_parentheses_in_pairs_belong_to_an_address(source, shown, target):
+    from worksheet_gen.text import spans
+
+    found = [(s.shown, s.target) for s in spans(source)]
+    assert found == [(shown, target)]
+
+
+def test_a_number_and_its_percent_sign_are_kept_together_in_french_only():
+    for typed in ("10%", "10 %", "10\u00a0%", "10\u202f%"):
+        assert french(f"pour {typed} de la note") == "pour 10\u202f% de la note"
+    assert french("(10%), 3,5%.") == "(10\u202f%), 3,5\u202f%."
+    assert french("a%20b 10%20") == "a%20b 10%20"  # an encoded character, not a percentage
+    assert markup("10% de https://x.fr/?q=10%25 et `10%`", size=10) == (
+        f'10{NARROW}% de <a href="https://x.fr/?q=10%25" color="#1F4E79"><font name="WG-Mono" size="-0.80">'
+        'https://x.fr/?q=10%25</font></a> et <nobr><font name="WG-Mono" size="-0.80">10%</font></nobr>')
+    assert markup("10% of it", lang="en", size=10) == "10% of it"
+
+
+def test_a_video_address_is_printed_and_linked_whole_whatever_it_ends_with():
+    for url in ("https://x.fr/a)", "https://x.fr/page.", "https://x.fr/?q=«a»"):
+        out = markup(url, size=10, address=True)
+        assert out.startswith(f'<a href="{url}"') and f">{url}</font></a>" in out

@@ -19,11 +19,14 @@ SCHEMES = ("http://", "https://", "mailto:")  # the only links a sheet makes
 
 # Spans printed as written. Every repetition starts at the beginning of a run (look-behind)
 # or stops at the next opening mark, so that finding them stays linear in the text's length.
-_URL_TAIL = r"[^\s<>«»\"`]*[^\s<>«»\"`.,;:!?)\]’']"
+# An address never ends with . , ; : ! ? ] ’ ', which end the sentence around it, and keeps the ")" after its
+# last letter only as far as they close a "(" of its own (spans() cuts the others off), as GitHub's autolinks
+# do: « (voir https://pix.fr) », but Infirmier_(France) whole.
+_URL_TAIL = r"[^\s<>«»\"`]*[^\s<>«»\"`.,;:!?)\]’']\)*"
 _VERBATIM = re.compile(
     r"``(?P<code2>[^\n]+?)``"
     r"|`(?P<code>[^`\n]+)`"
-    r"|\[(?P<label>[^\[\]\n]+)\]\((?P<target>[^()\s]+)\)"
+    r"|\[(?P<label>[^\[\]\n]+)\]\((?P<target>(?:[^()\s]|\([^()\s]*\))+)\)"
     r"|(?<![\w/.@-])(?P<url>(?:[hH][tT][tT][pP][sS]?://|[wW][wW][wW]\.)" + _URL_TAIL + ")"
     r"|(?<![\w.+@/-])(?P<email>[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,})(?![\w@-])"
     r"|(?<![\w.@/-])(?P<site>(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,}/" + _URL_TAIL + ")"
@@ -63,23 +66,33 @@ class Span(NamedTuple):
     target: str = ""  # the address a link points to ("" when it is not a link)
 
 
-def spans(text: str) -> Iterator[Span]:
-    """The spans of text printed as written (code, addresses, tag-like text) and the links, in order."""
+def spans(text: str, *, address: bool = False) -> Iterator[Span]:
+    """The spans of text printed as written (code, addresses, tag-like text) and the links, in order;
+    ``address``: the whole text is one web address (a video's, checked as such), whatever it holds."""
+    if address:
+        yield Span(0, len(text), "url", text, text)
+        return
     for m in _VERBATIM.finditer(text):
         kind = m.lastgroup if m.lastgroup != "target" else "link"
         if kind in ("code", "code2"):
             yield Span(m.start(), m.end(), "code", m.group(kind))
         elif kind == "link":
             yield Span(m.start(), m.end(), "link", m.group("label"), m.group("target"))
-        elif kind == "url":
-            url = m.group(kind)
-            yield Span(m.start(), m.end(), kind, url, url if "://" in url else "https://" + url)
+        elif kind in ("url", "site"):
+            url = _closed(m.group(kind))
+            target = url if kind == "url" and "://" in url else "https://" + url
+            yield Span(m.start(), m.start() + len(url), kind, url, target)
         elif kind == "email":
             yield Span(m.start(), m.end(), kind, m.group(kind), "mailto:" + m.group(kind))
-        elif kind == "site":
-            yield Span(m.start(), m.end(), kind, m.group(kind), "https://" + m.group(kind))
         else:
             yield Span(m.start(), m.end(), kind, m.group(kind))
+
+
+def _closed(url: str) -> str:
+    """The address without the ")" at its end that close no "(" of its own (they close the text's)."""
+    unclosed = url.count(")") - url.count("(")
+    ending = len(url) - len(url.rstrip(")"))
+    return url[:len(url) - min(max(unclosed, 0), ending)]
 
 
 def runs(text: str) -> int:
@@ -188,7 +201,7 @@ def french(text: str) -> str:
     text = text.replace("...", "…")
     text = re.sub(r"\b(1)ère(s?)\b", r"\1re\2", text)
     text = re.sub(r"\b(\d{1,2})ème(s?)\b", r"\1e\2", text)
-    text = re.sub(r"(?<=\d) (?=[%€])", NNBSP, text)
+    text = re.sub(r"(?<=\d) (?=€)|(?<=\d)[ \u00a0]?(?=%(?![\w%]))", NNBSP, text)  # 10% and 10 % print 10 %
     text = _NUMBER_WORD.sub("\u00a0", text)
     text = re.sub(r"(\w)'", "\\1’", text)
     text = re.sub(r'"\s*([^"]*?)\s*"', "«" + NNBSP + "\\1" + NNBSP + "»", text)
@@ -224,7 +237,8 @@ SHRINK = 0.8  # the least size, relative to its own, an address is set at to sta
 
 
 def markup(text: str, *, lang: str = "fr", size: float = 10.0, sup: bool = True, space: float = 0.0,
-           link_color: str = LINK_COLOR, mono: float = 0.92, columns: int = 0, shrink: float = SHRINK) -> str:
+           link_color: str = LINK_COLOR, mono: float = 0.92, columns: int = 0, shrink: float = SHRINK,
+           address: bool = False) -> str:
     """Return reportlab paragraph markup for one paragraph of source text.
 
     ``sup=False`` writes 1re, Tle on the line; ``space`` > 0 widens every word space
@@ -233,11 +247,12 @@ def markup(text: str, *, lang: str = "fr", size: float = 10.0, sup: bool = True,
     ``columns``, when known, is how many monospace characters a line holds: a longer
     address or code goes on lines of its own, set smaller (down to ``shrink`` times its size) when
     that keeps it on one line, else cut after / ? & = (or a space in code), never inside a word when it can be helped. Sizes are relative to the paragraph's: a corrigé that
-    sets an answer smaller sets them smaller too.
+    sets an answer smaller sets them smaller too. ``address``: the text is one web address, printed and
+    linked whole (a video's, which its QR code holds whole).
     """
     kept: list[str] = []
     parts, pos, broken = [], 0, False
-    for span in spans(text):
+    for span in spans(text, address=address):
         long = columns and span.kind not in ("tag", "attr", "entity") and len(span.shown) > columns and (
             span.kind != "link" or is_address(span.shown))
         before = text[pos:span.start].lstrip(" ") if broken else text[pos:span.start]

@@ -77,11 +77,12 @@ class _Story:
         """How many monospace characters a line ``width`` wide holds, at a text size."""
         return int(width / (self.st.mono_em * size * self.p.small))
 
-    def cut(self, texts: list[tuple[str, float]], width: float) -> int:
-        """How many addresses and codes of these texts (each with its size) a line ``width`` wide cannot hold
-        whole (set a little smaller where the profile allows it): each is cut in pieces."""
+    def cut(self, texts: list[tuple[str, float, bool]], width: float) -> int:
+        """How many addresses and codes of these texts (each with its size, and whether it is one address) a
+        line ``width`` wide cannot hold whole (set a little smaller where the profile allows it): each is cut
+        in pieces."""
         return sum(len(s.shown) * self.shrink > self.columns(size, width)
-                   for text, size in texts for s in T.spans(text)
+                   for text, size, address in texts for s in T.spans(text, address=address)
                    if s.kind not in ("tag", "attr", "entity") and (s.kind != "link" or T.is_address(s.shown)))
 
     def room(self, lines: int, items: list, *, width: float | None = None, bullets: bool = False,
@@ -207,15 +208,15 @@ class _Story:
         """The caption and the address beside the QR code; under the text when the whole width cuts fewer
         addresses in pieces than the width beside it (a cut address can be neither typed nor copied)."""
         st = self.st
-        shown = [(block.caption, st.caption.fontSize)]
+        shown = [(block.caption, st.caption.fontSize, False)]
         if not _mentions(block.caption, block.url):  # printed under the caption, unless the caption says it
-            shown.append((block.url, st.url.fontSize))
+            shown.append((block.url, st.url.fontSize, True))
         beside = self.p.frame_w - QR_SIZE - BESIDE_GAP
         under = self.cut(shown, self.p.frame_w) < self.cut(shown, beside)
         width = self.p.frame_w if under else beside
         left = self.paras(block.caption, st.caption, width=width)
         if len(shown) > 1:
-            left.append(Paragraph(self.m(block.url, st.url.fontSize, width=width), st.url))
+            left.append(Paragraph(self.m(block.url, st.url.fontSize, width=width, address=True), st.url))
         code = QRCode(block.url, QR_SIZE)
         if under:
             code.hAlign = "LEFT"
