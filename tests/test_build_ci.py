@@ -344,6 +344,25 @@ def test_check_annotates_the_pdfs_of_a_removed_source_on_the_pdfs_themselves(tre
     assert build(tree, "--check", "--format", "github").stdout.count("::error") == 0
 
 
+def test_github_notice_over_ten_missing_pdfs_points_where_every_one_is_listed(tree):
+    """Twelve PDFs missing: GitHub shows ten annotations; the notice says where all twelve are, truthfully."""
+    for n in range(2, 6):
+        shutil.copy(tree / "src/pictures.yaml", tree / f"src/pictures{n}.yaml")
+    shutil.rmtree(tree / "build")
+    github = build(tree, "--check", "--format", "github")
+    assert github.returncode == 1
+    lines = github.stdout.splitlines()
+    annotated = [parse_workflow_command(line) for line in lines if line.startswith("::error")]
+    assert len(annotated) == 12
+    notices = [parse_workflow_command(line)[2] for line in lines if line.startswith("::notice")]
+    assert notices == ["12 errors in all: GitHub shows 10 of them; this step's log holds every one, and the same "
+                       "command with --format text prints each one with its location"]
+    text = build(tree, "--check")  # what the notice promises
+    assert text.returncode == 1
+    assert sorted(errors(text.stderr)) == sorted(f"{props['file']}: error: {message}"
+                                                 for _, props, message in annotated)
+
+
 # --- parallel builds and broken fiches ---------------------------------------------------------
 
 def test_a_broken_fiche_does_not_stop_the_others(tmp_path):

@@ -79,10 +79,11 @@ def problems(items: Iterable[Problem], fmt: str) -> None:
         for kind in ("error", "warning"):
             count = sum((p.severity == "error") == (kind == "error") for p in items)
             if count > GITHUB_SHOWN:
-                text = (_("{count} errors in all: GitHub shows {shown} of them; `worksheet-gen check` lists every "
-                          "one with its line") if kind == "error" else
-                        _("{count} warnings in all: GitHub shows {shown} of them; `worksheet-gen check` lists every "
-                          "one with its line"))
+                text = (_("{count} errors in all: GitHub shows {shown} of them; this step's log holds every one, and "
+                          "the same command with --format text prints each one with its location")
+                        if kind == "error" else
+                        _("{count} warnings in all: GitHub shows {shown} of them; this step's log holds every one, and "
+                          "the same command with --format text prints each one with its location"))
                 click.echo(f"::notice::{_escape_data(render(text.format(count=count, shown=GITHUB_SHOWN)))}")
 
 
@@ -229,9 +230,9 @@ def stale_problems(result) -> list[Problem]:
     found = []
     for path, (verb, source) in sorted(result.stale_from.items()):
         if verb == "source removed":
-            found.append(Problem(Pos(display(path)), _("this PDF is left over: its source {source} was removed").format(
-                source=source), _("run 'worksheet-gen build', which deletes it, and commit the "
-                                                      "change")))
+            found.append(Problem(Pos(display(path)), _("this PDF is left over: its source {source} was removed")
+                                 .format(source=source), _("run 'worksheet-gen build', which deletes it, and commit "
+                                                           "the change")))
         else:
             found.append(Problem(Pos(source), said[verb].format(path=display(path)), hint))
     return found
