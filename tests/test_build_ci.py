@@ -284,6 +284,85 @@ def test_check_compares_the_bytes_when_there_is_no_manifest(tree):
     assert not (tree / "build/.worksheet-gen.json").exists()
 
 
+HINT = "(run 'worksheet-gen build' and commit the PDFs it writes)"
+
+
+def errors(text: str) -> list[str]:
+    """The error lines of a text report (stderr)."""
+    return [line for line in text.splitlines() if ": error: " in line]
+
+
+def test_check_quiet_still_names_the_pdf_that_would_change(tree):
+    """-q prints only the problems: a PDF out of date is one, in text as in the other formats."""
+    with open(tree / "build/pix-eleve.pdf", "ab") as pdf:
+        pdf.write(b"%junk")
+    said = f"src/pix.yaml: error: build/pix-eleve.pdf is out of date {HINT}"
+    quiet = build(tree, "--check", "-q")
+    assert quiet.returncode == 1
+    assert quiet.stdout == "" and errors(quiet.stderr) == [said]
+    loud = build(tree, "--check")
+    assert loud.returncode == 1
+    assert "would change build/pix-eleve.pdf" in loud.stdout.splitlines() and errors(loud.stderr) == [said]
+
+
+def test_check_formats_count_the_same_errors_on_an_empty_build_folder(tree):
+    """What makes `build --check` exit 1 is counted and listed alike by json, github and text."""
+    shutil.rmtree(tree / "build")
+    (tree / "build").mkdir()
+    data = build(tree, "--check", "--format", "json")
+    github = build(tree, "--check", "--format", "github")
+    text = build(tree, "--check")
+    assert data.returncode == github.returncode == text.returncode == 1
+    report = json.loads(data.stdout)
+    assert report["stale"] == [f"build/{name}" for name in ALL_PDFS]  # the key scripts read is kept
+    assert report["errors"] == len(ALL_PDFS)
+    listed = [(p["file"], p["message"], p["key"]) for p in report["problems"] if p["severity"] == "error"]
+    assert sorted(listed) == sorted((f"src/{name.split('-')[0]}.yaml", f"build/{name} is missing", "{path} is missing")
+                                    for name in ALL_PDFS)
+    annotations = [parse_workflow_command(line) for line in github.stdout.splitlines() if line.startswith("::error")]
+    assert sorted(annotations, key=str) == sorted(
+        [("error", {"file": p["file"]}, f"{p['message']} ({p['hint']})") for p in report["problems"]
+         if p["severity"] == "error"], key=str)
+    assert sorted(errors(text.stderr)) == sorted(f"{file}: error: {message} {HINT}" for file, message, _ in listed)
+
+
+def test_check_annotates_the_pdfs_of_a_removed_source_on_the_pdfs_themselves(tree):
+    """GitHub cannot place an annotation on a file that no longer exists: a leftover PDF is annotated on itself."""
+    (tree / "src/pictures.yaml").unlink()
+    github = build(tree, "--check", "--format", "github")
+    assert github.returncode == 1
+    annotations = [parse_workflow_command(line) for line in github.stdout.splitlines() if line.startswith("::")]
+    assert annotations == [
+        ("error", {"file": f"build/{name}"}, "this PDF is left over: its source src/pictures.yaml was removed "
+                                             "(run 'worksheet-gen build', which deletes it, and commit the change)")
+        for name in ("pictures-corrige.pdf", "pictures-eleve.pdf")]
+    assert all((tree / props["file"]).is_file() for _, props, _ in annotations)
+    report = json.loads(build(tree, "--check", "--format", "json").stdout)
+    assert report["errors"] == 2 and [p["file"] for p in report["problems"]] == [
+        "build/pictures-corrige.pdf", "build/pictures-eleve.pdf"]
+    assert build(tree).returncode == 0
+    assert build(tree, "--check", "--format", "github").stdout.count("::error") == 0
+
+
+def test_github_notice_over_ten_missing_pdfs_points_where_every_one_is_listed(tree):
+    """Twelve PDFs missing: GitHub shows ten annotations; the notice says where all twelve are, truthfully."""
+    for n in range(2, 6):
+        shutil.copy(tree / "src/pictures.yaml", tree / f"src/pictures{n}.yaml")
+    shutil.rmtree(tree / "build")
+    github = build(tree, "--check", "--format", "github")
+    assert github.returncode == 1
+    lines = github.stdout.splitlines()
+    annotated = [parse_workflow_command(line) for line in lines if line.startswith("::error")]
+    assert len(annotated) == 12
+    notices = [parse_workflow_command(line)[2] for line in lines if line.startswith("::notice")]
+    assert notices == ["12 errors in all: GitHub shows 10 of them; this step's log holds every one, and the same "
+                       "command with --format text prints each one with its location"]
+    text = build(tree, "--check")  # what the notice promises
+    assert text.returncode == 1
+    assert sorted(errors(text.stderr)) == sorted(f"{props['file']}: error: {message}"
+                                                 for _, props, message in annotated)
+
+
 # --- parallel builds and broken fiches ---------------------------------------------------------
 
 def test_a_broken_fiche_does_not_stop_the_others(tmp_path):

@@ -224,6 +224,12 @@ def test_every_run_of_another_type_the_layout_makes_is_counted(text, lang):
 MANIFEST = "build/.worksheet-gen.json"
 
 
+def stale(said: str, *names: str, source: str = "sources/pix.yaml") -> list[str]:
+    """The errors `build --check` prints for PDFs of source that are missing or out of date."""
+    return [f"{source}: error: build/{name} {said} (run 'worksheet-gen build' and commit the PDFs it writes)"
+            for name in names]
+
+
 def tamper(root: Path, change) -> None:
     """Edit the manifest of root/build as a hostile commit or a restored cache could."""
     path = root / MANIFEST
@@ -268,7 +274,9 @@ def test_the_pdfs_of_a_deleted_source_are_still_removed_but_only_if_the_build_wr
     tamper(tree, forge)
     kept = ["build/old-corrige.pdf: warning: this PDF changed since the build wrote it: it is not removed (delete it "
             "by hand if it is no longer needed)"]
-    proc = attack(tree, "build", "--check", expect=kept)
+    left = ["build/old-eleve.pdf: error: this PDF is left over: its source sources/old.yaml was removed (run "
+            "'worksheet-gen build', which deletes it, and commit the change)"]
+    proc = attack(tree, "build", "--check", expect=kept + left)
     assert "would remove build/old-eleve.pdf" in proc.stdout.splitlines()
     proc = attack(tree, "build", code=0, expect=kept, may_change={MANIFEST, "build/old-eleve.pdf"})
     assert "removed build/old-eleve.pdf" in proc.stdout.splitlines()
@@ -295,7 +303,7 @@ def test_a_manifest_entry_that_does_not_list_its_source_is_never_up_to_date(tree
     pix = tree / "sources" / "pix.yaml"
     pix.write_text(pix.read_text().replace("title: Cultivez", "title: Développez"))
     tamper(tree, lambda data: data["entries"]["../sources/pix.yaml"]["deps"].clear())
-    proc = attack(tree, "build", "--check")
+    proc = attack(tree, "build", "--check", expect=stale("is out of date", "pix-corrige.pdf", "pix-eleve.pdf"))
     assert "would change build/pix-eleve.pdf" in proc.stdout.splitlines()
     attack(tree, "build", code=0, may_change={MANIFEST, "build/pix-eleve.pdf", "build/pix-corrige.pdf"})
 
@@ -416,7 +424,8 @@ def test_outputs_that_would_be_one_file_are_an_error_before_anything_is_written(
         "sources/a-eleve.pack.yaml:1:1: error: it would write 'pack-a-eleve.pdf', the same file as 'pack-a-eleve.pdf' of "
         "sources/pack-a.yaml (rename one of the two files: names that differ only by capitals, or by how an "
         "accent is encoded, are one file on Windows and macOS)"]
-    attack(tree, "build", "--check", expect=expect)
+    attack(tree, "build", "--check", expect=[
+        *expect, *stale("is missing", "pack-a-corrige.pdf", "pack-a-eleve.pdf", source="sources/pack-a.yaml")])
     built = {MANIFEST, "build/pack-a-eleve.pdf", "build/pack-a-corrige.pdf"}
     attack(tree, "build", expect=expect, may_change=built)
     attack(tree, "build", "--check", expect=expect)  # stable: no flip-flop between the two
@@ -970,7 +979,7 @@ def test_check_renders_and_compares_whatever_the_manifest_records(tree):
     """A student sheet replaced by the corrigé, with the manifest's hash of it forged to match."""
     shutil.copy(tree / "build" / "pix-corrige.pdf", tree / "build" / "pix-eleve.pdf")
     tamper(tree, lambda d: d["entries"][PIX]["outputs"].update({"pix-eleve.pdf": _sha(tree / "build" / "pix-eleve.pdf")}))
-    proc = attack(tree, "build", "--check")
+    proc = attack(tree, "build", "--check", expect=stale("is out of date", "pix-eleve.pdf"))
     assert "would change build/pix-eleve.pdf" in proc.stdout.splitlines()
     assert "1 source: 0 up to date, 1 rendered; 1 PDF out of date" in proc.stdout
     assert json.loads(attack(tree, "build", "--check", "--format", "json").stdout)["stale"] == ["build/pix-eleve.pdf"]
@@ -982,7 +991,7 @@ def test_check_renders_and_compares_whatever_the_manifest_records(tree):
 def test_an_entry_that_leaves_out_or_adds_an_output_is_never_up_to_date(tree):
     (tree / "build" / "pix-eleve.pdf").unlink()
     tamper(tree, lambda d: d["entries"][PIX]["outputs"].pop("pix-eleve.pdf"))
-    proc = attack(tree, "build", "--check")
+    proc = attack(tree, "build", "--check", expect=stale("is missing", "pix-eleve.pdf"))
     assert "missing build/pix-eleve.pdf" in proc.stdout.splitlines()
     proc = attack(tree, "build", code=0, may_change={MANIFEST, "build/pix-eleve.pdf"})
     assert "wrote build/pix-eleve.pdf" in proc.stdout.splitlines()
@@ -1060,7 +1069,7 @@ def test_no_link_is_followed_in_the_output_folder(tree):
     (outside / "manifest.json").write_text(json.dumps(tamper_target))
     link = ["build/.worksheet-gen.json:1:1: warning: the build manifest is a link to another file: it is not read, "
             "everything is rebuilt (the build writes its own manifest in its place)"]
-    proc = attack(tree, "build", "--check", expect=link)
+    proc = attack(tree, "build", "--check", expect=link + stale("is out of date", "pix-eleve.pdf"))
     assert "would change build/pix-eleve.pdf" in proc.stdout.splitlines()
     attack(tree, "build", code=0, expect=link, may_change={MANIFEST, "build/pix-eleve.pdf"})
     assert not (tree / MANIFEST).is_symlink() and not (tree / "build" / "pix-eleve.pdf").is_symlink()

@@ -208,6 +208,26 @@ def test_a_pdf_that_cannot_be_replaced_is_reported_then_written_at_the_next_save
     assert watcher.stop() == 0
 
 
+def test_a_deleted_source_is_said_removed_and_a_save_changed(tree, Watcher):
+    src, out = tree / "sources", tree / "build"
+    shutil.copy(DATA / "ci" / "pictures.yaml", src)
+    shutil.copytree(DATA / "ci" / "images", src / "images")
+    watcher = Watcher(tree)
+    assert (out / "pictures-eleve.pdf").exists()
+    mark = len(watcher.lines)
+    (src / "pictures.yaml").unlink()
+    said = watcher.wait_for(r"^\d\d:\d\d:\d\d (changed|removed): ", after=mark)
+    assert re.match(r"^\d\d:\d\d:\d\d removed: sources/pictures\.yaml$", said), said
+    watcher.wait_for(r"^removed build/pictures-eleve\.pdf$", after=mark)
+    assert not any(" changed: " in line for line in watcher.lines[mark:])
+    mark = len(watcher.lines)
+    source = src / "pix.yaml"
+    save(source, source.read_text(encoding="utf-8").replace("Cultivez", "Renforcez", 1))  # a new file renamed over it
+    said = watcher.wait_for(r"^\d\d:\d\d:\d\d (changed|removed): ", after=mark)
+    assert re.match(r"^\d\d:\d\d:\d\d changed: sources/pix\.yaml$", said), said
+    assert watcher.stop() == 0
+
+
 def test_watching_a_folder_that_does_not_exist_is_an_error(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "worksheet_gen", "watch", "--sources", "nowhere"], cwd=tmp_path,
                           capture_output=True, text=True, timeout=60, env={**os.environ, "PYTHONPATH": str(ROOT)})

@@ -34,7 +34,8 @@ class Result:
     unchanged: list[Path] = field(default_factory=list)
     removed: list[Path] = field(default_factory=list)
     stale: list[Path] = field(default_factory=list)  # with check=True: missing, would change or would be removed
-    stale_from: dict[Path, tuple[str, str]] = field(default_factory=dict)  # each stale output: (why, its source)
+    stale_from: dict[Path, tuple[str, str]] = field(default_factory=dict)  # each stale output: (why, its source);
+    # why: "missing", "would change", "would remove" (its source writes it no more), "source removed"
     failures: list[str] = field(default_factory=list)  # sources that could not be built
     problems: list[Problem] = field(default_factory=list)
     sources: int = 0
@@ -352,8 +353,9 @@ class _Build:
                                      problems=outcome.problems)
         self.progress("done", display(source))
 
-    def remove(self, name: str, sha: str, source: str) -> None:
-        """Delete an output this tool wrote (with check, report it), if it still holds what was written."""
+    def remove(self, name: str, sha: str, source: str, gone: bool = False) -> None:
+        """Delete an output this tool wrote (with check, report it), if it still holds what was written;
+        gone: its source was removed."""
         path = self.out_dir / name
         now = sha256_file(path, follow=False)
         if now is None:  # gone, or not a regular file: not what the build wrote
@@ -364,7 +366,7 @@ class _Build:
                                                 _("delete it by hand if it is no longer needed"), severity="warning"))
         elif self.check:
             self.result.stale.append(path)
-            self.result.stale_from[path] = ("would remove", source)
+            self.result.stale_from[path] = ("source removed" if gone else "would remove", source)
             self.progress("would remove", display(path))
         else:
             try:
@@ -396,7 +398,8 @@ class _Build:
         for key, outputs in orphans.items():
             for name, sha in sorted(outputs.items()):
                 if same_file(name) not in claimed:
-                    self.remove(name, sha, display(self.manifest.abs(self.manifest.entries[key]["source"])))
+                    source = display(self.manifest.abs(self.manifest.entries[key]["source"]))
+                    self.remove(name, sha, source, gone=True)
             if not self.check:
                 del self.manifest.entries[key]
 

@@ -79,10 +79,11 @@ def problems(items: Iterable[Problem], fmt: str) -> None:
         for kind in ("error", "warning"):
             count = sum((p.severity == "error") == (kind == "error") for p in items)
             if count > GITHUB_SHOWN:
-                text = (_("{count} errors in all: GitHub shows {shown} of them; `worksheet-gen check` lists every "
-                          "one with its line") if kind == "error" else
-                        _("{count} warnings in all: GitHub shows {shown} of them; `worksheet-gen check` lists every "
-                          "one with its line"))
+                text = (_("{count} errors in all: GitHub shows {shown} of them; this step's log holds every one, and "
+                          "the same command with --format text prints each one with its location")
+                        if kind == "error" else
+                        _("{count} warnings in all: GitHub shows {shown} of them; this step's log holds every one, and "
+                          "the same command with --format text prints each one with its location"))
                 click.echo(f"::notice::{_escape_data(render(text.format(count=count, shown=GITHUB_SHOWN)))}")
 
 
@@ -220,23 +221,31 @@ def paper_line(pages: dict[str, int]) -> str:
 
 def stale_problems(result) -> list[Problem]:
     """Each output `build --check` finds missing or out of date, as an error on the source that writes it
-    (GitHub shows it on that file)."""
+    (GitHub shows it on that file); one left by a source removed since, as an error on the PDF itself."""
     from .sources import display
 
     said = {"missing": _("{path} is missing"), "would change": _("{path} is out of date"),
             "would remove": _("{path} is no longer written by any source")}
-    return [Problem(Pos(source), said[verb].format(path=display(path)),
-                    _("run 'worksheet-gen build' and commit the PDFs it writes"))
-            for path, (verb, source) in sorted(result.stale_from.items())]
+    hint = _("run 'worksheet-gen build' and commit the PDFs it writes")
+    found = []
+    for path, (verb, source) in sorted(result.stale_from.items()):
+        if verb == "source removed":
+            found.append(Problem(Pos(display(path)), _("this PDF is left over: its source {source} was removed")
+                                 .format(source=source), _("run 'worksheet-gen build', which deletes it, and commit "
+                                                           "the change")))
+        else:
+            found.append(Problem(Pos(source), said[verb].format(path=display(path)), hint))
+    return found
 
 
 def finish(result, fmt: str) -> None:
     """Print a build's problems and its summary in the chosen format (with -q, the problems only)."""
     pages = paper(result) if not result.check else {}
+    found = result.problems + stale_problems(result)  # what makes the exit code 1, in every format
     if fmt == "json":
-        click.echo(document(result.problems, **result.as_dict(), pages=pages))
+        click.echo(document(found, **result.as_dict(), pages=pages))
         return
-    problems(result.problems + (stale_problems(result) if fmt == "github" else []), fmt)
+    problems(found, fmt)
     if verbosity > 0:
         for path in sorted(result.unchanged):
             click.echo(line(render(_("up to date {path}").format(path=path)), fmt))

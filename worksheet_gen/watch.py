@@ -90,14 +90,24 @@ def run(target: Target, build_once: Callable[[], int], *, debounce_ms: int = 50,
                 continue
             if not changes:
                 continue
-            names = sorted({_shown(Path(path)) for _change, path in changes})
-            echo(render(_("{time} changed: {names}").format(
-                time=time.strftime("%H:%M:%S"), names=", ".join(names[:5]) + (" …" if len(names) > 5 else ""))))
+            for said, names in _batch(changes):
+                echo(render(said.format(time=time.strftime("%H:%M:%S"),
+                                        names=", ".join(names[:5]) + (" …" if len(names) > 5 else ""))))
             _guarded(build_once, echo)
     except KeyboardInterrupt:
         pass
     echo(render(_("stopped watching")))
     return 0
+
+
+def _batch(changes) -> list:
+    """What a batch of changes did, as the watch says it: the files changed, then those removed. A file is
+    removed when it is gone once the batch is over (an editor's save may delete it, then write it again)."""
+    paths = {Path(path) for _change, path in changes}
+    gone = {path for path in paths if not os.path.lexists(path)}
+    return [(said, sorted(_shown(path) for path in group))
+            for said, group in ((_("{time} changed: {names}"), paths - gone), (_("{time} removed: {names}"), gone))
+            if group]
 
 
 def _guarded(build_once: Callable[[], int], echo: Callable[[str], None]) -> None:
