@@ -176,8 +176,9 @@ def _above(text: str, number: int) -> int | None:
                  if lines[n].strip() and not lines[n].lstrip().startswith("#")), None)
 
 
-# A key of the format and what follows it on its line, the ': ' between them missing or without its space.
-_KEY_LINE = re.compile(r"(\s*(?:-\s+)?)([a-z]+)(:?)(?:(?<=:)(?=[^\s:])|(?<![:])\s+(?=[^\s:#]))(.*)")
+# A key of the format and what follows it on its line, the ': ' between them missing or without its space
+# (the key's letters taken all at once: no backtracking through a long word).
+_KEY_LINE = re.compile(r"(\s*(?:-\s+)?)([a-z]{1,20})(?![a-z])(:?)(?:(?<=:)(?=[^\s:])|(?<![:])\s+(?=[^\s:#]))(.*)")
 
 
 def _key_colon(path: str, text: str, number: int) -> Problem | None:
