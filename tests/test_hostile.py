@@ -194,6 +194,25 @@ def test_the_link_check_sees_every_address_markup_links(text):
         assert html.unescape(href) in checked
 
 
+_RUN_TOKENS = ["**", "*", "`", "[a](https://e.fr)", "https://x.fr/a", "a@b.fr", "www.x.fr", " ", "a", "mot", "?", "!",
+               ";", ":", "«", "»", '"', "'", "%", "€", "1er", "2e", "Tle", "10", "5 min", "...", "\n", "- ", "<b>",
+               "&amp;", "\u202f", "[x](", ")"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_RUN_TOKENS), max_size=40).map("".join), st.sampled_from(["fr", "en"]))
+def test_every_run_of_another_type_the_layout_makes_is_counted(text, lang):
+    """Attack 2, F7: the layout's cost grows with the runs of another type in a paragraph (reportlab's frags);
+    each mark text.runs counts starts at most two (itself and the text after it)."""
+    from reportlab.platypus import Paragraph
+
+    from worksheet_gen.layout.styles import Styles
+    from worksheet_gen.text import markup, runs
+
+    made = len(Paragraph(markup(text, lang=lang), Styles(lang).body).frags)
+    assert made <= 2 * runs(text) + 1, (text, made, runs(text))
+
+
 # --- the manifest is input like any other -------------------------------------------------------
 
 MANIFEST = "build/.worksheet-gen.json"
@@ -385,20 +404,34 @@ def test_outputs_that_would_be_one_file_are_an_error_before_anything_is_written(
     (src / "pack-a.yaml").write_text(MINI)  # writes pack-a-eleve.pdf…
     (src / "a-eleve.pack.yaml").write_text("fiches: [pix]\ncopies: 2\n")  # …and so does this pack file
     expect = [
+        "sources/Pix.yaml:1:1: error: it would write 'Pix-eleve.pdf', the same file as 'pix-eleve.pdf' of "
+        "sources/pix.yaml (rename one of the two files: names that differ only by capitals, or by how an accent is "
+        "encoded, are one file on Windows and macOS)",  # the newcomer: pix.yaml was built before
         "sources/a-eleve.pack.yaml:1:1: error: it would write 'pack-a-eleve.pdf', the same file as 'pack-a-eleve.pdf' of "
         "sources/pack-a.yaml (rename one of the two files: names that differ only by capitals, or by how an "
-        "accent is encoded, are one file on Windows and macOS)",
-        "sources/pix.yaml:1:1: error: it would write 'pix-eleve.pdf', the same file as 'Pix-eleve.pdf' of "
-        "sources/Pix.yaml (rename one of the two files: names that differ only by capitals, or by how an accent is "
-        "encoded, are one file on Windows and macOS)"]
+        "accent is encoded, are one file on Windows and macOS)"]
     attack(tree, "build", "--check", expect=expect)
-    built = {MANIFEST, "build/Pix-eleve.pdf", "build/Pix-corrige.pdf", "build/pack-a-eleve.pdf",
-             "build/pack-a-corrige.pdf"}
+    built = {MANIFEST, "build/pack-a-eleve.pdf", "build/pack-a-corrige.pdf"}
     attack(tree, "build", expect=expect, may_change=built)
     attack(tree, "build", "--check", expect=expect)  # stable: no flip-flop between the two
-    (src / "Pix.yaml").unlink()
+    (src / "pix.yaml").unlink()
     (src / "a-eleve.pack.yaml").unlink()
     attack(tree, "build", code=0, may_change={MANIFEST, "build/Pix-eleve.pdf", "build/Pix-corrige.pdf"})
+
+
+def test_a_newcomer_named_like_a_built_fiche_is_the_one_in_error(tree):
+    """Attack 2, F8: sources/PIX.yml added beside sources/pix.yaml (whose PDFs the manifest records) made
+    pix.yaml the one in error and wrote PIX-eleve.pdf, leaving pix-eleve.pdf stale: a pull request that adds a
+    file failed the established fiche."""
+    shutil.copy(tree / "sources" / "pix.yaml", tree / "sources" / "PIX.yml")
+    expect = ["sources/PIX.yml:1:1: error: it would write 'PIX-eleve.pdf', the same file as 'pix-eleve.pdf' of "
+              "sources/pix.yaml (rename one of the two files: names that differ only by capitals, or by how an "
+              "accent is encoded, are one file on Windows and macOS)"]
+    for args in (["build", "--check"], ["build"], ["build", "--force"], ["build", "sources/PIX.yml", "sources/pix.yaml"]):
+        proc = attack(tree, *args, expect=expect, may_change={MANIFEST})
+        assert "1 failed: sources/PIX.yml" in proc.stdout
+    assert not list((tree / "build").glob("PIX-*"))
+    attack(tree, "build", "--check", "sources/pix.yaml", code=0)  # the established fiche is still up to date
 
 
 def test_a_source_cannot_take_the_pdfs_another_source_wrote_in_an_earlier_build(tree):
@@ -610,6 +643,49 @@ def test_a_large_photo_is_embedded_at_300_dpi_of_its_printed_width(tree):
     attack(tree, "build", code=0, may_change={MANIFEST, "build/photo-eleve.pdf", "build/photo-corrige.pdf"})
     widths = sorted(picture.width for picture in _embedded(tree / "build" / "photo-eleve.pdf"))
     assert widths == [473, 2008]  # 40 mm and 170 mm at 300 dpi, not 6000 pixels twice
+
+
+def _png16(path: Path, side: int) -> None:
+    """A square 16-bit RGBA PNG of one colour (a few hundred KB however large), written row by row."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    packer, row = zlib.compressobj(6), b"\x00" + bytes([0x30, 0, 0x80, 0, 0xC0, 0, 0xFF, 0xFF]) * side
+    pixels = b"".join(packer.compress(row) for _ in range(side)) + packer.flush()
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", side, side, 16, 6, 0, 0, 0))
+                     + chunk(b"IDAT", pixels) + chunk(b"IEND", b""))
+
+
+def _peak_kb(root: Path, *args: str) -> int:
+    """The peak resident memory (KB) of one run of the CLI, measured alone in a process of its own."""
+    import subprocess
+    import sys
+
+    script = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, capture_output=True); "
+              "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+    return int(subprocess.run([sys.executable, "-c", script, sys.executable, "-m", "worksheet_gen", *args],
+                              cwd=root, capture_output=True, text=True, check=True).stdout)
+
+
+def test_a_large_16_bit_picture_costs_its_decoded_size_not_twice_more(tree):
+    """Attack 2, F8: a 7000 × 7000 RGBA 16-bit PNG (381 KB, under the 50-megapixel limit) took 500 MB: decoded
+    (4 bytes a pixel), copied whole to be turned upright, then again to be resized with its alpha. Now the
+    decoded picture is reduced a band of rows at a time: about the decoded size more than a small picture."""
+    _png16(tree / "sources" / "grand.png", 7000)
+    _png16(tree / "sources" / "petit.png", 700)
+    for name in ("grand", "petit"):
+        (tree / "sources" / f"{name}.yaml").write_text(FICHE + f"      - image: {name}.png\n        width: 100\n")
+    decoded = 7000 * 7000 * 4 // 1024
+    extra = _peak_kb(tree, "check", "sources/grand.yaml") - _peak_kb(tree, "check", "sources/petit.yaml")
+    assert extra < 1.6 * decoded, (extra, decoded)  # 2.4 times before (478 MB more for 191 MB of pixels)
+    before = files(tree)
+    extra = _peak_kb(tree, "build", "-j1", "sources/grand.yaml") - _peak_kb(tree, "build", "-j1", "sources/petit.yaml")
+    assert extra < 1.6 * decoded, (extra, decoded)
+    assert changed(before, files(tree)) == {MANIFEST, "build/grand-eleve.pdf", "build/grand-corrige.pdf",
+                                            "build/petit-eleve.pdf", "build/petit-corrige.pdf"}
 
 
 def test_a_picture_drawn_twelve_times_is_decoded_once(tmp_path):
@@ -826,6 +902,33 @@ def test_invisible_joiners_and_stacked_accents_are_errors(tree):
         "--class:1:3: error: the character U+202E of the class is invisible (write it without it)"])
 
 
+def test_a_character_the_profile_font_lacks_is_an_error_at_its_place_shown_as_an_escape(tree):
+    """Attack 2, F8: U+F8FF (a glyph Lato has, Andika lacks) under --profile dys was reported at 1:1, printed raw,
+    with a space before the closing parenthesis."""
+    (tree / "sources" / "pomme.yaml").write_text("title: Pomme \uf8ff\n" + FICHE[len("title: Essai\n"):]
+                                                 + '      - Un texte\n      - "Voici \\uF8FF et \u0149"\n')
+    lacks = "error: the character {} cannot be printed with the font of the 'dys' profile (Andika) (replace it with " \
+            "plain text, or build with another profile)"
+    expect = ["sources/pomme.yaml:1:14: " + lacks.format("'\\uf8ff' (U+F8FF)"),
+              "sources/pomme.yaml:6:26: " + lacks.format("'\u0149' (U+0149 LATIN SMALL LETTER N PRECEDED BY "
+                                                         "APOSTROPHE)")]  # the escape \\uF8FF of line 6: said once
+    attack(tree, "check", "--profile", "dys", expect=expect)
+    proc = attack(tree, "build", "--profile", "dys", "sources/pomme.yaml", expect=expect, may_change={MANIFEST})
+    assert "\uf8ff" not in proc.stdout + proc.stderr
+
+
+def test_a_key_holding_a_line_separator_is_quoted_with_it_escaped(tree):
+    """Attack 2, F8: U+2028 at the start of a key was dropped from the quoted key, not shown."""
+    (tree / "sources" / "cle.yaml").write_text(FICHE + '      - question: Q ?\n        "\\u2028::warning::x": 1\n'
+                                               '        "a\\x85b": 2\n        answer: R\n')
+    allowed = "(allowed here: question, type, lines, ruling, answer, explain, note)"
+    expect = [f"sources/cle.yaml:6:9: error: unknown key '\\u2028::warning::x' {allowed}",
+              f"sources/cle.yaml:7:9: error: unknown key 'a\\x85b' {allowed}"]
+    for command in ("check", "build"):
+        proc = attack(tree, command, expect=expect)
+        assert _raw_controls(proc.stdout + proc.stderr) == []
+
+
 PIX = "../sources/pix.yaml"
 PDFS = {"build/pix-eleve.pdf", "build/pix-corrige.pdf"}
 
@@ -952,6 +1055,16 @@ def test_a_fiche_named_on_the_command_line_is_never_read_through_a_link_out_of_t
         "move it out of the sources folder)"])
 
 
+def test_a_fiche_name_that_leads_out_of_the_sources_is_not_read_and_not_called_a_link(tree):
+    """Attack 2, F8: collect ../../outside2/evil (a regular file, reached by '..') was said to be a link."""
+    (tree / "x.pdf").write_bytes(b"%PDF-1.7\n")
+    outside = ("outside/secret.yaml:1:1: {}this file is outside the sources folder: it is not read (name a fiche of "
+               "the sources folder by its file name without .yaml, or give the path of its source (….yaml))")
+    attack(tree, "collect", "../outside/secret", "x.pdf", expect=[outside.format("error: ")])
+    proc = attack(tree, "pack", "../outside/secret", "--copies", "1", code=2)
+    assert f"Error: {outside.format('')}" in proc.stderr and "link" not in proc.stderr
+
+
 # --- collect: what it reads and where it writes ---------------------------------------------------
 
 @pytest.fixture
@@ -1048,6 +1161,33 @@ def test_a_form_field_holding_no_text_is_a_problem_of_that_file_not_a_python_rep
     proc = attack(tree, "collect", "pix", "rendus", "--out", "-", expect=[
         f"rendus/{kind}.pdf: {odd}" for kind in ("dictionary", "self", "stream")])
     assert "MARTIN" in proc.stdout and "{" not in proc.stdout and "IndirectObject" not in proc.stdout
+
+
+def _form_of(fields: int) -> bytes:
+    """A one-page PDF whose form has that many text fields, written directly (pypdf takes minutes for 200,000)."""
+    objects = [b"<< /Type /Catalog /Pages 2 0 R /AcroForm 4 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
+               b"<< /Fields [" + b" ".join(b"%d 0 R" % (5 + i) for i in range(fields)) + b"] >>"]
+    objects += [b"<< /FT /Tx /T (f%d) /V (x) >>" % i for i in range(fields)]
+    out, offsets = bytearray(b"%PDF-1.7\n"), []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    return bytes(out + b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
+
+
+def test_a_form_of_too_many_fields_is_said_so_not_damaged(tree, rendus):
+    """Attack 2, F8: a PDF of 200,000 fields was 'damaged: it cannot be read as a PDF' (pypdf's bound on an array),
+    and one of 6,000 was read in part; docs/forms.md bounds a form at 5,000 fields."""
+    (rendus / "enorme.pdf").write_bytes(_form_of(200_000))
+    (rendus / "six-mille.pdf").write_bytes(_form_of(6_000))
+    many = "error: has too many form fields or parts (a form has at most 5000 fields): the form was altered (ask " \
+           "the student for a new copy of the form, filled in)"
+    proc = attack(tree, "collect", "pix", "rendus", "--out", "-", expect=[
+        f"rendus/enorme.pdf: {many}", f"rendus/six-mille.pdf: {many}"])
+    assert "MARTIN" in proc.stdout
 
 
 def test_a_radio_value_that_is_none_of_its_options_is_an_altered_form_not_an_answer(tree, rendus, pix_form):
@@ -1178,6 +1318,31 @@ def past_the_items(tree: Path, source: str, where: str) -> None:
     proc = attack(tree, "build", expect=[past], may_change={MANIFEST})
     assert f"0 PDFs written; 1 failed: {source}" in proc.stdout
     assert time.monotonic() - start < 60
+
+
+MARKS = "**a** *b* `c` [d](https://e.fr) "  # 8 marks of formatting: ** twice, * twice, ` twice, ]( and ://
+PAST_THE_MARKS = "error: a fiche holds at most 10000 marks of formatting (bold, italic, code, links, « », ; : ! ?, " \
+                 "1er…): this one is past it (split the fiche into several: each mark costs the layout about as " \
+                 "much as a line of text)"
+
+
+def test_a_fiche_dense_with_marks_is_an_error_at_the_mark_past_the_limit(tree):
+    """Attack 2, F7: 40 paragraphs of bold, italic, code and links (768 KB) passed check, then took 59 s of CPU to
+    build 31 pages, where plain text of that size reaches the 100-page limit in 2 s."""
+    (tree / "sources" / "marks.yaml").write_text(FICHE + f'      - "{(MARKS * 600)[:19900]}"\n' * 40)
+    past = f"sources/marks.yaml:7:1610: {PAST_THE_MARKS}"  # the first ** of the 51st group of the third paragraph
+    attack(tree, "check", expect=[past])
+    proc = attack(tree, "build", expect=[past], may_change={MANIFEST})
+    assert "0 PDFs written; 1 failed: sources/marks.yaml" in proc.stdout
+
+
+def test_ten_thousand_marks_pass_and_one_more_is_past_them(tree):
+    """The limit counts each mark once, across the texts of the fiche (two paragraphs of 5,000 here)."""
+    text = (MARKS * 625).strip()
+    (tree / "sources" / "marks.yaml").write_text(FICHE + f"      - '{text}'\n      - |\n        {text}\n")
+    attack(tree, "check", code=0)
+    (tree / "sources" / "marks.yaml").write_text(FICHE + f"      - '{text}'\n      - |\n        {text}\n\n        Soit 10 %.\n")
+    attack(tree, "check", expect=[f"sources/marks.yaml:9:17: {PAST_THE_MARKS}"])
 
 
 def table(sections: int) -> str:

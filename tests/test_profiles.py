@@ -263,13 +263,13 @@ def test_unknown_profiles_are_refused(tmp_path):
     assert re.search(r"essai\.yaml:2:10: error: 'profile' cannot be 'grand'", proc.stderr), proc.stderr
 
 
-def test_a_character_the_profile_font_lacks_is_an_error_at_its_block(tmp_path):
+def test_a_character_the_profile_font_lacks_is_an_error_at_its_place(tmp_path):
     src = _source(tmp_path, text="Que vaut Σ ?")  # Lato has Σ, Andika has not
     out = tmp_path / "o"
     cli("build", str(src), "--out", str(out), check=True)
     proc = cli("build", str(src), "--out", str(out), "--profile", "dys")
     assert proc.returncode == 1
-    assert re.search(r"essai\.yaml:5:9: error: the character 'Σ' \(U\+03A3 GREEK CAPITAL LETTER SIGMA\) cannot be "
+    assert re.search(r"essai\.yaml:5:28: error: the character 'Σ' \(U\+03A3 GREEK CAPITAL LETTER SIGMA\) cannot be "
                      r"printed with the font of the 'dys' profile \(Andika\)", proc.stderr), proc.stderr
     assert "Traceback" not in proc.stderr
     assert sorted(p.name for p in out.glob("*.pdf")) == ["essai-corrige.pdf", "essai-eleve.pdf"]

@@ -17,6 +17,7 @@ from conftest import DATA, SOURCES, cli, need, pdftotext, squash
 SECOND = DATA / "fiches" / "parcoursup.yaml"
 LONG = DATA / "fiches" / "long-options.yaml"  # long options, an address a little too long, a space over pages
 TEACHER = DATA / "fiches" / "specialites-2de.yaml"  # written by a teacher new to the tool, from the docs alone
+ORAL = DATA / "fiches" / "preparer-oral.yaml"  # by a second reviewer: explanations beside long stacked options
 PROFILES = ("standard", "dys", "large")
 MM = 72 / 25.4
 ACCENT = (0.121569, 0.305882, 0.47451)  # layout.styles.ACCENT: bullets
@@ -33,7 +34,7 @@ def built(tmp_path_factory) -> Path:
     """The second fiche and the Pix fiche, in every profile."""
     out = tmp_path_factory.mktemp("sheets")
     for profile in PROFILES:
-        cli("build", str(SECOND), str(SOURCES / "pix.yaml"), str(LONG), str(TEACHER), "--out", str(out),
+        cli("build", str(SECOND), str(SOURCES / "pix.yaml"), str(LONG), str(TEACHER), str(ORAL), "--out", str(out),
             "--profile", profile, check=True)
     return out
 
@@ -249,8 +250,11 @@ def _explained(f):
 
 
 @pytest.mark.parametrize("profile", PROFILES)
-@pytest.mark.parametrize("slug, source", [("parcoursup", SECOND), ("pix", SOURCES / "pix.yaml"), ("long-options", LONG)])
+@pytest.mark.parametrize("slug, source", [("parcoursup", SECOND), ("pix", SOURCES / "pix.yaml"), ("long-options", LONG),
+                                          ("preparer-oral", ORAL)])
 def test_an_explanation_sits_on_the_row_of_a_ticked_option_in_one_column(built, slug, source, profile):
+    """Beside the options only on the row of the first ticked one, and clear of any other option it reaches
+    down beside (10 mm), so that it never reads as another option's; under them all when several are right."""
     f = fiche(source)
     ws = words(pdf(built, slug, profile, kind="corrige"))
     sheet = words(pdf(built, slug, profile))  # the options where the student sees them: no explanation repeats them
@@ -273,9 +277,14 @@ def test_an_explanation_sits_on_the_row_of_a_ticked_option_in_one_column(built, 
         centre = (top + bottom) / 2
         beside = [option for option, t, b, _ in rows if t - 1 <= centre <= b + 1]
         if beside:
+            assert q.kind.answer != "many", q.prompt  # several right options: it explains no one of them
             assert [o for o in beside if o in q.answer] or q.free, (q.prompt, beside, q.answer)
             assert x > max(right for o, _, _, right in rows if o in beside), q.prompt  # after the options
             lefts.setdefault(page, set()).add(round(x, 1))
+            lines = {round((w[2] + w[4]) / 2) for w in ws[e:e + len(q.explain.split()) + 3] if w[0] == page}
+            for option, t, b, right in rows:  # the rows its later lines reach down beside
+                if option not in beside and any(t - 1 <= c <= b + 1 for c in lines):
+                    assert right <= x - 10 * MM + 1, (q.prompt, option)
         else:
             assert top > max(b for _, _, b, _ in rows), q.prompt  # under the options, never beside a wrong one
     assert all(len(xs) == 1 for xs in lefts.values()), lefts  # beside: one left edge per page

@@ -18,7 +18,7 @@ from .errors import CANNOT_WRITE, CHECK_SPACE, Pos, Problem
 from .i18n import _
 from .manifest import Manifest, epoch_problem, fingerprint, sha256_bytes, sha256_file, shard_name
 from .output import Failed, Lock, clean_temp, is_dir, not_a_folder, write_atomic, write_together
-from .owners import expected, form_name, names, recorded, same_file
+from .owners import established_first, expected, form_name, names, recorded, same_file
 from .profiles import STANDARD, Profile, choose
 from .sources import display, in_shard, is_pack
 
@@ -284,14 +284,16 @@ class _Build:
 
         A source that would write a file another one of sources writes (compared without case, as Windows
         and macOS do) is an error, before anything is written: in every shard as in one build."""
-        todo, owners, mine = [], recorded(self.manifest, sources), set(mine)
+        todo, owners, mine, clashes = [], recorded(self.manifest, sources), set(mine), {}
+        for source in established_first(self.manifest, sources):
+            clashes[source] = owners.clash(source)
+            if clashes[source] is None:
+                owners.add(source)
         for source in sources:
-            clash = owners.clash(source)
-            if clash is not None:
+            if clashes[source] is not None:
                 if source in mine:
-                    self.fail(source, [clash])
+                    self.fail(source, [clashes[source]])
                 continue
-            owners.add(source)
             if source not in mine:
                 continue
             if not force and self.manifest.fresh(source, self.fp, self.variant,

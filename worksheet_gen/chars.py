@@ -6,6 +6,7 @@ import re
 import unicodedata
 
 from . import fonts
+from .errors import quoted
 from .i18n import Msg, _
 
 _INVISIBLE = {"Cc", "Cf", "Cs", "Zl", "Zp"}
@@ -39,6 +40,15 @@ def stacked(text: str) -> str | None:
     return m.group() if m else None
 
 
+def described(ch: str) -> Msg:
+    """A character for a message: itself quoted (as an escape when a terminal would not show it), its code
+    point and its name when it has one: 'é' (U+00E9 LATIN SMALL LETTER E WITH ACUTE), '\\uf8ff' (U+F8FF)."""
+    shown = ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii")
+    name = unicodedata.name(ch, "")
+    return (_("{char} (U+{code} {name})") if name else _("{char} (U+{code})")).format(
+        char=quoted(shown), code=f"{ord(ch):04X}", name=name)
+
+
 def unprintable(text: str, family: str = fonts.FAMILY) -> list[tuple[str, Msg, Msg]]:
     """(character, message, hint) for each distinct character of text that cannot be printed as written:
     missing from the family, or invisible (a zero-width space would print nothing, silently); and for the
@@ -59,8 +69,8 @@ def unprintable(text: str, family: str = fonts.FAMILY) -> list[tuple[str, Msg, M
             out.append((ch, (_("invisible character {code} ({name}) in the text") if name else
                              _("invisible character {code} in the text")).format(code=code, name=name), _RETYPE))
         else:
-            out.append((ch, _("the character '{char}' ({code} {name}) cannot be printed with {font}").format(
-                char=ch, code=code, name=name, font=face), _("remove it or replace it with plain text")))
+            out.append((ch, _("the character {char} cannot be printed with {font}").format(
+                char=described(ch), font=face), _("remove it or replace it with plain text")))
     run = stacked(text)
     if run:
         out.append((run[:MAX_MARKS + 1], _("{count} accents are stacked on one letter, at most {limit}").format(

@@ -19,6 +19,7 @@ from .suggest import best, suggest
 MAX_PARAGRAPH = 20_000  # characters between two blank lines: about four printed pages
 MAX_REPORTED = 20  # characters that cannot be printed reported one by one in a text, then summed up
 MAX_GUESSES = 20  # "did you mean" hints computed in a file
+MAX_RUNS = 10_000  # marks that start a run of another type (text.RUN), in a fiche: about 20 a page in a rich one
 EMPTY_EXAMPLE = {"int": "3", "bool": "true", "length": "40"}
 
 EMPTY_ITEM = _("this item is empty")
@@ -48,6 +49,7 @@ class Ctx:
         self.image_sizes: dict[str, tuple[str, tuple[int, int]]] = {}
         self.guesses = MAX_GUESSES  # suggestions left to compute: each compares a text with many others
         self.blocks = 0  # items of 'content:' read so far, in all activities
+        self.runs = 0  # marks of the texts read so far (text.RUN), in the whole fiche
 
     def guess(self) -> bool:
         """Whether one more suggestion may be computed (a file of a thousand wrong answers stays linear)."""
@@ -299,7 +301,19 @@ def check_text(ctx: Ctx, value: str, pos: Pos, max_len: int | None = None, key: 
         problem = media.link_problem(T.web_target(target))
         if problem:
             ctx.error(_locate(ctx, target[:40], pos, reach), *problem)
+    if prose:
+        _count_runs(ctx, text, pos, reach)
     return text
+
+
+def _count_runs(ctx: Ctx, text: str, pos: Pos, reach: int) -> None:
+    """Count the marks of a text among the MAX_RUNS of the fiche; at the one past it, one error."""
+    before, ctx.runs = ctx.runs, ctx.runs + T.runs(text)
+    if before <= MAX_RUNS < ctx.runs:
+        ctx.error(_locate_nth(ctx, T.RUN, MAX_RUNS - before + 1, pos, reach),
+                  _("a fiche holds at most {limit} marks of formatting (bold, italic, code, links, « », ; : ! ?, "
+                    "1er…): this one is past it").format(limit=MAX_RUNS),
+                  _("split the fiche into several: each mark costs the layout about as much as a line of text"))
 
 
 def _locate(ctx: Ctx, needle: str, pos: Pos, reach: int) -> Pos:
@@ -313,6 +327,22 @@ def _locate(ctx: Ctx, needle: str, pos: Pos, reach: int) -> Pos:
             return Pos(pos.path, n, col + 1)
         reach -= len(line) + 1 - start
         if reach < len(needle):
+            break
+    return pos
+
+
+def _locate_nth(ctx: Ctx, pattern: re.Pattern, nth: int, pos: Pos, reach: int) -> Pos:
+    """Where the nth match of pattern in a value starting at pos stands in the source (pos when the source
+    holds fewer, e.g. written as escapes); at most reach characters are read."""
+    for n in range(pos.line, len(ctx.source) + 1):
+        line = ctx.source[n - 1]
+        start = 0 if n > pos.line else pos.col if line[pos.col - 1: pos.col] in ("'", '"', "|", ">") else pos.col - 1
+        for m in pattern.finditer(line, start, start + reach):  # past the quote or the | that opens the value
+            nth -= 1
+            if not nth:
+                return Pos(pos.path, n, m.start() + 1)
+        reach -= len(line) + 1 - start
+        if reach <= 0:
             break
     return pos
 

@@ -58,6 +58,15 @@ CHECK_SPACE = _("check the free space and the permissions of the output folder")
 NOT_REGULAR = _("not a regular file (a folder, a pipe or a device): it is not read")
 
 
+# Spaces, tabs and line ends fold to one space; the separators a terminal acts on (U+2028, U+0085, \x0b…)
+# stay, for escaped() to show.
+_FOLDED = re.compile(r"[^\S\x0b\x0c\x1c-\x1f\x85\u2028\u2029]+")
+
+
+def _folded(text) -> str:
+    return _FOLDED.sub(" ", str(text)).strip(" ")
+
+
 def quoted(text: str) -> Msg:
     """User text between the quotes of the language ('…' in English, « … » in French)."""
     return _("'{text}'").format(text=text)
@@ -65,7 +74,7 @@ def quoted(text: str) -> Msg:
 
 def quote(text: str, limit: int = 50) -> Msg:
     """User text quoted for a one-line message: whitespace collapsed, long text shortened."""
-    text = " ".join(str(text).split())
+    text = _folded(text)
     if len(text) > limit:
         text = text[: limit - 1] + "…"
     return quoted(text)
@@ -74,7 +83,7 @@ def quote(text: str, limit: int = 50) -> Msg:
 def quote_pair(text: str, other: str, limit: int = 50) -> tuple[Msg, Msg]:
     """Two texts quoted for a message that compares them: when long, both show the same stretch
     around the first place where they differ, so the reader sees the difference."""
-    a, b = " ".join(str(text).split()), " ".join(str(other).split())
+    a, b = _folded(text), _folded(other)
     if len(a) <= limit and len(b) <= limit:
         return quoted(a), quoted(b)
     at = next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))

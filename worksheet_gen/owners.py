@@ -146,3 +146,10 @@ def recorded(manifest, sources: list[Path]) -> Owners:
         if entry["outputs"] and _identity(path) not in here | {None}:
             owners.add(path, list(entry["outputs"]))
     return owners
+
+
+def established_first(manifest, sources: list[Path]) -> list[Path]:
+    """sources, those whose PDFs the manifest records first: of two that would write one file, a newcomer is
+    the one in error, never the fiche already built."""
+    built = {_identity(manifest.abs(entry["source"])) for entry in manifest.entries.values() if entry["outputs"]}
+    return sorted(sources, key=lambda source: _identity(source) not in built - {None})

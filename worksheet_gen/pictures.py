@@ -78,10 +78,13 @@ def load(path: str) -> Picture:
             size = (im.size[1], im.size[0]) if orientation in _ROTATED else im.size
             most = _fit(size, (_pixels(PAGE_MM[0]), _pixels(PAGE_MM[1])))
             im.draft(None, (most[1], most[0]) if orientation in _ROTATED else most)  # a JPEG is decoded smaller
-            im.load()
-            im = ImageOps.exif_transpose(im)
+            im.load()  # a PNG is decoded whole (4 bytes a pixel at most: 16 bits are read as 8), once
+            if orientation != 1:
+                ImageOps.exif_transpose(im, in_place=True)  # no copy of the decoded picture when upright
             if im.mode not in ("1", "L", "LA", "P", "RGB", "RGBA"):
                 im = im.convert("RGBA" if "A" in im.mode else "RGB")
+            if im.size[0] >= 2 * most[0] and im.mode in ("L", "LA", "RGB", "RGBA"):
+                im = _reduced(im, im.size[0] // most[0])
             if im.size[0] > most[0]:
                 im = im.resize(most, Image.LANCZOS)
     except PictureError:
@@ -91,6 +94,23 @@ def load(path: str) -> Picture:
     except Exception as exc:  # Pillow raises many kinds of errors on damaged files; all mean the same here
         raise PictureError("damaged") from exc
     return Picture(data, hashlib.sha256(data).hexdigest(), kind, size, im, orientation != 1)
+
+
+BAND = 256  # rows of the decoded picture reduced at a time
+
+
+def _reduced(im, factor: int):
+    """im reduced by a whole factor (each factor × factor box of pixels averaged), a band of rows at a time: an
+    RGBA picture is never copied whole (Pillow premultiplies its alpha into a copy), and the decoded picture is
+    freed before anything else is made of it."""
+    from PIL import Image
+
+    width, height = im.size
+    out = Image.new(im.mode, (-(-width // factor), -(-height // factor)))
+    for top in range(0, height, BAND * factor):
+        band = im.crop((0, top, width, min(height, top + BAND * factor)))
+        out.paste(band.reduce(factor), (0, top // factor))
+    return out
 
 
 def _fit(size: tuple[int, int], box: tuple[int, int]) -> tuple[int, int]:

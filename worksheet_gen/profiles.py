@@ -6,6 +6,7 @@ profiles without importing the layout. docs/profiles.md explains each value.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
 MM = 72.0 / 2.54 * 0.1  # one millimetre in points, computed exactly as reportlab.lib.units.mm
@@ -118,11 +119,14 @@ def choose(option: str | None, fiche_profile: str = "") -> Profile:
     return PROFILES[option or fiche_profile or STANDARD_NAME]
 
 
-def font_problems(fiche, profile: Profile) -> list:
-    """An error for each character of the fiche that the profile's font cannot draw, at its block."""
-    import unicodedata
+MAX_PLACED = 20  # characters a font lacks looked for in the source, each read from its block to the end at most
 
+
+def font_problems(fiche, profile: Profile, source: list[str] = ()) -> list:
+    """An error for each character of the fiche that the profile's font cannot draw, at its first place in
+    ``source`` (the lines of the fiche) from its block on, else at its block."""
     from . import fonts
+    from .chars import described
     from .errors import Problem
     from .text import fonts_of
 
@@ -131,16 +135,26 @@ def font_problems(fiche, profile: Profile) -> list:
     found: dict[str, object] = {}
     for text, pos in _texts(fiche, fiche.pos):
         for ch in fonts_of(text)[0]:  # code and addresses are set in the monospace face, whatever the profile
-            if ch not in found and not fonts.can_draw(ch, profile.family):
-                found[ch] = pos
+            if ch not in found and not fonts.can_draw(ch, profile.family):  # the first 20 looked for in the lines
+                found[ch] = _place(ch, pos, source if len(found) < MAX_PLACED else ())
     from .i18n import _
 
-    return [Problem(pos, _("the character '{char}' (U+{code} {name}) cannot be printed with the font of the "
-                           "'{profile}' profile ({font})").format(char=ch, code=f"{ord(ch):04X}",
-                                                                 name=unicodedata.name(ch, ""), profile=profile.name,
-                                                                 font=profile.family),
+    return [Problem(pos, _("the character {char} cannot be printed with the font of the '{profile}' profile "
+                           "({font})").format(char=described(ch), profile=profile.name, font=profile.family),
                     _("replace it with plain text, or build with another profile"))
             for ch, pos in found.items()]
+
+
+def _place(ch: str, pos, source: list[str]):
+    """Where ch, in a text of the block at pos, is first written in source: itself or as an escape (\\uf8ff)."""
+    from .errors import Pos
+
+    written = re.compile(f"{re.escape(ch)}|\\\\(?i:[xuU]0*{ord(ch):x})(?![0-9a-fA-F])")
+    for n in range(pos.line, len(source) + 1):
+        m = written.search(source[n - 1], pos.col - 1 if n == pos.line else 0)
+        if m:
+            return Pos(pos.path, n, m.start() + 1)
+    return pos
 
 
 def _texts(node, pos):

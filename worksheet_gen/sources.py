@@ -47,10 +47,20 @@ def _in_folder(path: Path, folder: Path) -> Problem | None:
     if not regular:
         return Problem(Pos(display(path), 1, 1), _('not a regular file (a folder, a pipe or a device): it is not read'),
                        _('rename it or move it out of the sources folder'))
+    if not inside and not _lexically_in(path, folder):  # a name holding '..': no link involved
+        return Problem(Pos(display(path), 1, 1), _("this file is outside the sources folder: it is not read"),
+                       _("name a fiche of the sources folder by its file name without .yaml, or give the path of "
+                         "its source (….yaml)"))
     if not inside:
         return Problem(Pos(display(path), 1, 1), _('this file is a link to a file outside the sources folder: it is not read'),
                        _('copy the file into the sources folder, or name it on the command line'))
     return None
+
+
+def _lexically_in(path: Path, folder: Path) -> bool:
+    """Whether path, as written (its '..' taken away, no link followed), is in folder."""
+    inside, written = os.path.abspath(folder), os.path.abspath(path)  # abspath normalizes: '..' taken away
+    return os.path.commonpath([inside, written]) == inside
 
 
 def by_name(name: str, folder: Path) -> tuple[Path | None, Problem | None]:
@@ -130,7 +140,7 @@ def load_fiche(path: Path, root: Path | None = None, profile: str | None = None)
                            root=(root or path.parent).resolve())
     problems += more
     if fiche is not None and not any(p.severity == "error" for p in problems):
-        problems += profiles.font_problems(fiche, profiles.choose(profile, fiche.profile))
+        problems += profiles.font_problems(fiche, profiles.choose(profile, fiche.profile), getattr(raw, "source", ()))
     if fiche is None or any(p.severity == "error" for p in problems):
         return None, problems
     return fiche, problems

@@ -13,6 +13,7 @@ import gc
 import io
 import logging
 import os
+import re
 import signal
 import stat
 import struct
@@ -257,7 +258,7 @@ def read_form(data: bytes) -> Form:
     import warnings
 
     from pypdf import PdfReader
-    from pypdf.errors import DependencyError
+    from pypdf.errors import DependencyError, LimitReachedError
 
     with _quiet_pypdf(), warnings.catch_warnings(), _limits(), _deadline(SECONDS):
         warnings.simplefilter("ignore")
@@ -274,6 +275,10 @@ def read_form(data: bytes) -> Form:
                              _("ask the student to save the form again without protection, or install the Python package 'cryptography' next to worksheet-gen")) from None
         except MemoryError:
             raise Unreadable(_("is too large to read"), _("ask the student to save the form again")) from None
+        except LimitReachedError as exc:  # one of pypdf's bounds (_limits): no form worksheet-gen makes comes near
+            if re.search(r"decompress|length|size", str(exc), re.IGNORECASE):
+                raise Unreadable(_("is too large to read"), _("ask the student to save the form again")) from None
+            raise _too_many() from None
         except Exception:  # pypdf raises many kinds on damaged files; none may stop the others
             raise Unreadable(_('is damaged: it cannot be read as a PDF'), _('ask the student to save the form again')) from None
         finally:
@@ -291,6 +296,11 @@ def _opens_without_password(reader) -> bool:
         raise
     except Exception:
         return False
+
+
+def _too_many() -> Unreadable:
+    return Unreadable(_("has too many form fields or parts (a form has at most {limit} fields): the form was "
+                        "altered").format(limit=MAX_FIELDS), _("ask the student for a new copy of the form, filled in"))
 
 
 def _values(reader) -> dict[str, str | None]:
@@ -316,8 +326,10 @@ def _values(reader) -> dict[str, str | None]:
             if key in seen:
                 continue
             seen.add(key)
+        if len(seen) > MAX_FIELDS:
+            raise _too_many()
         node = ref.get_object()
-        if not isinstance(node, DictionaryObject) or depth > MAX_DEPTH or len(seen) > MAX_FIELDS:
+        if not isinstance(node, DictionaryObject) or depth > MAX_DEPTH:
             continue
         part = node.get("/T")
         name = f"{prefix}.{part}" if prefix and part is not None else str(part) if part is not None else prefix

@@ -17,6 +17,7 @@ from . import fields as F
 from . import styles as S
 
 EXPLAIN_MIN_W = 45 * mm  # the narrowest column an explanation is set in beside the options
+EXPLAIN_CLEAR = 10 * mm  # at least, between the column and an option beside it other than the one it starts at
 SHORT_OPTION = 0.3  # an option narrower than this share of the frame is short: short options go on one line
 MIN_PART = 2  # ruled lines an answer space keeps on each side of a page break
 MIN_ROWS = 2  # rows of options kept on each side of a page break
@@ -466,8 +467,10 @@ class Choices(Flowable):
     ``inline`` None lets the layout choose: one line when every option is short and they fit.
     The explanation is measured in both views, so both keep its room, and drawn in the corrigé
     only (``show``): in the column that starts ``explain_x`` from the left edge (the same for
-    every question of a document), from the row of the first ticked option, or under the options
-    when one of them reaches into that column there (never beside an option it does not explain).
+    every question of a document), from the row of the ticked option, or under the options when
+    one of them reaches into that column there or would stand close beside its later lines, and
+    always with ``under`` (a question with several right options): never beside an option it does
+    not explain.
     """
 
     def __init__(self, options, inline, style, *, profile, ticked=(), explain=None, explain_style=None,
@@ -554,8 +557,9 @@ class Choices(Flowable):
         _, h = para.wrap(aw - x, 10_000)
         h += self.style.fontSize + 2 - size + 1  # its first line on the options' baseline
         y = rows[start][0] if x > p.indent else rows[-1][0] + rows[-1][1]
-        for top, height, end in rows:  # never beside an option that reaches into the column
-            if top + height > y and top < y + h and end > x - 3 * mm:
+        for i, (top, height, end) in enumerate(rows):  # never beside an option that reaches into the column
+            clear = 3 * mm if i == start else EXPLAIN_CLEAR  # nor close beside another option: it would read as its
+            if top + height > y and top < y + h and end > x - clear:
                 y = top + height
         if x > p.indent and y != rows[start][0]:  # pushed down beside other options: under them all instead
             x, y = p.indent, rows[-1][0] + rows[-1][1]
