@@ -213,9 +213,8 @@ def _dash_without_space(path: str, text: str, mark, before: str) -> Problem | No
     number = mark.line
     m = _GLUED_DASH.match(lines[number]) if number < len(lines) and not before.strip() else None
     if m is None:
-        number = next((n for n in range(min(mark.line, len(lines)) - 1, -1, -1)
-                       if lines[n].strip() and not lines[n].lstrip().startswith("#")), -1)
-        m = _GLUED_DASH.match(lines[number]) if number >= 0 else None
+        number = _above(text, mark.line)
+        m = _GLUED_DASH.match(lines[number]) if number is not None else None
         m = m if m and m.group(3) else None
     if m is None:
         return None
