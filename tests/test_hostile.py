@@ -688,6 +688,24 @@ def test_a_large_16_bit_picture_costs_its_decoded_size_not_twice_more(tree):
                                             "build/petit-eleve.pdf", "build/petit-corrige.pdf"}
 
 
+@pytest.mark.parametrize("width", [256, 3000], ids=["embedded as it is", "reduced"])
+def test_a_16_bit_grey_picture_prints_its_greys(tmp_path, width):
+    """Attack 3: a 16-bit grey PNG (values 0-65535) printed almost white, its greys clipped at 255."""
+    from PIL import Image
+    from pypdf import PdfReader
+
+    im = Image.new("I;16", (width, 40))
+    im.putdata([x * 65535 // (width - 1) for _ in range(40) for x in range(width)])
+    im.save(tmp_path / "degrade.png")
+    (tmp_path / "degrade.yaml").write_text(FICHE + "      - image: degrade.png\n        width: 80\n")
+    cli("build", str(tmp_path / "degrade.yaml"), "--out", str(tmp_path / "out"), cwd=tmp_path, check=True)
+    for kind in ("eleve", "corrige"):
+        (image,) = PdfReader(tmp_path / "out" / f"degrade-{kind}.pdf").pages[0].images
+        grey = image.image.convert("L")
+        row = [grey.getpixel((round(f * (grey.width - 1)), grey.height // 2)) for f in (0, 0.25, 0.5, 0.75, 1)]
+        assert row[0] < 10 and row[-1] > 245 and all(abs(v - f * 255) < 12 for v, f in zip(row, (0, .25, .5, .75, 1))), row
+
+
 def test_a_picture_drawn_twelve_times_is_decoded_once(tmp_path):
     from worksheet_gen import pictures
     from worksheet_gen.build import render_fiche

@@ -624,3 +624,20 @@ def test_two_pack_files_of_the_same_name_are_refused(tmp_path):
     proc = cli("build", str(tmp_path / "a"), str(tmp_path / "b"), "--out", str(tmp_path / "out"), cwd=tmp_path)
     assert proc.returncode == 1
     assert "b/classe.pack.yaml:1:1: error: it builds the same PDFs as a/classe.pack.yaml" in proc.stderr, proc.stderr
+
+
+def test_every_problem_of_a_pack_file_is_reported_in_one_run(tmp_path):
+    """Attack 3: a pack file with a wrong key, an unknown fiche, a date that is no day and an invisible
+    character in its class showed one problem per run; docs/errors.md promises them all at once."""
+    src = tmp_path / "sources"
+    src.mkdir()
+    (src / "mini.yaml").write_bytes((PACK / "mini.yaml").read_bytes())
+    (src / "a.pack.yaml").write_text('fiches: ["{0}", mini]\ndate: 2025-13-45\nclass: "3e\\u202eA"\ncover: maybe\n'
+                                     'copies: 2\n', encoding="utf-8")
+    for command in (("build",), ("check",)):
+        proc = cli(*command, cwd=tmp_path)
+        assert proc.returncode == 1 and "Traceback" not in proc.stderr
+        found = [line.split(": error: ")[0] for line in proc.stderr.splitlines() if ": error: " in line]
+        assert found == ["sources/a.pack.yaml:1:10", "sources/a.pack.yaml:2:7", "sources/a.pack.yaml:3:8",
+                         "sources/a.pack.yaml:4:8"], (command, proc.stderr)
+        assert not (tmp_path / "build").exists() or not list((tmp_path / "build").glob("pack-*.pdf"))

@@ -534,6 +534,20 @@ def test_a_video_address_stays_on_one_line_when_the_page_holds_it(built, profile
                 assert not [w.text for w in page.words if w.x0 < x1 and x0 < w.x1 and w.y0 < y1 and y0 < w.y1]
 
 
+def test_a_short_address_is_not_cut_for_a_longer_one_that_no_line_holds(tmp_path):
+    """Attack 3: in large print, a caption with a short address and one too long for any line kept its QR
+    code beside the text, and the short address, which the whole width holds, was cut too."""
+    short, long = "https://www.example.org/chemin/xxxxxxxxx", \
+        "https://www.onisep.fr/Choisir-mes-etudes/Apres-le-bac/Organisation-des-etudes-superieures"
+    source = tmp_path / "video.yaml"
+    source.write_text(f"title: Vidéos\nactivities:\n  - title: A\n    content:\n      - video: {short}\n"
+                      f"        caption: \"Regardez {short} puis la suite {long} et répondez.\"\n", encoding="utf-8")
+    cli("build", str(source), "--profile", "large", "--out", str(tmp_path / "out"), check=True)
+    lines = pdftotext(tmp_path / "out" / "video-eleve-large.pdf").splitlines()
+    assert any(short in line for line in lines), lines
+    assert not any(long in line for line in lines)  # no line holds it: cut where a reader expects
+
+
 @pytest.mark.parametrize("profile", PROFILES)
 @pytest.mark.parametrize("slug, source", [("pix", SOURCES / "pix.yaml"), ("specialites-2de", TEACHER)])
 def test_an_activity_banner_is_on_the_page_of_its_first_block(built, slug, source, profile):

@@ -212,3 +212,17 @@ def test_watching_a_folder_that_does_not_exist_is_an_error(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "worksheet_gen", "watch", "--sources", "nowhere"], cwd=tmp_path,
                           capture_output=True, text=True, timeout=60, env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert proc.returncode == 1 and "nowhere: no such folder to watch" in proc.stderr
+
+
+@pytest.mark.parametrize("fmt", ["text", "github"])
+def test_a_file_name_is_data_in_the_watch_log(tree, Watcher, fmt):
+    """Attack 3: a file whose name holds a newline and '::error …' wrote a workflow command of its own into the
+    log of `watch --format github` (and a raw newline and U+202E in text)."""
+    watcher = Watcher(tree, "--format", fmt)
+    start = len(watcher.lines)
+    (tree / "sources" / "x\n::error file=evil.yaml,line=1::INJECTED\u202e.yaml").write_text("title: x\n")
+    watcher.wait_for(r"(changed|modifié)", after=start)
+    time.sleep(0.5)  # the build it starts prints its own lines
+    assert watcher.stop() == 0
+    assert not [line for line in watcher.lines if line.startswith("::error file=evil") or "\u202e" in line], \
+        watcher.lines

@@ -170,7 +170,8 @@ def watch(paths: tuple[str, ...], sources_dir: str, out_dir: str, profile: str |
     if missing:
         raise WorksheetError(_("{name}: no such folder to watch").format(name=display(missing[0])))
     raise SystemExit(run(target, lambda: _build_tree(paths, sources_dir, out_dir, profile=profile, jobs=None,
-                                                     form=form, fmt=fmt), debounce_ms=debounce, echo=click.echo))
+                                                     form=form, fmt=fmt), debounce_ms=debounce,
+                         echo=lambda text: click.echo(report.line(text, fmt))))  # names are data: escaped
 
 
 def _shard(value: str | None) -> tuple[int, int] | None:

@@ -313,10 +313,12 @@ def read_declaration(path: Path, deps: dict | None = None) -> tuple[Request | No
     for key, value in flags.items():
         check(key, value is not None, _("'{key}' must be true or false").format(key=key))
     folder = path.parent
-    fiches, more = resolve([str(i) for i in items], folder, list(where)) if not failed(problems) else ((), [])
+    # Every problem of the file at once: the names of its fiches and its roster are checked whatever else is wrong.
+    named = bool(items) and all(isinstance(i, str) for i in items)
+    fiches, more = resolve([str(i) for i in items], folder, list(where)) if named else ((), [])
     problems += more
     roster_path = None
-    if isinstance(raw.get("roster"), str) and not failed(problems):
+    if isinstance(raw.get("roster"), str):
         roster_path = folder / raw["roster"]
         inside = folder.resolve() in roster_path.resolve().parents
         irregular = Problem(val["roster"], _('the roster {raw} is not a regular file (a folder, a pipe or a device '
@@ -334,14 +336,19 @@ def read_declaration(path: Path, deps: dict | None = None) -> tuple[Request | No
         elif not roster_path.is_file():
             problems.append(Problem(val["roster"], _("no roster file '{name}'").format(name=raw["roster"]),
                                     _("give the CSV file's name, relative to the pack file")))
-    if failed(problems):
-        return None, problems
-    return Request(name=pack_name(path), fiches=fiches, copies=copies or 0, roster=roster_path,
-                   classe=str(raw.get("class", "")), date=raw.get("date", ""),
-                   date_on_copies=not flags["date_on_cover_only"], duplex=not (flags["single_sided"] or False),
-                   by_student=raw.get("group_by", "student") == "student",
-                   cover=flags["cover"] if "cover" in raw else True, profile=raw.get("profile"), origin=top,
-                   where=tuple((key, val[key]) for key in ("class", "date", "copies", "roster") if key in raw)), problems
+    text = {key: raw.get(key, "") if isinstance(raw.get(key, ""), kinds) else ""
+            for key, kinds in (("class", (str, int)), ("date", str))}
+    request = Request(name=pack_name(path), fiches=fiches, copies=copies or 0, roster=roster_path,
+                      classe=str(text["class"]), date=text["date"],
+                      date_on_copies=not flags["date_on_cover_only"], duplex=not (flags["single_sided"] or False),
+                      by_student=raw.get("group_by", "student") == "student",
+                      cover=flags["cover"] if "cover" in raw else True, profile=raw.get("profile"), origin=top,
+                      where=tuple((key, val[key]) for key in ("class", "date", "copies", "roster") if key in raw))
+    if failed(problems):  # the class and the date too, as make() would check them next
+        from . import packfill
+
+        return None, problems + [p for p in packfill.text_problems(request, set()) if p not in problems]
+    return request, problems
 
 
 def check_declared(files: list[Path]) -> list[Problem]:

@@ -44,6 +44,7 @@ class Picture:
     size: tuple[int, int]  # upright, in pixels, as in the file
     image: object  # the loaded PIL image, upright, reduced to a page at 300 dpi when larger
     rotated: bool  # the file's pixels must be turned to be upright
+    recoded: bool = False  # its pixels were brought to 8 bits (16-bit grey): the file's bytes would print wrong
 
 
 def _pixels(mm: float) -> int:
@@ -81,6 +82,9 @@ def load(path: str) -> Picture:
             im.load()  # a PNG is decoded whole (4 bytes a pixel at most: 16 bits are read as 8), once
             if orientation != 1:
                 ImageOps.exif_transpose(im, in_place=True)  # no copy of the decoded picture when upright
+            recoded = im.mode.startswith("I")  # 16-bit grey: 0-65535, which conversions clip to white at 255
+            if recoded:
+                im = im.convert("I").point(lambda value: value / 256).convert("L")
             if im.mode not in ("1", "L", "LA", "P", "RGB", "RGBA"):
                 im = im.convert("RGBA" if "A" in im.mode else "RGB")
             if im.size[0] >= 2 * most[0] and im.mode in ("L", "LA", "RGB", "RGBA"):
@@ -93,7 +97,7 @@ def load(path: str) -> Picture:
         raise PictureError("pixels") from exc
     except Exception as exc:  # Pillow raises many kinds of errors on damaged files; all mean the same here
         raise PictureError("damaged") from exc
-    return Picture(data, hashlib.sha256(data).hexdigest(), kind, size, im, orientation != 1)
+    return Picture(data, hashlib.sha256(data).hexdigest(), kind, size, im, orientation != 1, recoded)
 
 
 BAND = 256  # rows of the decoded picture reduced at a time
@@ -127,7 +131,7 @@ def for_print(path: str, width_pt: float) -> bytes:
     picture = load(path)
     w, h = picture.size
     need = _pixels(width_pt / 72 * 25.4)
-    if not picture.rotated and w <= need * SLACK:
+    if not picture.rotated and not picture.recoded and w <= need * SLACK:
         return picture.data  # as it is: the same bytes as before this module existed
     im = picture.image
     if im.size[0] > need:

@@ -77,10 +77,10 @@ class _Story:
         """How many monospace characters a line ``width`` wide holds, at a text size."""
         return int(width / (self.st.mono_em * size * self.p.small))
 
-    def whole(self, texts: list[tuple[str, float]], width: float) -> bool:
-        """Whether every address and code of these texts (each with its size) fits whole on a line ``width``
-        wide (set a little smaller where the profile allows it), rather than being cut in pieces."""
-        return all(len(s.shown) * self.shrink <= self.columns(size, width)
+    def cut(self, texts: list[tuple[str, float]], width: float) -> int:
+        """How many addresses and codes of these texts (each with its size) a line ``width`` wide cannot hold
+        whole (set a little smaller where the profile allows it): each is cut in pieces."""
+        return sum(len(s.shown) * self.shrink > self.columns(size, width)
                    for text, size in texts for s in T.spans(text)
                    if s.kind not in ("tag", "attr", "entity") and (s.kind != "link" or T.is_address(s.shown)))
 
@@ -204,14 +204,14 @@ class _Story:
             out += self.table(block)
 
     def media(self, block: Media) -> list:
-        """The caption and the address beside the QR code; under the text when an address would be cut in two
-        beside it and the whole width keeps it on one line (a cut address can be neither typed nor copied)."""
+        """The caption and the address beside the QR code; under the text when the whole width cuts fewer
+        addresses in pieces than the width beside it (a cut address can be neither typed nor copied)."""
         st = self.st
         shown = [(block.caption, st.caption.fontSize)]
         if not _mentions(block.caption, block.url):  # printed under the caption, unless the caption says it
             shown.append((block.url, st.url.fontSize))
         beside = self.p.frame_w - QR_SIZE - BESIDE_GAP
-        under = not self.whole(shown, beside) and self.whole(shown, self.p.frame_w)
+        under = self.cut(shown, self.p.frame_w) < self.cut(shown, beside)
         width = self.p.frame_w if under else beside
         left = self.paras(block.caption, st.caption, width=width)
         if len(shown) > 1:
