@@ -3,7 +3,8 @@
 Each ``tests/data/invalid/NAME.yaml`` starts with comment lines: a description, then one
 ``# expect: LINE:COL: SEVERITY: MESSAGE (HINT)`` line per diagnostic the build must print,
 in order, and ``# expect-exit: N`` when the exit code is not 1. A file whose first lines
-cannot be comments (zero bytes, UTF-16) keeps them in ``NAME.expect`` beside it.
+cannot be comments (zero bytes, UTF-16) keeps them in ``NAME.expect`` beside it. A case may
+also give ``# attendu: …`` lines: the same diagnostics as a French system prints them.
 """
 
 from __future__ import annotations
@@ -36,8 +37,8 @@ def split_hint(text: str) -> tuple[str, str]:
     return text, ""
 
 
-def expectations(source: Path) -> tuple[list[str], int]:
-    """The diagnostics and exit code a golden case declares."""
+def expectations(source: Path, tag: str = "expect") -> tuple[list[str], int]:
+    """The diagnostics and exit code a golden case declares (tag 'attendu': the diagnostics in French)."""
     sidecar = source.with_suffix(".expect")
     data = (sidecar if sidecar.exists() else source).read_bytes().removeprefix(b"\xef\xbb\xbf")
     expect, code = [], 1
@@ -45,8 +46,8 @@ def expectations(source: Path) -> tuple[list[str], int]:
         line = raw.decode("utf-8", "replace")  # the comments are UTF-8; what follows may not be
         if not line.startswith("#"):
             break
-        if line.startswith("# expect: "):
-            expect.append(line.removeprefix("# expect: "))
+        if line.startswith(f"# {tag}: "):
+            expect.append(line.removeprefix(f"# {tag}: "))
         elif line.startswith("# expect-exit: "):
             code = int(line.removeprefix("# expect-exit: "))
     return expect, code
@@ -109,6 +110,23 @@ def test_golden_case(source: Path, tmp_path: Path, earlier):
             assert path.read_bytes() != data
             pages.append(len(PdfReader(path).pages))
         assert pages[0] == pages[1] >= 1
+
+
+FRENCH_CASES = [source for source in CASES if expectations(source, "attendu")[0]]
+
+
+def test_there_are_golden_cases_in_french():
+    assert len(FRENCH_CASES) >= 4
+
+
+@pytest.mark.parametrize("source", FRENCH_CASES, ids=lambda p: p.stem)
+def test_golden_case_in_french(source: Path):
+    """What a French system prints: the same places and exit code, the words of the catalogue."""
+    expect, code = expectations(source, "attendu")
+    english = expectations(source)[0]
+    assert [line.split(": ")[0] for line in expect] == [line.split(": ")[0] for line in english]
+    proc = cli("check", source.name, cwd=INVALID, env={**os.environ, "LANG": "fr_FR.UTF-8"})
+    assert_clean(proc, source.name, expect, code)
 
 
 def test_check_reports_what_build_reports():

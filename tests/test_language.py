@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -124,3 +125,31 @@ def test_a_long_kind_is_shortened_beside_the_label(built, profile):
     shown = " ".join(w.text for w in right)
     assert shown.startswith("Section") and shown.endswith("…")
     assert shown[-2].isalpha(), shown  # cut after a word, never after « — » nor before a lone « … »
+
+
+@pytest.mark.parametrize("lang, written, label", [
+    ("fr", "levels: 1re, Tle", "Niveaux : 1re, Tle"),  # without brackets: two levels, the plural label
+    ("fr", "levels: 1re,Tle,", "Niveaux : 1re, Tle"),
+    ("en", "levels: Year 10, Year 11", "Levels: Year 10, Year 11"),
+    ("fr", "levels: [1re]", "Niveau : 1re"),
+])
+def test_levels_written_without_brackets_are_a_list(tmp_path, lang, written, label):
+    source = tmp_path / "niveaux.yaml"
+    source.write_text(FRENCH.replace("levels: [2de]", written) + f"lang: {lang}\n", encoding="utf-8")
+    proc = cli("build", str(source), "--out", str(tmp_path))
+    assert proc.returncode == 0 and proc.stderr == "", proc.stderr
+    text = " ".join(pdftotext(tmp_path / "niveaux-eleve.pdf", 1).replace("\u00a0", " ").split())
+    assert label in text
+    assert ("Niveaux" in text) == ("Niveaux" in label) and ("Levels" in text) == ("Levels" in label)
+
+
+@pytest.mark.parametrize("env", [{"LANG": "C.UTF-8"}, {"LANG": "fr_FR.UTF-8"}])
+def test_levels_of_commas_only_are_empty(tmp_path, env):
+    source = tmp_path / "niveaux.yaml"
+    source.write_text(FRENCH.replace("levels: [2de]", "levels: ' , '"), encoding="utf-8")
+    proc = cli("check", source.name, cwd=tmp_path, env={**os.environ, **env})
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert proc.stderr.splitlines() == [
+        "niveaux.yaml:2:9: error: an item of 'levels' is empty (write a text, or remove the item)"
+        if env["LANG"].startswith("C") else
+        "niveaux.yaml:2:9: erreur: un élément de « levels » est vide (écrivez un texte, ou supprimez l'élément)"]

@@ -114,3 +114,20 @@ def test_the_values_that_used_to_disagree(schema, tmp_path, lines, valid):
     run = CliRunner().invoke(main, ["check", str(source)])
     assert (run.exit_code == 0) == valid, run.output
     assert (_errors(schema, text) == []) == valid
+
+
+@pytest.mark.parametrize("levels, valid", [
+    ("levels: 1re, Tle", True),  # one text, two levels: for both
+    ("levels: 1re, Tle,", True),  # an empty level left out
+    ("levels: ' , '", False),  # only commas: no level at all, for both (the editor used to accept it)
+    ("levels: ','", False),
+    ("levels: [',', Tle]", True),  # in a list, an item is one level, commas and all
+    ("levels: ' '", False),
+])
+def test_levels_written_as_one_text_get_the_same_verdict(schema, tmp_path, levels, valid):
+    text = f"title: Essai\n{levels}\nactivities:\n  - title: A\n    content:\n      - Lisez.\n"
+    source = tmp_path / "cas.yaml"
+    source.write_text(text, encoding="utf-8")
+    run = CliRunner().invoke(main, ["check", str(source)])
+    assert (run.exit_code == 0) == valid, run.output
+    assert (_errors(schema, text) == []) == valid

@@ -4,6 +4,7 @@ through its first line, offline, beside the sources."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -26,6 +27,11 @@ def test_new_writes_a_fiche_that_builds_as_it_is(tmp_path):
     assert len(PdfReader(student).pages) == len(PdfReader(key).pages) == 1
     assert squash("Par exemple, développeur et infirmière") in squash(pdftotext(key))
     assert squash("développeur et infirmière") not in squash(pdftotext(student))
+    # what the comment of 'levels:' says the header prints, it prints (« Niveau : 2de », one level)
+    levels = next(line for line in fiche.read_text(encoding="utf-8").splitlines() if line.startswith("levels:"))
+    said = re.search(r"« (.+?) »", levels.split("#", 1)[1]).group(1)
+    header = " ".join(pdftotext(student, 1).replace("\u00a0", " ").replace("\u202f", " ").split())
+    assert said == "Niveau : 2de" and said in header
 
 
 def test_new_never_overwrites_a_fiche(tmp_path):

@@ -208,6 +208,8 @@ def items(ctx: Ctx, field: Field, key: str, value, pos: Pos) -> list[Item] | Non
         ctx.error(pos, _("'{key}' must be a text or a list of texts, not a group of keys").format(key=key), AS_LIST)
         return None
     pairs = list(zip(value, value.item_pos)) if isinstance(value, MList) else [(value, pos)]
+    if field.commas and isinstance(value, str):  # « levels: 1re, Tle »: two levels, an empty one left out
+        pairs = [(part, pos) for part in value.split(",") if part.strip()] or [("", pos)]
     out, written = [], []
     for item, ipos in pairs:
         if item is None:
@@ -223,7 +225,7 @@ def items(ctx: Ctx, field: Field, key: str, value, pos: Pos) -> list[Item] | Non
         ctx.error(pos, IS_EMPTY.format(key=key), _("write at least one item between the brackets"))
     if isinstance(value, MList) and value.flow:
         _split_by_commas(ctx, key, out)
-    total = len(", ".join(written))
+    total = len(value if isinstance(value, str) else ", ".join(written))  # as written, as the schema counts
     if field.max_total and total > field.max_total:
         ctx.error(pos, _("'{key}' is too long for the page header ({count} characters, at most {limit})").format(
             key=key, count=total, limit=field.max_total), _("shorten it"))

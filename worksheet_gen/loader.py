@@ -99,6 +99,9 @@ def _yaml_problem(path: str, text: str, exc: yaml.YAMLError) -> Problem:
             return Problem(pos, _("a tab is used to indent this line"), _("indent with spaces, never tabs"))
         return Problem(pos, _("a tab character cannot be used here"),
                        _("replace it with spaces, or put the whole text in quotes"))
+    if mark is not None and _apostrophe(line, mark.column):  # « 'il faut qu'on ralentisse' »
+        return Problem(Pos(path, pos.line, mark.column), _("this apostrophe ends the text written between ' '"),
+                       _('put the text between double quotes "…", or write the apostrophe twice: \'\''))
     opened = _quote_closed_late(text, mark) if mark is not None and "while scanning" not in context else None
     if opened is not None:  # « answer: "3 » left open: its quote closes lines later, where the error shows
         return Problem(_pos(path, opened),
@@ -122,6 +125,10 @@ def _yaml_problem(path: str, text: str, exc: yaml.YAMLError) -> Problem:
         return Problem(at(context_mark) if context_mark else pos, _("a text cannot start with '{char}'").format(char=char),
                        _('put the whole text in quotes, e.g. "*important* : …"'))
     if "mapping values are not allowed" in problem:
+        above = _above(text, mark.line) if mark is not None else None
+        colon = _key_colon(path, text, above) if above is not None else None
+        if colon is not None:  # « - question Le trac… » or « answer:20 » above: it took this line as its text
+            return colon
         if re.fullmatch(r"\s*[^\s:#'\"-][^:#]*", before):
             return Problem(Pos(path, pos.line, len(before) - len(before.lstrip()) + 1),
                            _("this key is indented more than the key above it"),
@@ -134,6 +141,9 @@ def _yaml_problem(path: str, text: str, exc: yaml.YAMLError) -> Problem:
         return Problem(pos, _("the indentation of this line does not match the lines above"),
                        _("keys of the same item start in the same column, list items with '- ' too"))
     if "could not find expected ':'" in problem:
+        colon = _key_colon(path, text, context_mark.line) if context_mark is not None else None
+        if colon is not None:
+            return colon
         return Problem(at(context_mark), _("this line has no ':' after its key"),
                        _("write 'key: value', or indent a text that goes on from the line above"))
     if "flow sequence" in context or "flow mapping" in context or "flow node" in context:
@@ -152,6 +162,47 @@ def _yaml_problem(path: str, text: str, exc: yaml.YAMLError) -> Problem:
     return Problem(pos, _("invalid YAML: {detail}").format(detail=detail), SEE_EXAMPLE)
 
 
+def _apostrophe(line: str, column: int) -> bool:
+    """Whether the error at column follows a quote between two letters: the apostrophe of « qu'on » that
+    ended a text written between ' '."""
+    return 2 <= column < len(line) and line[column - 1] == "'" and line[column - 2].isalpha() \
+        and line[column].isalpha()
+
+
+def _above(text: str, number: int) -> int | None:
+    """The index of the nearest line above line index number that holds more than a comment; else None."""
+    lines = text.splitlines()
+    return next((n for n in range(min(number, len(lines)) - 1, -1, -1)
+                 if lines[n].strip() and not lines[n].lstrip().startswith("#")), None)
+
+
+# A key of the format and what follows it on its line, the ': ' between them missing or without its space
+# (the key's letters taken all at once: no backtracking through a long word).
+_KEY_LINE = re.compile(r"(\s*(?:-\s+)?)([a-z]{1,20})(?![a-z])(:?)(?:(?<=:)(?=[^\s:])|(?<![:])\s+(?=[^\s:#]))(.*)")
+
+
+def _key_colon(path: str, text: str, number: int) -> Problem | None:
+    """The problem of line index number when it starts with a key of the format written without ': ' after it
+    (« - question Le trac… », « answer:20 minutes »); else None."""
+    from .spec import OBJECTS  # the keys of the format: a sentence starting with another word is a text
+
+    lines = text.splitlines()
+    m = _KEY_LINE.fullmatch(lines[number]) if 0 <= number < len(lines) else None
+    if m is None or not any(m.group(2) in keys for keys in OBJECTS.values()):
+        return None
+    lead, key, colon, rest = m.groups()
+    if not colon and re.search(r":(\s|$)", rest):  # « question Le trac : vrai ? », a text with a key in it
+        return None
+    rest = rest.strip()
+    shown = f"{key}: {rest if len(rest) <= 40 else rest[:39] + '…'}"
+    if colon:
+        return Problem(Pos(path, number + 1, len(lead) + len(key) + 1),
+                       _("the ':' after the key {key} must be followed by a space").format(key=quote(key)),
+                       _("write {text}").format(text=quote(shown)))
+    return Problem(Pos(path, number + 1, len(lead) + 1), _("the key {key} has no ':' after it").format(key=quote(key)),
+                   _("write {text}").format(text=quote(shown)))
+
+
 _GLUED_DASH = re.compile(r"(\s*)-([^\s:-][^:\s]*)(:(?:\s|$))?")  # « -question: », « -Oui »
 
 
@@ -162,9 +213,8 @@ def _dash_without_space(path: str, text: str, mark, before: str) -> Problem | No
     number = mark.line
     m = _GLUED_DASH.match(lines[number]) if number < len(lines) and not before.strip() else None
     if m is None:
-        number = next((n for n in range(min(mark.line, len(lines)) - 1, -1, -1)
-                       if lines[n].strip() and not lines[n].lstrip().startswith("#")), -1)
-        m = _GLUED_DASH.match(lines[number]) if number >= 0 else None
+        number = _above(text, mark.line)
+        m = _GLUED_DASH.match(lines[number]) if number is not None else None
         m = m if m and m.group(3) else None
     if m is None:
         return None

@@ -93,7 +93,10 @@ def value(field: Field) -> dict:
     if kind == "enum":
         return _choices(field.choices)
     if kind in ("textlist", "answer"):
-        return _items(_text(field.max_len or field.max_total), field)
+        node = _items(_text(field.max_len or field.max_total), field)
+        if field.commas:  # one text, its commas separating the items: « 1re, Tle »
+            node["pattern"] = values.NOT_BLANK_ITEMS
+        return node
     if kind == "list":
         return {"type": "array", "items": {"$ref": f"#/definitions/{field.of}"}, **(
             {"minItems": field.min_items} if field.min_items else {})}

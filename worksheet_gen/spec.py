@@ -31,6 +31,7 @@ class Field:
     max_len: int | None = None  # characters of the text (of each item of a list)
     max_total: int | None = None  # a list printed on one line: its items joined by ", "
     min_items: int = 1  # a list: the fewest items it holds
+    commas: bool = False  # a textlist written as one text: its commas separate items (« levels: 1re, Tle »)
 
 
 @dataclass(frozen=True)
@@ -186,9 +187,10 @@ OBJECTS: dict[str, dict[str, Field]] = {
         "title": Field("text", "Title of the fiche, printed large on page 1 and in the footer.",
                        "Le titre de la fiche, imprimé en grand en haut de la première page et en pied de page.",
                        "title: Découvrir les métiers du numérique", required=True, max_len=150),
-        "levels": Field("textlist", "Class levels, e.g. [1re, Tle].",
-                        "Les niveaux de classe, imprimés dans l'en-tête (« Niveaux : 1re, Tle »).",
-                        "levels: [1re, Tle]", max_total=MAX_HEADER),
+        "levels": Field("textlist", "Class levels, e.g. [1re, Tle] (or 1re, Tle: a comma separates two levels).",
+                        "Les niveaux de classe, imprimés dans l'en-tête (« Niveau : 2de », « Niveaux : 1re, Tle ») ; "
+                        "`levels: 1re, Tle`, sans crochets, donne aussi deux niveaux.",
+                        "levels: [1re, Tle]", max_total=MAX_HEADER, commas=True),
         "kind": Field("text", "Kind of resource, printed top right, e.g. « Ressource en autonomie ».",
                       "La sorte de ressource, imprimée en haut à droite.", "kind: Ressource en autonomie",
                       max_len=MAX_HEADER),

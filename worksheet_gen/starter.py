@@ -32,7 +32,7 @@ STARTER = MODELINE + """
 # Un éditeur qui connaît les schémas YAML (VS Code avec l'extension YAML, par exemple) complète
 # les clés et signale les erreurs dès la frappe, grâce à la première ligne. Le format : docs/format.md
 title: {title}
-levels: [2de]                      # imprimé dans l'en-tête : « Niveaux : 2de »
+levels: [2de]                      # imprimé dans l'en-tête : « Niveau : 2de » ([1re, Tle] : « Niveaux : 1re, Tle »)
 kind: Ressource en autonomie       # imprimé en haut à droite
 intro: |
   Lisez, puis répondez aux questions. Une ligne vide sépare deux paragraphes ;

@@ -16,7 +16,7 @@ from .i18n import _
 from .loader import COLON, MDict, MList
 from .model import Activity, Callout, Closing, Fiche, FillTable, Image, Media, Question, TableSection, TextBlock
 from .spec import BLOCK_KINDS, KINDS, MAX_LINES, MAX_WIDTH_CAPTION, OBJECTS, QUESTION, Kind, kind_of, question_fields
-from .suggest import suggest
+from .suggest import best, suggest
 
 NO_OPTIONS = _("remove 'options:' or use 'type: choice'")
 MAX_BLOCKS = 1000  # items under 'content:' in one fiche (a worksheet has tens): past it they are not read
@@ -184,8 +184,15 @@ def _elsewhere(kind: Kind):
     return problem
 
 
-def _question(ctx: Ctx, raw: MDict, pos: Pos, number: int) -> Question:
-    kind = kind_of(raw.get("type"), "options" in raw)
+def _question(ctx: Ctx, raw: MDict, pos: Pos, number: int) -> Question | None:
+    written = [key for key in raw if key == "type" or (key not in QUESTION and best(key, QUESTION) == "type")]
+    typed = raw[written[0]] if written else None  # « typ: multi » is read as the type it means
+    if written and not (isinstance(typed, str) and typed in KINDS):
+        # An unknown type is reported alone (with its suggestion): the checks of a kind guessed in its place
+        # would blame the answer or the options for the typo. The other keys and values are still checked.
+        fields(ctx, QUESTION, raw)
+        return None
+    kind = kind_of(typed, "options" in raw)
     f = fields(ctx, question_fields(kind), raw, _elsewhere(kind))
     options = kind.fixed[ctx.lang] if kind.fixed else tuple(i.text for i in f.get("options", ()))
     apos = raw.val_pos.get("answer", pos)

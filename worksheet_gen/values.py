@@ -15,6 +15,7 @@ import re
 # The characters str.isspace() calls spaces, as the inside of a character class: what str.strip() removes.
 SPACE = r"\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
 NOT_BLANK = f"[^{SPACE}]"  # a text holds something else than spaces
+NOT_BLANK_ITEMS = f"[^,{SPACE}]"  # a text whose commas separate items holds one: something else than spaces and commas
 END = r"(?![\s\S])"  # the end of the text: '$' also matches before a final line break in Python, not in JavaScript
 
 TRUE_WORDS = frozenset({"true", "yes", "on", "oui", "vrai"})  # what a yes/no key accepts, any case
