@@ -127,6 +127,7 @@ def measure_watch(tmp: Path, env: dict, runs: int) -> dict:
     source = tree / "sources" / "pix.yaml"
     shutil.copy(ROOT / "sources" / "pix.yaml", source)
     pdfs = [tree / "build" / name for name in ("pix-eleve.pdf", "pix-corrige.pdf")]
+    samples, walls = [busy_sample()], []  # before the watcher starts: its first build is no other program
     proc = subprocess.Popen([str(EXE), "watch", "--debounce", "5"], cwd=tree, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True, env=env, start_new_session=True)
     lines: list[str] = []
@@ -145,7 +146,6 @@ def measure_watch(tmp: Path, env: dict, runs: int) -> dict:
                 raise SystemExit("worksheet-gen watch did not answer:\n" + "".join(lines))
 
     threading.Thread(target=read, daemon=True).start()
-    samples, walls = [busy_sample()], []
     try:
         wait_for(r"^watching ", 0)
         for i in range(runs):
