@@ -92,7 +92,7 @@ def test_collect_three_students_cell_by_cell(handed_in, pix_form, pix_fiche, tmp
     proc = cli("collect", "pix", str(folder / "Aa.pdf"), str(folder / "Bb.pdf"), str(folder / "Cc.pdf"),
                "--out", str(out))
     assert proc.returncode == 0, proc.stderr
-    assert "3 form(s) read" in proc.stdout
+    assert "3 forms read" in proc.stdout
     table = _table(out)
     head, rows = table[0], table[1:]
     assert head[:5] == ["Fichier", "Nom", "Prénom", "Classe", "Date"] and head[-2:] == ["Total /11", "Problème"]
@@ -301,7 +301,8 @@ def test_each_bad_file_is_an_error_naming_it_and_the_others_are_collected(handed
     assert "boucle.pdf" not in proc.stderr  # a loop in its fields is no problem: it is read
     for name, message in bad.items():  # the table speaks the fiche's language (French), whatever the terminal's
         assert IN_FRENCH[message] in by_file[str(mixed / name)][-1]
-    assert f"{len(rows) - len(bad)} form(s) read, {len(bad)} file(s) with a problem" in proc.stdout
+    read = len(rows) - len(bad)
+    assert f"{read} form{'s' * (read != 1)} read, {len(bad)} file{'s' * (len(bad) != 1)} with a problem" in proc.stdout
     _documented(proc.stderr)
 
 
@@ -411,7 +412,7 @@ def test_a_student_who_hands_in_twice_is_named_and_both_rows_are_kept(handed_in,
     out = tmp_path / "notes.csv"
     proc = cli("collect", "pix", str(folder / "Aa.pdf"), str(folder / "Bb.pdf"), str(again), "--out", str(out))
     assert proc.returncode == 0, proc.stderr
-    assert "3 form(s) read" in proc.stdout and "problem" not in proc.stdout
+    assert "3 forms read" in proc.stdout and "problem" not in proc.stdout
     warned = [ln for ln in proc.stderr.splitlines() if ": warning: " in ln]
     assert warned == [f"{again}: warning: the same student as {folder / 'Aa.pdf'} ('AA-NOM zoe'): both rows are "
                       "kept (delete from the table the row of the copy you do not mark)"]

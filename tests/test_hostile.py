@@ -1028,10 +1028,10 @@ def test_a_count_of_a_recorded_warning_must_be_a_whole_number(tree, count):
     """A forged manifest kept a text where the message takes a count: it was printed at every build (review 3a)."""
     long = " ".join(["un texte bien trop long pour une ligne"] * 8)
     (tree / "sources" / "w.yaml").write_text(FICHE + f"      - question: Q ?\n        lines: 1\n        answer: {long}\n")
-    real = ["sources/w.yaml:7:17: warning: the answer needs more room than the 1 line(s) the student has: the "
+    real = ["sources/w.yaml:7:17: warning: the answer needs more room than the 1 line the student has: the "
             "corrigé prints it smaller"]
     attack(tree, "build", code=0, expect=real, may_change={MANIFEST, "build/w-eleve.pdf", "build/w-corrige.pdf"})
-    tamper(tree, lambda d: d["entries"]["../sources/w.yaml"]["warnings"][0]["message"]["args"].update(count=count))
+    tamper(tree, lambda d: d["entries"]["../sources/w.yaml"]["warnings"][0]["message"]["args"].update(n=count))
     forged = ["build/.worksheet-gen.json:1:1: warning: the build manifest is not as worksheet-gen writes it: everything "
               "is rebuilt (it was edited or damaged; the build writes a new one)"]
     attack(tree, "build", "--check", code=0, expect=forged + real)
@@ -1168,7 +1168,7 @@ def test_collect_never_writes_its_table_over_a_form_or_a_source(tree, rendus):
         "rendus/liste.csv: error: is not a PDF (ask the student for the PDF form itself, saved after filling it in)"],
         may_change={"rendus/pix-reponses.csv"})
     assert "MARTIN" in (rendus / "pix-reponses.csv").read_text(encoding="utf-8-sig")
-    assert "wrote rendus/pix-reponses.csv: 1 form(s) read, 1 file(s) with a problem" in proc.stdout
+    assert "wrote rendus/pix-reponses.csv: 1 form read, 1 file with a problem" in proc.stdout
 
 
 def test_collect_never_writes_its_table_over_the_manifest(tree, rendus):

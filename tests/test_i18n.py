@@ -331,8 +331,9 @@ def test_a_message_is_kept_as_its_key_and_values():
     "text", {"id": 3}, {"id": "unknown key {key}"}, {"id": "x", "args": {"a": [1]}}, {"id": "x", "other": 1},
     {"id": "{a.__class__}", "args": {"a": "b"}}, {"id": "x", "args": {"a": True}},
     {"id": "unknown key {key}", "args": {"key": {"id": "{text.__init__.__globals__}", "args": {"text": "t"}}}},
-    *({"id": "the answer needs more room than the {count} line(s) the student has: the corrigé prints it smaller",
-       "args": {"count": count}} for count in ("%(x)s {0}", "1", 1.0, -1, 10**10, 10**4000, None)),
+    *({"id": "the answer needs more room than the {n} line the student has: the corrigé prints it smaller",
+       "plural": "the answer needs more room than the {n} lines the student has: the corrigé prints it smaller",
+       "args": {"n": count}} for count in ("%(x)s {0}", "1", 1.0, -1, 10**10, 10**4000, None)),
     {"id": "{n} removed", "plural": "{n} removed", "args": {"n": "2"}},
 ])
 def test_a_damaged_message_in_the_manifest_is_refused(data):

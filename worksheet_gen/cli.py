@@ -382,8 +382,10 @@ def collect(slug: str, files: tuple[str, ...], out: str | None, fmt: str | None,
     failed = [p for p in problems if p.severity == "error"]  # a warning (a student twice) reads the file
     read = len(rows) - len(failed)
     done = _("printed") if out == "-" else _("wrote {path}").format(path=out)
-    said = (_("{done}: {count} form(s) read, {failed} file(s) with a problem") if failed else
-            _("{done}: {count} form(s) read")).format(done=done, count=read, failed=len(failed))
+    forms = _n("{n} form read", "{n} forms read", read)
+    said = (_("{done}: {forms}, {failed}").format(done=done, forms=forms, failed=_n(
+        "{n} file with a problem", "{n} files with a problem", len(failed))) if failed else
+            _("{done}: {forms}").format(done=done, forms=forms))
     report.say(said, err=out == "-")
     if failed:
         raise SystemExit(1)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Paragraph as _Paragraph
 
-from ..i18n import _
+from ..i18n import _, _n
 from ..media import qr_code
 from ..text import ordinal_parts
 from ..profiles import STANDARD
@@ -262,8 +262,9 @@ class AnswerSpace(Flowable):
                 if line <= self.lines * k or k == _SCALES[-1]:
                     break
             if k > 1 and self.report:
-                self.report(_("the answer needs more room than the {count} line(s) the student has: the corrigé "
-                              "prints it smaller").format(count=self.lines))
+                self.report(_n("the answer needs more room than the {n} line the student has: the corrigé prints it "
+                               "smaller", "the answer needs more room than the {n} lines the student has: the "
+                               "corrigé prints it smaller", self.lines))
             if line > self.lines * k and self.report:
                 self.report(_("the answer does not fit at all in the student's space: shorten it or add lines"))
             self._fitted = (lead, placed)
