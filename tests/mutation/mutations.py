@@ -20,6 +20,8 @@ class Mutation(NamedTuple):
 
 FLOW = "worksheet_gen/layout/flowables.py"
 STORY = "worksheet_gen/layout/story.py"
+SPACES = "worksheet_gen/layout/spaces.py"
+SPEC = "worksheet_gen/spec.py"
 VALIDATE = "worksheet_gen/validate.py"
 TEXT = "worksheet_gen/text.py"
 RENDER = "worksheet_gen/render.py"
@@ -33,13 +35,14 @@ READBACK = "tests/test_readback.py::"
 
 MUTATIONS = [
     # --- the escapes of issue 16 ---
-    Mutation(STORY, "if o in q.answer]", "if o == q.answer]",
+    Mutation(SPACES, "if o in q.answer]", "if o == q.answer]",
              "the corrigé ticks no box (an option compared with the tuple of answers)",
              by=READBACK + "test_the_corrige_ticks_exactly_the_right_boxes"),
-    Mutation(VALIDATE, '"vrai": 0, "true": 0', '"vrai": 1, "true": 0',
+    Mutation(SPEC, "out.update((option.lower(), i) for i, option in enumerate(options))",
+             "out.update((option.lower(), 1 - i) for i, option in enumerate(options))",
              "« answer: vrai » read as Faux: the corrigé ticks Faux where the answer is Vrai",
              by=READBACK + "test_the_corrige_ticks_exactly_the_right_boxes"),
-    Mutation(STORY, "if o in q.answer]", "if q.answer and o == q.answer[0]]",
+    Mutation(SPACES, "if o in q.answer]", "if q.answer and o == q.answer[0]]",
              "only the first of several right options is ticked",
              by=READBACK + "test_the_corrige_ticks_exactly_the_right_boxes"),
     Mutation(FLOW, "if self._H > frame:", "if self._H > aH:",
@@ -63,7 +66,7 @@ MUTATIONS = [
              "the tick is drawn over the option's label, not in its box"),
     Mutation(FLOW, "ticked=[i - k for i in self.ticked if i >= k]", "ticked=[i for i in self.ticked if i >= k]",
              "options continued on the next page tick the wrong boxes there"),
-    Mutation(VALIDATE, "options = _FIXED[qtype][ctx.lang]", 'options = _FIXED[qtype]["fr"]',
+    Mutation(VALIDATE, "options = kind.fixed[ctx.lang] if kind.fixed", 'options = kind.fixed["fr"] if kind.fixed',
              "an English sheet prints OUI / NON and Vrai / Faux"),
     Mutation(VALIDATE, "    return options[index]\n", "    return options[0]\n",
              "every yes/no and true/false answer is read as the first box"),
@@ -71,12 +74,12 @@ MUTATIONS = [
              "the student sheet shows the explanations beside the options (a leak)"),
     Mutation(FLOW, "ticked = self.ticked if self.show else ()", "ticked = self.ticked",
              "the student sheet has the right boxes ticked"),
-    Mutation(STORY, "beside = explained[0][0] if explained and not q.lines else None",
+    Mutation(SPACES, "beside = explained[0][0] if explained and not q.lines else None",
              "beside = explained[0][0] if explained else None",
              "an explanation written twice: beside the options and on the lines"),
     # --- answers, bullets, page alignment ---
-    Mutation(STORY, "parts.append(AnswerSpace(lines, q.ruling, items if ans else [], profile=self.p, bullets=blanks,",
-             "parts.append(AnswerSpace(lines, q.ruling, items, profile=self.p, bullets=blanks,",
+    Mutation(SPACES, "items if story.answers else [], profile=story.p, bullets=listed,",
+             "items, profile=story.p, bullets=listed,",
              "the student sheet shows the model answers"),
     Mutation(FLOW, "        self.height = self.count * self.pitch + 1.5 * mm\n        return aw, self.height",
              "        self.height = self.count * self.pitch + (2.5 if self.items else 1.5) * mm\n        return aw, self.height",
@@ -89,7 +92,7 @@ MUTATIONS = [
              "no bullet on the student's lists to fill"),
     Mutation(FLOW, "baseline = top - (a - lo + 1) * self.pitch + lift", "baseline = top - (a - lo + 1) * self.pitch - lift",
              "the corrigé writes its answers through the ruled lines"),
-    Mutation(STORY, "Beside(left, QRCode(block.url, QR_SIZE))", 'Beside(left, QRCode(block.url.split("?")[0], QR_SIZE))',
+    Mutation(STORY, "code = QRCode(block.url, QR_SIZE)", 'code = QRCode(block.url.split("?")[0], QR_SIZE)',
              "QR codes lose the query of their address (a YouTube link no longer plays)"),
     Mutation(VALIDATE, 'lines = f.get("lines", bullets or min(len(answer), MAX_LINES) or 3)',
              'lines = f.get("lines", bullets or 3)',
@@ -106,8 +109,8 @@ MUTATIONS = [
              "the narrow space is a breakable one: « ? » alone at the start of a line"),
     Mutation(TEXT, '    text = escape(text).replace("\\n", "<br/>")', '    text = text.replace("\\n", "<br/>")',
              "user text is not escaped: <b> or R&D in a fiche is read as markup"),
-    Mutation(TEXT, '_URL_TAIL = r"[^\\s<>«»\\"`]*[^\\s<>«»\\"`.,;:!?)\\]’\']"',
-             '_URL_TAIL = r"[^\\s<>«»\\"`]*[^\\s<>«»\\"`]"',
+    Mutation(TEXT, '_URL_TAIL = r"[^\\s<>«»\\"`]*[^\\s<>«»\\"`.,;:!?)\\]’\']\\)*"',
+             '_URL_TAIL = r"[^\\s<>«»\\"`]*[^\\s<>«»\\"`]\\)*"',
              "a bare address takes the full stop after it into the link"),
     Mutation(TEXT, "(?<!\\b[A-Z]\\.)", "",
              "« J. Martin » cut into two sentences in the dys profile"),
@@ -146,7 +149,7 @@ MUTATIONS = [
     Mutation(FLOW, "            first = min(self.ticked) if self.ticked else 0\n            places",
              "            first = 0\n            places",
              "the explanation stands beside the first option, whichever is right"),
-    Mutation(STORY, 'q.answer[0] if q.type in ("yesno", "truefalse")', 'q.options[0] if q.type in ("yesno", "truefalse")',
+    Mutation(STORY, 'lead = q.answer[0] if q.kind.answer == "fixed"', 'lead = q.options[0] if q.kind.answer == "fixed"',
              "the explanation of a yes/no question starts « OUI : » whatever the answer"),
     Mutation(PACKFILL, "range(2 if request.duplex else 1, sheets[sheet].pages, 2 if request.duplex else 1)",
              "range(2, sheets[sheet].pages, 2)",
