@@ -72,24 +72,20 @@ class Paragraph(_Paragraph):
         if found is not None:  # reportlab's own way in for parsed text: its frags argument
             cleaned, parsed, bullet = found
             super().__init__(cleaned, style, _copy(bullet), [f.clone() for f in parsed], caseSensitive, encoding)
-            self._key = key
-            return
-        super().__init__(text, style, bulletText, frags, caseSensitive, encoding)
-        if key is not None and self.style is style:  # a <para> tag with attributes gives another style
-            if len(_PARSED) >= MAX_PARSED:
-                _PARSED.clear()
-            _PARSED[key] = (self.text, [f.clone() for f in self.frags], _copy(self.bulletText))
-        elif key is not None:
-            key = None
-        self._key = key
+        else:
+            super().__init__(text, style, bulletText, frags, caseSensitive, encoding)
+            if self.style is not style:  # a <para> tag with attributes gives another style
+                key = None
+            elif key is not None:
+                if len(_PARSED) >= MAX_PARSED:
+                    _PARSED.clear()
+                _PARSED[key] = (self.text, [f.clone() for f in self.frags], _copy(self.bulletText))
+        self._key = key  # what the parse depends on: also the key of the layouts shared by equal paragraphs
+        self._pristine = list(self.frags)  # reportlab replaces self.frags with the pieces it cuts
 
     def _wrap_at(self, availWidth, availHeight):
         """reportlab's wrap, on the text as parsed."""
-        pristine = self.__dict__.get("_pristine")
-        if pristine is None:
-            self._pristine = list(self.frags)  # reportlab replaces self.frags with the pieces it cut
-        else:
-            self.frags = list(pristine)
+        self.frags = list(self._pristine)
         return _Paragraph.wrap(self, availWidth, availHeight)
 
     def _layout(self, availWidth, availHeight):
@@ -97,10 +93,8 @@ class Paragraph(_Paragraph):
         return self._wrap_at(availWidth, availHeight)
 
     def wrap(self, availWidth, availHeight):
-        if "_pristine" not in self.__dict__:  # before a kept layout replaces self.frags with its pieces
-            self._pristine = list(self.frags)
         laid = self.__dict__.setdefault("_laid", {})
-        shared = (self._key, type(self), availWidth) if self.__dict__.get("_key") is not None else None
+        shared = (self._key, type(self), availWidth) if self._key is not None else None
         found = laid.get(availWidth) or (_LAYOUTS.get(shared) if shared else None)
         if found is None:
             self._layout(availWidth, availHeight)
