@@ -14,6 +14,7 @@ from .clitext import Group, Option
 from .errors import CANNOT_WRITE, Pos, Problem, WorksheetError, os_reason
 from .i18n import N_, _, _n, render
 from .profiles import NAMES as PROFILE_NAMES
+from .quickcli import missing as _missing
 from .report import FORMATS
 from .roster import MAX_COPIES
 
@@ -44,17 +45,6 @@ def _verbosity(command):
                      help=N_("Also list the outputs left up to date."))(command)
     return option("-q", "--quiet", is_flag=True, expose_value=False, callback=_set_verbosity,
                   help=N_("Print only the problems (errors and warnings)."))(command)
-
-
-def _missing(path: str) -> bool:
-    """Whether nothing has that name (a name too long or unreadable is the command's to report, at its place)."""
-    try:
-        os.lstat(path)
-    except FileNotFoundError:
-        return True
-    except (OSError, ValueError):
-        return False
-    return False
 
 
 def _existing(paths, hint: str) -> None:
@@ -128,28 +118,12 @@ def build(paths: tuple[str, ...], sources_dir: str, out_dir: str, profile: str |
                                  check_only=check_only, form=form, shard=shard, fmt=fmt))
 
 
-def _build_tree(paths: tuple[str, ...], sources_dir: str, out_dir: str, *, profile: str | None, jobs: int | None,
-                force: bool = False, check_only: bool = False, form: bool = False, shard: tuple[int, int] | None = None,
-                fmt: str = "text") -> int:
-    """Find the sources, build them and report: the exit code of `build`."""
-    from . import build as builder
-    from .sources import find, find_packs
+def _build_tree(paths: tuple[str, ...], sources_dir: str, out_dir: str, **options) -> int:
+    """The exit code of `build` (tree.build), once the paths given or the sources folder are found to exist."""
+    from . import tree
 
     _sources_of(paths, sources_dir)
-    files, problems = find(paths, Path(sources_dir))
-    options = {"profile": profile} if profile else {}
-    if form:
-        options["form"] = True
-    pack_files = [] if profile else find_packs(paths, Path(sources_dir))
-    with report.Progress(len(files) + len(pack_files), fmt, label=report.CHECKING if check_only else report.BUILDING) as progress:
-        result = builder.build(files, Path(out_dir), root=Path(sources_dir) if not paths else None,
-                               jobs=jobs or builder.default_jobs(), force=force, check=check_only, options=options,
-                               packs=pack_files, progress=progress, shard=shard)
-    result.problems += problems
-    report.finish(result, fmt)
-    if not check_only:
-        _refresh_schema(paths, sources_dir, fmt)
-    return result.exit_code
+    return tree.build(paths, sources_dir, out_dir, **options)
 
 
 @main.command(help=N_("Build, then build again what each save changes (fiches, pictures, rosters, pack files), "
@@ -176,22 +150,14 @@ def watch(paths: tuple[str, ...], sources_dir: str, out_dir: str, profile: str |
 
 def _shard(value: str | None) -> tuple[int, int] | None:
     """K/N, 1 <= K <= N: the slice a CI runner builds."""
+    from .tree import shard
+
     if value is None:
         return None
-    k, _slash, n = value.partition("/")
-    if not (k.isascii() and k.isdigit() and n.isascii() and n.isdigit() and 1 <= int(k) <= int(n) <= 9999):
+    if shard(value) is None:
         raise click.BadParameter(render(_("{value}: give K/N with 1 <= K <= N, e.g. 2/3 for the second of three "
                                           "runners").format(value=f"'{value}'")), param_hint="--shard")
-    return int(k), int(n)
-
-
-def _refresh_schema(paths: tuple[str, ...], sources_dir: str, fmt: str) -> None:
-    """Rewrite the copies of the schema beside the sources built when the installed one differs."""
-    from .starter import refresh_schemas
-
-    for path in refresh_schemas(paths, sources_dir):
-        if fmt != "json":
-            report.say(_("updated {path} (the schema editors read)").format(path=path), fmt)
+    return shard(value)
 
 
 @main.command(help=N_("Validate sources without writing anything."))
@@ -444,25 +410,4 @@ def schema(out: str | None) -> None:
 
 
 
-
-def entry() -> None:
-    """The worksheet-gen command: main(), then leave at once, output flushed, without tearing the interpreter
-    down (freeing every object of a build costs about 30 ms, and nothing is left to write)."""
-    import os
-
-    try:
-        main()
-        code = 0
-    except SystemExit as exc:  # how click ends every command
-        code = exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 1
-        if not isinstance(exc.code, (int, type(None))):
-            print(exc.code, file=sys.stderr)
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except (OSError, ValueError):  # a closed pipe: nothing more can be said
-            pass
-    os._exit(code)
-
-
-__all__ = ["main", "entry", "WorksheetError"]
+__all__ = ["main", "WorksheetError"]

@@ -15,6 +15,7 @@ import os
 import click
 
 from . import i18n
+from .errors import WorksheetError
 from .i18n import N_, _n, translate
 
 LANG_HELP = N_("Language of the messages: fr or en.  [default: the system's language]")
@@ -102,11 +103,17 @@ class Group(_Help, click.Group):
         super().__init__(*args, **kwargs)
         self.params.append(lang_option())
 
-    def main(self, args=None, *rest, **kwargs):
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         import sys
 
         with speaking(wished(sys.argv[1:] if args is None else args)):
-            return super().main(args, *rest, **kwargs)
+            try:
+                return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+            except WorksheetError as exc:  # shown as click shows its own errors (ours are not click's)
+                if not standalone_mode:
+                    raise
+                exc.show()
+                sys.exit(exc.exit_code)
 
 
 def lang_option() -> Option:

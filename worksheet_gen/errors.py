@@ -1,7 +1,8 @@
 """All errors and diagnostics that worksheet-gen reports to its users.
 
-Every error class derives from :class:`WorksheetError`, a ``click.ClickException``,
-so the command line prints a clean message and exits with code 1, never a traceback.
+Every error class derives from :class:`WorksheetError`: the command line shows it (its ``show()``) as
+click shows its own errors, exits with code 1 and prints no traceback. It is not a ``click.ClickException``,
+so that what raises or reports one does not import click (clitext.Group and quickcli catch it).
 """
 
 from __future__ import annotations
@@ -10,9 +11,8 @@ import errno
 import re
 from dataclasses import dataclass
 
-import click
-
 from .i18n import Msg, _, render
+from .terminal import echo
 
 
 @dataclass(frozen=True, order=True)
@@ -144,20 +144,24 @@ def escaped(text: str) -> str:
     return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
-class WorksheetError(click.ClickException):
+class WorksheetError(Exception):
     """Raised for any problem the user can fix; exits with code 1. Its message is rendered when shown."""
 
     exit_code = 1
 
     def __init__(self, message: Msg | str):
         super().__init__(str(message))
+        self.message = str(message)
         self.msg = message
+
+    def __str__(self) -> str:
+        return self.message
 
     def format_message(self) -> str:
         return render(self.msg)
 
     def show(self, file=None) -> None:
-        click.echo(escaped(self.format_message()), err=True, file=file)
+        echo(escaped(self.format_message()), err=True, file=file)
 
 
 class SourceError(WorksheetError):
@@ -172,7 +176,7 @@ class SourceError(WorksheetError):
 
     def show(self, file=None) -> None:
         for problem in self.problems:
-            click.echo(escaped(str(problem)), err=True, file=file)
+            echo(escaped(str(problem)), err=True, file=file)
 
 
 class OutputError(WorksheetError):

@@ -13,10 +13,9 @@ import sys
 from pathlib import Path
 from typing import Iterable
 
-import click
-
 from .errors import INVISIBLE, Pos, Problem, escaped
 from .i18n import Msg, Number, _, _n, render
+from .terminal import echo
 
 FORMATS = ("text", "json", "github")
 GITHUB_SHOWN = 10  # annotations of one kind GitHub shows per step; the others only stay in the log
@@ -27,7 +26,7 @@ verbosity = 0  # -q: -1, only the problems; -v: 1, also the outputs left up to d
 def say(text: Msg | str, fmt: str = "text", *, err: bool = False) -> None:
     """Print one line of news (what was written, a summary), unless -q was given."""
     if verbosity >= 0:
-        click.echo(line(render(text), fmt), err=err)
+        echo(line(render(text), fmt), err=err)
 
 
 def line(text: str, fmt: str = "text") -> str:
@@ -72,9 +71,9 @@ def problems(items: Iterable[Problem], fmt: str) -> None:
     items = sorted(items)
     for problem in items:
         if fmt == "github":
-            click.echo(github(problem))
+            echo(github(problem))
         elif fmt == "text":
-            click.echo(line(str(problem)), err=True)
+            echo(line(str(problem)), err=True)
     if fmt == "github":
         for kind in ("error", "warning"):
             count = sum((p.severity == "error") == (kind == "error") for p in items)
@@ -84,7 +83,7 @@ def problems(items: Iterable[Problem], fmt: str) -> None:
                         if kind == "error" else
                         _("{count} warnings in all: GitHub shows {shown} of them; this step's log holds every one, and "
                           "the same command with --format text prints each one with its location"))
-                click.echo(f"::notice::{_escape_data(render(text.format(count=count, shown=GITHUB_SHOWN)))}")
+                echo(f"::notice::{_escape_data(render(text.format(count=count, shown=GITHUB_SHOWN)))}")
 
 
 def document(items: Iterable[Problem], **fields) -> str:
@@ -135,6 +134,8 @@ class Progress:
 
     def __enter__(self) -> Progress:
         if self.tty and self.fmt != "json" and self.total and verbosity >= 0:
+            import click  # only on a terminal: a build whose output is read by a program does not load it
+
             self.bar = click.progressbar(length=self.total, label=self.label, file=sys.stderr, show_pos=True,
                                          item_show_func=lambda item: item and line(item))
             self.bar.__enter__()
@@ -144,14 +145,14 @@ class Progress:
         if verbosity < 0 and verb != "done":
             return
         if verb.startswith("waiting"):  # now, whatever the format: the build seems stuck otherwise
-            click.echo(line(render(VERBS.get(verb, verb + " {path}…").format(path=path)), self.fmt), err=True)
+            echo(line(render(VERBS.get(verb, verb + " {path}…").format(path=path)), self.fmt), err=True)
         elif verb == "done":
             if self.bar is not None:
                 self.bar.update(1, path)
         elif self.fmt == "json":
             pass
         elif self.bar is None:
-            click.echo(line(self.said(verb, path), self.fmt))
+            echo(line(self.said(verb, path), self.fmt))
         elif verb != "wrote":  # after the bar: what was removed or is out of date
             self.later.append(line(self.said(verb, path), self.fmt))
 
@@ -164,7 +165,7 @@ class Progress:
         if self.bar is not None:
             self.bar.__exit__(*exc)
         for line in self.later:
-            click.echo(line)
+            echo(line)
 
 
 def summary(result) -> str:
@@ -243,12 +244,12 @@ def finish(result, fmt: str) -> None:
     pages = paper(result) if not result.check else {}
     found = result.problems + stale_problems(result)  # what makes the exit code 1, in every format
     if fmt == "json":
-        click.echo(document(found, **result.as_dict(), pages=pages))
+        echo(document(found, **result.as_dict(), pages=pages))
         return
     problems(found, fmt)
     if verbosity > 0:
         for path in sorted(result.unchanged):
-            click.echo(line(render(_("up to date {path}").format(path=path)), fmt))
+            echo(line(render(_("up to date {path}").format(path=path)), fmt))
     if pages:
         say(paper_line(pages), fmt)
     say(summary(result), fmt)  # last: the line a CI log ends with

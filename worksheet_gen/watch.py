@@ -114,9 +114,11 @@ def _guarded(build_once: Callable[[], int], echo: Callable[[str], None]) -> None
     """One build; whatever it raises is said, and the watch goes on (the next save builds again)."""
     import click
 
+    from .errors import WorksheetError
+
     try:
         build_once()
-    except click.ClickException as exc:  # said as the command would say it
+    except (click.ClickException, WorksheetError) as exc:  # said as the command would say it
         exc.show()
     except Exception as exc:  # a bug, not the user's: said, and the next save tries again
         echo(render(_("internal error while building: {error} (please report it)").format(

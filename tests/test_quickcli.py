@@ -1,0 +1,152 @@
+"""The quick reader of `build` command lines (quickcli.py) reads them as click does, or leaves them to click."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import DATA, SOURCES
+from worksheet_gen import quickcli, report
+from worksheet_gen.cli import main
+
+# Lines the quick reader takes: each is read by click too, and both readings must agree.
+TAKEN = [
+    "build", "build -q", "build -v", "build -q -v", "build -v -q", "build -q -v -q", "build --quiet --verbose -q",
+    "build --force", "build --check", "build --form", "build --force --check --form",
+    "build sources", "build sources/pix.yaml", "build sources/pix.yaml sources",
+    "build --sources sources --out out", "build --sources=sources --out=out", "build --out a --out b",
+    "build --profile dys", "build --profile=large -q", "build --jobs 2", "build -j 1", "build --jobs=3",
+    "build --jobs 02", "build --shard 1/2", "build --shard=3/3", "build --format json", "build --format=github -v",
+    "build --out existing-folder", "build -q sources --out out --force",
+]
+# Lines it leaves to click: help, the language, other commands, glued or refused values, wrong usage.
+LEFT = [
+    "", "check", "pack pix", "--lang fr build", "build --lang fr", "build --lang=en", "build --help", "build -h",
+    "build -qv", "build -j2", "build --jobs 0", "build --jobs x", "build --jobs -1", "build --jobs ' 2'",
+    "build --jobs", "build --out", "build --out=", "build --out -q", "build --profile bogus",
+    "build --profile Dys", "build --format yaml", "build --shard 0/1", "build --shard 2/1", "build --shard 1/2/3",
+    "build --", "build -", "build --forc", "build --force=1", "build --quiet=1", "build missing.yaml",
+    "build --out a-file", "build --sources a-file", "--version", "build --version",
+]
+
+
+@pytest.fixture
+def here(tmp_path, monkeypatch) -> Path:
+    """A folder with sources/pix.yaml, an existing folder and a file, as the working directory."""
+    (tmp_path / "sources").mkdir()
+    (tmp_path / "sources" / "pix.yaml").write_bytes((SOURCES / "pix.yaml").read_bytes())
+    (tmp_path / "existing-folder").mkdir()
+    (tmp_path / "a-file").write_text("x")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def _split(line: str) -> list[str]:
+    import shlex
+
+    return shlex.split(line)
+
+
+def _click_reading(args: list[str]) -> tuple[dict, int]:
+    """What click makes of a build command line: the command's parameters and the verbosity its callbacks set."""
+    import click
+
+    assert args[0] == "build"
+    report.verbosity = 0
+    sub = main.commands["build"].make_context("build", list(args[1:]), parent=click.Context(main, info_name="worksheet-gen"))
+    return dict(sub.params), report.verbosity
+
+
+@pytest.mark.parametrize("line", TAKEN)
+def test_taken_lines_read_as_click_reads_them(here, line):
+    quick = quickcli.parse(_split(line))
+    assert quick is not None, f"{line!r} should be read without click"
+    assert quick == _click_reading(_split(line))
+
+
+@pytest.mark.parametrize("line", LEFT)
+def test_other_lines_left_to_click(here, line):
+    assert quickcli.parse(_split(line)) is None
+
+
+def test_unreadable_path_left_to_click(here, monkeypatch):
+    """click refuses a path it cannot read (os.access): the quick reader leaves such a line to it. (The sessions
+    and CI run as root, who reads everything: os.access is made to say no for that one file.)"""
+    secret = here / "sources" / "secret.yaml"
+    secret.write_text("x")
+    real = os.access
+    monkeypatch.setattr(os, "access", lambda path, mode, **kw: Path(path) != Path(secret) and real(path, mode, **kw))
+    assert quickcli.parse(["build", "sources/pix.yaml"]) is not None
+    assert quickcli.parse(["build", str(secret)]) is None
+    assert quickcli.parse(["build", "--out", str(secret)]) is None
+
+
+def test_completion_left_to_click(here, monkeypatch):
+    monkeypatch.setenv("_WORKSHEET_GEN_COMPLETE", "bash_source")
+    assert quickcli.parse(["build"]) is None
+
+
+def _run(args: list[str], cwd: Path, *, quick: bool) -> subprocess.CompletedProcess:
+    """worksheet-gen ARGS in a new process: its entry point, or click's reading of the same line."""
+    code = ("from worksheet_gen.quickcli import entry; entry()" if quick else
+            "import sys; from worksheet_gen.cli import main; main(sys.argv[1:])")
+    return subprocess.run([sys.executable, "-X", "importtime", "-c", code, *args], cwd=cwd, capture_output=True,
+                          text=True, timeout=300)
+
+
+def _said(proc: subprocess.CompletedProcess) -> tuple[int, str, str]:
+    """Exit code, stdout and stderr, with the build's duration and the import timings left out."""
+    err = "".join(line for line in proc.stderr.splitlines(keepends=True) if not line.startswith("import time:"))
+    def timeless(text: str) -> str:
+        return re.sub(r'"seconds": [0-9.]+', '"seconds": T', re.sub(r"\d+\.\d s\)", "T s)", text))
+
+    return proc.returncode, timeless(proc.stdout), timeless(err)
+
+
+@pytest.mark.parametrize("args", [["build"], ["build", "--format", "json"], ["build", "--format", "github"],
+                                  ["build", "--check"], ["build", "-q", "--force"]])
+def test_a_build_says_the_same_without_click(tmp_path, args):
+    """Built twice (once per reader) in two equal folders, with a fiche in error beside a good one: the same exit
+    code, output and PDFs, and the quick reader's process never imported click."""
+    folders = []
+    for name in ("quick", "click"):
+        folder = tmp_path / name
+        (folder / "sources").mkdir(parents=True)
+        (folder / "sources" / "pix.yaml").write_bytes((SOURCES / "pix.yaml").read_bytes())
+        (folder / "sources" / "broken.yaml").write_text("title: Sans activités\nlevels: [2de]\n", encoding="utf-8")
+        folders.append(folder)
+    quick = _run(args, folders[0], quick=True)
+    slow = _run(args, folders[1], quick=False)
+    assert _said(quick) == _said(slow)
+    assert _said(quick)[0] == 1  # the broken fiche (and, with --check, the PDFs never built)
+    assert not re.search(r"\| +click\b", quick.stderr), "the quick reader imported click"
+    assert re.search(r"\| +click\b", slow.stderr)
+    for pdf in ("pix-eleve.pdf", "pix-corrige.pdf"):
+        assert (folders[0] / "build" / pdf).exists() == (folders[1] / "build" / pdf).exists()
+        if (folders[0] / "build" / pdf).exists():
+            assert (folders[0] / "build" / pdf).read_bytes() == (folders[1] / "build" / pdf).read_bytes()
+
+
+def test_wrong_usage_still_said_by_click(tmp_path):
+    """A line the quick reader leaves (a missing path) gets click's usage error and exit code 2."""
+    (tmp_path / "sources").mkdir()
+    proc = _run(["build", "nowhere.yaml"], tmp_path, quick=True)
+    assert proc.returncode == 2
+    assert "no such file or folder: 'nowhere.yaml'" in proc.stderr
+    assert "Usage:" in proc.stderr
+
+
+def test_errors_from_the_data_folder(tmp_path):
+    """A fiche of the test data with errors: the same messages through both readers (file, line, column)."""
+    bad = next(p for p in sorted((DATA / "invalid").glob("*.yaml")))
+    for name in ("quick", "click"):
+        (tmp_path / name / "sources").mkdir(parents=True)
+        (tmp_path / name / "sources" / bad.name).write_bytes(bad.read_bytes())
+    quick = _said(_run(["build"], tmp_path / "quick", quick=True))
+    slow = _said(_run(["build"], tmp_path / "click", quick=False))
+    assert quick == slow and quick[0] == 1 and ": error: " in quick[2]
