@@ -15,9 +15,9 @@ import json
 import os
 import re
 import sys
+from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
-from typing import Mapping
 
 from . import files
 from .errors import Pos, Problem, quote, quoted
@@ -41,12 +41,21 @@ def sha256_bytes(data: bytes) -> str:
 @lru_cache(maxsize=1)
 def _package_digest() -> str:
     digest = hashlib.sha256()
-    for path in sorted(PACKAGE.rglob("*")):
-        if path.suffix in PACKAGE_SUFFIXES and "__pycache__" not in path.parts:
-            digest.update(path.relative_to(PACKAGE).as_posix().encode() + b"\0")
-            # The fonts (4 MB) are named by their size: hashing them would double the cost of an
-            # up-to-date build, and a font only changes with a release, whose coverage file changes too.
-            digest.update(str(path.stat().st_size).encode() if path.suffix == ".ttf" else path.read_bytes())
+    found = []  # (parts of the path under the package, the path): the order of sorted(PACKAGE.rglob("*"))
+    for folder, dirs, names in os.walk(PACKAGE):
+        dirs[:] = [d for d in dirs if d != "__pycache__"]
+        under = os.path.relpath(folder, PACKAGE)
+        parts = () if under == "." else tuple(under.split(os.sep))
+        found += [((*parts, n), os.path.join(folder, n)) for n in names if os.path.splitext(n)[1] in PACKAGE_SUFFIXES]
+    for parts, path in sorted(found):
+        digest.update("/".join(parts).encode() + b"\0")
+        # The fonts (4 MB) are named by their size: hashing them would double the cost of an
+        # up-to-date build, and a font only changes with a release, whose coverage file changes too.
+        if path.endswith(".ttf"):
+            digest.update(str(os.stat(path).st_size).encode())
+        else:
+            with open(path, "rb") as fh:
+                digest.update(fh.read())
     return digest.hexdigest()
 
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 import json
 import re
 import sys
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 from .errors import INVISIBLE, Pos, Problem, escaped
 from .i18n import Msg, Number, _, _n, render
