@@ -23,15 +23,22 @@ TAKEN = [
     "build --profile dys", "build --profile=large -q", "build --jobs 2", "build -j 1", "build --jobs=3",
     "build --jobs 02", "build --shard 1/2", "build --shard=3/3", "build --format json", "build --format=github -v",
     "build --out existing-folder", "build -q sources --out out --force",
+    "pack pix", "pack pix --copies 30", "pack pix --copies=2 -q", "pack pix pix --copies 500 --single-sided --no-cover",
+    "pack pix --roster classe.csv --class 2nde3 --date 2026-12-01 --date-on-cover-only",
+    "pack pix --copies 3 --name essai --group-by fiche --profile large --format json --out existing-folder",
+    "pack pix --roster=classe.csv --sources sources -v", "pack pix --copies 1 --copies 4 --name a --name b",
 ]
 # Lines it leaves to click: help, the language, other commands, glued or refused values, wrong usage.
 LEFT = [
-    "", "check", "pack pix", "--lang fr build", "build --lang fr", "build --lang=en", "build --help", "build -h",
+    "", "check", "--lang fr build", "build --lang fr", "build --lang=en", "build --help", "build -h",
     "build -qv", "build -j2", "build --jobs 0", "build --jobs x", "build --jobs -1", "build --jobs ' 2'",
     "build --jobs", "build --out", "build --out=", "build --out -q", "build --profile bogus",
     "build --profile Dys", "build --format yaml", "build --shard 0/1", "build --shard 2/1", "build --shard 1/2/3",
     "build --", "build -", "build --forc", "build --force=1", "build --quiet=1", "build missing.yaml",
     "build --out a-file", "build --sources a-file", "--version", "build --version",
+    "pack", "pack --copies 2", "pack pix --copies 0", "pack pix --copies 501", "pack pix --copies x",
+    "pack pix --roster existing-folder", "pack pix --group-by class", "pack pix --class ''",
+    "pack pix --name -x", "pack pix --copies 2 --help", "pack pix -c 2", "collect pix x.pdf", "new essai",
 ]
 
 
@@ -42,6 +49,7 @@ def here(tmp_path, monkeypatch) -> Path:
     (tmp_path / "sources" / "pix.yaml").write_bytes((SOURCES / "pix.yaml").read_bytes())
     (tmp_path / "existing-folder").mkdir()
     (tmp_path / "a-file").write_text("x")
+    (tmp_path / "classe.csv").write_text("Nom;Prénom\nMartin;Léa\n", encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     return tmp_path
 
@@ -52,14 +60,14 @@ def _split(line: str) -> list[str]:
     return shlex.split(line)
 
 
-def _click_reading(args: list[str]) -> tuple[dict, int]:
-    """What click makes of a build command line: the command's parameters and the verbosity its callbacks set."""
+def _click_reading(args: list[str]) -> tuple[str, dict, int]:
+    """What click makes of a command line: the command, its parameters and the verbosity its callbacks set."""
     import click
 
-    assert args[0] == "build"
     report.verbosity = 0
-    sub = main.commands["build"].make_context("build", list(args[1:]), parent=click.Context(main, info_name="worksheet-gen"))
-    return dict(sub.params), report.verbosity
+    parent = click.Context(main, info_name="worksheet-gen")
+    sub = main.commands[args[0]].make_context(args[0], list(args[1:]), parent=parent)
+    return args[0], dict(sub.params), report.verbosity
 
 
 @pytest.mark.parametrize("line", TAKEN)
@@ -89,6 +97,7 @@ def test_unreadable_path_left_to_click(here, monkeypatch):
 def test_completion_left_to_click(here, monkeypatch):
     monkeypatch.setenv("_WORKSHEET_GEN_COMPLETE", "bash_source")
     assert quickcli.parse(["build"]) is None
+    assert quickcli.parse(["pack", "pix", "--copies", "2"]) is None
 
 
 def _run(args: list[str], cwd: Path, *, quick: bool) -> subprocess.CompletedProcess:
@@ -150,3 +159,42 @@ def test_errors_from_the_data_folder(tmp_path):
     quick = _said(_run(["build"], tmp_path / "quick", quick=True))
     slow = _said(_run(["build"], tmp_path / "click", quick=False))
     assert quick == slow and quick[0] == 1 and ": error: " in quick[2]
+
+
+@pytest.mark.parametrize("args", [["pack", "pix", "--copies", "2"], ["pack", "pix", "--roster", "classe.csv", "-q"],
+                                  ["pack", "pix", "--copies", "2", "--format", "json"],
+                                  ["pack", "nothing", "--copies", "2"], ["pack", "pix", "--copies", "2", "--name", "a b"],
+                                  ["pack", "pix", "--roster", "absent.csv"]])
+def test_a_pack_says_the_same_without_click(tmp_path, args):
+    """A pack made by each reader in two equal folders: the same exit code, output and PDF; wrong usage (a fiche
+    that does not exist, a name that cannot be a file name, a missing roster) said by click with exit code 2."""
+    folders = []
+    for name in ("quick", "click"):
+        folder = tmp_path / name
+        (folder / "sources").mkdir(parents=True)
+        (folder / "sources" / "pix.yaml").write_bytes((SOURCES / "pix.yaml").read_bytes())
+        (folder / "classe.csv").write_text("Nom;Prénom\nMartin;Léa\nDupont;Noé\n", encoding="utf-8")
+        folders.append(folder)
+    quick = _run(args, folders[0], quick=True)
+    slow = _run(args, folders[1], quick=False)
+    assert _said(quick) == _said(slow)
+    usage = args[1] == "nothing" or "a b" in args or "absent.csv" in args
+    assert _said(quick)[0] == (2 if usage else 0)
+    if not usage:
+        assert not re.search(r"\| +click\b", quick.stderr), "the quick reader imported click"
+    packs = [sorted((f / "build").glob("pack-*.pdf")) for f in folders]
+    assert [p.name for p in packs[0]] == [p.name for p in packs[1]] and len(packs[0]) == (0 if usage else 1)
+    for a, b in zip(*packs):
+        assert a.read_bytes() == b.read_bytes()
+
+
+@pytest.mark.parametrize("command", sorted(quickcli.COMMANDS))
+def test_every_option_of_the_command_known(command):
+    """An option added to `build` or `pack` in cli.py is read here too (or click would be left every line that
+    names it, slowly): the quick reader knows exactly the options click defines, but --help and --lang."""
+    defaults, flags, values, arguments = quickcli.COMMANDS[command]
+    click_options = {name for param in main.commands[command].params for name in getattr(param, "opts", ())
+                     if name.startswith("-")} - {"--help", "-h", "--lang"}
+    assert click_options == set(flags) | set(values) | set(quickcli._COMMON)
+    assert set(defaults) == {param.name for param in main.commands[command].params if param.expose_value}
+    assert arguments in defaults

@@ -15,6 +15,7 @@ from .errors import CANNOT_WRITE, Pos, Problem, WorksheetError, os_reason
 from .i18n import N_, _, _n, render
 from .profiles import NAMES as PROFILE_NAMES
 from .quickcli import missing as _missing
+from .quickcli import missing_message
 from .report import FORMATS
 from .roster import MAX_COPIES
 
@@ -49,10 +50,9 @@ def _verbosity(command):
 
 def _existing(paths, hint: str) -> None:
     """Wrong usage (exit code 2) naming every path given that does not exist."""
-    missing = [p for p in paths if _missing(p)]
-    if missing:
-        raise click.BadParameter(render(_("no such file or folder: {names}").format(
-            names=", ".join(report.line(repr(p)) for p in missing))), param_hint=hint)
+    message = missing_message(paths)
+    if message:
+        raise click.BadParameter(message, param_hint=hint)
 
 
 def _sources_of(paths: tuple[str, ...], sources_dir: str) -> None:
@@ -201,27 +201,6 @@ def _check_packs(paths: tuple[str, ...], sources_dir: str) -> tuple[int, list]:
     return len(files), packs.check_declared(files)
 
 
-def _progress(total: int, label: str = "pack"):
-    """A progress bar on stderr when it is a terminal (and -q was not given); nothing otherwise."""
-    import contextlib
-
-    from .packs import _Silent
-
-    if sys.stderr.isatty() and report.verbosity >= 0:
-        return click.progressbar(length=total, label=label, file=sys.stderr)
-    return contextlib.nullcontext(_Silent())
-
-
-def _owner(name: str, out_dir: Path) -> str | None:
-    """The source whose build wrote a file of that name into out_dir (as the manifest says), if one does."""
-    from .manifest import Manifest
-    from .owners import recorded
-    from .sources import display
-
-    owner = recorded(Manifest.load(out_dir), []).owner(name)
-    return display(owner) if owner else None
-
-
 @main.command(help=N_("Build one print-ready pack: cover, the students' copies, then each corrigé once."))
 @click.argument("fiches", nargs=-1, required=True, shell_complete=_complete_fiches)
 @option("--copies", type=click.IntRange(1, MAX_COPIES), help=N_("Number of anonymous copies (at most {limit})."),
@@ -249,60 +228,16 @@ def pack(fiches: tuple[str, ...], copies: int | None, roster: str | None, name: 
          date_on_cover_only: bool, sources_dir: str, out_dir: str, single_sided: bool, group_by: str, no_cover: bool,
          profile: str | None, fmt: str) -> None:
     """Build one print-ready pack: cover, the students' copies, then each corrigé once."""
-    from . import packs
-    from .build import default_jobs
+    from . import packcmd
 
-    if (copies is None) == (roster is None):
-        raise click.UsageError(render(_("give either --copies N or --roster FILE")))
-    if roster and _missing(os.path.expanduser(roster)):  # the roster may be anywhere: ~/classe.csv
-        _existing([roster], "--roster")
-    _existing([sources_dir], "--sources")
-    from .manifest import epoch_problem
-
-    if epoch_problem():
-        raise WorksheetError(epoch_problem())
-    paths, problems = packs.resolve(fiches, Path(sources_dir))
-    if problems:
-        raise click.UsageError(report.escaped("\n".join(p.text() for p in problems)))
-    name = name or packs.default_name(Path(roster) if roster else None, paths)
-    if not packs.NAME.match(name):
-        raise click.BadParameter(render(_("{name}: use letters, digits, '-', '_' or '.'").format(
-            name=report.escaped(repr(name)))), param_hint="--name")
-    owner = _owner(f"pack-{name}.pdf", Path(out_dir))
-    if owner:
-        raise click.BadParameter(render(_("{source} already writes {name}: give the pack another name").format(
-            source=owner, name=f"pack-{name}.pdf")), param_hint="--name")
-    from .output import not_a_folder
-    from .sources import display
-
-    blocked = not_a_folder(Path(out_dir))
-    if blocked is not None:  # /dev/null, a file: said before anything is made
-        raise WorksheetError(Problem(Pos(display(blocked)), _("the output folder cannot be made: a file stands in "
-                                                              "its place"),
-                                     _("give --out a folder, or a name that is free")))
-    request = packs.Request(name=name, fiches=paths, copies=copies or 0,
-                            roster=Path(roster).expanduser() if roster else None,
-                            classe=classe, date=date, date_on_copies=not date_on_cover_only, duplex=not single_sided,
-                            by_student=group_by == "student",
-                            cover=not no_cover, profile=profile)
     try:
-        outcome = packs.make(request, progress=lambda total: _progress(total, f"pack-{name}.pdf"),
-                             parallel=default_jobs() > 1)
-    except Exception as exc:  # a bug, not the user's fault: one clear line, never a traceback
-        raise WorksheetError(_("internal error while making {name}: {error} (please report it with the fiches and "
-                               "roster)").format(name=f"pack-{name}.pdf", error=f"{type(exc).__name__}: {exc}")
-                             ) from exc
-    found = outcome.problems + outcome.fiche_problems
-    if fmt != "json":
-        report.problems(found, fmt)
-    path = None if outcome.data is None else packs.write(outcome.data, name, Path(out_dir))
-    if fmt == "json":
-        click.echo(report.document(found, pack=None if path is None else str(path), pages=outcome.pages))
-    elif path is not None:
-        report.say(_("wrote {path} ({pages} pages, {size} KiB)").format(
-            path=path, pages=outcome.pages, size=len(outcome.data) // 1024), fmt)
-    if path is None:
-        raise SystemExit(1)
+        code = packcmd.run(fiches, copies, roster, name, classe, date, date_on_cover_only, sources_dir, out_dir,
+                           single_sided, group_by, no_cover, profile, fmt)
+    except packcmd.Usage as usage:
+        if usage.hint is None:
+            raise click.UsageError(usage.message) from None
+        raise click.BadParameter(usage.message, param_hint=usage.hint) from None
+    raise SystemExit(code)
 
 
 @main.command(help=N_("Collect filled forms (files, folders, .zip archives) of the fiche SLUG into one table."))

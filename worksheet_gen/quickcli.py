@@ -1,10 +1,10 @@
-"""The commonest command lines, `build` with a few options, read without importing click.
+"""The commonest command lines, `build` and `pack` with their options, read without importing click.
 
-click and the definitions of every command cost about 45 ms of each run, as much as a whole no-op build
-needs. A command line made only of `build` and the options below is read here, to the same values as
-click's reading of it (tests/test_quickcli.py compares both on many lines); anything else (another
-command, --help, --lang, a short option glued to its value, an option given a value click would refuse, a
-path click or `build` would refuse) returns None, and click reads it, with its messages and exit code 2.
+click and the definitions of every command cost about 30 ms of each run, more than half of a no-op build.
+A command line of `build` or `pack` and their options is read here, to the same values as click's reading
+of it (tests/test_quickcli.py compares both on many lines); anything else (another command, --help,
+--lang, a short option glued to its value, a value click would refuse, a path click or the command would
+refuse as wrong usage) is left to click, with its messages and exit code 2.
 """
 
 from __future__ import annotations
@@ -14,81 +14,117 @@ import os
 import stat
 import sys
 
-FLAGS = {"--force": "force", "--check": "check_only", "--form": "form"}
-VALUES = {"--sources": "sources_dir", "--out": "out_dir", "--profile": "profile", "--jobs": "jobs", "-j": "jobs",
-          "--shard": "shard", "--format": "fmt"}
-VERBOSITY = {"-q": -1, "--quiet": -1, "-v": 1, "--verbose": 1}
+_COMMON = {"-q": ("verbosity", -1), "--quiet": ("verbosity", -1), "-v": ("verbosity", 1),
+           "--verbose": ("verbosity", 1)}
+# For each command read here: its defaults, its flags (option: (parameter, value)), its options that take a
+# value (option: (parameter, kind)), and the parameter its arguments go to.
+COMMANDS = {
+    "build": ({"paths": (), "sources_dir": "sources", "out_dir": "build", "profile": None, "jobs": None,
+               "force": False, "check_only": False, "form": False, "shard": None, "fmt": "text"},
+              {"--force": ("force", True), "--check": ("check_only", True), "--form": ("form", True)},
+              {"--sources": ("sources_dir", "folder"), "--out": ("out_dir", "folder"), "--profile": ("profile", "profile"),
+               "--jobs": ("jobs", "jobs"), "-j": ("jobs", "jobs"), "--shard": ("shard", "shard"),
+               "--format": ("fmt", "format")},
+              "paths"),
+    "pack": ({"fiches": (), "copies": None, "roster": None, "name": None, "classe": "", "date": "",
+              "date_on_cover_only": False, "sources_dir": "sources", "out_dir": "build", "single_sided": False,
+              "group_by": "student", "no_cover": False, "profile": None, "fmt": "text"},
+             {"--date-on-cover-only": ("date_on_cover_only", True), "--single-sided": ("single_sided", True),
+              "--no-cover": ("no_cover", True)},
+             {"--copies": ("copies", "copies"), "--roster": ("roster", "file"), "--name": ("name", "text"),
+              "--class": ("classe", "text"), "--date": ("date", "text"), "--sources": ("sources_dir", "folder"),
+              "--out": ("out_dir", "folder"), "--group-by": ("group_by", "group"), "--profile": ("profile", "profile"),
+              "--format": ("fmt", "format")},
+             "fiches"),
+}
+_REFUSED = object()  # a value click would refuse: click is left to say so
 
 
-def parse(args: list[str]) -> tuple[dict, int] | None:
-    """The options of `build` and the verbosity that args give, as click reads them; None if click must read
-    them."""
-    from .profiles import NAMES
-    from .report import FORMATS
-    from .tree import shard
-
-    if not args or args[0] != "build" or sys.platform == "win32" or any(
+def parse(args: list[str]) -> tuple[str, dict, int] | None:
+    """The command, its parameters and the verbosity that args give, as click reads them; None if click must
+    read them."""
+    if not args or args[0] not in COMMANDS or sys.platform == "win32" or any(
             name.endswith("_COMPLETE") for name in os.environ):
         return None  # another command; Windows, where click expands wildcards; shell completion asking
-    options = {"paths": [], "sources_dir": "sources", "out_dir": "build", "profile": None, "jobs": None,
-               "force": False, "check_only": False, "form": False, "shard": None, "fmt": "text"}
+    defaults, flags, values, arguments = COMMANDS[args[0]]
+    params = dict(defaults)
     first = {}  # where -q and -v were first given: click runs their callbacks in that order
+    given = []
     rest = args[1:]
     i = 0
     while i < len(rest):
         arg = rest[i]
         name, eq, value = arg.partition("=") if arg.startswith("--") else (arg, "", "")
-        if name in VERBOSITY and not eq:
-            first.setdefault(VERBOSITY[name], i)
-        elif name in FLAGS and not eq:
-            options[FLAGS[name]] = True
-        elif name in VALUES:
+        if name in _COMMON and not eq:
+            first.setdefault(_COMMON[name][1], i)
+        elif name in flags and not eq:
+            params[flags[name][0]] = flags[name][1]
+        elif name in values:
             if not eq:
                 i += 1
                 value = rest[i] if i < len(rest) else ""
             if not value or value.startswith("-"):
                 return None
-            options[VALUES[name]] = value
+            params[values[name][0]] = _value(values[name][1], value)
+            if params[values[name][0]] is _REFUSED:
+                return None
         elif arg.startswith("-"):
             return None  # --help, --lang, -qv, -j2, --, an unknown option: click's to read and to answer
         else:
-            options["paths"].append(arg)
+            given.append(arg)
         i += 1
-    if options["profile"] not in (None, *NAMES) or options["fmt"] not in FORMATS:
-        return None
-    if options["jobs"] is not None:
-        if not (options["jobs"].isascii() and options["jobs"].isdigit() and int(options["jobs"]) >= 1):
-            return None
-        options["jobs"] = int(options["jobs"])
-    if options["shard"] is not None:
-        options["shard"] = shard(options["shard"])
-        if options["shard"] is None:
-            return None
-    options["paths"] = tuple(options["paths"])
-    if not all(map(_readable, options["paths"])) or not all(
-            _readable(options[key], folder=True) for key in ("sources_dir", "out_dir")):
-        return None
-    if options["paths"] and any(map(missing, options["paths"])) or not options["paths"] and missing(
-            options["sources_dir"]):
+    params[arguments] = tuple(given)
+    if arguments == "fiches" and not given or not all(map(_readable, params.get("paths", ()))):
+        return None  # pack needs a fiche (click says so)
+    if arguments == "paths" and (given and any(map(missing, given)) or not given and missing(params["sources_dir"])):
         return None  # wrong usage, said by click
     verbosity = max(first, key=first.get) if first else 0
-    return options, verbosity
+    return args[0], params, verbosity
+
+
+def _value(kind: str, value: str) -> object:
+    """An option's value as click converts it, or _REFUSED."""
+    from .profiles import NAMES
+    from .report import FORMATS
+    from .roster import MAX_COPIES
+    from .tree import shard
+
+    if kind in ("jobs", "copies"):
+        top = MAX_COPIES if kind == "copies" else None
+        whole = int(value) if value.isascii() and value.isdigit() else 0
+        return whole if whole >= 1 and (top is None or whole <= top) else _REFUSED
+    if kind == "shard":
+        return shard(value) or _REFUSED
+    choices = {"profile": NAMES, "format": FORMATS, "group": ("student", "fiche")}.get(kind)
+    if choices is not None:
+        return value if value in choices else _REFUSED
+    if kind in ("folder", "file"):
+        return value if _readable(value, folder=kind == "folder", file=kind == "file") else _REFUSED
+    return value
 
 
 def run(args: list[str]) -> int | None:
-    """The exit code of the build args ask for, when they are a command line parse() reads; None otherwise."""
+    """The exit code of the command args ask for, when parse() reads them; None otherwise (click's to read)."""
     read = parse(args)
     if read is None:
         return None
-    from . import report, tree
+    from . import report
     from .errors import WorksheetError
     from .i18n import _, render
     from .terminal import echo
 
-    options, report.verbosity = read
-    paths = options.pop("paths")
+    command, params, report.verbosity = read
     try:
-        return tree.build(paths, options.pop("sources_dir"), options.pop("out_dir"), **options)
+        if command == "build":
+            from . import tree
+
+            return tree.build(params.pop("paths"), params.pop("sources_dir"), params.pop("out_dir"), **params)
+        from . import packcmd
+
+        try:
+            return packcmd.run(**params)
+        except packcmd.Usage:  # raised before anything is made: click reads the line again and says it
+            return None
     except WorksheetError as exc:
         exc.show()
         return exc.exit_code
@@ -102,15 +138,17 @@ def run(args: list[str]) -> int | None:
         return 1
 
 
-def _readable(path: str, folder: bool = False) -> bool:
-    """Whether click.Path() (file_okay=False with folder) takes path: missing, or readable (and no file)."""
+def _readable(path: str, folder: bool = False, file: bool = False) -> bool:
+    """Whether click.Path() takes path (file_okay=False with folder, dir_okay=False with file): missing, or
+    readable and of the right kind."""
     try:
         st = os.stat(path)
     except OSError:
         return True
     except ValueError:
         return False
-    return not (folder and stat.S_ISREG(st.st_mode)) and os.access(path, os.R_OK)
+    wrong = stat.S_ISREG(st.st_mode) if folder else stat.S_ISDIR(st.st_mode) if file else False
+    return not wrong and os.access(path, os.R_OK)
 
 
 def missing(path: str) -> bool:
@@ -122,6 +160,17 @@ def missing(path: str) -> bool:
     except (OSError, ValueError):
         return False
     return False
+
+
+def missing_message(paths) -> str | None:
+    """« no such file or folder: 'a', 'b' » for the paths given that do not exist; None when all do."""
+    from .errors import escaped
+    from .i18n import _, render
+
+    gone = [p for p in paths if missing(p)]
+    if not gone:
+        return None
+    return render(_("no such file or folder: {names}").format(names=", ".join(escaped(repr(p)) for p in gone)))
 
 
 def entry() -> None:
