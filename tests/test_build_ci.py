@@ -537,9 +537,8 @@ def test_without_a_terminal_one_line_per_output_and_a_summary(tmp_path):
     assert SUMMARY.match(last).group(1, 2, 3, 4, 5) == ("2", "0", "2", "4", "written")
 
 
-def test_on_a_terminal_a_progress_bar(tmp_path):
-    root = make_tree(tmp_path / "repo", pix=False)
-    (root / "src/again.yaml").write_text((root / "src/pictures.yaml").read_text())
+def _on_a_terminal(root: Path) -> tuple[int, str, str]:
+    """`build` with stderr on a terminal: its exit code, stdout, and what the terminal showed."""
     master, slave = pty.openpty()
     proc = subprocess.Popen([sys.executable, "-m", "worksheet_gen", "build", "--sources", "src", "--out", "build"],
                             cwd=root, stdout=subprocess.PIPE, stderr=slave, env=environ(), text=True)
@@ -555,11 +554,27 @@ def test_on_a_terminal_a_progress_bar(tmp_path):
         screen += chunk
     os.close(master)
     out = proc.communicate(timeout=120)[0]
-    assert proc.returncode == 0
-    screen = screen.decode()
+    return proc.returncode, out, screen.decode()
+
+
+def test_on_a_terminal_a_progress_bar(tmp_path):
+    root = make_tree(tmp_path / "repo", pix=False)
+    (root / "src/again.yaml").write_text((root / "src/pictures.yaml").read_text())
+    code, out, screen = _on_a_terminal(root)
+    assert code == 0
     assert "Building" in screen and "2/2" in screen and "[####" in screen
     assert "wrote" not in out and "wrote" not in screen
     assert SUMMARY.match(out.splitlines()[-1]).group(4) == "4"
+
+
+def test_on_a_terminal_one_source_says_what_it_wrote(tmp_path):
+    """One source: no bar going from 0 to 1, the files written named as they are."""
+    root = make_tree(tmp_path / "repo", pix=False)
+    code, out, screen = _on_a_terminal(root)
+    assert code == 0
+    assert "Building" not in screen and "[#" not in screen
+    assert out.splitlines()[:2] == ["wrote build/pictures-eleve.pdf", "wrote build/pictures-corrige.pdf"]
+    assert SUMMARY.match(out.splitlines()[-1]).group(4) == "2"
 
 
 def test_github_says_when_it_will_not_show_every_annotation(capsys):
