@@ -9,6 +9,7 @@ not of these shapes is refused with ValueError or TypeError.
 
 from __future__ import annotations
 
+import gc
 import sys
 from array import array
 from itertools import accumulate
@@ -43,7 +44,13 @@ def decode_face(value: object, blob: memoryview, later: tuple[str, ...] = ()) ->
 
     if type(value) is not dict:
         raise ValueError("not a face")
-    made = {name: decode(data, blob) for name, data in value.items() if name not in later}
+    collecting = gc.isenabled()
+    gc.disable()  # some 10,000 lists and tuples of numbers, none in a cycle: no collection while they are made
+    try:
+        made = {name: decode(data, blob) for name, data in value.items() if name not in later}
+    finally:
+        if collecting:
+            gc.enable()
     if not {"charToGlyph", "charWidths", "glyphPos", "hmetrics", "unitsPerEm", "name"} <= made.keys():
         raise ValueError("not a face")
     if type(made["unitsPerEm"]) is not int or not 16 <= made["unitsPerEm"] <= 16384:
