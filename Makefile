@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: all build test test-quick tools mutation clean bench docs-img messages
+.PHONY: all build test test-quick tools mutation clean bench docs-img messages fonts
 
 all: build
 
@@ -40,6 +40,12 @@ clean:
 
 bench: $(STAMP)
 	$(BIN)/python tests/benchmarks/bench.py $(CASES)
+
+# What the package derives from its fonts, written again after a font, reportlab or Python changes: the glyph
+# coverage of each family, and the faces as reportlab parses them (tests/test_shippedfaces.py checks them).
+fonts: $(STAMP)
+	$(BIN)/python -m worksheet_gen.fonts
+	$(BIN)/python -m worksheet_gen.shippedfaces
 
 docs-img: $(STAMP)
 	$(BIN)/python docs/img/render.py

@@ -11,21 +11,36 @@ import os
 import random
 import re
 import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import SOURCES, cli
+from conftest import ROOT, SOURCES, cli
 
 PIX = SOURCES / "pix.yaml"
 
 
-def build(tmp_path: Path, cache: Path | str, name: str, *args: str, data: Path | None = None) -> dict[str, bytes]:
+# `worksheet-gen` without the parsed faces the package ships: every face parsed, or read from the user cache.
+UNSHIPPED = ("import runpy, sys; from pathlib import Path; from worksheet_gen import shippedfaces; "
+             "shippedfaces.FOLDER = Path('/nowhere/parsed'); sys.argv[0] = 'worksheet-gen'; "
+             "runpy.run_module('worksheet_gen', run_name='__main__', alter_sys=True)")
+
+
+def build(tmp_path: Path, cache: Path | str, name: str, *args: str, data: Path | None = None,
+          shipped: bool = False) -> dict[str, bytes]:
     """Build the Pix fiche into a new folder with that cache (and that user data folder, where the cache's secret
-    is: the session's unless given); the PDFs' bytes by name."""
+    is: the session's unless given), without the shipped faces unless asked (the faces then go through the user
+    cache); the PDFs' bytes by name."""
     out = tmp_path / name
     env = {**os.environ, "WORKSHEET_GEN_CACHE": str(cache), **({"XDG_DATA_HOME": str(data)} if data else {})}
-    proc = cli("build", str(PIX), "--out", str(out), *args, check=True, env=env)
+    if shipped:
+        proc = cli("build", str(PIX), "--out", str(out), *args, check=True, env=env)
+    else:
+        proc = subprocess.run([sys.executable, "-c", UNSHIPPED, "build", str(PIX), "--out", str(out), *args],
+                              cwd=ROOT, capture_output=True, text=True, env=env, timeout=300)
+        assert proc.returncode == 0, proc.stdout + proc.stderr
     assert proc.stderr == "", proc.stderr
     return {p.name: p.read_bytes() for p in sorted(out.glob("*.pdf"))}
 
@@ -43,8 +58,13 @@ def key_of(data: Path | None = None) -> Path:
 
 
 def body(path: Path) -> bytes:
-    """A cache file's JSON, below its first line (the MAC)."""
+    """A cache file's content below its first line (the MAC): JSON, or for a .bin file a line of JSON and bytes."""
     return path.read_bytes().partition(b"\n")[2]
+
+
+def head(path: Path) -> dict:
+    """The JSON of a cache file, below its MAC (and above the bytes of a .bin file)."""
+    return json.loads(body(path).partition(b"\n")[0])
 
 
 def signed(path: Path, secret: bytes) -> bool:
@@ -68,13 +88,14 @@ def test_same_bytes_without_cache_cold_and_warm(tmp_path, reference):
     assert len(reference) == 2
     assert build(tmp_path, folder, "cold") == reference
     kinds = sorted({p.name.split("-")[0] for p in folder.iterdir()})
-    assert kinds == ["hyphens", "qr", "ttf"]  # the cold build filled it
+    assert kinds == ["hyphens", "qr", "sha256", "ttf"]  # the cold build filled it
     secret = key_of().read_bytes()
     assert len(secret) == 32 and stat.S_IMODE(key_of().stat().st_mode) == 0o600
     assert not key_of().is_relative_to(folder)  # a copied cache folder does not bring its secret
-    for path in folder.iterdir():  # a MAC, then plain JSON: nothing that runs when loaded
+    for path in folder.iterdir():  # a MAC, then plain JSON (and numbers for a face): nothing that runs when loaded
         assert signed(path, secret)
-        assert isinstance(json.loads(body(path)), dict)
+        assert path.suffix == (".bin" if path.name.startswith("ttf-") else ".json")
+        assert isinstance(head(path), dict) and (path.suffix == ".bin" or json.loads(body(path)) == head(path))
     before = {p.name: p.stat().st_mtime_ns for p in folder.iterdir()}
     assert build(tmp_path, folder, "warm") == reference
     assert {p.name: p.stat().st_mtime_ns for p in folder.iterdir()} == before  # read, not written again
@@ -95,9 +116,13 @@ def _damage(path: Path, how: str, tmp_path: Path) -> None:
     elif how == "garbage":
         path.write_bytes(bytes(random.Random(path.name).randrange(256) for _ in range(4000)))
     elif how == "valid-json-wrong-shape":  # signed with this user's secret: the shape checks must refuse it
-        doc = json.loads(body(path))
-        doc["value"] = {"keys": {"q": "AAAA"}, "values": [1, 2]} if path.name.startswith("ttf") else [[1, 2], "x"]
-        path.write_bytes(sign(json.dumps(doc).encode(), key_of().read_bytes()))
+        doc = head(path)
+        if path.name.startswith("ttf"):  # arrays that lie beyond the bytes
+            doc["value"]["charToGlyph"] = {"keys": {"ints": ["h", 0, 10**6]}, "values": {"ints": ["h", 0, 10**6]}}
+            path.write_bytes(sign(json.dumps(doc).encode() + b"\n" + bytes(64), key_of().read_bytes()))
+        else:
+            doc["value"] = [[1, 2], "x"]
+            path.write_bytes(sign(json.dumps(doc).encode(), key_of().read_bytes()))
     elif how == "another-key":  # a well-formed file of another entry, copied over this one
         other = sorted(p for p in path.parent.iterdir() if p.name.split("-")[0] == path.name.split("-")[0]
                        and p != path)
@@ -132,7 +157,7 @@ def test_damaged_cache_is_rebuilt_and_bytes_unchanged(tmp_path, reference, how):
         for path in folder.iterdir():
             assert path.is_file() and not path.is_symlink()
             assert signed(path, key_of().read_bytes())
-            assert isinstance(json.loads(body(path))["value"], (dict, list))
+            assert isinstance(head(path)["value"], (dict, list, str))
     assert build(tmp_path, folder, "again") == reference
 
 
@@ -140,29 +165,38 @@ EVIL = "https://evil.example/p"
 
 
 def _forged(path: Path) -> bytes:
-    """The JSON of a cache file, with its key kept and a value of the right shape that changes the PDFs: the QR code
-    of another address, a face whose 3 and 5, O and N swap glyphs, breaks anywhere in every word."""
+    """The content of a cache file below its MAC, with its key kept and a value of the right shape that changes the
+    PDFs: the QR code of another address, a face whose 3 and 5, O and N swap glyphs, breaks anywhere in every word,
+    the hash of the bold face's file that is the regular one's."""
+    from types import SimpleNamespace
+
     import segno
 
-    from worksheet_gen.facecache import decode, encode
+    from worksheet_gen.faceblob import decode_face, encode_face
+    from worksheet_gen.fonts import FONT_DIR
 
-    doc = json.loads(body(path))
+    doc, blob = head(path), body(path).partition(b"\n")[2]
     kind = path.name.split("-")[0]
     if kind == "qr":
         made = segno.make_qr(EVIL, error="m", boost_error=True)
         doc["value"] = ["".join("01"[bool(v)] for v in row) for row in made.matrix]
     elif kind == "ttf":
-        state = decode(doc["value"])
+        state = decode_face(doc["value"], memoryview(blob))[0]
         glyphs = state["charToGlyph"]
         for a, b in ("35", "ON"):
             glyphs[ord(a)], glyphs[ord(b)] = glyphs[ord(b)], glyphs[ord(a)]
-        doc["value"] = encode(state)
+        made = bytearray()
+        doc["value"] = encode_face(SimpleNamespace(**state), made)
+        return json.dumps(doc, ensure_ascii=False).encode() + b"\n" + bytes(made)
+    elif kind == "sha256":  # the regular face's hash for the bold face's file (the other way round fails the build)
+        assert json.loads(doc["key"])["key"]["path"].endswith("Lato-Bold.ttf")
+        doc["value"] = hashlib.sha256((FONT_DIR / "Lato-Regular.ttf").read_bytes()).hexdigest()
     else:
         doc["value"] = {word: [[word[:i], word[i:]] for i in range(1, len(word))] for word in doc["value"]}
     return json.dumps(doc, ensure_ascii=False).encode()
 
 
-@pytest.mark.parametrize("kind", ["qr", "ttf", "hyphens"])
+@pytest.mark.parametrize("kind", ["qr", "ttf", "hyphens", "sha256"])
 @pytest.mark.parametrize("how", ["original-mac", "another-users-secret", "this-users-secret"])
 def test_forged_cache_is_ignored(tmp_path, reference, kind, how):
     """A file with the right name, key and shape but another value prints nothing of it unless it carries a MAC
@@ -170,7 +204,7 @@ def test_forged_cache_is_ignored(tmp_path, reference, kind, how):
     folder = tmp_path / "cache"
     build(tmp_path, folder, "fill")
     secret = key_of().read_bytes()
-    forged = sorted(folder.glob(f"{kind}-*.json"))
+    forged = sorted(p for p in folder.glob(f"{kind}-*") if kind != "sha256" or "Lato-Bold.ttf" in head(p)["key"])
     assert forged
     for path in forged:
         text = _forged(path)
@@ -232,7 +266,7 @@ def test_untrusted_key_turns_cache_off(tmp_path, reference, how):
     assert build(tmp_path, folder, "out", data=data) == reference
     assert (os.lstat(key).st_mode, os.readlink(key) if key.is_symlink() else None) == before
     if how == "unreadable" and os.access(key, os.R_OK):  # root reads it all the same: a good secret, then
-        assert {p.name.split("-")[0] for p in folder.iterdir()} == {"hyphens", "qr", "ttf"}
+        assert {p.name.split("-")[0] for p in folder.iterdir()} == {"hyphens", "qr", "sha256", "ttf"}
     else:
         assert not folder.exists() or not any(folder.iterdir())
 
@@ -281,32 +315,44 @@ def test_unusable_cache_folder_never_fails_a_build(tmp_path, reference):
     assert build(tmp_path, blocker / "below", "below") == reference
 
 
+def same_font(made, parsed) -> None:
+    """A font facecache made is, attribute by attribute, what reportlab's TTFont made: a reportlab release that adds
+    or changes an attribute of TTFont or TTFontFace fails here rather than changing a PDF."""
+    from worksheet_gen.facecache import LATER
+
+    for name in LATER:  # decoded when first read
+        assert getattr(made.face, name) == getattr(parsed.face, name)
+    assert vars(made).keys() == vars(parsed).keys()
+    for key in ("fontName", "_asciiReadable", "_shapable"):
+        assert getattr(made, key) == getattr(parsed, key)
+    assert type(made.encoding) is type(parsed.encoding) and vars(made.encoding) == vars(parsed.encoding)
+    assert type(made.state) is type(parsed.state) and len(made.state) == 0
+    assert isinstance(made.face, type(parsed.face))
+    mine, theirs = vars(made.face), vars(parsed.face)
+    assert mine.keys() == theirs.keys()
+    for key in theirs.keys() - {"_pdfScale"}:
+        assert mine[key] == theirs[key] and type(mine[key]) is type(theirs[key]), key
+    for x in (0, 1, 2.5, 1000, -7, 123456):
+        assert mine["_pdfScale"](x) == theirs["_pdfScale"](x)
+
+
 def test_face_from_cache_is_the_parsed_face(tmp_path, monkeypatch):
-    """What facecache rebuilds is, attribute by attribute, what reportlab's parser makes: a reportlab release
-    that adds or changes an attribute of TTFont or TTFontFace fails here rather than changing a PDF."""
+    """What facecache rebuilds from the user cache is what reportlab's parser makes."""
     from reportlab.pdfbase.ttfonts import TTFont
 
-    from worksheet_gen import cache, facecache
+    from worksheet_gen import cache, facecache, shippedfaces
     from worksheet_gen.fonts import FAMILIES, FONT_DIR
 
     monkeypatch.setenv(cache.ENV, str(tmp_path))
+    monkeypatch.setattr(shippedfaces, "FOLDER", tmp_path / "nowhere")
     cache.reset()
     try:
         for name, file in {face for fam in FAMILIES.values() for face in fam.faces}:
             parsed = TTFont(name, str(FONT_DIR / file))
-            facecache.font(name, FONT_DIR / file)  # parses and stores
-            cached = facecache.font(name, FONT_DIR / file)
-            assert vars(cached).keys() == vars(parsed).keys()
-            for key in ("fontName", "_asciiReadable", "_shapable"):
-                assert getattr(cached, key) == getattr(parsed, key)
-            assert type(cached.encoding) is type(parsed.encoding) and vars(cached.encoding) == vars(parsed.encoding)
-            assert type(cached.state) is type(parsed.state) and len(cached.state) == 0
-            mine, theirs = vars(cached.face), vars(parsed.face)
-            assert mine.keys() == theirs.keys()
-            for key in theirs.keys() - {"_pdfScale"}:
-                assert mine[key] == theirs[key] and type(mine[key]) is type(theirs[key]), key
-            for x in (0, 1, 2.5, 1000, -7, 123456):
-                assert mine["_pdfScale"](x) == theirs["_pdfScale"](x)
+            same_font(facecache.font(name, FONT_DIR / file), parsed)  # parses and stores
+            assert any(tmp_path.glob("ttf-*.bin"))
+            same_font(facecache.font(name, FONT_DIR / file), parsed)  # from the cache
+            assert type(facecache.face(FONT_DIR / file)) is not type(parsed.face)
     finally:
         cache.reset()
 
@@ -369,10 +415,20 @@ def test_hyphenation_from_cache_is_pyphens(tmp_path, monkeypatch):
         cache.reset()
 
 
-@pytest.mark.parametrize("value", [{"keys": {"q": "AAAA"}, "values": []}, {"q": "not base64!"}, {"lens": {"q": ""}},
-                                   {"columns": []}, {"name": 3}, {"tuple": "x"}, {"keys": [1], "values": [1, 2]}])
-def test_face_cache_refuses_what_is_not_a_face(value):
-    from worksheet_gen.facecache import _face_state
+@pytest.mark.parametrize("bad", [{"ints": ["h", 0, 10**7]}, {"ints": ["x", 0, 1]}, {"ints": ["h", -2, 1]},
+                                 {"ints": "AAAA"}, {"lens": ["b", 0, 2], "ints": ["b", 0, 1]}, {"columns": []},
+                                 {"name": 3}, {"tuple": "x"}, {"keys": {"list": [1]}, "values": {"list": [1, 2]}},
+                                 {"ints": ["b", 0, 4], "floats at": [[9, 1.5]]}, {"ints": ["b", 0, 4], "x": 1}, [1]])
+@pytest.mark.parametrize("attribute", ["glyphPos", "charToGlyph", "name"])
+def test_face_cache_refuses_what_is_not_a_face(bad, attribute):
+    """A well-formed kept face with one attribute spoilt (arrays outside the bytes, unknown types, shapes that do
+    not fit) is refused as a whole."""
+    from worksheet_gen import shippedfaces
+    from worksheet_gen.faceblob import decode_face
+    from worksheet_gen.fonts import FONT_DIR
 
+    line, _, blob = shippedfaces.path_of(FONT_DIR / "Lato-Regular.ttf").read_bytes().partition(b"\n")
+    value = json.loads(line)["value"]
+    decode_face(value, memoryview(blob))  # as shipped: a face
     with pytest.raises((ValueError, TypeError)):
-        _face_state(value)
+        decode_face({**value, attribute: bad}, memoryview(blob))

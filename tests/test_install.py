@@ -59,6 +59,11 @@ def test_pip_install_then_new_and_build_in_an_empty_folder(venv, checkout, tmp_p
     where = subprocess.run([venv, "-c", "import worksheet_gen; print(worksheet_gen.__file__)"], cwd=empty,
                            capture_output=True, text=True, env=ENV, check=True).stdout.strip()
     assert Path(where).is_relative_to(venv.parent.parent), where
+    # The parsed faces come along, and serve (no user cache to take them from): a fresh CI runner parses no font.
+    faces = subprocess.run([venv, "-c", "from worksheet_gen import facecache, fonts, shippedfaces; "
+                            "print(len(shippedfaces.fonts()), type(facecache.face(fonts.FONT_DIR / 'Lato-Regular.ttf')))"],
+                           cwd=empty, capture_output=True, text=True, env={**ENV, "WORKSHEET_GEN_CACHE": "off"})
+    assert faces.stdout.split() == ["7", "<class", "'worksheet_gen.facecache.Face'>"], faces
     program = venv.parent / ("worksheet-gen.exe" if os.name == "nt" else "worksheet-gen")
     said = {}
     for args in (["new", "essai"], ["build"]):
@@ -89,7 +94,8 @@ def test_the_sdist_holds_the_package_and_its_licences_but_no_tests(venv, checkou
         info = email.message_from_bytes(sdist.extractfile(next(m for m in sdist.getmembers()
                                                               if m.name.endswith("/PKG-INFO"))).read())
     assert {"pyproject.toml", "README.md", "LICENSE", "worksheet_gen/fonts/OFL.txt",
-            "worksheet_gen/schema/fiche.schema.json", "worksheet_gen/fonts/Lato-Regular.ttf"} <= names
+            "worksheet_gen/schema/fiche.schema.json", "worksheet_gen/fonts/Lato-Regular.ttf",
+            "worksheet_gen/fonts/parsed/Lato-Regular.ttf.face"} <= names
     assert not [name for name in names if name.startswith("tests/")]
     assert info["License-Expression"] == "MIT AND OFL-1.1"
     assert any(r.startswith("pillow") for r in info.get_all("Requires-Dist"))

@@ -2,7 +2,8 @@
 
 Files live in the user cache folder (``platformdirs``: ``~/.cache/worksheet-gen`` on Linux); the
 environment variable ``WORKSHEET_GEN_CACHE`` names another folder, or ``off`` turns the cache off.
-Each file is JSON named by a hash of everything its content depends on, and holds that key in full.
+Each file is JSON (``.json``), or a line of JSON followed by bytes (``.bin``), named by a hash of
+everything its content depends on, and holds that key in full.
 Its first line is an HMAC-SHA256 of the rest under a secret of this user's, ``cache.key`` in the user
 data folder (``~/.local/share/worksheet-gen`` on Linux), never in the cache folder: a file this user's
 tool did not write (restored, shared, forged) is ignored and written again, like one that is missing,
@@ -142,14 +143,14 @@ def reset() -> None:
     _state.clear()
 
 
-def _path(kind: str, key: object) -> tuple[tuple[Path, bytes] | None, str]:
+def _path(kind: str, key: object, suffix: str) -> tuple[tuple[Path, bytes] | None, str]:
     full = json.dumps({"kind": kind, "key": key, "cache": VERSION, "python": list(sys.version_info[:2])},
                       sort_keys=True)
     state = _active()
     if state is None:
         return None, full
     base, secret = state
-    return (base / f"{kind}-{hashlib.sha256(full.encode()).hexdigest()[:40]}.json", secret), full
+    return (base / f"{kind}-{hashlib.sha256(full.encode()).hexdigest()[:40]}{suffix}", secret), full
 
 
 def _mac(secret: bytes, body: bytes) -> bytes:
@@ -159,7 +160,16 @@ def _mac(secret: bytes, body: bytes) -> bytes:
 def load(kind: str, key: object, validate: Callable[[object], T]) -> T | None:
     """The value stored for key, as validate makes it (it raises ValueError, TypeError, KeyError… to refuse it);
     None when there is none, or none that this user's tool wrote and that validates."""
-    where, full = _path(kind, key)
+    return _load(kind, key, ".json", lambda value, blob: validate(value) if not blob else None)
+
+
+def load_blob(kind: str, key: object, validate: Callable[[object, memoryview], T]) -> T | None:
+    """What store_blob kept for key, as validate makes it from the value and the blob; None as load() says."""
+    return _load(kind, key, ".bin", validate)
+
+
+def _load(kind: str, key: object, suffix: str, validate: Callable[[object, memoryview], T]) -> T | None:
+    where, full = _path(kind, key, suffix)
     if where is None:
         return None
     path, secret = where
@@ -167,21 +177,33 @@ def load(kind: str, key: object, validate: Callable[[object], T]) -> T | None:
         mac, newline, body = files.read(path, MAX_BYTES).partition(b"\n")
         if not newline or not hmac.compare_digest(mac, _mac(secret, body)):
             return None
-        data = json.loads(body)
+        head, _, blob = body.partition(b"\n")  # JSON escapes its line breaks: the first one ends it
+        data = json.loads(head)
         if not isinstance(data, dict) or data.get("key") != full:
             return None
-        return validate(data["value"])
+        return validate(data["value"], memoryview(blob))
     except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError, OverflowError):
         return None
 
 
 def store(kind: str, key: object, value: object) -> None:
     """Keep value (plain JSON data) for key, signed, atomically; a failure (no room, no permission…) is ignored."""
-    where, full = _path(kind, key)
+    _store(kind, key, ".json", value, b"")
+
+
+def store_blob(kind: str, key: object, value: object, blob: bytes) -> None:
+    """Keep value (plain JSON data) and blob (bytes) for key, signed, atomically, as store() does."""
+    _store(kind, key, ".bin", value, blob)
+
+
+def _store(kind: str, key: object, suffix: str, value: object, blob: bytes) -> None:
+    where, full = _path(kind, key, suffix)
     if where is None:
         return
     path, secret = where
     body = json.dumps({"key": full, "value": value}, separators=(",", ":"), ensure_ascii=False).encode()
+    if blob:
+        body += b"\n" + blob
     data = _mac(secret, body) + b"\n" + body
     if len(data) > MAX_BYTES:
         return

@@ -55,8 +55,27 @@ def read(path: Path | str, limit: int, *, follow: bool = True) -> bytes:
     """The bytes of a regular file of at most limit bytes; OSError (NotAFile, TooLarge…) otherwise.
     ``follow=False``: a symbolic link is NotAFile, whatever it leads to."""
     with _opened(path, limit, follow) as fh:
-        data = fh.read(limit + 1)
-    if len(data) > limit:  # it grew since it was measured
+        return _whole(fh, path, limit, os.fstat(fh.fileno()).st_size)
+
+
+def read_unchanged(path: Path | str, limit: int) -> tuple[bytes, os.stat_result | None]:
+    """The bytes of a regular file as read() reads them, and its status if the file had that status (size,
+    modification and change times) both before and after the read, else None."""
+    with _opened(path, limit) as fh:
+        before = os.fstat(fh.fileno())
+        data = _whole(fh, path, limit, before.st_size)
+        after = os.fstat(fh.fileno())
+    same = (len(data), before.st_mtime_ns, before.st_ctime_ns) == (after.st_size, after.st_mtime_ns,
+                                                                   after.st_ctime_ns)
+    return data, after if same else None
+
+
+def _whole(fh, path: Path | str, limit: int, size: int) -> bytes:
+    """The rest of an open file of the given size, up to limit; TooLarge beyond it."""
+    data = fh.read(size + 1)  # as much as measured: a buffer of limit bytes costs more than reading
+    if len(data) > size:  # it grew since it was measured: the rest, up to the limit
+        data += fh.read(limit + 1 - len(data))
+    if len(data) > limit:
         raise TooLarge(path, len(data))
     return data
 
