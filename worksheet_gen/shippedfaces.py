@@ -1,9 +1,11 @@
 """The parsed faces of the package's own fonts, shipped beside them: a fresh machine parses no font.
 
 ``fonts/parsed/<font file>.face`` is a line of JSON (the key the face was made for: the font's
-sha256, reportlab's version, the encoding's and Python's; and the ``faceblob`` value), then the
-``faceblob`` blob. A face is used only when its key is that of the font file, reportlab and Python
-in use; otherwise the caller parses the font or reads its user cache. The files are part of the
+sha256, reportlab's version and the encoding's; and the ``faceblob`` value), then the ``faceblob``
+blob. A face is used only when its key is that of the font file and reportlab in use; otherwise the
+caller parses the font or reads its user cache. Python's version is not in the key: what reportlab's
+parser sets is the same numbers on every Python the package supports (a user cache file, written by
+one interpreter, keeps it in its name all the same), so a contributor's other Python uses them too. The files are part of the
 package, trusted as its code is; ``make fonts`` writes them (``python -m worksheet_gen.shippedfaces``)
 and ``tests/test_shippedfaces.py`` fails when they are not what the installed reportlab parses.
 """
@@ -12,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sys
 from pathlib import Path
 
 from . import faceblob, files
@@ -20,11 +21,6 @@ from . import faceblob, files
 FOLDER = Path(__file__).parent / "fonts" / "parsed"
 SUFFIX = ".face"
 MAX_BYTES = 4 * 2**20  # a face is about 100 KB
-
-
-def full_key(key: dict) -> dict:
-    """A face's key (faceblob.key) with the version of Python in use, as a shipped face records it."""
-    return {**key, "python": list(sys.version_info[:2])}
 
 
 def path_of(font: Path) -> Path:
@@ -40,7 +36,7 @@ def load(font: Path, key: dict, later: tuple[str, ...] = ()) -> tuple[dict, dict
     try:
         head, _, blob = files.read(path_of(font), MAX_BYTES).partition(b"\n")
         data = json.loads(head)
-        if type(data) is not dict or data.get("key") != full_key(key):
+        if type(data) is not dict or data.get("key") != key:
             return None
         view = memoryview(blob)
         return *faceblob.decode_face(data["value"], view, later), view
@@ -54,7 +50,7 @@ def encoded(font: Path) -> bytes:
 
     blob = bytearray()
     value = faceblob.encode_face(TTFontFace(str(font)), blob)
-    key = full_key(faceblob.key(hashlib.sha256(font.read_bytes()).hexdigest()))
+    key = faceblob.key(hashlib.sha256(font.read_bytes()).hexdigest())
     head = json.dumps({"key": key, "value": value}, separators=(",", ":"), ensure_ascii=False)
     return head.encode() + b"\n" + bytes(blob)
 
