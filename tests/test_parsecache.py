@@ -145,3 +145,15 @@ def test_a_split_leaves_the_shared_layout_as_it_was(word, monkeypatch):
     second = F.Paragraph(text, style)
     assert second.wrap(width, 10_000) == (width, height)
     assert _pieces({k: second.__dict__[k] for k in ("blPara", "frags")}) == made
+
+
+def test_a_style_changed_in_place_is_parsed_with_its_new_values(monkeypatch):
+    """A style's values are sorted once while it stays as it was: changed in place, its next paragraph is
+    parsed with the new values, as reportlab would."""
+    monkeypatch.setattr(F, "_PARSED", {})
+    style = ParagraphStyle("body", fontName="Helvetica", fontSize=11, leading=14)
+    assert F.Paragraph("<b>x</b> y", style).frags[0].fontSize == 11
+    style.fontSize = 13
+    again = F.Paragraph("<b>x</b> y", style)
+    assert [f.fontSize for f in again.frags] == [f.fontSize for f in Reportlab("<b>x</b> y", style).frags] == [13, 13]
+    assert len(F._PARSED) == 2

@@ -6,6 +6,8 @@ draws differs, which keeps the two documents page-aligned.
 
 from __future__ import annotations
 
+import itertools
+
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Paragraph as _Paragraph
 
@@ -32,17 +34,41 @@ _PARSED: dict = {}  # (text, bullet, style's values) -> (cleaned text, fragments
 MAX_PARSED = 4096
 
 
+_SEEN: dict = {}  # id(style) -> (style, its values as last seen, their number): a style's values sorted once
+_NUMBERS: dict = {}  # a style's sorted values -> their number (never given to other values, even once cleared)
+_COUNT = itertools.count()
+MAX_STYLES = 1024
+
+
+def _style_number(style):
+    """A number for the values of a style, the same for styles of equal values (in any render), or None when
+    they cannot be compared."""
+    values = vars(style)
+    seen = _SEEN.get(id(style))
+    if seen is not None and seen[0] is style and seen[1] == values:  # unchanged since: no sorting again
+        return seen[2]
+    ordered = tuple(sorted((k, v) for k, v in values.items() if k not in ("name", "parent")))
+    try:
+        number = _NUMBERS.get(ordered)
+    except TypeError:
+        return None
+    if number is None:
+        if len(_NUMBERS) >= MAX_STYLES:
+            _NUMBERS.clear()
+        number = _NUMBERS[ordered] = next(_COUNT)
+    if len(_SEEN) >= MAX_STYLES:
+        _SEEN.clear()
+    _SEEN[id(style)] = (style, dict(values), number)
+    return number
+
+
 def _parse_key(text, style, bullet_text, case_sensitive):
     """What a paragraph's parse depends on, or None when it may depend on more (numbering, a style that cannot
     be compared): the text and every value of its style (the style objects themselves differ between renders)."""
     if not isinstance(text, str) or "<seq" in text.lower() or not isinstance(bullet_text, (str, type(None))):
         return None
-    values = tuple(sorted((k, v) for k, v in vars(style).items() if k not in ("name", "parent")))
-    try:
-        hash(values)
-    except TypeError:
-        return None
-    return text, bullet_text, case_sensitive, type(style), values
+    number = _style_number(style)
+    return None if number is None else (text, bullet_text, case_sensitive, type(style), number)
 
 
 def _copy(bullet):
