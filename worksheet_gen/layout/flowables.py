@@ -47,7 +47,10 @@ def _style_number(style):
     seen = _SEEN.get(id(style))
     if seen is not None and seen[0] is style and seen[1] == values:  # unchanged since: no sorting again
         return seen[2]
-    ordered = tuple(sorted((k, v) for k, v in values.items() if k not in ("name", "parent")))
+    ordered = dict(values)
+    ordered.pop("name", None)
+    ordered.pop("parent", None)
+    ordered = tuple(sorted(ordered.items()))  # by name alone: no two are equal
     try:
         number = _NUMBERS.get(ordered)
     except TypeError:
