@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from copy import deepcopy
 from dataclasses import dataclass
 from typing import Callable
 
@@ -37,6 +38,21 @@ def too_long(fiche: Fiche) -> Problem:
     """The error of a fiche whose PDF would pass MAX_PAGES pages."""
     return Problem(fiche.pos, _("this fiche would print more than {limit} pages, at most {limit}").format(
         limit=MAX_PAGES), _("split it into several fiches, or give fewer lines to its questions"))
+
+
+_ATOMS = (int, float, str, bool, type(None))
+
+
+class BodyFrame(Frame):
+    """reportlab's Frame, deep-copied faster: keeping flowables together copies the frame before each
+    trial layout (reportlab's KeepTogether), and Python's deepcopy visits each of its numbers in turn."""
+
+    def __deepcopy__(self, memo):
+        new = self.__class__.__new__(self.__class__)
+        memo[id(self)] = new
+        new.__dict__.update({key: value if type(value) in _ATOMS else deepcopy(value, memo)
+                             for key, value in self.__dict__.items()})
+        return new
 
 
 def _canvas_class(draw_page: Callable):
@@ -83,7 +99,7 @@ def render(fiche: Fiche, *, answers: bool, report: Callable[[object, str], None]
         initialFontName=styles.font.regular,  # else every page's preamble names Helvetica, which is never embedded
         printScaling="None",  # /ViewerPreferences: print at true size, so rulings and grids keep their pitch
     )
-    frame = Frame(p.margin_x, p.margin_bottom, p.frame_w, p.frame_h,
+    frame = BodyFrame(p.margin_x, p.margin_bottom, p.frame_w, p.frame_h,
                   leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="body")
     doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
     header = _header(fiche, styles, labels, answers)
