@@ -16,6 +16,7 @@ from ..media import qr_code
 from ..text import ordinal_parts
 from ..profiles import STANDARD
 from . import fields as F
+from . import skeleton
 from . import styles as S
 
 EXPLAIN_MIN_W = 45 * mm  # the narrowest column an explanation is set in beside the options
@@ -74,6 +75,13 @@ def _parse_key(text, style, bullet_text, case_sensitive):
     return None if number is None else (text, bullet_text, case_sensitive, type(style), number)
 
 
+def _keep(key, parsed) -> None:
+    """Keep a parse: (cleaned text, fragments no paragraph holds, bullet)."""
+    if len(_PARSED) >= MAX_PARSED:
+        _PARSED.clear()
+    _PARSED[key] = parsed
+
+
 def _copy(bullet):
     """A bullet as reportlab keeps it: text, or fragments of its own (each paragraph gets copies)."""
     return [f.clone() for f in bullet] if isinstance(bullet, list) else bullet
@@ -98,6 +106,10 @@ class Paragraph(_Paragraph):
     def __init__(self, text, style=None, bulletText=None, frags=None, caseSensitive=1, encoding="utf8"):
         key = _parse_key(text, style, bulletText, caseSensitive) if frags is None and style is not None else None
         found = _PARSED.get(key) if key is not None else None
+        if found is None and key is not None:  # a text of tags already parsed: their fragments, its own texts
+            found = skeleton.parse(text, style, bulletText, caseSensitive, key[3:])
+            if found is not None:
+                _keep(key, found)
         if found is not None:  # reportlab's own way in for parsed text: its frags argument
             cleaned, parsed, bullet = found
             super().__init__(cleaned, style, _copy(bullet), [f.clone() for f in parsed], caseSensitive, encoding)
@@ -106,9 +118,7 @@ class Paragraph(_Paragraph):
             if self.style is not style:  # a <para> tag with attributes gives another style
                 key = None
             elif key is not None:
-                if len(_PARSED) >= MAX_PARSED:
-                    _PARSED.clear()
-                _PARSED[key] = (self.text, [f.clone() for f in self.frags], _copy(self.bulletText))
+                _keep(key, (self.text, [f.clone() for f in self.frags], _copy(self.bulletText)))
         self._key = key  # what the parse depends on: also the key of the layouts shared by equal paragraphs
         self._pristine = list(self.frags)  # reportlab replaces self.frags with the pieces it cuts
 
