@@ -207,14 +207,15 @@ def _header(fiche: Fiche, styles: S.Styles, labels: dict, answers: bool) -> Call
     w, h = p.page
     top = h - p.header_drop
     margin = p.margin_x
+    sides = [(Paragraph(markup, style), x, width)  # made once, drawn on every page
+             for markup, style, x, width in ((left, st, margin, lw), (right, st_r, w - margin - rw, rw)) if markup]
+    fp = Paragraph(footer, st_f)
 
     def draw(canv: Canvas, total: int) -> None:
         canv.saveState()
-        for markup, style, x, width in ((left, st, margin, lw), (right, st_r, w - margin - rw, rw)):
-            if markup:
-                para = Paragraph(markup, style)
-                _, ph = para.wrap(width, 30)
-                para.drawOn(canv, x, top)
+        for para, x, width in sides:
+            para.wrap(width, 30)
+            para.drawOn(canv, x, top)
         canv.setStrokeColor(S.ACCENT)
         canv.setLineWidth(0.6)
         canv.line(margin, top - RULE_DROP, w - margin, top - RULE_DROP)
@@ -224,7 +225,6 @@ def _header(fiche: Fiche, styles: S.Styles, labels: dict, answers: bool) -> Call
             canv.drawCentredString(w / 2, top + hs * 2 / 9, labels["answer_key"])  # on the header's baseline
         canv.setStrokeColor(S.RULE_LIGHT)
         canv.line(margin, p.footer_rule, w - margin, p.footer_rule)
-        fp = Paragraph(footer, st_f)
         fp.wrap(p.frame_w * 0.75, 20 * p.scale)
         fp.drawOn(canv, margin, p.footer_y)
         canv.setFillColor(S.GREY)
