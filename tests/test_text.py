@@ -175,3 +175,15 @@ def test_markup_made_once_per_process_is_the_markup_made_afresh(monkeypatch):
                                        mono=0.92, columns=0, shrink=T.SHRINK, address=False), **v}) for v in variants]
     assert made[0] == made[1][::-1] == fresh
     assert len(set(fresh)) == len(variants)  # every argument changes this text's markup
+
+
+def test_spans_found_once_per_process_are_the_spans_found_afresh(monkeypatch):
+    """spans() keeps the spans of each text: asked again, or as a whole address, it answers as a first search."""
+    import worksheet_gen.text as T
+
+    monkeypatch.setattr(T, "_SPANS", {})
+    text = "Voir [le site](https://pix.fr), `code`, a@b.fr et https://example.org/x)."
+    first, again = list(T.spans(text)), list(T.spans(text))
+    assert first == again == list(T._find_spans(text)) and [s.kind for s in first] == ["link", "code", "email", "url"]
+    assert list(T.spans(text, address=True)) == [T.Span(0, len(text), "url", text, text)]
+    assert list(T.spans("`autre`")) == [T.Span(0, 7, "code", "autre")]

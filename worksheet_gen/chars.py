@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from . import fonts
 from .errors import quoted
@@ -27,6 +28,7 @@ def invisible(ch: str) -> bool:
     return unicodedata.category(ch) in _INVISIBLE or _IGNORABLE.match(ch) is not None
 
 
+@lru_cache(maxsize=4096)
 def _refused(ch: str, family: str) -> bool:
     """Whether ch cannot be printed: the font lacks it, or it is invisible (zero-width, direction mark…)."""
     if ch in _LAID_OUT:

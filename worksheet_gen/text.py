@@ -77,12 +77,25 @@ class Span(NamedTuple):
     target: str = ""  # the address a link points to ("" when it is not a link)
 
 
+_SPANS: dict = {}  # text -> its spans: validation, the student sheet and the corrigé look for them in the same texts
+MAX_SPANS = 4096
+
+
 def spans(text: str, *, address: bool = False) -> Iterator[Span]:
     """The spans of text printed as written (code, addresses, tag-like text) and the links, in order;
     ``address``: the whole text is one web address (a video's, checked as such), whatever it holds."""
     if address:
-        yield Span(0, len(text), "url", text, text)
-        return
+        return iter((Span(0, len(text), "url", text, text),))
+    found = _SPANS.get(text)
+    if found is None:
+        if len(_SPANS) >= MAX_SPANS:
+            _SPANS.clear()
+        found = _SPANS[text] = tuple(_find_spans(text))
+    return iter(found)
+
+
+def _find_spans(text: str) -> Iterator[Span]:
+    """The spans of text, found afresh (see spans)."""
     for m in _VERBATIM.finditer(text):
         kind = m.lastgroup if m.lastgroup != "target" else "link"
         if kind in ("code", "code2"):
