@@ -658,6 +658,10 @@ class Choices(Flowable):
                 c.restoreState()
 
 
+_QR_PATHS: dict = {}  # (address, size) -> the path of its dark modules (QRCode._path)
+MAX_QR_PATHS = 256
+
+
 class QRCode(Flowable):
     """A QR code drawn as vector modules, with its 4-module quiet zone; encoded when first drawn (choosing its
     mask is costly: a fiche that stops at the page limit never pays for the codes of the pages it does not lay out)."""
@@ -676,12 +680,22 @@ class QRCode(Flowable):
 
     def draw(self):
         c = self.canv
-        rows = list(self.qr.matrix_iter())
-        n = len(rows)
-        m = self.size / n
         c.saveState()
         c.setFillColor(S.colors.black)
-        path = c.beginPath()
+        c.drawPath(self._path(), stroke=0, fill=1)
+        c.restoreState()
+
+    def _path(self):
+        """The path of the dark modules, made once per process (the student sheet and the corrigé draw the same)."""
+        from reportlab.pdfgen.pathobject import PDFPathObject
+
+        key = (self.data, self.size)
+        path = _QR_PATHS.get(key)
+        if path is not None:
+            return path
+        rows = list(self.qr.matrix_iter())
+        m = self.size / len(rows)
+        path = PDFPathObject()
         for r, row in enumerate(rows):
             y = self.size - (r + 1) * m
             start = None
@@ -691,8 +705,10 @@ class QRCode(Flowable):
                 elif not dark and start is not None:
                     path.rect(start * m, y, (col - start) * m, m)
                     start = None
-        c.drawPath(path, stroke=0, fill=1)
-        c.restoreState()
+        if len(_QR_PATHS) >= MAX_QR_PATHS:
+            _QR_PATHS.clear()
+        _QR_PATHS[key] = path
+        return path
 
     @property
     def module_mm(self) -> float:
