@@ -222,3 +222,40 @@ def test_every_paragraph_of_the_test_fiches_parsed_by_skeleton_is_reportlabs_par
     assert len(found) > 0.6 * len(seen) > 100  # most texts share their tags with one seen before
     for made, (text, style, bullet) in found:
         assert made == _reference(text, style, bullet)
+
+
+@pytest.mark.parametrize("name, profile", [("pix.yaml", "standard"), ("long-options.yaml", "dys")])
+def test_the_explanation_column_found_once_is_the_one_found_afresh(name, profile, monkeypatch):
+    """The column of explanations beside options is found once per fiche and profile: the corrigé that finds
+    it kept (after the student sheet) is the corrigé that looks for it again."""
+    from conftest import DATA
+    from worksheet_gen.layout import story
+    from worksheet_gen.profiles import PROFILES
+    from worksheet_gen.render import render
+    from worksheet_gen.sources import load_fiche
+
+    fiche, problems = load_fiche(SOURCES / name if name == "pix.yaml" else DATA / "fiches" / name, profile=profile)
+    assert fiche is not None, problems
+    monkeypatch.setattr(story, "_COLUMNS", {})
+    render(fiche, answers=False, profile=PROFILES[profile])
+    (kept,) = story._COLUMNS.values()
+    assert kept[2] is not None  # the fiche has explanations beside options: the test bites
+    warm = render(fiche, answers=True, profile=PROFILES[profile])
+    monkeypatch.setattr(story, "_COLUMNS", {})
+    assert warm == render(fiche, answers=True, profile=PROFILES[profile])
+
+
+def test_the_explanation_column_is_found_again_in_another_profile(monkeypatch):
+    """The same fiche in another profile (larger text, other widths) has a column of its own."""
+    from worksheet_gen.layout import story
+    from worksheet_gen.profiles import PROFILES
+    from worksheet_gen.render import render
+    from worksheet_gen.sources import load_fiche
+
+    fiche, problems = load_fiche(SOURCES / "pix.yaml")
+    assert fiche is not None, problems
+    monkeypatch.setattr(story, "_COLUMNS", {})
+    render(fiche, answers=False)
+    after_standard = render(fiche, answers=True, profile=PROFILES["dys"])
+    monkeypatch.setattr(story, "_COLUMNS", {})
+    assert after_standard == render(fiche, answers=True, profile=PROFILES["dys"])
