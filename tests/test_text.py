@@ -187,3 +187,6 @@ def test_spans_found_once_per_process_are_the_spans_found_afresh(monkeypatch):
     assert first == again == list(T._find_spans(text)) and [s.kind for s in first] == ["link", "code", "email", "url"]
     assert list(T.spans(text, address=True)) == [T.Span(0, len(text), "url", text, text)]
     assert list(T.spans("`autre`")) == [T.Span(0, 7, "code", "autre")]
+    alone = {"Sur www.pix.fr.": "url", "Voir onisep.fr/metiers": "site", "Un <b> tag": "tag", "R &amp; D": "entity",
+             'Un href="x" ici': "attr", "Du ``a``.": "code", "Un [lien](https://x.fr)": "link", "a@b.fr": "email"}
+    assert {text: [s.kind for s in T.spans(text)] for text in alone} == {text: [k] for text, k in alone.items()}

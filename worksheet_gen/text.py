@@ -34,6 +34,8 @@ _VERBATIM = re.compile(
     r"|(?P<entity>&#?[A-Za-z0-9]{1,10};)"
     r"|(?<![\w-])(?P<attr>[\w-]+=\"[^\"\n]*\")"
 )
+# What every span holds (` [ / @ < & =, or www.): a text without any has none, and _VERBATIM need not look.
+_MAYBE_SPAN = re.compile(r"[`\[/@<&=]|[wW][wW][wW]\.")
 _BOLD = re.compile(r"\*\*")
 _ITALIC = re.compile(r"(?<!\*)\*(?!\*)")
 _TEXT_SPACE = re.compile(r" (?=[^<>]*(?:<|$))")  # a space outside any tag (user text is escaped)
@@ -96,6 +98,8 @@ def spans(text: str, *, address: bool = False) -> Iterator[Span]:
 
 def _find_spans(text: str) -> Iterator[Span]:
     """The spans of text, found afresh (see spans)."""
+    if not _MAYBE_SPAN.search(text):  # most texts: none of the characters any span needs
+        return
     for m in _VERBATIM.finditer(text):
         kind = m.lastgroup if m.lastgroup != "target" else "link"
         if kind in ("code", "code2"):
