@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from . import quickimport  # noqa: F401  (first: reportlab.platypus imported quickly)
+from . import deflate  # noqa: F401,I001  (streams the two sheets share compressed once)
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
