@@ -145,3 +145,117 @@ def test_a_split_leaves_the_shared_layout_as_it_was(word, monkeypatch):
     second = F.Paragraph(text, style)
     assert second.wrap(width, 10_000) == (width, height)
     assert _pieces({k: second.__dict__[k] for k in ("blPara", "frags")}) == made
+
+
+def test_a_style_changed_in_place_is_parsed_with_its_new_values(monkeypatch):
+    """A style's values are sorted once while it stays as it was: changed in place, its next paragraph is
+    parsed with the new values, as reportlab would."""
+    monkeypatch.setattr(F, "_PARSED", {})
+    style = ParagraphStyle("body", fontName="Helvetica", fontSize=11, leading=14)
+    assert F.Paragraph("<b>x</b> y", style).frags[0].fontSize == 11
+    style.fontSize = 13
+    again = F.Paragraph("<b>x</b> y", style)
+    assert [f.fontSize for f in again.frags] == [f.fontSize for f in Reportlab("<b>x</b> y", style).frags] == [13, 13]
+    assert len(F._PARSED) == 2
+
+
+def test_reportlab_still_cleans_markup_with_its_public_cleaner():
+    """The skeleton parse cleans markup as reportlab's Paragraph does, with the function it exports for that."""
+    from reportlab.platypus import cleanBlockQuotedText
+
+    text = "  Deux  espaces,\n une ligne\u00a0<b>et  du gras</b>  "
+    assert Reportlab(text, ParagraphStyle("t")).text == cleanBlockQuotedText(text) != text
+
+
+def _reference(text, style, bullet):
+    """reportlab's parse, when it keeps the style it was given (the skeleton's parse keeps it)."""
+    made = Reportlab(text, style, bullet)
+    return made.text, _frags(made), made.bulletText, vars(made.style)
+
+
+@pytest.mark.parametrize("text", TEXTS + (
+    "Le <b>site</b> <a href=\"https://example.org/x?a=1&amp;b=2\" color=\"#1F4E79\"><font name=\"Courier\" "
+    "size=\"-0.80\">https://example.org/x</font></a> et <nobr>code</nobr>, en 1<super>re</super>"
+    "<font size=\"-3.00\">\u00a0</font>: <i>oui</i>",
+    "  Deux  espaces,\n une ligne<br/>puis <b>une</b>  autre  ",
+    "R&amp;D <b>et</b> 3 &lt; 4", "a < b <b>c</b>", "<b></b>vide", "\U000f0100 <b>marque</b>",
+    "<para leading=\"30\"><b>autre</b> style</para>", "<bullet>*</bullet>Puce <b>à</b> soi"))
+def test_a_skeleton_parse_is_reportlabs_parse_or_nothing(text):
+    """A text whose tags were parsed before gets reportlab's own fragments, or is left to reportlab."""
+    from worksheet_gen.layout import skeleton
+
+    style = ParagraphStyle("body", fontName="Helvetica", fontSize=11, leading=14)
+    for attempt in range(2):  # the skeleton parsed, then found
+        made = skeleton.parse(text, style, "1.", 1, ("body", attempt))
+        if made is not None:
+            assert (made[0], [dict(vars(f)) for f in made[1]], made[2], vars(style)) == _reference(text, style, "1.")
+
+
+def test_every_paragraph_of_the_test_fiches_parsed_by_skeleton_is_reportlabs_parse(monkeypatch):
+    """The markup of real fiches (every question kind, links, code, levels, the larger profiles): a text of
+    the same tags as one seen before gets exactly reportlab's fragments."""
+    from conftest import DATA
+    from worksheet_gen.layout import skeleton
+    from worksheet_gen.profiles import PROFILES
+    from worksheet_gen.render import render
+    from worksheet_gen.sources import load_fiche
+
+    seen, found = [], []
+    parse = skeleton.parse
+
+    def recording(text, style, bullet_text, case_sensitive, style_key):
+        made = parse(text, style, bullet_text, case_sensitive, style_key)
+        seen.append(text)
+        if made is not None:
+            found.append(((made[0], [dict(vars(f)) for f in made[1]], made[2], dict(vars(style))),
+                          (text, style, bullet_text)))
+        return made
+
+    monkeypatch.setattr(skeleton, "parse", recording)
+    monkeypatch.setattr(skeleton, "_SKELETONS", {})
+    for path, profile in [(SOURCES / "pix.yaml", "standard"), (DATA / "fiches" / "erasmus-en.yaml", "standard"),
+                          (DATA / "fiches" / "parcoursup.yaml", "dys"), (DATA / "fiches" / "long-options.yaml", "large")]:
+        fiche, problems = load_fiche(path, profile=profile)
+        assert fiche is not None, problems
+        monkeypatch.setattr(F, "_PARSED", {})
+        render(fiche, answers=True, profile=PROFILES[profile])
+    assert len(found) > 0.6 * len(seen) > 100  # most texts share their tags with one seen before
+    for made, (text, style, bullet) in found:
+        assert made == _reference(text, style, bullet)
+
+
+@pytest.mark.parametrize("name, profile", [("pix.yaml", "standard"), ("long-options.yaml", "dys")])
+def test_the_explanation_column_found_once_is_the_one_found_afresh(name, profile, monkeypatch):
+    """The column of explanations beside options is found once per fiche and profile: the corrigé that finds
+    it kept (after the student sheet) is the corrigé that looks for it again."""
+    from conftest import DATA
+    from worksheet_gen.layout import story
+    from worksheet_gen.profiles import PROFILES
+    from worksheet_gen.render import render
+    from worksheet_gen.sources import load_fiche
+
+    fiche, problems = load_fiche(SOURCES / name if name == "pix.yaml" else DATA / "fiches" / name, profile=profile)
+    assert fiche is not None, problems
+    monkeypatch.setattr(story, "_COLUMNS", {})
+    render(fiche, answers=False, profile=PROFILES[profile])
+    (kept,) = story._COLUMNS.values()
+    assert kept[2] is not None  # the fiche has explanations beside options: the test bites
+    warm = render(fiche, answers=True, profile=PROFILES[profile])
+    monkeypatch.setattr(story, "_COLUMNS", {})
+    assert warm == render(fiche, answers=True, profile=PROFILES[profile])
+
+
+def test_the_explanation_column_is_found_again_in_another_profile(monkeypatch):
+    """The same fiche in another profile (larger text, other widths) has a column of its own."""
+    from worksheet_gen.layout import story
+    from worksheet_gen.profiles import PROFILES
+    from worksheet_gen.render import render
+    from worksheet_gen.sources import load_fiche
+
+    fiche, problems = load_fiche(SOURCES / "pix.yaml")
+    assert fiche is not None, problems
+    monkeypatch.setattr(story, "_COLUMNS", {})
+    render(fiche, answers=False)
+    after_standard = render(fiche, answers=True, profile=PROFILES["dys"])
+    monkeypatch.setattr(story, "_COLUMNS", {})
+    assert after_standard == render(fiche, answers=True, profile=PROFILES["dys"])

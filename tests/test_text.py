@@ -158,3 +158,35 @@ def test_a_video_address_is_printed_and_linked_whole_whatever_it_ends_with():
     for url in ("https://x.fr/a)", "https://x.fr/page.", "https://x.fr/?q=«a»"):
         out = markup(url, size=10, address=True)
         assert out.startswith(f'<a href="{url}"') and f">{url}</font></a>" in out
+
+
+def test_markup_made_once_per_process_is_the_markup_made_afresh(monkeypatch):
+    """markup() keeps what it made by all its arguments: each variant, asked in any order, twice, is what the
+    markup of those very arguments is (a kept one never answers for another size, language, width…)."""
+    import worksheet_gen.text as T
+
+    text = "Le **site** https://example.org/un/chemin/assez/long et `code`, en 1re : « oui » ?"
+    variants = [{}, {"lang": "en"}, {"size": 12}, {"sup": False}, {"space": 2.0}, {"link_color": "#FFFFFF"},
+                {"mono": 0.8}, {"columns": 20}, {"columns": 36}, {"columns": 36, "shrink": 1.0}, {"address": True}]
+    monkeypatch.setattr(T, "_MARKUPS", {})
+    made = [[markup(text, **v) for v in order] for order in (variants, variants[::-1])]
+    assert len(T._MARKUPS) == len(variants)
+    fresh = [T._markup(text, **{**dict(lang="fr", size=10.0, sup=True, space=0.0, link_color=T.LINK_COLOR,
+                                       mono=0.92, columns=0, shrink=T.SHRINK, address=False), **v}) for v in variants]
+    assert made[0] == made[1][::-1] == fresh
+    assert len(set(fresh)) == len(variants)  # every argument changes this text's markup
+
+
+def test_spans_found_once_per_process_are_the_spans_found_afresh(monkeypatch):
+    """spans() keeps the spans of each text: asked again, or as a whole address, it answers as a first search."""
+    import worksheet_gen.text as T
+
+    monkeypatch.setattr(T, "_SPANS", {})
+    text = "Voir [le site](https://pix.fr), `code`, a@b.fr et https://example.org/x)."
+    first, again = list(T.spans(text)), list(T.spans(text))
+    assert first == again == list(T._find_spans(text)) and [s.kind for s in first] == ["link", "code", "email", "url"]
+    assert list(T.spans(text, address=True)) == [T.Span(0, len(text), "url", text, text)]
+    assert list(T.spans("`autre`")) == [T.Span(0, 7, "code", "autre")]
+    alone = {"Sur www.pix.fr.": "url", "Voir onisep.fr/metiers": "site", "Un <b> tag": "tag", "R &amp; D": "entity",
+             'Un href="x" ici': "attr", "Du ``a``.": "code", "Un [lien](https://x.fr)": "link", "a@b.fr": "email"}
+    assert {text: [s.kind for s in T.spans(text)] for text in alone} == {text: [k] for text, k in alone.items()}

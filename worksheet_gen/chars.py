@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from . import fonts
 from .errors import quoted
@@ -27,24 +28,12 @@ def invisible(ch: str) -> bool:
     return unicodedata.category(ch) in _INVISIBLE or _IGNORABLE.match(ch) is not None
 
 
-_PRINTABLE: dict[str, set[str]] = {}  # per family, the characters found printable so far in this process
-
-
+@lru_cache(maxsize=4096)
 def _refused(ch: str, family: str) -> bool:
     """Whether ch cannot be printed: the font lacks it, or it is invisible (zero-width, direction mark…)."""
     if ch in _LAID_OUT:
         return False
     return not fonts.can_draw(ch, family) or invisible(ch)
-
-
-def _all_refused(text: str, family: str) -> list[str]:
-    """The distinct characters of text that cannot be printed, in order; each other one is checked once per
-    process (a fiche's 200 texts share most of their characters)."""
-    printable = _PRINTABLE.setdefault(family, set())
-    new = set(text) - printable
-    refused = sorted(ch for ch in new if _refused(ch, family))
-    printable.update(new.difference(refused))
-    return refused
 
 
 def stacked(text: str) -> str | None:
@@ -68,7 +57,7 @@ def unprintable(text: str, family: str = fonts.FAMILY) -> list[tuple[str, Msg, M
     first run of accents stacked too high (its first characters stand for « character »)."""
     out = []
     face = _("the embedded font") if family == fonts.FAMILY else _("the monospace font of code and addresses")
-    for ch in _all_refused(text, family):  # each distinct character once
+    for ch in sorted(ch for ch in set(text) if _refused(ch, family)):  # each distinct character once
         code = f"U+{ord(ch):04X}"
         name = unicodedata.name(ch, "")
         category = unicodedata.category(ch)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import io
+from copy import deepcopy
 from dataclasses import dataclass
 from typing import Callable
 
 from . import quickimport  # noqa: F401  (first: reportlab.platypus imported quickly)
+from . import deflate  # noqa: F401,I001  (streams the two sheets share compressed once)
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
@@ -37,6 +39,21 @@ def too_long(fiche: Fiche) -> Problem:
     """The error of a fiche whose PDF would pass MAX_PAGES pages."""
     return Problem(fiche.pos, _("this fiche would print more than {limit} pages, at most {limit}").format(
         limit=MAX_PAGES), _("split it into several fiches, or give fewer lines to its questions"))
+
+
+_ATOMS = (int, float, str, bool, type(None))
+
+
+class BodyFrame(Frame):
+    """reportlab's Frame, deep-copied faster: keeping flowables together copies the frame before each
+    trial layout (reportlab's KeepTogether), and Python's deepcopy visits each of its numbers in turn."""
+
+    def __deepcopy__(self, memo):
+        new = self.__class__.__new__(self.__class__)
+        memo[id(self)] = new
+        new.__dict__.update({key: value if type(value) in _ATOMS else deepcopy(value, memo)
+                             for key, value in self.__dict__.items()})
+        return new
 
 
 def _canvas_class(draw_page: Callable):
@@ -83,7 +100,7 @@ def render(fiche: Fiche, *, answers: bool, report: Callable[[object, str], None]
         initialFontName=styles.font.regular,  # else every page's preamble names Helvetica, which is never embedded
         printScaling="None",  # /ViewerPreferences: print at true size, so rulings and grids keep their pitch
     )
-    frame = Frame(p.margin_x, p.margin_bottom, p.frame_w, p.frame_h,
+    frame = BodyFrame(p.margin_x, p.margin_bottom, p.frame_w, p.frame_h,
                   leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="body")
     doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
     header = _header(fiche, styles, labels, answers)
@@ -191,14 +208,15 @@ def _header(fiche: Fiche, styles: S.Styles, labels: dict, answers: bool) -> Call
     w, h = p.page
     top = h - p.header_drop
     margin = p.margin_x
+    sides = [(Paragraph(markup, style), x, width)  # made once, drawn on every page
+             for markup, style, x, width in ((left, st, margin, lw), (right, st_r, w - margin - rw, rw)) if markup]
+    fp = Paragraph(footer, st_f)
 
     def draw(canv: Canvas, total: int) -> None:
         canv.saveState()
-        for markup, style, x, width in ((left, st, margin, lw), (right, st_r, w - margin - rw, rw)):
-            if markup:
-                para = Paragraph(markup, style)
-                _, ph = para.wrap(width, 30)
-                para.drawOn(canv, x, top)
+        for para, x, width in sides:
+            para.wrap(width, 30)
+            para.drawOn(canv, x, top)
         canv.setStrokeColor(S.ACCENT)
         canv.setLineWidth(0.6)
         canv.line(margin, top - RULE_DROP, w - margin, top - RULE_DROP)
@@ -208,7 +226,6 @@ def _header(fiche: Fiche, styles: S.Styles, labels: dict, answers: bool) -> Call
             canv.drawCentredString(w / 2, top + hs * 2 / 9, labels["answer_key"])  # on the header's baseline
         canv.setStrokeColor(S.RULE_LIGHT)
         canv.line(margin, p.footer_rule, w - margin, p.footer_rule)
-        fp = Paragraph(footer, st_f)
         fp.wrap(p.frame_w * 0.75, 20 * p.scale)
         fp.drawOn(canv, margin, p.footer_y)
         canv.setFillColor(S.GREY)

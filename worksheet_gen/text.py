@@ -34,6 +34,8 @@ _VERBATIM = re.compile(
     r"|(?P<entity>&#?[A-Za-z0-9]{1,10};)"
     r"|(?<![\w-])(?P<attr>[\w-]+=\"[^\"\n]*\")"
 )
+# What every span holds (` [ / @ < & =, or www.): a text without any has none, and _VERBATIM need not look.
+_MAYBE_SPAN = re.compile(r"[`\[/@<&=]|[wW][wW][wW]\.")
 _BOLD = re.compile(r"\*\*")
 _ITALIC = re.compile(r"(?<!\*)\*(?!\*)")
 _TEXT_SPACE = re.compile(r" (?=[^<>]*(?:<|$))")  # a space outside any tag (user text is escaped)
@@ -48,6 +50,17 @@ _DOMAIN = re.compile(r"[\w-]+(?:\.[\w-]+)+(?:[/?#]|$)")
 # A number and the word it counts stay on one line (« 4 min », « 3 cas »), not a number and a link word.
 _NUMBER_WORD = re.compile(r"(?<=\d) (?=[^\W\d_])(?!(?:et|ou|à|au|aux|de|des|du|en|le|la|les|puis|pour|par|sur|"
                           r"avec|dans|and|or|to|in|of|the)\b)")
+# French typography (french()): each pattern is applied only to a text holding the character it is about.
+_PREMIERE = re.compile(r"\b(1)ère(s?)\b")
+_IEME = re.compile(r"\b(\d{1,2})ème(s?)\b")
+_PERCENT = re.compile(r"(?<=\d) (?=€)|(?<=\d)[ \u00a0]?(?=%(?![\w%]))")
+_APOSTROPHE = re.compile(r"(\w)'")
+_QUOTES = re.compile(r'"\s*([^"]*?)\s*"')
+_OPENING = re.compile(r"«[ \u00a0\u202f]*")
+_CLOSING = re.compile(r"[ \u00a0\u202f]*»")
+_HIGH_MARK = re.compile(r"(?<=[^\s;!?:«(\[])[ \u00a0\u202f]?([;!?]+)")
+_COLON = re.compile(r"(?<=[^\s;!?:«(\[\d])[ \u00a0\u202f]?:(?=\s|$)")
+_NUMBER_COLON = re.compile(r"(?<=\d) :(?=\s|$)")
 # What starts a run of another type in a paragraph: a mark (** * `), a link or an address, punctuation
 # French typography sets apart (; : ! ? « » % €, a typed narrow space), an ordinal's raised ending. Each run
 # costs the layout about as much as a line of plain text; a text is over-counted rather than under.
@@ -66,11 +79,26 @@ class Span(NamedTuple):
     target: str = ""  # the address a link points to ("" when it is not a link)
 
 
+_SPANS: dict = {}  # text -> its spans: validation, the student sheet and the corrigé look for them in the same texts
+MAX_SPANS = 4096
+
+
 def spans(text: str, *, address: bool = False) -> Iterator[Span]:
     """The spans of text printed as written (code, addresses, tag-like text) and the links, in order;
     ``address``: the whole text is one web address (a video's, checked as such), whatever it holds."""
     if address:
-        yield Span(0, len(text), "url", text, text)
+        return iter((Span(0, len(text), "url", text, text),))
+    found = _SPANS.get(text)
+    if found is None:
+        if len(_SPANS) >= MAX_SPANS:
+            _SPANS.clear()
+        found = _SPANS[text] = tuple(_find_spans(text))
+    return iter(found)
+
+
+def _find_spans(text: str) -> Iterator[Span]:
+    """The spans of text, found afresh (see spans)."""
+    if not _MAYBE_SPAN.search(text):  # most texts: none of the characters any span needs
         return
     for m in _VERBATIM.finditer(text):
         kind = m.lastgroup if m.lastgroup != "target" else "link"
@@ -199,17 +227,25 @@ def french(text: str) -> str:
     """Apply French typography to plain text: apostrophes, « », narrow spaces before ; : ! ?, a number kept
     with its unit or noun (« 4 min », « 50 % »), ordinals as written in French (1ère → 1re, 2ème → 2e)."""
     text = text.replace("...", "…")
-    text = re.sub(r"\b(1)ère(s?)\b", r"\1re\2", text)
-    text = re.sub(r"\b(\d{1,2})ème(s?)\b", r"\1e\2", text)
-    text = re.sub(r"(?<=\d) (?=€)|(?<=\d)[ \u00a0]?(?=%(?![\w%]))", NNBSP, text)  # 10% and 10 % print 10 %
+    if "è" in text:
+        text = _PREMIERE.sub(r"\1re\2", text)
+        text = _IEME.sub(r"\1e\2", text)
+    if "%" in text or "€" in text:
+        text = _PERCENT.sub(NNBSP, text)  # 10% and 10 % print 10 %
     text = _NUMBER_WORD.sub("\u00a0", text)
-    text = re.sub(r"(\w)'", "\\1’", text)
-    text = re.sub(r'"\s*([^"]*?)\s*"', "«" + NNBSP + "\\1" + NNBSP + "»", text)
-    text = re.sub(r"«[ \u00a0\u202f]*", "«" + NNBSP, text)
-    text = re.sub(r"[ \u00a0\u202f]*»", NNBSP + "»", text)
-    text = re.sub(r"(?<=[^\s;!?:«(\[])[ \u00a0\u202f]?([;!?]+)", NNBSP + "\\1", text)
-    text = re.sub(r"(?<=[^\s;!?:«(\[\d])[ \u00a0\u202f]?:(?=\s|$)", NNBSP + ":", text)
-    text = re.sub(r"(?<=\d) :(?=\s|$)", NNBSP + ":", text)
+    if "'" in text:
+        text = _APOSTROPHE.sub("\\1’", text)
+    if '"' in text:
+        text = _QUOTES.sub("«" + NNBSP + "\\1" + NNBSP + "»", text)
+    if "«" in text:
+        text = _OPENING.sub("«" + NNBSP, text)
+    if "»" in text:
+        text = _CLOSING.sub(NNBSP + "»", text)
+    if ";" in text or "!" in text or "?" in text:
+        text = _HIGH_MARK.sub(NNBSP + "\\1", text)
+    if ":" in text:
+        text = _COLON.sub(NNBSP + ":", text)
+        text = _NUMBER_COLON.sub(NNBSP + ":", text)
     return text
 
 
@@ -236,9 +272,26 @@ def colon(lang: str) -> str:
 SHRINK = 0.8  # the least size, relative to its own, an address is set at to stay on one line
 
 
+_MARKUPS: dict = {}  # markup()'s arguments -> its markup: the student sheet and the corrigé share most texts
+MAX_MARKUPS = 4096
+
+
 def markup(text: str, *, lang: str = "fr", size: float = 10.0, sup: bool = True, space: float = 0.0,
            link_color: str = LINK_COLOR, mono: float = 0.92, columns: int = 0, shrink: float = SHRINK,
            address: bool = False) -> str:
+    """Return reportlab paragraph markup for one paragraph of source text (see _markup), made once per process."""
+    key = (text, lang, size, sup, space, link_color, mono, columns, shrink, address)
+    found = _MARKUPS.get(key)
+    if found is None:
+        if len(_MARKUPS) >= MAX_MARKUPS:
+            _MARKUPS.clear()
+        found = _MARKUPS[key] = _markup(text, lang=lang, size=size, sup=sup, space=space, link_color=link_color,
+                                        mono=mono, columns=columns, shrink=shrink, address=address)
+    return found
+
+
+def _markup(text: str, *, lang: str, size: float, sup: bool, space: float, link_color: str, mono: float,
+            columns: int, shrink: float, address: bool) -> str:
     """Return reportlab paragraph markup for one paragraph of source text.
 
     ``sup=False`` writes 1re, Tle on the line; ``space`` > 0 widens every word space

@@ -6,6 +6,8 @@ draws differs, which keeps the two documents page-aligned.
 
 from __future__ import annotations
 
+import itertools
+
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Paragraph as _Paragraph
 
@@ -14,6 +16,7 @@ from ..media import qr_code
 from ..text import ordinal_parts
 from ..profiles import STANDARD
 from . import fields as F
+from . import skeleton
 from . import styles as S
 
 EXPLAIN_MIN_W = 45 * mm  # the narrowest column an explanation is set in beside the options
@@ -32,17 +35,51 @@ _PARSED: dict = {}  # (text, bullet, style's values) -> (cleaned text, fragments
 MAX_PARSED = 4096
 
 
+_SEEN: dict = {}  # id(style) -> (style, its values as last seen, their number): a style's values sorted once
+_NUMBERS: dict = {}  # a style's sorted values -> their number (never given to other values, even once cleared)
+_COUNT = itertools.count()
+MAX_STYLES = 1024
+
+
+def _style_number(style):
+    """A number for the values of a style, the same for styles of equal values (in any render), or None when
+    they cannot be compared."""
+    values = vars(style)
+    seen = _SEEN.get(id(style))
+    if seen is not None and seen[0] is style and seen[1] == values:  # unchanged since: no sorting again
+        return seen[2]
+    ordered = dict(values)
+    ordered.pop("name", None)
+    ordered.pop("parent", None)
+    ordered = tuple(sorted(ordered.items()))  # by name alone: no two are equal
+    try:
+        number = _NUMBERS.get(ordered)
+    except TypeError:
+        return None
+    if number is None:
+        if len(_NUMBERS) >= MAX_STYLES:
+            _NUMBERS.clear()
+        number = _NUMBERS[ordered] = next(_COUNT)
+    if len(_SEEN) >= MAX_STYLES:
+        _SEEN.clear()
+    _SEEN[id(style)] = (style, dict(values), number)
+    return number
+
+
 def _parse_key(text, style, bullet_text, case_sensitive):
     """What a paragraph's parse depends on, or None when it may depend on more (numbering, a style that cannot
     be compared): the text and every value of its style (the style objects themselves differ between renders)."""
     if not isinstance(text, str) or "<seq" in text.lower() or not isinstance(bullet_text, (str, type(None))):
         return None
-    values = tuple(sorted((k, v) for k, v in vars(style).items() if k not in ("name", "parent")))
-    try:
-        hash(values)
-    except TypeError:
-        return None
-    return text, bullet_text, case_sensitive, type(style), values
+    number = _style_number(style)
+    return None if number is None else (text, bullet_text, case_sensitive, type(style), number)
+
+
+def _keep(key, parsed) -> None:
+    """Keep a parse: (cleaned text, fragments no paragraph holds, bullet)."""
+    if len(_PARSED) >= MAX_PARSED:
+        _PARSED.clear()
+    _PARSED[key] = parsed
 
 
 def _copy(bullet):
@@ -69,6 +106,10 @@ class Paragraph(_Paragraph):
     def __init__(self, text, style=None, bulletText=None, frags=None, caseSensitive=1, encoding="utf8"):
         key = _parse_key(text, style, bulletText, caseSensitive) if frags is None and style is not None else None
         found = _PARSED.get(key) if key is not None else None
+        if found is None and key is not None:  # a text of tags already parsed: their fragments, its own texts
+            found = skeleton.parse(text, style, bulletText, caseSensitive, key[3:])
+            if found is not None:
+                _keep(key, found)
         if found is not None:  # reportlab's own way in for parsed text: its frags argument
             cleaned, parsed, bullet = found
             super().__init__(cleaned, style, _copy(bullet), [f.clone() for f in parsed], caseSensitive, encoding)
@@ -77,9 +118,7 @@ class Paragraph(_Paragraph):
             if self.style is not style:  # a <para> tag with attributes gives another style
                 key = None
             elif key is not None:
-                if len(_PARSED) >= MAX_PARSED:
-                    _PARSED.clear()
-                _PARSED[key] = (self.text, [f.clone() for f in self.frags], _copy(self.bulletText))
+                _keep(key, (self.text, [f.clone() for f in self.frags], _copy(self.bulletText)))
         self._key = key  # what the parse depends on: also the key of the layouts shared by equal paragraphs
         self._pristine = list(self.frags)  # reportlab replaces self.frags with the pieces it cuts
 
@@ -619,6 +658,10 @@ class Choices(Flowable):
                 c.restoreState()
 
 
+_QR_PATHS: dict = {}  # (address, size) -> the path of its dark modules (QRCode._path)
+MAX_QR_PATHS = 256
+
+
 class QRCode(Flowable):
     """A QR code drawn as vector modules, with its 4-module quiet zone; encoded when first drawn (choosing its
     mask is costly: a fiche that stops at the page limit never pays for the codes of the pages it does not lay out)."""
@@ -637,12 +680,22 @@ class QRCode(Flowable):
 
     def draw(self):
         c = self.canv
-        rows = list(self.qr.matrix_iter())
-        n = len(rows)
-        m = self.size / n
         c.saveState()
         c.setFillColor(S.colors.black)
-        path = c.beginPath()
+        c.drawPath(self._path(), stroke=0, fill=1)
+        c.restoreState()
+
+    def _path(self):
+        """The path of the dark modules, made once per process (the student sheet and the corrigé draw the same)."""
+        from reportlab.pdfgen.pathobject import PDFPathObject
+
+        key = (self.data, self.size)
+        path = _QR_PATHS.get(key)
+        if path is not None:
+            return path
+        rows = list(self.qr.matrix_iter())
+        m = self.size / len(rows)
+        path = PDFPathObject()
         for r, row in enumerate(rows):
             y = self.size - (r + 1) * m
             start = None
@@ -652,8 +705,10 @@ class QRCode(Flowable):
                 elif not dark and start is not None:
                     path.rect(start * m, y, (col - start) * m, m)
                     start = None
-        c.drawPath(path, stroke=0, fill=1)
-        c.restoreState()
+        if len(_QR_PATHS) >= MAX_QR_PATHS:
+            _QR_PATHS.clear()
+        _QR_PATHS[key] = path
+        return path
 
     @property
     def module_mm(self) -> float:

@@ -42,6 +42,8 @@ EXPLAIN_COLUMN = 70 * mm  # the least width left to explanations beside options 
 ON_ACCENT = "#FFFFFF"  # links in white text on the accent colour (banners, table heads)
 
 Report = Callable[[object, str], None]
+_COLUMNS: dict = {}  # id(fiche) -> (fiche, profile, where its explanations beside options start)
+MAX_COLUMNS = 64
 
 
 class _Story:
@@ -281,8 +283,19 @@ class _Story:
                        report=report, field=field, under=q.kind.answer == "many")
 
     def _explain_column(self) -> float | None:
-        """Where explanations beside options start, the same for every question of the document: just
-        right of some question's options, where all of them together take the least height."""
+        """Where explanations beside options start, the same for every question of the document (and in both
+        views: found once per fiche and profile in a process)."""
+        kept = _COLUMNS.get(id(self.f))
+        if kept is not None and kept[0] is self.f and kept[1] == self.p:
+            return kept[2]
+        if len(_COLUMNS) >= MAX_COLUMNS:
+            _COLUMNS.clear()
+        found = self._find_explain_column()
+        _COLUMNS[id(self.f)] = (self.f, self.p, found)
+        return found
+
+    def _find_explain_column(self) -> float | None:
+        """Just right of some question's options, where all of them together take the least height."""
         asked = [q for q in self.f.questions() if q.kind.ticked and not q.lines and (q.explain or q.free)]
         if not asked:
             return None
