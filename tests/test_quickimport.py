@@ -79,3 +79,30 @@ def test_lazy_pattern_matches_as_reportlabs():
     for text in samples:
         a, b = slow.match(text), lazy.match(text)
         assert (a and (a.group(0), a.groups())) == (b and (b.group(0), b.groups())), text
+
+
+def test_pyyaml_still_compiles_its_reader_pattern_at_import():
+    """When this fails, PyYAML no longer compiles Reader.NON_PRINTABLE at import as quickyaml expects."""
+    probe = ("import worksheet_gen.loader, yaml.reader; from worksheet_gen import quickyaml; "
+             "print(yaml.reader.Reader.NON_PRINTABLE is quickyaml.NON_PRINTABLE)")
+    proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert proc.stdout.strip() == "True", proc.stdout + proc.stderr
+
+
+def test_the_non_printable_class_matches_the_same_characters_as_pyyamls():
+    from worksheet_gen import quickyaml
+
+    everything = "".join(map(chr, range(sys.maxunicode + 1)))  # surrogates included
+    slow = re.compile(quickyaml.PYYAML)
+    assert slow.findall(everything) == quickyaml.NON_PRINTABLE.findall(everything)
+    assert len(slow.findall(everything)) == 61 + 2048 + 2  # C0 and C1 controls, surrogates, U+FFFE and U+FFFF
+
+
+def test_pyyamls_own_parser_still_refuses_a_control_character():
+    """The pure-Python reader (tabs, a BOM or what libyaml refuses) with the pattern quickyaml gave it."""
+    import yaml
+
+    from worksheet_gen import quickyaml  # noqa: F401
+
+    with pytest.raises(yaml.reader.ReaderError, match="#x0007"):
+        yaml.SafeLoader("a:\tb\x07").get_single_node()
