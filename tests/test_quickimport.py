@@ -106,3 +106,42 @@ def test_pyyamls_own_parser_still_refuses_a_control_character():
 
     with pytest.raises(yaml.reader.ReaderError, match="#x0007"):
         yaml.SafeLoader("a:\tb\x07").get_single_node()
+
+
+def test_reportlab_still_imports_pillow_and_pyphen_and_gets_them_later():
+    """When this fails, reportlab no longer imports PIL.Image or pyphen at import (LATER no longer applies),
+    or asks them for something while it is imported (they are imported at once: the start-up pays again)."""
+    probe = ("import sys, worksheet_gen.render, reportlab.lib.utils as u, reportlab.platypus.paragraph as p; "
+             "from worksheet_gen.quickimport import Later; "
+             "print(type(u.Image) is Later, type(p.pyphen) is Later, 'PIL.Image' in sys.modules, 'pyphen' in sys.modules)")
+    proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert proc.stdout.strip() == "True True False False", proc.stdout + proc.stderr
+
+
+def test_a_fiche_with_pictures_renders_the_same_bytes_with_pillow_imported_later():
+    """Its PNG and JPEG drawn through reportlab's Later PIL.Image, and through the module imported first.
+    (A build reads the pictures before it imports reportlab: here reportlab is imported first.)"""
+    probe = ("import hashlib, sys; from pathlib import Path\n"
+             "if sys.argv[1] == 'first': import PIL.Image, pyphen\n"
+             "import worksheet_gen.render; from worksheet_gen.build import render_fiche\n"
+             "from worksheet_gen.sources import load_fiche\n"
+             "import reportlab.lib.utils as u; from worksheet_gen.quickimport import Later\n"
+             "fiche, problems = load_fiche(Path(sys.argv[2]))\n"
+             "student, key, _ = render_fiche(fiche)\n"
+             "print(type(u.Image) is Later, hashlib.sha256(student + key).hexdigest())")
+    source = str(ROOT / "tests/data/ci/pictures.yaml")
+    runs = {how: subprocess.run([sys.executable, "-c", probe, how, source], capture_output=True, text=True,
+                                timeout=120, cwd=ROOT) for how in ("first", "later")}
+    first, later = (runs[how].stdout.split() for how in ("first", "later"))
+    assert first[0] == "False" and later[0] == "True", runs
+    assert first[1] == later[1]
+
+
+def test_a_later_module_answers_as_the_module():
+    from worksheet_gen.quickimport import Later
+
+    later = Later("colorsys")
+    assert later.rgb_to_hsv(1, 0, 0) == (0.0, 1.0, 1.0) and later.ONE_THIRD == 1 / 3
+    assert later  # reportlab tests `if hyphenator and pyphen:`
+    with pytest.raises(AttributeError):
+        later.no_such_name  # noqa: B018
