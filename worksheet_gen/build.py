@@ -110,9 +110,8 @@ def render_fiche(fiche: Fiche, profile: Profile = STANDARD, *,
 
 def _fork(job: Callable[[], bytes], warnings: dict) -> Callable[[], bytes | None]:
     """Run job in a forked process; the returned function waits for its bytes (None if it failed)
-    and adds the warnings it reported to ``warnings``."""
-    import pickle
-
+    and adds the warnings it reported to ``warnings``. The child sends a 0 byte and the bytes, or,
+    when it reported warnings, a 1 byte and both pickled (pickle is imported only then: 1.5 ms)."""
     read, write = os.pipe()
     parent = os.getpid()
     pid = os.fork()
@@ -124,7 +123,13 @@ def _fork(job: Callable[[], bytes], warnings: dict) -> Callable[[], bytes | None
             data = job()
             hyphens.save()
             with os.fdopen(write, "wb") as fh:
-                fh.write(pickle.dumps((data, warnings)))
+                if warnings:
+                    import pickle
+
+                    fh.write(b"\1" + pickle.dumps((data, warnings)))
+                else:
+                    fh.write(b"\0")
+                    fh.write(data)
             status = 0
         finally:
             os._exit(status)
@@ -136,7 +141,11 @@ def _fork(job: Callable[[], bytes], warnings: dict) -> Callable[[], bytes | None
         _, status = os.waitpid(pid, 0)
         if status != 0 or not payload:
             return None
-        data, reported = pickle.loads(payload)
+        if payload[:1] == b"\0":
+            return payload[1:]
+        import pickle
+
+        data, reported = pickle.loads(payload[1:])
         for key, problem in reported.items():
             warnings.setdefault(key, problem)
         return data
