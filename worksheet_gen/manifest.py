@@ -15,9 +15,9 @@ import json
 import os
 import re
 import sys
+from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
-from typing import Mapping
 
 from . import files
 from .errors import Pos, Problem, quote, quoted

@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 import stat
 import unicodedata
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Mapping
 
 from . import files
 from .errors import Pos, Problem, quote

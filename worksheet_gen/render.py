@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from . import quickimport  # noqa: F401  (first: reportlab.platypus imported quickly)
 from reportlab.lib.units import mm
