@@ -111,12 +111,22 @@ def test_pyyamls_own_parser_still_refuses_a_control_character():
 def test_reportlab_still_imports_the_later_modules_and_gets_them_later():
     """When this fails, reportlab no longer imports a LATER module at import (it no longer applies there),
     or asks one for something while it is imported (it is imported at once: the start-up pays again)."""
-    probe = ("import sys, worksheet_gen.render, reportlab.lib.utils as u, reportlab.platypus.paragraph as p; "
-             "from worksheet_gen.quickimport import Later; "
-             "print(type(u.Image) is Later, type(u.pickle) is Later, type(p.pyphen) is Later, "
-             "[name for name in ('PIL.Image', 'pickle', 'pyphen') if name in sys.modules])")
+    probe = ("import sys, worksheet_gen.render, reportlab.lib.utils as u, reportlab.platypus.paragraph as p, "
+             "reportlab.lib.rl_safe_eval as e, reportlab.platypus.xpreformatted as x; "
+             "from worksheet_gen.quickimport import LATER, Later; "
+             "print(type(u.Image) is Later, type(u.pickle) is Later, type(p.pyphen) is Later, type(e.textwrap) is Later, "
+             "type(x.PyFontify) is Later, [name for name in LATER if name in sys.modules])")
     proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, cwd=ROOT)
-    assert proc.stdout.strip() == "True True True []", proc.stdout + proc.stderr
+    assert proc.stdout.strip() == "True True True True True []", proc.stdout + proc.stderr
+
+
+def test_reportlab_colours_python_code_through_the_later_pyfontify():
+    from reportlab.lib import PyFontify
+
+    from worksheet_gen.quickimport import Later
+
+    code = "def f(x):  # comment\n    return 'text'\n"
+    assert Later("reportlab.lib.PyFontify").fontify(code) == PyFontify.fontify(code) != []
 
 
 def test_a_fiche_with_pictures_renders_the_same_bytes_with_pillow_imported_later():

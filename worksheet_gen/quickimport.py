@@ -16,11 +16,13 @@ the four non-ASCII letters that Python's case folding matches to ASCII ones, or 
 leaves out), which compiles in about a millisecond. Every other ``re.compile`` call is passed
 through. Importing this module does it.
 
-Three modules that reportlab imports but a fiche without pictures never uses, Pillow's ``PIL.Image``
+Modules that reportlab imports but a fiche without pictures never uses, Pillow's ``PIL.Image``
 (``reportlab/lib/utils.py``, about 6 ms with the modules it imports), ``pickle`` (the same, 1.5 ms, for
-its debugging helpers) and ``pyphen`` (``reportlab/platypus/paragraph.py``, about 3 ms; worksheet-gen
-hyphenates through ``hyphens.py``), are given to reportlab as LATER modules: each is imported the first
-time reportlab asks it for anything.
+its debugging helpers), ``pyphen`` (``reportlab/platypus/paragraph.py``, about 3 ms; worksheet-gen
+hyphenates through ``hyphens.py``), ``textwrap`` (``reportlab/lib/rl_safe_eval.py``, for class
+definitions in evaluated code) and ``reportlab.lib.PyFontify`` (``reportlab/platypus/xpreformatted.py``,
+Python code coloured, about 1 ms with its two patterns), are given to reportlab as LATER modules: each
+is imported the first time reportlab asks it for anything.
 
 ``tests/test_quickimport.py`` checks that reportlab still compiles that very pattern at import
 (else this module no longer applies and the test says so), that each rewritten letter class matches
@@ -103,7 +105,7 @@ class Later(types.ModuleType):
         return getattr(module, name)
 
 
-LATER = ("PIL.Image", "pickle", "pyphen")
+LATER = ("PIL.Image", "pickle", "pyphen", "textwrap", "reportlab.lib.PyFontify")
 
 
 def _platypus() -> None:
