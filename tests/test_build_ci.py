@@ -643,3 +643,19 @@ def test_rendering_the_two_pdfs_in_two_processes_changes_nothing():
     forked = render_fiche(fiche, parallel=True)
     assert forked[:2] == serial[:2]
     assert sorted(forked[2]) == sorted(serial[2]) and serial[2]  # the layout warning comes back from either process
+
+
+def test_a_forked_job_sends_back_its_bytes_and_the_warnings_it_reported():
+    from worksheet_gen.build import _fork
+    from worksheet_gen.errors import Pos, Problem
+
+    warnings: dict = {}
+    problem = Problem(Pos("src/a.yaml", 3, 7), "the answer needs more room", severity="warning")
+
+    def job() -> bytes:  # in the child: what it reports is sent with its bytes
+        warnings[(problem.pos, problem.message)] = problem
+        return b"%PDF-1.7 student"
+
+    assert _fork(job, warnings)() == b"%PDF-1.7 student" and warnings == {(problem.pos, problem.message): problem}
+    for data in (b"\0\1", b"\1\0", b""):  # without warnings: the bytes as they are, whatever they start with
+        assert _fork(lambda: data, {})() == data

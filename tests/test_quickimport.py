@@ -79,3 +79,93 @@ def test_lazy_pattern_matches_as_reportlabs():
     for text in samples:
         a, b = slow.match(text), lazy.match(text)
         assert (a and (a.group(0), a.groups())) == (b and (b.group(0), b.groups())), text
+
+
+def test_pyyaml_still_compiles_its_reader_pattern_at_import():
+    """When this fails, PyYAML no longer compiles Reader.NON_PRINTABLE at import as quickyaml expects."""
+    probe = ("import worksheet_gen.loader, yaml.reader; from worksheet_gen import quickyaml; "
+             "print(yaml.reader.Reader.NON_PRINTABLE is quickyaml.NON_PRINTABLE)")
+    proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert proc.stdout.strip() == "True", proc.stdout + proc.stderr
+
+
+def test_the_non_printable_class_matches_the_same_characters_as_pyyamls():
+    from worksheet_gen import quickyaml
+
+    everything = "".join(map(chr, range(sys.maxunicode + 1)))  # surrogates included
+    slow = re.compile(quickyaml.PYYAML)
+    assert slow.findall(everything) == quickyaml.NON_PRINTABLE.findall(everything)
+    assert len(slow.findall(everything)) == 61 + 2048 + 2  # C0 and C1 controls, surrogates, U+FFFE and U+FFFF
+
+
+def test_pyyamls_own_parser_still_refuses_a_control_character():
+    """The pure-Python reader (tabs, a BOM or what libyaml refuses) with the pattern quickyaml gave it."""
+    import yaml
+
+    from worksheet_gen import quickyaml  # noqa: F401
+
+    with pytest.raises(yaml.reader.ReaderError, match="#x0007"):
+        yaml.SafeLoader("a:\tb\x07").get_single_node()
+
+
+def test_reportlab_still_imports_the_later_modules_and_gets_them_later():
+    """When this fails, reportlab no longer imports a LATER module at import (it no longer applies there),
+    or asks one for something while it is imported (it is imported at once: the start-up pays again)."""
+    probe = ("import sys, worksheet_gen.render, reportlab.lib.utils as u, reportlab.platypus.paragraph as p, "
+             "reportlab.lib.rl_safe_eval as e, reportlab.platypus.xpreformatted as x; "
+             "from worksheet_gen.quickimport import LATER, Later; "
+             "print(type(u.Image) is Later, type(u.pickle) is Later, type(p.pyphen) is Later, type(e.textwrap) is Later, "
+             "type(x.PyFontify) is Later, [name for name in LATER if name in sys.modules])")
+    proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert proc.stdout.strip() == "True True True True True []", proc.stdout + proc.stderr
+
+
+def test_reportlab_colours_python_code_through_the_later_pyfontify():
+    from reportlab.lib import PyFontify
+
+    from worksheet_gen.quickimport import Later
+
+    code = "def f(x):  # comment\n    return 'text'\n"
+    assert Later("reportlab.lib.PyFontify").fontify(code) == PyFontify.fontify(code) != []
+
+
+def test_a_fiche_with_pictures_renders_the_same_bytes_with_pillow_imported_later():
+    """Its PNG and JPEG drawn through reportlab's Later PIL.Image, and through the module imported first.
+    (A build reads the pictures before it imports reportlab: here reportlab is imported first.)"""
+    probe = ("import hashlib, sys; from pathlib import Path\n"
+             "if sys.argv[1] == 'first': import PIL.Image, pyphen\n"
+             "import worksheet_gen.render; from worksheet_gen.build import render_fiche\n"
+             "from worksheet_gen.sources import load_fiche\n"
+             "import reportlab.lib.utils as u; from worksheet_gen.quickimport import Later\n"
+             "fiche, problems = load_fiche(Path(sys.argv[2]))\n"
+             "student, key, _ = render_fiche(fiche)\n"
+             "print(type(u.Image) is Later, hashlib.sha256(student + key).hexdigest())")
+    source = str(ROOT / "tests/data/ci/pictures.yaml")
+    runs = {how: subprocess.run([sys.executable, "-c", probe, how, source], capture_output=True, text=True,
+                                timeout=120, cwd=ROOT) for how in ("first", "later")}
+    first, later = (runs[how].stdout.split() for how in ("first", "later"))
+    assert first[0] == "False" and later[0] == "True", runs
+    assert first[1] == later[1]
+
+
+def test_a_later_module_answers_as_the_module():
+    from worksheet_gen.quickimport import Later
+
+    later = Later("colorsys")
+    assert later.rgb_to_hsv(1, 0, 0) == (0.0, 1.0, 1.0) and later.ONE_THIRD == 1 / 3
+    assert later  # reportlab tests `if hyphenator and pyphen:`
+    with pytest.raises(AttributeError):
+        later.no_such_name  # noqa: B018
+
+
+def test_building_the_pix_fiche_imports_nothing_it_does_not_use():
+    """What the start-up no longer pays for stays unpaid: validating and rendering a fiche without pictures,
+    and what the forked renderer does first (die_with), import none of these (a new top-level import would)."""
+    probe = ("import os, sys; from pathlib import Path\n"
+             "from worksheet_gen.build import die_with, render_fiche; from worksheet_gen.sources import load_fiche\n"
+             "fiche, problems = load_fiche(Path(sys.argv[1])); render_fiche(fiche); die_with(os.getppid())\n"
+             "print([name for name in ('PIL.Image', 'pickle', 'difflib', 'ctypes', 'signal', 'textwrap', "
+             "'reportlab.lib.PyFontify') if name in sys.modules])")
+    proc = subprocess.run([sys.executable, "-c", probe, str(ROOT / "sources/pix.yaml")], capture_output=True,
+                          text=True, timeout=120, cwd=ROOT)
+    assert proc.stdout.strip() == "[]", proc.stdout + proc.stderr

@@ -32,7 +32,7 @@ ENV = "WORKSHEET_GEN_CACHE"
 KEY_FILE = "cache.key"
 KEY_BYTES = 32
 MAX_BYTES = 16 * 2**20  # the largest file the cache writes is a few hundred KiB
-TYPE_CHECKING = False  # typing, imported only by type checkers: a no-op build does not need it (about 3 ms)
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing (2.9 ms)
 if TYPE_CHECKING:
     from typing import TypeVar
 

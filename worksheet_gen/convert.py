@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import math
 import re
+from collections import namedtuple
 from pathlib import Path
-from typing import NamedTuple
 
 from . import chars, fonts, media, values
 from . import text as T
@@ -32,11 +32,10 @@ SHORTEN_LIST = _("shorten the list, or give 'lines:' and let the corrigé write 
 NOT_AN_OPTION = _("the answer {answer} is not one of the options")
 
 
-class Item(NamedTuple):
-    """One text of a list, with its place in the source."""
+class Item(namedtuple("Item", "text pos")):  # not typing's: 2.9 ms to import
+    """One text of a list, with its place in the source (a Pos)."""
 
-    text: str
-    pos: Pos
+    __slots__ = ()
 
 
 class Ctx:

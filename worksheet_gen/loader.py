@@ -12,6 +12,7 @@ import re
 import unicodedata
 from pathlib import Path
 
+from . import quickyaml  # first: yaml imported quickly
 import yaml
 
 from . import files
@@ -26,8 +27,7 @@ MAX_REPORTED = 20  # control characters reported one by one, then summed up
 _CORE = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {_CORE + t for t in ("str", "int", "float", "bool", "null", "timestamp", "value", "merge")}
 _PLAIN_TAGS = {_CORE + "map", _CORE + "seq"}
-# The characters PyYAML refuses to read (yaml.reader.Reader.NON_PRINTABLE).
-_NON_PRINTABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_NON_PRINTABLE = quickyaml.NON_PRINTABLE  # the characters PyYAML refuses to read
 _QUOTE_HINT = _("put the whole text in quotes")
 COLON = _("a text contains ': ' (a colon followed by a space)")
 SEE_EXAMPLE = _("compare with the example in docs/format.md")

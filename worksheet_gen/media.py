@@ -6,7 +6,6 @@ touches the network: an address is only looked at, a picture is only read from d
 
 from __future__ import annotations
 
-import difflib
 import re
 import unicodedata
 from functools import lru_cache
@@ -194,6 +193,8 @@ def _nearby(base_dir: Path, text: str) -> Msg:
         names = [p.name for p in folder.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES]
     except OSError:
         names = []
+    import difflib  # here: only a mistake needs it
+
     guess = difflib.get_close_matches(Path(text).name, names, n=1)
     if guess:
         return _("did you mean {name}?").format(name=quote(str(Path(text).parent / guess[0]).removeprefix("./")))

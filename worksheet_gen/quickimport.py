@@ -16,15 +16,26 @@ the four non-ASCII letters that Python's case folding matches to ASCII ones, or 
 leaves out), which compiles in about a millisecond. Every other ``re.compile`` call is passed
 through. Importing this module does it.
 
+Modules that reportlab imports but a fiche without pictures never uses, Pillow's ``PIL.Image``
+(``reportlab/lib/utils.py``, about 6 ms with the modules it imports), ``pickle`` (the same, 1.5 ms, for
+its debugging helpers), ``pyphen`` (``reportlab/platypus/paragraph.py``, about 3 ms; worksheet-gen
+hyphenates through ``hyphens.py``), ``textwrap`` (``reportlab/lib/rl_safe_eval.py``, for class
+definitions in evaluated code) and ``reportlab.lib.PyFontify`` (``reportlab/platypus/xpreformatted.py``,
+Python code coloured, about 1 ms with its two patterns), are given to reportlab as LATER modules: each
+is imported the first time reportlab asks it for anything.
+
 ``tests/test_quickimport.py`` checks that reportlab still compiles that very pattern at import
 (else this module no longer applies and the test says so), that each rewritten letter class matches
-exactly the characters of the original on all of Unicode, and that both patterns agree on addresses.
+exactly the characters of the original on all of Unicode, and that both patterns agree on addresses;
+that reportlab still imports the LATER modules, and that importing it imports none of them.
 """
 
 from __future__ import annotations
 
+import importlib
 import re
 import sys
+import types
 
 URI_PAT = ("(^(?:[a-z0-9\\.\\-\\+]*)://)(?:\\S+(?::\\S*)?@)?(?:(?:25[0-5]|2[0-4]\\d|[0-1]?\\d?\\d)(?:\\.(?:25[0-5]|"
            "2[0-4]\\d|[0-1]?\\d?\\d)){3}|\\[[0-9a-f:\\.]+\\]|([a-z\xa1-\uffff0-9](?:[a-z\xa1-\uffff0-9-]{0,61}"
@@ -82,9 +93,25 @@ class Deferred:
         return getattr(re.compile(self.pattern, self.flags), name)  # re's own cache keeps it compiled
 
 
+class Later(types.ModuleType):
+    """Stands for a module while reportlab is imported: the module is imported the first time one of its
+    attributes is asked for, and answers from then on."""
+
+    def __getattr__(self, name: str):
+        module = sys.modules.get(self.__name__)
+        if module is None or module is self:  # asked while reportlab is still being imported: the real one now
+            sys.modules.pop(self.__name__, None)
+            module = importlib.import_module(self.__name__)
+        return getattr(module, name)
+
+
+LATER = ("PIL.Image", "pickle", "pyphen", "textwrap", "reportlab.lib.PyFontify")
+
+
 def _platypus() -> None:
     if "reportlab.platypus.paragraph" in sys.modules:
         return
+    later = [name for name in LATER if name not in sys.modules]
     compile_ = re.compile
 
     def compile_lazily(pattern, flags=0):
@@ -95,10 +122,14 @@ def _platypus() -> None:
         return compile_(pattern, flags)
 
     re.compile = compile_lazily
+    sys.modules.update((name, Later(name)) for name in later)  # what `import` finds, and binds in reportlab
     try:
         import reportlab.platypus  # noqa: F401
     finally:
         re.compile = compile_
+        for name in later:
+            if isinstance(sys.modules.get(name), Later):
+                del sys.modules[name]  # any other importer gets the real module
 
 
 _platypus()

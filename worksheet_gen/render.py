@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from copy import deepcopy
 from dataclasses import dataclass
-from typing import Callable
 
 from . import quickimport  # noqa: F401  (first: reportlab.platypus imported quickly)
 from . import deflate  # noqa: F401,I001  (streams the two sheets share compressed once)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 
 from .i18n import Msg, _
@@ -38,6 +37,8 @@ def best(word: str, allowed) -> str | None:
     for candidate in meant:
         if candidate in allowed:
             return candidate
+    import difflib  # here: only a mistake needs it
+
     guess = difflib.get_close_matches(word, allowed, n=1)
     return guess[0] if guess else None
 

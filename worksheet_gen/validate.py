@@ -5,7 +5,6 @@ The objects, their keys and the kinds of question are spec.py's tables; the valu
 
 from __future__ import annotations
 
-import difflib
 from pathlib import Path
 
 from . import values
@@ -284,6 +283,8 @@ def _check_ticked(ctx: Ctx, kind: Kind, items: list, options: tuple, apos: Pos) 
                        _("write the right options as a list: [{options}], with 'type: multi'")).format(
                           options=", ".join(parts)))
         elif options and a not in options and not kind.fixed:
+            import difflib  # here: only a mistake needs it
+
             guess = difflib.get_close_matches(a, options, n=1, cutoff=0.4) if ctx.guess() else []
             shown, meant = quote_pair(a, guess[0]) if guess else (quote(a), "")
             ctx.error(ipos, NOT_AN_OPTION.format(answer=shown),

@@ -7,7 +7,7 @@ corrigé (``story.answers``) fills them in. A kind of question drawn in a new wa
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from ..form import plan
 from ..model import Question

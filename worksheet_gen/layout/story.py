@@ -9,7 +9,7 @@ fields where they draw the answer spaces, boxes and name lines.
 from __future__ import annotations
 
 import io
-from typing import Callable
+from collections.abc import Callable
 
 from reportlab.lib.units import mm
 from reportlab.platypus import Image as RLImage, KeepTogether, Spacer
