@@ -87,8 +87,15 @@ def render_fiche(fiche: Fiche, profile: Profile = STANDARD, *,
     ``parallel`` renders the student sheet in a forked process while this one renders the
     corrigé (when the build has a core to spare); the bytes are the same.
     """
+    student, key, warnings, _ = render_counted(fiche, profile, parallel=parallel)
+    return student, key, warnings
+
+
+def render_counted(fiche: Fiche, profile: Profile = STANDARD, *,
+                   parallel: bool = False) -> tuple[bytes, bytes, list[Problem], tuple[int, int]]:
+    """What render_fiche() makes, with the page counts of the student sheet and the corrigé."""
     from .fonts import register
-    from .render import render
+    from .render import render_counted as render
 
     warnings: dict[tuple, Problem] = {}
 
@@ -105,11 +112,11 @@ def render_fiche(fiche: Fiche, profile: Profile = STANDARD, *,
     if student is None:  # not forked, or the child failed: render it here
         student = render(fiche, answers=False, report=report, profile=profile)
     hyphens.save()  # after the child's: each adds the words it learnt
-    return student, key, list(warnings.values())
+    return student[0], key[0], list(warnings.values()), (student[1], key[1])
 
 
-def _fork(job: Callable[[], bytes], warnings: dict) -> Callable[[], bytes | None]:
-    """Run job in a forked process; the returned function waits for its bytes (None if it failed)
+def _fork(job: Callable[[], object], warnings: dict) -> Callable[[], object | None]:
+    """Run job in a forked process; the returned function waits for what it returned (None if it failed)
     and adds the warnings it reported to ``warnings``."""
     import pickle
 
@@ -130,7 +137,7 @@ def _fork(job: Callable[[], bytes], warnings: dict) -> Callable[[], bytes | None
             os._exit(status)
     os.close(write)
 
-    def result() -> bytes | None:
+    def result() -> object | None:
         with os.fdopen(read, "rb") as fh:
             payload = fh.read()
         _, status = os.waitpid(pid, 0)
