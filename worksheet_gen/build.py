@@ -94,7 +94,7 @@ def render_fiche(fiche: Fiche, profile: Profile = STANDARD, *,
 def render_counted(fiche: Fiche, profile: Profile = STANDARD, *,
                    parallel: bool = False) -> tuple[bytes, bytes, list[Problem], tuple[int, int]]:
     """What render_fiche() makes, with the page counts of the student sheet and the corrigé."""
-    from .fonts import register
+    from .fonts import MONO, register
     from .render import render_counted as render
 
     warnings: dict[tuple, Problem] = {}
@@ -103,6 +103,7 @@ def render_counted(fiche: Fiche, profile: Profile = STANDARD, *,
         warnings.setdefault((pos, message), Problem(pos, message, severity="warning"))
 
     register(profile.family)  # before forking: the fonts are read once
+    register(MONO)  # for code and addresses (every sheet's styles register it)
     child = _fork(lambda: render(fiche, answers=False, report=report, profile=profile), warnings) \
         if parallel and hasattr(os, "fork") else None
     try:
