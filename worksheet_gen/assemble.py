@@ -2,9 +2,9 @@
 
 Every copy of a fiche is appended from one ``PdfReader``, so all copies share the
 sheet's content streams, fonts and images; each copy only adds its page objects.
-What a copy gets written on it (the student's name, the date) is an overlay: a small
-content stream of its own, appended to the /Contents of that page of that copy, whose
-font is shared by every student.
+What a copy gets written on it (the student's name, the date) is an overlay: a small form
+XObject of its own, drawn after the sheet's content on that page of that copy, whose font
+is shared by every student.
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ import io
 from typing import Callable, Sequence
 
 from pypdf import PdfReader, PdfWriter
-from pypdf.generic import ArrayObject, ContentStream, DecodedStreamObject, DictionaryObject, NameObject
+from pypdf.generic import (ArrayObject, DecodedStreamObject, DictionaryObject, FloatObject, IndirectObject,
+                           NameObject, StreamObject)
 
 from . import __version__
 from .pack import COPY, COVER, KEY, Part, Sheet
@@ -62,45 +63,55 @@ def assemble(sheets: Sequence[Sheet], parts: Sequence[Part], *, labels: Sequence
 
 
 class _Grafter:
-    """Adds a page of the extra PDF to a pack page as an overlay stream of its own (one stream per
-    page of the extra PDF, however many pack pages it goes on)."""
+    """Adds a page of the extra PDF to a pack page as an overlay: that page's drawing and resources as a
+    form XObject of its own (one per page of the extra PDF, however many pack pages it goes on), drawn
+    after the sheet's own content by a stream every overlaid page shares."""
+
+    NAME = NameObject("/WgOverlay")  # the overlay in each overlaid page's resources
 
     def __init__(self, writer: PdfWriter, source: PdfReader):
         self.writer, self.source = writer, source
-        self.push = self._stream(b"q\n")  # shared by every overlaid page: keep the sheet's state apart
-        self.pop = self._stream(b"\nQ\n")
-        self.done: dict[int, tuple] = {}
+        self.push = self._add(_stream(b"q\n"))  # shared by every overlaid page: keep the sheet's state apart
+        self.pop = self._add(_stream(b"\nQ\n"))
+        self.draw: IndirectObject | None = None  # made at the first overlay: packs without any keep their bytes
+        self.done: dict[int, IndirectObject] = {}
 
-    def _stream(self, data: bytes):
-        stream = DecodedStreamObject()
-        stream.set_data(data)
-        return self.writer._add_object(stream.flate_encode() if len(data) > 40 else stream)
+    def _add(self, stream: StreamObject) -> IndirectObject:
+        return self.writer._add_object(stream)
 
-    def _overlay(self, index: int) -> tuple:
-        """The overlay stream of page index of the extra PDF, and the fonts it uses."""
+    def _overlay(self, index: int) -> IndirectObject:
+        """The form XObject of page index of the extra PDF: its content as drawn, never parsed."""
         if index not in self.done:
             src = self.source.pages[index]
-            fonts = src["/Resources"]["/Font"].get_object()
-            content = ContentStream(src.get_contents(), self.source)
-            used = {}
-            for operands, operator in content.operations:
-                if operator == b"Tf":
-                    name = NameObject("/WgName" + operands[0][1:])
-                    used[name] = fonts.raw_get(operands[0]).clone(self.writer)
-                    operands[0] = name
-            self.done[index] = self._stream(b"q\n" + content.get_data() + b"\nQ\n"), used
+            contents = src["/Contents"].get_object()
+            if isinstance(contents, StreamObject):  # as reportlab writes a page: copied compressed, as it is
+                form = contents.clone(self.writer)
+            else:
+                form = self._add(_stream(src.get_contents().get_data()).flate_encode()).get_object()
+            form.update({NameObject("/Type"): NameObject("/XObject"), NameObject("/Subtype"): NameObject("/Form"),
+                         NameObject("/BBox"): ArrayObject(FloatObject(v) for v in src.mediabox),
+                         NameObject("/Resources"): src["/Resources"].clone(self.writer, ignore_fields=("/ProcSet",))})
+            self.done[index] = form.indirect_reference
         return self.done[index]
 
     def __call__(self, page, index: int) -> None:
-        overlay, used = self._overlay(index)
+        if self.draw is None:
+            self.draw = self._add(_stream(f"\n{self.NAME} Do\n".encode()))
+        overlay = self._overlay(index)
         contents = page.get("/Contents")
         own = list(contents) if isinstance(contents.get_object(), ArrayObject) else [contents]
-        page[NameObject("/Contents")] = ArrayObject([self.push, *own, self.pop, overlay])
+        page[NameObject("/Contents")] = ArrayObject([self.push, *own, self.pop, self.draw])
         resources = DictionaryObject(page["/Resources"].get_object())
-        page_fonts = DictionaryObject(resources.get("/Font", DictionaryObject()).get_object())
-        page_fonts.update(used)
-        resources[NameObject("/Font")] = page_fonts
+        forms = DictionaryObject(resources.get("/XObject", DictionaryObject()).get_object())
+        forms[self.NAME] = overlay
+        resources[NameObject("/XObject")] = forms
         page[NameObject("/Resources")] = resources
+
+
+def _stream(data: bytes) -> DecodedStreamObject:
+    stream = DecodedStreamObject()
+    stream.set_data(data)
+    return stream
 
 
 def _retag(writer: PdfWriter) -> None:
@@ -108,9 +119,7 @@ def _retag(writer: PdfWriter) -> None:
     a printer that caches fonts by name would draw one subset's glyphs with another's."""
     seen: set[int] = set()
     for page in writer.pages:
-        fonts = page.get("/Resources", DictionaryObject()).get_object().get("/Font", DictionaryObject()).get_object()
-        for ref in fonts.values():
-            font = ref.get_object()
+        for font in (ref.get_object() for fonts in _fonts(page) for ref in fonts.values()):
             if id(font) in seen or "+" not in font.get("/BaseFont", ""):
                 continue
             seen.add(id(font))
@@ -122,6 +131,18 @@ def _retag(writer: PdfWriter) -> None:
             font[NameObject("/BaseFont")] = name
             if "/FontDescriptor" in font:
                 font["/FontDescriptor"].get_object()[NameObject("/FontName")] = name
+
+
+def _fonts(page) -> list:
+    """The font dictionaries a page draws with: its own, then its form XObjects' (the overlays)."""
+    resources = page.get("/Resources", DictionaryObject()).get_object()
+    out = [resources.get("/Font", DictionaryObject()).get_object()]
+    for ref in resources.get("/XObject", DictionaryObject()).get_object().values():
+        form = ref.get_object()
+        if form.get("/Subtype") == "/Form":
+            out.append(form.get("/Resources", DictionaryObject()).get_object().get("/Font", DictionaryObject())
+                       .get_object())
+    return out
 
 
 def _navigate(writer: PdfWriter, sheets: Sequence[Sheet], parts: Sequence[Part], labels: Sequence[str],
