@@ -62,6 +62,20 @@ def assemble(sheets: Sequence[Sheet], parts: Sequence[Part], *, labels: Sequence
     return out.getvalue()
 
 
+def warm() -> None:
+    """Read, append, bookmark and write a one-page PDF once: what pypdf imports and prepares on first use
+    (about 8 ms) is then ready for the first pack. The assembler process does it while it waits for one."""
+    blank = io.BytesIO()
+    writer = PdfWriter()
+    writer.add_blank_page(72, 72)
+    writer.write(blank)
+    writer = PdfWriter()
+    writer.append(PdfReader(blank), import_outline=False)
+    writer.add_outline_item(title="-", page_number=0)
+    writer.set_page_label(0, 0, prefix="-")
+    writer.write(io.BytesIO())
+
+
 class _Grafter:
     """Adds a page of the extra PDF to a pack page as an overlay: that page's drawing and resources as a
     form XObject of its own (one per page of the extra PDF, however many pack pages it goes on), drawn

@@ -108,9 +108,10 @@ class Assembler:
 
 
 def _serve(jobs: int, results: int) -> None:
-    """The assembler process: import pypdf, read one job, send the progress and the bytes back."""
+    """The assembler process: import pypdf and warm it, read one job, send the progress and the bytes back."""
     from . import assemble  # pypdf, while the parent imports reportlab
 
+    assemble.warm()
     with os.fdopen(jobs, "rb") as fh:
         head = fh.read(8)
         if len(head) < 8:
