@@ -652,10 +652,11 @@ def test_a_forked_job_sends_back_its_bytes_and_the_warnings_it_reported():
     warnings: dict = {}
     problem = Problem(Pos("src/a.yaml", 3, 7), "the answer needs more room", severity="warning")
 
-    def job() -> bytes:  # in the child: what it reports is sent with its bytes
+    def job() -> tuple[bytes, int]:  # in the child: what it reports is sent with its bytes
         warnings[(problem.pos, problem.message)] = problem
-        return b"%PDF-1.7 student"
+        return b"%PDF-1.7 student", 4
 
-    assert _fork(job, warnings)() == b"%PDF-1.7 student" and warnings == {(problem.pos, problem.message): problem}
+    assert _fork(job, warnings)() == (b"%PDF-1.7 student", 4)
+    assert warnings == {(problem.pos, problem.message): problem}
     for data in (b"\0\1", b"\1\0", b""):  # without warnings: the bytes as they are, whatever they start with
-        assert _fork(lambda: data, {})() == data
+        assert _fork(lambda: (data, 300), {})() == (data, 300)

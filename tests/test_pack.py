@@ -83,6 +83,14 @@ def named(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def named_no_cover(tmp_path_factory):
+    """Named copies and no cover: the names' font is drawn only by the overlays."""
+    out = tmp_path_factory.mktemp("named-no-cover")
+    make(out, "pix", "--roster", str(ROSTER), "--no-cover", "--date", "2025-03-13")
+    return out / "pack-eleves-1reB.pdf"
+
+
+@pytest.fixture(scope="session")
 def multi(tmp_path_factory):
     """Two fiches (the Pix fiche and a one-page one) for every student of the roster, kept together per student."""
     out = tmp_path_factory.mktemp("multi")
@@ -299,7 +307,7 @@ def test_a_named_pack_costs_little_more(anon, named):
     assert named.stat().st_size <= anon.stat().st_size + 24 * KIB + 30 * KIB
 
 
-@pytest.mark.parametrize("which", ["anon", "named", "multi"])
+@pytest.mark.parametrize("which", ["anon", "named", "named_no_cover", "multi"])
 def test_pack_is_valid_and_every_font_embedded_once(request, which):
     path = request.getfixturevalue(which)
     proc = subprocess.run([need("qpdf"), "--check", str(path)], capture_output=True, text=True)
@@ -309,6 +317,8 @@ def test_pack_is_valid_and_every_font_embedded_once(request, which):
     assert rows and all(row.split()[-5:-2] == ["yes", "yes", "yes"] for row in rows), rows  # emb, sub, uni
     names = [row.split()[0] for row in rows]
     assert len(names) == len(set(names)), "two font subsets share a name"
+    tags = [name.split("+")[0] for name in names]
+    assert len(tags) == len(set(tags)), "two font subsets share a tag (ISO 32000-1, 9.6.4)"
 
 
 def test_same_input_same_bytes(tmp_path, anon):

@@ -88,8 +88,15 @@ def render_fiche(fiche: Fiche, profile: Profile = STANDARD, *,
     ``parallel`` renders the student sheet in a forked process while this one renders the
     corrigé (when the build has a core to spare); the bytes are the same.
     """
-    from .fonts import register
-    from .render import render
+    student, key, warnings, _ = render_counted(fiche, profile, parallel=parallel)
+    return student, key, warnings
+
+
+def render_counted(fiche: Fiche, profile: Profile = STANDARD, *,
+                   parallel: bool = False) -> tuple[bytes, bytes, list[Problem], tuple[int, int]]:
+    """What render_fiche() makes, with the page counts of the student sheet and the corrigé."""
+    from .fonts import MONO, register
+    from .render import render_counted as render
 
     warnings: dict[tuple, Problem] = {}
 
@@ -97,6 +104,7 @@ def render_fiche(fiche: Fiche, profile: Profile = STANDARD, *,
         warnings.setdefault((pos, message), Problem(pos, message, severity="warning"))
 
     register(profile.family)  # before forking: the fonts are read once
+    register(MONO)  # for code and addresses (every sheet's styles register it)
     child = _fork(lambda: render(fiche, answers=False, report=report, profile=profile), warnings) \
         if parallel and hasattr(os, "fork") else None
     try:
@@ -106,13 +114,14 @@ def render_fiche(fiche: Fiche, profile: Profile = STANDARD, *,
     if student is None:  # not forked, or the child failed: render it here
         student = render(fiche, answers=False, report=report, profile=profile)
     hyphens.save()  # after the child's: each adds the words it learnt
-    return student, key, list(warnings.values())
+    return student[0], key[0], list(warnings.values()), (student[1], key[1])
 
 
-def _fork(job: Callable[[], bytes], warnings: dict) -> Callable[[], bytes | None]:
-    """Run job in a forked process; the returned function waits for its bytes (None if it failed)
-    and adds the warnings it reported to ``warnings``. The child sends a 0 byte and the bytes, or,
-    when it reported warnings, a 1 byte and both pickled (pickle is imported only then: 1.5 ms)."""
+def _fork(job: Callable[[], tuple[bytes, int]], warnings: dict) -> Callable[[], tuple[bytes, int] | None]:
+    """Run job, which makes a PDF and its page count, in a forked process; the returned function waits for them
+    (None if it failed) and adds the warnings it reported to ``warnings``. The child sends a 0 byte, the page
+    count (8 bytes) and the PDF, or, when it reported warnings, a 1 byte and all of it pickled (pickle is
+    imported only then: 1.5 ms)."""
     read, write = os.pipe()
     parent = os.getpid()
     pid = os.fork()
@@ -129,21 +138,21 @@ def _fork(job: Callable[[], bytes], warnings: dict) -> Callable[[], bytes | None
 
                     fh.write(b"\1" + pickle.dumps((data, warnings)))
                 else:
-                    fh.write(b"\0")
-                    fh.write(data)
+                    fh.write(b"\0" + data[1].to_bytes(8, "little"))
+                    fh.write(data[0])
             status = 0
         finally:
             os._exit(status)
     os.close(write)
 
-    def result() -> bytes | None:
+    def result() -> tuple[bytes, int] | None:
         with os.fdopen(read, "rb") as fh:
             payload = fh.read()
         _, status = os.waitpid(pid, 0)
         if status != 0 or not payload:
             return None
         if payload[:1] == b"\0":
-            return payload[1:]
+            return payload[9:], int.from_bytes(payload[1:9], "little")
         import pickle
 
         data, reported = pickle.loads(payload[1:])

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Callable, ContextManager
 
 from . import loader, profiles, roster
-from .build import Outcome as BuildOutcome, images, render_fiche, write_atomic
+from .build import Outcome as BuildOutcome, images, render_counted, write_atomic
 from .errors import CANNOT_WRITE, CHECK_SPACE, OutputError, Pos, Problem, os_reason, quote
 from .i18n import _, _n
 from .loader import MDict, MList
@@ -143,7 +143,20 @@ def make(request: Request, *, progress: Callable[[int], ContextManager] = _no_pr
          cache: dict | None = None, parallel: bool = False) -> Outcome:
     """Load, check and render everything the pack needs, then assemble it; nothing is written.
 
-    ``parallel``: each fiche's two PDFs are rendered in two processes (see build.render_fiche)."""
+    ``parallel``: each fiche's two PDFs are rendered in two processes (see build.render_fiche), and the pack
+    is assembled in a third, forked first (see assembler.py)."""
+    from . import assembler
+
+    worker = assembler.start() if parallel else None
+    try:
+        return _make(request, progress, cache, parallel, worker.assemble if worker else assembler.assemble_here)
+    finally:
+        if worker is not None:
+            worker.close()
+
+
+def _make(request: Request, progress: Callable[[int], ContextManager], cache: dict | None, parallel: bool,
+          assemble: Callable[..., bytes]) -> Outcome:
     from . import pack, packfill, packpages
 
     out = Outcome()
@@ -218,8 +231,8 @@ def make(request: Request, *, progress: Callable[[int], ContextManager] = _no_pr
         extra = packpages.render(cover, pages) if (cover or pages) else None
         bar.update(1)
         title = f"Pack {classe or request.name} — {titles}"
-        out.data = pack.assemble(sheets, parts, labels=labels, title=title, by_student=request.by_student,
-                                 duplex=request.duplex, extra=extra, overlays=overlays, progress=bar.update)
+        out.data = assemble(sheets, parts, labels=labels, title=title, by_student=request.by_student,
+                            duplex=request.duplex, extra=extra, overlays=overlays, progress=bar.update)
         out.pages = parts[-1].start + parts[-1].pages
     return out
 
@@ -238,10 +251,10 @@ def _sheet(path: Path, fiche, profile, cache: dict, parallel: bool):
 
     key = (path.resolve(), profile.name)
     if key not in cache:
-        cache[key] = render_fiche(fiche, profile, parallel=parallel)
-    student, corrige, warnings = cache[key]
+        cache[key] = render_counted(fiche, profile, parallel=parallel)
+    student, corrige, warnings, (pages, key_pages) = cache[key]
     return Sheet(fiche.slug, plain(fiche.title, lang=fiche.lang), student, corrige, profile.name,
-                 _count(student), _count(corrige)), warnings
+                 pages, key_pages), warnings
 
 
 def write(data: bytes, name: str, out_dir: Path) -> Path:
@@ -406,10 +419,3 @@ def _whole(value) -> int | None:
     text = str(value).strip() if value is not None else ""
     return int(text) if text.isascii() and text.isdigit() and len(text) < 6 else None  # '²' is a digit to isdigit
 
-
-def _count(pdf: bytes) -> int:
-    import io
-
-    from pypdf import PdfReader
-
-    return len(PdfReader(io.BytesIO(pdf)).pages)

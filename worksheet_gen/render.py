@@ -87,6 +87,12 @@ def render(fiche: Fiche, *, answers: bool, report: Callable[[object, str], None]
            names: tuple = (), profile: Profile = STANDARD, form: bool = False) -> bytes:
     """Render the student sheet (answers=False) or the corrigé (answers=True) as PDF bytes, in a layout profile;
     ``form``: the student sheet with form fields (docs/forms.md)."""
+    return render_counted(fiche, answers=answers, report=report, names=names, profile=profile, form=form)[0]
+
+
+def render_counted(fiche: Fiche, *, answers: bool, report: Callable[[object, str], None] = lambda pos, msg: None,
+                   names: tuple = (), profile: Profile = STANDARD, form: bool = False) -> tuple[bytes, int]:
+    """What render() makes, with its page count (a pack plans its pages without reading the PDF back)."""
     styles = S.Styles(fiche.lang, profile)
     p = profile
     labels = LABELS[fiche.lang]
@@ -110,7 +116,7 @@ def render(fiche: Fiche, *, answers: bool, report: Callable[[object, str], None]
               canvasmaker=_canvas_class(header))
     if not answers and not form:
         _last_page(doc, fiche, report)
-    return buf.getvalue()
+    return buf.getvalue(), doc.page
 
 
 SPARE_PAGE = 0.25  # a last page this little filled is worth a warning, when it costs a sheet of its own

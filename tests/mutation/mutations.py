@@ -26,6 +26,7 @@ VALIDATE = "worksheet_gen/validate.py"
 TEXT = "worksheet_gen/text.py"
 RENDER = "worksheet_gen/render.py"
 PACK = "worksheet_gen/pack.py"
+ASSEMBLE = "worksheet_gen/assemble.py"
 PACKS = "worksheet_gen/packs.py"
 MANIFEST = "worksheet_gen/manifest.py"
 PACKFILL = "worksheet_gen/packfill.py"
@@ -124,13 +125,13 @@ MUTATIONS = [
     # --- packs ---
     Mutation(PACK, "blanks = pages % 2 if duplex and i < len(runs) - 1 else 0", "blanks = pages % 2 if duplex else 0",
              "a blank page at the very end of every pack"),
-    Mutation(PACK, "(students if part.kind == COPY else keys)", "(students if part.kind != COVER else keys)",
+    Mutation(ASSEMBLE, "(students if part.kind == COPY else keys)", "(students if part.kind != COVER else keys)",
              "the pack ends with the student sheet where the corrigé should be"),
     Mutation(PACKS, "profiles.choose(w or request.profile, f.profile)", "profiles.choose(request.profile or w, f.profile)",
              "the pack's profile overrides the version the roster gives a student"),
     Mutation(PACKFILL, "classe = student.classe or request.classe", "classe = request.classe",
              "the class of the roster is not written on the copies"),
-    Mutation(PACK, "overlays.get((part.copy, part.fiche), ())", "overlays.get((part.copy, 0), ())",
+    Mutation(ASSEMBLE, "overlays.get((part.copy, part.fiche), ())", "overlays.get((part.copy, 0), ())",
              "in a pack of several fiches, only the first fiche of each copy gets the student's name"),
     # --- incremental builds ---
     Mutation(MANIFEST, "(all(sha256_file(self.abs(rel), limit=MAX_INPUT) == sha for rel, sha in entry[\"deps\"].items())",

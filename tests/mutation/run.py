@@ -51,6 +51,7 @@ LIKELY = {  # by the mutated file: the test files most likely to catch a mutatio
     "worksheet_gen/render.py": ["test_fiche.py", "test_sheet.py", "test_readback.py", "test_profiles.py"],
     "worksheet_gen/text.py": ["test_text.py", "test_fiche.py", "test_profiles.py"],
     "worksheet_gen/pack": ["test_pack_profiles.py", "test_pack.py", "test_pack_print.py"],
+    "worksheet_gen/assemble": ["test_pack_profiles.py", "test_pack.py", "test_pack_print.py"],
     "worksheet_gen/manifest.py": ["test_build_ci.py", "test_pack.py", "test_hostile.py"],
 }
 

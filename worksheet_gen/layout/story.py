@@ -140,9 +140,9 @@ class _Story:
             para.flows = flows
         return out
 
-    def build(self) -> list:
+    def head(self) -> list:
+        """The title, where the fiche stands in a sequence, and the name fields: the top of page 1."""
         f, st = self.f, self.st
-        self.explain_x = self._explain_column()
         title = Balanced(self.m(f.title, st.title.fontSize), st.title)
         title.hAlign = "CENTER"  # set narrower than the page when balanced: centred as a whole
         out = [title]
@@ -155,6 +155,12 @@ class _Story:
                       for name, label in zip(plan.NAME_FIELDS, self.labels["name"])) if self.form else ()
         out.append(NameFields(self.labels["name"], st.left, self.names, bold=st.font.bold, rows=self.p.name_rows,
                               raised=self.p.superscript, fields=spots, colon=NAME_COLON[self.lang]))
+        return out
+
+    def build(self) -> list:
+        f, st = self.f, self.st
+        self.explain_x = self._explain_column()
+        out = self.head()
         out.append(self.space(3 * mm))
         out += self.paras(f.intro, st.body, flows=True)
         for number, activity in enumerate(f.activities, 1):
@@ -381,7 +387,7 @@ def name_slots(fiche: Fiche, *, styles: S.Styles) -> tuple[tuple[float, float, f
     from reportlab.pdfgen.canvas import Canvas
     from reportlab.platypus import Frame
 
-    flow = story(fiche, styles=styles, answers=False, report=lambda pos, message: None)
+    flow = _Story(fiche, styles, False, lambda pos, message: None, ()).head()  # all that comes before them
     i = next(i for i, f in enumerate(flow) if isinstance(f, NameFields))
     mark = _Mark()
     p = styles.profile
