@@ -83,20 +83,22 @@ def parse(args: list[str]) -> tuple[str, dict, int] | None:
 
 
 def _value(kind: str, value: str) -> object:
-    """An option's value as click converts it, or _REFUSED."""
-    from .profiles import NAMES
-    from .report import FORMATS
-    from .roster import MAX_COPIES
-    from .tree import shard
-
+    """An option's value as click converts it, or _REFUSED. (What each kind needs is imported for it alone: the
+    roster module, for one, costs 5 ms.)"""
     if kind in ("jobs", "copies"):
-        top = MAX_COPIES if kind == "copies" else None
+        if kind == "copies":
+            from .roster import MAX_COPIES
         whole = int(value) if value.isascii() and value.isdigit() else 0
-        return whole if whole >= 1 and (top is None or whole <= top) else _REFUSED
+        return whole if whole >= 1 and (kind == "jobs" or whole <= MAX_COPIES) else _REFUSED
     if kind == "shard":
+        from .tree import shard
+
         return shard(value) or _REFUSED
-    choices = {"profile": NAMES, "format": FORMATS, "group": ("student", "fiche")}.get(kind)
-    if choices is not None:
+    if kind in ("profile", "format", "group"):
+        from .profiles import NAMES
+        from .report import FORMATS
+
+        choices = {"profile": NAMES, "format": FORMATS, "group": ("student", "fiche")}[kind]
         return value if value in choices else _REFUSED
     if kind in ("folder", "file"):
         return value if _readable(value, folder=kind == "folder", file=kind == "file") else _REFUSED
