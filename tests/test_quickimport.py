@@ -113,7 +113,7 @@ def test_reportlab_still_imports_the_later_modules_and_gets_them_later():
     or asks one for something while it is imported (it is imported at once: the start-up pays again)."""
     probe = ("import sys, worksheet_gen.render, reportlab.lib.utils as u, reportlab.platypus.paragraph as p, "
              "reportlab.lib.rl_safe_eval as e, reportlab.platypus.xpreformatted as x; "
-             "from worksheet_gen.quickimport import LATER, Later; "
+             "from worksheet_gen.quickimport import LATER; from worksheet_gen.later import Later; "
              "print(type(u.Image) is Later, type(u.pickle) is Later, type(p.pyphen) is Later, type(e.textwrap) is Later, "
              "type(x.PyFontify) is Later, [name for name in LATER if name in sys.modules])")
     proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, cwd=ROOT)
@@ -123,7 +123,7 @@ def test_reportlab_still_imports_the_later_modules_and_gets_them_later():
 def test_reportlab_colours_python_code_through_the_later_pyfontify():
     from reportlab.lib import PyFontify
 
-    from worksheet_gen.quickimport import Later
+    from worksheet_gen.later import Later
 
     code = "def f(x):  # comment\n    return 'text'\n"
     assert Later("reportlab.lib.PyFontify").fontify(code) == PyFontify.fontify(code) != []
@@ -136,7 +136,7 @@ def test_a_fiche_with_pictures_renders_the_same_bytes_with_pillow_imported_later
              "if sys.argv[1] == 'first': import PIL.Image, pyphen\n"
              "import worksheet_gen.render; from worksheet_gen.build import render_fiche\n"
              "from worksheet_gen.sources import load_fiche\n"
-             "import reportlab.lib.utils as u; from worksheet_gen.quickimport import Later\n"
+             "import reportlab.lib.utils as u; from worksheet_gen.later import Later\n"
              "fiche, problems = load_fiche(Path(sys.argv[2]))\n"
              "student, key, _ = render_fiche(fiche)\n"
              "print(type(u.Image) is Later, hashlib.sha256(student + key).hexdigest())")
@@ -149,7 +149,7 @@ def test_a_fiche_with_pictures_renders_the_same_bytes_with_pillow_imported_later
 
 
 def test_a_later_module_answers_as_the_module():
-    from worksheet_gen.quickimport import Later
+    from worksheet_gen.later import Later
 
     later = Later("colorsys")
     assert later.rgb_to_hsv(1, 0, 0) == (0.0, 1.0, 1.0) and later.ONE_THIRD == 1 / 3
@@ -164,8 +164,24 @@ def test_building_the_pix_fiche_imports_nothing_it_does_not_use():
     probe = ("import os, sys; from pathlib import Path\n"
              "from worksheet_gen.build import die_with, render_fiche; from worksheet_gen.sources import load_fiche\n"
              "fiche, problems = load_fiche(Path(sys.argv[1])); render_fiche(fiche); die_with(os.getppid())\n"
-             "print([name for name in ('PIL.Image', 'pickle', 'difflib', 'ctypes', 'signal', 'textwrap', "
-             "'reportlab.lib.PyFontify') if name in sys.modules])")
+             "print([name for name in ('PIL.Image', 'pickle', 'difflib', 'ctypes', 'signal', 'textwrap', 'inspect', "
+             "'click', 'reportlab.lib.PyFontify') if name in sys.modules])")
     proc = subprocess.run([sys.executable, "-c", probe, str(ROOT / "sources/pix.yaml")], capture_output=True,
                           text=True, timeout=120, cwd=ROOT)
     assert proc.stdout.strip() == "[]", proc.stdout + proc.stderr
+
+
+def test_dataclasses_imported_with_a_later_inspect():
+    """worksheet_gen imports dataclasses with inspect as a Later (later.dataclasses): inspect is imported by no
+    module of worksheet-gen's, every dataclass of which has a docstring (dataclasses asks inspect only for the
+    signature of one without). When this fails, dataclasses no longer imports inspect at its top (the hook no
+    longer applies), or a dataclass without a docstring, or a module importing inspect, came onto the path."""
+    probe = ("import sys, worksheet_gen, dataclasses; from worksheet_gen.later import Later\n"
+             "print(type(dataclasses.inspect) is Later, 'inspect' in sys.modules)\n"
+             "import worksheet_gen.quickcli, worksheet_gen.tree, worksheet_gen.build, worksheet_gen.model, "
+             "worksheet_gen.sources, worksheet_gen.validate, worksheet_gen.packs, worksheet_gen.roster\n"
+             "print('inspect' in sys.modules)\n"
+             "@dataclasses.dataclass\nclass Undocumented:\n    a: int\n"
+             "print(Undocumented.__doc__, 'inspect' in sys.modules)")
+    proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert proc.stdout.splitlines() == ["True False", "False", "Undocumented(a: int) True"], proc.stdout + proc.stderr

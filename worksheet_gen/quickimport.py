@@ -19,8 +19,8 @@ through. Importing this module does it.
 Modules that reportlab imports but a fiche without pictures never uses, Pillow's ``PIL.Image``
 (``reportlab/lib/utils.py``, about 6 ms with the modules it imports), ``pickle`` (the same, 1.5 ms, for
 its debugging helpers), ``pyphen`` (``reportlab/platypus/paragraph.py``, about 3 ms; worksheet-gen
-hyphenates through ``hyphens.py``), ``textwrap`` (``reportlab/lib/rl_safe_eval.py``, for class
-definitions in evaluated code) and ``reportlab.lib.PyFontify`` (``reportlab/platypus/xpreformatted.py``,
+hyphenates through ``hyphens.py``), ``textwrap`` and ``inspect`` (``reportlab/lib/rl_safe_eval.py``, for
+class definitions in evaluated code and when it evaluates: about 3 ms) and ``reportlab.lib.PyFontify`` (``reportlab/platypus/xpreformatted.py``,
 Python code coloured, about 1 ms with its two patterns), are given to reportlab as LATER modules: each
 is imported the first time reportlab asks it for anything.
 
@@ -32,10 +32,10 @@ that reportlab still imports the LATER modules, and that importing it imports no
 
 from __future__ import annotations
 
-import importlib
 import re
 import sys
-import types
+
+from .later import importing
 
 URI_PAT = ("(^(?:[a-z0-9\\.\\-\\+]*)://)(?:\\S+(?::\\S*)?@)?(?:(?:25[0-5]|2[0-4]\\d|[0-1]?\\d?\\d)(?:\\.(?:25[0-5]|"
            "2[0-4]\\d|[0-1]?\\d?\\d)){3}|\\[[0-9a-f:\\.]+\\]|([a-z\xa1-\uffff0-9](?:[a-z\xa1-\uffff0-9-]{0,61}"
@@ -93,25 +93,12 @@ class Deferred:
         return getattr(re.compile(self.pattern, self.flags), name)  # re's own cache keeps it compiled
 
 
-class Later(types.ModuleType):
-    """Stands for a module while reportlab is imported: the module is imported the first time one of its
-    attributes is asked for, and answers from then on."""
-
-    def __getattr__(self, name: str):
-        module = sys.modules.get(self.__name__)
-        if module is None or module is self:  # asked while reportlab is still being imported: the real one now
-            sys.modules.pop(self.__name__, None)
-            module = importlib.import_module(self.__name__)
-        return getattr(module, name)
-
-
-LATER = ("PIL.Image", "pickle", "pyphen", "textwrap", "reportlab.lib.PyFontify")
+LATER = ("PIL.Image", "pickle", "pyphen", "textwrap", "inspect", "reportlab.lib.PyFontify")
 
 
 def _platypus() -> None:
     if "reportlab.platypus.paragraph" in sys.modules:
         return
-    later = [name for name in LATER if name not in sys.modules]
     compile_ = re.compile
 
     def compile_lazily(pattern, flags=0):
@@ -122,14 +109,11 @@ def _platypus() -> None:
         return compile_(pattern, flags)
 
     re.compile = compile_lazily
-    sys.modules.update((name, Later(name)) for name in later)  # what `import` finds, and binds in reportlab
     try:
-        import reportlab.platypus  # noqa: F401
+        with importing(LATER):
+            import reportlab.platypus  # noqa: F401
     finally:
         re.compile = compile_
-        for name in later:
-            if isinstance(sys.modules.get(name), Later):
-                del sys.modules[name]  # any other importer gets the real module
 
 
 _platypus()
