@@ -582,6 +582,16 @@ def test_a_reader_that_goes_away_stops_no_build(tmp_path, jobs):
     assert build(root, "--check").returncode == 0
 
 
+def test_paths_said_as_given(tmp_path):
+    """An absolute --out outside the working folder is said as it is, not as ../../tmp/…; a relative one as given."""
+    root = make_tree(tmp_path / "repo", pix=False)
+    outside = tmp_path / "elsewhere"
+    said = cli("build", "--sources", "src", "--out", str(outside), cwd=root, env=environ()).stdout
+    assert f"wrote {outside}/pictures-eleve.pdf" in said.splitlines()
+    said = cli("build", "--sources", "src", "--out", "../again", cwd=root, env=environ()).stdout
+    assert "wrote ../again/pictures-eleve.pdf" in said.splitlines()
+
+
 def test_on_a_terminal_one_source_says_what_it_wrote(tmp_path):
     """One source: no bar going from 0 to 1, the files written named as they are."""
     root = make_tree(tmp_path / "repo", pix=False)
