@@ -4,7 +4,7 @@ A fiche asks about a few words; the answers for the words already seen are read 
 keyed by the language and pyphen's version (which ships the dictionaries). A new word is answered
 from the patterns the package ships for the language (hyphtables.py: about 1 ms to load, pyphen not
 imported), or by pyphen itself when they were made for another pyphen or dictionary (importing
-pyphen and parsing its French dictionary costs about 25 ms). Only these two modules use pyphen.
+pyphen and parsing its French dictionary costs about 20 ms). Only these two modules use pyphen.
 """
 
 from __future__ import annotations
