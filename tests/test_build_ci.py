@@ -582,6 +582,26 @@ def test_a_reader_that_goes_away_stops_no_build(tmp_path, jobs):
     assert build(root, "--check").returncode == 0
 
 
+def test_no_output_stream_or_a_full_one(tmp_path):
+    """Started with stdout closed (`>&-`): the build is done, no traceback. Writing to a full disk
+    (`> /dev/full`): the build is done, the loss said on stderr, exit code 1. Wrong usage keeps its 2."""
+    root = make_tree(tmp_path / "repo", pix=False)
+    command = [sys.executable, "-m", "worksheet_gen", "build", "--sources", "src", "--out", "build"]
+    closed = subprocess.run(command, cwd=root, env=environ(), stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: os.close(1), timeout=300)
+    assert closed.returncode == 0 and "Traceback" not in closed.stderr, closed.stderr
+    assert sorted(p.name for p in (root / "build").glob("*.pdf")) == ["pictures-corrige.pdf", "pictures-eleve.pdf"]
+    usage = subprocess.run([sys.executable, "-m", "worksheet_gen", "check", "src/nope.yaml"], cwd=root, env=environ(),
+                           stderr=subprocess.PIPE, text=True, preexec_fn=lambda: os.close(1), timeout=300)
+    assert usage.returncode == 2 and "Traceback" not in usage.stderr, usage.stderr
+    if os.path.exists("/dev/full"):
+        with open("/dev/full", "w") as full:
+            lost = subprocess.run(command + ["--force"], cwd=root, env=environ(), stdout=full, stderr=subprocess.PIPE,
+                                  text=True, timeout=300)
+        assert lost.returncode == 1 and "Traceback" not in lost.stderr, lost.stderr
+        assert lost.stderr.splitlines()[-1] == "cannot write the output: No space left on device"
+
+
 def test_paths_said_as_given(tmp_path):
     """An absolute --out outside the working folder is said as it is, not as ../../tmp/…; a relative one as given."""
     root = make_tree(tmp_path / "repo", pix=False)

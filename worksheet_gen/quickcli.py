@@ -190,9 +190,21 @@ def entry() -> None:
             code = exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 1
             if not isinstance(exc.code, (int, type(None))):
                 print(exc.code, file=sys.stderr)
+    from . import terminal
+
     for stream in (sys.stdout, sys.stderr):
         try:
-            stream.flush()
-        except (OSError, ValueError):  # a closed pipe: nothing more can be said
+            if stream is not None:  # None: started without one (`>&-`)
+                stream.flush()
+        except OSError as exc:
+            terminal.gone(stream, exc)
+        except ValueError:  # closed
             pass
+    if terminal.lost is not None:  # the output was lost, not for want of a reader: said, and exit code 1
+        from .errors import os_reason
+        from .i18n import _, render
+
+        terminal.echo(render(_("cannot write the output: {reason}").format(reason=os_reason(terminal.lost))),
+                      err=True)
+        code = code or 1
     os._exit(code)

@@ -4,7 +4,8 @@ On a UTF-8 stream outside Windows, for a line without an escape character, ``cli
 and a newline, then flushes: so does :func:`echo`, at no import cost (click takes about 30 ms to import, a
 no-op build about 45 ms in all). Anything else (Windows' console, another encoding, an escape sequence
 that click would strip when not on a terminal) goes to ``click.echo`` itself. A stream whose reader went
-away is written to no more, and the command goes on (click would end it there, exit code 1).
+away is written to no more, and the command goes on (click would end it there, exit code 1); one that
+cannot be written (a full disk: `> /dev/full`) too, and the command then says so and ends with exit code 1.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ import codecs
 import sys
 
 
-_GONE: set[int] = set()  # the streams whose reader went away
+_GONE: set[int] = set()  # the streams written to no more: their reader went away, or writing failed
+lost: OSError | None = None  # the first failure to write that was not a reader going away (a full disk)
 
 
 def echo(text: str, *, err: bool = False, file=None) -> None:
@@ -31,8 +33,16 @@ def echo(text: str, *, err: bool = False, file=None) -> None:
         import click
 
         click.echo(text, err=err, file=file)
-    except BrokenPipeError:
-        _GONE.add(id(stream))
+    except OSError as exc:
+        gone(stream, exc)
+
+
+def gone(stream, exc: OSError) -> None:
+    """Write to stream no more; keep exc (unless the reader went away) for the command to say and exit 1."""
+    global lost
+    _GONE.add(id(stream))
+    if not isinstance(exc, BrokenPipeError) and lost is None:
+        lost = exc
 
 
 def _plain(stream) -> bool:
