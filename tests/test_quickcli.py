@@ -198,3 +198,15 @@ def test_every_option_of_the_command_known(command):
     assert click_options == set(flags) | set(values) | set(quickcli._COMMON)
     assert set(defaults) == {param.name for param in main.commands[command].params if param.expose_value}
     assert arguments in defaults
+
+
+@pytest.mark.parametrize("args, said", [(["build", "--out="], "an empty name is not a folder"),
+                                        (["pack", "pix", "--copies", "2", "--out", ""], "an empty name is not a folder"),
+                                        (["pack", "pix", "--roster="], "no such file or folder: ''")])
+def test_an_empty_folder_or_roster_is_wrong_usage(tmp_path, args, said):
+    """--out '' once wrote into the working folder, --roster '' was an internal error: both are wrong usage."""
+    (tmp_path / "sources").mkdir()
+    (tmp_path / "sources" / "pix.yaml").write_bytes((SOURCES / "pix.yaml").read_bytes())
+    proc = _run(args, tmp_path, quick=True)
+    assert proc.returncode == 2 and said in proc.stderr, proc.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["sources"]

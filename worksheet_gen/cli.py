@@ -54,6 +54,13 @@ def _existing(paths, hint: str) -> None:
         raise click.BadParameter(message, param_hint=hint)
 
 
+def _named(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """--out's value, unless it is empty (the working folder, silently: never what was meant)."""
+    if value == "":
+        raise click.BadParameter(render(_("an empty name is not a folder: give one, e.g. 'build'")))
+    return value
+
+
 def _sources_of(paths: tuple[str, ...], sources_dir: str) -> None:
     """The paths given, or else the sources folder, exist: a missing one is wrong usage."""
     if paths:
@@ -83,6 +90,7 @@ def _tree(sources_help: str):
                option("--sources", "sources_dir", default="sources", show_default=True,
                       type=click.Path(file_okay=False), help=sources_help),
                option("--out", "out_dir", default="build", show_default=True, type=click.Path(file_okay=False),
+                      callback=_named,
                       help=N_("Folder the PDFs are written to.")),
                option("--profile", type=click.Choice(PROFILE_NAMES), default=None,
                       help=N_("Layout profile (default: the one each source names, else standard); "
@@ -213,7 +221,7 @@ def _check_packs(paths: tuple[str, ...], sources_dir: str) -> tuple[int, list]:
 @option("--date-on-cover-only", is_flag=True, help=N_("Print the date on the cover only, not on the copies."))
 @option("--sources", "sources_dir", default="sources", show_default=True, type=click.Path(file_okay=False),
         help=N_("Folder of the fiches."))
-@option("--out", "out_dir", default="build", show_default=True, type=click.Path(file_okay=False),
+@option("--out", "out_dir", default="build", show_default=True, type=click.Path(file_okay=False), callback=_named,
         help=N_("Folder the pack is written to."))
 @option("--single-sided", is_flag=True, help=N_("Print on one side: no blank pages."))
 @option("--group-by", type=click.Choice(["student", "fiche"]), default="student", show_default=True,

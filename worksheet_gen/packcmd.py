@@ -37,7 +37,7 @@ def run(fiches: tuple[str, ...], copies: int | None, roster: str | None, name: s
 
     if (copies is None) == (roster is None):
         raise Usage(render(_("give either --copies N or --roster FILE")))
-    if roster and missing(os.path.expanduser(roster)):  # the roster may be anywhere: ~/classe.csv
+    if roster is not None and (not roster or missing(os.path.expanduser(roster))):  # anywhere: ~/classe.csv
         raise Usage(missing_message([roster]), "--roster")
     if missing(sources_dir):
         raise Usage(missing_message([sources_dir]), "--sources")
