@@ -602,6 +602,24 @@ def test_no_output_stream_or_a_full_one(tmp_path):
         assert lost.stderr.splitlines()[-1] == "cannot write the output: No space left on device"
 
 
+def test_a_link_to_a_source_is_an_error_and_removes_nothing(tmp_path):
+    """sources/alias.yaml -> pix.yaml: each build used to write both names' PDFs and remove one pair (the manifest
+    records the file once), and --check never passed. Now the link is an error, the file is built once under its
+    own name, and the same file named three ways is one source."""
+    root = make_tree(tmp_path / "repo", pix=False)
+    (root / "src" / "alias.yaml").symlink_to("pictures.yaml")
+    for _ in range(2):
+        proc = build(root)
+        assert proc.returncode == 1
+        assert "src/alias.yaml:1:1: error: this is a link to src/pictures.yaml" in proc.stderr, proc.stderr
+        assert "removed" not in proc.stdout
+        assert sorted(p.name for p in (root / "build").glob("*.pdf")) == ["pictures-corrige.pdf", "pictures-eleve.pdf"]
+    (root / "src" / "alias.yaml").unlink()
+    assert build(root, "--check").returncode == 0
+    proc = cli("check", "src/pictures.yaml", "./src/pictures.yaml", "src/../src/pictures.yaml", cwd=root, env=environ())
+    assert proc.returncode == 0 and "1 source" in proc.stdout, proc.stdout
+
+
 def test_paths_said_as_given(tmp_path):
     """An absolute --out outside the working folder is said as it is, not as ../../tmp/…; a relative one as given."""
     root = make_tree(tmp_path / "repo", pix=False)

@@ -117,7 +117,31 @@ def _named(paths: tuple[str, ...], default_dir: Path) -> tuple[list[Path], list[
             problems += [problem] if problem else []
         elif not stat.S_ISDIR(mode):
             problems.append(Problem(Pos(raw), NOT_REGULAR, _("give the name of a source file")))
-    return found, problems
+    return _once(found, problems)
+
+
+def _once(found: list[Path], problems: list[Problem]) -> tuple[list[Path], list[Problem]]:
+    """Each source once: another spelling of a path already found is left out; another name of a file already
+    found (a link) is an error on the link, since both names would write PDFs of their own while the
+    manifest records the file once (each build then removed the other name's PDFs)."""
+    kept, first = [], {}
+    for path in found:
+        try:
+            real = path.resolve()
+        except (OSError, RuntimeError):  # said when it is read
+            kept.append(path)
+            continue
+        other = first.setdefault(real, path)
+        if other is path:
+            kept.append(path)
+        elif other.name != path.name:
+            link, target = (other, path) if other.is_symlink() and not path.is_symlink() else (path, other)
+            if link is other:  # the file under its own name is the one built
+                kept[kept.index(other)] = first[real] = path
+            problems.append(Problem(Pos(display(link), 1, 1), _("this is a link to {target}, a source of this build: "
+                                                                 "it is built once, under its own name").format(
+                target=display(target)), _("delete the link, or copy the file to make a fiche of its own")))
+    return kept, problems
 
 
 def find(paths: tuple[str, ...], default_dir: Path) -> tuple[list[Path], list[Problem]]:
