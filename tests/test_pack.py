@@ -653,3 +653,14 @@ def test_every_problem_of_a_pack_file_is_reported_in_one_run(tmp_path):
         assert found == ["sources/a.pack.yaml:1:10", "sources/a.pack.yaml:2:7", "sources/a.pack.yaml:3:8",
                          "sources/a.pack.yaml:4:8"], (command, proc.stderr)
         assert not (tmp_path / "build").exists() or not list((tmp_path / "build").glob("pack-*.pdf"))
+
+
+def test_a_fiche_whose_name_holds_a_direction_character_is_refused(tmp_path):
+    """build and check refuse such a file name; pack used to take it and write pack-élève-ü.pdf."""
+    folder = tmp_path / "u"
+    folder.mkdir()
+    (folder / "élève-ü\u202e.yaml").write_bytes((SOURCES / "pix.yaml").read_bytes())
+    for fiche in ("élève-ü\u202e", str(folder / "élève-ü\u202e.yaml")):
+        proc = cli("pack", fiche, "--sources", str(folder), "--copies", "1", "--out", str(tmp_path / "out"))
+        assert proc.returncode == 2 and "U+202E RIGHT-TO-LEFT OVERRIDE" in proc.stderr, proc.stderr
+    assert not (tmp_path / "out").exists()

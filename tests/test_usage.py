@@ -126,3 +126,5 @@ def test_the_shell_completes_fiche_names_for_pack(classe):
     (classe / "autres").mkdir(exist_ok=True)
     (classe / "autres" / "bilan.yaml").write_text("title: Bilan\n", encoding="utf-8")
     assert complete("pack", "--sources", "autres", "") == ["plain,bilan"]
+    (classe / "autres" / "b\nplain,$(touch PWNED).yaml").write_text("title: x\n", encoding="utf-8")
+    assert complete("pack", "--sources", "autres", "") == ["plain,bilan"]  # a name a build does not read: not offered

@@ -17,7 +17,7 @@ from .errors import CANNOT_WRITE, CHECK_SPACE, OutputError, Pos, Problem, os_rea
 from .i18n import _, _n
 from .loader import MDict, MList
 from .manifest import NAME as MANIFEST, output_name, sha256_bytes, sha256_file
-from .sources import SUFFIXES, by_name, display, is_pack, is_source, load_fiche, pack_name
+from .sources import SUFFIXES, badly_named, by_name, display, is_pack, is_source, load_fiche, pack_name
 from .values import flag
 from .suggest import suggest
 
@@ -119,6 +119,10 @@ def resolve(names, folder: Path, where: list[Pos] | None = None) -> tuple[tuple[
         if found is not None and where is not None and folder.resolve() not in found.resolve().parents:
             problems.append(Problem(where[i], _("the fiche {name} is outside the folder of the pack file").format(
                 name=quote(name)), _("name a fiche of this folder, by its file name without .yaml")))
+            continue
+        refused = badly_named(found, where[i] if where else Pos(display(found))) if found is not None else None
+        if refused is not None:  # as build and check say it: its PDFs would be named after it
+            problems.append(refused)
             continue
         if found is not None:
             paths.append(found)

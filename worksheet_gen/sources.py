@@ -63,7 +63,7 @@ def _in_folder(path: Path, folder: Path) -> Problem | None:
     return None
 
 
-def _badly_named(path: Path, pos: Pos) -> Problem | None:
+def badly_named(path: Path, pos: Pos) -> Problem | None:
     """Why a source is not read because of its file name, if it is not: a control, invisible or direction
     character there (ESC, a line break, U+202E…) would name its PDFs and act on every terminal that lists them."""
     hidden = next((ch for ch in path.name if invisible(ch)), None)
@@ -108,11 +108,11 @@ def _named(paths: tuple[str, ...], default_dir: Path) -> tuple[list[Path], list[
         for q in entries:
             if not is_source(q) or (q.name.startswith(".#") and q.is_symlink()):  # an editor's lock: a link
                 continue
-            problem = _badly_named(q, Pos(display(q), 1, 1)) or _in_folder(q, p)
+            problem = badly_named(q, Pos(display(q), 1, 1)) or _in_folder(q, p)
             found += [q] if problem is None else []
             problems += [problem] if problem else []
         if stat.S_ISREG(mode):
-            problem = _badly_named(p, Pos(raw))
+            problem = badly_named(p, Pos(raw))
             found += [p] if problem is None else []
             problems += [problem] if problem else []
         elif not stat.S_ISDIR(mode):
