@@ -115,18 +115,16 @@ _BITS = bytes.maketrans(b"01", b"\x00\x01")
 
 @lru_cache(maxsize=256)
 def qr_code(url: str) -> Code:
-    """The QR code printed for an address, made once per machine: choosing its mask costs about 20 ms,
-    and importing segno 15 ms more (its SVG writer pulls in urllib.request, http, email and ssl).
+    """The QR code printed for an address, made once per machine: choosing its mask costs about 3 ms,
+    and importing segno 3 ms more (later.segno: without its writers).
     The user cache keeps its modules, keyed by the address and segno's version."""
-    from . import cache
+    from . import cache, later
     from .manifest import library_versions
 
     key = {"url": url, "segno": library_versions()["segno"], "error": "m", "boost": True}
     rows = cache.load("qr", key, _rows)
     if rows is None:
-        import segno
-
-        made = segno.make_qr(url, error="m", boost_error=True)
+        made = later.segno().make_qr(url, error="m", boost_error=True)
         rows = tuple(bytes(1 if v else 0 for v in row) for row in made.matrix)
         cache.store("qr", key, ["".join("01"[v] for v in row) for row in rows])
     return Code(rows)
