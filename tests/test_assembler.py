@@ -6,6 +6,7 @@ import io
 import os
 import subprocess
 import sys
+import types
 
 import pytest
 from pypdf import PdfReader
@@ -86,3 +87,38 @@ def test_a_warm_process_assembles_in_place():
     import worksheet_gen.render  # noqa: F401  (reportlab imported: nothing left to overlap)
 
     assert assembler.start() is None
+
+
+def _open_fds() -> int:
+    return len(os.listdir("/proc/self/fd"))
+
+
+def test_a_dead_assembler_process_leaves_no_pipe_open(monkeypatch):
+    """Killed before it reads its job (a job bigger than a pipe holds): the pack is made here, every pipe closed."""
+    args, kwargs = _job(monkeypatch, ROSTER)
+    before = _open_fds()
+    worker = assembler.Assembler()
+    os.kill(worker.pid, 9)
+    assert worker.assemble(*args, **kwargs) == assembler.assemble_here(*args, **kwargs)
+    assert _open_fds() == before
+
+
+def test_no_process_to_spare_the_pack_is_assembled_here(monkeypatch):
+    """fork() refused (EAGAIN on a loaded machine): no assembler and no pipe left open; the pack is made in place;
+    and so is a fiche's student sheet, which a build forks too."""
+    from worksheet_gen.build import render_fiche
+    from worksheet_gen.sources import load_fiche
+
+    def refused():
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    fiche, _ = load_fiche(SOURCES / "pix.yaml")
+    serial = render_fiche(fiche)
+    before = _open_fds()
+    monkeypatch.setattr(os, "fork", refused)
+    with pytest.raises(OSError):
+        assembler.Assembler()
+    monkeypatch.setattr(assembler, "sys", types.SimpleNamespace(modules={}))  # as in a cold `pack` process
+    assert assembler.start() is None
+    assert render_fiche(fiche, parallel=True)[:2] == serial[:2]
+    assert _open_fds() == before

@@ -8,7 +8,7 @@ import pickle
 import signal
 import struct
 import sys
-from typing import Callable
+from collections.abc import Callable
 
 _HEAD = struct.Struct("<cQ")  # a message: its kind and its length
 _PROGRESS, _RESULT = b"p", b"r"
@@ -19,7 +19,10 @@ def start() -> Assembler | None:
     (a warm process, such as `watch`, assembles in place)."""
     if not hasattr(os, "fork") or "pypdf" in sys.modules or "reportlab.platypus" in sys.modules:
         return None
-    return Assembler()
+    try:
+        return Assembler()
+    except OSError:  # no process to spare (EAGAIN, ENOMEM on a loaded machine): the pack is assembled here
+        return None
 
 
 def assemble_here(*args, progress: Callable[[int], None] = lambda n: None, **kwargs) -> bytes:
@@ -38,7 +41,12 @@ class Assembler:
         jobs, self._jobs = os.pipe()
         self._results, results = os.pipe()
         parent = os.getpid()
-        self.pid = os.fork()
+        try:
+            self.pid = os.fork()
+        except OSError:
+            for fd in (jobs, self._jobs, self._results, results):
+                os.close(fd)
+            raise
         if self.pid == 0:  # the child: never returns
             status = 1
             try:
@@ -57,9 +65,11 @@ class Assembler:
         done, data = 0, None
         try:
             job = pickle.dumps((args, kwargs), protocol=pickle.HIGHEST_PROTOCOL)
-            with os.fdopen(self._jobs, "wb") as fh:
+            sending, self._jobs = os.fdopen(self._jobs, "wb"), -1  # closed by its file from now on
+            with sending as fh:
                 fh.write(struct.pack("<Q", len(job)) + job)
-            with os.fdopen(self._results, "rb") as fh:
+            receiving, self._results = os.fdopen(self._results, "rb"), -1
+            with receiving as fh:
                 while data is None:
                     head = fh.read(_HEAD.size)
                     if len(head) < _HEAD.size:
@@ -74,11 +84,10 @@ class Assembler:
                         progress(n)
                     elif kind == _RESULT:
                         data = body
-        except OSError:  # its pipe closed early: made again here
+        except Exception:  # its pipe closed early, or the job could not be sent: made again here
             pass
         finally:
-            self._jobs = self._results = -1
-            self.close()
+            self.close()  # and the pipe it did not get to use
         if data is None:
             left = [done]
 

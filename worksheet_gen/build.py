@@ -117,14 +117,19 @@ def render_counted(fiche: Fiche, profile: Profile = STANDARD, *,
     return student[0], key[0], list(warnings.values()), (student[1], key[1])
 
 
-def _fork(job: Callable[[], tuple[bytes, int]], warnings: dict) -> Callable[[], tuple[bytes, int] | None]:
+def _fork(job: Callable[[], tuple[bytes, int]], warnings: dict) -> Callable[[], tuple[bytes, int] | None] | None:
     """Run job, which makes a PDF and its page count, in a forked process; the returned function waits for them
-    (None if it failed) and adds the warnings it reported to ``warnings``. The child sends a 0 byte, the page
+    (None if it failed) and adds the warnings it reported to ``warnings``. None when no process can be forked. The child sends a 0 byte, the page
     count (8 bytes) and the PDF, or, when it reported warnings, a 1 byte and all of it pickled (pickle is
     imported only then: 1.5 ms)."""
     read, write = os.pipe()
     parent = os.getpid()
-    pid = os.fork()
+    try:
+        pid = os.fork()
+    except OSError:  # no process to spare (EAGAIN, ENOMEM): the caller renders it in this process
+        os.close(read)
+        os.close(write)
+        return None
     if pid == 0:  # the child: never returns
         status = 1
         try:

@@ -2,7 +2,7 @@
 
 Parsing a face (its character map, widths and glyph offsets, in Python) costs about 10 ms, and a
 build loads five. The package ships the parsed faces of its own fonts (``shippedfaces``), used when
-they were made from the same font bytes by the same reportlab and Python; any other face is parsed by
+they were made from the same font bytes by the same reportlab; any other face is parsed by
 the first build that needs it and kept in the user cache (``faceblob`` encoding, signed), keyed by the
 font file's sha256, reportlab's version and Python's. Later builds rebuild the same face from it and
 the font file's own bytes (which the PDF subsets are cut from); anything that does not decode to the

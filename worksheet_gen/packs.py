@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import contextlib
 import datetime
-import difflib
 import os
 import re
+from collections.abc import Callable
+from contextlib import AbstractContextManager as ContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, ContextManager
 
 from . import loader, profiles, roster
 from .build import Outcome as BuildOutcome, images, render_counted, write_atomic
@@ -123,6 +123,8 @@ def resolve(names, folder: Path, where: list[Pos] | None = None) -> tuple[tuple[
         if found is not None:
             paths.append(found)
             continue
+        import difflib  # only for a name that is wrong
+
         guess = difflib.get_close_matches(str(name), known, n=1) if len(problems) < 20 else []  # stays linear
         if guess:
             hint = _("did you mean '{word}'?").format(word=guess[0])
