@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: all build test test-quick tools mutation clean bench docs-img messages fonts
+.PHONY: all build test test-quick tools mutation clean bench docs-img messages fonts hyphens
 
 all: build
 
@@ -46,6 +46,10 @@ bench: $(STAMP)
 fonts: $(STAMP)
 	$(BIN)/python -m worksheet_gen.fonts
 	$(BIN)/python -m worksheet_gen.shippedfaces
+
+# pyphen's hyphenation patterns, parsed, written again after pyphen changes (tests/test_hyphtables.py checks them).
+hyphens: $(STAMP)
+	$(BIN)/python -m worksheet_gen.hyphtables
 
 docs-img: $(STAMP)
 	$(BIN)/python docs/img/render.py

@@ -567,6 +567,31 @@ def test_on_a_terminal_a_progress_bar(tmp_path):
     assert SUMMARY.match(out.splitlines()[-1]).group(4) == "4"
 
 
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_reader_that_goes_away_stops_no_build(tmp_path, jobs):
+    """`worksheet-gen build | head -1`: once nobody reads the output, the build goes on silently, writes every PDF
+    and ends with the exit code of the build (it used to stop at its first line, exit 1, PDFs unwritten)."""
+    root = make_tree(tmp_path / "repo")
+    proc = subprocess.Popen([sys.executable, "-m", "worksheet_gen", "build", "--sources", "src", "--out", "build",
+                             "--jobs", jobs], cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=environ())
+    proc.stdout.close()  # the reader is gone before the first line
+    with proc.stderr:
+        err = proc.stderr.read()
+    assert proc.wait(timeout=300) == 0, err
+    assert sorted(p.name for p in (root / "build").glob("*.pdf")) == ALL_PDFS
+    assert build(root, "--check").returncode == 0
+
+
+def test_paths_said_as_given(tmp_path):
+    """An absolute --out outside the working folder is said as it is, not as ../../tmp/…; a relative one as given."""
+    root = make_tree(tmp_path / "repo", pix=False)
+    outside = tmp_path / "elsewhere"
+    said = cli("build", "--sources", "src", "--out", str(outside), cwd=root, env=environ()).stdout
+    assert f"wrote {outside}/pictures-eleve.pdf" in said.splitlines()
+    said = cli("build", "--sources", "src", "--out", "../again", cwd=root, env=environ()).stdout
+    assert "wrote ../again/pictures-eleve.pdf" in said.splitlines()
+
+
 def test_on_a_terminal_one_source_says_what_it_wrote(tmp_path):
     """One source: no bar going from 0 to 1, the files written named as they are."""
     root = make_tree(tmp_path / "repo", pix=False)

@@ -64,6 +64,10 @@ def test_pip_install_then_new_and_build_in_an_empty_folder(venv, checkout, tmp_p
                             "print(len(shippedfaces.fonts()), type(facecache.face(fonts.FONT_DIR / 'Lato-Regular.ttf')))"],
                            cwd=empty, capture_output=True, text=True, env={**ENV, "WORKSHEET_GEN_CACHE": "off"})
     assert faces.stdout.split() == ["7", "<class", "'worksheet_gen.facecache.Face'>"], faces
+    # So do the hyphenation tables: a fresh CI runner does not import pyphen to hyphenate.
+    table = subprocess.run([venv, "-c", "from worksheet_gen import hyphtables; print(type(hyphtables.load('fr_FR')))"],
+                           cwd=empty, capture_output=True, text=True, env=ENV)
+    assert table.stdout.split() == ["<class", "'worksheet_gen.hyphtables.Table'>"], table
     program = venv.parent / ("worksheet-gen.exe" if os.name == "nt" else "worksheet-gen")
     said = {}
     for args in (["new", "essai"], ["build"]):
@@ -95,7 +99,7 @@ def test_the_sdist_holds_the_package_and_its_licences_but_no_tests(venv, checkou
                                                               if m.name.endswith("/PKG-INFO"))).read())
     assert {"pyproject.toml", "README.md", "LICENSE", "worksheet_gen/fonts/OFL.txt",
             "worksheet_gen/schema/fiche.schema.json", "worksheet_gen/fonts/Lato-Regular.ttf",
-            "worksheet_gen/fonts/parsed/Lato-Regular.ttf.face"} <= names
+            "worksheet_gen/fonts/parsed/Lato-Regular.ttf.face", "worksheet_gen/hyphenation/fr_FR.json"} <= names
     assert not [name for name in names if name.startswith("tests/")]
     assert info["License-Expression"] == "MIT AND OFL-1.1"
     assert any(r.startswith("pillow") for r in info.get_all("Requires-Dist"))

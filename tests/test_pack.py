@@ -417,6 +417,8 @@ def test_usage_errors_exit_2(args, tmp_path):
 def test_unknown_fiche_suggests_a_name(tmp_path):
     proc = cli("pack", "pxi", "--copies", "2", "--out", str(tmp_path))
     assert "no fiche 'pxi' in sources (did you mean 'pix'?)" in proc.stderr
+    proc = cli("pack", "pix.yaml", "--copies", "2", "--out", str(tmp_path))  # its file name, from the checkout
+    assert proc.returncode == 2 and "no fiche 'pix.yaml' in sources (did you mean 'pix'?)" in proc.stderr
 
 
 def test_a_broken_fiche_writes_no_pack(tmp_path):

@@ -57,6 +57,20 @@ def test_new_refuses_a_name_that_is_not_one(tmp_path, name, said):
     assert not (tmp_path / "sources").exists() and list(tmp_path.parent.glob("x.yaml")) == []
 
 
+@pytest.mark.parametrize("name, slug", [("Ma Fiche!", "Ma-Fiche"), ("métiers  du - numérique ?", "métiers-du-numérique"),
+                                        ("« oral » 1re", "oral-1re")])
+def test_new_suggests_for_spaces_a_name_it_takes(tmp_path, name, slug):
+    """The name suggested for a name with spaces is one `new` then takes (it once kept the '!')."""
+    proc = cli("new", name, cwd=tmp_path)
+    assert proc.returncode == 2 and f"write '{slug}' instead" in proc.stderr, proc.stderr
+    assert cli("new", slug, cwd=tmp_path).returncode == 0
+
+
+def test_new_with_spaces_and_nothing_to_keep(tmp_path):
+    proc = cli("new", "! ?", cwd=tmp_path)
+    assert proc.returncode == 2 and "holds spaces: use letters, digits" in proc.stderr, proc.stderr
+
+
 def test_new_takes_accents_and_another_folder(tmp_path):
     proc = cli("new", "métiers-du-numérique", "--sources", "fiches/2de", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr

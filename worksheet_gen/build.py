@@ -41,7 +41,7 @@ class Result:
     problems: list[Problem] = field(default_factory=list)
     sources: int = 0
     up_to_date: int = 0  # sources left alone: nothing they depend on changed
-    rendered: int = 0  # sources sent to rendering (including those that failed)
+    rendered: int = 0  # sources rendered (one that failed is counted in failures, not here)
     seconds: float = 0.0
     check: bool = False
 
@@ -494,11 +494,12 @@ def _build(run: _Build, sources: list[Path], *, root: Path | None, jobs: int, fo
     mine = in_shard(sources, run.shard)
     try:
         todo = run.plan(sources, force, mine)
-        run.result.rendered = len(todo)
+        before = len(run.result.failures)
         for source, outcome in _run([s for s in todo if not is_pack(s)], root, options, jobs):
             run.apply(source, outcome)
         for pack, outcome in _packs([s for s in todo if is_pack(s)], parallel=jobs > 1):  # after their fiches
             run.apply(pack, outcome)
+        run.result.rendered = len(todo) - (len(run.result.failures) - before)  # a failed one is said as failed
         run.remove_orphans({path.name for path in run.result.written + run.result.unchanged})
     finally:
         run.save(mine)

@@ -1,13 +1,15 @@
 """Where words may break at a line end: pyphen's answers, kept per word in the user cache.
 
-Loading pyphen's French dictionary costs about 15 ms per process, and a fiche asks about a few
-dozen words; the answers for the words already seen are read from the cache instead, keyed by the
-language and pyphen's version (which ships the dictionaries). Only this module asks pyphen.
+A fiche asks about a few words; the answers for the words already seen are read from the cache,
+keyed by the language and pyphen's version (which ships the dictionaries). A new word is answered
+from the patterns the package ships for the language (hyphtables.py: about 1 ms to load, pyphen not
+imported), or by pyphen itself when they were made for another pyphen or dictionary (importing
+pyphen and parsing its French dictionary costs about 20 ms). Only these two modules use pyphen.
 """
 
 from __future__ import annotations
 
-from . import cache
+from . import cache, hyphtables
 
 KIND = "hyphens"
 MAX_WORDS = 50_000  # a cache that would grow past this stops learning: it stays a few MiB
@@ -21,7 +23,7 @@ class Words:
         self.lang = lang
         self.known: dict[str, tuple[tuple[str, str], ...]] | None = None
         self.new: dict[str, tuple[tuple[str, str], ...]] = {}
-        self.dic = None
+        self.dic = None  # what answers new words, once one is asked: a hyphtables.Table, else pyphen's Pyphen
         _open.append(self)
 
     def _key(self) -> dict:
@@ -35,9 +37,7 @@ class Words:
         found = self.known.get(word)
         if found is None:
             if self.dic is None:
-                import pyphen
-
-                self.dic = pyphen.Pyphen(lang=self.lang)
+                self.dic = hyphtables.load(self.lang) or _pyphen(self.lang)
             found = self.known[word] = tuple(self.dic.iterate(word))
             if all(head + tail == word for head, tail in found):  # else a spelling change: asked again each time
                 self.new[word] = found
@@ -52,6 +52,12 @@ class Words:
             stored.update(self.new)
             cache.store(KIND, self._key(), {word: [list(p) for p in pairs] for word, pairs in stored.items()})
         self.new = {}
+
+
+def _pyphen(lang: str):
+    import pyphen
+
+    return pyphen.Pyphen(lang=lang)
 
 
 def _words(value: object) -> dict[str, tuple[tuple[str, str], ...]]:

@@ -125,7 +125,10 @@ def resolve(names, folder: Path, where: list[Pos] | None = None) -> tuple[tuple[
             continue
         import difflib  # only for a name that is wrong
 
-        guess = difflib.get_close_matches(str(name), known, n=1) if len(problems) < 20 else []  # stays linear
+        if is_source(given) and given.stem in known:  # « pix.yaml » typed from outside the sources folder
+            guess = [given.stem]
+        else:
+            guess = difflib.get_close_matches(str(name), known, n=1) if len(problems) < 20 else []  # stays linear
         if guess:
             hint = _("did you mean '{word}'?").format(word=guess[0])
         elif known:

@@ -30,11 +30,16 @@ def pack_name(path: Path) -> str:
 
 
 def display(path: Path) -> str:
-    """The path as the user should see it in messages: relative to the working directory when inside it."""
+    """The path as the user should see it in messages: relative to the working directory when inside it, or
+    when it was given relative (« ../fiches/a.yaml »); an absolute one outside it as it is (« /tmp/x/a.pdf »,
+    not « ../../../tmp/x/a.pdf »)."""
     try:
-        return os.path.relpath(path)
-    except ValueError:
+        shown = os.path.relpath(path)
+    except ValueError:  # another drive (Windows)
         return str(path)
+    if os.path.isabs(path) and (shown == os.pardir or shown.startswith(os.pardir + os.sep)):
+        return str(path)
+    return shown
 
 
 def _in_folder(path: Path, folder: Path) -> Problem | None:

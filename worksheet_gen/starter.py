@@ -131,7 +131,11 @@ def name_problem(name: str) -> Msg | None:
         return _("'{name}' is a path: give a name only, e.g. 'metiers-numerique' (use --sources for the "
                  "folder)").format(name=name)
     if re.search(r"\s", name):
-        return _("'{name}' holds spaces: write '{slug}' instead").format(name=name, slug="-".join(name.split()))
+        slug = re.sub(r"-{2,}", "-", "-".join(re.sub(r"[^\w-]+", "", word) for word in name.split())).strip("-_")
+        if slug and name_problem(slug) is None:  # a name `new` takes: « Ma Fiche ! » → « Ma-Fiche »
+            return _("'{name}' holds spaces: write '{slug}' instead").format(name=name, slug=slug)
+        return _("'{name}' holds spaces: use letters, digits and '-' (accented letters too), starting with a letter "
+                 "or a digit").format(name=name)
     if len(name) > MAX_NAME:
         return _("'{name}…' is too long: at most {limit} characters").format(name=name[:20], limit=MAX_NAME)
     if not re.fullmatch(r"[^\W_][\w-]*", name) or not all(fonts.can_draw(ch) for ch in name):

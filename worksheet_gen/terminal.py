@@ -3,7 +3,8 @@
 On a UTF-8 stream outside Windows, for a line without an escape character, ``click.echo`` writes the line
 and a newline, then flushes: so does :func:`echo`, at no import cost (click takes about 30 ms to import, a
 no-op build about 45 ms in all). Anything else (Windows' console, another encoding, an escape sequence
-that click would strip when not on a terminal) goes to ``click.echo`` itself.
+that click would strip when not on a terminal) goes to ``click.echo`` itself. A stream whose reader went
+away is written to no more, and the command goes on (click would end it there, exit code 1).
 """
 
 from __future__ import annotations
@@ -12,18 +13,26 @@ import codecs
 import sys
 
 
-def echo(text: str, *, err: bool = False, file=None) -> None:
-    """Print text and a newline on stdout (stderr with err, or file), flushed."""
-    stream = file if file is not None else sys.stderr if err else sys.stdout
-    if stream is None:  # no console at all (pythonw): nothing to say it to
-        return
-    if _plain(stream) and "\x1b" not in text:
-        stream.write(text + "\n")
-        stream.flush()
-        return
-    import click
+_GONE: set[int] = set()  # the streams whose reader went away
 
-    click.echo(text, err=err, file=file)
+
+def echo(text: str, *, err: bool = False, file=None) -> None:
+    """Print text and a newline on stdout (stderr with err, or file), flushed. When the reader of a stream has
+    gone (`worksheet-gen build | head -1`), nothing more is written to it and the command goes on: what it
+    prints is news, its work is the files it writes (a build stopped there would leave PDFs unwritten)."""
+    stream = file if file is not None else sys.stderr if err else sys.stdout
+    if stream is None or id(stream) in _GONE:  # no console at all (pythonw), or nobody reading any more
+        return
+    try:
+        if _plain(stream) and "\x1b" not in text:
+            stream.write(text + "\n")
+            stream.flush()
+            return
+        import click
+
+        click.echo(text, err=err, file=file)
+    except BrokenPipeError:
+        _GONE.add(id(stream))
 
 
 def _plain(stream) -> bool:
