@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import random
 import re
 import subprocess
@@ -185,3 +186,24 @@ def test_dataclasses_imported_with_a_later_inspect():
              "print(Undocumented.__doc__, 'inspect' in sys.modules)")
     proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, cwd=ROOT)
     assert proc.stdout.splitlines() == ["True False", "False", "Undocumented(a: int) True"], proc.stdout + proc.stderr
+
+
+def test_segno_makes_the_codes_of_an_empty_cache_without_its_writers(tmp_path):
+    """later.segno: with an empty user cache, the Pix fiche's QR codes are made by segno with its writers module a
+    Later that nothing asks anything of. When this fails, segno no longer imports its writers at its top as
+    ``from . import writers`` (the hook no longer applies), or its encoder, or worksheet-gen, now calls a writer (the
+    Later imports it, and urllib.request, http, email and ssl with it: the start-up pays again)."""
+    probe = ("import sys; from pathlib import Path\n"
+             "from worksheet_gen.build import render_fiche; from worksheet_gen.sources import load_fiche\n"
+             "from worksheet_gen.later import Later\n"
+             "fiche, problems = load_fiche(Path(sys.argv[1])); render_fiche(fiche)\n"
+             "import segno\n"
+             "print(type(segno.writers) is Later, [name for name in ('segno.writers', 'xml.sax.saxutils', "
+             "'urllib.request', 'http.client', 'email', 'ssl', 'gzip') if name in sys.modules])\n"
+             "print(segno.make_qr('https://pix.fr').svg_data_uri().startswith('data:image/svg+xml'), "
+             "type(segno.writers) is Later)")
+    env = {**os.environ, "WORKSHEET_GEN_CACHE": str(tmp_path / "cache"), "XDG_DATA_HOME": str(tmp_path / "data")}
+    proc = subprocess.run([sys.executable, "-c", probe, str(ROOT / "sources/pix.yaml")], capture_output=True,
+                          text=True, timeout=120, cwd=ROOT, env=env)
+    assert proc.stdout.splitlines() == ["True []", "True False"], proc.stdout + proc.stderr
+    assert sorted(path.name.split("-")[0] for path in (tmp_path / "cache").glob("qr-*")) == ["qr"] * 3  # made here

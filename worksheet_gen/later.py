@@ -48,3 +48,13 @@ def dataclasses() -> None:
     if "dataclasses" not in sys.modules:
         with importing(("inspect",)):
             import dataclasses  # noqa: F401
+
+
+def segno():
+    """segno, imported with its writers module (SVG, PNG, EPS… files; worksheet-gen draws the modules itself) as a
+    Later: writers imports xml.sax.saxutils, which imports urllib.request, http, email and ssl (about 18 ms of a
+    build with an empty user cache, in each of its two rendering processes)."""
+    if "segno" not in sys.modules:
+        with importing(("segno.writers",)):
+            import segno  # noqa: F401
+    return sys.modules["segno"]
