@@ -583,8 +583,9 @@ def test_a_reader_that_goes_away_stops_no_build(tmp_path, jobs):
 
 
 def test_no_output_stream_or_a_full_one(tmp_path):
-    """Started with stdout closed (`>&-`): the build is done, no traceback. Writing to a full disk
-    (`> /dev/full`): the build is done, the loss said on stderr, exit code 1. Wrong usage keeps its 2."""
+    """Started with stdout closed (`>&-`): the build is done, no traceback; with stderr closed too (it once stopped
+    at once, exit 1). Writing to a full disk (`> /dev/full`): the work is done, the loss said on stderr, exit code
+    1. Wrong usage keeps its 2."""
     root = make_tree(tmp_path / "repo", pix=False)
     command = [sys.executable, "-m", "worksheet_gen", "build", "--sources", "src", "--out", "build"]
     closed = subprocess.run(command, cwd=root, env=environ(), stderr=subprocess.PIPE, text=True,
@@ -594,12 +595,21 @@ def test_no_output_stream_or_a_full_one(tmp_path):
     usage = subprocess.run([sys.executable, "-m", "worksheet_gen", "check", "src/nope.yaml"], cwd=root, env=environ(),
                            stderr=subprocess.PIPE, text=True, preexec_fn=lambda: os.close(1), timeout=300)
     assert usage.returncode == 2 and "Traceback" not in usage.stderr, usage.stderr
+    shutil.rmtree(root / "build")
+    silent = subprocess.run(command, cwd=root, env=environ(), stdout=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: os.close(2), timeout=300)  # 2>&-, as cron or a service may run it
+    assert silent.returncode == 0 and "wrote build/pictures-eleve.pdf" in silent.stdout
+    schema = subprocess.run([sys.executable, "-m", "worksheet_gen", "schema"], cwd=root, env=environ(),
+                            stderr=subprocess.PIPE, text=True, preexec_fn=lambda: os.close(1), timeout=300)
+    assert schema.returncode == 1 and "Traceback" not in schema.stderr, schema.stderr
     if os.path.exists("/dev/full"):
-        with open("/dev/full", "w") as full:
-            lost = subprocess.run(command + ["--force"], cwd=root, env=environ(), stdout=full, stderr=subprocess.PIPE,
-                                  text=True, timeout=300)
-        assert lost.returncode == 1 and "Traceback" not in lost.stderr, lost.stderr
-        assert lost.stderr.splitlines()[-1] == "cannot write the output: No space left on device"
+        for args in (command + ["--force"], [sys.executable, "-m", "worksheet_gen", "--version"],
+                     [sys.executable, "-m", "worksheet_gen", "build", "--help"]):
+            with open("/dev/full", "w") as full:
+                lost = subprocess.run(args, cwd=root, env=environ(), stdout=full, stderr=subprocess.PIPE, text=True,
+                                      timeout=300)
+            assert lost.returncode == 1 and "Traceback" not in lost.stderr, lost.stderr
+            assert lost.stderr.splitlines()[-1] == "cannot write the output: No space left on device"
 
 
 def test_a_link_to_a_source_is_an_error_and_removes_nothing(tmp_path):

@@ -201,6 +201,7 @@ def test_every_option_of_the_command_known(command):
 
 
 @pytest.mark.parametrize("args, said", [(["build", "--out="], "an empty name is not a folder"),
+                                        (["watch", "--sources", ""], "an empty name is not a folder"),
                                         (["pack", "pix", "--copies", "2", "--out", ""], "an empty name is not a folder"),
                                         (["pack", "pix", "--roster="], "no such file or folder: ''")])
 def test_an_empty_folder_or_roster_is_wrong_usage(tmp_path, args, said):

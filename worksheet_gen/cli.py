@@ -17,6 +17,7 @@ from .quickcli import missing as _missing
 from .quickcli import missing_message
 from .report import FORMATS
 from .roster import MAX_COPIES
+from .terminal import write_bytes
 
 
 option = functools.partial(click.option, cls=Option)  # help texts are English msgids, shown translated
@@ -55,9 +56,9 @@ def _existing(paths, hint: str) -> None:
 
 
 def _named(ctx: click.Context, param: click.Parameter, value: str) -> str:
-    """--out's value, unless it is empty (the working folder, silently: never what was meant)."""
+    """A folder option's value, unless it is empty (the working folder, silently: never what was meant)."""
     if value == "":
-        raise click.BadParameter(render(_("an empty name is not a folder: give one, e.g. 'build'")))
+        raise click.BadParameter(render(_("an empty name is not a folder: give the folder's name")))
     return value
 
 
@@ -90,7 +91,7 @@ def _tree(sources_help: str):
     """The arguments of a command that builds a tree: PATHS, --sources (its help: sources_help), --out, --profile."""
     options = (click.argument("paths", nargs=-1, type=click.Path()),
                option("--sources", "sources_dir", default="sources", show_default=True,
-                      type=click.Path(file_okay=False), help=sources_help),
+                      type=click.Path(file_okay=False), callback=_named, help=sources_help),
                option("--out", "out_dir", default="build", show_default=True, type=click.Path(file_okay=False),
                       callback=_named,
                       help=N_("Folder the PDFs are written to.")),
@@ -284,8 +285,7 @@ def collect(slug: str, files: tuple[str, ...], out: str | None, fmt: str | None,
         raise SystemExit(1)
     data = (results.to_json if fmt == "json" else results.to_csv)(fiche, rows)
     if out == "-":
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
+        write_bytes(data)
     else:
         _writing(out, lambda: write_atomic(Path(out), data))
     report.problems(problems, "text")
@@ -342,8 +342,7 @@ def schema(out: str | None) -> None:
     from . import starter
 
     if out is None:
-        sys.stdout.buffer.write(starter.installed_schema())
-        sys.stdout.flush()
+        write_bytes(starter.installed_schema())
         return
     refused = starter.refused_out(Path(out))
     if refused is not None:  # a fiche, a roster, a folder, a pipe, a link: never read, never replaced

@@ -89,7 +89,7 @@ def progress(total: int, label: str = "pack"):
 
     from .packs import _Silent
 
-    if sys.stderr.isatty() and report.verbosity >= 0:
+    if sys.stderr is not None and sys.stderr.isatty() and report.verbosity >= 0:  # None: started with 2>&-
         import click  # only on a terminal
 
         return click.progressbar(length=total, label=label, file=sys.stderr)

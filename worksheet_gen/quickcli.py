@@ -186,6 +186,11 @@ def entry() -> None:
         try:
             main()
             code = 0
+        except OSError as exc:  # click's own echo (--help, --version) into a full disk
+            from .terminal import gone
+
+            gone(sys.stdout, exc)
+            code = 1
         except SystemExit as exc:  # how click ends every command
             code = exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 1
             if not isinstance(exc.code, (int, type(None))):

@@ -130,7 +130,7 @@ class Progress:
 
     def __init__(self, total: int, fmt: str = "text", *, label=BUILDING, tty: bool | None = None):
         self.total, self.fmt, self.label = total, fmt, render(label)
-        self.tty = sys.stderr.isatty() if tty is None else tty
+        self.tty = (sys.stderr is not None and sys.stderr.isatty()) if tty is None else tty  # None: 2>&-
         self.bar = None
         self.later: list[str] = []
 

@@ -37,6 +37,18 @@ def echo(text: str, *, err: bool = False, file=None) -> None:
         gone(stream, exc)
 
 
+def write_bytes(data: bytes) -> None:
+    """Write data to stdout as it is (a table, a schema), flushed; a failure is kept as echo keeps it."""
+    stream = sys.stdout
+    try:
+        if stream is None:  # started without one (`>&-`)
+            raise OSError(9, "Bad file descriptor")
+        stream.buffer.write(data)
+        stream.flush()
+    except OSError as exc:
+        gone(stream, exc)
+
+
 def gone(stream, exc: OSError) -> None:
     """Write to stream no more; keep exc (unless the reader went away) for the command to say and exit 1."""
     global lost
