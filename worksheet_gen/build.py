@@ -13,7 +13,6 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import hyphens, pictures
 from .errors import CANNOT_WRITE, CHECK_SPACE, Pos, Problem, os_reason
 from .i18n import _
 from .manifest import Manifest, epoch_problem, fingerprint, sha256_bytes, sha256_file, shard_name
@@ -113,6 +112,8 @@ def render_counted(fiche: Fiche, profile: Profile = STANDARD, *,
         student = child() if child else None  # always waited for, even when the corrigé failed
     if student is None:  # not forked, or the child failed: render it here
         student = render(fiche, answers=False, report=report, profile=profile)
+    from . import hyphens
+
     hyphens.save()  # after the child's: each adds the words it learnt
     return student[0], key[0], list(warnings.values()), (student[1], key[1])
 
@@ -136,6 +137,8 @@ def _fork(job: Callable[[], tuple[bytes, int]], warnings: dict) -> Callable[[], 
             die_with(parent)
             os.close(read)
             data = job()
+            from . import hyphens
+
             hyphens.save()
             with os.fdopen(write, "wb") as fh:
                 if warnings:
@@ -200,6 +203,8 @@ def work(source: Path, root: Path | None, options: Mapping[str, object], paralle
         fiche, outcome.problems = load_fiche(source, root, options.get("profile"))
         if fiche is None:
             return outcome
+        from . import pictures  # not imported by a build that renders nothing
+
         outcome.deps.update((path, pictures.sha256(path)) for path in images(fiche))  # of the bytes decoded
         profile = choose(options.get("profile"), fiche.profile)
         student, key, warnings = render_fiche(fiche, profile, parallel=parallel)
