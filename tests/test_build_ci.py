@@ -630,6 +630,15 @@ def test_a_link_to_a_source_is_an_error_and_removes_nothing(tmp_path):
     assert proc.returncode == 0 and "1 source" in proc.stdout, proc.stdout
 
 
+def test_failed_sources_said_in_order():
+    """The summary names the sources that failed sorted, whichever worker finished first (it once varied)."""
+    from worksheet_gen.build import Result
+    from worksheet_gen.report import summary
+
+    result = Result(sources=3, failures=["src/zz.yaml", "src/aa.yaml", "src/mm.yaml"])
+    assert "; 3 failed: src/aa.yaml, src/mm.yaml, src/zz.yaml (" in summary(result)
+
+
 def test_paths_said_as_given(tmp_path):
     """An absolute --out outside the working folder is said as it is, not as ../../tmp/…; a relative one as given."""
     root = make_tree(tmp_path / "repo", pix=False)

@@ -182,7 +182,7 @@ def summary(result) -> str:
         line = _("{line}, {removed}").format(line=line, removed=_n("{n} removed", "{n} removed", len(result.removed)))
     if result.failures:
         line = _("{line}; {count} failed: {sources}").format(line=line, count=len(result.failures),
-                                                             sources=", ".join(result.failures))
+                                                             sources=", ".join(sorted(result.failures)))
     return render(_("{line} ({seconds} s)").format(line=line, seconds=Number(result.seconds, ".1f")))
 
 
