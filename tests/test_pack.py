@@ -664,3 +664,13 @@ def test_a_fiche_whose_name_holds_a_direction_character_is_refused(tmp_path):
         proc = cli("pack", fiche, "--sources", str(folder), "--copies", "1", "--out", str(tmp_path / "out"))
         assert proc.returncode == 2 and "U+202E RIGHT-TO-LEFT OVERRIDE" in proc.stderr, proc.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_collect_refuses_a_fiche_whose_name_holds_a_direction_character(tmp_path):
+    """build, check and pack refuse such a file name; collect wrote ev\\u202eil-reponses.csv after it."""
+    folder = tmp_path / "u"
+    folder.mkdir()
+    (folder / "ev\u202eil.yaml").write_bytes((SOURCES / "pix.yaml").read_bytes())
+    proc = cli("collect", "ev\u202eil", str(folder), "--sources", str(folder), cwd=tmp_path)
+    assert proc.returncode == 1 and "U+202E RIGHT-TO-LEFT OVERRIDE" in proc.stderr, proc.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["u"]

@@ -211,3 +211,13 @@ def test_an_empty_folder_or_roster_is_wrong_usage(tmp_path, args, said):
     proc = _run(args, tmp_path, quick=True)
     assert proc.returncode == 2 and said in proc.stderr, proc.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["sources"]
+
+
+def test_an_empty_pack_name_or_table_is_wrong_usage(tmp_path):
+    """pack --name '' fell back to the default name; collect --out '' wrote ./pix-reponses.csv."""
+    (tmp_path / "sources").mkdir()
+    (tmp_path / "sources" / "pix.yaml").write_bytes((SOURCES / "pix.yaml").read_bytes())
+    for args in (["pack", "pix", "--copies", "2", "--name", ""], ["collect", "pix", "sources", "--out", ""]):
+        proc = _run(args, tmp_path, quick=True)
+        assert proc.returncode == 2 and "an empty name is not a file" in proc.stderr, proc.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["sources"]

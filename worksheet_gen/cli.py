@@ -266,6 +266,9 @@ def collect(slug: str, files: tuple[str, ...], out: str | None, fmt: str | None,
     from .form import collect as collecting, results
 
     _existing([sources_dir], "--sources")
+    if out == "":
+        raise click.BadParameter(render(_("an empty name is not a file: give one, or '-' to print the table")),
+                                 param_hint="--out")
     fiche, problems = collecting.load(slug, Path(sources_dir))
     if fiche is None:  # said first: the fiche is what the command is about
         report.problems(problems, "text")

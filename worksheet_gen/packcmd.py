@@ -41,6 +41,8 @@ def run(fiches: tuple[str, ...], copies: int | None, roster: str | None, name: s
         raise Usage(missing_message([roster]), "--roster")
     if missing(sources_dir):
         raise Usage(missing_message([sources_dir]), "--sources")
+    if name == "":
+        raise Usage(render(_("an empty name is not a file: give the pack a name, or leave --name out")), "--name")
     if epoch_problem():
         raise WorksheetError(epoch_problem())
     paths, problems = packs.resolve(fiches, Path(sources_dir))

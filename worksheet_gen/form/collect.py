@@ -19,7 +19,7 @@ SUFFIXES = (".yaml", ".yml")
 
 def load(slug: str, sources: Path) -> tuple[Fiche | None, list[Problem]]:
     """The validated fiche named by slug (sources/<slug>.yaml) or by the path of its source."""
-    from ..sources import by_name, display, load_fiche
+    from ..sources import badly_named, by_name, display, load_fiche
 
     given = Path(slug)
     if given.suffix in SUFFIXES:  # a path typed on the command line: the user's to choose
@@ -34,6 +34,9 @@ def load(slug: str, sources: Path) -> tuple[Fiche | None, list[Problem]]:
                                                                                   folder=display(sources)),
                               _("the fiches there: {names}").format(names=", ".join(known)) if known else
                               _("the fiches there: none"))]
+    refused = badly_named(path, Pos(display(path), 1, 1))
+    if refused is not None:  # as build says it: the table would be named after it
+        return None, [refused]
     return load_fiche(path, sources if given.suffix not in SUFFIXES else None)
 
 
