@@ -85,3 +85,13 @@ def test_read_unchanged_gives_the_status_of_what_it_read(tmp_path):
         files.read_unchanged(path, 2)
     with pytest.raises(files.NotAFile):
         files.read_unchanged(tmp_path, 10)
+
+
+def test_not_kept_on_windows(tmp_path, user_cache, monkeypatch):
+    """Windows' st_ctime is the creation time, which a write in place does not move: nothing is kept there."""
+    monkeypatch.setattr(filehash, "RECENT", -10**12)
+    monkeypatch.setattr(filehash.sys, "platform", "win32")
+    path = tmp_path / "font.ttf"
+    path.write_bytes(b"one" * 1000)
+    assert _sha256(path) == hashlib.sha256(b"one" * 1000).hexdigest()
+    assert _kept(user_cache) == []
