@@ -164,10 +164,11 @@ def _shard(value: str | None) -> tuple[int, int] | None:
 
     if value is None:
         return None
-    if shard(value) is None:
+    k_n = shard(value)
+    if k_n is None:
         raise click.BadParameter(render(_("{value}: give K/N with 1 <= K <= N, e.g. 2/3 for the second of three "
                                           "runners").format(value=f"'{value}'")), param_hint="--shard")
-    return shard(value)
+    return k_n
 
 
 @main.command(help=N_("Validate sources without writing anything."))

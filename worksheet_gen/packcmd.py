@@ -13,7 +13,7 @@ from pathlib import Path
 from . import report
 from .errors import Pos, Problem, WorksheetError
 from .i18n import _, render
-from .terminal import echo
+from .terminal import echo, on_terminal
 
 
 class Usage(Exception):
@@ -91,7 +91,7 @@ def progress(total: int, label: str = "pack"):
 
     from .packs import _Silent
 
-    if sys.stderr is not None and sys.stderr.isatty() and report.verbosity >= 0:  # None: started with 2>&-
+    if on_terminal() and report.verbosity >= 0:
         import click  # only on a terminal
 
         return click.progressbar(length=total, label=label, file=sys.stderr)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .errors import INVISIBLE, Pos, Problem, escaped
 from .i18n import Msg, Number, _, _n, render
-from .terminal import echo
+from .terminal import echo, on_terminal
 
 FORMATS = ("text", "json", "github")
 GITHUB_SHOWN = 10  # annotations of one kind GitHub shows per step; the others only stay in the log
@@ -130,7 +130,7 @@ class Progress:
 
     def __init__(self, total: int, fmt: str = "text", *, label=BUILDING, tty: bool | None = None):
         self.total, self.fmt, self.label = total, fmt, render(label)
-        self.tty = (sys.stderr is not None and sys.stderr.isatty()) if tty is None else tty  # None: 2>&-
+        self.tty = on_terminal() if tty is None else tty
         self.bar = None
         self.later: list[str] = []
 

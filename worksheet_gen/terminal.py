@@ -37,6 +37,11 @@ def echo(text: str, *, err: bool = False, file=None) -> None:
         gone(stream, exc)
 
 
+def on_terminal() -> bool:
+    """Whether stderr is a terminal, where a progress bar is drawn (not when started without one: 2>&-)."""
+    return sys.stderr is not None and sys.stderr.isatty()
+
+
 def write_bytes(data: bytes) -> None:
     """Write data to stdout as it is (a table, a schema), flushed; a failure is kept as echo keeps it."""
     stream = sys.stdout
