@@ -112,9 +112,10 @@ def render_counted(fiche: Fiche, profile: Profile = STANDARD, *,
         student = child() if child else None  # always waited for, even when the corrigé failed
     if student is None:  # not forked, or the child failed: render it here
         student = render(fiche, answers=False, report=report, profile=profile)
-    from . import hyphens
+    from . import hyphens, quickre
 
     hyphens.save()  # after the child's: each adds the words it learnt
+    quickre.save()
     return student[0], key[0], list(warnings.values()), (student[1], key[1])
 
 
@@ -137,9 +138,10 @@ def _fork(job: Callable[[], tuple[bytes, int]], warnings: dict) -> Callable[[], 
             die_with(parent)
             os.close(read)
             data = job()
-            from . import hyphens
+            from . import hyphens, quickre
 
             hyphens.save()
+            quickre.save()
             with os.fdopen(write, "wb") as fh:
                 if warnings:
                     import pickle
@@ -169,6 +171,14 @@ def _fork(job: Callable[[], tuple[bytes, int]], warnings: dict) -> Callable[[], 
         return data
 
     return result
+
+
+def _worker(parent: int) -> None:
+    """A pool worker's start: it ends with this process, and compiles regular expressions as quickre says."""
+    from . import quickre
+
+    quickre.install()
+    die_with(parent)
 
 
 def die_with(parent: int) -> None:
@@ -251,7 +261,7 @@ def _run(tasks: list[Path], root: Path | None, options: Mapping, jobs: int) -> I
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
     pool = ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=multiprocessing.get_context("spawn"),
-                               initializer=die_with, initargs=(os.getpid(),))
+                               initializer=_worker, initargs=(os.getpid(),))
     try:
         futures = {pool.submit(work, source, root, options): source for source in tasks}
         for future in as_completed(futures):

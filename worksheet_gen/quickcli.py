@@ -179,6 +179,9 @@ def entry() -> None:
     """The worksheet-gen command: a quick command line read here, any other by click; then leave at once, the
     output flushed, without tearing the interpreter down (freeing every object of a build costs about 30 ms,
     and nothing is left to write)."""
+    from . import quickre
+
+    quickre.install()
     code = run(sys.argv[1:])
     if code is None:
         from .cli import main
@@ -212,4 +215,5 @@ def entry() -> None:
         terminal.echo(render(_("cannot write the output: {reason}").format(reason=os_reason(terminal.lost))),
                       err=True)
         code = code or 1
+    quickre.save()
     os._exit(code)

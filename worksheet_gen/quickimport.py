@@ -93,6 +93,14 @@ class Deferred:
         return getattr(re.compile(self.pattern, self.flags), name)  # re's own cache keeps it compiled
 
 
+def _unsafe_names(pattern: str) -> bool:
+    """Whether pattern is reportlab.lib.rl_safe_eval's ``__rl_unsafe_re__``, made from a set of names and so
+    written in another order by each process (see quickre.py)."""
+    module = sys.modules.get("reportlab.lib.rl_safe_eval")
+    names = getattr(module, "__rl_unsafe__", None)
+    return bool(names) and pattern.startswith("\\b(?:") and pattern.endswith(")") and set(pattern[5:-1].split("|")) == set(names)
+
+
 LATER = ("PIL.Image", "pickle", "pyphen", "textwrap", "inspect", "reportlab.lib.PyFontify")
 
 
@@ -104,7 +112,7 @@ def _platypus() -> None:
     def compile_lazily(pattern, flags=0):
         if pattern == URI_PAT and flags == re.IGNORECASE:
             return LazyPattern()
-        if pattern == CJK_PAT and flags == re.UNICODE:
+        if pattern == CJK_PAT and flags == re.UNICODE or flags == re.M and _unsafe_names(pattern):
             return Deferred(pattern, flags)
         return compile_(pattern, flags)
 

@@ -171,6 +171,9 @@ def load_fiche(path: Path, root: Path | None = None, profile: str | None = None)
     The fiche's text is also checked against the font of the profile it will be built
     in: ``profile`` when given, else the one the source names.
     """
+    from . import quickre
+
+    quickre.load()  # before the modules that compile most patterns
     from . import loader, profiles  # imported here: finding sources and up-to-date builds never need YAML
     from .validate import validate
 
