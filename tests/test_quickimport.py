@@ -207,3 +207,13 @@ def test_segno_makes_the_codes_of_an_empty_cache_without_its_writers(tmp_path):
                           text=True, timeout=120, cwd=ROOT, env=env)
     assert proc.stdout.splitlines() == ["True []", "True False"], proc.stdout + proc.stderr
     assert sorted(path.name.split("-")[0] for path in (tmp_path / "cache").glob("qr-*")) == ["qr"] * 3  # made here
+
+
+def test_reportlab_still_compiles_its_unsafe_names_pattern_at_import():
+    """rl_safe_eval's pattern of unsafe names is written in another order by each process (a set joined): deferred,
+    it is never compiled, nor kept by quickre. When this fails, reportlab changed how it makes that pattern."""
+    probe = ("import worksheet_gen.render, reportlab.lib.rl_safe_eval as r; from worksheet_gen import quickimport; "
+             "print(type(r.__rl_unsafe_re__) is quickimport.Deferred, "
+             "r.__rl_unsafe_re__.search('x.__code__') is not None, r.__rl_unsafe_re__.search('x.code') is None)")
+    proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert proc.stdout.strip() == "True True True", proc.stdout + proc.stderr
