@@ -210,7 +210,13 @@ def work(source: Path, root: Path | None, options: Mapping[str, object], paralle
 
     outcome = Outcome(deps={str(source.resolve()): sha256_file(source)})  # hashed before reading: never stale-as-fresh
     try:
-        fiche, outcome.problems = load_fiche(source, root, options.get("profile"))
+        if parallel:  # a core to spare: the fiche loaded beside reportlab's import
+            from . import overlap
+
+            fiche, outcome.problems = overlap.load_fiche(source, root, options.get("profile"),
+                                                         lambda: prepare(options.get("profile")))
+        else:
+            fiche, outcome.problems = load_fiche(source, root, options.get("profile"))
         if fiche is None:
             return outcome
         from . import pictures  # not imported by a build that renders nothing
@@ -234,6 +240,18 @@ def work(source: Path, root: Path | None, options: Mapping[str, object], paralle
     if form is not None:
         outcome.files[form_name(fiche.slug, profile)] = form
     return outcome
+
+
+def prepare(profile: str | None) -> None:
+    """Import what rendering needs (reportlab) and read the fonts of the profile asked for, else the standard one's."""
+    from . import quickre
+
+    quickre.load()
+    from . import render  # noqa: F401
+    from .fonts import MONO, register
+
+    register(choose(profile).family)
+    register(MONO)
 
 
 def _render_form(fiche: Fiche, profile: Profile) -> bytes:
