@@ -88,13 +88,15 @@ def test_same_bytes_without_cache_cold_and_warm(tmp_path, reference):
     assert len(reference) == 2
     assert build(tmp_path, folder, "cold") == reference
     kinds = sorted({p.name.split("-")[0] for p in folder.iterdir()})
-    assert kinds == ["hyphens", "qr", "sha256", "ttf"]  # the cold build filled it
+    assert kinds == ["hyphens", "qr", "regex", "sha256", "ttf"]  # the cold build filled it
     secret = key_of().read_bytes()
     assert len(secret) == 32 and stat.S_IMODE(key_of().stat().st_mode) == 0o600
     assert not key_of().is_relative_to(folder)  # a copied cache folder does not bring its secret
-    for path in folder.iterdir():  # a MAC, then plain JSON (and numbers for a face): nothing that runs when loaded
+    # a MAC, then plain JSON (and arrays of numbers: a face's metrics, patterns' programs, which _sre checks before
+    # it runs them): no Python code, nothing pickled
+    for path in folder.iterdir():
         assert signed(path, secret)
-        assert path.suffix == (".bin" if path.name.startswith("ttf-") else ".json")
+        assert path.suffix == (".bin" if path.name.startswith(("ttf-", "regex-")) else ".json")
         assert isinstance(head(path), dict) and (path.suffix == ".bin" or json.loads(body(path)) == head(path))
     before = {p.name: p.stat().st_mtime_ns for p in folder.iterdir()}
     assert build(tmp_path, folder, "warm") == reference
@@ -266,7 +268,7 @@ def test_untrusted_key_turns_cache_off(tmp_path, reference, how):
     assert build(tmp_path, folder, "out", data=data) == reference
     assert (os.lstat(key).st_mode, os.readlink(key) if key.is_symlink() else None) == before
     if how == "unreadable" and os.access(key, os.R_OK):  # root reads it all the same: a good secret, then
-        assert {p.name.split("-")[0] for p in folder.iterdir()} == {"hyphens", "qr", "sha256", "ttf"}
+        assert {p.name.split("-")[0] for p in folder.iterdir()} == {"hyphens", "qr", "regex", "sha256", "ttf"}
     else:
         assert not folder.exists() or not any(folder.iterdir())
 
