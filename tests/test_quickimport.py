@@ -217,3 +217,36 @@ def test_reportlab_still_compiles_its_unsafe_names_pattern_at_import():
              "r.__rl_unsafe_re__.search('x.__code__') is not None, r.__rl_unsafe_re__.search('x.code') is None)")
     proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, cwd=ROOT)
     assert proc.stdout.strip() == "True True True", proc.stdout + proc.stderr
+
+
+def test_the_standard_library_modules_given_later_are_still_imported_at_the_top_and_never_used():
+    """urllib.parse (pathlib imports it) imports ipaddress, shutil (tempfile and platformdirs import it) imports
+    bz2 and lzma, at their top (else later.stdlib/later.tempfile no longer apply and this says so); a whole
+    build, both forks included, then never asks them for anything: they are never imported."""
+    probe = ("import sys; from worksheet_gen.later import Later; import urllib.parse\n"
+             "print(type(urllib.parse.ipaddress) is Later, 'ipaddress' in sys.modules)\n"
+             "import worksheet_gen.later as later; later.tempfile(); import shutil\n"
+             "print(shutil._BZ2_SUPPORTED, shutil._LZMA_SUPPORTED, 'bz2' in sys.modules, 'lzma' in sys.modules)")
+    proc = subprocess.run([sys.executable, "-c", "import worksheet_gen\n" + probe], capture_output=True, text=True,
+                          timeout=120, cwd=ROOT)
+    assert proc.stdout.splitlines() == ["True False", "True True False False"], proc.stdout + proc.stderr
+    for module, name in (("urllib/parse.py", "import ipaddress"), ("shutil.py", "    import bz2\n"),
+                         ("shutil.py", "    import lzma\n")):
+        assert name in (Path(os.__file__).parent / module).read_text(encoding="utf-8"), (module, name)
+
+
+def test_a_build_imports_none_of_the_later_standard_modules(tmp_path):
+    shutil_ = __import__("shutil")
+    shutil_.copy(ROOT / "sources" / "pix.yaml", tmp_path / "pix.yaml")
+    probe = ("import os, sys\n"
+             "leave = os._exit\n"
+             "def seen(code):\n"
+             "    print(sorted(n for n in ('ipaddress', 'bz2', 'lzma') if n in sys.modules), flush=True); leave(code)\n"
+             "os._exit = seen\n"
+             "sys.argv = ['worksheet-gen', 'build', '-q', 'pix.yaml']\n"
+             "from worksheet_gen.quickcli import entry\nentry()")
+    env = dict(os.environ, WORKSHEET_GEN_CACHE=str(tmp_path / "cache"), XDG_DATA_HOME=str(tmp_path / "data"))
+    proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=300, cwd=tmp_path,
+                          env=env)
+    assert proc.returncode == 0 and (tmp_path / "build" / "pix-eleve.pdf").exists(), proc.stderr
+    assert proc.stdout.split("\n")[:-1] == ["[]"] * 3, proc.stdout  # this process and its two forks

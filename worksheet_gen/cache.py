@@ -41,6 +41,9 @@ _state: list[tuple[Path, bytes] | None] = []  # (folder, secret), computed once 
 
 
 def _app_dir(kind: str) -> Path:
+    from . import later
+
+    later.tempfile()  # platformdirs imports it
     import platformdirs
 
     return Path(getattr(platformdirs, f"user_{kind}_dir")("worksheet-gen", appauthor=False))

@@ -47,7 +47,9 @@ class Failed(Exception):
 
 def _temporary(path: Path, data: bytes) -> str:
     """A temporary file beside path holding data (fsynced, with path's mode), for a rename onto path."""
-    import tempfile  # here: an up-to-date build writes nothing and need not pay for it
+    from . import later
+
+    tempfile = later.tempfile()  # here: an up-to-date build writes nothing and need not pay for it
 
     try:
         mode = path.stat().st_mode & 0o777
