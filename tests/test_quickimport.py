@@ -166,7 +166,7 @@ def test_building_the_pix_fiche_imports_nothing_it_does_not_use():
              "from worksheet_gen.build import die_with, render_fiche; from worksheet_gen.sources import load_fiche\n"
              "fiche, problems = load_fiche(Path(sys.argv[1])); render_fiche(fiche); die_with(os.getppid())\n"
              "print([name for name in ('PIL.Image', 'pickle', 'difflib', 'ctypes', 'signal', 'textwrap', 'inspect', "
-             "'click', 'reportlab.lib.PyFontify') if name in sys.modules])")
+             "'click', 'reportlab.lib.PyFontify', 'traceback', 'tokenize') if name in sys.modules])")
     proc = subprocess.run([sys.executable, "-c", probe, str(ROOT / "sources/pix.yaml")], capture_output=True,
                           text=True, timeout=120, cwd=ROOT)
     assert proc.stdout.strip() == "[]", proc.stdout + proc.stderr

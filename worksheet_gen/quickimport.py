@@ -21,7 +21,9 @@ Modules that reportlab imports but a fiche without pictures never uses, Pillow's
 its debugging helpers), ``pyphen`` (``reportlab/platypus/paragraph.py``, about 3 ms; worksheet-gen
 hyphenates through ``hyphens.py``), ``textwrap`` and ``inspect`` (``reportlab/lib/rl_safe_eval.py``, for
 class definitions in evaluated code and when it evaluates: about 3 ms) and ``reportlab.lib.PyFontify`` (``reportlab/platypus/xpreformatted.py``,
-Python code coloured, about 1 ms with its two patterns), are given to reportlab as LATER modules: each
+Python code coloured, about 1 ms with its two patterns), are given to reportlab as LATER modules, and ``traceback``
+to ``logging`` (``reportlab/platypus/frames.py`` imports it: it prints tracebacks of errors logged, which
+reportlab never logs for worksheet-gen; with ``linecache``, ``tokenize`` and ``token``, about 4 ms): each
 is imported the first time reportlab asks it for anything.
 
 ``tests/test_quickimport.py`` checks that reportlab still compiles that very pattern at import
@@ -101,7 +103,7 @@ def _unsafe_names(pattern: str) -> bool:
     return bool(names) and pattern.startswith("\\b(?:") and pattern.endswith(")") and set(pattern[5:-1].split("|")) == set(names)
 
 
-LATER = ("PIL.Image", "pickle", "pyphen", "textwrap", "inspect", "reportlab.lib.PyFontify")
+LATER = ("PIL.Image", "pickle", "pyphen", "textwrap", "inspect", "reportlab.lib.PyFontify", "traceback")
 
 
 def _platypus() -> None:
