@@ -14,7 +14,8 @@ import pytest
 from conftest import ROOT
 from worksheet_gen import cache, quickre
 
-# Runs the command as the console script does, counting the patterns re's own compiler compiles.
+# Runs the command as the console script does, counting the patterns re's own compiler compiles (with --jobs 1:
+# one process, no fork that would print its own count).
 PROBE = """
 import os, sys
 from re import _compiler
@@ -38,8 +39,8 @@ entry()
 def _build(tmp_path, out: str, seed: str = "0", cache_dir: str = "cache"):
     env = dict(os.environ, WORKSHEET_GEN_CACHE=str(tmp_path / cache_dir), XDG_DATA_HOME=str(tmp_path / "data"),
                PYTHONHASHSEED=seed)
-    proc = subprocess.run([sys.executable, "-c", PROBE, "build", "-q", "pix.yaml", "--out", out], cwd=tmp_path,
-                          env=env, capture_output=True, text=True, timeout=300)
+    proc = subprocess.run([sys.executable, "-c", PROBE, "build", "-q", "-j", "1", "pix.yaml", "--out", out],
+                          cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
     return int(re.search(r"compiled by re: (\d+)", proc.stderr)[1])
 

@@ -20,11 +20,11 @@ Modules that reportlab imports but a fiche without pictures never uses, Pillow's
 (``reportlab/lib/utils.py``, about 6 ms with the modules it imports), ``pickle`` (the same, 1.5 ms, for
 its debugging helpers), ``pyphen`` (``reportlab/platypus/paragraph.py``, about 3 ms; worksheet-gen
 hyphenates through ``hyphens.py``), ``textwrap`` and ``inspect`` (``reportlab/lib/rl_safe_eval.py``, for
-class definitions in evaluated code and when it evaluates: about 3 ms) and ``reportlab.lib.PyFontify`` (``reportlab/platypus/xpreformatted.py``,
-Python code coloured, about 1 ms with its two patterns), are given to reportlab as LATER modules, and ``traceback``
-to ``logging`` (``reportlab/platypus/frames.py`` imports it: it prints tracebacks of errors logged, which
-reportlab never logs for worksheet-gen; with ``linecache``, ``tokenize`` and ``token``, about 4 ms): each
-is imported the first time reportlab asks it for anything.
+class definitions in evaluated code and when it evaluates: about 3 ms) and ``reportlab.lib.PyFontify``
+(``reportlab/platypus/xpreformatted.py``, Python code coloured, about 1 ms with its two patterns), are given to
+reportlab as LATER modules, and ``traceback`` to ``logging`` (``reportlab/platypus/frames.py`` imports it: it
+prints the tracebacks of errors logged, which reportlab never logs for worksheet-gen; with ``linecache``,
+``tokenize`` and ``token``, about 4 ms): each is imported the first time reportlab asks it for anything.
 
 ``tests/test_quickimport.py`` checks that reportlab still compiles that very pattern at import
 (else this module no longer applies and the test says so), that each rewritten letter class matches
@@ -100,7 +100,8 @@ def _unsafe_names(pattern: str) -> bool:
     written in another order by each process (see quickre.py)."""
     module = sys.modules.get("reportlab.lib.rl_safe_eval")
     names = getattr(module, "__rl_unsafe__", None)
-    return bool(names) and pattern.startswith("\\b(?:") and pattern.endswith(")") and set(pattern[5:-1].split("|")) == set(names)
+    return (bool(names) and pattern.startswith("\\b(?:") and pattern.endswith(")")
+            and set(pattern[5:-1].split("|")) == set(names))
 
 
 LATER = ("PIL.Image", "pickle", "pyphen", "textwrap", "inspect", "reportlab.lib.PyFontify", "traceback")
