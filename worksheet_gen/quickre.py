@@ -6,10 +6,10 @@ which is written in Python. What it produces is plain data: the pattern's progra
 integers), its flags and its groups. install() makes ``re.compile`` go through compile(); once load() has
 read the table kept in the user cache (cache.py: signed, keyed by Python's exact version and ``_sre``'s
 MAGIC, CODESIZE and the byte order), a pattern it holds is given to ``_sre.compile``, as ``re``'s compiler
-does last, about a hundred times faster. A pattern it lacks is compiled by ``re``; when the top level of a
-module or class compiled it, its program, once checked to make an equal pattern (``Pattern.__eq__``
-compares the flags, the text and the program), is added to the table by save(). load() is called when a
-fiche is loaded: a no-op build does not pay for reading the table, and compiles its twenty patterns.
+does last, about a hundred times faster. A pattern it lacks is compiled by ``re``'s compiler;
+when the top level of a module or class compiled it, what that compiler gave ``_sre.compile`` (recorded on
+the way: nothing is compiled twice) is added to the table by save(). load() is called when a fiche is
+loaded: a no-op build does not pay for reading the table, and compiles its twenty patterns.
 A program read from the cache is data: ``_sre`` checks it before it runs it (an invalid one is refused with
 RuntimeError), and the file is signed with this user's secret. Any failure falls back to ``re.compile``.
 
@@ -21,6 +21,7 @@ upgrade changes them the test says so.
 
 from __future__ import annotations
 
+import functools
 import re
 import sys
 from array import array
@@ -36,14 +37,15 @@ _RELAYS = {"compile_lazily", "compile_quickly"}  # quickimport's and quickyaml's
 _FUNCTION = 0x2  # inspect.CO_NEWLOCALS: a function's code; a module's or a class's top level has not
 
 
+@functools.lru_cache(maxsize=None)
 def _sre():
     try:
         import _sre
-        from re import _compiler, _parser
+        from re import _compiler
     except ImportError:
         return None
     shaped = all(hasattr(m, a) for m, a in ((_sre, "compile"), (_sre, "MAGIC"), (_sre, "CODESIZE"),
-                                            (_compiler, "_code"), (_parser, "parse")))
+                                            (_compiler, "compile"), (_compiler, "_sre")))
     return _sre if shaped and _sre.CODESIZE == 4 and array("I").itemsize == 4 else None
 
 
@@ -94,33 +96,54 @@ def _rebuilt(key: tuple[str, int]):
 
 
 def _made_of(pattern: str, final: int, groups: int, groupindex: dict, program: list):
+    return _sre().compile(pattern, final, program, groups - 1, groupindex, _indexgroup(groups, groupindex))
+
+
+def _indexgroup(groups: int, groupindex: dict) -> tuple:
+    """The names of the groups by number, as re._compiler gives them to _sre.compile."""
     indexgroup = [None] * groups
     for name, i in groupindex.items():
         indexgroup[i] = name
-    return _sre().compile(pattern, final, program, groups - 1, groupindex, tuple(indexgroup))
+    return tuple(indexgroup)
 
 
 def _learnt(key: tuple[str, int], caller):
-    """The pattern compiled by re; its program is added to what save() keeps when the top level of a module or
-    class compiled it (patterns made in functions from what a run reads would make the table grow without end)
-    and it makes an equal pattern."""
-    made = _compile(*key)
+    """The pattern compiled by re's compiler; what it gave ``_sre.compile`` is added to what save() keeps when the
+    top level of a module or class compiled it (patterns made in functions from what a run reads would make the
+    table grow without end)."""
     while caller is not None and caller.f_code.co_name in _RELAYS:
         caller = caller.f_back
     if caller is None or caller.f_code.co_flags & _FUNCTION or len(_table) + len(_new) >= MAX_PATTERNS:
-        return made
-    try:
-        from re import _compiler, _parser
+        return _compile(*key)
+    from re import _compiler
 
-        parsed = _parser.parse(key[0], key[1])
-        program = _compiler._code(parsed, key[1])
-        state = parsed.state
-        entry = (key[1] | state.flags, state.groups, dict(state.groupdict), program)
-        if _made_of(key[0], *entry) == made:
+    recorder = _Recorder(_compiler._sre)
+    _compiler._sre = recorder  # what re._compiler.compile() asks of _sre goes through it, for this pattern only
+    try:
+        made = _compiler.compile(*key)
+    finally:
+        _compiler._sre = recorder.sre
+    args = recorder.args
+    if args is not None and len(args) == 6 and args[0] == key[0] and type(args[2]) is list:
+        final, program, groups, groupindex, indexgroup = args[1:]
+        entry = (final, groups + 1, dict(groupindex), program)
+        if _indexgroup(groups + 1, groupindex) == indexgroup:  # else an internal that changed: not kept
             _new[key] = entry
-    except Exception:  # an internal that changed: this pattern is compiled by re every time
-        pass
     return made
+
+
+class _Recorder:
+    """Stands for _sre in re._compiler while it compiles one pattern: keeps what compile() was given."""
+
+    def __init__(self, sre):
+        self.sre, self.args = sre, None
+
+    def compile(self, *args):
+        self.args = args
+        return self.sre.compile(*args)
+
+    def __getattr__(self, name: str):
+        return getattr(self.sre, name)
 
 
 def _read(value: object, blob: memoryview) -> dict:
