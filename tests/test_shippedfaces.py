@@ -118,7 +118,7 @@ def test_shipped_faces_print_what_parsed_faces_print(tmp_path):
     assert build(tmp_path, "off", "shipped", shipped=True) == parsed
     folder = tmp_path / "cache"
     assert build(tmp_path, folder, "empty-cache", shipped=True) == parsed
-    assert sorted({p.name.split("-")[0] for p in folder.iterdir()}) == ["hyphens", "qr", "sha256"]
+    assert sorted({p.name.split("-")[0] for p in folder.iterdir()}) == ["hyphens", "qr", "regex", "sha256"]
     assert build(tmp_path, folder, "warm-cache", shipped=True) == parsed
     off = build(tmp_path, "off", "dys-parsed", "--profile", "dys")
     assert build(tmp_path, "off", "dys-shipped", "--profile", "dys", shipped=True) == off
