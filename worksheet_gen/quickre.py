@@ -30,7 +30,7 @@ KIND = "regex"
 FORMAT = 1  # the layout of the table below
 MAX_PATTERNS = 1024  # a table this full stops learning (the patterns of every library imported, a few hundred)
 _compile = re.compile  # re's own
-_made: dict = {}  # (pattern, flags) -> the pattern object made in this process
+_made: dict = {}  # (pattern, flags) -> the pattern object made in this process (from the table, or a top level's)
 _table: dict | None = None  # (pattern, flags) -> (final flags, groups, groupindex, program as an array), read once
 _new: dict = {}  # (pattern, flags) -> (final flags, groups, groupindex, program) learnt since the last save
 _RELAYS = {"compile_lazily", "compile_quickly"}  # quickimport's and quickyaml's: they pass patterns on
@@ -80,7 +80,12 @@ def compile(pattern, flags=0):
     key = (pattern, int(flags))
     made = _made.get(key)
     if made is None:
-        made = _made[key] = _rebuilt(key) or _learnt(key, sys._getframe(1))
+        made = _rebuilt(key)
+        if made is None:
+            made, top = _learnt(key, sys._getframe(1))
+            if not top:  # made in a function, maybe from what a run reads: re's own (bounded) cache keeps it
+                return made
+        _made[key] = made
     return made
 
 
@@ -108,13 +113,15 @@ def _indexgroup(groups: int, groupindex: dict) -> tuple:
 
 
 def _learnt(key: tuple[str, int], caller):
-    """The pattern compiled by re's compiler; what it gave ``_sre.compile`` is added to what save() keeps when the
-    top level of a module or class compiled it (patterns made in functions from what a run reads would make the
-    table grow without end)."""
+    """The pattern compiled by re's compiler, and whether the top level of a module or class compiled it; what the
+    compiler gave ``_sre.compile`` for such a one is added to what save() keeps (patterns made in functions from
+    what a run reads would make the table grow without end)."""
     while caller is not None and caller.f_code.co_name in _RELAYS:
         caller = caller.f_back
-    if caller is None or caller.f_code.co_flags & _FUNCTION or len(_table) + len(_new) >= MAX_PATTERNS:
-        return _compile(*key)
+    if caller is None or caller.f_code.co_flags & _FUNCTION:
+        return _compile(*key), False
+    if len(_table) + len(_new) >= MAX_PATTERNS:
+        return _compile(*key), True
     from re import _compiler
 
     recorder = _Recorder(_compiler._sre)
@@ -129,7 +136,7 @@ def _learnt(key: tuple[str, int], caller):
         entry = (final, groups + 1, dict(groupindex), program)
         if _indexgroup(groups + 1, groupindex) == indexgroup:  # else an internal that changed: not kept
             _new[key] = entry
-    return made
+    return made, True
 
 
 class _Recorder:
