@@ -157,16 +157,17 @@ def _classes(dataclass):
         d: int = field(default=0, hash=False)
         e: int = field(default=0, hash=True, compare=False)
         f: list = field(default_factory=list)
-        g: int = field(default=3, init=False)
         h: int = field(default=0, kw_only=True)
         k: ClassVar[int] = 7
 
     @dataclass(order=True)
     class Mutable:
-        """Not frozen, with a default made for each."""
+        """Not frozen, with a default made for each and fields that __init__ does not take."""
 
         x: int
         y: list = field(default_factory=list)
+        g: int = field(default=3, init=False)
+        z: list = field(default_factory=list, init=False)
 
     @dataclass(frozen=True, order=True)
     class Empty:
@@ -244,8 +245,10 @@ def _check(ours, theirs):
     assert _outcome(dataclasses.replace, pair[0], unknown=1) == _outcome(dataclasses.replace, pair[1], unknown=1)
 
 
-def test_a_class_with_a_method_quickdc_would_add_is_refused():
-    """quickdc would replace the class's own (dataclasses keeps it): it says to use dataclasses."""
+def test_what_quickdc_would_make_otherwise_is_refused():
+    """A method of the class's own (quickdc would replace it, dataclasses keeps it), a dataclass base (whose
+    methods and frozenness quickdc does not know), a frozen class with a field that __init__ leaves unset (quickdc
+    lets a field with no value be set once): each says to use dataclasses."""
 
     class Own:
         """A class that compares itself."""
@@ -255,5 +258,35 @@ def test_a_class_with_a_method_quickdc_would_add_is_refused():
         def __eq__(self, other):
             return True
 
+    class Guarded:
+        """A class that guards its attributes."""
+
+        x: int
+
+        def __setattr__(self, name, value):
+            object.__setattr__(self, name, value)
+
+    @dataclasses.dataclass
+    class Base:
+        """A dataclass."""
+
+        x: int
+
+    class Derived(Base):
+        """A class derived from one."""
+
+        y: int = 0
+
+    class Later:
+        """A frozen class with a field set after __init__."""
+
+        x: int = field(default=0, init=False)
+
     with pytest.raises(TypeError, match="Own defines __eq__, __hash__: make it with dataclasses.dataclass"):
         quickdc.dataclass(Own)
+    with pytest.raises(TypeError, match="Guarded defines __setattr__: make it with dataclasses.dataclass"):
+        quickdc.dataclass(frozen=True)(Guarded)
+    with pytest.raises(TypeError, match="Derived derives from a dataclass: make it with dataclasses.dataclass"):
+        quickdc.dataclass(Derived)
+    with pytest.raises(TypeError, match=r"Later is frozen with a field that __init__ does not set \(init=False\)"):
+        quickdc.dataclass(frozen=True)(Later)
