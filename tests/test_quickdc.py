@@ -9,9 +9,11 @@ methods do not do (a field option, a method of its own), the two disagree here.
 
 from __future__ import annotations
 
+import copy as copy_module
 import dataclasses
 import importlib
 import importlib.util
+import pickle
 import pkgutil
 import sys
 from dataclasses import field
@@ -235,6 +237,12 @@ def _check(ours, theirs):
         assert _outcome(setattr, pair[0], attribute, 5) == _outcome(setattr, pair[1], attribute, 5), attribute
         assert _outcome(delattr, pair[0], attribute) == _outcome(delattr, pair[1], attribute), attribute
         assert vars(pair[0]) == vars(pair[1])
+
+    # Copies, as the build's workers send their results back (pickle) and as render copies styles (deepcopy).
+    pair = _both(ours, theirs, lambda cls: cls(**_values(cls, 0)))
+    for copy in (lambda x: pickle.loads(pickle.dumps(x)), copy_module.copy, copy_module.deepcopy):
+        assert _outcome(copy, pair[0]) == _outcome(copy, pair[1])
+        assert _outcome(lambda x: copy(x) == x, pair[0]) == _outcome(lambda x: copy(x) == x, pair[1])
 
     # replace(): each field in turn, and a name that is not a field.
     for f in fields:
