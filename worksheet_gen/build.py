@@ -10,7 +10,7 @@ import errno
 import os
 import time
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 
 from .errors import CANNOT_WRITE, CHECK_SPACE, Pos, Problem, os_reason
@@ -19,6 +19,7 @@ from .manifest import Manifest, epoch_problem, fingerprint, sha256_bytes, sha256
 from .output import Failed, Lock, clean_temp, is_dir, not_a_folder, write_atomic, write_together
 from .owners import established_first, expected, form_name, names, recorded, same_file
 from .profiles import STANDARD, Profile, choose
+from .quickdc import dataclass
 from .sources import display, in_shard, is_pack
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing (2.9 ms)

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import errno
 import re
-from dataclasses import dataclass
 
 from .i18n import Msg, _, render
+from .quickdc import dataclass
 from .terminal import echo
 
 

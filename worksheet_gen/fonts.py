@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import bisect
 import json
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+
+from .quickdc import dataclass
 
 FONT_DIR = Path(__file__).parent / "fonts"
 

@@ -5,8 +5,9 @@ Pure and quick to import: assemble.py makes the PDF with pypdf.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Sequence
+
+from .quickdc import dataclass
 
 COVER, COPY, KEY = "cover", "copy", "key"
 

@@ -6,7 +6,6 @@ import datetime
 import functools
 import io
 import re
-from dataclasses import dataclass
 from typing import Sequence
 
 from reportlab.lib.units import mm
@@ -18,6 +17,7 @@ from .fonts import FAMILIES, FAMILY, register
 from .layout import styles as S
 from .layout.flowables import draw_string
 from .profiles import STANDARD
+from .quickdc import dataclass
 
 MAX_FICHES_LISTED = 8  # fiches named on the cover; more would push the rest off the page
 _PROFILE_WORDS = {"large": "gros caractères"}  # the versions as a French teacher names them (dys is dys)

@@ -8,7 +8,7 @@ import os
 import re
 from collections.abc import Callable
 from contextlib import AbstractContextManager as ContextManager
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 
 from . import loader, profiles, roster
@@ -17,6 +17,7 @@ from .errors import CANNOT_WRITE, CHECK_SPACE, OutputError, Pos, Problem, os_rea
 from .i18n import _, _n
 from .loader import MDict, MList
 from .manifest import NAME as MANIFEST, output_name, sha256_bytes, sha256_file
+from .quickdc import dataclass
 from .sources import SUFFIXES, badly_named, by_name, display, is_pack, is_source, load_fiche, pack_name
 from .values import flag
 from .suggest import suggest

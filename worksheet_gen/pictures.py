@@ -13,11 +13,11 @@ import hashlib
 import io
 import math
 import warnings
-from dataclasses import dataclass
 from functools import lru_cache
 
 from . import files
 from .errors import os_reason
+from .quickdc import dataclass
 
 DPI = 300
 MAX_BYTES = 20 * 1024 * 1024  # a picture file (docs/format.md)

@@ -7,7 +7,9 @@ profiles without importing the layout. docs/profiles.md explains each value.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
+
+from .quickdc import dataclass
 
 MM = 72.0 / 2.54 * 0.1  # one millimetre in points, computed exactly as reportlab.lib.units.mm
 A4 = (210 * MM, 297 * MM)

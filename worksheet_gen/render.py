@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from copy import deepcopy
-from dataclasses import dataclass
 
 from . import quickimport  # noqa: F401  (first: reportlab.platypus imported quickly)
 from . import deflate  # noqa: F401,I001  (streams the two sheets share compressed once)
@@ -23,6 +22,7 @@ from .layout.story import LABELS, story
 from .errors import Problem
 from .model import Fiche
 from .profiles import STANDARD, Profile
+from .quickdc import dataclass
 
 MAX_PAGES = 100  # pages of one PDF of a fiche (a worksheet is a few): past it the rendering stops at once
 PRINTABLE = 5 * mm  # most office printers leave this much of each edge blank

@@ -6,12 +6,12 @@ import csv
 import io
 import os
 import unicodedata
-from dataclasses import dataclass
 from pathlib import Path
 
 from . import chars, files, fonts
 from .errors import CHECK_READABLE, Pos, Problem, folded, os_reason
 from .i18n import Msg, _
+from .quickdc import dataclass
 
 MAX_BYTES = 1024 * 1024  # a roster of 500 students takes about 20 KiB
 MAX_COPIES = 500  # copies in one pack: --copies, copies: in a pack file, and the students of a roster

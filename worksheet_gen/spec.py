@@ -9,9 +9,10 @@ A new kind of question is one entry of KINDS (docs/contributing.md, « Adding a 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from .profiles import NAMES as PROFILE_NAMES
+from .quickdc import dataclass
 from .values import FALSE_WORDS, TRUE_WORDS
 
 

@@ -15,13 +15,13 @@ from __future__ import annotations
 import os
 import threading
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
 from .i18n import _, render
 
 from .output import TEMP_TAG
+from .quickdc import dataclass
 
 
 @dataclass(frozen=True)

@@ -22,10 +22,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from .. import text as T
 from ..model import Fiche, FillTable, Question
+from ..quickdc import dataclass
 
 NAME_FIELDS = ("nom", "prenom", "classe", "date")
 FINGERPRINT = "worksheet_gen"  # the hidden field holding « <slug> <fingerprint> »

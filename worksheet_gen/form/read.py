@@ -18,13 +18,14 @@ import signal
 import stat
 import struct
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Iterator
 
 from ..i18n import Msg, Number, _
 from .. import files
 from ..errors import escaped, os_reason, quote
+from ..quickdc import dataclass
 
 MAX_FILE = 20 * 2**20  # bytes of one PDF
 MAX_FILES = 2000  # files read in one run, folders and archives included

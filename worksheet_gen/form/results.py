@@ -13,9 +13,10 @@ import csv
 import io
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from ..model import Fiche
+from ..quickdc import dataclass
 from .plan import JUSTIFY, LABELS, NAME_FIELDS, Entry, entries
 
 FORMULA = ("=", "+", "-", "@", "\t", "\r")  # what makes a spreadsheet read a cell as a formula

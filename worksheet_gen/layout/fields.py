@@ -8,12 +8,12 @@ radio buttons draw a check mark over the printed box. Names and tooltips come fr
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from reportlab.lib import colors
 from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName, PDFString
 
 from ..form.plan import FINGERPRINT, part
+from ..quickdc import dataclass
 
 INK = colors.HexColor("#1A3C8C")  # what the student types or ticks: a pen's blue
 FONT = "Helvetica"

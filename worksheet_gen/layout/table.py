@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable
 
+from ..quickdc import dataclass
 from . import styles as S
 from .flowables import AnswerSpace, Paragraph
 
