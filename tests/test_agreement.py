@@ -248,7 +248,10 @@ VALUES = st.one_of(SCALARS, st.lists(SCALARS, max_size=3), st.dictionaries(st.sa
 def mutated(draw):
     tree = draw(fiches())
     for _ in range(draw(st.integers(0, 3))):
-        path = draw(st.sampled_from([p for p in places(tree) if p]))
+        candidates = [p for p in places(tree) if p]
+        if not candidates:  # the mutations so far left nothing to mutate (every key deleted)
+            break
+        path = draw(st.sampled_from(candidates))
         parent, last = holder(tree, path), path[-1]
         op = draw(st.sampled_from(["replace", "replace", "delete", "add", "type", "empty"]))
         if op == "delete":
