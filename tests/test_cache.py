@@ -434,3 +434,29 @@ def test_face_cache_refuses_what_is_not_a_face(bad, attribute):
     decode_face(value, memoryview(blob))  # as shipped: a face
     with pytest.raises((ValueError, TypeError)):
         decode_face({**value, attribute: bad}, memoryview(blob))
+
+
+def test_a_write_removes_what_killed_builds_left_in_the_cache_folder(tmp_path, monkeypatch):
+    """A build killed while it wrote a cache file leaves its temporary file; the next write removes it (only the
+    tool's own regular files, of a process that is gone), as a build does in its output folder."""
+    from worksheet_gen import cache, output
+
+    folder = tmp_path / "cache"
+    folder.mkdir()
+    monkeypatch.setenv(cache.ENV, str(folder))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    gone = 2**22 + 4321  # past Linux's largest process number: no process has it
+    dead = folder / f".regex-abc.bin.{output.TEMP_TAG}-{gone}-x1y2.tmp"
+    alive = folder / f".qr-abc.json.{output.TEMP_TAG}-{os.getpid()}-x1y2.tmp"
+    not_ours = folder / f".notes.{output.TEMP_TAG}-{gone}-x1y2.txt"
+    a_folder = folder / f".qr-def.json.{output.TEMP_TAG}-{gone}-zz.tmp"
+    for path in (dead, alive, not_ours):
+        path.write_bytes(b"half")
+    a_folder.mkdir()
+    cache.reset()
+    try:
+        cache.store("test", {"k": 1}, {"v": 2})
+        assert cache.load("test", {"k": 1}, lambda v: v) == {"v": 2}
+    finally:
+        cache.reset()
+    assert not dead.exists() and alive.exists() and not_ours.exists() and a_folder.is_dir()

@@ -214,7 +214,10 @@ def _store(kind: str, key: object, suffix: str, value: object, blob: bytes) -> N
         path.parent.mkdir(parents=True, exist_ok=True)
         _write(path, data)
     except (OSError, ValueError):
-        pass
+        return
+    from .output import clean_temp
+
+    clean_temp(path.parent)  # what builds killed while they wrote here left: cache files are written rarely
 
 
 def _write(path: Path, data: bytes) -> None:
