@@ -197,3 +197,26 @@ def test_names_sit_in_the_name_fields_of_each_version(mixed, nom, tmp_path):
     ours, theirs = where(page), where(R.read(reference)[0])
     assert len(ours) == len(theirs) >= 5 and all(a[0] == b[0] and abs(a[1] - b[1]) <= 0.5 and abs(a[2] - b[2]) <= 0.5
                                   for a, b in zip(ours, theirs)), (ours, theirs)
+
+
+TWO_PAGES = "title: Deux pages\nlevels: [2de]\nactivities:\n  - title: Le projet\n    content:\n" + "".join(
+    f"      - question: Question numéro {i} sur votre projet ?\n        lines: 4\n        answer: Réponse personnelle.\n"
+    for i in range(8))  # two pages in the standard version, three in the dys one
+
+
+@pytest.mark.parametrize("profils, staple", [
+    (("", ""), "une feuille par copie."),
+    (("", "dys"), "agrafer les copies adaptées."),  # the standard copy is one sheet, the dys one two
+    (("dys", "dys", ""), "agrafer par copie."),  # the most common version, dys, is two sheets
+])
+def test_the_cover_says_to_staple_what_takes_more_than_a_sheet(tmp_path, profils, staple):
+    """Fresh-eyes review: a 2-page fiche with a dys copy of 4 pages was said « une feuille par copie »."""
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "deux.yaml").write_text(TWO_PAGES, encoding="utf-8")
+    roster = tmp_path / "classe.csv"
+    roster.write_text("Nom;Prénom;Profil\n" + "".join(f"ÉLÈVE{i};Prénom;{p}\n" for i, p in enumerate(profils)),
+                      encoding="utf-8")
+    make(tmp_path, "deux", "--roster", str(roster), "--sources", str(tmp_path / "src"))
+    hint = next(line for line in texts(tmp_path / "pack-classe.pdf", "-l", "1")[0].splitlines()
+                if line.startswith("Impression"))
+    assert hint == f"Impression : recto-verso, {staple}"

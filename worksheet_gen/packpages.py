@@ -270,10 +270,14 @@ def _cover(c: Canvas, cover: Cover) -> None:
             y -= 16 * size / 12 + 2
         y -= 5 * mm
 
-    one_sheet = cover.copy_pages <= (2 if cover.duplex else 1) if cover.by_student else \
-        all(pages <= (2 if cover.duplex else 1) for _, pages in cover.fiches)
-    staple = ("une feuille par copie." if one_sheet else "agrafer par copie.") if cover.by_student else \
-        ("une feuille par fiche." if one_sheet else "agrafer chaque fiche.")
+    sheet = 2 if cover.duplex else 1  # pages a sheet of paper holds
+    one_sheet = cover.copy_pages <= sheet if cover.by_student else all(pages <= sheet for _, pages in cover.fiches)
+    adapted_one = all(pages <= sheet for _, _, pages in cover.adapted)  # an adapted copy (all its fiches) may not
+    if cover.by_student:
+        staple = "agrafer par copie." if not one_sheet else "une feuille par copie." if adapted_one else \
+            "agrafer les copies adaptées."
+    else:
+        staple = "une feuille par fiche." if one_sheet else "agrafer chaque fiche."
     if cover.duplex:
         hint = "Impression\u202f: recto-verso, " + staple
         note = ("Les pages blanches sont voulues\u202f: chaque copie commence sur un recto." if cover.blanks
