@@ -447,6 +447,7 @@ def test_a_build_killed_at_any_moment_leaves_only_complete_pdfs(tmp_path):
     gone = subprocess.Popen(["true"])
     gone.wait()  # a process that has ended: what a killed build leaves carries such a number
     (out / f".fiche-00-eleve.pdf.worksheet-gen-{gone.pid}-x1y2z3.tmp").write_bytes(b"%PDF-1.4 half")
+    (out / f".fiche-01-eleve.pdf.worksheet-gen-{'9' * 20}-x1y2z3.tmp").write_bytes(b"%PDF")  # no process has it
     (out / ".notes.tmp").write_text("a teacher's own file, whatever its name")
     final = build(tmp_path)
     assert final.returncode == 0, final.stderr

@@ -450,7 +450,8 @@ def test_a_write_removes_what_killed_builds_left_in_the_cache_folder(tmp_path, m
     alive = folder / f".qr-abc.json.{output.TEMP_TAG}-{os.getpid()}-x1y2.tmp"
     not_ours = folder / f".notes.{output.TEMP_TAG}-{gone}-x1y2.txt"
     a_folder = folder / f".qr-def.json.{output.TEMP_TAG}-{gone}-zz.tmp"
-    for path in (dead, alive, not_ours):
+    impossible = folder / f".qr-ghi.json.{output.TEMP_TAG}-{'9' * 20}-zz.tmp"  # no process has such a number
+    for path in (dead, alive, not_ours, impossible):
         path.write_bytes(b"half")
     a_folder.mkdir()
     cache.reset()
@@ -459,4 +460,5 @@ def test_a_write_removes_what_killed_builds_left_in_the_cache_folder(tmp_path, m
         assert cache.load("test", {"k": 1}, lambda v: v) == {"v": 2}
     finally:
         cache.reset()
-    assert not dead.exists() and alive.exists() and not_ours.exists() and a_folder.is_dir()
+    assert not dead.exists() and not impossible.exists() and alive.exists() and not_ours.exists()
+    assert a_folder.is_dir()

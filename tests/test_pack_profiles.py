@@ -204,19 +204,22 @@ TWO_PAGES = "title: Deux pages\nlevels: [2de]\nactivities:\n  - title: Le projet
     for i in range(8))  # two pages in the standard version, three in the dys one
 
 
-@pytest.mark.parametrize("profils, staple", [
-    (("", ""), "une feuille par copie."),
-    (("", "dys"), "agrafer les copies adaptées."),  # the standard copy is one sheet, the dys one two
-    (("dys", "dys", ""), "agrafer par copie."),  # the most common version, dys, is two sheets
+@pytest.mark.parametrize("profils, staple, grouped", [
+    (("", ""), "une feuille par copie.", ()),
+    (("", "dys"), "agrafer les copies adaptées.", ()),  # the standard copy is one sheet, the dys one two
+    (("dys", "dys", ""), "agrafer par copie.", ()),  # the most common version, dys, is two sheets
+    (("", ""), "une feuille par fiche.", ("--group-by", "fiche")),
+    (("", "dys"), "agrafer chaque fiche.", ("--group-by", "fiche")),  # the dys sheet of the fiche is 3 pages
 ])
-def test_the_cover_says_to_staple_what_takes_more_than_a_sheet(tmp_path, profils, staple):
-    """Fresh-eyes review: a 2-page fiche with a dys copy of 4 pages was said « une feuille par copie »."""
+def test_the_cover_says_to_staple_what_takes_more_than_a_sheet(tmp_path, profils, staple, grouped):
+    """Fresh-eyes review: a 2-page fiche with a dys copy of 4 pages was said « une feuille par copie », and
+    « une feuille par fiche » grouped by fiche."""
     (tmp_path / "src").mkdir()
     (tmp_path / "src" / "deux.yaml").write_text(TWO_PAGES, encoding="utf-8")
     roster = tmp_path / "classe.csv"
     roster.write_text("Nom;Prénom;Profil\n" + "".join(f"ÉLÈVE{i};Prénom;{p}\n" for i, p in enumerate(profils)),
                       encoding="utf-8")
-    make(tmp_path, "deux", "--roster", str(roster), "--sources", str(tmp_path / "src"))
+    make(tmp_path, "deux", "--roster", str(roster), "--sources", str(tmp_path / "src"), *grouped)
     hint = next(line for line in texts(tmp_path / "pack-classe.pdf", "-l", "1")[0].splitlines()
                 if line.startswith("Impression"))
     assert hint == f"Impression : recto-verso, {staple}"

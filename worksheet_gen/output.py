@@ -117,7 +117,7 @@ def _running(pid: int) -> bool:
         return True  # os.kill would end it: left for a later build
     try:
         os.kill(pid, 0)
-    except ProcessLookupError:
+    except (ProcessLookupError, OverflowError):  # OverflowError: a number no process can have
         return False
     except OSError:  # PermissionError: another user's process
         return True

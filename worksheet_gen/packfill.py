@@ -177,7 +177,7 @@ def cover(request, sheets, parts, classe: str, titles: str, named: list[str], ro
         copies=len(rows), named=bool(named), duplex=request.duplex, by_student=request.by_student,
         copy_pages=pages(common[0]), keys=(keys[0].start + 1, total), total=total, key_count=len(keys),
         blanks=any(p.blanks for p in parts), students=_ranges(parts, named) if request.by_student else (),
-        adapted=adapted)
+        adapted=adapted, longest=max(sheets[s].pages for row in rows for s in row))
 
 
 def _ranges(parts, labels) -> tuple[tuple[str, int, int], ...]:

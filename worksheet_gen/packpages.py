@@ -49,6 +49,7 @@ class Cover:
     blanks: bool = True  # whether blank versos were added
     students: tuple[tuple[str, int, int], ...] = ()  # each named copy: label, first and last page
     adapted: tuple[tuple[str, int, int], ...] = ()  # each adapted profile used: name, copies, pages per copy
+    longest: int = 0  # pages of the longest sheet of one fiche in any copy, adapted ones included
 
 
 @dataclass(frozen=True)
@@ -271,12 +272,13 @@ def _cover(c: Canvas, cover: Cover) -> None:
         y -= 5 * mm
 
     sheet = 2 if cover.duplex else 1  # pages a sheet of paper holds
-    one_sheet = cover.copy_pages <= sheet if cover.by_student else all(pages <= sheet for _, pages in cover.fiches)
-    adapted_one = all(pages <= sheet for _, _, pages in cover.adapted)  # an adapted copy (all its fiches) may not
     if cover.by_student:
+        one_sheet = cover.copy_pages <= sheet
+        adapted_one = all(pages <= sheet for _, _, pages in cover.adapted)  # an adapted copy may take more paper
         staple = "agrafer par copie." if not one_sheet else "une feuille par copie." if adapted_one else \
             "agrafer les copies adaptées."
-    else:
+    else:  # each fiche of each copy on its own: its longest version decides
+        one_sheet = max([cover.longest] + [pages for _, pages in cover.fiches]) <= sheet
         staple = "une feuille par fiche." if one_sheet else "agrafer chaque fiche."
     if cover.duplex:
         hint = "Impression\u202f: recto-verso, " + staple
