@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 
     T = TypeVar("T")
 _state: list[tuple[Path, bytes] | None] = []  # (folder, secret), computed once per process
+_cleaned: set[Path] = set()  # the folders this process removed killed builds' temporary files from
 
 
 def _app_dir(kind: str) -> Path:
@@ -144,6 +145,7 @@ def folder() -> Path | None:
 def reset() -> None:
     """Forget the folder and secret computed from the environment (tests change it)."""
     _state.clear()
+    _cleaned.clear()
 
 
 def _path(kind: str, key: object, suffix: str) -> tuple[tuple[Path, bytes] | None, str]:
@@ -215,9 +217,11 @@ def _store(kind: str, key: object, suffix: str, value: object, blob: bytes) -> N
         _write(path, data)
     except (OSError, ValueError):
         return
-    from .output import clean_temp
+    if path.parent not in _cleaned:  # once per process: a cold build writes a dozen files
+        from .output import clean_temp
 
-    clean_temp(path.parent)  # what builds killed while they wrote here left: cache files are written rarely
+        _cleaned.add(path.parent)
+        clean_temp(path.parent)  # what builds killed while they wrote here left
 
 
 def _write(path: Path, data: bytes) -> None:
