@@ -23,6 +23,9 @@ def load_fiche(source: Path, root: Path | None, profile: str | None, prepare: Ca
     if not hasattr(os, "fork") or "reportlab.platypus" in sys.modules:
         prepare()
         return sources.load_fiche(source, root, profile)
+    from . import quickre
+
+    quickre.load()  # read once, here: the child inherits the table
     read, write = os.pipe()
     parent = os.getpid()
     try:
@@ -43,8 +46,6 @@ def load_fiche(source: Path, root: Path | None, profile: str | None, prepare: Ca
             import pickle
 
             data = pickle.dumps(loaded, protocol=pickle.HIGHEST_PROTOCOL)
-            from . import quickre
-
             quickre.save()  # the patterns of PyYAML and of the checks, compiled here only
             with os.fdopen(write, "wb") as fh:
                 fh.write(data)

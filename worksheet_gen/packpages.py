@@ -278,7 +278,7 @@ def _cover(c: Canvas, cover: Cover) -> None:
         staple = "agrafer par copie." if not one_sheet else "une feuille par copie." if adapted_one else \
             "agrafer les copies adaptées."
     else:  # each fiche of each copy on its own: its longest version decides
-        one_sheet = max([cover.longest] + [pages for _, pages in cover.fiches]) <= sheet
+        one_sheet = cover.longest <= sheet
         staple = "une feuille par fiche." if one_sheet else "agrafer chaque fiche."
     if cover.duplex:
         hint = "Impression\u202f: recto-verso, " + staple
