@@ -163,7 +163,7 @@ def test_building_the_pix_fiche_imports_nothing_it_does_not_use():
     """What the start-up no longer pays for stays unpaid: validating and rendering a fiche without pictures,
     and what the forked renderer does first (die_with), import none of these (a new top-level import would)."""
     probe = ("import os, sys; from pathlib import Path\n"
-             "from worksheet_gen.build import die_with, render_fiche; from worksheet_gen.sources import load_fiche\n"
+             "from worksheet_gen.build import render_fiche; from worksheet_gen.forked import die_with; from worksheet_gen.sources import load_fiche\n"
              "fiche, problems = load_fiche(Path(sys.argv[1])); render_fiche(fiche); die_with(os.getppid())\n"
              "print([name for name in ('PIL.Image', 'pickle', 'difflib', 'ctypes', 'signal', 'textwrap', 'inspect', "
              "'click', 'reportlab.lib.PyFontify', 'traceback', 'tokenize') if name in sys.modules])")

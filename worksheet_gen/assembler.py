@@ -36,27 +36,22 @@ class Assembler:
     """A forked process that imports pypdf at once, then assembles the one pack it is sent."""
 
     def __init__(self) -> None:
-        from .build import die_with
+        from . import forked
 
         jobs, self._jobs = os.pipe()
         self._results, results = os.pipe()
-        parent = os.getpid()
+
+        def main() -> None:
+            os.close(self._jobs)
+            os.close(self._results)
+            _serve(jobs, results)
+
         try:
-            self.pid = os.fork()
+            self.pid = forked.child(main)
         except OSError:
             for fd in (jobs, self._jobs, self._results, results):
                 os.close(fd)
             raise
-        if self.pid == 0:  # the child: never returns
-            status = 1
-            try:
-                die_with(parent)
-                os.close(self._jobs)
-                os.close(self._results)
-                _serve(jobs, results)
-                status = 0
-            finally:
-                os._exit(status)
         os.close(jobs)
         os.close(results)
 

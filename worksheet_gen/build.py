@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import field
 from pathlib import Path
 
+from . import forked
 from .errors import CANNOT_WRITE, CHECK_SPACE, Pos, Problem, os_reason
 from .i18n import _
 from .manifest import Manifest, epoch_problem, fingerprint, sha256_bytes, sha256_file, shard_name
@@ -122,46 +123,26 @@ def render_counted(fiche: Fiche, profile: Profile = STANDARD, *,
 
 def _fork(job: Callable[[], tuple[bytes, int]], warnings: dict) -> Callable[[], tuple[bytes, int] | None] | None:
     """Run job, which makes a PDF and its page count, in a forked process; the returned function waits for them
-    (None if it failed) and adds the warnings it reported to ``warnings``. None when no process can be forked. The child sends a 0 byte, the page
-    count (8 bytes) and the PDF, or, when it reported warnings, a 1 byte and all of it pickled (pickle is
-    imported only then: 1.5 ms)."""
-    read, write = os.pipe()
-    parent = os.getpid()
-    try:
-        pid = os.fork()
-    except OSError:  # no process to spare (EAGAIN, ENOMEM): the caller renders it in this process
-        os.close(read)
-        os.close(write)
-        return None
-    if pid == 0:  # the child: never returns
-        status = 1
-        try:
-            die_with(parent)
-            os.close(read)
-            data = job()
-            from . import hyphens, quickre
+    (None if it failed) and adds the warnings it reported to ``warnings``. None when no process can be forked.
+    The child sends a 0 byte, the page count (8 bytes) and the PDF, or, when it reported warnings, a 1 byte and
+    all of it pickled (pickle is imported only then: 1.5 ms)."""
 
-            hyphens.save()
-            quickre.save()
-            with os.fdopen(write, "wb") as fh:
-                if warnings:
-                    import pickle
+    def made() -> tuple[bytes, int]:
+        data = job()
+        from . import hyphens, quickre
 
-                    fh.write(b"\1" + pickle.dumps((data, warnings)))
-                else:
-                    fh.write(b"\0" + data[1].to_bytes(8, "little"))
-                    fh.write(data[0])
-            status = 0
-        finally:
-            os._exit(status)
-    os.close(write)
+        hyphens.save()
+        quickre.save()
+        return data
 
-    def result() -> tuple[bytes, int] | None:
-        with os.fdopen(read, "rb") as fh:
-            payload = fh.read()
-        _, status = os.waitpid(pid, 0)
-        if status != 0 or not payload:
-            return None
+    def send(data: tuple[bytes, int]) -> bytes:
+        if warnings:
+            import pickle
+
+            return b"\1" + pickle.dumps((data, warnings))
+        return b"\0" + data[1].to_bytes(8, "little") + data[0]
+
+    def receive(payload: bytes) -> tuple[bytes, int]:
         if payload[:1] == b"\0":
             return payload[9:], int.from_bytes(payload[1:9], "little")
         import pickle
@@ -171,7 +152,7 @@ def _fork(job: Callable[[], tuple[bytes, int]], warnings: dict) -> Callable[[], 
             warnings.setdefault(key, problem)
         return data
 
-    return result
+    return forked.start(made, send, receive)
 
 
 def _worker(parent: int) -> None:
@@ -179,20 +160,7 @@ def _worker(parent: int) -> None:
     from . import quickre
 
     quickre.install()
-    die_with(parent)
-
-
-def die_with(parent: int) -> None:
-    """End this process within half a second of its parent's end, even killed with SIGKILL: a build never
-    leaves workers behind. A thread watches (asking the kernel, PR_SET_PDEATHSIG, needs ctypes: 1.8 ms)."""
-    import threading
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(0.5)
-        os._exit(1)
-
-    threading.Thread(target=watch, daemon=True).start()
+    forked.die_with(parent)
 
 
 def images(fiche: Fiche) -> list[str]:

@@ -20,50 +20,20 @@ def load_fiche(source: Path, root: Path | None, profile: str | None, prepare: Ca
     """sources.load_fiche(source, root, profile), with prepare() run meanwhile (in this process)."""
     from . import sources
 
-    if not hasattr(os, "fork") or "reportlab.platypus" in sys.modules:
-        prepare()
-        return sources.load_fiche(source, root, profile)
-    from . import quickre
+    waiting = None
+    if hasattr(os, "fork") and "reportlab.platypus" not in sys.modules:
+        from . import forked, quickre
 
-    quickre.load()  # read once, here: the child inherits the table
-    read, write = os.pipe()
-    parent = os.getpid()
-    try:
-        pid = os.fork()
-    except OSError:  # no process to spare (EAGAIN, ENOMEM)
-        os.close(read)
-        os.close(write)
-        prepare()
-        return sources.load_fiche(source, root, profile)
-    if pid == 0:  # the child: never returns
-        status = 1
-        try:
-            from .build import die_with
+        quickre.load()  # read once, here: the child inherits the table
 
-            die_with(parent)
-            os.close(read)
+        def load():
             loaded = sources.load_fiche(source, root, profile)
-            import pickle
+            quickre.save()  # the patterns of PyYAML and of the checks, compiled there only
+            return loaded
 
-            data = pickle.dumps(loaded, protocol=pickle.HIGHEST_PROTOCOL)
-            quickre.save()  # the patterns of PyYAML and of the checks, compiled here only
-            with os.fdopen(write, "wb") as fh:
-                fh.write(data)
-            status = 0
-        finally:
-            os._exit(status)
-    os.close(write)
+        waiting = forked.start(load)
     try:
         prepare()
     finally:
-        with os.fdopen(read, "rb") as fh:
-            data = fh.read()
-        _, status = os.waitpid(pid, 0)
-    if status == 0 and data:
-        import pickle
-
-        try:
-            return pickle.loads(data)
-        except Exception:  # cannot happen from a child of this process; loaded here then
-            pass
-    return sources.load_fiche(source, root, profile)
+        loaded = waiting() if waiting else None  # always waited for, even when prepare() failed
+    return loaded if loaded is not None else sources.load_fiche(source, root, profile)
