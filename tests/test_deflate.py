@@ -34,3 +34,31 @@ def test_reportlab_still_compresses_font_files_through_pdfzcompress(monkeypatch)
     assert any(head == b"\x00\x01\x00\x00" and hit for head, hit in found)  # a TrueType font file, found kept
     monkeypatch.setattr(pdfdoc, "PDFZCompress", pdfdoc.PDFStreamFilterZCompress())
     assert kept == [render(fiche, answers=a) for a in (False, True)]
+
+
+def test_the_corrige_takes_the_font_subsets_the_student_sheet_made(monkeypatch):
+    """facecache.Face makes the font file of each subset once per process: the corrigé finds some that the
+    student sheet made. A reportlab that stops asking the face for its subsets (makeSubset) fails here; the bytes
+    are those of reportlab's own subsetting."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFontFace
+
+    from worksheet_gen import facecache
+    from worksheet_gen.sources import load_fiche
+
+    fiche, problems = load_fiche(SOURCES / "pix.yaml")
+    assert fiche is not None, problems
+    render(fiche, answers=False)  # the faces registered, as in a build
+    faces = [f.face for f in pdfmetrics._fonts.values() if isinstance(getattr(f, "face", None), facecache.Face)]
+    assert faces
+    for face in faces:  # what earlier renders of this process kept
+        vars(face).pop("_subsets", None)
+    asked, made = [], []
+    kept_or_made, make = facecache.Face.makeSubset, TTFontFace.makeSubset
+    monkeypatch.setattr(facecache.Face, "makeSubset", lambda self, subset: (
+        asked.append(1), kept_or_made(self, subset))[1])
+    monkeypatch.setattr(TTFontFace, "makeSubset", lambda self, subset: (made.append(1), make(self, subset))[1])
+    kept = [render(fiche, answers=a) for a in (False, True)]
+    assert made and len(made) < len(asked)  # the corrigé found some kept
+    monkeypatch.setattr(facecache.Face, "makeSubset", make)  # reportlab's own, every time
+    assert kept == [render(fiche, answers=a) for a in (False, True)]

@@ -259,3 +259,16 @@ def test_the_explanation_column_is_found_again_in_another_profile(monkeypatch):
     after_standard = render(fiche, answers=True, profile=PROFILES["dys"])
     monkeypatch.setattr(story, "_COLUMNS", {})
     assert after_standard == render(fiche, answers=True, profile=PROFILES["dys"])
+
+
+def test_answers_set_smaller_share_one_style_while_theirs_is_unchanged():
+    """An answer set at a smaller size is a clone of its style (AnswerSpace.place); equal sizes give the same
+    clone, so that its values are not compared again for every paragraph, and a style changed since gets a new
+    one with the change."""
+    style = ParagraphStyle("answer", fontSize=11, leading=14)
+    a = F._sized(style, "fit", 9, 11)
+    assert F._sized(style, "fit", 9, 11) is a and (a.fontSize, a.leading, a.name) == (9, 11, "fit")
+    assert F._sized(style, "fit", 8, 10) is not a
+    style.textColor = "red"
+    b = F._sized(style, "fit", 9, 11)
+    assert b is not a and b.textColor == "red" and b.fontSize == 9

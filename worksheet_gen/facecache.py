@@ -57,6 +57,9 @@ def face(path: Path):
     return made
 
 
+KEPT_SUBSETS = 8  # font files of subsets kept per face: those of one fiche's two sheets
+
+
 def _scale(units: int):
     """What reportlab's parser sets as the face's scale to thousandths of an em."""
     if units == 1000:
@@ -81,6 +84,18 @@ class Face(TTFontFace):
         if all(k in vars(self) for k in data):
             del vars(self)[_PENDING]
         return value
+
+    def makeSubset(self, subset):
+        """reportlab's font file of a subset of the face's characters, made once per process for each subset: the
+        student sheet and the corrigé of a fiche embed the same subsets of the faces the answers do not use."""
+        key = tuple(subset)
+        kept = vars(self).setdefault("_subsets", {})
+        made = kept.get(key)
+        if made is None:
+            if len(kept) >= KEPT_SUBSETS:
+                del kept[next(iter(kept))]  # the oldest
+            made = kept[key] = super().makeSubset(subset)
+        return made
 
 
 def font(name: str, path: Path):

@@ -82,6 +82,23 @@ def _keep(key, parsed) -> None:
     _PARSED[key] = parsed
 
 
+_SIZED: dict = {}  # (id(style), name, size, lead) -> (style, its values as cloned, the clone)
+
+
+def _sized(style, name: str, size: float, lead: float):
+    """style.clone(name, fontSize=size, leading=lead), the same object while style's values are unchanged (a new
+    clone per paragraph would have its values sorted again to find the paragraphs' shared layouts)."""
+    key = (id(style), name, size, lead)
+    kept = _SIZED.get(key)
+    if kept is not None and kept[0] is style and kept[1] == vars(style):
+        return kept[2]
+    if len(_SIZED) >= MAX_STYLES:
+        _SIZED.clear()
+    clone = style.clone(name, fontSize=size, leading=lead)
+    _SIZED[key] = (style, dict(vars(style)), clone)
+    return clone
+
+
 def _copy(bullet):
     """A bullet as reportlab keeps it: text, or fragments of its own (each paragraph gets copies)."""
     return [f.clone() for f in bullet] if isinstance(bullet, list) else bullet
@@ -271,7 +288,7 @@ class AnswerSpace(Flowable):
         size = min(body, lead * 0.78)
         placed, line = [], 0
         for markup, style in items:
-            para = Paragraph(markup, style.clone("fit", fontSize=size, leading=lead))
+            para = Paragraph(markup, _sized(style, "fit", size, lead))
             _, h = para.wrap(width, 10_000)
             n = max(1, round(h / lead))
             placed.append((line, para, n))
@@ -521,7 +538,7 @@ class Choices(Flowable):
         self.style = style
         if explain:
             size = profile.body * profile.explain
-            self.explain_para = Paragraph(explain, explain_style.clone("ex", fontSize=size, leading=size * 1.25))
+            self.explain_para = Paragraph(explain, _sized(explain_style, "ex", size, size * 1.25))
 
     def _one_line(self, aw) -> bool:
         """Whether the options go on one line: as the source says, else when they are short and fit."""
