@@ -13,7 +13,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
 
-from . import __version__
+from . import __version__, memo
 from . import text as T
 from .i18n import _
 from .layout import styles as S
@@ -93,6 +93,7 @@ def render(fiche: Fiche, *, answers: bool, report: Callable[[object, str], None]
 def render_counted(fiche: Fiche, *, answers: bool, report: Callable[[object, str], None] = lambda pos, msg: None,
                    names: tuple = (), profile: Profile = STANDARD, form: bool = False) -> tuple[bytes, int]:
     """What render() makes, with its page count (a pack plans its pages without reading the PDF back)."""
+    memo.serve((fiche.pos.path, fiche.slug))
     styles = S.Styles(fiche.lang, profile)
     p = profile
     labels = LABELS[fiche.lang]

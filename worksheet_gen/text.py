@@ -13,6 +13,8 @@ import re
 from collections import namedtuple
 from collections.abc import Iterator
 
+from .memo import memo
+
 NNBSP = "\u202f"  # narrow no-break space, as typed or inserted by french()
 LINK_COLOR = "#1F4E79"
 MONO = "WG-Mono"  # reportlab name of the monospace face (fonts.FAMILIES["Mono"])
@@ -271,7 +273,7 @@ def colon(lang: str) -> str:
 SHRINK = 0.8  # the least size, relative to its own, an address is set at to stay on one line
 
 
-_MARKUPS: dict = {}  # markup()'s arguments -> its markup: the student sheet and the corrigé share most texts
+_MARKUPS = memo()  # markup()'s arguments -> its markup: the student sheet and the corrigé share most texts
 MAX_MARKUPS = 4096
 
 

@@ -13,6 +13,7 @@ from reportlab.platypus import Flowable, KeepTogether, Paragraph as _Paragraph
 
 from ..i18n import _, _n
 from ..media import qr_code
+from ..memo import memo
 from ..text import ordinal_parts
 from ..profiles import STANDARD
 from . import fields as F
@@ -29,13 +30,13 @@ _SCALES = (1, 2, 3)  # text lines per ruled line when an answer overflows; whole
 
 # What reportlab's wrap and breakLines set on a paragraph: what a wrap at a width seen before puts back.
 _LAID = ("width", "height", "blPara", "frags", "_wrapWidths", "_width_max")
-_LAYOUTS: dict = {}  # (what the parse depends on, width) -> (what wrap set, its size): shared by equal paragraphs
+_LAYOUTS = memo()  # (what the parse depends on, width) -> (what wrap set, its size): shared by equal paragraphs
 MAX_LAYOUTS = 4096
-_PARSED: dict = {}  # (text, bullet, style's values) -> (cleaned text, fragments, bullet): see Paragraph
+_PARSED = memo()  # (text, bullet, style's values) -> (cleaned text, fragments, bullet): see Paragraph
 MAX_PARSED = 4096
 
 
-_SEEN: dict = {}  # id(style) -> (style, its values as last seen, their number): a style's values sorted once
+_SEEN = memo()  # id(style) -> (style, its values as last seen, their number): a style's values sorted once
 _NUMBERS: dict = {}  # a style's sorted values -> their number (never given to other values, even once cleared)
 _COUNT = itertools.count()
 MAX_STYLES = 1024
@@ -82,7 +83,7 @@ def _keep(key, parsed) -> None:
     _PARSED[key] = parsed
 
 
-_SIZED: dict = {}  # (id(style), name, size, lead) -> (style, its values as cloned, the clone)
+_SIZED = memo()  # (id(style), name, size, lead) -> (style, its values as cloned, the clone)
 
 
 def _sized(style, name: str, size: float, lead: float):

@@ -15,10 +15,12 @@ import re
 
 from reportlab.platypus import Paragraph, cleanBlockQuotedText
 
+from ..memo import memo
+
 _TAG = re.compile(r"(<[^<>]*>)")
 _FIRST_MARK = 0xF0100  # a private-use plane: run n of a skeleton is written chr(_FIRST_MARK + n)
 _MARKS = re.compile("[\U000f0100-\U000fffff]")
-_SKELETONS: dict = {}  # (skeleton, bullet, case, style) -> (fragments, the run each one holds) or None
+_SKELETONS = memo()  # (skeleton, bullet, case, style) -> (fragments, the run each one holds) or None
 MAX_SKELETONS = 1024
 
 

@@ -17,6 +17,7 @@ from reportlab.platypus.flowables import Flowable
 
 from .. import pictures, text as T
 from ..form import plan
+from ..memo import memo
 from ..model import Callout, Fiche, FillTable, Image, Media, Question, TextBlock
 from . import fields as F
 from . import styles as S
@@ -42,7 +43,7 @@ EXPLAIN_COLUMN = 70 * mm  # the least width left to explanations beside options 
 ON_ACCENT = "#FFFFFF"  # links in white text on the accent colour (banners, table heads)
 
 Report = Callable[[object, str], None]
-_COLUMNS: dict = {}  # id(fiche) -> (fiche, profile, where its explanations beside options start)
+_COLUMNS = memo()  # id(fiche) -> (fiche, profile, where its explanations beside options start)
 MAX_COLUMNS = 64
 
 
