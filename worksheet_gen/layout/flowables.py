@@ -308,6 +308,8 @@ class AnswerSpace(Flowable):
         top = self.count * self.pitch + 1.5 * mm
         x0, x1 = self.indent, self.width
         self._draw_ruling(c, x0, x1, top)
+        if self.bullets:
+            self._draw_bullets(c, x0, top)
         if self.first and self.more:
             self._draw_more(c, top)
         if self.field is not None:
@@ -402,13 +404,29 @@ class AnswerSpace(Flowable):
             for i in range(n):
                 y = top - (i + 1) * self.pitch
                 c.line(x0, y, x1, y)
-        if self.bullets and not self.items:
-            k = self.profile.scale
-            c.setFillColor(S.ACCENT)
-            for i in range(n):
-                if self.marks is None or self.first + i in self.marks:
-                    c.circle(x0 - 2.2 * mm * k, top - (i + 1) * self.pitch + 1.2 * mm * k, 0.75 * mm * k,
-                             stroke=0, fill=1)
+        c.restoreState()
+
+    def bulleted(self, width: float) -> list[int]:
+        """The ruled lines that get a bullet: those the student sees (``marks``); in the corrigé, less those whose
+        bullet a check mark replaces, so that a bullet with no item written on it (``answer: free``, more bullets
+        than items) is there on both sheets."""
+        shown = sorted(range(self.lines) if self.marks is None else self.marks)
+        if not self.items:
+            return shown
+        lead, placed = self._fit(width - (4 * mm if self.bullets else 1 * mm))
+        k = round(self.pitch / lead)
+        listed = sum(style.name != "explain" for _, style in self.items)
+        ticked = {start // k for start, _, _ in placed[:listed]}  # the ruled line each tick sits on
+        return [i for i in shown if i not in ticked][:max(0, len(shown) - listed)]
+
+    def _draw_bullets(self, c, x0, top):
+        k = self.profile.scale
+        c.saveState()
+        c.setFillColor(S.ACCENT)
+        for i in self.bulleted(self.width - x0):
+            if self.first <= i < self.first + self.count:
+                c.circle(x0 - 2.2 * mm * k, top - (i - self.first + 1) * self.pitch + 1.2 * mm * k, 0.75 * mm * k,
+                         stroke=0, fill=1)
         c.restoreState()
 
 
