@@ -9,7 +9,7 @@ from __future__ import annotations
 import itertools
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, KeepTogether, Paragraph as _Paragraph
+from reportlab.platypus import Flowable, KeepTogether, Paragraph as _Paragraph, Spacer
 
 from ..i18n import _, _n
 from ..media import qr_code
@@ -463,7 +463,8 @@ class KeepTogetherOrFlow(KeepTogether):
     (``page_end``) also flows on, when what comes first fits here whole, with the first lines
     of its first answer space, table or running text: a banner never ends a page, and a
     question is never separated from its answer space. Nested groups are kept as groups
-    after the first one, which flows.
+    after the first one, which flows. A group that fits here but for the spacers that end it
+    (the gap before the next block) stays here without them: they would only end the page.
     """
 
     def __init__(self, flowables, *, profile=None):
@@ -480,6 +481,9 @@ class KeepTogetherOrFlow(KeepTogether):
         frame = _frame_height(self)
         if self._H > frame:
             return [self.NullActionFlowable(), *self._content]
+        kept = _without_end_space(self._content)
+        if self._H > aH and len(kept) < len(self._content) and self._H - sum(s.height for s in self._content[len(kept):]) <= aH:
+            return [self.NullActionFlowable(), *kept]  # only the space after the group is left out: it ends the page
         if self._H > aH and self.profile is not None and aH >= self.profile.page_end * frame:
             first = self._first_part(aW, aH)
             if first is not None:
@@ -502,6 +506,14 @@ class KeepTogetherOrFlow(KeepTogether):
                 if used > aH:
                     return None
         return None
+
+
+def _without_end_space(flowables: list) -> list:
+    """The flowables without the spacers that end them (the gap before whatever follows)."""
+    end = len(flowables)
+    while end and isinstance(flowables[end - 1], Spacer):
+        end -= 1
+    return flowables[:end]
 
 
 def _least_height(f: Flowable, aw: float) -> float | None:
