@@ -376,7 +376,8 @@ def test_a_table_shows_the_bullets_it_asks_not_the_number_of_answers(built, prof
     expected = sum(sec.bullets or len(sec.answer) for sec in table.sections)
     assert bullets(pdf(built, "parcoursup", profile)) == expected == 6 + 1
     # The corrigé ticks each item it writes in place of its bullet, and keeps the bullets it writes nothing on.
-    assert bullets(pdf(built, "parcoursup", profile, "corrige")) == expected - sum(len(s.answer) for s in table.sections)
+    written = sum(len(s.answer) for s in table.sections)
+    assert bullets(pdf(built, "parcoursup", profile, "corrige")) == expected - written
     assert table.sections[0].bullets > len(table.sections[0].answer)
 
 
@@ -441,7 +442,8 @@ def test_the_pix_sheet_fits_its_pages_with_no_page_left_half_empty(built, profil
 def _two_activities(texts: int, lines: int) -> str:
     """A fiche whose first activity ends after ``texts`` short texts and a question on ``lines`` lines, and whose
     second starts with its title, a callout and a question on 2 lines."""
-    questions = "".join(f"      - question: Question {i} ?\n        lines: 3\n        answer: free\n" for i in range(1, 5))
+    questions = "".join(f"      - question: Question {i} ?\n        lines: 3\n        answer: free\n"
+                        for i in range(1, 5))
     notes = "".join(f"      - text: Une remarque numéro {i}.\n" for i in range(texts))
     return (f"title: Essai\nactivities:\n  - title: Première activité\n    content:\n{questions}{notes}"
             f"      - question: La dernière question ?\n        lines: {lines}\n        answer: free\n"

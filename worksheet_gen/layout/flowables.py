@@ -482,7 +482,8 @@ class KeepTogetherOrFlow(KeepTogether):
         if self._H > frame:
             return [self.NullActionFlowable(), *self._content]
         kept = _without_end_space(self._content)
-        if self._H > aH and len(kept) < len(self._content) and self._H - sum(s.height for s in self._content[len(kept):]) <= aH:
+        end = sum(s.height for s in self._content[len(kept):])
+        if self._H > aH and end and self._H - end <= aH:
             return [self.NullActionFlowable(), *kept]  # only the space after the group is left out: it ends the page
         if self._H > aH and self.profile is not None and aH >= self.profile.page_end * frame:
             first = self._first_part(aW, aH)
