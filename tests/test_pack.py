@@ -286,6 +286,23 @@ def test_a_long_name_shrinks_to_fit_its_field(tmp_path):
     assert last_nom < starts["Prénom"]
 
 
+def test_a_roster_class_is_set_with_its_level_raised(tmp_path):
+    """« 6e2 »: the « e » of the level is set smaller and higher, as 1re and Tle are, on the cover, in the Classe
+    field of page 1 and in the running header of the other pages of the copy."""
+    roster = tmp_path / "6e2.csv"
+    roster.write_text("Nom;Prénom;Classe\nMARTIN;Léa;6e2\n", encoding="utf-8")
+    make(tmp_path, "pix", "--roster", str(roster), "--single-sided")
+    pages = R.read(tmp_path / "pack-6e2.pdf")
+
+    def raised(page) -> int:
+        """The runs « e » set smaller than a run holding the 6 or the 2 of the class, and above its baseline."""
+        return sum(r.text.strip() == "e" and any(
+            ("6" in s.text or "2" in s.text) and r.size < 0.8 * s.size and s.y + 0.2 * s.size < r.y < s.y + s.size
+            for s in page.runs) for r in page.runs)
+
+    assert [raised(page) for page in pages[:3]] == [2, 1, 1]  # the cover's heading and Classe; page 1; page 2
+
+
 def test_roster_without_a_class_column_prints_the_given_class(tmp_path):
     roster = tmp_path / "tp.csv"
     roster.write_text("nom,prenom\nQUINTAVALLE,Perrine\n", encoding="utf-8")

@@ -16,7 +16,7 @@ import pytest
 
 import pdfread as R
 import sheetread as S
-from conftest import PROFILES, SHEETS, sheet_pdf, squash
+from conftest import PROFILES, SHEETS, pdftotext, sheet_pdf, squash
 
 CASES = [pytest.param(slug, profile, id=f"{slug}-{profile}") for slug in SHEETS for profile in PROFILES]
 TOLERANCE = 0.5  # points: the corrigé is the student sheet with answers written in, nothing moves
@@ -338,3 +338,51 @@ def test_every_qr_code_is_28_mm_wide_with_dots_of_half_a_millimetre(sheets_built
         x0, y0, x1, y1 = c.bbox
         assert abs((x1 - x0) - (y1 - y0)) < 0.01 and c.module >= 0.5 * mm, (c.page + 1, c)
         assert abs(x1 - x0 + 8 * c.module - 28 * mm) < 0.05 * mm, (c.page + 1, (x1 - x0 + 8 * c.module) / mm)
+
+
+FREE_LISTS = """\
+title: Mes idées
+activities:
+  - title: Ce que je pense
+    content:
+      - question: Citez des métiers que vous aimez.
+        type: blanks
+        lines: 3
+        answer: free
+      - table: Ce que je retiens
+        sections:
+          - title: Mes qualités
+            lines: 4
+            answer: free
+          - title: Mes envies
+            lines: 4
+            bullets: 2
+            answer: free
+          - title: Les étapes
+            lines: 4
+            bullets: 4
+            answer: [S’inscrire, Réviser]
+"""
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_the_corrige_keeps_the_bullets_it_writes_no_item_on(tmp_path, profile):
+    """`answer: free` and more bullets than items: the corrigé shows the student's bullets where it writes no
+    item (« Réponse personnelle » on the first), and a check mark in place of each one where it does."""
+    from conftest import cli
+
+    (tmp_path / "idees.yaml").write_text(FREE_LISTS, encoding="utf-8")
+    cli("build", str(tmp_path / "idees.yaml"), "--out", str(tmp_path), "--profile", profile, check=True)
+    student, key = (read(tmp_path, "idees", profile, kind) for kind in ("eleve", "corrige"))
+    assert len(student) == len(key)
+
+    def dots(pages):
+        return {(p.index, round((b.bbox[1] + b.bbox[3]) / 2)) for p in pages for b in R.bullets(p)}
+
+    ticks = {(p.index, round(t.points[1][1])) for p in key for t in R.check_marks(p)}
+    assert len(dots(student)) == 3 + 4 + 2 + 4
+    assert dots(key) <= dots(student)  # nothing moves
+    assert len(ticks) == 2 and len(dots(key)) == len(dots(student)) - 2
+    both = [R.section_marks(pages, lambda page: R.bullets(page) + R.check_marks(page)) for pages in (student, key)]
+    assert both[0] == both[1] == [("mesqualités", 4), ("mesenvies", 2), ("lesétapes", 4)]
+    assert squash(pdftotext(sheet_pdf(tmp_path, "idees", profile, "corrige"))).count("réponsepersonnelle") == 3

@@ -375,7 +375,9 @@ def test_a_table_shows_the_bullets_it_asks_not_the_number_of_answers(built, prof
     table = next(b for a in f.activities for b in a.blocks if hasattr(b, "sections"))
     expected = sum(sec.bullets or len(sec.answer) for sec in table.sections)
     assert bullets(pdf(built, "parcoursup", profile)) == expected == 6 + 1
-    assert bullets(pdf(built, "parcoursup", profile, "corrige")) == 0
+    # The corrigé ticks each item it writes in place of its bullet, and keeps the bullets it writes nothing on.
+    written = sum(len(s.answer) for s in table.sections)
+    assert bullets(pdf(built, "parcoursup", profile, "corrige")) == expected - written
     assert table.sections[0].bullets > len(table.sections[0].answer)
 
 
@@ -435,6 +437,53 @@ def test_the_pix_sheet_fits_its_pages_with_no_page_left_half_empty(built, profil
         assert len(PdfReader(path).pages) <= most
         ends = _empty_ends(path, p)
         assert all(end <= share * p.frame_h + 1 for end in ends[:-1]), [round(e / MM) for e in ends]
+
+
+def _two_activities(texts: int, lines: int) -> str:
+    """A fiche whose first activity ends after ``texts`` short texts and a question on ``lines`` lines, and whose
+    second starts with its title, a callout and a question on 2 lines."""
+    questions = "".join(f"      - question: Question {i} ?\n        lines: 3\n        answer: free\n"
+                        for i in range(1, 5))
+    notes = "".join(f"      - text: Une remarque numéro {i}.\n" for i in range(texts))
+    return (f"title: Essai\nactivities:\n  - title: Première activité\n    content:\n{questions}{notes}"
+            f"      - question: La dernière question ?\n        lines: {lines}\n        answer: free\n"
+            "  - title: Deuxième activité\n    content:\n      - callout: À vous de jouer !\n"
+            "      - question: Que retenez-vous ?\n        lines: 2\n        answer: free\n"
+            "      - question: Et ensuite ?\n        lines: 2\n        answer: free\n")
+
+
+def test_an_activity_starts_on_the_page_that_holds_its_title_and_first_question(tmp_path):
+    """An activity goes to the next page only when its title, callout and first question do not fit at the foot of
+    this one (the space after that question is no reason: it ends the page); its title never ends a page.
+    The first activity ends lower and lower on page 1 (texts of one line, ruled lines 7.5 mm apart): one of
+    these fiches leaves page 1 just the room the second activity's start takes."""
+    import pdfread as R
+    from worksheet_gen.profiles import STANDARD as P
+
+    grey = (0.54902, 0.54902, 0.54902)  # ruled lines
+    for texts in range(6):
+        for lines in range(1, 9):
+            (tmp_path / f"v{texts}{lines}.yaml").write_text(_two_activities(texts, lines), encoding="utf-8")
+    cli("build", "--sources", str(tmp_path), "--out", str(tmp_path), check=True)
+    moved = 0
+    for path in sorted(tmp_path.glob("v*-eleve.pdf")):
+        pages = R.read(path)
+        page = next(p for p in pages if any(w.text == "Deuxième" for w in p.words))
+        title = next(w for w in page.words if w.text == "Deuxième")
+        below = [w.text for w in page.words if w.y1 < title.y0]
+        assert "jouer" in below and "retenez-vous" in below, path.name  # the title with its callout and first question
+        ruled = [s.bbox[1] for s in R.rules(page, 50) if R.same_colour(s.stroke, grey)]
+        if page.index == 0 or any(y > title.y1 for y in ruled):
+            continue  # the second activity starts on page 1, or under the end of the first
+        moved += 1
+        before = pages[page.index - 1]
+        foot = min(s.bbox[1] for s in R.rules(before, 50) if R.same_colour(s.stroke, grey)) - 1.5 * MM
+        empty = foot - P.margin_bottom  # under the last answer space of the page before
+        second = min((w.y1 for w in page.words if w.text == "Et"), default=0.0)  # the next question, when here
+        first_end = min(y for y in ruled if second < y < title.y0) - 1.5 * MM
+        start = P.gap + (P.margin_bottom + P.frame_h - first_end)  # the gap after that answer space, then the start
+        assert empty < start, (path.name, round(empty, 1), round(start, 1))
+    assert moved >= 20
 
 
 def test_every_question_keeps_its_ruled_lines_at_least_7_mm_apart(built):

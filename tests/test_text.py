@@ -17,6 +17,8 @@ NARROW = '<font size="-3.00">\u00a0</font>'  # 70 % of the size, relative: it fo
     ('le "débutant"', f"le «{NARROW}débutant{NARROW}»"),
     ("l'État", "l’État"),
     ("en 1re et en Tle", "en 1<super>re</super> et en T<super>le</super>"),
+    ("la 6e2, la 5eA et la 1re3", "la 6<super>e</super>2, la 5<super>e</super>A et la 1<super>re</super>3"),  # classes
+    ("la couleur #1e3a5f", "la couleur #1e3a5f"),  # a code, not a class
 ])
 def test_french_typography(source, expected):
     assert markup(source, size=10) == expected

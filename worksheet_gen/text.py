@@ -46,8 +46,11 @@ _SENTENCE_END = re.compile(
     r"(?<=[.!?…])(?<!\b[A-Z]\.)(?<!\bM\.)(?<!\bcf\.)(?<!\bex\.)(?<!\bp\.)"  # an end, not after M. J. cf.
     r" +(?=(?:[«\"(*][ \u00a0\u202f]?)*[A-ZÀ-ÖØ-Þ])"  # spaces, then a capital, maybe after « ( " **
 )
-# French class levels and ordinals: 1re, 1er, 1ère, 2de, 2nde, 2e, 3e, 12e, Tle (and plurals).
-_ORDINAL = re.compile(r"\b(1)(res?|ers?|ères?)\b|\b(\d{1,2})(es?|èmes?|des?|ndes?|nds?)\b|\b(T)(les?)\b")
+# French class levels and ordinals: 1re, 1er, 1ère, 2de, 2nde, 2e, 3e, 12e, Tle (and plurals), also at the start
+# of a class's name, whose number or capital letter follows at once: 6e2, 5eA, 1re3, Tle1 (not 1e3a5f, a code).
+_LEVEL_END = r"(?=\b|(?:\d{1,2}|[A-Z])\b)"
+_ORDINAL = re.compile(rf"\b(1)(res?|ers?|ères?){_LEVEL_END}|\b(\d{{1,2}})(es?|èmes?|des?|ndes?|nds?){_LEVEL_END}"
+                      rf"|\b(T)(les?){_LEVEL_END}")
 _HAS_SCHEME = re.compile(r"[A-Za-z][\w+.-]*:")
 _DOMAIN = re.compile(r"[\w-]+(?:\.[\w-]+)+(?:[/?#]|$)")
 # A number and the word it counts stay on one line (« 4 min », « 3 cas »), not a number and a link word.

@@ -9,7 +9,7 @@ from __future__ import annotations
 import itertools
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, KeepTogether, Paragraph as _Paragraph
+from reportlab.platypus import Flowable, KeepTogether, Paragraph as _Paragraph, Spacer
 
 from ..i18n import _, _n
 from ..media import qr_code
@@ -326,6 +326,8 @@ class AnswerSpace(Flowable):
         top = self.count * self.pitch + 1.5 * mm
         x0, x1 = self.indent, self.width
         self._draw_ruling(c, x0, x1, top)
+        if self.bullets:
+            self._draw_bullets(c, x0, top)
         if self.first and self.more:
             self._draw_more(c, top)
         if self.field is not None:
@@ -420,13 +422,29 @@ class AnswerSpace(Flowable):
             for i in range(n):
                 y = top - (i + 1) * self.pitch
                 c.line(x0, y, x1, y)
-        if self.bullets and not self.items:
-            k = self.profile.scale
-            c.setFillColor(S.ACCENT)
-            for i in range(n):
-                if self.marks is None or self.first + i in self.marks:
-                    c.circle(x0 - 2.2 * mm * k, top - (i + 1) * self.pitch + 1.2 * mm * k, 0.75 * mm * k,
-                             stroke=0, fill=1)
+        c.restoreState()
+
+    def bulleted(self, width: float) -> list[int]:
+        """The ruled lines that get a bullet: those the student sees (``marks``); in the corrigé, less those whose
+        bullet a check mark replaces, so that a bullet with no item written on it (``answer: free``, more bullets
+        than items) is there on both sheets."""
+        shown = sorted(range(self.lines) if self.marks is None else self.marks)
+        if not self.items:
+            return shown
+        lead, placed = self._fit(width - (4 * mm if self.bullets else 1 * mm))
+        k = round(self.pitch / lead)
+        listed = sum(style.name != "explain" for _, style in self.items)
+        ticked = {start // k for start, _, _ in placed[:listed]}  # the ruled line each tick sits on
+        return [i for i in shown if i not in ticked][:max(0, len(shown) - listed)]
+
+    def _draw_bullets(self, c, x0, top):
+        k = self.profile.scale
+        c.saveState()
+        c.setFillColor(S.ACCENT)
+        for i in self.bulleted(self.width - x0):
+            if self.first <= i < self.first + self.count:
+                c.circle(x0 - 2.2 * mm * k, top - (i - self.first + 1) * self.pitch + 1.2 * mm * k, 0.75 * mm * k,
+                         stroke=0, fill=1)
         c.restoreState()
 
 
@@ -463,7 +481,8 @@ class KeepTogetherOrFlow(KeepTogether):
     (``page_end``) also flows on, when what comes first fits here whole, with the first lines
     of its first answer space, table or running text: a banner never ends a page, and a
     question is never separated from its answer space. Nested groups are kept as groups
-    after the first one, which flows.
+    after the first one, which flows. A group that fits here but for the spacers that end it
+    (the gap before the next block) stays here without them: they would only end the page.
     """
 
     def __init__(self, flowables, *, profile=None):
@@ -480,6 +499,10 @@ class KeepTogetherOrFlow(KeepTogether):
         frame = _frame_height(self)
         if self._H > frame:
             return [self.NullActionFlowable(), *self._content]
+        kept = _without_end_space(self._content)
+        end = sum(s.height for s in self._content[len(kept):])
+        if self._H > aH and end and self._H - end <= aH:
+            return [self.NullActionFlowable(), *kept]  # only the space after the group is left out: it ends the page
         if self._H > aH and self.profile is not None and aH >= self.profile.page_end * frame:
             first = self._first_part(aW, aH)
             if first is not None:
@@ -502,6 +525,14 @@ class KeepTogetherOrFlow(KeepTogether):
                 if used > aH:
                     return None
         return None
+
+
+def _without_end_space(flowables: list) -> list:
+    """The flowables without the spacers that end them (the gap before whatever follows)."""
+    end = len(flowables)
+    while end and isinstance(flowables[end - 1], Spacer):
+        end -= 1
+    return flowables[:end]
 
 
 def _least_height(f: Flowable, aw: float) -> float | None:
