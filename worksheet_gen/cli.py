@@ -55,18 +55,12 @@ def _existing(paths, hint: str) -> None:
         raise click.BadParameter(message, param_hint=hint)
 
 
-def _named(ctx: click.Context, param: click.Parameter, value: str) -> str:
-    """A folder option's value, unless it is empty (the working folder, silently: never what was meant)."""
-    if value == "":
-        raise click.BadParameter(render(places.EMPTY["folder"]))
-    return value
-
-
-def _place(kind: str):
+def _place(kind: str, *, written: bool = True):
     """The callback of a parameter naming where a command writes (kind: a key of places.EMPTY): a name that is
-    empty or holds a control or invisible character is wrong usage (exit code 2), before anything is written."""
+    empty (the working folder, silently: never what was meant) or holds a control or invisible character is wrong
+    usage (exit code 2), before anything is written. written=False: a place only read, refused when empty."""
     def check(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-        problem = None if value is None else places.refused(value, kind)
+        problem = None if value is None else places.refused(value, kind, written=written)
         if problem is not None:
             raise click.BadParameter(render(problem))
         return value
@@ -103,7 +97,8 @@ def _tree(sources_help: str):
     """The arguments of a command that builds a tree: PATHS, --sources (its help: sources_help), --out, --profile."""
     options = (click.argument("paths", nargs=-1, type=click.Path()),
                option("--sources", "sources_dir", default="sources", show_default=True,
-                      type=click.Path(file_okay=False), callback=_named, help=sources_help),
+                      type=click.Path(file_okay=False), callback=_place("folder", written=False),
+                      help=sources_help),
                option("--out", "out_dir", default="build", show_default=True, type=click.Path(file_okay=False),
                       callback=_place("folder"), help=N_("Folder the PDFs are written to.")),
                option("--profile", type=click.Choice(PROFILE_NAMES), default=None,
@@ -263,7 +258,7 @@ def pack(fiches: tuple[str, ...], copies: int | None, roster: str | None, name: 
 
 
 @main.command(help=N_("Collect filled forms (files, folders, .zip archives) of the fiche SLUG into one table."))
-@click.argument("slug", callback=_place("fiche"))
+@click.argument("slug", callback=_place("fiche", written=False))
 @click.argument("files", nargs=-1, required=True, type=click.Path())
 @option("--out", default=None, callback=_place("table"),
         help=N_("File to write (default: <slug>-reponses.csv, or .json, in the current folder); '-' prints it."))

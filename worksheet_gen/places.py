@@ -1,6 +1,6 @@
 """The names of the places a command writes to, as given on the command line (build --out, pack --out,
-collect --out and its fiche, schema --out, new --sources…): wrong usage when empty, or when they hold a control
-or invisible character. Pure: a name in, the reason out."""
+collect --out, schema --out, new --sources…): wrong usage when empty, or when they hold a control or invisible
+character. Pure: a name in, the reason out."""
 
 from __future__ import annotations
 
@@ -15,12 +15,15 @@ EMPTY = {
 }
 
 
-def refused(name: str, kind: str) -> Msg | None:
+def refused(name: str, kind: str, *, written: bool = True) -> Msg | None:
     """Why name cannot name the place a command writes to (kind: a key of EMPTY), if it cannot: it is empty, or
     it holds a control or invisible character (a line break, ESC, a tab, U+202E…), which would make a file that
-    no one can type, and that acts on the terminal that lists it."""
+    no one can type, and that acts on the terminal that lists it. A place only read (written=False: a folder of
+    sources, a fiche, whose own messages name such a character) is refused only when empty."""
     if name == "":
         return EMPTY[kind]
+    if not written:
+        return None
     from .chars import described, invisible
     from .errors import escaped
 
