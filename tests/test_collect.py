@@ -121,9 +121,48 @@ def test_the_csv_never_hands_a_formula_to_the_spreadsheet(handed_in, tmp_path):
     out = tmp_path / "notes.csv"
     cli("collect", "pix", str(folder / "Cc.pdf"), "--out", str(out))
     head, row = _table(out)
-    assert row[1:5] == ["'=HYPERLINK(\"http://x\";\"clic\")", "'+33 6 12", "'-1", "'@SUM(A1)"]
+    # -1 is a number (the spreadsheet reads it as one): it keeps no apostrophe
+    assert row[1:5] == ["'=HYPERLINK(\"http://x\";\"clic\")", "'+33 6 12", "-1", "'@SUM(A1)"]
     assert row[head.index(next(h for h in head if h.startswith("A1 Q2 ")))] == "'=1+1"
-    assert all(not cell.startswith(("=", "+", "-", "@")) for cell in head + row)
+    assert all(not cell.startswith(("=", "+", "-", "@")) for cell in head + row if cell != "-1")
+
+
+# What a student may type before a formula: spreadsheets skip leading spaces, tabs and line breaks on some
+# imports, and draw no mark for invisible characters (a zero-width space, a no-break space).
+HIDDEN_FORMULAS = {"nom": "\n=HYPERLINK(\"http://x\";\"clic\")", "prenom": "  =1+1", "classe": "\u00a0@SUM(A1)",
+                   "date": "\t+33 6 12", "a1_q1": "\u200b=cmd|' /C calc'!A0", "a1_q2": "\r\n-2+3+cmd|x",
+                   "a1_q3": "-3+4", "a1_q4": "- une idée", "a1_q5": "\t texte après une tabulation"}
+NUMBERS = {"a1_q6": "-3", "a1_q7": "-3,5"}  # a negative number answered: kept as the number it is
+
+
+def test_no_formula_hides_behind_spaces_line_breaks_or_invisible_characters(pix_form, tmp_path):
+    """A cell whose first visible character is = + - @ (or that starts with a tab) gets the apostrophe, in
+    every column that comes from the student's file, its name included; a negative number is left as it is."""
+    folder = tmp_path / "rendus"
+    folder.mkdir()
+    fill(pix_form / "pix-formulaire.pdf", {**HIDDEN_FORMULAS, **NUMBERS}, folder / " =1+1.pdf")
+    shutil.copy(folder / " =1+1.pdf", folder / "@SUM(A1).pdf")
+    out = tmp_path / "notes.csv"
+    proc = cli("collect", "pix", " =1+1.pdf", "@SUM(A1).pdf", "--out", str(out), "--sources", str(SOURCES),
+               cwd=folder)
+    assert proc.returncode == 0, proc.stderr
+    data = out.read_bytes()
+    head, *rows = _table(out)
+    assert [row[0] for row in rows] == ["' =1+1.pdf", "'@SUM(A1).pdf"]
+    column = {"nom": 1, "prenom": 2, "classe": 3, "date": 4} | {
+        f"a1_{h.split()[1].lower()}": i for i, h in enumerate(head) if h.startswith("A1 Q")}
+    expected = {"nom": "'\n=HYPERLINK(\"http://x\";\"clic\")", "prenom": "'  =1+1", "classe": "'\u00a0@SUM(A1)",
+                "date": "'\t+33 6 12", "a1_q1": "'\u200b=cmd|' /C calc'!A0", "a1_q2": "'\n-2+3+cmd|x",
+                "a1_q3": "'-3+4", "a1_q4": "'- une idée", "a1_q5": "'\t texte après une tabulation",
+                "a1_q6": "-3", "a1_q7": "-3,5"}
+    for row in rows:
+        assert {key: row[column[key]] for key in expected} == expected
+    # the bytes as a spreadsheet reads them: each such cell starts with the apostrophe (quoted when it must be)
+    assert b";\"'\n=HYPERLINK(\"\"http://x\"\";\"\"clic\"\")\";'  =1+1;'\xc2\xa0@SUM(A1);'\t+33 6 12;" in data
+    assert b";-3;-3,5;" in data
+    for cell in head + [c for row in rows for c in row]:
+        visible = cell.lstrip().lstrip("\u200b\u00a0")
+        assert not visible.startswith(("=", "+", "-", "@")) or cell in ("-3", "-3,5"), repr(cell)
 
 
 def test_control_characters_and_huge_answers_stay_out_of_the_spreadsheet(pix_form, tmp_path):

@@ -128,3 +128,47 @@ def test_the_shell_completes_fiche_names_for_pack(classe):
     assert complete("pack", "--sources", "autres", "") == ["plain,bilan"]
     (classe / "autres" / "b\nplain,$(touch PWNED).yaml").write_text("title: x\n", encoding="utf-8")
     assert complete("pack", "--sources", "autres", "") == ["plain,bilan"]  # a name a build does not read: not offered
+
+
+# Every place a command writes to, named on the command line: empty, or holding a control or invisible character.
+PLACES = [
+    (["build", "--out", "b\x01d"], "'b\\x01d' holds a control or invisible character, '\\x01' (U+0001)"),
+    (["build", "--out", ""], "an empty name is not a folder: give the folder's name"),
+    (["watch", "--out", "b\nd"], "'b\\nd' holds a control or invisible character, '\\n' (U+000A)"),
+    (["pack", "essai", "--copies", "2", "--out", "p\nq"], "'p\\nq' holds a control or invisible character"),
+    (["pack", "essai", "--copies", "2", "--out", "p\u202eq"],
+     "'p\\u202eq' holds a control or invisible character, '\\u202e' (U+202E RIGHT-TO-LEFT OVERRIDE)"),
+    (["collect", "essai", "sources", "--out", "a\x01b.csv"], "'a\\x01b.csv' holds a control or invisible character"),
+    (["collect", "essai", "sources", "--out", "\tnotes.csv"], "'\\tnotes.csv' holds a control or invisible character"),
+    (["collect", "", "sources"], "an empty name is not a fiche: give the name of a fiche of the sources folder"),
+    (["schema", "--out", ""], "an empty name is not a file: give the file's name"),
+    (["schema", "--out", "a\x01b.json"], "'a\\x01b.json' holds a control or invisible character"),
+    (["schema", "--out", "a\nb.json"], "'a\\nb.json' holds a control or invisible character, '\\n' (U+000A)"),
+    (["new", "autre", "--sources", ""], "an empty name is not a folder: give the folder's name"),
+    (["new", "autre", "--sources", "s\x1bt"], "'s\\x1bt' holds a control or invisible character, '\\x1b' (U+001B)"),
+]
+
+
+@pytest.mark.parametrize("args, said", PLACES)
+def test_a_place_to_write_that_is_empty_or_holds_a_control_character_is_wrong_usage(tmp_path, args, said):
+    """build, watch and pack --out, collect --out and its fiche, schema --out, new --sources: wrong usage (exit code
+    2, said once, the name shown as escapes), and nothing written: no file named with a line break or an ESC, no
+    file in the working folder for an empty name."""
+    cli("new", "essai", cwd=tmp_path, check=True)
+    before = {p: p.read_bytes() if p.is_file() else None for p in tmp_path.rglob("*")}
+    proc = cli(*args, cwd=tmp_path)
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr.count("Error: Invalid value for ") == 1 and said in proc.stderr, proc.stderr
+    assert "Traceback" not in proc.stderr and not any(ch in proc.stderr for ch in "\x01\x1b\u202e")
+    assert {p: p.read_bytes() if p.is_file() else None for p in tmp_path.rglob("*")} == before
+
+
+def test_a_bad_place_to_write_is_said_in_french(tmp_path):
+    proc = cli("--lang", "fr", "build", "--out", "b\x01d", cwd=tmp_path)
+    assert proc.returncode == 2
+    assert ("Erreur : Valeur invalide pour '--out' : 'b\\x01d' contient un caractère de contrôle ou invisible, "
+            "« \\x01 » (U+0001)\u00a0: retapez le nom sans ce caractère") in proc.stderr, proc.stderr
+    proc = cli("--lang", "fr", "collect", "", "x", cwd=tmp_path)
+    assert proc.returncode == 2 and ("un nom vide n'est pas une fiche\u00a0: donnez le nom d'une fiche du dossier "
+                                     "des sources") in proc.stderr, proc.stderr
+    assert list(tmp_path.iterdir()) == []

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from . import __version__, report
+from . import __version__, places, report
 from .clitext import Group, Option
 from .errors import CANNOT_WRITE, Pos, Problem, WorksheetError, os_reason
 from .i18n import N_, _, _n, render
@@ -55,11 +55,17 @@ def _existing(paths, hint: str) -> None:
         raise click.BadParameter(message, param_hint=hint)
 
 
-def _named(ctx: click.Context, param: click.Parameter, value: str) -> str:
-    """A folder option's value, unless it is empty (the working folder, silently: never what was meant)."""
-    if value == "":
-        raise click.BadParameter(render(_("an empty name is not a folder: give the folder's name")))
-    return value
+def _place(kind: str, *, written: bool = True):
+    """The callback of a parameter naming where a command writes (kind: a key of places.EMPTY): a name that is
+    empty (the working folder, silently: never what was meant) or holds a control or invisible character is wrong
+    usage (exit code 2), before anything is written. written=False: a place only read, refused when empty."""
+    def check(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+        problem = None if value is None else places.refused(value, kind, written=written)
+        if problem is not None:
+            raise click.BadParameter(render(problem))
+        return value
+
+    return check
 
 
 def _sources_of(paths: tuple[str, ...], sources_dir: str) -> None:
@@ -91,10 +97,10 @@ def _tree(sources_help: str):
     """The arguments of a command that builds a tree: PATHS, --sources (its help: sources_help), --out, --profile."""
     options = (click.argument("paths", nargs=-1, type=click.Path()),
                option("--sources", "sources_dir", default="sources", show_default=True,
-                      type=click.Path(file_okay=False), callback=_named, help=sources_help),
+                      type=click.Path(file_okay=False), callback=_place("folder", written=False),
+                      help=sources_help),
                option("--out", "out_dir", default="build", show_default=True, type=click.Path(file_okay=False),
-                      callback=_named,
-                      help=N_("Folder the PDFs are written to.")),
+                      callback=_place("folder"), help=N_("Folder the PDFs are written to.")),
                option("--profile", type=click.Choice(PROFILE_NAMES), default=None,
                       help=N_("Layout profile (default: the one each source names, else standard); "
                               "dys and large write <slug>-eleve-<profile>.pdf.")))
@@ -225,8 +231,8 @@ def _check_packs(paths: tuple[str, ...], sources_dir: str) -> tuple[int, list]:
 @option("--date-on-cover-only", is_flag=True, help=N_("Print the date on the cover only, not on the copies."))
 @option("--sources", "sources_dir", default="sources", show_default=True, type=click.Path(file_okay=False),
         help=N_("Folder of the fiches."))
-@option("--out", "out_dir", default="build", show_default=True, type=click.Path(file_okay=False), callback=_named,
-        help=N_("Folder the pack is written to."))
+@option("--out", "out_dir", default="build", show_default=True, type=click.Path(file_okay=False),
+        callback=_place("folder"), help=N_("Folder the pack is written to."))
 @option("--single-sided", is_flag=True, help=N_("Print on one side: no blank pages."))
 @option("--group-by", type=click.Choice(["student", "fiche"]), default="student", show_default=True,
         help=N_("Keep each student's fiches together, or all copies of a fiche together."))
@@ -252,10 +258,10 @@ def pack(fiches: tuple[str, ...], copies: int | None, roster: str | None, name: 
 
 
 @main.command(help=N_("Collect filled forms (files, folders, .zip archives) of the fiche SLUG into one table."))
-@click.argument("slug")
+@click.argument("slug", callback=_place("fiche", written=False))
 @click.argument("files", nargs=-1, required=True, type=click.Path())
-@option("--out", default=None, help=N_("File to write (default: <slug>-reponses.csv, or .json, in the current "
-                                          "folder); '-' prints it."))
+@option("--out", default=None, callback=_place("table"),
+        help=N_("File to write (default: <slug>-reponses.csv, or .json, in the current folder); '-' prints it."))
 @option("--format", "fmt", type=click.Choice(["csv", "json"]), default=None,
               help=N_("csv (for a spreadsheet) or json.  [default: from --out, else csv]"))
 @option("--sources", "sources_dir", default="sources", show_default=True, type=click.Path(file_okay=False),
@@ -267,9 +273,6 @@ def collect(slug: str, files: tuple[str, ...], out: str | None, fmt: str | None,
     from .form import collect as collecting, results
 
     _existing([sources_dir], "--sources")
-    if out == "":
-        raise click.BadParameter(render(_("an empty name is not a file: give one, or '-' to print the table")),
-                                 param_hint="--out")
     fiche, problems = collecting.load(slug, Path(sources_dir))
     if fiche is None:  # said first: the fiche is what the command is about
         report.problems(problems, "text")
@@ -309,7 +312,7 @@ def collect(slug: str, files: tuple[str, ...], out: str | None, fmt: str | None,
                       "editors read."))
 @click.argument("name")
 @option("--sources", "sources_dir", default="sources", show_default=True, type=click.Path(file_okay=False),
-        help=N_("Folder of the fiches, created if needed."))
+        callback=_place("folder"), help=N_("Folder of the fiches, created if needed."))
 @_verbosity
 def new(name: str, sources_dir: str) -> None:
     """Write sources/NAME.yaml, a short commented fiche that builds as it is, and the schema editors read."""
@@ -339,8 +342,8 @@ def _writing(out: str, write):
 
 
 @main.command(help=N_("Print the JSON Schema of a fiche (draft-07), which editors use to complete and check sources."))
-@option("--out", default=None, help=N_("New file to write the schema to, or a schema it wrote before (default: print "
-                                       "it)."))
+@option("--out", default=None, callback=_place("file"),
+        help=N_("New file to write the schema to, or a schema it wrote before (default: print it)."))
 def schema(out: str | None) -> None:
     """Print the JSON Schema of a fiche (draft-07), which editors use to complete and check sources."""
     from . import starter

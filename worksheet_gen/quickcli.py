@@ -22,7 +22,7 @@ COMMANDS = {
     "build": ({"paths": (), "sources_dir": "sources", "out_dir": "build", "profile": None, "jobs": None,
                "force": False, "check_only": False, "form": False, "shard": None, "fmt": "text"},
               {"--force": ("force", True), "--check": ("check_only", True), "--form": ("form", True)},
-              {"--sources": ("sources_dir", "folder"), "--out": ("out_dir", "folder"), "--profile": ("profile", "profile"),
+              {"--sources": ("sources_dir", "folder"), "--out": ("out_dir", "out"), "--profile": ("profile", "profile"),
                "--jobs": ("jobs", "jobs"), "-j": ("jobs", "jobs"), "--shard": ("shard", "shard"),
                "--format": ("fmt", "format")},
               "paths"),
@@ -33,7 +33,7 @@ COMMANDS = {
               "--no-cover": ("no_cover", True)},
              {"--copies": ("copies", "copies"), "--roster": ("roster", "file"), "--name": ("name", "text"),
               "--class": ("classe", "text"), "--date": ("date", "text"), "--sources": ("sources_dir", "folder"),
-              "--out": ("out_dir", "folder"), "--group-by": ("group_by", "group"), "--profile": ("profile", "profile"),
+              "--out": ("out_dir", "out"), "--group-by": ("group_by", "group"), "--profile": ("profile", "profile"),
               "--format": ("fmt", "format")},
              "fiches"),
 }
@@ -100,6 +100,10 @@ def _value(kind: str, value: str) -> object:
 
         choices = {"profile": NAMES, "format": FORMATS, "group": ("student", "fiche")}[kind]
         return value if value in choices else _REFUSED
+    if kind == "out":  # the folder written to: a name places refuses is click's to say
+        from .places import refused
+
+        return value if refused(value, "folder") is None and _readable(value, folder=True) else _REFUSED
     if kind in ("folder", "file"):
         return value if _readable(value, folder=kind == "folder", file=kind == "file") else _REFUSED
     return value

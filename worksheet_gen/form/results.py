@@ -13,13 +13,15 @@ import csv
 import io
 import json
 import re
+import unicodedata
 from dataclasses import field
 
 from ..model import Fiche
 from ..quickdc import dataclass
 from .plan import JUSTIFY, LABELS, NAME_FIELDS, Entry, entries
 
-FORMULA = ("=", "+", "-", "@", "\t", "\r")  # what makes a spreadsheet read a cell as a formula
+FORMULA = "=+-@"  # what makes a spreadsheet read a cell as a formula, when it comes first (spaces aside)
+_NUMBER = re.compile(r"-[0-9]+(?:[.,][0-9]+)?")  # a negative number: the spreadsheet reads it as that number
 MAX_CELL = 32_000  # characters: Excel holds at most 32,767 in a cell
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # all but tab and line feed
 NAME_HEADS = {"fr": ("Nom", "Prénom", "Classe", "Date"), "en": ("Surname", "First name", "Class", "Date")}
@@ -144,14 +146,22 @@ def _cells(fiche: Fiche, r: Row) -> list:
 
 def neutral(cell) -> object:
     """A cell a spreadsheet reads as the text it is: control characters (which could also drive a
-    terminal) removed, at most MAX_CELL characters, and text starting with = + - @ (or a tab, a
-    carriage return) behind a leading apostrophe, so it is never taken for a formula. Numbers are left alone."""
+    terminal) removed, at most MAX_CELL characters, and text behind a leading apostrophe when a spreadsheet
+    could take it for a formula (see formula_like). Numbers are left alone."""
     if not isinstance(cell, str):
         return cell
     cell = _CONTROL.sub("", cell)
     if len(cell) > MAX_CELL:
         cell = cell[:MAX_CELL - 1] + "…"
-    return "'" + cell if cell.startswith(FORMULA) else cell
+    return "'" + cell if formula_like(cell) else cell
+
+
+def formula_like(cell: str) -> bool:
+    """Whether a spreadsheet could read cell as a formula: it starts with a tab or a carriage return (OWASP), or
+    its first visible character is = + - @ (spreadsheets skip leading spaces and line breaks on some imports, and
+    invisible characters show nothing). A negative number (-3, -3,5) is only a number."""
+    first = next((ch for ch in cell if not (ch.isspace() or unicodedata.category(ch) == "Cf")), "")
+    return cell.startswith(("\t", "\r")) or bool(first) and first in FORMULA and not _NUMBER.fullmatch(cell)
 
 
 def to_csv(fiche: Fiche, rows: list[Row]) -> bytes:
