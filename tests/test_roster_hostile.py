@@ -238,8 +238,8 @@ def test_a_line_separator_in_a_name_is_refused_as_other_control_characters_are(t
     before = snapshot(tree)
     proc = pack(tree, "r.csv", "--lang", "fr")
     assert proc.returncode == 1 and proc.stderr == fr(f"r.csv:2:10: erreur: le caractère {code} est invisible "
-                                                      "(supprimez-le : il vient souvent d'un nom copié depuis un autre "
-                                                      "logiciel)\n"), proc.stderr
+                                                      "(supprimez-le : il vient souvent d'un nom copié depuis un "
+                                                      "autre logiciel)\n"), proc.stderr
     assert snapshot(tree) == before and char not in proc.stderr
 
 
