@@ -97,6 +97,16 @@ def cli(*args: str, cwd: Path | None = None, check: bool = False, env: dict | No
     return proc
 
 
+def fr(text: str) -> str:
+    """A French message as a test writes it, with ordinary spaces and ', as the catalogue prints it: a no-break
+    space before « : » and inside « », a narrow one before ; ! ?, ’ between letters (test_i18n checks the
+    catalogue itself)."""
+    text = re.sub(r"(?<=[^\W\d_])'(?=[^\W\d_])", "\u2019", text)
+    text = text.replace("« ", "«\u00a0").replace(" »", "\u00a0»")
+    text = re.sub(r" (?=:(?:\s|$|[»)\].,…]))", "\u00a0", text)
+    return re.sub(r" (?=[;!?](?:\s|$|[»)\].,…]))", "\u202f", text)
+
+
 def pdftotext(path: Path, page: int | None = None, raw: bool = False) -> str:
     """The text layer of a PDF (or of one page), as pdftotext extracts it (raw: in drawing order)."""
     args = [need("pdftotext"), "-enc", "UTF-8"] + (["-raw"] if raw else [])

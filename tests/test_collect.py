@@ -16,7 +16,7 @@ import pytest
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, NameObject
 
-from conftest import ROOT, SOURCES, cli
+from conftest import ROOT, SOURCES, cli, fr
 from formtools import FINGERPRINT, fill, flatten, pdfjs, pix_form, places, student_values  # noqa: F401
 from test_errors import split_hint
 from worksheet_gen.model import Question
@@ -339,7 +339,7 @@ def test_each_bad_file_is_an_error_naming_it_and_the_others_are_collected(handed
     assert by_file[str(mixed / "Aa.pdf")][-2:] == ["11", ""]
     assert "boucle.pdf" not in proc.stderr  # a loop in its fields is no problem: it is read
     for name, message in bad.items():  # the table speaks the fiche's language (French), whatever the terminal's
-        assert IN_FRENCH[message] in by_file[str(mixed / name)][-1]
+        assert fr(IN_FRENCH[message]) in by_file[str(mixed / name)][-1]
     read = len(rows) - len(bad)
     assert f"{read} form{'s' * (read != 1)} read, {len(bad)} file{'s' * (len(bad) != 1)} with a problem" in proc.stdout
     _documented(proc.stderr)

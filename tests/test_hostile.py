@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from conftest import ROOT, SOURCES, cli
+from conftest import ROOT, SOURCES, cli, fr
 from worksheet_gen.manifest import VERSION  # a manifest of another version is ignored silently
 from formtools import pix_form  # noqa: F401  (a fixture)
 
@@ -1296,8 +1296,8 @@ def test_the_hint_to_collect_another_fiche_never_runs_what_the_student_wrote(tre
     subprocess.run(["sh", "-c", command.replace("worksheet-gen", "true", 1)], check=True, cwd=tree)
     assert not pwned.exists()
     french = cli("collect", "pix", "rendus/", "--out", "-", cwd=tree, env={**os.environ, "LANG": "fr_FR.UTF-8"})
-    said = re.search(r"rendus/a\.pdf: erreur: est le formulaire d'une autre fiche, « (.*) » \(rassemblez-le avec "
-                     r"cette fiche : (.*) …\)$", french.stderr, re.M)
+    said = re.search(fr(r"rendus/a\.pdf: erreur: est le formulaire d'une autre fiche, « (.*) » \(rassemblez-le "
+                        r"avec cette fiche : (.*) …\)$"), french.stderr, re.M)
     assert said is not None and said.group(1) == evil, french.stderr  # French quotes around the name, none in the
     assert shlex.split(said.group(2)) == ["worksheet-gen", "collect", evil]  # command: the shell's own quoting
     for name in ("--out=/etc/x", "x\x1b[2Jy", "a" * 41):  # an option, a control character, a name cut short
@@ -1489,11 +1489,12 @@ def test_schema_out_never_writes_over_a_file_it_did_not_write(tree):
              "sources/fiche.schema.json)"
     attack(tree, "schema", "--out", "sources", expect=[folder])
     proc = attack(tree, "--lang", "fr", "schema", "--out", "sources")
-    assert proc.stderr == "sources: erreur: est un dossier : le schéma s'écrit dans un fichier (donnez un nom de " \
-                          "fichier, comme sources/fiche.schema.json)\n", proc.stderr
+    assert proc.stderr == fr("sources: erreur: est un dossier : le schéma s'écrit dans un fichier (donnez un nom "
+                             "de fichier, comme sources/fiche.schema.json)\n"), proc.stderr
     proc = attack(tree, "--lang", "fr", "schema", "--out", "notes.txt")
-    assert proc.stderr == "notes.txt: erreur: existe déjà et n'est pas un schéma écrit par worksheet-gen : il n'est " \
-                          "pas remplacé (donnez le nom d'un nouveau fichier, comme fiche.schema.json)\n", proc.stderr
+    assert proc.stderr == fr("notes.txt: erreur: existe déjà et n'est pas un schéma écrit par worksheet-gen : il "
+                             "n'est pas remplacé (donnez le nom d'un nouveau fichier, comme fiche.schema.json)\n"), \
+        proc.stderr
     # a new file, then the same file again once an older worksheet-gen's schema stands there
     proc = attack(tree, "schema", "--out", "editeur/fiche.schema.json", code=0, may_change={"editeur/fiche.schema.json"})
     assert proc.stdout == "wrote editeur/fiche.schema.json\n"
@@ -1518,9 +1519,9 @@ def test_new_names_a_control_or_invisible_character_as_an_escape(tree, name, sho
                                            f"character, {char}: type the name again with letters, digits and '-'"
     french = char.replace("'", "« ", 1).replace("'", " »", 1)
     proc = attack(tree, "--lang", "fr", "new", name, code=2)
-    assert proc.stderr.splitlines()[-1] == f"Erreur : Valeur invalide pour NAME : « {shown} » contient un caractère " \
-                                           f"de contrôle ou invisible, {french} : retapez le nom avec des lettres, " \
-                                           "des chiffres et « - »", proc.stderr
+    assert proc.stderr.splitlines()[-1] == fr(f"Erreur : Valeur invalide pour NAME : « {shown} » contient un "
+                                              f"caractère de contrôle ou invisible, {french} : retapez le nom avec "
+                                              "des lettres, des chiffres et « - »"), proc.stderr
     assert _raw_controls(proc.stderr) == []
 
 
@@ -1537,8 +1538,8 @@ def test_a_source_named_with_control_or_direction_characters_is_refused_and_noth
         assert _raw_controls(proc.stdout + proc.stderr) == []
     attack(tree, "check", f"sources/{name}", expect=[f"{shown}: error: {said}"])
     proc = attack(tree, "--lang", "fr", "build")
-    assert proc.stderr == f"{shown}:1:1: erreur: le nom du fichier contient un caractère de contrôle ou invisible, " \
-                          "« \\x1b » (U+001B) : il n'est pas lu (renommez le fichier, avec des lettres, des chiffres, " \
-                          "des espaces et « - »)\n", proc.stderr
+    assert proc.stderr == fr(f"{shown}:1:1: erreur: le nom du fichier contient un caractère de contrôle ou "
+                             "invisible, « \\x1b » (U+001B) : il n'est pas lu (renommez le fichier, avec des "
+                             "lettres, des chiffres, des espaces et « - »)\n"), proc.stderr
     (tree / "sources" / name).rename(tree / "sources" / "a RED b.yaml")  # renamed: built
     attack(tree, "build", code=0, may_change={MANIFEST, "build/a RED b-eleve.pdf", "build/a RED b-corrige.pdf"})

@@ -19,7 +19,7 @@ from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 from click.testing import CliRunner
 
-from conftest import DATA, ROOT, cli
+from conftest import DATA, ROOT, cli, fr as typo
 from worksheet_gen import i18n
 from worksheet_gen.cli import main
 from worksheet_gen.i18n import Msg, _
@@ -223,14 +223,14 @@ def test_check_speaks_french_in_a_french_locale_with_the_same_places():
     assert [place for place, _, _ in french] == [place for place, _, _ in english]  # path:line:col identical
     assert {severity for _, severity, _ in french} == {"erreur"}
     assert {severity for _, severity, _ in english} == {"error"}
-    assert "clé inconnue : « titre » (vouliez-vous dire « title » ?)" in [text for _, _, text in french]
+    assert typo("clé inconnue : « titre » (vouliez-vous dire « title » ?)") in [text for _, _, text in french]
     assert "unknown key 'titre' (did you mean 'title'?)" in [text for _, _, text in english]
 
 
 @pytest.mark.parametrize("env, said", [
     ({"LANG": "frr_DE.UTF-8"}, "error: unknown key 'titre'"),
-    ({"LANG": "en_US.UTF-8", "LANGUAGE": ":fr:"}, "erreur: clé inconnue : « titre »"),
-    ({"LANG": "en_US.UTF-8", "LANGUAGE": "fr"}, "erreur: clé inconnue : « titre »"),
+    ({"LANG": "en_US.UTF-8", "LANGUAGE": ":fr:"}, typo("erreur: clé inconnue : « titre »")),
+    ({"LANG": "en_US.UTF-8", "LANGUAGE": "fr"}, typo("erreur: clé inconnue : « titre »")),
     ({"LANG": "fr_FR.UTF-8", "LANGUAGE": "en:fr"}, "error: unknown key 'titre'"),
     ({"LC_ALL": "C.UTF-8", "LANGUAGE": "fr"}, "error: unknown key 'titre'"),
 ], ids=["north-frisian", "language-list", "language-first", "english-first", "c-locale"])
@@ -244,7 +244,7 @@ def test_the_language_of_a_run_follows_gnu_gettext(env, said):
 
 def test_lang_chooses_against_the_locale():
     assert "error: unknown key 'titre'" in cli("check", str(BROKEN), "--lang", "en", env=FR).stderr
-    assert "erreur: clé inconnue : « titre »" in cli("--lang", "fr", "check", str(BROKEN), env=EN).stderr
+    assert typo("erreur: clé inconnue : « titre »") in cli("--lang", "fr", "check", str(BROKEN), env=EN).stderr
     assert "erreur: clé inconnue" in cli("check", "--lang=fr", str(BROKEN), env=EN).stderr
 
 
@@ -252,7 +252,7 @@ def test_github_annotations_stay_valid_in_french():
     proc = cli("check", str(BROKEN), "--format", "github", env=FR)
     annotations = proc.stdout.splitlines()
     assert annotations and all(re.fullmatch(r"::error file=[^:,]+,line=\d+,col=\d+::\S.*", a) for a in annotations)
-    assert any(a.endswith("::clé inconnue : « titre » (vouliez-vous dire « title » ?)") for a in annotations)
+    assert any(a.endswith(typo("::clé inconnue : « titre » (vouliez-vous dire « title » ?)")) for a in annotations)
 
 
 def test_json_keeps_its_keys_and_severities_and_translates_the_words():
@@ -263,7 +263,7 @@ def test_json_keeps_its_keys_and_severities_and_translates_the_words():
         assert french.keys() == english.keys()
         assert (french["file"], french["line"], french["col"], french["severity"]) == (
             english["file"], english["line"], english["col"], english["severity"])
-    assert {"message": "clé inconnue : « titre »", "hint": "vouliez-vous dire « title » ?",
+    assert {"message": typo("clé inconnue : « titre »"), "hint": typo("vouliez-vous dire « title » ?"),
             "key": "unknown key {key}"}.items() <= fr["problems"][0].items()
     assert [p["key"] for p in fr["problems"]] == [p["key"] for p in en["problems"]]
 
@@ -271,10 +271,10 @@ def test_json_keeps_its_keys_and_severities_and_translates_the_words():
 def test_help_speaks_french():
     proc = cli("pack", "--help", env=FR)
     assert proc.returncode == 0
-    assert proc.stdout.startswith("Utilisation : ")
+    assert proc.stdout.startswith(typo("Utilisation : "))
     assert "Construit un pack prêt à imprimer" in proc.stdout
     assert "Nombre de copies anonymes (au plus 500)." in proc.stdout
-    assert "Affiche cette aide et s'arrête." in proc.stdout
+    assert typo("Affiche cette aide et s'arrête.") in proc.stdout
     english = cli("pack", "--help", env=EN).stdout
     assert english.startswith("Usage: ") and "Number of anonymous copies (at most 500)." in english
 
@@ -282,7 +282,8 @@ def test_help_speaks_french():
 def test_click_errors_speak_french():
     proc = cli("pack", "--copies", "0", "pix", env=FR)
     assert proc.returncode == 2
-    assert "Erreur : Valeur invalide pour '--copies' : 0 n'est pas dans l'intervalle 1<=x<=500." in proc.stderr
+    assert typo("Erreur : Valeur invalide pour '--copies' : 0 n'est pas dans l'intervalle 1<=x<=500.") \
+        in proc.stderr
 
 
 WARNED = """\
@@ -311,12 +312,12 @@ def test_outputs_and_manifest_are_the_same_in_both_languages(tmp_path):
         assert built == sorted(p.name for p in (tmp_path / other).iterdir())
         for name in built:
             assert (tmp_path / "fr" / name).read_bytes() == (tmp_path / other / name).read_bytes(), (other, name)
-    assert "attention: cette question n'a pas de réponse : le corrigé laisse ses lignes vides" in fr.stderr
-    assert re.search(r"^1 source : 0 à jour, 1 mise en page ; 2 PDF écrits \(\d+,\d s\)$", fr.stdout, re.M)
-    assert "écrit : fr/fiche-eleve.pdf" in fr.stdout
+    assert typo("attention: cette question n'a pas de réponse : le corrigé laisse ses lignes vides") in fr.stderr
+    assert re.search(typo(r"^1 source : 0 à jour, 1 mise en page ; 2 PDF écrits \(\d+,\d s\)$"), fr.stdout, re.M)
+    assert typo("écrit : fr/fiche-eleve.pdf") in fr.stdout
     again = cli("build", "src", "--out", "en", cwd=tmp_path, env={**FR, **env})  # up to date: from the manifest
-    assert "1 source : 1 à jour, 0 mise en page ; 0 PDF écrit" in again.stdout
-    assert "attention: cette question n'a pas de réponse : le corrigé laisse ses lignes vides" in again.stderr
+    assert typo("1 source : 1 à jour, 0 mise en page ; 0 PDF écrit") in again.stdout
+    assert typo("attention: cette question n'a pas de réponse : le corrigé laisse ses lignes vides") in again.stderr
 
 
 def test_a_message_is_kept_as_its_key_and_values():
@@ -324,7 +325,7 @@ def test_a_message_is_kept_as_its_key_and_values():
     data = message.to_data()
     assert data == {"id": "unknown key {key}", "args": {"key": {"id": "'{text}'", "args": {"text": "titre"}}}}
     again = Msg.from_data(json.loads(json.dumps(data)))
-    assert again.text("en") == "unknown key 'titre'" and again.text("fr") == "clé inconnue : « titre »"
+    assert again.text("en") == "unknown key 'titre'" and again.text("fr") == typo("clé inconnue : « titre »")
 
 
 @pytest.mark.parametrize("data", [
@@ -353,7 +354,8 @@ def test_every_french_wording_of_errors_md_is_a_message_of_the_catalogue():
     forms = []  # each French message with « … » for the values it names, and as a pattern any value matches
     for message in _catalogue():
         for text in (message.string if isinstance(message.string, tuple) else (message.string,)):
-            text = re.sub(r"\{\w+(?:![rs])?\}( \{\w+(?:![rs])?\})*", "{}", text or "").replace("« {} »", "{}")
+            text = re.sub(r"\{\w+(?:![rs])?\}( \{\w+(?:![rs])?\})*", "{}", text or "")
+            text = text.replace("«\u00a0{}\u00a0»", "{}")
             if text.replace("{}", "").strip():  # not the bare quotes
                 forms.append((text.replace("{}", "…"), re.compile(re.escape(text).replace(r"\{\}", ".*"))))
     doc = (ROOT / "docs" / "errors.md").read_text(encoding="utf-8").splitlines()
@@ -365,7 +367,7 @@ def test_every_french_wording_of_errors_md_is_a_message_of_the_catalogue():
         if french is None:
             wrong.append(f"{doc[i]}: no « *En français :* » line under it")
             continue
-        said = french.group(1).replace("« … »", "…")
+        said = french.group(1).replace("«\u00a0…\u00a0»", "…")
         if not said.replace("…", "").strip():
             wrong.append(f"{doc[i]}: « {french.group(1)} » says nothing")
             continue
@@ -383,7 +385,7 @@ def test_the_systems_reason_is_said_in_french_with_its_name(tmp_path):
         fr = cli(*command, cwd=tmp_path, env=FR)
         en = cli(*command, cwd=tmp_path, env=EN)
         assert fr.returncode == en.returncode == 1 and "Traceback" not in fr.stderr + en.stderr
-        assert "erreur: impossible de lire le fichier : trop de niveaux de liens symboliques (ELOOP) (vérifiez" \
+        assert typo("erreur: impossible de lire le fichier : trop de niveaux de liens symboliques (ELOOP) (vérifiez") \
             in fr.stderr and "Too many" not in fr.stderr, fr.stderr
         assert "error: cannot read the file: Too many levels of symbolic links (check" in en.stderr, en.stderr
 
@@ -403,3 +405,34 @@ def test_each_usual_error_of_the_system_has_a_french_wording():
     assert errors.os_reason(files.TooLarge("f", 10)).msgid == "the file is too large"  # the tool's own words stay
     assert errors.os_reason(OSError(errno.EDOM, "Numerical argument out of domain")) == \
         "Numerical argument out of domain"  # an unusual one: the system's words
+
+
+# French texts that keep a plain space or a straight apostrophe: what a teacher types as it is typed.
+TYPED = {
+    'put the whole text in quotes, e.g. "*important* : …"',  # a YAML value, typed with an ordinary space
+}
+
+FRENCH_TYPOGRAPHY = (  # what is wrong, and what it should be
+    (r"[ \u202f]:(?=\s|$|[»)\].,…])", "before : a no-break space U+00A0"),
+    (r"[ \u00a0][;!?](?=\s|$|[»)\].,…])", "before ; ! ? a narrow no-break space U+202F"),
+    (r"«[ \u202f]|[ \u202f]»", "inside « » a no-break space U+00A0"),
+    (r"(?<=[^\W\d_])'(?=[^\W\d_])", "between letters ’, not '"),
+    (r" $", "at the end (click writes a colon after « Options ») a no-break space U+00A0"),
+)
+
+
+def test_every_french_message_has_french_typography():
+    """Fresh eyes: many messages had a plain space before « : », which --help and a narrow terminal wrap onto a
+    line of its own. Every msgstr has a no-break space (U+00A0) before a colon and inside « », a narrow one
+    (U+202F) before ; ! ?, and ’ between letters; a sign followed by a letter (?utm_source in an address, a
+    key: of YAML) is not French punctuation, and a YAML quote (' ') stays straight."""
+    wrong = []
+    for message in _catalogue():
+        msgid = _ids(message.id)[0]
+        if not msgid or msgid in TYPED:
+            continue
+        for text in (message.string if isinstance(message.string, tuple) else (message.string,)):
+            for pattern, why in FRENCH_TYPOGRAPHY:
+                for found in re.finditer(pattern, text):
+                    wrong.append(f"{msgid!r}: {why}: …{text[max(0, found.start() - 20):found.end() + 20]}…")
+    assert wrong == []

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DATA, cli, pdftotext, words
+from conftest import DATA, cli, fr, pdftotext, words
 
 ENGLISH = DATA / "fiches" / "erasmus-en.yaml"  # a teacher's fiche, lang: en (review 2)
 PROFILES = ("standard", "large", "dys")
@@ -152,4 +152,5 @@ def test_levels_of_commas_only_are_empty(tmp_path, env):
     assert proc.stderr.splitlines() == [
         "niveaux.yaml:2:9: error: an item of 'levels' is empty (write a text, or remove the item)"
         if env["LANG"].startswith("C") else
-        "niveaux.yaml:2:9: erreur: un élément de « levels » est vide (écrivez un texte, ou supprimez l'élément)"]
+        fr("niveaux.yaml:2:9: erreur: un élément de « levels » est vide (écrivez un texte, ou supprimez "
+           "l'élément)")]

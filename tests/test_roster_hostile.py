@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DATA, ROOT, SOURCES, cli, words
+from conftest import DATA, ROOT, SOURCES, cli, fr, words
 from test_pack import texts as texts_of
 
 MINI = DATA / "pack" / "mini.yaml"
@@ -237,8 +237,9 @@ def test_a_line_separator_in_a_name_is_refused_as_other_control_characters_are(t
             f"the character {code} is invisible (delete it: it often comes from copying a name out of another program)")
     before = snapshot(tree)
     proc = pack(tree, "r.csv", "--lang", "fr")
-    assert proc.returncode == 1 and proc.stderr == f"r.csv:2:10: erreur: le caractère {code} est invisible " \
-        "(supprimez-le : il vient souvent d'un nom copié depuis un autre logiciel)\n", proc.stderr
+    assert proc.returncode == 1 and proc.stderr == fr(f"r.csv:2:10: erreur: le caractère {code} est invisible "
+                                                      "(supprimez-le : il vient souvent d'un nom copié depuis un "
+                                                      "autre logiciel)\n"), proc.stderr
     assert snapshot(tree) == before and char not in proc.stderr
 
 
@@ -302,8 +303,8 @@ def test_a_name_class_or_date_past_the_limit_is_refused_before_any_layout(tree):
     french = pack(tree, "r.csv", "--class", "C" * 2000, "--date", "D" * 2000, env={"LANG": "fr_FR.UTF-8"},
                   timeout=60)
     assert french.returncode == 1, french.stderr
-    for line in ("r.csv:2:1: erreur: le champ Nom est trop long (2000 caractères, au plus 200) (un guillemet est "
-                 "sans doute mal placé, ou la cellule contient plus qu'un nom)",
+    for line in (fr("r.csv:2:1: erreur: le champ Nom est trop long (2000 caractères, au plus 200) (un guillemet est "
+                    "sans doute mal placé, ou la cellule contient plus qu'un nom)"),
                  "r.csv:3:3: erreur: le champ Prénom est trop long (201 caractères, au plus 200)",
                  "--class:1:201: erreur: la classe est trop longue (2000 caractères, au plus 200) (écrivez-la plus "
                  "courte)",

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import cli
+from conftest import cli, fr
 
 
 @pytest.fixture(scope="module")
@@ -166,9 +166,9 @@ def test_a_place_to_write_that_is_empty_or_holds_a_control_character_is_wrong_us
 def test_a_bad_place_to_write_is_said_in_french(tmp_path):
     proc = cli("--lang", "fr", "build", "--out", "b\x01d", cwd=tmp_path)
     assert proc.returncode == 2
-    assert ("Erreur : Valeur invalide pour '--out' : 'b\\x01d' contient un caractère de contrôle ou invisible, "
-            "« \\x01 » (U+0001)\u00a0: retapez le nom sans ce caractère") in proc.stderr, proc.stderr
+    assert fr("Erreur : Valeur invalide pour '--out' : 'b\\x01d' contient un caractère de contrôle ou invisible, "
+              "« \\x01 » (U+0001) : retapez le nom sans ce caractère") in proc.stderr, proc.stderr
     proc = cli("--lang", "fr", "collect", "", "x", cwd=tmp_path)
-    assert proc.returncode == 2 and ("un nom vide n'est pas une fiche\u00a0: donnez le nom d'une fiche du dossier "
-                                     "des sources") in proc.stderr, proc.stderr
+    assert proc.returncode == 2 and fr("un nom vide n'est pas une fiche : donnez le nom d'une fiche du dossier "
+                                       "des sources") in proc.stderr, proc.stderr
     assert list(tmp_path.iterdir()) == []

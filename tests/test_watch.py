@@ -246,3 +246,35 @@ def test_a_file_name_is_data_in_the_watch_log(tree, Watcher, fmt):
     assert watcher.stop() == 0
     assert not [line for line in watcher.lines if line.startswith("::error file=evil") or "\u202e" in line], \
         watcher.lines
+
+
+def test_only_the_files_a_build_reads_start_a_build(tree, Watcher):
+    """Fresh eyes: `sed -i`'s sedXXXXXX, an editor's swap file or backup, a notes.txt in sources/ each printed
+    « changed » and started a build. Only sources, pack files, pictures and rosters (any name a pack file gives
+    its roster: the last build's manifest says which) do."""
+    src, out = tree / "sources", tree / "build"
+    shutil.copy(DATA / "pack" / "eleves-1reB.csv", src / "eleves.txt")  # a roster that is not called *.csv
+    (src / "classe.pack.yaml").write_text("fiches: [pix]\nroster: eleves.txt\n", encoding="utf-8")
+    watcher = Watcher(tree)
+    assert (out / "pack-classe.pdf").exists()
+    source = src / "pix.yaml"
+    text = source.read_text(encoding="utf-8")
+    mark = len(watcher.lines)
+    (src / "notes.txt").write_text("à imprimer jeudi\n", encoding="utf-8")
+    (src / "pix.yaml~").write_text(text, encoding="utf-8")
+    (src / ".pix.yaml.swp").write_bytes(b"b0VIM 9.0")
+    (src / "4913").write_bytes(b"")  # vim's probe that the folder is writable
+    subprocess.run(["sed", "-i", "s/^# //", str(src / "notes.txt")], check=True)  # writes sedXXXXXX, renames it
+    time.sleep(1)  # far more than the debounce: a batch of its own, had it been seen
+    save(source, text.replace("Cultivez", "Renforcez", 1))
+    said = watcher.wait_for(r"^\d\d:\d\d:\d\d (changed|removed): ", after=mark)
+    assert re.match(r"^\d\d:\d\d:\d\d changed: sources/pix\.yaml$", said), watcher.lines[mark:]
+    watcher.wait_for(r"wrote build/pix-eleve\.pdf", after=mark)
+    mark = len(watcher.lines)
+    before = (out / "pack-classe.pdf").stat().st_ino
+    save(src / "eleves.txt", (src / "eleves.txt").read_bytes() + "ZOLA;Émile;1re B\r\n".encode("cp1252"))
+    said = watcher.wait_for(r"^\d\d:\d\d:\d\d (changed|removed): ", after=mark)
+    assert re.match(r"^\d\d:\d\d:\d\d changed: sources/eleves\.txt$", said), watcher.lines[mark:]
+    watcher.wait_for(r"wrote build/pack-classe\.pdf", after=mark)
+    assert (out / "pack-classe.pdf").stat().st_ino != before
+    assert watcher.stop() == 0

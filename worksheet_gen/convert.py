@@ -258,7 +258,9 @@ def _split_by_commas(ctx: Ctx, key: str, items: list[Item]) -> None:
             whole = whole if len(whole) <= 60 else whole[:59] + "…"
             ctx.warn(item.pos, _("{item} looks like the end of the item before it: inside [ ], a comma separates "
                                  "items").format(item=quote(item.text, 30)),
-                     _('put an item that holds a comma in quotes: "{text}"').format(text=whole))
+                     _("write each item on a line of its own, after '- ', under '{key}:' (e.g. {example}): a comma "
+                       'there stays inside its item; or put an item that holds a comma in quotes: "{text}"').format(
+                         key=key, example=quote(f"- {items[0].text}", 30), text=whole))
             return
 
 

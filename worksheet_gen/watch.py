@@ -44,9 +44,17 @@ def roots(target: Target) -> list[Path]:
 
 
 def relevant(out_dir: Path) -> Callable[[object, str], bool]:
-    """A watchfiles filter: any file but what a build writes (the output folder, temporary files) and editors'
-    own files (swap files, backups, lock links)."""
+    """A watchfiles filter: the files a build reads, that is sources and pack files (*.yaml, *.yml), pictures
+    (*.png, *.jpg, *.jpeg), class lists (*.csv) and any other file the last build read (a roster of another
+    name, as its manifest records it), and folders (one moved in may hold some); not what a build writes
+    (the output folder, temporary files), nor editors' own files (swap files, backups, lock links, `sed -i`'s
+    sedXXXXXX), nor any other file (notes.txt)."""
+    from .media import IMAGE_SUFFIXES
+    from .sources import SUFFIXES
+
     out = os.path.normcase(str(out_dir.resolve()))
+    suffixes = SUFFIXES + IMAGE_SUFFIXES + (".csv",)
+    read = _read_by_build(out_dir)
 
     def keep(change, path: str) -> bool:
         name = os.path.basename(path)
@@ -54,9 +62,32 @@ def relevant(out_dir: Path) -> Callable[[object, str], bool]:
             return False
         if f".{TEMP_TAG}-" in name or name.startswith((".#", "~$")) or name.endswith(("~", ".swp", ".swx", ".tmp")):
             return False
-        return "__pycache__" not in path and f"{os.sep}.git{os.sep}" not in path
+        if "__pycache__" in path or f"{os.sep}.git{os.sep}" in path:
+            return False
+        return name.lower().endswith(suffixes) or os.path.normcase(path) in read() or os.path.isdir(path)
 
     return keep
+
+
+def _read_by_build(out_dir: Path) -> Callable[[], set[str]]:
+    """The files the last build read, from its manifest in out_dir (read again when it changes): a function."""
+    from .manifest import NAME, Manifest
+
+    seen: list = [None, set()]  # the manifest's (inode, size, mtime) when read, what it names
+
+    def read() -> set[str]:
+        try:
+            info = os.stat(out_dir / NAME)
+            stamp = (info.st_ino, info.st_size, info.st_mtime_ns)
+        except OSError:
+            stamp = None
+        if stamp != seen[0]:
+            manifest = Manifest.load(out_dir)
+            seen[:] = [stamp, {os.path.normcase(os.path.normpath(manifest.abs(rel)))
+                               for entry in manifest.entries.values() for rel in entry["deps"]}]
+        return seen[1]
+
+    return read
 
 
 def warm(profile: str | None) -> None:
