@@ -186,3 +186,17 @@ def test_a_problem_without_a_hint_has_a_null_hint_in_json(classe, tmp_path):
     assert proc.returncode == 1
     (problem,) = json.loads(proc.stdout)["problems"]
     assert problem["message"].startswith("the roster is too large") and problem["hint"] is None, problem
+
+
+def test_an_error_that_ends_the_command_is_in_the_json_document_too(classe):
+    proc = cli("pack", "essai", "--copies", "2", "--format", "json", cwd=classe,
+               env={**os.environ, "SOURCE_DATE_EPOCH": "hier"})
+    assert proc.returncode == 1 and "SOURCE_DATE_EPOCH: error: the date of the PDFs" in proc.stderr, proc.stderr
+    (problem,) = json.loads(proc.stdout)["problems"]
+    assert (problem["file"], problem["key"]) == (
+        "SOURCE_DATE_EPOCH", "the date of the PDFs must be a number of seconds since 1970, not {value}"), problem
+    proc = cli("watch", "nowhere", "--format", "json", cwd=classe)
+    assert proc.returncode == 1
+    (problem,) = json.loads(proc.stdout)["problems"]
+    assert (problem["file"], problem["message"], problem["key"]) == (
+        None, "nowhere: no such folder to watch", "{name}: no such folder to watch"), problem

@@ -113,7 +113,10 @@ class Group(_Help, click.Group):
             except WorksheetError as exc:  # shown as click shows its own errors (ours are not click's)
                 if not standalone_mode:
                     raise
+                from . import report
+
                 exc.show()
+                report.failure(exc, report.requested(self.line))
                 sys.exit(exc.exit_code)
 
 

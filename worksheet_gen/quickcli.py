@@ -135,6 +135,7 @@ def run(args: list[str]) -> int | None:
             return None
     except WorksheetError as exc:
         exc.show()
+        report.failure(exc, params.get("fmt", "text"))
         return exc.exit_code
     except KeyboardInterrupt:  # as click says it, with the exit code of an interrupted command
         return aborted()

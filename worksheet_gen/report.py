@@ -118,13 +118,25 @@ def requested(args) -> str:
     return fmt if fmt in FORMATS else "text"
 
 
-def usage(message: str, hint: str | None, fmt: str) -> None:
+def failure(error, fmt: str) -> None:
+    """An error that ends a command (errors.WorksheetError, which says it on stderr), also on stdout in the format
+    asked for, as its problems are: a CI job reading stdout finds it there."""
+    items = getattr(error, "problems", None) or ([error.msg] if isinstance(error.msg, Problem) else None)
+    if items is None:
+        usage(render(error.msg), None, fmt, key=error.msg.msgid if isinstance(error.msg, Msg) else None)
+    elif fmt == "json":
+        echo(document(items))
+    elif fmt == "github":
+        problems(items, fmt)
+
+
+def usage(message: str, hint: str | None, fmt: str, key: str | None = None) -> None:
     """Wrong usage (exit code 2), said on stderr by click, also on stdout in the format asked for: with json, the
     report's document with that one error, its file, line and col null; with github, an error annotation."""
     if fmt == "json":
         echo(_json_escaped(json.dumps({"errors": 1, "warnings": 0, "problems": [
             {"file": None, "line": None, "col": None, "severity": "error", "message": message, "hint": hint,
-             "key": None}]}, indent=2, ensure_ascii=False)))
+             "key": key}]}, indent=2, ensure_ascii=False)))
     elif fmt == "github":
         echo(f"::error::{_escape_data(message + (f' ({hint})' if hint else ''))}")
 
