@@ -119,7 +119,6 @@ class Group(_Help, click.Group):
                 report.failure(exc, report.requested(self.line))
                 sys.exit(exc.exit_code)
 
-
     def make_context(self, info_name, args, parent=None, **extra):
         with self.said():
             return super().make_context(info_name, args, parent, **extra)
