@@ -172,3 +172,76 @@ def test_a_bad_place_to_write_is_said_in_french(tmp_path):
     assert proc.returncode == 2 and fr("un nom vide n'est pas une fiche : donnez le nom d'une fiche du dossier "
                                        "des sources") in proc.stderr, proc.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("args, said", [
+    (["build", "--format", "json", "--bogus"], "No such option '--bogus'."),
+    (["build", "--format=json", "--jobs", "0"], "Invalid value for '--jobs' / '-j': 0 is not in the range x>=1."),
+    (["check", "absent.yaml", "--format", "json"], "Invalid value for PATHS: no such file or folder: 'absent.yaml'"),
+    (["pack", "--format", "json"], "Missing argument 'FICHES...'."),
+    (["pack", "essai", "--format", "json"], "give either --copies N or --roster FILE"),
+    (["--lang", "fr", "build", "--format", "json", "--shard", "9/2"],
+     fr("Valeur invalide pour --shard : '9/2' : donnez")),
+])
+def test_wrong_usage_asked_in_json_is_a_json_document_on_stdout(classe, args, said):
+    """A CI job that parses stdout as JSON reads the error there (click says it on stderr too), exit code 2."""
+    proc = cli(*args, cwd=classe)
+    assert proc.returncode == 2 and "Error" in proc.stderr.replace("Erreur", "Error"), proc.stderr
+    data = json.loads(proc.stdout)
+    (problem,) = data["problems"]
+    assert (data["errors"], data["warnings"], problem["severity"]) == (1, 0, "error")
+    assert (problem["file"], problem["line"], problem["col"], problem["key"]) == (None, None, None, None)
+    assert problem["message"].startswith(said), problem
+    command = next(a for a in args if a in ("build", "check", "pack"))
+    assert re.fullmatch(rf"(Try '|Essayez «\u00a0).*worksheet.gen {command} --help(' for help\.|\u00a0» pour l’aide\.)",
+                        problem["hint"]), problem
+
+
+def test_wrong_usage_asked_in_github_format_is_an_annotation_and_in_text_is_on_stderr_only(classe):
+    proc = cli("build", "--format", "github", "--bogus", cwd=classe)
+    assert proc.returncode == 2
+    assert proc.stdout.startswith("::error::No such option '--bogus'."), proc.stdout
+    assert re.search(r"\(Try '.*worksheet.gen build --help' for help\.\)$", proc.stdout.rstrip("\n")), proc.stdout
+    assert len(proc.stdout.splitlines()) == 1
+    for args in (["build", "--bogus"], ["build", "--format", "text", "--bogus"], ["collect", "--format", "json", "x"]):
+        proc = cli(*args, cwd=classe)
+        assert (proc.returncode, proc.stdout) == (2, ""), args  # collect's --format is that of its table
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="a named pipe")
+def test_sources_refused_before_they_are_read_are_failed_in_the_summary_and_the_json(classe, tmp_path):
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    (sources / "essai.yaml").write_bytes((classe / "sources" / "essai.yaml").read_bytes())
+    os.mkfifo(sources / "x.yaml")
+    (sources / "y.yaml").mkdir()
+    proc = cli("build", cwd=tmp_path)
+    assert proc.returncode == 1
+    assert re.fullmatch(r"3 sources: 0 up to date, 1 rendered; 2 PDFs written; 2 failed: sources/x\.yaml, "
+                        r"sources/y\.yaml \(\d+\.\d s\)", proc.stdout.splitlines()[-1]), proc.stdout
+    data = json.loads(cli("build", "--format", "json", cwd=tmp_path).stdout)
+    assert (data["sources"], data["up_to_date"], data["failed"], data["errors"]) == (
+        3, 1, ["sources/x.yaml", "sources/y.yaml"], 2)
+
+
+def test_a_problem_without_a_hint_has_a_null_hint_in_json(classe, tmp_path):
+    roster = tmp_path / "grande.csv"
+    roster.write_bytes(b"a" * (1024 * 1024 + 1))
+    proc = cli("pack", "essai", "--roster", str(roster), "--format", "json", cwd=classe)
+    assert proc.returncode == 1
+    (problem,) = json.loads(proc.stdout)["problems"]
+    assert problem["message"].startswith("the roster is too large") and problem["hint"] is None, problem
+
+
+def test_an_error_that_ends_the_command_is_in_the_json_document_too(classe):
+    proc = cli("pack", "essai", "--copies", "2", "--format", "json", cwd=classe,
+               env={**os.environ, "SOURCE_DATE_EPOCH": "hier"})
+    assert proc.returncode == 1 and "SOURCE_DATE_EPOCH: error: the date of the PDFs" in proc.stderr, proc.stderr
+    (problem,) = json.loads(proc.stdout)["problems"]
+    assert (problem["file"], problem["key"]) == (
+        "SOURCE_DATE_EPOCH", "the date of the PDFs must be a number of seconds since 1970, not {value}"), problem
+    proc = cli("watch", "nowhere", "--format", "json", cwd=classe)
+    assert proc.returncode == 1
+    (problem,) = json.loads(proc.stdout)["problems"]
+    assert (problem["file"], problem["message"], problem["key"]) == (
+        None, "nowhere: no such folder to watch", "{name}: no such folder to watch"), problem

@@ -144,7 +144,7 @@ def test_a_save_replaces_both_pdfs_and_a_reader_never_sees_half_a_file(tree, Wat
             assert word in pdftotext(out / name)
     reading.set()
     assert torn == []
-    assert watcher.stop() == 0
+    assert watcher.stop() == 130
     assert watcher.lines[-1] == "stopped watching"
 
 
@@ -163,7 +163,7 @@ def test_a_broken_save_keeps_the_last_pdfs_and_prints_the_error(tree, Watcher):
     save(source, text.replace("Cultivez", "Renforcez", 1))  # fixed: built again
     replaced(out, before)
     assert "Renforcez" in pdftotext(out / "pix-eleve.pdf")
-    assert watcher.stop() == 0
+    assert watcher.stop() == 130
 
 
 def test_pictures_rosters_and_pack_files_are_watched_too(tree, Watcher):
@@ -187,7 +187,7 @@ def test_pictures_rosters_and_pack_files_are_watched_too(tree, Watcher):
     rewritten("pack-classe.pdf", lambda: save(src / "eleves.csv", roster + "ZOLA;Émile;1re B\r\n".encode("cp1252")))
     rewritten("pack-classe.pdf", lambda: save(src / "classe.pack.yaml", "fiches: [pix]\nroster: eleves.csv\n"
                                                                            "single_sided: true\n"))
-    assert watcher.stop() == 0
+    assert watcher.stop() == 130
 
 
 def test_a_pdf_that_cannot_be_replaced_is_reported_then_written_at_the_next_save(tree, Watcher):
@@ -205,7 +205,7 @@ def test_a_pdf_that_cannot_be_replaced_is_reported_then_written_at_the_next_save
     save(source, text.replace("Cultivez", "Développez", 1))
     watcher.wait_for(r"wrote build/pix-eleve\.pdf", after=mark)
     assert "Développez" in pdftotext(out / "pix-eleve.pdf")
-    assert watcher.stop() == 0
+    assert watcher.stop() == 130
 
 
 def test_a_deleted_source_is_said_removed_and_a_save_changed(tree, Watcher):
@@ -225,7 +225,7 @@ def test_a_deleted_source_is_said_removed_and_a_save_changed(tree, Watcher):
     save(source, source.read_text(encoding="utf-8").replace("Cultivez", "Renforcez", 1))  # a new file renamed over it
     said = watcher.wait_for(r"^\d\d:\d\d:\d\d (changed|removed): ", after=mark)
     assert re.match(r"^\d\d:\d\d:\d\d changed: sources/pix\.yaml$", said), said
-    assert watcher.stop() == 0
+    assert watcher.stop() == 130
 
 
 def test_watching_a_folder_that_does_not_exist_is_an_error(tmp_path):
@@ -243,7 +243,7 @@ def test_a_file_name_is_data_in_the_watch_log(tree, Watcher, fmt):
     (tree / "sources" / "x\n::error file=evil.yaml,line=1::INJECTED\u202e.yaml").write_text("title: x\n")
     watcher.wait_for(r"(changed|modifié)", after=start)
     time.sleep(0.5)  # the build it starts prints its own lines
-    assert watcher.stop() == 0
+    assert watcher.stop() == 130
     assert not [line for line in watcher.lines if line.startswith("::error file=evil") or "\u202e" in line], \
         watcher.lines
 

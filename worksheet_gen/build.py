@@ -156,11 +156,17 @@ def _fork(job: Callable[[], tuple[bytes, int]], warnings: dict) -> Callable[[], 
 
 
 def _worker(parent: int) -> None:
-    """A pool worker's start: it ends with this process, and compiles regular expressions as quickre says."""
+    """A pool worker's start: it ends with this process, and compiles regular expressions as quickre says; Ctrl-C,
+    blocked while it started, ends it silently from now on (one already pressed, at once)."""
+    import signal
+
     from . import quickre
 
     quickre.install()
     forked.die_with(parent)
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
 def images(fiche: Fiche) -> list[str]:
@@ -200,6 +206,10 @@ def work(source: Path, root: Path | None, options: Mapping[str, object], paralle
         if isinstance(exc, TooLong):
             outcome.problems.append(too_long(fiche))
             return outcome  # a bug, not the user's fault: report it and go on with the other fiches
+        if isinstance(exc, MemoryError):  # not a bug: this machine, or this process's limit (ulimit -v)
+            outcome.problems.append(Problem(Pos(display(source)), _("not enough memory to build it"),
+                                            _("close other programs, or build with --jobs 1")))
+            return outcome
         message = _("internal error while building: {error}").format(error=f"{type(exc).__name__}: {exc}")
         outcome.problems.append(Problem(Pos(display(source)), message, _("please report it with this source file")))
         return outcome
@@ -245,12 +255,22 @@ def _run(tasks: list[Path], root: Path | None, options: Mapping, jobs: int) -> I
             yield source, work(source, root, options, parallel=jobs > 1)
         return
     import multiprocessing
+    import signal
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
     pool = ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=multiprocessing.get_context("spawn"),
                                initializer=_worker, initargs=(os.getpid(),))
+    # The workers start (as the tasks are submitted) with Ctrl-C blocked, which they inherit: the terminal sends it
+    # to them too, and until _worker() makes it end them silently, Python would print a traceback (this process
+    # says « Aborted! »). Blocked only now: making the pool starts multiprocessing's resource tracker, which
+    # unblocks it after.
+    held = hasattr(signal, "pthread_sigmask")
     try:
+        if held:
+            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
         futures = {pool.submit(work, source, root, options): source for source in tasks}
+        if held:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
         for future in as_completed(futures):
             source = futures.pop(future)  # its PDFs are let go once written: memory stays flat in the fiches
             try:
@@ -260,6 +280,8 @@ def _run(tasks: list[Path], root: Path | None, options: Mapping, jobs: int) -> I
                     error=str(exc)))])
             yield source, outcome
     finally:
+        if held:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
         pool.shutdown(wait=True, cancel_futures=True)
 
 

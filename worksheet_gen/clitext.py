@@ -106,14 +106,42 @@ class Group(_Help, click.Group):
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         import sys
 
-        with speaking(wished(sys.argv[1:] if args is None else args)):
+        self.line = sys.argv[1:] if args is None else list(args)
+        with speaking(wished(self.line)):
             try:
                 return super().main(args, prog_name, complete_var, standalone_mode, **extra)
             except WorksheetError as exc:  # shown as click shows its own errors (ours are not click's)
                 if not standalone_mode:
                     raise
+                from . import report
+
                 exc.show()
+                report.failure(exc, report.requested(self.line))
                 sys.exit(exc.exit_code)
+
+    def make_context(self, info_name, args, parent=None, **extra):
+        with self.said():
+            return super().make_context(info_name, args, parent, **extra)
+
+    def invoke(self, ctx):
+        with self.said():
+            return super().invoke(ctx)
+
+    @contextlib.contextmanager
+    def said(self):
+        """Wrong usage also said on stdout when --format json or github was asked for: a CI job reading it finds
+        the error there too (click then says it on stderr, exit code 2)."""
+        try:
+            yield
+        except click.UsageError as exc:
+            from . import report
+
+            ctx = exc.ctx
+            hint = (translate("Try '{command} {option}' for help.").format(
+                command=ctx.command_path, option=max(ctx.help_option_names, key=len))  # --help, as click says it
+                    if ctx is not None and ctx.help_option_names else None)
+            report.usage(exc.format_message(), hint, report.requested(getattr(self, "line", ())))
+            raise
 
 
 def lang_option() -> Option:

@@ -14,6 +14,14 @@ import os
 import stat
 import sys
 
+try:
+    import _signal  # what the signal module wraps, already loaded: importing signal itself costs about 1 ms
+except ImportError:  # pragma: no cover - another Python than CPython
+    import signal as _signal
+
+INTERRUPTED = 130  # the exit code of a command ended by Ctrl-C, as the shell gives one killed by it (128 + SIGINT)
+interrupted = False  # Ctrl-C was pressed: the command ends with INTERRUPTED, whatever it was doing
+
 _COMMON = {"-q": ("verbosity", -1), "--quiet": ("verbosity", -1), "-v": ("verbosity", 1),
            "--verbose": ("verbosity", 1)}
 # For each command read here: its defaults, its flags (option: (parameter, value)), its options that take a
@@ -116,8 +124,6 @@ def run(args: list[str]) -> int | None:
         return None
     from . import report
     from .errors import WorksheetError
-    from .i18n import _, render
-    from .terminal import echo
 
     command, params, report.verbosity = read
     try:
@@ -133,11 +139,10 @@ def run(args: list[str]) -> int | None:
             return None
     except WorksheetError as exc:
         exc.show()
+        report.failure(exc, params.get("fmt", "text"))
         return exc.exit_code
-    except KeyboardInterrupt:  # as click says it
-        echo("", err=True)
-        echo(render(_("Aborted!")), err=True)
-        return 1
+    except KeyboardInterrupt:  # as click says it, with the exit code of an interrupted command
+        return aborted()
     except OSError as exc:
         if exc.errno != errno.EPIPE:  # the reader of the output went away: click leaves with 1, silently
             raise
@@ -179,30 +184,124 @@ def missing_message(paths) -> str | None:
     return render(_("no such file or folder: {names}").format(names=", ".join(escaped(repr(p)) for p in gone)))
 
 
+def guard() -> None:
+    """From the first line of the package on, while the console script imports what entry() needs: Ctrl-C ends
+    the process at once with exit code 130 (nothing is begun, nothing to say), and a lack of memory is one line,
+    never a traceback."""
+    _signal.signal(_signal.SIGINT, _quit)
+    sys.excepthook = _uncaught
+
+
+def _quit(signum, frame) -> None:
+    os._exit(INTERRUPTED)
+
+
+def _interrupt(signum, frame) -> None:
+    """Ctrl-C while a command runs: KeyboardInterrupt, which its cleanup sees (a temporary file removed, the
+    workers stopped); the exit code will be 130 even if the command ends otherwise (watch returns 0)."""
+    global interrupted
+    interrupted = True
+    raise KeyboardInterrupt
+
+
+def _uncaught(kind, exc, tb) -> None:
+    """sys.excepthook: a lack of memory (or Ctrl-C) said in one line; anything else, a bug, as Python says it."""
+    if isinstance(exc, KeyboardInterrupt):
+        os._exit(INTERRUPTED)
+    if not _memory(exc):
+        return sys.__excepthook__(kind, exc, tb)
+    os._exit(out_of_memory())
+
+
+def _memory(exc: BaseException) -> bool:
+    """Whether exc comes from a lack of memory: a MemoryError; the SystemError a C function raises when its own
+    allocation failed (a MemoryError as its cause or context); a compiled module that could not be mapped."""
+    while exc is not None:
+        if isinstance(exc, MemoryError):
+            return True
+        if isinstance(exc, ImportError):  # the words of the system's loader (glibc's)
+            return "failed to map segment" in str(exc) or "annot allocate memory" in str(exc)
+        if not isinstance(exc, SystemError):
+            return False
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
+def aborted() -> int:
+    """« Aborted! » on stderr, as click says it, after the terminal's ^C; the exit code of an interrupted command.
+    A second Ctrl-C from here on ends the process at once."""
+    _signal.signal(_signal.SIGINT, _quit)
+    from .i18n import _, render
+    from .terminal import echo
+
+    echo("", err=True)
+    echo(render(_("Aborted!")), err=True)
+    return INTERRUPTED
+
+
+def out_of_memory() -> int:
+    """One line on stderr saying that memory ran out (in English if even its translation cannot be loaded);
+    exit code 1."""
+    try:
+        from .i18n import _, render
+
+        text = render(_("not enough memory to go on: close other programs and try again"))
+    except (MemoryError, SystemError):
+        text = "not enough memory"
+    try:
+        os.write(2, text.encode("utf-8", "replace") + b"\n")
+    except OSError:  # no stderr (2>&-)
+        pass
+    return 1
+
+
 def entry() -> None:
     """The worksheet-gen command: a quick command line read here, any other by click; then leave at once, the
     output flushed, without tearing the interpreter down (freeing every object of a build costs about 30 ms,
-    and nothing is left to write)."""
+    and nothing is left to write). Ctrl-C ends it with exit code 130, a lack of memory with one line and 1."""
+    _signal.signal(_signal.SIGINT, _interrupt)
+    sys.excepthook = _uncaught  # also when started as `python -m worksheet_gen`, which guard() did not see
+    try:
+        code = _command(sys.argv[1:])
+    except KeyboardInterrupt:  # before a command's own handler, or after it
+        code = aborted()
+    except (MemoryError, SystemError, ImportError) as exc:
+        if not _memory(exc):
+            raise
+        code = out_of_memory()
+    if interrupted:  # said by the command (« Aborted! »), whatever code it ended with: `watch` stops so
+        code = INTERRUPTED
+    _signal.signal(_signal.SIGINT, _quit)  # from here, Ctrl-C only skips what is left: flushing the output
+    _leave(code)
+
+
+def _command(args: list[str]) -> int:
+    """The exit code of the command args ask for, read here or by click."""
     from . import quickre
 
     quickre.install()
-    code = run(sys.argv[1:])
-    if code is None:
-        from .cli import main
+    code = run(args)
+    if code is not None:
+        return code
+    from .cli import main
 
-        try:
-            main()
-            code = 0
-        except OSError as exc:  # click's own echo (--help, --version) into a full disk
-            from .terminal import gone
+    try:
+        main()
+        return 0
+    except OSError as exc:  # click's own echo (--help, --version) into a full disk
+        from .terminal import gone
 
-            gone(sys.stdout, exc)
-            code = 1
-        except SystemExit as exc:  # how click ends every command
-            code = exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 1
-            if not isinstance(exc.code, (int, type(None))):
-                print(exc.code, file=sys.stderr)
-    from . import terminal
+        gone(sys.stdout, exc)
+        return 1
+    except SystemExit as exc:  # how click ends every command
+        if not isinstance(exc.code, (int, type(None))):
+            print(exc.code, file=sys.stderr)
+        return exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 1
+
+
+def _leave(code: int) -> None:
+    """Flush the output, say a failure to write it, and end the process with code."""
+    from . import quickre, terminal
 
     for stream in (sys.stdout, sys.stderr):
         try:

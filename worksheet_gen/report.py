@@ -62,7 +62,8 @@ def as_dict(problem: Problem) -> dict:
     """One problem as plain data for JSON; ``key`` names the message whatever the language (its English
     template, the gettext msgid), or is null for a text that is no message of the tool's."""
     return {"file": problem.pos.path, "line": problem.pos.line, "col": problem.pos.col,
-            "severity": problem.severity, "message": render(problem.message), "hint": render(problem.hint),
+            "severity": problem.severity, "message": render(problem.message),
+            "hint": render(problem.hint) or None,  # null where there is none
             "key": problem.message.msgid if isinstance(problem.message, Msg) else None}
 
 
@@ -94,6 +95,50 @@ def document(items: Iterable[Problem], **fields) -> str:
             "warnings": sum(p.severity != "error" for p in items),
             "problems": [as_dict(p) for p in items]}
     return _json_escaped(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+FORMATTED = ("build", "check", "pack", "watch")  # the commands whose --format is one of FORMATS
+
+
+def requested(args) -> str:
+    """The format a command line asks for, read from the line itself (for one click refuses): the last --format
+    given to check, build, pack or watch before any '--', when it is one of FORMATS; text otherwise."""
+    args = list(args)
+    at = next((i for i, arg in enumerate(args) if not arg.startswith("-") and (i == 0 or args[i - 1] != "--lang")),
+              None)
+    if at is None or args[at] not in FORMATTED:
+        return "text"
+    fmt, rest = "text", args[at + 1:]
+    for i, arg in enumerate(rest):
+        if arg == "--":
+            break
+        value = (rest[i + 1] if arg == "--format" and i + 1 < len(rest) else
+                 arg.partition("=")[2] if arg.startswith("--format=") else None)
+        fmt = fmt if value is None else value
+    return fmt if fmt in FORMATS else "text"
+
+
+def failure(error, fmt: str) -> None:
+    """An error that ends a command (errors.WorksheetError, which says it on stderr), also on stdout in the format
+    asked for, as its problems are: a CI job reading stdout finds it there."""
+    items = getattr(error, "problems", None) or ([error.msg] if isinstance(error.msg, Problem) else None)
+    if items is None:
+        usage(render(error.msg), None, fmt, key=error.msg.msgid if isinstance(error.msg, Msg) else None)
+    elif fmt == "json":
+        echo(document(items))
+    elif fmt == "github":
+        problems(items, fmt)
+
+
+def usage(message: str, hint: str | None, fmt: str, key: str | None = None) -> None:
+    """Wrong usage (exit code 2), said on stderr by click, also on stdout in the format asked for: with json, the
+    report's document with that one error, its file, line and col null; with github, an error annotation."""
+    if fmt == "json":
+        echo(_json_escaped(json.dumps({"errors": 1, "warnings": 0, "problems": [
+            {"file": None, "line": None, "col": None, "severity": "error", "message": message, "hint": hint,
+             "key": key}]}, indent=2, ensure_ascii=False)))
+    elif fmt == "github":
+        echo(f"::error::{_escape_data(message + (f' ({hint})' if hint else ''))}")
 
 
 def _json_escaped(text: str) -> str:

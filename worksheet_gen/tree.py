@@ -28,6 +28,9 @@ def build(paths: tuple[str, ...], sources_dir: str, out_dir: str, *, profile: st
                                jobs=jobs or builder.default_jobs(), force=force, check=check_only, options=options,
                                packs=pack_files, progress=progress, shard=shard)
     result.problems += problems
+    refused = sorted({p.pos.path for p in problems if p.severity == "error"})  # each a source not even read
+    result.failures += refused
+    result.sources += len(refused)
     report.finish(result, fmt)
     if not check_only:
         _refresh_schema(paths, sources_dir, fmt)
