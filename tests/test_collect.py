@@ -466,3 +466,47 @@ def test_students_with_other_names_are_no_duplicates(handed_in, tmp_path):
     folder, _ = handed_in
     proc = cli("collect", "pix", str(folder), "--out", str(tmp_path / "notes.csv"))
     assert "warning" not in proc.stderr
+
+
+APOSTROPHES = """\
+title: Le cycle de l'eau
+levels: [5e]
+activities:
+  - title: "L'eau"
+    content:
+      - question: "Qu'est-ce qui s'évapore ?"
+        options: [L'eau, Le sel]
+        answer: L'eau
+      - question: Que faut-il pour s'exprimer ?
+        type: multi
+        options: [L'expression écrite, "L'argumentation \\"claire\\"", Le dessin]
+        answer: [L'expression écrite, "L'argumentation \\"claire\\""]
+"""
+
+
+def test_right_options_written_with_apostrophes_or_quotes_score_1(tmp_path):
+    """Fresh-eyes teacher: the form shows an option set in French typography (’, « »); a student who ticked the
+    right ones scored 0 when the option was written with ' or " in the source (l'eau, l'université…)."""
+    from worksheet_gen.sources import load_fiche
+
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    (sources / "eau.yaml").write_text(APOSTROPHES, encoding="utf-8")
+    cli("build", "--form", "--out", "build", cwd=tmp_path, check=True)
+    fiche, problems = load_fiche(sources / "eau.yaml")
+    assert fiche is not None, problems
+    form = tmp_path / "build" / "eau-formulaire.pdf"
+    folder = tmp_path / "rendus"
+    folder.mkdir()
+    fill(form, student_values(form, fiche, right=True, tag="Aa"), folder / "aa.pdf")
+    fill(form, student_values(form, fiche, right=False, tag="Bb"), folder / "bb.pdf")
+    out = tmp_path / "notes.csv"
+    proc = cli("collect", "eau", str(folder), "--out", str(out), cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    head, *rows = _table(out)
+    marks = [i for i, h in enumerate(head) if h.startswith("Note")]
+    assert len(marks) == 2
+    by_file = {Path(row[0]).name: row for row in rows}
+    assert [by_file["aa.pdf"][i] for i in marks] + [by_file["aa.pdf"][head.index("Total /2")]] == ["1", "1", "2"]
+    assert [by_file["bb.pdf"][i] for i in marks] == ["0", "0"]
+    assert "L’eau" in by_file["aa.pdf"] and "L’expression écrite\nL’argumentation «\u00a0claire\u00a0»" in by_file["aa.pdf"]

@@ -91,10 +91,11 @@ def entries(fiche: Fiche) -> list[Entry]:
 def _question(fiche: Fiche, q: Question, key: str, shown: str) -> Entry:
     prompt = T.plain(q.prompt, lang=fiche.lang)
     ticked = q.kind.ticked
-    answer = tuple(q.answer) if ticked and not q.free else ()
+    options = tuple(T.plain(o, lang=fiche.lang) for o in q.options)
+    # The right options as the form shows them (’, « »): a ticked option is compared with these.
+    answer = tuple(options[q.options.index(a)] for a in q.answer) if ticked and not q.free else ()
     justify = ticked and q.lines > 0
-    return Entry(key, shown, _label(shown, prompt), q.kind.form, prompt,
-                 tuple(T.plain(o, lang=fiche.lang) for o in q.options), answer, justify=justify, block=q,
+    return Entry(key, shown, _label(shown, prompt), q.kind.form, prompt, options, answer, justify=justify, block=q,
                  justify_tooltip=LABELS[fiche.lang]["justify"].format(n=q.number) if justify else "")
 
 
