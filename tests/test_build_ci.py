@@ -743,3 +743,24 @@ def test_a_forked_job_sends_back_its_bytes_and_the_warnings_it_reported():
     assert warnings == {(problem.pos, problem.message): problem}
     for data in (b"\0\1", b"\1\0", b""):  # without warnings: the bytes as they are, whatever they start with
         assert _fork(lambda: (data, 300), {})() == (data, 300)
+
+
+def test_hidden_files_and_office_locks_in_a_folder_are_not_fiches(tmp_path):
+    """Fresh eyes: the `._eau.yaml` a Mac leaves on a USB key or a share (binary) failed the whole build, and a
+    `.hidden.yaml` wrote hidden PDFs. Hidden files and office lock files of a folder are left out; named on the
+    command line, such a file is built."""
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    text = (SOURCES / "pix.yaml").read_text(encoding="utf-8")
+    (sources / "pix.yaml").write_text(text, encoding="utf-8")
+    (sources / "._pix.yaml").write_bytes(b"\x00\x05\x16\x07\x00\x02\x00\x00Mac OS X        \x00\x02\xb0")
+    (sources / ".brouillon.yaml").write_text(text, encoding="utf-8")
+    (sources / "~$pix.yaml").write_bytes(b"\xff\xfe~\x00")
+    proc = cli("build", "--format", "json", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert json.loads(proc.stdout)["sources"] == 1
+    assert sorted(p.name for p in (tmp_path / "build").iterdir()) == [
+        ".worksheet-gen.json", "pix-corrige.pdf", "pix-eleve.pdf"]
+    assert cli("check", cwd=tmp_path).returncode == 0
+    proc = cli("build", "sources/.brouillon.yaml", cwd=tmp_path)
+    assert proc.returncode == 0 and (tmp_path / "build" / ".brouillon-eleve.pdf").is_file(), proc.stderr

@@ -81,12 +81,12 @@ def _sources_of(paths: tuple[str, ...], sources_dir: str) -> None:
 def _complete_fiches(ctx: click.Context, param: click.Parameter, incomplete: str) -> list:
     """Shell completion of fiche names: the sources of the --sources folder, by their name without .yaml (only
     those a build reads: a name holding a line break would be offered as two)."""
-    from .sources import badly_named, is_pack, is_source
+    from .sources import badly_named, hidden, is_pack, is_source
 
     folder = Path(ctx.params.get("sources_dir") or "sources")
     try:
         names = sorted({p.stem for p in folder.iterdir()
-                        if is_source(p) and not is_pack(p) and badly_named(p, Pos(p.name)) is None})
+                        if is_source(p) and not is_pack(p) and not hidden(p.name) and badly_named(p, Pos(p.name)) is None})
     except OSError:
         return []
     taken = set(ctx.params.get("fiches") or ())

@@ -19,6 +19,12 @@ def is_source(path: Path) -> bool:
     return path.name.lower().endswith(SUFFIXES)
 
 
+def hidden(name: str) -> bool:
+    """Whether a file in a folder is left out of a build: hidden (« .… »: the ``._pix.yaml`` a Mac writes on a USB
+    key or a network share, an editor's lock) or an office lock file (« ~$… »)."""
+    return name.startswith((".", "~$"))
+
+
 def is_pack(path: Path) -> bool:
     """Whether a source file declares a class pack rather than a fiche."""
     return path.name.lower().endswith(PACK_SUFFIXES)
@@ -106,7 +112,7 @@ def _named(paths: tuple[str, ...], default_dir: Path) -> tuple[list[Path], list[
             problems.append(Problem(Pos(raw), CANNOT_READ.format(reason=os_reason(exc)), CHECK_READABLE))
             continue
         for q in entries:
-            if not is_source(q) or (q.name.startswith(".#") and q.is_symlink()):  # an editor's lock: a link
+            if not is_source(q) or hidden(q.name):
                 continue
             problem = badly_named(q, Pos(display(q), 1, 1)) or _in_folder(q, p)
             found += [q] if problem is None else []

@@ -50,7 +50,7 @@ def relevant(out_dir: Path) -> Callable[[object, str], bool]:
     (the output folder, temporary files), nor editors' own files (swap files, backups, lock links, `sed -i`'s
     sedXXXXXX), nor any other file (notes.txt)."""
     from .media import IMAGE_SUFFIXES
-    from .sources import SUFFIXES
+    from .sources import SUFFIXES, hidden
 
     out = os.path.normcase(str(out_dir.resolve()))
     suffixes = SUFFIXES + IMAGE_SUFFIXES + (".csv",)
@@ -60,7 +60,7 @@ def relevant(out_dir: Path) -> Callable[[object, str], bool]:
         name = os.path.basename(path)
         if os.path.normcase(path) == out or os.path.normcase(path).startswith(out + os.sep):
             return False
-        if f".{TEMP_TAG}-" in name or name.startswith((".#", "~$")) or name.endswith(("~", ".swp", ".swx", ".tmp")):
+        if f".{TEMP_TAG}-" in name or hidden(name) or name.endswith(("~", ".swp", ".swx", ".tmp")):
             return False
         if "__pycache__" in path or f"{os.sep}.git{os.sep}" in path:
             return False
