@@ -510,3 +510,20 @@ def test_right_options_written_with_apostrophes_or_quotes_score_1(tmp_path):
     assert [by_file["aa.pdf"][i] for i in marks] + [by_file["aa.pdf"][head.index("Total /2")]] == ["1", "1", "2"]
     assert [by_file["bb.pdf"][i] for i in marks] == ["0", "0"]
     assert "L’eau" in by_file["aa.pdf"] and "L’expression écrite\nL’argumentation «\u00a0claire\u00a0»" in by_file["aa.pdf"]
+
+
+@pytest.mark.parametrize("cell", ["\u3164=1", "\uffa0=1", "\u1160=1", "\u115f=1", "\u034f=1", "\ufe0f=1", "\u17b4=1",
+                                  "\u2800=1", "＝1+1", "＋1", "－1+1", "＠x", "﹦1", "\u22123+1"])
+def test_a_formula_behind_a_blank_letter_or_in_full_width_gets_the_apostrophe(cell):
+    """Fresh-eyes attacker: characters that print as blank (Hangul and Braille fillers, combining marks) and the
+    full-width or small signs ＝ ＋ － ＠ ﹦ (and the minus sign −) passed the guard."""
+    from worksheet_gen.form.results import formula_like, neutral
+
+    assert formula_like(cell) and neutral(cell) == "'" + cell
+
+
+@pytest.mark.parametrize("cell", ["-3", "-3,5", "L’eau", "é=1", "Réponse libre"])
+def test_text_and_negative_numbers_are_left_as_they_are(cell):
+    from worksheet_gen.form.results import formula_like, neutral
+
+    assert not formula_like(cell) and neutral(cell) == cell

@@ -21,6 +21,7 @@ from ..quickdc import dataclass
 from .plan import JUSTIFY, LABELS, NAME_FIELDS, Entry, entries
 
 FORMULA = "=+-@"  # what makes a spreadsheet read a cell as a formula, when it comes first (spaces aside)
+BLANKS = "\u115f\u1160\u17b4\u17b5\u2800\u3164\uffa0"  # letters and symbols that print as blank space
 _NUMBER = re.compile(r"-[0-9]+(?:[.,][0-9]+)?")  # a negative number: the spreadsheet reads it as that number
 MAX_CELL = 32_000  # characters: Excel holds at most 32,767 in a cell
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # all but tab and line feed
@@ -160,8 +161,14 @@ def formula_like(cell: str) -> bool:
     """Whether a spreadsheet could read cell as a formula: it starts with a tab or a carriage return (OWASP), or
     its first visible character is = + - @ (spreadsheets skip leading spaces and line breaks on some imports, and
     invisible characters show nothing). A negative number (-3, -3,5) is only a number."""
-    first = next((ch for ch in cell if not (ch.isspace() or unicodedata.category(ch) == "Cf")), "")
+    first = next((ch for ch in cell if not _blank(ch)), "")
+    first = "-" if first == "\u2212" else unicodedata.normalize("NFKC", first)[:1]  # full-width ＝ ＋ － ＠, ﹦, −
     return cell.startswith(("\t", "\r")) or bool(first) and first in FORMULA and not _NUMBER.fullmatch(cell)
+
+
+def _blank(ch: str) -> bool:
+    """Whether a character shows nothing: a space, a format or combining mark, a filler (Hangul, Braille blank)."""
+    return ch.isspace() or unicodedata.category(ch) in ("Cf", "Mn", "Me") or ch in BLANKS
 
 
 def to_csv(fiche: Fiche, rows: list[Row]) -> bytes:
