@@ -70,6 +70,10 @@ def run(fiches: tuple[str, ...], copies: int | None, roster: str | None, name: s
         outcome = packs.make(request, progress=lambda total: progress(total, f"pack-{name}.pdf"),
                              parallel=default_jobs() > 1)
     except Exception as exc:  # a bug, not the user's fault: one clear line, never a traceback
+        from .quickcli import _memory
+
+        if _memory(exc):  # not a bug: said as every command says it (« not enough memory to go on »)
+            raise
         raise WorksheetError(_("internal error while making {name}: {error} (please report it with the fiches and "
                                "roster)").format(name=f"pack-{name}.pdf", error=f"{type(exc).__name__}: {exc}")
                              ) from exc
