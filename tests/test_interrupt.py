@@ -122,3 +122,14 @@ def test_a_lack_of_memory_is_one_line_and_exit_1(tmp_path):
                                                    "or build with --jobs 1)"), said[-1]
     assert sum(code == 1 and "not enough memory" in err for _, code, err in said) >= 3, said
     assert said[-1][1] == 0, said[-1]  # with enough, it builds
+
+
+def test_a_c_function_failing_silently_at_the_memory_edge_is_a_lack_of_memory():
+    """Seen once in CI under `ulimit -v 20000`: « SystemError: error return without exception set » (a C function
+    whose exception could not be made) printed a traceback; it is said as a lack of memory. Other SystemErrors
+    stay bugs."""
+    from worksheet_gen.quickcli import _memory
+
+    assert _memory(SystemError("error return without exception set"))
+    assert _memory(SystemError("<built-in function compile> returned NULL without setting an exception"))
+    assert not _memory(SystemError("bad argument to internal function"))

@@ -215,7 +215,8 @@ def _uncaught(kind, exc, tb) -> None:
 
 def _memory(exc: BaseException) -> bool:
     """Whether exc comes from a lack of memory: a MemoryError; the SystemError a C function raises when its own
-    allocation failed (a MemoryError as its cause or context); a compiled module that could not be mapped."""
+    allocation failed (a MemoryError as its cause or context, or none at all: « error return without exception set »);
+    a compiled module that could not be mapped."""
     while exc is not None:
         if isinstance(exc, MemoryError):
             return True
@@ -223,6 +224,9 @@ def _memory(exc: BaseException) -> bool:
             return "failed to map segment" in str(exc) or "annot allocate memory" in str(exc)
         if not isinstance(exc, SystemError):
             return False
+        if any(words in str(exc) for words in ("without exception set", "without setting an exception")):
+            return True  # a C function that failed without saying why: at the edge of memory, the exception's own
+            # allocation failed
         exc = exc.__cause__ or exc.__context__
     return False
 
