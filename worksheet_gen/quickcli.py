@@ -224,7 +224,8 @@ def _memory(exc: BaseException) -> bool:
             return "failed to map segment" in str(exc) or "annot allocate memory" in str(exc)
         if not isinstance(exc, SystemError):
             return False
-        if any(words in str(exc) for words in ("without exception set", "without setting an exception")):
+        said = str(exc)  # CPython's own words (not a message of this tool)
+        if "without exception set" in said or "without setting an exception" in said:
             return True  # a C function that failed without saying why: at the edge of memory, the exception's own
             # allocation failed
         exc = exc.__cause__ or exc.__context__
