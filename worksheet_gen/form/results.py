@@ -16,12 +16,13 @@ import re
 import unicodedata
 from dataclasses import field
 
+from ..chars import invisible
 from ..model import Fiche
 from ..quickdc import dataclass
 from .plan import JUSTIFY, LABELS, NAME_FIELDS, Entry, entries
 
 FORMULA = "=+-@"  # what makes a spreadsheet read a cell as a formula, when it comes first (spaces aside)
-BLANKS = "\u115f\u1160\u17b4\u17b5\u2800\u3164\uffa0"  # letters and symbols that print as blank space
+BRAILLE_BLANK = "\u2800"  # a symbol that prints as blank space, not one chars.invisible knows
 _NUMBER = re.compile(r"-[0-9]+(?:[.,][0-9]+)?")  # a negative number: the spreadsheet reads it as that number
 MAX_CELL = 32_000  # characters: Excel holds at most 32,767 in a cell
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # all but tab and line feed
@@ -167,8 +168,9 @@ def formula_like(cell: str) -> bool:
 
 
 def _blank(ch: str) -> bool:
-    """Whether a character shows nothing: a space, a format or combining mark, a filler (Hangul, Braille blank)."""
-    return ch.isspace() or unicodedata.category(ch) in ("Cf", "Mn", "Me") or ch in BLANKS
+    """Whether a character shows nothing: a space, an invisible one (chars.invisible: format characters, Hangul
+    fillers, variation selectors…), or the Braille blank."""
+    return ch.isspace() or invisible(ch) or ch == BRAILLE_BLANK
 
 
 def to_csv(fiche: Fiche, rows: list[Row]) -> bytes:
