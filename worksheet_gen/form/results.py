@@ -169,8 +169,8 @@ def formula_like(cell: str) -> bool:
 
 def _blank(ch: str) -> bool:
     """Whether a character shows nothing: a space, an invisible one (chars.invisible: format characters, Hangul
-    fillers, variation selectors…), or the Braille blank."""
-    return ch.isspace() or invisible(ch) or ch == BRAILLE_BLANK
+    fillers, variation selectors…), a combining mark with no letter under it, or the Braille blank."""
+    return ch.isspace() or invisible(ch) or unicodedata.category(ch) in ("Mn", "Me") or ch == BRAILLE_BLANK
 
 
 def to_csv(fiche: Fiche, rows: list[Row]) -> bytes:
