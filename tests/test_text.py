@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
+from conftest import cli, pdftotext
 from worksheet_gen.text import french, markup, paragraphs, plain
 
 NARROW = '<font size="-3.00">\u00a0</font>'  # 70 % of the size, relative: it follows a smaller answer
@@ -192,3 +195,34 @@ def test_spans_found_once_per_process_are_the_spans_found_afresh(monkeypatch):
     alone = {"Sur www.pix.fr.": "url", "Voir onisep.fr/metiers": "site", "Un <b> tag": "tag", "R &amp; D": "entity",
              'Un href="x" ici': "attr", "Du ``a``.": "code", "Un [lien](https://x.fr)": "link", "a@b.fr": "email"}
     assert {text: [s.kind for s in T.spans(text)] for text in alone} == {text: [k] for text, k in alone.items()}
+
+
+# Each pair must stay on one line: the end of one piece, the start of the next (as pdftotext reads them).
+GLUED = ("100 000 €", "3 h 30", "p. 12", "n° 5", "25 %", "1 234 567 km")
+
+
+def test_numbers_their_groups_and_units_never_end_a_line_apart(tmp_path):
+    """A paragraph for each place a line may end in the sentence: no line of the sheet ends inside one
+    of GLUED, and the text layer still reads each of them with its spaces."""
+    sentence = "coûte " + ", ".join(GLUED) + " et rien d'autre."
+    texts = ["Le " + "mot " * i + sentence for i in range(0, 48)]
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "n.yaml").write_text(json.dumps({"title": "Nombres", "activities": [{"title": "A", "content": texts}]},
+                                           ensure_ascii=False), encoding="utf-8")
+    cli("build", str(src), "--out", str(tmp_path / "out"), check=True)
+    shown = pdftotext(tmp_path / "out" / "n-eleve.pdf").replace("\u00a0", " ").replace("\u202f", " ")
+    lines = [" ".join(line.split()) for line in shown.splitlines() if line.strip()]
+    for glued in GLUED:
+        words = glued.split(" ")
+        for cut in range(1, len(words)):
+            head, tail = " ".join(words[:cut]), " ".join(words[cut:])
+            apart = [(a, b) for a, b in zip(lines, lines[1:]) if a.endswith(" " + head) and b.startswith(tail)]
+            assert not apart, f"{glued!r} cut after {head!r}: {apart[:2]}"
+    assert " ".join(" ".join(lines).split()).count(sentence.replace("'", "’")) >= 24  # read whole, spaces and all
+
+
+def test_french_spaces_in_numbers_are_no_break_spaces():
+    assert french("100 000 € et 1\u00a0234,5 km") == "100\u202f000\u202f€ et 1\u202f234,5\u00a0km"  # narrow in groups
+    assert french("3 h 30, p. 12, n° 5, § 3") == "3\u00a0h\u00a030, p.\u00a012, n°\u00a05, §\u00a03"
+    assert french("en 2024 200 élèves, au 06 12 34 56 78") == "en 2024 200\u00a0élèves, au 06 12 34 56 78"
