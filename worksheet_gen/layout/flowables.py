@@ -26,6 +26,7 @@ SHORT_OPTION = 0.3  # an option narrower than this share of the frame is short: 
 MIN_PART = 2  # ruled lines an answer space keeps on each side of a page break
 MIN_ROWS = 2  # rows of options kept on each side of a page break
 _SCALES = (1, 2, 3)  # text lines per ruled line when an answer overflows; whole numbers keep text off the rules
+SHRINK_STEP = 0.25  # points between two sizes tried for an item set smaller on its own ruled lines
 
 
 # What reportlab's wrap and breakLines set on a paragraph: what a wrap at a width seen before puts back.
@@ -305,21 +306,80 @@ class AnswerSpace(Flowable):
         return [start for start, _, _ in placed] + [lines]
 
     def _fit(self, width):
-        """Lay out the items: (lead, [(first text line, paragraph, n lines)])."""
+        """Lay out the items: [(first text line, paragraph, n lines, text lines per ruled line)], the first text
+        line counted in lines of its item's own lead (the pitch over its text lines per ruled line)."""
         if self._fitted is None:
-            for k in _SCALES:
-                lead = self.pitch / k
-                placed, line = self.place(self.items, width, lead, self.profile.body)
-                if line <= self.lines * k or k == _SCALES[-1]:
-                    break
-            if k > 1 and self.report:
-                self.report(_n("the answer needs more room than the {n} line the student has: the corrigé prints it "
+            placed, line = self.place(self.items, width, self.pitch, self.profile.body)
+            fitted = [(start, para, n, 1) for start, para, n in placed] if line <= self.lines else None
+            if fitted is None and len(self.items) <= self.lines:  # each item on ruled lines of its own
+                fitted = self._own_lines(width, placed)
+            if fitted is None:  # every item smaller, one after the other
+                for k in _SCALES:
+                    placed, line = self.place(self.items, width, self.pitch / k, self.profile.body)
+                    if line <= self.lines * k or k == _SCALES[-1]:
+                        break
+                fitted = [(start, para, n, k) for start, para, n in placed]
+                if line > self.lines * k and self.report:
+                    self.report(_("the answer does not fit at all in the student's space: shorten it or add lines"))
+            smaller = [style.name for (markup, style), (start, para, n, k) in zip(self.items, fitted)
+                       if k > 1 or para.style.fontSize < min(self.profile.body, self.pitch * 0.78)]
+            if smaller and self.report:
+                self.report(_n("the explanation needs more room than the {n} line the student has: the corrigé prints "
+                               "it smaller", "the explanation needs more room than the {n} lines the student has: "
+                               "the corrigé prints it smaller", self.lines) if set(smaller) == {"explain"} else
+                            _n("the answer needs more room than the {n} line the student has: the corrigé prints it "
                                "smaller", "the answer needs more room than the {n} lines the student has: the "
                                "corrigé prints it smaller", self.lines))
-            if line > self.lines * k and self.report:
-                self.report(_("the answer does not fit at all in the student's space: shorten it or add lines"))
-            self._fitted = (lead, placed)
+            self._fitted = fitted
         return self._fitted
+
+    def _own_lines(self, width, placed: list):
+        """Each item from a ruled line of its own, on the lines the student has (shared out as each needs them
+        at full size): an item that needs more is set smaller on its lines, one text line per ruled line down
+        to the size of two text lines per ruled line, then two or three text lines per ruled line. None when
+        an item does not fit its lines even so."""
+        needs = [n for _, _, n in placed]
+        rows = [1] * len(needs)
+        for _ in range(self.lines - len(needs)):  # a line more to the item that lacks the most, in turn
+            short = [i for i, n in enumerate(needs) if rows[i] < n]
+            if not short:
+                break
+            rows[max(short, key=lambda i: (needs[i] / rows[i], -i))] += 1
+        fitted, row = [], 0
+        for (markup, style), (_, para, need), room in zip(self.items, placed, rows):
+            found = (para, need, 1) if need <= room else self._shrink(markup, style, width, room)
+            if found is None:
+                return None
+            para, n, k = found
+            fitted.append((row * k, para, n, k))
+            row += room
+        return fitted
+
+    def _shrink(self, markup, style, width, room: int):
+        """(paragraph, n text lines, text lines per ruled line) of an item set as large as it fits ``room`` ruled
+        lines: one text line per ruled line, down to the size of two per ruled line; then two, then three."""
+        body, least = self.profile.body, min(self.profile.body, self.pitch / 2 * 0.78)
+
+        def lines(size: float, lead: float):
+            para = Paragraph(markup, _sized(style, "fit", size, lead))
+            _, h = para.wrap(width, 10_000)
+            return para, max(1, round(h / lead))
+
+        sizes = [body - SHRINK_STEP * i for i in range(int((body - least) / SHRINK_STEP) + 1)] + [least]
+        low, high = 0, len(sizes)  # the first size that fits, by bisection: a smaller size never takes more lines
+        while low < high:
+            mid = (low + high) // 2
+            if lines(sizes[mid], self.pitch)[1] <= room:
+                high = mid
+            else:
+                low = mid + 1
+        if low < len(sizes):
+            return (*lines(sizes[low], self.pitch), 1)
+        for k in _SCALES[1:]:
+            para, n = lines(min(body, self.pitch / k * 0.78), self.pitch / k)
+            if n <= room * k:
+                return para, n, k
+        return None
 
     def draw(self):
         c = self.canv
@@ -338,11 +398,10 @@ class AnswerSpace(Flowable):
             return
         tw = x1 - x0 - (4 * mm if self.bullets else 1 * mm)
         tx = x0 + (4 * mm if self.bullets else 1 * mm)
-        lead, placed = self._fit(tw)
-        k = self.pitch / lead
-        lo, hi = self.first * k, (self.first + self.count) * k
         listed = sum(style.name != "explain" for _, style in self.items)  # an explanation gets no tick
-        for index, (start, para, n) in enumerate(placed):
+        for index, (start, para, n, k) in enumerate(self._fit(tw)):
+            lead = self.pitch / k
+            lo, hi = self.first * k, (self.first + self.count) * k
             a, b = max(start, lo), min(start + n, hi)
             if a >= b - 1e-6:
                 continue
@@ -431,10 +490,9 @@ class AnswerSpace(Flowable):
         shown = sorted(range(self.lines) if self.marks is None else self.marks)
         if not self.items:
             return shown
-        lead, placed = self._fit(width - (4 * mm if self.bullets else 1 * mm))
-        k = round(self.pitch / lead)
+        placed = self._fit(width - (4 * mm if self.bullets else 1 * mm))
         listed = sum(style.name != "explain" for _, style in self.items)
-        ticked = {start // k for start, _, _ in placed[:listed]}  # the ruled line each tick sits on
+        ticked = {start // k for start, _, _, k in placed[:listed]}  # the ruled line each tick sits on
         return [i for i in shown if i not in ticked][:max(0, len(shown) - listed)]
 
     def _draw_bullets(self, c, x0, top):
