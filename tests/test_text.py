@@ -224,5 +224,6 @@ def test_numbers_their_groups_and_units_never_end_a_line_apart(tmp_path):
 
 def test_french_spaces_in_numbers_are_no_break_spaces():
     assert french("100 000 € et 1\u00a0234,5 km") == "100\u202f000\u202f€ et 1\u202f234,5\u00a0km"  # narrow in groups
+    assert french("20 °C, 12 $, 5 ‰") == "20\u202f°C, 12\u202f$, 5\u202f‰"
     assert french("3 h 30, p. 12, n° 5, § 3") == "3\u00a0h\u00a030, p.\u00a012, n°\u00a05, §\u00a03"
     assert french("en 2024 200 élèves, au 06 12 34 56 78") == "en 2024 200\u00a0élèves, au 06 12 34 56 78"

@@ -59,7 +59,8 @@ _NUMBER_WORD = re.compile(r"(?<=\d) (?=[^\W\d_])(?!(?:et|ou|à|au|aux|de|des|du|
 # French typography (french()): each pattern is applied only to a text holding the character it is about.
 _PREMIERE = re.compile(r"\b(1)ère(s?)\b")
 _IEME = re.compile(r"\b(\d{1,2})ème(s?)\b")
-_PERCENT = re.compile(r"(?<=\d) (?=€)|(?<=\d)[ \u00a0]?(?=%(?![\w%]))")
+_SIGN = re.compile(r"[%€$£°‰]")
+_PERCENT = re.compile(r"(?<=\d) (?=[€$£°‰])|(?<=\d)[ \u00a0]?(?=%(?![\w%]))")
 # A number's groups of three digits (« 100 000 », « 1 234,5 »), not a year after a number (« en 2024 200 »).
 _THOUSANDS = re.compile(r"(?<![\d,.])\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?!\d)")
 # The space between a number and the abbreviation before it: « p. 12 », « n° 5 », « § 3 », « 3 h 30 ».
@@ -239,8 +240,8 @@ def french(text: str) -> str:
     if "è" in text:
         text = _PREMIERE.sub(r"\1re\2", text)
         text = _IEME.sub(r"\1e\2", text)
-    if "%" in text or "€" in text:
-        text = _PERCENT.sub(NNBSP, text)  # 10% and 10 % print 10 %
+    if _SIGN.search(text):
+        text = _PERCENT.sub(NNBSP, text)  # 10% and 10 % print 10 %, 20 °C and 12 € keep their sign
     text = _THOUSANDS.sub(lambda m: m.group().replace(" ", NNBSP).replace("\u00a0", NNBSP), text)
     text = _NUMBER_WORD.sub("\u00a0", text)
     text = _BEFORE_NUMBER.sub(lambda m: m.group()[:-1] + "\u00a0", text)
