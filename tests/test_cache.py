@@ -462,3 +462,34 @@ def test_a_write_removes_what_killed_builds_left_in_the_cache_folder(tmp_path, m
         cache.reset()
     assert not dead.exists() and not impossible.exists() and alive.exists() and not_ours.exists()
     assert a_folder.is_dir()
+
+
+def test_a_full_cache_loses_its_oldest_files_and_nothing_else(tmp_path):
+    """A cache holding more files than MAX_FILES (a QR code per web address ever built, for years) is pruned when a
+    build writes to it: the oldest written go, down to KEPT_FILES; the newest stay, and so does what is not a cache
+    file (another program's file, a link or a folder named like one); the build still makes its PDFs."""
+    most, kept = 4000, 3000  # cache.MAX_FILES and cache.KEPT_FILES, as docs/performance.md says
+    folder = tmp_path / "cache"
+    folder.mkdir()
+    over = most + 50
+    names = [f"qr-{hashlib.sha256(str(i).encode()).hexdigest()[:40]}.json" for i in range(over)]
+    for age, name in enumerate(names):  # names[0] the oldest
+        path = folder / name
+        path.write_bytes(b"old")
+        os.utime(path, ns=(10**18 + age * 10**9, 10**18 + age * 10**9))
+    link = folder / f"qr-{'a' * 40}.json"
+    link.symlink_to(folder / names[-1])
+    os.utime(link, ns=(10**9, 10**9), follow_symlinks=False)  # older than any: still not removed
+    other = folder / "notes.json"
+    other.write_bytes(b"mine")
+    os.utime(other, ns=(10**9, 10**9))
+    named_folder = folder / f"qr-{'b' * 40}.bin"
+    named_folder.mkdir()
+    pdfs = build(tmp_path, folder, "out", shipped=True)
+    left = {p.name for p in folder.iterdir()}
+    assert link.is_symlink() and other.read_bytes() == b"mine" and named_folder.is_dir()
+    assert set(names[-kept + 20:]) <= left  # the newest stay (the build wrote a few of its own)
+    assert not set(names[:over - kept]) & left  # the oldest went
+    ours = [n for n in left if re.fullmatch(r"[a-z0-9]+-[0-9a-f]{40}\.(json|bin)", n)]
+    assert kept <= len(ours) <= kept + 20
+    assert pdfs and all(data.startswith(b"%PDF-") for data in pdfs.values())

@@ -9,6 +9,8 @@ data folder (``~/.local/share/worksheet-gen`` on Linux), never in the cache fold
 tool did not write (restored, shared, forged) is ignored and written again, like one that is missing,
 unreadable, too large, not a regular file, written for another key or not of the expected shape.
 Nothing read is executed: callers pass a validator that turns the JSON into their values or refuses it.
+The cache never grows without end: when a run writes to a folder holding more than MAX_FILES of its files, the
+oldest written are removed, down to KEPT_FILES (only regular files named as this module names them).
 A key file that cannot be trusted (a link, not a regular file, not 32 bytes, unreadable, another
 user's or readable by others) or that lies inside the cache folder turns the cache off for the run. A cache never changes the output bytes; a failure to read
 or write one never fails a build.
@@ -32,6 +34,8 @@ ENV = "WORKSHEET_GEN_CACHE"
 KEY_FILE = "cache.key"
 KEY_BYTES = 32
 MAX_BYTES = 16 * 2**20  # the largest file the cache writes is a few hundred KiB
+MAX_FILES = 4000  # a cache holding more (a QR code per web address ever built…) loses its oldest files
+KEPT_FILES = 3000  # what pruning leaves
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing (2.9 ms)
 if TYPE_CHECKING:
     from typing import TypeVar
@@ -222,6 +226,33 @@ def _store(kind: str, key: object, suffix: str, value: object, blob: bytes) -> N
 
         _cleaned.add(path.parent)
         clean_temp(path.parent)  # what builds killed while they wrote here left
+        prune(path.parent)
+
+
+def prune(base: Path, most: int = MAX_FILES, kept: int = KEPT_FILES) -> None:
+    """When base holds more than ``most`` cache files, remove the oldest written down to ``kept``: only regular
+    files named as _path() names them (never a link, a folder or another program's file); failures are ignored."""
+    import re
+
+    named = re.compile(r"[a-z0-9]+-[0-9a-f]{40}\.(?:json|bin)")
+    try:
+        with os.scandir(base) as entries:
+            found = [e for e in entries if named.fullmatch(e.name) and e.is_file(follow_symlinks=False)]
+    except OSError:
+        return
+    if len(found) <= most:
+        return
+    aged = []
+    for entry in found:
+        try:
+            aged.append((entry.stat(follow_symlinks=False).st_mtime_ns, entry.name))
+        except OSError:  # gone meanwhile
+            pass
+    for _, name in sorted(aged)[: max(0, len(aged) - kept)]:
+        try:
+            os.unlink(base / name)
+        except OSError:
+            pass
 
 
 def _write(path: Path, data: bytes) -> None:
