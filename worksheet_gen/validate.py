@@ -333,9 +333,10 @@ def _check_ticked(ctx: Ctx, kind: Kind, items: list, options: tuple, apos: Pos) 
         parts = [p.strip() for p in a.split(",")]
         if options and a not in options and len(parts) > 1 and all(p in options for p in parts):
             ctx.error(ipos, NOT_AN_OPTION.format(answer=quote(a)),  # 'answer: A, B' meant two
-                      (_("write the right options as a list: [{options}]") if kind.answer == "many" else
-                       _("write the right options as a list: [{options}], with 'type: multi'")).format(
-                          options=", ".join(parts)))
+                      (_("write the right options one a line under 'answer:', each after '- ': {lines}")
+                       if kind.answer == "many" else
+                       _("write 'type: multi' and the right options one a line under 'answer:', each after "
+                         "'- ': {lines}")).format(lines=_as_lines(parts)))
         elif options and a not in options and not kind.fixed:
             import difflib  # here: only a mistake needs it
 
