@@ -294,7 +294,7 @@ def _one_text_list(ctx: Ctx, raw: MDict) -> None:
     if parts:
         ctx.warn(raw.val_pos["answer"], _("the answer {answer} is one text: without [ ], its commas do not make a "
                                           "list").format(answer=quote(raw["answer"])),
-                 _("for a list, write one item a line under 'answer:', each after '- ': {listed}; or put the text in "
+                 _("for a list, write one item per line under 'answer:', each after '- ': {listed}; or put the text in "
                    "quotes to keep it whole").format(listed=_as_lines(parts)))
 
 
@@ -302,7 +302,7 @@ def _one_text_options(ctx: Ctx, raw: MDict, kind: Kind, parts: list[str], answer
     """The error for options written as one text with commas (« options: A, B, C »), the answer among them."""
     right = next((a for a in answers if a in parts), parts[0])
     ctx.error(raw.val_pos["options"], _("a '{type}' question needs at least two options").format(type=kind.name),
-              _("without [ ], {text} is one option: write one option a line under 'options:', each after '- ': "
+              _("without [ ], {text} is one option: write one option per line under 'options:', each after '- ': "
                 "{listed}; the answer copies one of them, e.g. {answer}").format(
                   text=quote(raw["options"]), listed=_as_lines(parts), answer=quote(f"answer: {right}")))
 
@@ -333,9 +333,9 @@ def _check_ticked(ctx: Ctx, kind: Kind, items: list, options: tuple, apos: Pos) 
         parts = [p.strip() for p in a.split(",")]
         if options and a not in options and len(parts) > 1 and all(p in options for p in parts):
             ctx.error(ipos, NOT_AN_OPTION.format(answer=quote(a)),  # 'answer: A, B' meant two
-                      (_("write the right options one a line under 'answer:', each after '- ': {listed}")
+                      (_("write the right options one per line under 'answer:', each after '- ': {listed}")
                        if kind.answer == "many" else
-                       _("write 'type: multi' and the right options one a line under 'answer:', each after "
+                       _("write 'type: multi' and the right options one per line under 'answer:', each after "
                          "'- ': {listed}")).format(listed=_as_lines(parts)))
         elif options and a not in options and not kind.fixed:
             import difflib  # here: only a mistake needs it
