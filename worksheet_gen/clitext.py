@@ -155,7 +155,8 @@ class Group(_Help, click.Group):
         except click.UsageError as exc:
             from . import report
 
-            if i18n.current() == "fr":  # click quotes names and values as Python does, '…': French says « … »
+            help_shown = isinstance(exc, getattr(click.exceptions, "NoArgsIsHelpError", ()))  # its message: the help
+            if i18n.current() == "fr" and not help_shown:  # click quotes names and values as Python does, '…': « … »
                 said = guillemets(exc.format_message())
                 exc.format_message = lambda: said
             ctx = exc.ctx
