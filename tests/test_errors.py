@@ -202,3 +202,20 @@ def test_every_message_is_documented():
     messages = {split_hint(DIAGNOSTIC.match(line)["text"])[0] for source in CASES for line in expectations(source)[0]}
     missing = sorted(m for m in messages if not any(p.match(m) for p in patterns))
     assert not missing
+
+
+WARNED = [source for source in CASES if expectations(source)[1] == 0]
+
+
+@pytest.mark.parametrize("source", WARNED, ids=lambda p: p.stem)
+def test_the_warnings_of_an_up_to_date_fiche_are_said_again_from_the_manifest(source: Path, tmp_path: Path):
+    """A fiche left as it was is not rendered again: its warnings are read back from the build manifest, as
+    they were said (a message the manifest reader refused, a Msg nested too deep or a text where a number is
+    awaited, made it rebuild everything and say the manifest was damaged)."""
+    out = tmp_path / "build"
+    first = cli("build", source.name, "--out", str(out), cwd=INVALID)
+    again = cli("build", source.name, "--out", str(out), cwd=INVALID)
+    assert first.returncode == again.returncode == 0
+    assert again.stderr.splitlines() == first.stderr.splitlines() == [f"{source.name}:{line}"
+                                                                      for line in expectations(source)[0]]
+    assert "1 up to date, 0 rendered" in again.stdout, again.stdout

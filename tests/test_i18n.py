@@ -282,8 +282,45 @@ def test_help_speaks_french():
 def test_click_errors_speak_french():
     proc = cli("pack", "--copies", "0", "pix", env=FR)
     assert proc.returncode == 2
-    assert typo("Erreur : Valeur invalide pour '--copies' : 0 n'est pas dans l'intervalle 1<=x<=500.") \
+    assert typo("Erreur : Valeur invalide pour « --copies » : 0 n'est pas dans l'intervalle 1<=x<=500.") \
         in proc.stderr
+
+
+@pytest.mark.parametrize("args, said", [
+    (["build", "--nope"], "Option inconnue : « --nope ». Vouliez-vous dire « --force » ?"),
+    (["nosuchcmd"], "Commande inconnue : « nosuchcmd »."),
+    (["pack"], "Argument manquant « FICHES... »."),
+    (["build", "--format", "xml"],
+     "Valeur invalide pour « --format » : « xml » n'est pas l'une des valeurs « text », « json », « github »."),
+    (["build", "--sources", "nulle-part"], "aucun dossier « nulle-part » ici :"),
+])
+def test_click_errors_quote_names_in_french(args, said):
+    """Fresh eyes: click's usage errors (and the tool's, written with repr) quoted names and values '…' in French
+    too; they say « … », through the locale or --lang fr; English keeps click's quotes."""
+    for proc in (cli(*args, env=FR), cli(*args, "--lang", "fr", env=EN)):
+        assert proc.returncode == 2
+        assert typo("Erreur : " + said) in proc.stderr and "'" not in proc.stderr.split("Erreur")[1]
+    english = cli(*args, env=EN)
+    assert english.returncode == 2 and re.search(r"Error: .*'", english.stderr)
+
+
+def test_a_value_quoted_in_french_keeps_its_apostrophe_and_shows_its_control_characters():
+    proc = cli("build", "l'eau.yaml", "--nope\x1b[31m", env=FR)
+    assert proc.returncode == 2
+    assert typo("Erreur : Option inconnue : « --nope") + "\\x1b[31m\u00a0»." in proc.stderr
+    proc = cli("build", "l'eau.yaml", "--format", "json", env=FR)
+    assert "« l'eau.yaml »" in proc.stderr.replace("\u00a0", " ")
+    assert "« l'eau.yaml »" in json.loads(proc.stdout)["problems"][0]["message"].replace("\u00a0", " ")
+
+
+def test_the_french_list_of_commands_keeps_its_no_break_spaces():
+    """Fresh eyes: click rewrote the one-line summaries of the commands with plain spaces, and a colon could
+    start a line; the no-break spaces before « : » ; ! ? stay, as in the rest of the help."""
+    proc = cli("--help", env=FR)
+    assert proc.returncode == 0
+    commands = proc.stdout.split(typo("Commandes :"))[1]
+    assert typo("Construit un pack prêt à imprimer : la couverture") in commands
+    assert not re.search(r" [:;!?](\s|$)", commands)
 
 
 WARNED = """\

@@ -166,7 +166,7 @@ def test_a_place_to_write_that_is_empty_or_holds_a_control_character_is_wrong_us
 def test_a_bad_place_to_write_is_said_in_french(tmp_path):
     proc = cli("--lang", "fr", "build", "--out", "b\x01d", cwd=tmp_path)
     assert proc.returncode == 2
-    assert fr("Erreur : Valeur invalide pour '--out' : 'b\\x01d' contient un caractère de contrôle ou invisible, "
+    assert fr("Erreur : Valeur invalide pour « --out » : « b\\x01d » contient un caractère de contrôle ou invisible, "
               "« \\x01 » (U+0001) : retapez le nom sans ce caractère") in proc.stderr, proc.stderr
     proc = cli("--lang", "fr", "collect", "", "x", cwd=tmp_path)
     assert proc.returncode == 2 and fr("un nom vide n'est pas une fiche : donnez le nom d'une fiche du dossier "
@@ -181,7 +181,7 @@ def test_a_bad_place_to_write_is_said_in_french(tmp_path):
     (["pack", "--format", "json"], "Missing argument 'FICHES...'."),
     (["pack", "essai", "--format", "json"], "give either --copies N or --roster FILE"),
     (["--lang", "fr", "build", "--format", "json", "--shard", "9/2"],
-     fr("Valeur invalide pour --shard : '9/2' : donnez")),
+     fr("Valeur invalide pour --shard : « 9/2 » : donnez")),
 ])
 def test_wrong_usage_asked_in_json_is_a_json_document_on_stdout(classe, args, said):
     """A CI job that parses stdout as JSON reads the error there (click says it on stderr too), exit code 2."""

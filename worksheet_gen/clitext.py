@@ -8,9 +8,11 @@ tool's and LANGUAGE the language chosen (the system's, or --lang); both are put 
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import gettext
 import os
+import re
 
 import click
 
@@ -58,12 +60,20 @@ def _set_lang(ctx, param, value) -> None:
         os.environ["LANGUAGE"] = value
 
 
+# The no-break spaces of French typography, as characters click's rewrapping does not take for spaces.
+_KEEP = str.maketrans({"\u00a0": "\ue000", "\u202f": "\ue001"})
+_GIVE_BACK = str.maketrans({"\ue000": "\u00a0", "\ue001": "\u202f"})
+
+
 class _Help:
     """A click object whose help text is an English msgid, shown translated."""
 
+    _kept = False  # the help given to click's summary, its no-break spaces hidden
+
     @property
     def help(self):
-        return translate(self._help) if self._help else self._help
+        text = translate(self._help) if self._help else self._help
+        return text.translate(_KEEP) if text and self._kept else text
 
     @help.setter
     def help(self, value):
@@ -92,6 +102,15 @@ class Command(_Help, click.Command):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.params.append(lang_option())
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        """The summary of the help in the list of commands, its no-break spaces kept: click splits the words
+        of a help at every space, no-break ones too, and joins them again with plain spaces."""
+        self._kept = True
+        try:
+            return super().get_short_help_str(limit).translate(_GIVE_BACK)
+        finally:
+            self._kept = False
 
 
 class Group(_Help, click.Group):
@@ -136,12 +155,35 @@ class Group(_Help, click.Group):
         except click.UsageError as exc:
             from . import report
 
+            help_shown = isinstance(exc, getattr(click.exceptions, "NoArgsIsHelpError", ()))  # its message: the help
+            if i18n.current() == "fr" and not help_shown:  # click quotes names and values as Python does, '…': « … »
+                said = guillemets(exc.format_message())
+                exc.format_message = lambda: said
             ctx = exc.ctx
             hint = (translate("Try '{command} {option}' for help.").format(
                 command=ctx.command_path, option=max(ctx.help_option_names, key=len))  # --help, as click says it
                     if ctx is not None and ctx.help_option_names else None)
             report.usage(exc.format_message(), hint, report.requested(getattr(self, "line", ())))
             raise
+
+
+# A text quoted as Python writes it (repr, or click's own '…'), standing apart from the words around it.
+_PY_QUOTED = re.compile(r"""(?<!\w)(?:'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")(?!\w)""")
+
+
+def guillemets(message: str) -> str:
+    """A usage error of click in French typography: each text click (or the tool, with repr) put between
+    straight quotes, '--nope' or "l'eau", between « » instead, its escapes of control characters kept."""
+    from .errors import escaped, quoted
+
+    def one(m) -> str:
+        try:
+            text = ast.literal_eval(m.group())
+        except (ValueError, SyntaxError):
+            return m.group()
+        return quoted(escaped(text)).text() if isinstance(text, str) else m.group()
+
+    return _PY_QUOTED.sub(one, message)
 
 
 def lang_option() -> Option:

@@ -35,6 +35,7 @@ SPLIT = _("split it into several fiches")
 SAVE_UTF8 = _("save it again with the encoding 'UTF-8' in your editor")
 DASH = _("a '-' starts a list item only when a space follows it")
 SPACE_AFTER_DASH = _("put a space after '-': '- {key}: …'")
+NO_DASH = _("a '- ' is probably missing before this text: the items of the list around it start with '- '")
 # A '?' in a flow collection (see _compose): after an opening bracket with no bracket between them.
 # Stopping at any bracket keeps the search linear; « [[[[… » made the old [^\]}]* quadratic.
 _FLOW_QUESTION = re.compile(r"[\[{][^\[\]{}]*\?")
@@ -129,6 +130,10 @@ def _yaml_problem(path: str, text: str, exc: yaml.YAMLError) -> Problem:
         colon = _key_colon(path, text, above) if above is not None else None
         if colon is not None:  # « - question Le trac… » or « answer:20 » above: it took this line as its text
             return colon
+        undashed = _text_run(text, mark.line) if re.fullmatch(r"\s*-\s+[^:]*", before) else None
+        dash = _no_dash(path, text, undashed, among=True) if undashed is not None else None
+        if dash is not None:  # a text without '- ' above « - callout: … »: YAML read both lines as one text
+            return dash
         if re.fullmatch(r"\s*[^\s:#'\"-][^:#]*", before):
             return Problem(Pos(path, pos.line, len(before) - len(before.lstrip()) + 1),
                            _("this key is indented more than the key above it"),
@@ -144,6 +149,9 @@ def _yaml_problem(path: str, text: str, exc: yaml.YAMLError) -> Problem:
         colon = _key_colon(path, text, context_mark.line) if context_mark is not None else None
         if colon is not None:
             return colon
+        dash = _no_dash(path, text, context_mark.line) if context_mark is not None else None
+        if dash is not None:  # « - Premier. » then « Second. », its '- ' forgotten
+            return dash
         return Problem(at(context_mark), _("this line has no ':' after its key"),
                        _("write 'key: value', or indent a text that goes on from the line above"))
     if "flow sequence" in context or "flow mapping" in context or "flow node" in context:
@@ -201,6 +209,48 @@ def _key_colon(path: str, text: str, number: int) -> Problem | None:
                        _("write {text}").format(text=quote(shown)))
     return Problem(Pos(path, number + 1, len(lead) + 1), _("the key {key} has no ':' after it").format(key=quote(key)),
                    _("write {text}").format(text=quote(shown)))
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _text_run(text: str, number: int) -> int | None:
+    """The first line of the plain text that ends above line index number, a list item (« - callout: … »), at
+    its indentation: lines YAML read as one text running into that item; else None."""
+    lines = text.splitlines()
+    column, first = _indent(lines[number]), None
+    for n in range(number - 1, -1, -1):
+        line = lines[n]
+        if not line.strip() or line.lstrip().startswith("#") or _indent(line) > column:
+            continue  # a blank line, a comment, a line that goes on from the one above
+        if _indent(line) < column or line.lstrip().startswith("-") or re.search(r":(\s|$)", line):
+            break  # the key that holds the list, an item, a key of the same item
+        first = n
+    return first
+
+
+def _no_dash(path: str, text: str, number: int, among: bool = False) -> Problem | None:
+    """The problem of line index number when it is a text without '- ' among items of a list that start with
+    one (the nearest line at its indentation, above or below it, is an item; ``among``: known to be); else None."""
+    lines = text.splitlines()
+    line = lines[number] if 0 <= number < len(lines) else ""
+    if not line.strip() or line.lstrip().startswith(("-", "#", "'", '"')):
+        return None
+    column = _indent(line)
+
+    def item(numbers) -> bool:
+        for n in numbers:
+            other = lines[n]
+            if other.strip() and not other.lstrip().startswith("#") and _indent(other) <= column:
+                return _indent(other) == column and re.match(r"-(\s|$)", other.lstrip()) is not None
+        return False
+
+    if not (among or item(range(number - 1, -1, -1)) or item(range(number + 1, len(lines)))):
+        return None
+    shown = "- " + line.strip()
+    return Problem(Pos(path, number + 1, column + 1), NO_DASH,
+                   _("write {text}").format(text=quote(shown if len(shown) <= 40 else shown[:39] + "…")))
 
 
 _GLUED_DASH = re.compile(r"(\s*)-([^\s:-][^:\s]*)(:(?:\s|$))?")  # « -question: », « -Oui »

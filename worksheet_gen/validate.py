@@ -5,13 +5,14 @@ The objects, their keys and the kinds of question are spec.py's tables; the valu
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from . import values
 from .convert import (EMPTY_ITEM, NOT_AN_OPTION, REMOVE_LINE, SHORTEN_LIST, Ctx, Item, check_text, fields,
                       image_size)
 from .errors import Pos, quote, quote_pair
-from .i18n import _
+from .i18n import Msg, _
 from .loader import COLON, MDict, MList
 from .model import Activity, Callout, Closing, Fiche, FillTable, Image, Media, Question, TableSection, TextBlock
 from .spec import BLOCK_KINDS, KINDS, MAX_LINES, MAX_WIDTH_CAPTION, OBJECTS, QUESTION, Kind, kind_of, question_fields
@@ -155,6 +156,8 @@ def _section(ctx: Ctx, raw, pos: Pos) -> TableSection | None:
     answer = tuple(i.text for i in f.get("answer", ()))
     free = len(answer) == 1 and _free(answer[0], ())
     answer = () if free else answer
+    if answer:
+        _one_text_list(ctx, raw)
     if "lines" not in raw and "bullets" not in raw and len(answer) > MAX_LINES:
         ctx.error(raw.val_pos["answer"], _("{count} answers make {count} bullets, at most {limit}").format(
             count=len(answer), limit=MAX_LINES), SHORTEN_LIST)
@@ -194,6 +197,7 @@ def _question(ctx: Ctx, raw: MDict, pos: Pos, number: int) -> Question | None:
     kind = kind_of(typed, "options" in raw)
     f = fields(ctx, question_fields(kind), raw, _elsewhere(kind))
     options = kind.fixed[ctx.lang] if kind.fixed else tuple(i.text for i in f.get("options", ()))
+    meant = None if kind.fixed or len(options) != 1 else _one_text_items(raw, "options", short=False)
     apos = raw.val_pos.get("answer", pos)
     items = f.get("answer", [])
     free = any(_free(i.text, options) for i in items) if kind.ticked else (
@@ -210,10 +214,15 @@ def _question(ctx: Ctx, raw: MDict, pos: Pos, number: int) -> Question | None:
         items = [Item(same.get(" ".join(i.text.split()), i.text), i.pos) for i in items]
     answers = tuple(i.text for i in items)
     explain = f.get("explain", "")
-    if kind.ticked:
+    if kind.ticked and meant:  # « options: A, B, C »: one option; the answer is checked against those meant
+        _one_text_options(ctx, raw, kind, meant, answers)
+        _check_ticked(ctx, kind, items, tuple(meant), apos)
+    elif kind.ticked:
         _check_options(ctx, raw, f, kind, options)
         _check_ticked(ctx, kind, items, options, apos)
     elif kind.answer == "list":
+        if answers:
+            _one_text_list(ctx, raw)
         if "lines" not in raw and len(answers) > MAX_LINES:
             ctx.error(apos, _("{count} answers make {count} blanks, at most {limit}").format(
                 count=len(answers), limit=MAX_LINES), SHORTEN_LIST)
@@ -253,6 +262,51 @@ def _no_answer(ctx: Ctx, raw: MDict, closed: bool, explained: bool) -> None:
     ctx.warn(raw.key_pos["question"], message, hint)
 
 
+def _one_text_items(raw: MDict, key: str, short: bool = True) -> list[str] | None:
+    """The items meant by a list written as one plain text, commas between them (« answer: Pluie, Neige, Grêle »
+    without [ ]), which YAML reads as one item: its parts, when there are two or more; else None. ``short``: each
+    part a few words, after a comma and a space (one answer may be a sentence with a comma, or « 3,5 »)."""
+    value = raw.get(key)
+    if not isinstance(value, str) or key in raw.quoted:
+        return None
+    parts = [" ".join(part.split()) for part in value.split(",")]
+    if len(parts) < 2 or not all(parts):
+        return None
+    if short and (not re.search(r",\s", value) or any(len(part.split()) > 4 for part in parts)):
+        return None
+    return parts
+
+
+def _as_lines(parts: list[str]) -> Msg:
+    """« '- Pluie', '- Neige', '- Grêle' »: the items as the lines of a list, each quoted (three, then …, when
+    more than four); paired two by two, as a message holds only a few levels of messages (Msg.from_data)."""
+    shown = [quote(f"- {part}", 30) for part in parts] if len(parts) <= 4 else \
+        [quote(f"- {part}", 30) for part in parts[:3]] + ["…"]
+    while len(shown) > 1:
+        shown = [_("{first}, {then}").format(first=a, then=b) for a, b in zip(shown[::2], shown[1::2])] + \
+            shown[len(shown) // 2 * 2:]
+    return shown[0]
+
+
+def _one_text_list(ctx: Ctx, raw: MDict) -> None:
+    """The warning for a list answer written as one text with commas (« answer: Pluie, Neige, Grêle »)."""
+    parts = _one_text_items(raw, "answer")
+    if parts:
+        ctx.warn(raw.val_pos["answer"], _("the answer {answer} is one text: without [ ], its commas do not make a "
+                                          "list").format(answer=quote(raw["answer"])),
+                 _("for a list, write one item per line under 'answer:', each after '- ': {listed}; or put the text in "
+                   "quotes to keep it whole").format(listed=_as_lines(parts)))
+
+
+def _one_text_options(ctx: Ctx, raw: MDict, kind: Kind, parts: list[str], answers: tuple) -> None:
+    """The error for options written as one text with commas (« options: A, B, C »), the answer among them."""
+    right = next((a for a in answers if a in parts), parts[0])
+    ctx.error(raw.val_pos["options"], _("a '{type}' question needs at least two options").format(type=kind.name),
+              _("without [ ], {text} is one option: write one option per line under 'options:', each after '- ': "
+                "{listed}; the answer copies one of them, e.g. {answer}").format(
+                  text=quote(raw["options"]), listed=_as_lines(parts), answer=quote(f"answer: {right}")))
+
+
 def _check_options(ctx: Ctx, raw: MDict, f: dict, kind: Kind, options: tuple) -> None:
     if kind.fixed:
         return
@@ -279,9 +333,10 @@ def _check_ticked(ctx: Ctx, kind: Kind, items: list, options: tuple, apos: Pos) 
         parts = [p.strip() for p in a.split(",")]
         if options and a not in options and len(parts) > 1 and all(p in options for p in parts):
             ctx.error(ipos, NOT_AN_OPTION.format(answer=quote(a)),  # 'answer: A, B' meant two
-                      (_("write the right options as a list: [{options}]") if kind.answer == "many" else
-                       _("write the right options as a list: [{options}], with 'type: multi'")).format(
-                          options=", ".join(parts)))
+                      (_("write the right options one per line under 'answer:', each after '- ': {listed}")
+                       if kind.answer == "many" else
+                       _("write 'type: multi' and the right options one per line under 'answer:', each after "
+                         "'- ': {listed}")).format(listed=_as_lines(parts)))
         elif options and a not in options and not kind.fixed:
             import difflib  # here: only a mistake needs it
 
