@@ -9,7 +9,9 @@ import json
 import locale
 import os
 import re
+import shutil
 import string
+import subprocess
 import sys
 from pathlib import Path
 
@@ -473,3 +475,38 @@ def test_every_french_message_has_french_typography():
                 for found in re.finditer(pattern, text):
                     wrong.append(f"{msgid!r}: {why}: …{text[max(0, found.start() - 20):found.end() + 20]}…")
     assert wrong == []
+
+
+@pytest.mark.parametrize("encoding", ["cp1252", "latin-1", "ascii"])
+def test_french_messages_on_a_stream_without_narrow_spaces(tmp_path, encoding):
+    """A redirected output on Windows is written in its code page, which has no narrow no-break space (nor, in
+    ascii, « » or é): the French messages still reach it, each character it lacks replaced by the nearest it has,
+    never a traceback; a JSON report stays one document."""
+    src = tmp_path / "sources"
+    src.mkdir()
+    (src / "cassee.yaml").write_text("title: Fiche\ncontent: [\n", encoding="utf-8")
+    (src / "pix.yaml").write_bytes((ROOT / "sources" / "pix.yaml").read_bytes())
+
+    def run(stream: str, *args: str):
+        shutil.rmtree(tmp_path / "out", ignore_errors=True)
+        return subprocess.run([sys.executable, "-m", "worksheet_gen", "build", "--out", "out", *args], cwd=tmp_path,
+                              capture_output=True, env={**FR, "PYTHONIOENCODING": stream}, timeout=300)
+
+    nearest = {"\u202f": "\u00a0", "\u2019": "'", "\u00ab": '"', "\u00bb": '"'}
+    said = run("utf-8")
+    expected = said.stdout.decode("utf-8") + said.stderr.decode("utf-8")
+    assert "\u202f" in expected and "\u00a0" in expected  # what the stream lacks
+    if encoding == "ascii":
+        nearest["\u00a0"] = " "
+    for _ in range(2):  # the nearest of the nearest: a narrow no-break space is a space in ascii
+        expected = "".join(nearest.get(c, c) if c not in expected.encode(encoding, "ignore").decode(encoding)
+                           else c for c in expected)
+    expected = expected.encode(encoding, "replace").decode(encoding)
+    proc = run(encoding)
+    err = proc.stdout.decode(encoding) + proc.stderr.decode(encoding)
+    assert proc.returncode == 1 and "Traceback" not in err
+    assert re.sub(r"\(\d,\d s\)", "", err) == re.sub(r"\(\d,\d s\)", "", expected)
+    proc = run(encoding, "--format", "json")
+    report = json.loads(proc.stdout.decode(encoding))
+    assert proc.returncode == 1 and report["errors"] == 1
+    assert report["problems"] == json.loads(run("utf-8", "--format", "json").stdout.decode("utf-8"))["problems"]

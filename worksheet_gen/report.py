@@ -94,7 +94,7 @@ def document(items: Iterable[Problem], **fields) -> str:
             "errors": sum(p.severity == "error" for p in items),
             "warnings": sum(p.severity != "error" for p in items),
             "problems": [as_dict(p) for p in items]}
-    return _json_escaped(json.dumps(data, indent=2, ensure_ascii=False))
+    return _json(data)
 
 
 FORMATTED = ("build", "check", "pack", "watch")  # the commands whose --format is one of FORMATS
@@ -134,11 +134,20 @@ def usage(message: str, hint: str | None, fmt: str, key: str | None = None) -> N
     """Wrong usage (exit code 2), said on stderr by click, also on stdout in the format asked for: with json, the
     report's document with that one error, its file, line and col null; with github, an error annotation."""
     if fmt == "json":
-        echo(_json_escaped(json.dumps({"errors": 1, "warnings": 0, "problems": [
+        echo(_json({"errors": 1, "warnings": 0, "problems": [
             {"file": None, "line": None, "col": None, "severity": "error", "message": message, "hint": hint,
-             "key": key}]}, indent=2, ensure_ascii=False)))
+             "key": key}]}))
     elif fmt == "github":
         echo(f"::error::{_escape_data(message + (f' ({hint})' if hint else ''))}")
+
+
+def _json(data: object) -> str:
+    """data as the JSON text of a report: characters as they are on a UTF-8 stdout, else every one beyond ASCII
+    as a \\u escape (a redirected output on Windows, in its code page: the same data, nothing lost)."""
+    from .terminal import encodable
+
+    raw = encodable("\u00e9\u202f", getattr(sys.stdout, "encoding", None)) == "\u00e9\u202f"
+    return _json_escaped(json.dumps(data, indent=2, ensure_ascii=not raw))
 
 
 def _json_escaped(text: str) -> str:

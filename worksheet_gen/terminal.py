@@ -6,6 +6,8 @@ no-op build about 45 ms in all). Anything else (Windows' console, another encodi
 that click would strip when not on a terminal) goes to ``click.echo`` itself. A stream whose reader went
 away is written to no more, and the command goes on (click would end it there, exit code 1); one that
 cannot be written (a full disk: `> /dev/full`) too, and the command then says so and ends with exit code 1.
+A stream in an encoding that lacks some of a line's characters (a redirected output on Windows, in its code
+page: no narrow no-break space there) gets the nearest it has (:func:`encodable`), never an error.
 """
 
 from __future__ import annotations
@@ -32,9 +34,44 @@ def echo(text: str, *, err: bool = False, file=None) -> None:
             return
         import click
 
-        click.echo(text, err=err, file=file)
+        click.echo(encodable(text, getattr(stream, "encoding", None)), err=err, file=file)
     except OSError as exc:
         gone(stream, exc)
+
+
+_NEAREST = {"\u202f": "\u00a0", "\u2009": " ", "\u2019": "'", "\u00ab": '"', "\u00bb": '"', "\u2026": "..."}
+
+
+def encodable(text: str, encoding: str | None) -> str:
+    """text as a stream in that encoding can write it: a character it lacks becomes the nearest it has (the
+    narrow no-break space a no-break space, then a space; ’ an apostrophe; « » quotes), else « ? »."""
+    try:
+        text.encode(encoding or "utf-8")
+        return text
+    except UnicodeEncodeError:
+        pass
+    except (LookupError, TypeError):  # an encoding Python does not know: click will do what it can
+        return text
+
+    def nearest(char: str) -> str:
+        for choice in (_NEAREST.get(char), " " if char.isspace() else None):
+            while choice is not None:
+                try:
+                    choice.encode(encoding)
+                    return choice
+                except UnicodeEncodeError:
+                    choice = _NEAREST.get(choice, " " if choice.isspace() and choice != " " else None)
+        return "?"
+
+    return "".join(char if _fits(char, encoding) else nearest(char) for char in text)
+
+
+def _fits(char: str, encoding: str) -> bool:
+    try:
+        char.encode(encoding)
+        return True
+    except UnicodeEncodeError:
+        return False
 
 
 def on_terminal() -> bool:
