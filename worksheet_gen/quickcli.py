@@ -266,6 +266,9 @@ def entry() -> None:
     and nothing is left to write). Ctrl-C ends it with exit code 130, a lack of memory with one line and 1."""
     _signal.signal(_signal.SIGINT, _interrupt)
     sys.excepthook = _uncaught  # also when started as `python -m worksheet_gen`, which guard() did not see
+    from . import terminal
+
+    terminal.lenient()  # a French message on an output in a Windows code page
     try:
         code = _command(sys.argv[1:])
     except KeyboardInterrupt:  # before a command's own handler, or after it

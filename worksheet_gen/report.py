@@ -144,10 +144,9 @@ def usage(message: str, hint: str | None, fmt: str, key: str | None = None) -> N
 def _json(data: object) -> str:
     """data as the JSON text of a report: characters as they are on a UTF-8 stdout, else every one beyond ASCII
     as a \\u escape (a redirected output on Windows, in its code page: the same data, nothing lost)."""
-    from .terminal import encodable
+    from .terminal import complete
 
-    raw = encodable("\u00e9\u202f", getattr(sys.stdout, "encoding", None)) == "\u00e9\u202f"
-    return _json_escaped(json.dumps(data, indent=2, ensure_ascii=not raw))
+    return _json_escaped(json.dumps(data, indent=2, ensure_ascii=sys.stdout is None or not complete(sys.stdout)))
 
 
 def _json_escaped(text: str) -> str:

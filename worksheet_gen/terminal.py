@@ -7,7 +7,7 @@ that click would strip when not on a terminal) goes to ``click.echo`` itself. A 
 away is written to no more, and the command goes on (click would end it there, exit code 1); one that
 cannot be written (a full disk: `> /dev/full`) too, and the command then says so and ends with exit code 1.
 A stream in an encoding that lacks some of a line's characters (a redirected output on Windows, in its code
-page: no narrow no-break space there) gets the nearest it has (:func:`encodable`), never an error.
+page: no narrow no-break space there) gets the nearest it has (:func:`lenient`), never an error.
 """
 
 from __future__ import annotations
@@ -34,44 +34,50 @@ def echo(text: str, *, err: bool = False, file=None) -> None:
             return
         import click
 
-        click.echo(encodable(text, getattr(stream, "encoding", None)), err=err, file=file)
+        click.echo(text, err=err, file=file)
     except OSError as exc:
         gone(stream, exc)
 
 
-_NEAREST = {"\u202f": "\u00a0", "\u2009": " ", "\u2019": "'", "\u00ab": '"', "\u00bb": '"', "\u2026": "..."}
+_NEAREST = {"\u202f": "\u00a0", "\u2009": " ", "\u00a0": " ", "\u2019": "'", "\u00ab": '"', "\u00bb": '"',
+            "\u2026": "..."}
+_HANDLER = "worksheet-gen-nearest"
 
 
-def encodable(text: str, encoding: str | None) -> str:
-    """text as a stream in that encoding can write it: a character it lacks becomes the nearest it has (the
-    narrow no-break space a no-break space, then a space; ’ an apostrophe; « » quotes), else « ? »."""
+def lenient() -> None:
+    """Make stdout and stderr, when their encoding lacks characters (a redirected output on Windows, in its code
+    page), write for each one they lack the nearest they have, never an error (once, at the start)."""
+    streams = [s for s in (sys.stdout, sys.stderr) if s is not None and not complete(s) and hasattr(s, "reconfigure")]
+    if streams:
+        codecs.register_error(_HANDLER, _nearest)
+    for stream in streams:
+        try:
+            stream.reconfigure(errors=_HANDLER)
+        except (ValueError, OSError, AttributeError):  # detached, closed: left as it is
+            pass
+
+
+def complete(stream) -> bool:
+    """Whether stream's encoding writes every character (UTF-8, UTF-16…)."""
     try:
-        text.encode(encoding or "utf-8")
-        return text
-    except UnicodeEncodeError:
-        pass
-    except (LookupError, TypeError):  # an encoding Python does not know: click will do what it can
-        return text
-
-    def nearest(char: str) -> str:
-        for choice in (_NEAREST.get(char), " " if char.isspace() else None):
-            while choice is not None:
-                try:
-                    choice.encode(encoding)
-                    return choice
-                except UnicodeEncodeError:
-                    choice = _NEAREST.get(choice, " " if choice.isspace() and choice != " " else None)
-        return "?"
-
-    return "".join(char if _fits(char, encoding) else nearest(char) for char in text)
-
-
-def _fits(char: str, encoding: str) -> bool:
-    try:
-        char.encode(encoding)
-        return True
-    except UnicodeEncodeError:
+        return codecs.lookup(stream.encoding).name.startswith("utf")
+    except (AttributeError, LookupError, TypeError):
         return False
+
+
+def _nearest(error: UnicodeEncodeError) -> tuple[str, int]:
+    """The codec error handler of lenient(): the narrow no-break space a no-break space, then a space; ’ an
+    apostrophe; « » quotes; what has no near character « ? »."""
+    out = []
+    for char in error.object[error.start:error.end]:
+        while char is not None:
+            try:
+                char.encode(error.encoding)
+                break
+            except UnicodeEncodeError:
+                char = _NEAREST.get(char, " " if char.isspace() and char != " " else None)
+        out.append(char or "?")
+    return "".join(out), error.end
 
 
 def on_terminal() -> bool:
