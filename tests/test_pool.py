@@ -15,7 +15,7 @@ import pytest
 
 from conftest import fr
 from test_interrupt import ABORTED, _fiches, _program
-from test_watch import alive
+from test_watch import Watcher, alive  # noqa: F401 (Watcher: a fixture)
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="processes read from /proc")
 
@@ -139,3 +139,17 @@ def test_more_jobs_than_cpus_start_one_worker_per_cpu(tmp_path):
     returncode, out, err = _ended(proc)
     assert returncode == 0, out + err
     assert 1 <= most <= cpus if cpus > 1 else most <= 1, most
+
+
+def test_sigterm_ends_watch_silently_with_143(tmp_path, Watcher):
+    """Failed before: multiprocessing's resource tracker warned of leaked semaphores, with a path of Python's."""
+    watcher = Watcher(_fiches(tmp_path, 4, built=False))  # its first build with workers (one per CPU)
+    said = len(watcher.lines)
+    os.kill(watcher.proc.pid, signal.SIGTERM)
+    assert watcher.proc.wait(timeout=30) == 143
+    end = time.monotonic() + 10
+    while alive(watcher.proc.pid):
+        assert time.monotonic() < end, f"still running after SIGTERM: {alive(watcher.proc.pid)}"
+        time.sleep(0.05)
+    time.sleep(0.5)  # what a process left behind would still say
+    assert [line for line in watcher.lines[said:] if line != "stopped watching"] == []  # on stdout, as for Ctrl-C
