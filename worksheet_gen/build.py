@@ -249,7 +249,8 @@ def default_jobs() -> int:
 
 
 def _run(tasks: list[Path], root: Path | None, options: Mapping, jobs: int) -> Iterator[tuple[Path, Outcome]]:
-    """Yield (source, outcome) as each source is rendered: in this process, or in a pool of `jobs` processes."""
+    """Yield (source, outcome) as each source is rendered: in this process, or in `jobs` worker processes (at most
+    one per CPU; pool.py, or multiprocessing's pool where there is no POSIX)."""
     jobs = min(jobs, default_jobs())  # more processes than CPUs would only share them, each with its own memory
     if jobs <= 1 or len(tasks) <= 1:
         for source in tasks:  # a single fiche with a spare core: its two PDFs side by side
