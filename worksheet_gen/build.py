@@ -249,10 +249,23 @@ def default_jobs() -> int:
 
 
 def _run(tasks: list[Path], root: Path | None, options: Mapping, jobs: int) -> Iterator[tuple[Path, Outcome]]:
-    """Yield (source, outcome) as each source is rendered: in this process, or in a pool of `jobs` processes."""
+    """Yield (source, outcome) as each source is rendered: in this process, or in `jobs` worker processes (at most
+    one per CPU; pool.py, or multiprocessing's pool where there is no POSIX)."""
+    jobs = min(jobs, default_jobs())  # more processes than CPUs would only share them, each with its own memory
     if jobs <= 1 or len(tasks) <= 1:
         for source in tasks:  # a single fiche with a spare core: its two PDFs side by side
             yield source, work(source, root, options, parallel=jobs > 1)
+        return
+    if os.name == "posix":
+        from . import pool
+
+        for index, outcome in pool.imap(work, [(source, root, options) for source in tasks], min(jobs, len(tasks))):
+            if isinstance(outcome, pool.Lost):  # its worker died twice (killed, out of memory…)
+                outcome = Outcome([Problem(Pos(display(tasks[index])), _(
+                    "the process building it was ended ({why}), when tried again too: it is not built").format(
+                    why=repr(outcome)), _("the system may have run out of memory: close other programs, or build "
+                                          "with --jobs 1"))])
+            yield tasks[index], outcome
         return
     import multiprocessing
     import signal

@@ -21,6 +21,9 @@ except ImportError:  # pragma: no cover - another Python than CPython
 
 INTERRUPTED = 130  # the exit code of a command ended by Ctrl-C, as the shell gives one killed by it (128 + SIGINT)
 interrupted = False  # Ctrl-C was pressed: the command ends with INTERRUPTED, whatever it was doing
+TERMINATED = 143  # ended by SIGTERM (128 + 15): silently, after the same cleanup as Ctrl-C's
+terminated = False
+_said_memory = False  # the lack of memory is said once
 
 _COMMON = {"-q": ("verbosity", -1), "--quiet": ("verbosity", -1), "-v": ("verbosity", 1),
            "--verbose": ("verbosity", 1)}
@@ -204,10 +207,23 @@ def _interrupt(signum, frame) -> None:
     raise KeyboardInterrupt
 
 
+def _terminate(signum, frame) -> None:
+    """SIGTERM while a command runs (a CI timeout, `kill`, a service manager): the cleanup of Ctrl-C (the workers
+    killed, stopped ones too; temporary files removed), then exit code 143, saying nothing (stderr is let go)."""
+    global terminated
+    terminated = True
+    _signal.signal(_signal.SIGTERM, _signal.SIG_IGN)  # a second one would cut the cleanup short
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), 2)
+    except OSError:
+        pass
+    raise KeyboardInterrupt
+
+
 def _uncaught(kind, exc, tb) -> None:
     """sys.excepthook: a lack of memory (or Ctrl-C) said in one line; anything else, a bug, as Python says it."""
     if isinstance(exc, KeyboardInterrupt):
-        os._exit(INTERRUPTED)
+        os._exit(TERMINATED if terminated else INTERRUPTED)
     if not _memory(exc):
         return sys.__excepthook__(kind, exc, tb)
     os._exit(out_of_memory())
@@ -219,6 +235,8 @@ def _memory(exc: BaseException) -> bool:
     a compiled module that could not be mapped."""
     while exc is not None:
         if isinstance(exc, MemoryError):
+            return True
+        if isinstance(exc, OSError) and exc.errno == errno.ENOMEM:  # the system's own refusal (listing a folder…)
             return True
         if isinstance(exc, ImportError):  # the words of the system's loader (glibc's)
             return "failed to map segment" in str(exc) or "annot allocate memory" in str(exc)
@@ -233,9 +251,11 @@ def _memory(exc: BaseException) -> bool:
 
 
 def aborted() -> int:
-    """« Aborted! » on stderr, as click says it, after the terminal's ^C; the exit code of an interrupted command.
-    A second Ctrl-C from here on ends the process at once."""
+    """« Aborted! » on stderr, as click says it, after the terminal's ^C; the exit code of an interrupted command
+    (143 and nothing said after SIGTERM). A second Ctrl-C from here on ends the process at once."""
     _signal.signal(_signal.SIGINT, _quit)
+    if terminated:
+        return TERMINATED
     from .i18n import _, render
     from .terminal import echo
 
@@ -246,7 +266,11 @@ def aborted() -> int:
 
 def out_of_memory() -> int:
     """One line on stderr saying that memory ran out (in English if even its translation cannot be loaded);
-    exit code 1."""
+    exit code 1. Said once, however many times memory runs out while the command ends."""
+    global _said_memory
+    if _said_memory:
+        return 1
+    _said_memory = True
     try:
         from .i18n import _, render
 
@@ -265,6 +289,7 @@ def entry() -> None:
     output flushed, without tearing the interpreter down (freeing every object of a build costs about 30 ms,
     and nothing is left to write). Ctrl-C ends it with exit code 130, a lack of memory with one line and 1."""
     _signal.signal(_signal.SIGINT, _interrupt)
+    _signal.signal(_signal.SIGTERM, _terminate)
     sys.excepthook = _uncaught  # also when started as `python -m worksheet_gen`, which guard() did not see
     from . import terminal
 
@@ -273,11 +298,13 @@ def entry() -> None:
         code = _command(sys.argv[1:])
     except KeyboardInterrupt:  # before a command's own handler, or after it
         code = aborted()
-    except (MemoryError, SystemError, ImportError) as exc:
+    except (MemoryError, SystemError, ImportError, OSError) as exc:
         if not _memory(exc):
             raise
         code = out_of_memory()
-    if interrupted:  # said by the command (« Aborted! »), whatever code it ended with: `watch` stops so
+    if terminated:  # said by nothing
+        code = TERMINATED
+    elif interrupted:  # said by the command (« Aborted! »), whatever code it ended with: `watch` stops so
         code = INTERRUPTED
     _signal.signal(_signal.SIGINT, _quit)  # from here, Ctrl-C only skips what is left: flushing the output
     _leave(code)
@@ -326,5 +353,8 @@ def _leave(code: int) -> None:
         terminal.echo(render(_("cannot write the output: {reason}").format(reason=os_reason(terminal.lost))),
                       err=True)
         code = code or 1
-    quickre.save()
+    try:
+        quickre.save()  # a cache: at the edge of memory it is left as it was, silently
+    except (MemoryError, SystemError, OSError):
+        pass
     os._exit(code)
