@@ -65,7 +65,7 @@ def test_a_file_where_the_output_folder_should_be_is_said_in_french(classe):
     (["--lang", "en", "build", "--out", "sources"], "'sources' is the sources folder"),
     (["build", "--format", "json", "--out", "sources"], "'sources' is the sources folder"),
     (["build", "sources", "--out", "sources/pdf"], "'sources/pdf' is inside the sources folder 'sources'"),
-    (["build", "sources/essai.yaml", "--out", "sources"], "'sources' is the folder of the fiche"),
+    (["watch", "sources/essai.yaml", "--out", "sources"], "'sources' is the folder of the fiche"),
     (["build", "--sources", "fiches", "--out", "fiches"], "'fiches' is the sources folder"),
     (["watch", "--out", "sources"], "'sources' is the sources folder"),
     (["watch", "--out", "."], "'.' holds the sources folder 'sources'"),
@@ -90,9 +90,10 @@ def test_an_output_folder_mixed_with_the_sources_is_said_in_french(classe):
               "par exemple « build »") in proc.stderr, proc.stderr
 
 
-def test_a_fiche_named_alone_may_be_built_into_a_folder_beside_it(classe):
-    """Only its own folder is refused: a fiche given by name reads nothing else of its folder."""
-    proc = cli("build", "sources/essai.yaml", "--out", "sources/pdf", cwd=classe)
+@pytest.mark.parametrize("out", ["sources/pdf", "sources"])
+def test_a_fiche_named_alone_may_be_built_beside_it(classe, out):
+    """A fiche given by name reads nothing else of its folder: build may write there (a watch may not, above: it
+    would leave alone the folder it watches)."""
+    proc = cli("build", "sources/essai.yaml", "--out", out, cwd=classe)
     assert proc.returncode == 0, proc.stderr
-    assert sorted(p.name for p in (classe / "sources" / "pdf").glob("*.pdf")) == ["essai-corrige.pdf",
-                                                                                   "essai-eleve.pdf"]
+    assert sorted(p.name for p in (classe / out).glob("*.pdf")) == ["essai-corrige.pdf", "essai-eleve.pdf"]

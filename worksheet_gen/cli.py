@@ -146,9 +146,10 @@ def _build_tree(paths: tuple[str, ...], sources_dir: str, out_dir: str, **option
     return tree.build(paths, sources_dir, out_dir, **options)
 
 
-def _apart(paths: tuple[str, ...], sources_dir: str, out_dir: str) -> None:
-    """The output folder is not a folder of fiches, nor inside one, nor holds one: else wrong usage."""
-    problem = places.mixed(out_dir, places.read_folders(paths, sources_dir))
+def _apart(paths: tuple[str, ...], sources_dir: str, out_dir: str, *, alone: bool = False) -> None:
+    """The output folder is not a folder of fiches, nor inside one, nor holds one (with alone, nor the folder of a
+    fiche named alone): else wrong usage."""
+    problem = places.mixed(out_dir, places.read_folders(paths, sources_dir, alone=alone))
     if problem is not None:
         raise click.BadParameter(render(problem), param_hint="'--out'")
 
@@ -170,7 +171,7 @@ def watch(paths: tuple[str, ...], sources_dir: str, out_dir: str, profile: str |
     missing = [folder for folder in roots(target) if not folder.is_dir()]
     if missing:
         raise WorksheetError(_("{name}: no such folder to watch").format(name=display(missing[0])))
-    _apart(paths, sources_dir, out_dir)
+    _apart(paths, sources_dir, out_dir, alone=True)
     raise SystemExit(run(target, lambda: _build_tree(paths, sources_dir, out_dir, profile=profile, jobs=None,
                                                      form=form, fmt=fmt), debounce_ms=debounce,
                          echo=lambda text: click.echo(report.line(text, fmt))))  # names are data: escaped

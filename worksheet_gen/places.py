@@ -85,9 +85,11 @@ def mixed(out: str, sources: list[tuple[str, bool]]) -> Msg | None:
     return None
 
 
-def read_folders(paths: tuple[str, ...], sources_dir: str) -> list[tuple[str, bool]]:
-    """The folders a build reads fiches from, each with whether it reads all of them: the folders among paths, and
-    the folder of each fiche named alone (whose PDFs may go anywhere but beside it); else the sources folder."""
+def read_folders(paths: tuple[str, ...], sources_dir: str, *, alone: bool = False) -> list[tuple[str, bool]]:
+    """The folders a build reads fiches from, each with whether it reads all of them: the folders among paths, else
+    the sources folder; with alone, also the folder of each fiche named alone (a watch watches it, and leaves its
+    output folder alone: its PDFs may go anywhere but there)."""
     if not paths:
         return [(sources_dir, True)]
-    return [(path, True) if os.path.isdir(path) else (os.path.dirname(path) or os.curdir, False) for path in paths]
+    return [(path, True) if os.path.isdir(path) else (os.path.dirname(path) or os.curdir, False) for path in paths
+            if alone or os.path.isdir(path)]

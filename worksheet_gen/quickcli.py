@@ -157,7 +157,8 @@ def _apart(params: dict) -> bool:
     out = params["out_dir"]
     if places.refused(out, "folder") is not None or places.blocked(out, "folder") is not None:
         return False
-    return "paths" not in params or places.mixed(out, places.read_folders(params["paths"], params["sources_dir"])) is None
+    return "paths" not in params or places.mixed(
+        out, places.read_folders(params["paths"], params["sources_dir"])) is None
 
 
 def _readable(path: str, folder: bool = False, file: bool = False) -> bool:
