@@ -456,26 +456,18 @@ def test_a_source_cannot_take_the_pdfs_another_source_wrote_in_an_earlier_build(
         "other/pix.yaml:1:1: error: it builds the same PDFs as sources/pix.yaml (rename one of the two files)"])
 
 
-@pytest.mark.parametrize("out", ["sources", "sources/build"])
+@pytest.mark.parametrize("out", ["sources", "sources/build", "."])
 def test_pdfs_written_among_the_sources_leave_every_source_alone(tree, out):
-    """--out equal to or inside the sources folder: only the tool's own files are written or removed there."""
+    """--out equal to, inside or holding the sources folder: wrong usage, nothing read, written or removed there
+    (tests/test_places.py says the messages)."""
     src = tree / "sources"
     (src / "old.yaml").write_text(MINI)
     (src / "notes.pdf").write_bytes(b"%PDF a teacher's own PDF")
     (src / ".notes.tmp").write_text("a teacher's file")
     (src / "classe.pack.yaml").write_text("fiches: [old]\ncopies: 2\n")
-    mine = {f"{out}/{name}" for name in ("pix-eleve.pdf", "pix-corrige.pdf", "old-eleve.pdf", "old-corrige.pdf",
-                                         "pack-classe.pdf", ".worksheet-gen.json")}
-    attack(tree, "build", "--out", out, code=0, may_change=mine)
-    attack(tree, "build", "--out", out, code=0)
-    attack(tree, "check", code=0)
-    (src / "old.yaml").unlink()
-    (src / "classe.pack.yaml").unlink()
-    before = files(tree)
-    proc = attack(tree, "build", "--out", out, code=0, may_change=mine)
-    gone = changed(before, files(tree))
-    assert gone == {f"{out}/{name}" for name in ("old-eleve.pdf", "old-corrige.pdf", "pack-classe.pdf",
-                                                  ".worksheet-gen.json")}, proc.stdout
+    for command in ("build", "watch"):
+        proc = attack(tree, command, "--out", out, code=2)
+        assert "give the PDFs a folder of their own" in proc.stderr
 
 
 # --- nothing outside the tree is read or quoted ------------------------------------------------
@@ -877,8 +869,8 @@ def test_a_folder_or_a_file_that_cannot_be_removed_named_like_a_temporary_file_i
     try:
         (tree / "sources" / "pix.yaml").write_text((SOURCES / "pix.yaml").read_text() + "\n# changed\n")
         attack(tree, "build", code=0, may_change={MANIFEST})
-        attack(tree, "build", "--out", "sources", code=0, may_change={
-            "sources/.worksheet-gen.json", "sources/pix-eleve.pdf", "sources/pix-corrige.pdf"})
+        attack(tree, "build", "--out", "build2", code=0, may_change={
+            "build2/.worksheet-gen.json", "build2/pix-eleve.pdf", "build2/pix-corrige.pdf"})
     finally:
         subprocess.run(["chattr", "-i", str(locked)], capture_output=True)
 
@@ -1084,13 +1076,13 @@ def test_a_roster_named_like_a_pdf_the_build_writes_is_never_written_over(tree):
     named = ["sources/classe.pack.yaml:2:9: error: the roster 'pack-classe.pdf' has the name of a file the build "
              "writes (rename the class list, e.g. classe.csv)"]
     attack(tree, "check", expect=named)
-    attack(tree, "build", "--out", "sources", expect=named, may_change={
-        "sources/.worksheet-gen.json", "sources/pix-eleve.pdf", "sources/pix-corrige.pdf"})
+    attack(tree, "build", "--out", "build", expect=named, may_change={
+        "build/.worksheet-gen.json", "build/pix-eleve.pdf", "build/pix-corrige.pdf"})
     (src / "eleves.csv").symlink_to("pack-classe.pdf")  # a link inside the folder, to the same file
     (src / "classe.pack.yaml").write_text("fiches: [pix]\nroster: eleves.csv\n")
-    attack(tree, "build", "--out", "sources", may_change={"sources/.worksheet-gen.json"}, expect=[
-        "sources/pack-classe.pdf: error: the build would write over a file it reads (rename that file, or build "
-        "into another folder (--out))"])
+    for out in ("sources", "sources/../sources"):  # the PDFs among the sources: refused before anything is read
+        proc = attack(tree, "build", "--out", out, code=2)
+        assert f"Error: Invalid value for '--out': '{out}' is the sources folder" in proc.stderr
 
 
 def test_a_fiche_named_on_the_command_line_is_never_read_through_a_link_out_of_the_sources(tree):
@@ -1335,10 +1327,18 @@ def test_an_output_folder_that_is_a_file_is_said_before_anything_is_rendered(tre
     blocked = "error: the output folder cannot be made: a file stands in its place (give --out a folder, or a name " \
               "that is free)"
     null = "/dev/null"  # an absolute path outside the working folder is said as given
-    proc = attack(tree, "build", "--out", "/dev/null", expect=[f"{null}: {blocked}"])
-    assert "0 rendered" in proc.stdout  # once rendered, then 'File exists'
-    attack(tree, "build", "--out", "sources/pix.yaml/x", expect=[f"sources/pix.yaml: {blocked}"])
-    attack(tree, "pack", "pix", "--copies", "2", "--out", "/dev/null", expect=[f"{null}: {blocked}"])
+    # wrong usage, said by the command line before anything is read (tests/test_places.py); the build says it too,
+    # of a folder that a file took since (the lines it reads)
+    for args in (["build", "--out", "/dev/null"], ["pack", "pix", "--copies", "2", "--out", "/dev/null"]):
+        proc = attack(tree, *args, code=2)
+        assert f"Error: Invalid value for '--out': '{null}' is a file, where a folder is needed" in proc.stderr
+    proc = attack(tree, "build", "--out", "sources/pix.yaml/x", code=2)
+    assert "Error: Invalid value for '--out': 'sources/pix.yaml' is a file" in proc.stderr
+    from worksheet_gen import build, sources
+
+    result = build.build([tree / "sources" / "pix.yaml"], tree / "sources" / "pix.yaml" / "x", root=None, jobs=1)
+    assert [str(p) for p in result.problems] == [f"{sources.display(tree / 'sources' / 'pix.yaml')}: {blocked}"]
+    assert result.rendered == 0 and result.written == []  # once rendered, then 'File exists'
 
 
 def test_a_roster_that_is_the_folder_of_the_pack_file_is_said_to_be_a_folder(tree):

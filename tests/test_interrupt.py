@@ -4,6 +4,7 @@ is sent to the whole group as a terminal sends it."""
 
 from __future__ import annotations
 
+import json
 import os
 import resource
 import shutil
@@ -96,6 +97,31 @@ def test_ctrl_c_in_the_middle_of_a_build_stops_the_workers_and_writes_nothing_ha
     assert [p.name for p in build.iterdir() if p.suffix not in (".pdf", ".json")] == []  # no temporary file left
     for pdf in build.glob("*.pdf"):
         assert len(PdfReader(pdf).pages) >= 1  # each one whole, the old one or the new one
+
+
+@pytest.mark.parametrize("fmt, lang", [("json", []), ("json", ["--lang", "en"]), ("github", [])],
+                         ids=["json-quick", "json-click", "github"])
+def test_ctrl_c_in_the_middle_of_a_build_still_gives_a_ci_job_its_report(tmp_path, fmt, lang):
+    """A CI job reading stdout gets a document saying the build was interrupted (it got nothing), exit code 130."""
+    folder = _fiches(tmp_path, 8, built=False)
+    proc = subprocess.Popen([_program(), "build", "--jobs", "2", "--format", fmt, *lang], cwd=folder,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    end = time.monotonic() + 120
+    while not list((folder / "build").glob("*.pdf")):  # a fiche written: the workers are rendering the others
+        assert time.monotonic() < end and proc.poll() is None, "no PDF written"
+        time.sleep(0.01)
+    os.killpg(proc.pid, signal.SIGINT)
+    out, err = proc.communicate(timeout=120)
+    assert (proc.returncode, err) == (130, ABORTED), out + err
+    message = "the build was interrupted (Ctrl-C) before its end"
+    hint = "the PDFs it wrote are whole, the others as they were: run it again"
+    if fmt == "json":
+        assert json.loads(out) == {"interrupted": True, "errors": 1, "warnings": 0, "problems": [
+            {"file": None, "line": None, "col": None, "severity": "error", "message": message, "hint": hint,
+             "key": message}]}
+    else:  # after the lines of the PDFs written
+        assert [line for line in out.splitlines() if line.startswith("::")] == [f"::error::{message} ({hint})"], out
+        assert out.splitlines()[-1].startswith("::error::")
 
 
 MEMORY = ("not enough memory to go on: close other programs and try again", "not enough memory")

@@ -461,12 +461,14 @@ def test_an_activity_starts_on_the_page_that_holds_its_title_and_first_question(
     from worksheet_gen.profiles import STANDARD as P
 
     grey = (0.54902, 0.54902, 0.54902)  # ruled lines
+    src, out = tmp_path / "sources", tmp_path / "build"  # apart: PDFs among the sources are refused
+    src.mkdir()
     for texts in range(6):
         for lines in range(1, 9):
-            (tmp_path / f"v{texts}{lines}.yaml").write_text(_two_activities(texts, lines), encoding="utf-8")
-    cli("build", "--sources", str(tmp_path), "--out", str(tmp_path), check=True)
+            (src / f"v{texts}{lines}.yaml").write_text(_two_activities(texts, lines), encoding="utf-8")
+    cli("build", "--sources", str(src), "--out", str(out), check=True)
     moved = 0
-    for path in sorted(tmp_path.glob("v*-eleve.pdf")):
+    for path in sorted(out.glob("v*-eleve.pdf")):
         pages = R.read(path)
         page = next(p for p in pages if any(w.text == "Deuxième" for w in p.words))
         title = next(w for w in page.words if w.text == "Deuxième")

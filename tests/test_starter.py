@@ -39,8 +39,10 @@ def test_new_never_overwrites_a_fiche(tmp_path):
     fiche = tmp_path / "sources" / "essai.yaml"
     fiche.write_text("title: Mon travail\n", encoding="utf-8")
     for name in ("essai", "Essai", "essai.yaml"):  # Essai.yaml and essai.yaml are one file on Windows and macOS
-        proc = cli("new", name, cwd=tmp_path)
-        assert proc.returncode == 1 and "already exists" in proc.stderr, proc.stderr
+        proc = cli("new", name, cwd=tmp_path)  # a name taken is wrong usage, as a malformed one (docs/errors.md)
+        assert proc.returncode == 2, proc.stderr
+        assert ("Error: Invalid value for NAME: sources/essai.yaml already exists: give another name, or edit that "
+                "fiche") in proc.stderr, proc.stderr
     assert fiche.read_text(encoding="utf-8") == "title: Mon travail\n"
     assert sorted(p.name for p in fiche.parent.iterdir()) == ["essai.yaml", SCHEMA_NAME]
 
@@ -89,6 +91,9 @@ def test_new_refuses_a_file_for_a_folder(tmp_path):
 def test_schema_prints_or_writes_the_schema(tmp_path):
     printed = cli("schema", cwd=tmp_path)
     assert printed.returncode == 0 and json.loads(printed.stdout) == json.loads(SCHEMA_PATH.read_text())
+    dash = cli("schema", "--out", "-", cwd=tmp_path)  # '-' is stdout, as click's convention (and collect's) has it
+    assert (dash.returncode, dash.stdout, dash.stderr) == (0, printed.stdout, "")
+    assert list(tmp_path.iterdir()) == []  # no file named '-'
     assert cli("schema", "--out", "editeur/fiche.json", cwd=tmp_path).returncode == 0
     assert (tmp_path / "editeur" / "fiche.json").read_bytes() == SCHEMA_PATH.read_bytes()
 

@@ -228,6 +228,58 @@ def test_a_deleted_source_is_said_removed_and_a_save_changed(tree, Watcher):
     assert watcher.stop() == 130
 
 
+def test_a_sources_folder_deleted_then_made_again_is_built(tree, Watcher):
+    """A `git checkout` of another branch, a folder restored from a USB key: the watch says once that the folder is
+    gone, then builds the one made again (it built nothing more, watching the folder deleted)."""
+    src, out = tree / "sources", tree / "build"
+    text = (src / "pix.yaml").read_text(encoding="utf-8")
+    watcher = Watcher(tree)
+    mark = len(watcher.lines)
+    shutil.rmtree(src)
+    watcher.wait_for(r"^\d\d:\d\d:\d\d the folder sources is gone: the build waits for it to be back$", after=mark)
+    time.sleep(0.5)  # missing a while: said once, no build
+    src.mkdir()
+    save(src / "pix.yaml", text.replace("Cultivez", "Renforcez", 1))
+    watcher.wait_for(r"^wrote build/pix-corrige\.pdf$", after=mark)
+    watcher.wait_for(r"^1 source: ", after=mark)
+    said = watcher.lines[mark:]
+    assert sum("is gone" in line for line in said) == 1 and not any("error" in line.lower() for line in said), said
+    assert re.match(r"^\d\d:\d\d:\d\d the folder sources is back$", next(x for x in said if "is back" in x))
+    assert "wrote build/pix-eleve.pdf" in said
+    for name in PDFS:
+        assert "Renforcez" in pdftotext(out / name)
+    mark = len(watcher.lines)
+    save(src / "pix.yaml", text.replace("Cultivez", "Développez", 1))  # and the saves in it are watched
+    watcher.wait_for(r"^1 source: 0 up to date, 1 rendered; 2 PDFs written", after=mark)
+    assert "Développez" in pdftotext(out / "pix-eleve.pdf")
+    assert watcher.stop() == 130
+
+
+def test_a_sources_folder_replaced_at_once_by_another_is_watched(tree, Watcher):
+    """The old folder moved away and a new one put in its place before the watch looks: the new one is built and
+    watched, not the old one wherever it went."""
+    src, out = tree / "sources", tree / "build"
+    text = (src / "pix.yaml").read_text(encoding="utf-8")
+    watcher = Watcher(tree)
+    mark = len(watcher.lines)
+    fresh = tree / "fresh"
+    fresh.mkdir()
+    (fresh / "pix.yaml").write_text(text.replace("Cultivez", "Renforcez", 1), encoding="utf-8")
+    src.rename(tree / "old")
+    fresh.rename(src)
+    watcher.wait_for(r"^1 source: 0 up to date, 1 rendered; 2 PDFs written", after=mark)
+    assert "Renforcez" in pdftotext(out / "pix-eleve.pdf")
+    mark = len(watcher.lines)
+    save(src / "pix.yaml", text.replace("Cultivez", "Développez", 1))  # a save in the new one is seen
+    watcher.wait_for(r"^1 source: 0 up to date, 1 rendered; 2 PDFs written", after=mark)
+    assert "Développez" in pdftotext(out / "pix-eleve.pdf")
+    mark = len(watcher.lines)
+    save(tree / "old" / "pix.yaml", text.replace("Cultivez", "Oubliez", 1))  # the old one is no longer watched
+    time.sleep(1)
+    assert watcher.lines[mark:] == []
+    assert watcher.stop() == 130
+
+
 def test_watching_a_folder_that_does_not_exist_is_an_error(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "worksheet_gen", "watch", "--sources", "nowhere"], cwd=tmp_path,
                           capture_output=True, text=True, timeout=60, env={**os.environ, "PYTHONPATH": str(ROOT)})

@@ -58,9 +58,11 @@ def _existing(paths, hint: str) -> None:
 def _place(kind: str, *, written: bool = True):
     """The callback of a parameter naming where a command writes (kind: a key of places.EMPTY): a name that is
     empty (the working folder, silently: never what was meant) or holds a control or invisible character is wrong
-    usage (exit code 2), before anything is written. written=False: a place only read, refused when empty."""
+    usage (exit code 2), before anything is written; so is a file standing where its folder should be.
+    written=False: a place only read, refused when empty."""
     def check(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-        problem = None if value is None else places.refused(value, kind, written=written)
+        problem = None if value is None else places.refused(value, kind, written=written) or (
+            places.blocked(value, kind) if written else None)
         if problem is not None:
             raise click.BadParameter(render(problem))
         return value
@@ -99,7 +101,7 @@ def _tree(sources_help: str):
                option("--sources", "sources_dir", default="sources", show_default=True,
                       type=click.Path(file_okay=False), callback=_place("folder", written=False),
                       help=sources_help),
-               option("--out", "out_dir", default="build", show_default=True, type=click.Path(file_okay=False),
+               option("--out", "out_dir", default="build", show_default=True, type=click.Path(),
                       callback=_place("folder"), help=N_("Folder the PDFs are written to.")),
                option("--profile", type=click.Choice(PROFILE_NAMES), default=None,
                       help=N_("Layout profile (default: the one each source names, else standard); "
@@ -135,11 +137,21 @@ def build(paths: tuple[str, ...], sources_dir: str, out_dir: str, profile: str |
 
 
 def _build_tree(paths: tuple[str, ...], sources_dir: str, out_dir: str, **options) -> int:
-    """The exit code of `build` (tree.build), once the paths given or the sources folder are found to exist."""
+    """The exit code of `build` (tree.build), once the paths given or the sources folder are found to exist, and
+    apart from the output folder."""
     from . import tree
 
     _sources_of(paths, sources_dir)
+    _apart(paths, sources_dir, out_dir)
     return tree.build(paths, sources_dir, out_dir, **options)
+
+
+def _apart(paths: tuple[str, ...], sources_dir: str, out_dir: str, *, alone: bool = False) -> None:
+    """The output folder is not a folder of fiches, nor inside one, nor holds one (with alone, nor the folder of a
+    fiche named alone): else wrong usage."""
+    problem = places.mixed(out_dir, places.read_folders(paths, sources_dir, alone=alone))
+    if problem is not None:
+        raise click.BadParameter(render(problem), param_hint="'--out'")
 
 
 @main.command(help=N_("Build, then build again what each save changes (fiches, pictures, rosters, pack files), "
@@ -159,6 +171,7 @@ def watch(paths: tuple[str, ...], sources_dir: str, out_dir: str, profile: str |
     missing = [folder for folder in roots(target) if not folder.is_dir()]
     if missing:
         raise WorksheetError(_("{name}: no such folder to watch").format(name=display(missing[0])))
+    _apart(paths, sources_dir, out_dir, alone=True)
     raise SystemExit(run(target, lambda: _build_tree(paths, sources_dir, out_dir, profile=profile, jobs=None,
                                                      form=form, fmt=fmt), debounce_ms=debounce,
                          echo=lambda text: click.echo(report.line(text, fmt))))  # names are data: escaped
@@ -231,7 +244,7 @@ def _check_packs(paths: tuple[str, ...], sources_dir: str) -> tuple[int, list]:
 @option("--date-on-cover-only", is_flag=True, help=N_("Print the date on the cover only, not on the copies."))
 @option("--sources", "sources_dir", default="sources", show_default=True, type=click.Path(file_okay=False),
         help=N_("Folder of the fiches."))
-@option("--out", "out_dir", default="build", show_default=True, type=click.Path(file_okay=False),
+@option("--out", "out_dir", default="build", show_default=True, type=click.Path(),
         callback=_place("folder"), help=N_("Folder the pack is written to."))
 @option("--single-sided", is_flag=True, help=N_("Print on one side: no blank pages."))
 @option("--group-by", type=click.Choice(["student", "fiche"]), default="student", show_default=True,
@@ -311,7 +324,7 @@ def collect(slug: str, files: tuple[str, ...], out: str | None, fmt: str | None,
 @main.command(help=N_("Write sources/NAME.yaml, a short commented fiche that builds as it is, and the schema "
                       "editors read."))
 @click.argument("name")
-@option("--sources", "sources_dir", default="sources", show_default=True, type=click.Path(file_okay=False),
+@option("--sources", "sources_dir", default="sources", show_default=True, type=click.Path(),
         callback=_place("folder"), help=N_("Folder of the fiches, created if needed."))
 @_verbosity
 def new(name: str, sources_dir: str) -> None:
@@ -322,6 +335,10 @@ def new(name: str, sources_dir: str) -> None:
     problem = starter.name_problem(slug)
     if problem:
         raise click.BadParameter(render(problem), param_hint="NAME")
+    taken = starter.taken(slug, Path(sources_dir))
+    if taken is not None:  # the name given cannot be used, as a malformed one: wrong usage, nothing written
+        raise click.BadParameter(render(_("{path} already exists: give another name, or edit that fiche").format(
+            path=taken)), param_hint="NAME")
     path, schema_written = starter.new(slug, Path(sources_dir))
     report.say(_("wrote {path}").format(path=path))
     if schema_written:
@@ -343,12 +360,12 @@ def _writing(out: str, write):
 
 @main.command(help=N_("Print the JSON Schema of a fiche (draft-07), which editors use to complete and check sources."))
 @option("--out", default=None, callback=_place("file"),
-        help=N_("New file to write the schema to, or a schema it wrote before (default: print it)."))
+        help=N_("New file to write the schema to, or a schema it wrote before (default, or '-': print it)."))
 def schema(out: str | None) -> None:
     """Print the JSON Schema of a fiche (draft-07), which editors use to complete and check sources."""
     from . import starter
 
-    if out is None:
+    if out is None or out == "-":  # '-' is stdout, as for collect --out
         write_bytes(starter.installed_schema())
         return
     refused = starter.refused_out(Path(out))

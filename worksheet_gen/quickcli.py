@@ -89,6 +89,8 @@ def parse(args: list[str]) -> tuple[str, dict, int] | None:
         return None  # pack needs a fiche (click says so)
     if arguments == "paths" and (given and any(map(missing, given)) or not given and missing(params["sources_dir"])):
         return None  # wrong usage, said by click
+    if not _apart(params):
+        return None  # wrong usage, said by click
     verbosity = max(first, key=first.get) if first else 0
     return args[0], params, verbosity
 
@@ -112,9 +114,7 @@ def _value(kind: str, value: str) -> object:
         choices = {"profile": NAMES, "format": FORMATS, "group": ("student", "fiche")}[kind]
         return value if value in choices else _REFUSED
     if kind == "out":  # the folder written to: a name places refuses is click's to say
-        from .places import refused
-
-        return value if refused(value, "folder") is None and _readable(value, folder=True) else _REFUSED
+        return value if _readable(value) else _REFUSED
     if kind in ("folder", "file"):
         return value if _readable(value, folder=kind == "folder", file=kind == "file") else _REFUSED
     return value
@@ -150,6 +150,18 @@ def run(args: list[str]) -> int | None:
         if exc.errno != errno.EPIPE:  # the reader of the output went away: click leaves with 1, silently
             raise
         return 1
+
+
+def _apart(params: dict) -> bool:
+    """Whether the output folder (the default one too) is one places takes: no file stands in its place, and for
+    build it is apart from the folders of fiches."""
+    from . import places
+
+    out = params["out_dir"]
+    if places.refused(out, "folder") is not None or places.blocked(out, "folder") is not None:
+        return False
+    return "paths" not in params or places.mixed(
+        out, places.read_folders(params["paths"], params["sources_dir"])) is None
 
 
 def _readable(path: str, folder: bool = False, file: bool = False) -> bool:

@@ -130,11 +130,12 @@ def failure(error, fmt: str) -> None:
         problems(items, fmt)
 
 
-def usage(message: str, hint: str | None, fmt: str, key: str | None = None) -> None:
+def usage(message: str, hint: str | None, fmt: str, key: str | None = None, **fields) -> None:
     """Wrong usage (exit code 2), said on stderr by click, also on stdout in the format asked for: with json, the
-    report's document with that one error, its file, line and col null; with github, an error annotation."""
+    report's document (fields first) with that one error, its file, line and col null; with github, an error
+    annotation."""
     if fmt == "json":
-        echo(_json({"errors": 1, "warnings": 0, "problems": [
+        echo(_json({**fields, "errors": 1, "warnings": 0, "problems": [
             {"file": None, "line": None, "col": None, "severity": "error", "message": message, "hint": hint,
              "key": key}]}))
     elif fmt == "github":
@@ -147,6 +148,16 @@ def _json(data: object) -> str:
     from .terminal import complete
 
     return _json_escaped(json.dumps(data, indent=2, ensure_ascii=sys.stdout is None or not complete(sys.stdout)))
+
+
+INTERRUPTED = _("the build was interrupted (Ctrl-C) before its end")
+INTERRUPTED_HINT = _("the PDFs it wrote are whole, the others as they were: run it again")
+
+
+def interrupted(fmt: str) -> None:
+    """A build stopped by Ctrl-C (exit code 130), said on stdout in json (a document with "interrupted": true and
+    that one error) or github (an error annotation); in text, « Aborted! » on stderr says it."""
+    usage(render(INTERRUPTED), render(INTERRUPTED_HINT), fmt, key=INTERRUPTED.msgid, interrupted=True)
 
 
 def _json_escaped(text: str) -> str:

@@ -155,19 +155,27 @@ def slug_of(name: str) -> str:
     return name
 
 
+def taken(slug: str, folder: Path) -> Path | None:
+    """The fiche of folder that already has the name slug (whatever the case or the encoding of its accents, and
+    .yaml or .yml), if one does."""
+    from .owners import same_file
+
+    if not folder.is_dir():
+        return None
+    return next((p for p in sorted(folder.iterdir()) if p.suffix.lower() in (".yaml", ".yml")
+                 and same_file(p.stem) == same_file(slug)), None)
+
+
 def new(slug: str, folder: Path) -> tuple[Path, bool]:
     """Write folder/slug.yaml, a starter fiche that builds as it is, and the schema beside it:
     (the fiche, whether the schema was written). Never overwrites a file."""
-    from .owners import same_file
-
     if folder.exists() and not folder.is_dir():
         raise WorksheetError(_("{folder} is a file, not a folder of sources").format(folder=folder))
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"{slug}.yaml"
-    taken = [p for p in folder.iterdir() if p.suffix.lower() in (".yaml", ".yml")
-             and same_file(p.stem) == same_file(slug)]
-    if taken:
-        raise WorksheetError(_("{path} already exists: give another name, or edit that fiche").format(path=taken[0]))
+    there = taken(slug, folder)
+    if there is not None:  # made since the command line checked it
+        raise WorksheetError(_("{path} already exists: give another name, or edit that fiche").format(path=there))
     title = slug.replace("-", " ").replace("_", " ").strip()
     text = STARTER.format(slug=slug, title=title[:1].upper() + title[1:])
     with open(target, "x", encoding="utf-8", newline="\n") as out:

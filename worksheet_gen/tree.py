@@ -23,10 +23,15 @@ def build(paths: tuple[str, ...], sources_dir: str, out_dir: str, *, profile: st
     if form:
         options["form"] = True
     pack_files = [] if profile else find_packs(paths, Path(sources_dir))
-    with report.Progress(len(files) + len(pack_files), fmt, label=report.CHECKING if check_only else report.BUILDING) as progress:
-        result = builder.build(files, Path(out_dir), root=Path(sources_dir) if not paths else None,
-                               jobs=jobs or builder.default_jobs(), force=force, check=check_only, options=options,
-                               packs=pack_files, progress=progress, shard=shard)
+    try:
+        with report.Progress(len(files) + len(pack_files), fmt,
+                             label=report.CHECKING if check_only else report.BUILDING) as progress:
+            result = builder.build(files, Path(out_dir), root=Path(sources_dir) if not paths else None,
+                                   jobs=jobs or builder.default_jobs(), force=force, check=check_only,
+                                   options=options, packs=pack_files, progress=progress, shard=shard)
+    except KeyboardInterrupt:  # Ctrl-C: a CI job reading stdout still gets its report (« Aborted! » follows)
+        report.interrupted(fmt)
+        raise
     result.problems += problems
     refused = sorted({p.pos.path for p in problems if p.severity == "error"})  # each a source not even read
     result.failures += refused

@@ -104,31 +104,81 @@ def run(target: Target, build_once: Callable[[], int], *, debounce_ms: int = 50,
     """Build, then build again after each batch of changes until Ctrl-C (or stop is set); 0 when stopped.
 
     The first build runs once the watcher is up (its first, empty, answer), so that no save is lost
-    between the two; "watching" is printed when it is done."""
-    import watchfiles
-
-    folders, started = roots(target), False
+    between the two; "watching" is printed when it is done. A watched folder deleted (or replaced by
+    another of its name: a `git checkout`, a copy from a USB key) is said once; the watch waits for it,
+    then watches the one that is there and builds."""
+    folders, first = roots(target), True
     try:
-        for changes in watchfiles.watch(*folders, watch_filter=relevant(target.out_dir), debounce=debounce_ms,
-                                        step=min(debounce_ms, 10), stop_event=stop, raise_interrupt=True,
-                                        rust_timeout=100, yield_on_timeout=True):
-            if not started:
-                started = True
-                _guarded(build_once, echo)
-                warm(target.profile)
-                echo(render(_("watching {folders} (Ctrl-C to stop)").format(
-                    folders=", ".join(_shown(f) for f in folders))))
-                continue
-            if not changes:
-                continue
-            for said, names in _batch(changes):
-                echo(render(said.format(time=time.strftime("%H:%M:%S"),
-                                        names=", ".join(names[:5]) + (" …" if len(names) > 5 else ""))))
-            _guarded(build_once, echo)
+        while True:
+            gone = _watch(target, folders, build_once, debounce_ms, echo, stop, first)
+            if gone is None:
+                break
+            first = False
+            if not _back(folders, stop, echo, gone):
+                break
     except KeyboardInterrupt:
         pass
     echo(render(_("stopped watching")))
     return 0
+
+
+def _watch(target: Target, folders: list[Path], build_once: Callable[[], int], debounce_ms: int,
+           echo: Callable[[str], None], stop: threading.Event | None, first: bool) -> list[Path] | None:
+    """Watch folders as they are now, building after each batch, until stopped (None) or until one of them is
+    gone or replaced: the folders missing then (none if replaced)."""
+    import watchfiles
+
+    started, seen = False, _identities(folders)
+    batches = watchfiles.watch(*folders, watch_filter=relevant(target.out_dir), debounce=debounce_ms,
+                               step=min(debounce_ms, 10), stop_event=stop, raise_interrupt=True, rust_timeout=100,
+                               yield_on_timeout=True)
+    for changes in batches:
+        if _identities(folders) != seen:  # the watcher follows the folder it was given, wherever it went
+            batches.close()
+            return [folder for folder in folders if not folder.is_dir()]
+        if not started:
+            started = True
+            _guarded(build_once, echo)
+            if first:
+                warm(target.profile)
+                echo(render(_("watching {folders} (Ctrl-C to stop)").format(
+                    folders=", ".join(_shown(f) for f in folders))))
+            continue
+        if not changes:
+            continue
+        for said, names in _batch(changes):
+            echo(render(said.format(time=time.strftime("%H:%M:%S"),
+                                    names=", ".join(names[:5]) + (" …" if len(names) > 5 else ""))))
+        _guarded(build_once, echo)
+    return None
+
+
+def _identities(folders: list[Path]) -> list:
+    """Which folder each path names now (device and inode), None for a path that names no folder."""
+    found = []
+    for folder in folders:
+        try:
+            info = os.stat(folder)
+            found.append((info.st_dev, info.st_ino) if folder.is_dir() else None)
+        except OSError:
+            found.append(None)
+    return found
+
+
+def _back(folders: list[Path], stop: threading.Event | None, echo: Callable[[str], None], gone: list[Path]) -> bool:
+    """Wait for the folders gone to be back (said once, then when they are): True; False if stop was set."""
+    now = time.strftime("%H:%M:%S")
+    for folder in gone:
+        echo(render(_("{time} the folder {folder} is gone: the build waits for it to be back").format(
+            time=now, folder=_shown(folder))))
+    while not all(folder.is_dir() for folder in folders):
+        if stop is not None and stop.is_set():
+            return False
+        time.sleep(0.1)
+    for folder in gone:
+        echo(render(_("{time} the folder {folder} is back").format(time=time.strftime("%H:%M:%S"),
+                                                                   folder=_shown(folder))))
+    return True
 
 
 def _batch(changes) -> list:
