@@ -52,7 +52,7 @@ def test_a_file_where_the_output_folder_should_be_is_said_in_french(classe):
     for args in (["build"], ["schema", "--out", "build/fiche.json"]):
         proc = cli("--lang", "fr", *args, cwd=classe)
         assert proc.returncode == 2
-        assert fr("Valeur invalide pour '--out' : 'build' est un fichier, là où il faut un dossier : donnez un autre "
+        assert fr("Valeur invalide pour « --out » : « build » est un fichier, là où il faut un dossier : donnez un autre "
                   "nom, ou déplacez le fichier") in proc.stderr, proc.stderr
 
 
@@ -86,7 +86,7 @@ def test_an_output_folder_mixed_with_the_sources_is_wrong_usage(classe, args, sa
 def test_an_output_folder_mixed_with_the_sources_is_said_in_french(classe):
     proc = cli("--lang", "fr", "build", "--out", "sources", cwd=classe)
     assert proc.returncode == 2
-    assert fr("Valeur invalide pour '--out' : 'sources' est le dossier des sources : donnez aux PDF un dossier à eux, "
+    assert fr("Valeur invalide pour « --out » : « sources » est le dossier des sources : donnez aux PDF un dossier à eux, "
               "par exemple « build »") in proc.stderr, proc.stderr
 
 
