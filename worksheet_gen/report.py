@@ -150,14 +150,25 @@ def _json(data: object) -> str:
     return _json_escaped(json.dumps(data, indent=2, ensure_ascii=sys.stdout is None or not complete(sys.stdout)))
 
 
-INTERRUPTED = _("the build was interrupted (Ctrl-C) before its end")
+INTERRUPTED = _("the build was interrupted before its end")
 INTERRUPTED_HINT = _("the PDFs it wrote are whole, the others as they were: run it again")
 
 
 def interrupted(fmt: str) -> None:
-    """A build stopped by Ctrl-C (exit code 130), said on stdout in json (a document with "interrupted": true and
-    that one error) or github (an error annotation); in text, « Aborted! » on stderr says it."""
+    """A build stopped by Ctrl-C or SIGTERM (exit code 130, 143), said on stdout in json (a document with
+    "interrupted": true and that one error) or github (an error annotation); in text, « Aborted! » on stderr
+    says it."""
     usage(render(INTERRUPTED), render(INTERRUPTED_HINT), fmt, key=INTERRUPTED.msgid, interrupted=True)
+
+
+def out_of_memory(fmt: str, lang: str | None) -> None:
+    """A command that ran out of memory (exit code 1, said on stderr by quickcli), said on stdout in json (when
+    its document was not written yet) or github, as interrupted() says a Ctrl-C."""
+    from .terminal import written
+
+    if fmt == "github" or (fmt == "json" and id(sys.stdout) not in written):
+        message = _("not enough memory to go on: close other programs and try again")
+        usage(render(message, lang=lang), None, fmt, key=message.msgid)
 
 
 def _json_escaped(text: str) -> str:
