@@ -175,3 +175,15 @@ def test_a_c_function_failing_silently_at_the_memory_edge_is_a_lack_of_memory():
     assert _memory(SystemError("error return without exception set"))
     assert _memory(SystemError("<built-in function compile> returned NULL without setting an exception"))
     assert not _memory(SystemError("bad argument to internal function"))
+
+
+def test_ctrl_c_during_a_pack_still_gives_a_ci_job_its_document(tmp_path):
+    """`pack --format json` stopped by Ctrl-C printed nothing on stdout: its document now says `"pack": null` and
+    that it was interrupted, exit code 130, and no pack is written."""
+    folder = _fiches(tmp_path, 10, built=False)  # about 3 s of rendering: Ctrl-C comes in the middle
+    proc = _interrupted(["pack", *(f"pix{i}" for i in range(10)), "--copies", "30", "--format", "json"], folder, 1.0)
+    assert (proc.returncode, proc.stderr) == (130, ABORTED), proc.stdout + proc.stderr
+    report = json.loads(proc.stdout)
+    assert report["pack"] is None and report["interrupted"] is True and report["errors"] == 1
+    assert report["problems"][0]["message"] == "the build was interrupted before its end"
+    assert not (folder / "build").exists() or not list((folder / "build").glob("*.pdf"))

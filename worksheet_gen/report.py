@@ -154,11 +154,11 @@ INTERRUPTED = _("the build was interrupted before its end")
 INTERRUPTED_HINT = _("the PDFs it wrote are whole, the others as they were: run it again")
 
 
-def interrupted(fmt: str) -> None:
+def interrupted(fmt: str, **fields) -> None:
     """A build stopped by Ctrl-C or SIGTERM (exit code 130, 143), said on stdout in json (a document with
     "interrupted": true and that one error) or github (an error annotation); in text, « Aborted! » on stderr
     says it."""
-    usage(render(INTERRUPTED), render(INTERRUPTED_HINT), fmt, key=INTERRUPTED.msgid, interrupted=True)
+    usage(render(INTERRUPTED), render(INTERRUPTED_HINT), fmt, key=INTERRUPTED.msgid, **fields, interrupted=True)
 
 
 def out_of_memory(fmt: str, lang: str | None) -> None:
