@@ -172,9 +172,10 @@ def watch(paths: tuple[str, ...], sources_dir: str, out_dir: str, profile: str |
     if missing:
         raise WorksheetError(_("{name}: no such folder to watch").format(name=display(missing[0])))
     _apart(paths, sources_dir, out_dir, alone=True)
+    report.one_line = fmt == "json"  # stdout: one document per build, a line each (JSON Lines); news on stderr
     raise SystemExit(run(target, lambda: _build_tree(paths, sources_dir, out_dir, profile=profile, jobs=None,
                                                      form=form, fmt=fmt), debounce_ms=debounce,
-                         echo=lambda text: click.echo(report.line(text, fmt))))  # names are data: escaped
+                         echo=lambda text: click.echo(report.line(text, fmt), err=fmt == "json")))  # names: data
 
 
 def _shard(value: str | None) -> tuple[int, int] | None:

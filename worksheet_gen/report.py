@@ -21,6 +21,7 @@ FORMATS = ("text", "json", "github")
 GITHUB_SHOWN = 10  # annotations of one kind GitHub shows per step; the others only stay in the log
 _JSON_RAW = re.compile(f"[{INVISIBLE}]")  # what json.dumps leaves raw of the characters escaped() shows
 verbosity = 0  # -q: -1, only the problems; -v: 1, also the outputs left up to date
+one_line = False  # each JSON document on one line: `watch` prints one per build (JSON Lines)
 
 
 def say(text: Msg | str, fmt: str = "text", *, err: bool = False) -> None:
@@ -147,7 +148,8 @@ def _json(data: object) -> str:
     as a \\u escape (a redirected output on Windows, in its code page: the same data, nothing lost)."""
     from .terminal import complete
 
-    return _json_escaped(json.dumps(data, indent=2, ensure_ascii=sys.stdout is None or not complete(sys.stdout)))
+    return _json_escaped(json.dumps(data, indent=None if one_line else 2,
+                                    ensure_ascii=sys.stdout is None or not complete(sys.stdout)))
 
 
 INTERRUPTED = _("the build was interrupted before its end")
