@@ -232,8 +232,9 @@ def test_markup_raises_every_level_the_same_way():
 
     for level, head, tail in (("1re", "1", "re"), ("1er", "1", "er"), ("2de", "2", "de"), ("2nde", "2", "nde"),
                               ("2e", "2", "e"), ("3e", "3", "e"), ("Tle", "T", "le"), ("1res", "1", "res")):
-        assert markup(f"en {level} B", size=10) == f"en {head}<super>{tail}</super> B"
-        assert markup(f"en {level} B", size=10, sup=False) == f"en {level} B"
+        # and kept on the line of the class's letter (a no-break space), as a number is with its word
+        assert markup(f"en {level} B", size=10) == f"en {head}<super>{tail}</super>\u00a0B"
+        assert markup(f"en {level} B", size=10, sup=False) == f"en {level}\u00a0B"
     url = "https://x.fr/a?b=2de-1re&c=1"
     assert "<super>" not in markup(f"voir {url} !", size=10)
     assert url.replace("&", "&amp;") in markup(f"voir {url} !", size=10)
