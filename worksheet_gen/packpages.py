@@ -321,7 +321,8 @@ def _students(c: Canvas, students, left: float, right: float, top: float) -> Non
     if rows < 2:  # no room left on the cover: the bookmarks name every copy
         return
     columns = min(columns, -(-len(students) // rows))
-    width = (right - left) / max(columns, 2)
+    # Half the page at least; a column alone widens to the widest name, which then keeps its size.
+    width = min(max((right - left) / max(columns, 2), widest), (right - left) / columns)
     shown = students if len(students) <= rows * columns else students[: rows * columns - 1]
     c.setFillColor(S.colors.black)
     for i, (label, first, last) in enumerate(shown):
