@@ -330,3 +330,21 @@ def test_only_the_files_a_build_reads_start_a_build(tree, Watcher):
     watcher.wait_for(r"wrote build/pack-classe\.pdf", after=mark)
     assert (out / "pack-classe.pdf").stat().st_ino != before
     assert watcher.stop() == 130
+
+
+def test_a_link_to_a_folder_that_cannot_be_watched_leaves_the_sources_watched(tree, Watcher):
+    """A link in the sources folder to a folder the watcher cannot go through (/proc/1: some of it refused even to
+    root) ended watch at once with the watcher's English words: the sources are watched without their subfolders,
+    said once, and a save is built."""
+    (tree / "sources" / "p1").symlink_to("/proc/1")
+    out, source = tree / "build", tree / "sources" / "pix.yaml"
+    watcher = Watcher(tree)
+    said = [line for line in watcher.lines if "cannot be watched" in line]
+    assert all(re.fullmatch(r"\d\d:\d\d:\d\d the subfolders of sources cannot be watched \(.+\): only the files "
+                            r"right in it are", line) for line in said), said
+    assert len(said) <= 1 and not any("os error" in line for line in watcher.lines), watcher.lines
+    before, mark = inodes(out), len(watcher.lines)
+    save(source, source.read_text(encoding="utf-8").replace("Cultivez", "Renforcez", 1))
+    replaced(out, before)
+    watcher.wait_for(r"^1 source: 0 up to date, 1 rendered; 2 PDFs written", after=mark)
+    assert watcher.stop() == 130
