@@ -283,6 +283,49 @@ def test_a_long_class_keeps_the_cover_on_its_page(tmp_path):
     assert "Impression" in text and "Total" in text
 
 
+def test_a_long_name_on_the_cover_keeps_the_size_of_the_others_when_the_page_has_room(tmp_path):
+    """Four copies, one named at length: the list of named copies widens to it rather than setting it smaller,
+    each name on one line, apart from its pages."""
+    roster = tmp_path / "eleves.csv"
+    roster.write_text("Nom;Prénom;Classe;Aménagements\nMARTIN;Léa;6e2;\nN'GUYEN;Élodie-Anne;6e2;dys\n"
+                      "DE LA FONTAINE-SAINT-JULIEN;Jean-Baptiste Marie;5eA;grands caractères\nÇELIK;Zoé;5eA;\n",
+                      encoding="utf-8")
+    make(tmp_path, str(PACK / "mini.yaml"), "--roster", str(roster), "--name", "noms")
+    cover = glued(words(tmp_path / "pack-noms.pdf")[0])
+    listed = [w for w in cover if w.y0 > next(w.y1 for w in cover if w.text == "nominatives")]
+    rows: dict[float, list] = {}
+    for w in listed:
+        rows.setdefault(round(w.y1), []).append(w)
+    lines = [sorted(row, key=lambda w: w.x0) for _, row in sorted(rows.items())]
+    assert [line[0].text for line in lines] == ["MARTIN", "N'GUYEN", "DE", "ÇELIK"]
+    long = lines[2]
+    assert " ".join(w.text for w in long[:-2]) == "DE LA FONTAINE-SAINT-JULIEN Jean-Baptiste Marie (5eA) [large]"
+    # One size for every name (their words but the class, whose raised « e » makes its box taller).
+    heights = {round(w.y1 - w.y0, 1) for line in lines for w in line[:-2] if not w.text.startswith("(")}
+    assert len(heights) == 1, heights
+    assert long[-2].text == "p." and long[-3].x1 < long[-2].x0 - 1 * MM  # apart from its pages
+    assert long[-1].x1 <= 210 * MM - PRINTABLE
+
+
+def test_a_long_name_in_a_full_list_is_wrapped_at_the_size_of_the_others(tmp_path):
+    """46 copies fill three columns: the long name is wrapped on the rows under it rather than set smaller,
+    and no word of the list overlaps another."""
+    roster = tmp_path / "eleves.csv"
+    roster.write_text("Nom;Prénom\n" + "".join(f"NOM{i};Prénom{i}\n" for i in range(45))
+                      + "DE LA FONTAINE-SAINT-JULIEN;Jean-Baptiste Marie\n", encoding="utf-8")
+    make(tmp_path, str(PACK / "mini.yaml"), "--roster", str(roster), "--name", "pleine")
+    cover = words(tmp_path / "pack-pleine.pdf")[0]
+    listed = [w for w in cover if w.y0 > next(w.y1 for w in cover if w.text == "nominatives")]
+    names = [w for w in listed if not re.fullmatch(r"p\.|\d+–\d+", w.text)]
+    size = listed[0].y1 - listed[0].y0  # the others' (NOM0): within 3 %, where a word wider than its column
+    assert all(0.97 * size <= w.y1 - w.y0 <= size + 0.01 for w in names), names  # is set a little smaller
+    assert " ".join(w.text for w in names if w.text not in ("NOM44", "Prénom44") and not w.text[-1].isdigit()) == (
+        "DE LA FONTAINE-SAINT-JULIEN Jean-Baptiste Marie")
+    for i, w in enumerate(listed):
+        assert not any(w.overlaps(other) for other in listed[i + 1:]), w
+        assert w.x1 <= 210 * MM - PRINTABLE
+
+
 def test_the_documented_date_option_exists():
     doc = (ROOT / "docs" / "packs.md").read_text(encoding="utf-8")
     assert "--date-on-cover-only" in doc and "date_on_cover_only" in (ROOT / "docs" / "format.md").read_text(

@@ -90,6 +90,15 @@ def _starts(ws, i: int, text: str) -> bool:
         return False
 
 
+def below(ws, text: str, i: int) -> int:
+    """The index of the highest run of words reading ``text`` under word i on its page (the text layer's order
+    is the drawing order: OUI and NON, drawn on the canvas, are not where the text around them is)."""
+    page, top = ws[i][0], ws[i][2]
+    found = [j for j, w in enumerate(ws) if w[0] == page and w[2] > top and _starts(ws, j, text)]
+    assert found, f"{text!r} not found under {ws[i][5]!r}"
+    return min(found, key=lambda j: ws[j][2])
+
+
 def _paths(pdf_path: Path):
     """Every painted path of every page, in page coordinates:
     (page, operator, stroke colour, fill colour, dashed, points, curved)."""
@@ -223,8 +232,9 @@ def test_markup_raises_every_level_the_same_way():
 
     for level, head, tail in (("1re", "1", "re"), ("1er", "1", "er"), ("2de", "2", "de"), ("2nde", "2", "nde"),
                               ("2e", "2", "e"), ("3e", "3", "e"), ("Tle", "T", "le"), ("1res", "1", "res")):
-        assert markup(f"en {level} B", size=10) == f"en {head}<super>{tail}</super> B"
-        assert markup(f"en {level} B", size=10, sup=False) == f"en {level} B"
+        # and kept on the line of the class's letter (a no-break space), as a number is with its word
+        assert markup(f"en {level} B", size=10) == f"en {head}<super>{tail}</super>\u00a0B"
+        assert markup(f"en {level} B", size=10, sup=False) == f"en {level}\u00a0B"
     url = "https://x.fr/a?b=2de-1re&c=1"
     assert "<super>" not in markup(f"voir {url} !", size=10)
     assert url.replace("&", "&amp;") in markup(f"voir {url} !", size=10)
@@ -299,7 +309,8 @@ def _explained(f):
                                           ("preparer-oral", ORAL)])
 def test_an_explanation_sits_on_the_row_of_a_ticked_option_in_one_column(built, slug, source, profile):
     """Beside the options only on the row of the first ticked one, and clear of any other option it reaches
-    down beside (10 mm), so that it never reads as another option's; under them all when several are right."""
+    down beside (10 mm), so that it never reads as another option's; under them all when several are right,
+    or none (« Réponse personnelle »)."""
     f = fiche(source)
     ws = words(pdf(built, slug, profile, kind="corrige"))
     sheet = words(pdf(built, slug, profile))  # the options where the student sees them: no explanation repeats them
@@ -313,7 +324,7 @@ def test_an_explanation_sits_on_the_row_of_a_ticked_option_in_one_column(built, 
         at = next(i for i, w in enumerate(sheet) if w[0] == page and abs(w[1] - x0) < 1 and abs(w[2] - y0) < 1)
         rows = []
         for option in q.options:
-            i = find(sheet, option, at)
+            i = below(sheet, option, at)
             rows.append((option, sheet[i][2], sheet[i][4], sheet[i][3]))
         lead = "Réponse personnelle" if q.free else q.answer[0] if q.kind.answer == "fixed" else ""
         text = " ".join(f"{lead} : {q.explain}".strip(" :").split()[:5])
@@ -323,7 +334,8 @@ def test_an_explanation_sits_on_the_row_of_a_ticked_option_in_one_column(built, 
         beside = [option for option, t, b, _ in rows if t - 1 <= centre <= b + 1]
         if beside:
             assert q.kind.answer != "many", q.prompt  # several right options: it explains no one of them
-            assert [o for o in beside if o in q.answer] or q.free, (q.prompt, beside, q.answer)
+            assert not q.free, q.prompt  # no right option (« Réponse personnelle »): it explains no one of them
+            assert [o for o in beside if o in q.answer], (q.prompt, beside, q.answer)
             assert x > max(right for o, _, _, right in rows if o in beside), q.prompt  # after the options
             lefts.setdefault(page, set()).add(round(x, 1))
             lines = {round((w[2] + w[4]) / 2) for w in ws[e:e + len(q.explain.split()) + 3] if w[0] == page}
@@ -333,6 +345,38 @@ def test_an_explanation_sits_on_the_row_of_a_ticked_option_in_one_column(built, 
         else:
             assert top > max(b for _, _, b, _ in rows), q.prompt  # under the options, never beside a wrong one
     assert all(len(xs) == 1 for xs in lefts.values()), lefts  # beside: one left edge per page
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_a_personal_answer_is_written_under_the_options_never_beside_one(tmp_path, profile):
+    """« Réponse personnelle » of a closed question with no right answer explains no option: the corrigé writes
+    it under them all (stacked or on one line), where the student sheet keeps the same room empty."""
+    fiche = ("title: Essai\nactivities:\n  - title: A\n    content:\n"
+             "      - question: Quelle voie après la 3e vous attire ?\n"
+             "        options: [Voie générale et technologique, Voie professionnelle, Apprentissage en CFA,"
+             " Je ne sais pas encore]\n        answer: free\n"
+             "      - question: Avez-vous trouvé un stage ?\n        type: yesno\n        answer: free\n"
+             "        explain: parlez-en à votre professeur.\n"
+             "      - question: Quel est le salaire d'un débutant ?\n"
+             "        options: [Environ 1 000 €, Environ 2 000 €, Environ 100 000 €]\n        answer: Environ 2 000 €\n"
+             "        explain: autour de 2 000 € net par mois.\n"
+             "      - question: Et après ?\n        lines: 2\n")
+    src = tmp_path / "essai.yaml"
+    src.write_text(fiche, encoding="utf-8")
+    cli("build", str(src), "--out", str(tmp_path / "out"), "--profile", profile, check=True)
+    key, sheet = words(pdf(tmp_path / "out", "essai", profile, "corrige")), words(pdf(tmp_path / "out", "essai", profile))
+    pos = 0
+    for prompt, options in (("Quelle voie après", ["Voie générale et technologique", "Voie professionnelle",
+                                                   "Apprentissage en CFA", "Je ne sais pas encore"]),
+                            ("Avez-vous trouvé", ["OUI", "NON"])):
+        pos = find(key, prompt, pos)
+        bottom = max(key[below(key, option, pos)][4] for option in options)
+        said = key[below(key, "Réponse personnelle", pos)]
+        assert said[0] == key[pos][0] and said[2] > bottom, (profile, prompt)  # under the last option, same page
+    # The student sheet keeps that room: the next questions start where they start on the corrigé.
+    for prompt in ("Avez-vous trouvé", "Quel est le salaire", "Et après"):
+        assert key[find(key, prompt)][:3] == sheet[find(sheet, prompt)][:3], (profile, prompt)
+    assert squash("Réponse personnelle") not in squash(" ".join(w[5] for w in sheet))
 
 
 def test_no_single_right_answer_ticks_nothing_and_says_so(tmp_path):

@@ -222,6 +222,41 @@ def test_numbers_their_groups_and_units_never_end_a_line_apart(tmp_path):
     assert " ".join(" ".join(lines).split()).count(sentence.replace("'", "’")) >= 24  # read whole, spaces and all
 
 
+# Each ordinal stays on the line of the word after it (docs/format.md, « Text printed as written »).
+ORDINALS = ("le 1er mars", "la 1re année", "le XXIe siècle", "la 2de B", "la 2nde C", "la 2nd D", "le 3e jour",
+            "la 12e fois", "en Tle STMG", "les 1res classes", "François Ier régna")
+
+
+def test_ordinals_never_end_a_line_apart_from_the_word_after_them(tmp_path):
+    """A paragraph for each place a line may end in the sentence: no line of the sheet or of the corrigé
+    ends with an ordinal whose word starts the next line, and the text layer reads each ordinal whole."""
+    sentence = "vient " + ", ".join(ORDINALS) + " et rien d'autre."
+    texts = ["Le " + "mot " * i + sentence for i in range(0, 48)]
+    src = tmp_path / "src"
+    src.mkdir()
+    fiche = {"title": "Dates", "activities": [{"title": "A", "content": texts + [
+        {"question": "Quand ?", "lines": 4, "answer": sentence, "explain": sentence}]}]}
+    (src / "d.yaml").write_text(json.dumps(fiche, ensure_ascii=False), encoding="utf-8")
+    cli("build", str(src), "--out", str(tmp_path / "out"), check=True)
+    for pdf in ("d-eleve.pdf", "d-corrige.pdf"):
+        shown = pdftotext(tmp_path / "out" / pdf).replace("\u00a0", " ").replace("\u202f", " ")
+        lines = [" ".join(line.split()) for line in shown.splitlines() if line.strip()]
+        for glued in ORDINALS:
+            head, tail = glued.rsplit(" ", 1)
+            apart = [(a, b) for a, b in zip(lines, lines[1:]) if a.endswith(" " + head.split()[-1]) and b.startswith(tail)]
+            assert not apart, f"{pdf}: {glued!r} cut before {tail!r}: {apart[:2]}"
+        assert " ".join(lines).count(", ".join(ORDINALS)) >= 24, pdf  # read whole, spaces and all
+
+
+def test_only_ordinals_and_numbers_keep_the_word_after_them():
+    assert french("le 1er mars, la 1ère année, le XXIe siècle, la 2de B") == (
+        "le 1er\u00a0mars, la 1re\u00a0année, le XXIe\u00a0siècle, la 2de\u00a0B")
+    # Words that look like a Roman ordinal, and a link word after an ordinal, break as any other space.
+    assert french("Ce siècle, Le mot, Les uns, du 1er au 3e jour") == "Ce siècle, Le mot, Les uns, du 1er au 3e\u00a0jour"
+    assert markup("le 1er mars", size=10) == "le 1<super>er</super>\u00a0mars"
+    assert markup("the 1st March, 2de B", lang="en", size=10) == "the 1st March, 2de B"
+
+
 def test_french_spaces_in_numbers_are_no_break_spaces():
     assert french("100 000 € et 1\u00a0234,5 km") == "100\u202f000\u202f€ et 1\u202f234,5\u00a0km"  # narrow in groups
     assert french("20 °C, 12 $, 5 ‰") == "20\u202f°C, 12\u202f$, 5\u202f‰"

@@ -24,6 +24,7 @@ _PROFILE_WORDS = {"large": "gros caractères"}  # the versions as a French teach
 MIN_NAME_SIZE = 4.0  # a name never spills onto the next field; it shrinks down to this
 ONE_LINE = 0.6  # a name shrinks on one line down to this share of its size, then wraps
 LEADING = 1.15  # between the lines of a wrapped name, as a share of its size
+MOST_ROWS = 3  # a name on the cover's list is wrapped on this many rows at most (then set smaller)
 ASCENT, DESCENT = 1.0, 0.3  # the ink of a line over and under its baseline, accented capitals included
 _DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 _MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
@@ -313,7 +314,8 @@ def _students(c: Canvas, students, left: float, right: float, top: float) -> Non
     def layout(columns: int, leading: float) -> tuple[int, int, float]:
         return columns, int((top - 8 * mm - 22 * mm) // leading), leading
 
-    # Two columns when every name stands there at full size and all fit, else three (names shrink to fit).
+    # Two columns when every name stands there at full size and all fit, else three (a name too long for its
+    # column is wrapped on the rows under it, or set smaller when the columns cannot hold those rows too).
     options = [layout(c, lead) for lead in (12.5, 11) for c in (2, 3)]
     readable = [(c, r, lead) for c, r, lead in options
                 if c * r >= len(students) and widest <= (right - left) / c]
@@ -321,17 +323,50 @@ def _students(c: Canvas, students, left: float, right: float, top: float) -> Non
     if rows < 2:  # no room left on the cover: the bookmarks name every copy
         return
     columns = min(columns, -(-len(students) // rows))
-    width = (right - left) / max(columns, 2)
-    shown = students if len(students) <= rows * columns else students[: rows * columns - 1]
+    # Half the page at least; a column alone widens to the widest name, which then keeps its size.
+    width = min(max((right - left) / max(columns, 2), widest), (right - left) / columns)
+    places = _wrapped(students, size, width, rows, int((right - left) / width + 0.01))
+    if places is None:  # each name on its row, set smaller when it must
+        shown = students if len(students) <= rows * columns else students[: rows * columns - 1]
+        places = [(i // rows, i % rows, 1) for i in range(len(shown))]
+    else:
+        shown = students
     c.setFillColor(S.colors.black)
-    for i, (label, first, last) in enumerate(shown):
-        x, y = left + (i // rows) * width, top - 8 * mm - (i % rows) * leading
-        pages = f"p.\u00a0{first}–{last}"
-        room = width - 4 * mm - stringWidth(pages, "Lato", size) - 2 * mm
-        draw_fitted(c, Text(x, y, room, size, label, height=size), "Lato")
+    for (label, first, last), (column, row, taken) in zip(shown, places):
+        x, y = left + column * width, top - 8 * mm - row * leading
+        room = _room(width, first, last, size)
+        if taken == 1:
+            draw_fitted(c, Text(x, y, room, size, label, height=size), "Lato")
+        else:  # wrapped at its size, on its rows
+            fitted, lines = fit(label, "Lato", size, room, _block(taken, size) + 0.01, one_line=1.0)
+            for k, line in enumerate(lines):
+                draw_string(c, x, y - k * leading, line, "Lato", fitted)
         c.setFont("Lato", size)
-        c.drawRightString(x + width - 4 * mm, y, pages)
+        c.drawRightString(x + width - 4 * mm, y, f"p.\u00a0{first}–{last}")
     if len(shown) < len(students):
         x, y = left + (len(shown) // rows) * width, top - 8 * mm - (len(shown) % rows) * leading
         c.setFont("Lato-Italic", size)
         c.drawString(x, y, f"… et {len(students) - len(shown)} autres : voir les signets")
+
+
+def _room(width: float, first: int, last: int, size: float) -> float:
+    """How wide a named copy's name may be in a column of the cover, beside its pages."""
+    return width - 4 * mm - stringWidth(f"p.\u00a0{first}–{last}", "Lato", size) - 2 * mm
+
+
+def _wrapped(students, size: float, width: float, rows: int, most: int) -> list | None:
+    """(column, row, rows taken) of each named copy when a name too long for its row is wrapped on the rows
+    under it (MOST_ROWS at most) at the size of the others, and at most ``most`` columns of ``rows`` rows hold
+    them all; None when every name stands on its row, or they would not all stand on the cover."""
+    taken = [1 if stringWidth(label, "Lato", size) <= _room(width, first, last, size) else
+             min(len(_wrap(label, "Lato", size, _room(width, first, last, size))), MOST_ROWS)
+             for label, first, last in students]
+    if max(taken) == 1:
+        return None
+    places, column, row = [], 0, 0
+    for n in taken:
+        if row + n > rows:
+            column, row = column + 1, 0
+        places.append((column, row, n))
+        row += n
+    return places if column < most else None

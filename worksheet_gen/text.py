@@ -53,8 +53,12 @@ _ORDINAL = re.compile(rf"\b(1)(res?|ers?|ères?){_LEVEL_END}|\b(\d{{1,2}})(es?|�
                       rf"|\b(T)(les?){_LEVEL_END}")
 _HAS_SCHEME = re.compile(r"[A-Za-z][\w+.-]*:")
 _DOMAIN = re.compile(r"[\w-]+(?:\.[\w-]+)+(?:[/?#]|$)")
-# A number and the word it counts stay on one line (« 4 min », « 3 cas »), not a number and a link word.
-_NUMBER_WORD = re.compile(r"(?<=\d) (?=[^\W\d_])(?!(?:et|ou|à|au|aux|de|des|du|en|le|la|les|puis|pour|par|sur|"
+# A number or an ordinal and the word it counts stay on one line (« 4 min », « le 1er mars », « 1re année », « la
+# 2de B », « le XXIe siècle »), not a number and a link word. An ordinal as french() writes it (1ère is 1re by then);
+# a Roman one has two numerals at least, or I, V, X alone (« Ce », « Le » are words).
+_NUMBER_WORD = re.compile(r"((?<=\d)|\b(?:1(?:res?|ers?)|\d+(?:es?|des?|ndes?|nds?)|Tles?"
+                          r"|(?:[IVX]|[IVXLC]{2,})(?:es?|ers?|res?)))"
+                          r" (?=[^\W\d_])(?!(?:et|ou|à|au|aux|de|des|du|en|le|la|les|puis|pour|par|sur|"
                           r"avec|dans|and|or|to|in|of|the)\b)")
 # French typography (french()): each pattern is applied only to a text holding the character it is about.
 _PREMIERE = re.compile(r"\b(1)ère(s?)\b")
@@ -243,7 +247,7 @@ def french(text: str) -> str:
     if _SIGN.search(text):
         text = _PERCENT.sub(NNBSP, text)  # 10% and 10 % print 10 %, 20 °C and 12 € keep their sign
     text = _THOUSANDS.sub(lambda m: m.group().replace(" ", NNBSP).replace("\u00a0", NNBSP), text)
-    text = _NUMBER_WORD.sub("\u00a0", text)
+    text = _NUMBER_WORD.sub("\\1\u00a0", text)
     text = _BEFORE_NUMBER.sub(lambda m: m.group()[:-1] + "\u00a0", text)
     if "'" in text:
         text = _APOSTROPHE.sub("\\1’", text)

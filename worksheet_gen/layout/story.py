@@ -284,10 +284,11 @@ class _Story:
 
     def choices(self, q: Question, *, ticked=(), explain=None, report=None, field=None) -> Choices:
         """The options of a closed question, with their ticks and explanation in the corrigé (buttons in the form).
-        The explanation of a question with several right options explains no one of them: it goes under them all."""
+        The explanation of a question with several right options, or with none (« Réponse personnelle »), explains
+        no one of them: it goes under them all."""
         return Choices([self.m(o) for o in q.options], q.inline, self.st.option, profile=self.p, ticked=ticked,
                        explain=explain, explain_style=self.st.explain, explain_x=self.explain_x, show=self.answers,
-                       report=report, field=field, under=q.kind.answer == "many")
+                       report=report, field=field, under=q.kind.answer == "many" or q.free)
 
     def _explain_column(self) -> float | None:
         """Where explanations beside options start, the same for every question of the document (and in both
