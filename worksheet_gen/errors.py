@@ -115,6 +115,17 @@ def quote(text: str, limit: int = 50) -> Msg:
     return quoted(text)
 
 
+def as_lines(parts: list[str]) -> Msg:
+    """« '- Pluie', '- Neige', '- Grêle' »: the items as the lines of a list, each quoted (three, then …, when
+    more than four); paired two by two, as a message holds only a few levels of messages (Msg.from_data)."""
+    shown = [quote(f"- {part}", 30) for part in parts] if len(parts) <= 4 else \
+        [quote(f"- {part}", 30) for part in parts[:3]] + ["…"]
+    while len(shown) > 1:
+        shown = [_("{first}, {then}").format(first=a, then=b) for a, b in zip(shown[::2], shown[1::2])] + \
+            shown[len(shown) // 2 * 2:]
+    return shown[0]
+
+
 def quote_pair(text: str, other: str, limit: int = 50) -> tuple[Msg, Msg]:
     """Two texts quoted for a message that compares them: when long, both show the same stretch
     around the first place where they differ, so the reader sees the difference."""
