@@ -157,6 +157,9 @@ def _yaml_problem(path: str, text: str, exc: yaml.YAMLError) -> Problem:
                        _("write 'key: value', or indent a text that goes on from the line above"))
     if "flow sequence" in context or "flow mapping" in context or "flow node" in context:
         bracket = "{" if "mapping" in context else "["
+        opened = _flow_opened(text, mark) if "flow node" in context and mark is not None else None
+        if opened is not None:  # « options: [ » and nothing after it on its line: said at the bracket, not below
+            bracket, context_mark = ("{" if isinstance(opened, yaml.FlowMappingStartToken) else "["), opened.start_mark
         return Problem(at(context_mark), _("the '{bracket}' opened here is never closed").format(bracket=bracket),
                        _("close it on the same line, or write the items one per line with '- '"))
     if "block scalar" in context:
@@ -274,22 +277,40 @@ def _dash_without_space(path: str, text: str, mark, before: str) -> Problem | No
                        key=m.group(2)))
 
 
-def _quote_closed_late(text: str, mark):
-    """Where a quoted text that ends on the line of ``mark``, before it, was opened on an earlier line; else None."""
+def _tokens(text: str, mark):
+    """The tokens of text that start before ``mark`` or at it, until the scanner stops."""
     fast = getattr(yaml, "__with_libyaml__", False) and "\t" not in text and "\ufeff" not in text
     loader = (yaml.CSafeLoader if fast else yaml.SafeLoader)(text)  # libyaml scans ten times faster
     try:
         while True:
             token = loader.get_token()
             if token is None or token.start_mark.index > mark.index:
-                return None
-            if isinstance(token, yaml.ScalarToken) and token.style in ('"', "'") \
-                    and token.end_mark.line == mark.line and token.end_mark.index <= mark.index:
-                return token.start_mark if token.start_mark.line < mark.line else None
+                return
+            yield token
     except yaml.YAMLError:
-        return None
+        return
     finally:
         loader.dispose()
+
+
+def _quote_closed_late(text: str, mark):
+    """Where a quoted text that ends on the line of ``mark``, before it, was opened on an earlier line; else None."""
+    for token in _tokens(text, mark):
+        if isinstance(token, yaml.ScalarToken) and token.style in ('"', "'") \
+                and token.end_mark.line == mark.line and token.end_mark.index <= mark.index:
+            return token.start_mark if token.start_mark.line < mark.line else None
+    return None
+
+
+def _flow_opened(text: str, mark):
+    """The token of the innermost '[' or '{' still open at ``mark``; else None."""
+    opened = []
+    for token in _tokens(text, mark):
+        if isinstance(token, (yaml.FlowSequenceStartToken, yaml.FlowMappingStartToken)):
+            opened.append(token)
+        elif isinstance(token, (yaml.FlowSequenceEndToken, yaml.FlowMappingEndToken)) and opened:
+            opened.pop()
+    return opened[-1] if opened else None
 
 
 def _looks_utf16(data: bytes) -> bool:
