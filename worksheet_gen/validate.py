@@ -293,7 +293,7 @@ def _one_text_options(ctx: Ctx, raw: MDict, kind: Kind, parts: list[str], answer
     ctx.error(raw.val_pos["options"], _("a '{type}' question needs at least two options").format(type=kind.name),
               _("without [ ], {text} is one option: write one option per line under 'options:', each after '- ': "
                 "{listed}; the answer copies one of them, e.g. {answer}").format(
-                  text=quote(raw["options"]), listed=as_lines(parts), answer=quote(f"answer: {right}")))
+                  text=quote(raw["options"]), listed=as_lines(parts), answer=quote(f"answer: {right}", None)))
 
 
 def _check_options(ctx: Ctx, raw: MDict, f: dict, kind: Kind, options: tuple) -> None:
