@@ -514,3 +514,15 @@ def test_french_messages_on_a_stream_without_narrow_spaces(tmp_path, encoding):
     report = json.loads(proc.stdout.decode(encoding))
     assert proc.returncode == 1 and report["errors"] == 1
     assert report["problems"] == json.loads(run("utf-8", "--format", "json").stdout.decode("utf-8"))["problems"]
+
+
+def test_french_messages_point_to_the_french_docs():
+    """A French message that sends the reader to a page of docs/ names its French twin (docs/fr/…) where there is
+    one: a teacher who reads French is not sent to the English page."""
+    twins = {p.name for p in (ROOT / "docs" / "fr").glob("*.md")}
+    english = []
+    for message in _catalogue():
+        for text in (message.string if isinstance(message.string, tuple) else (message.string,)):
+            english += [f"{name} in « {text} »" for name in re.findall(r"(?<![\w/])docs/([\w-]+\.md)", text or "")
+                        if name in twins]
+    assert english == []

@@ -113,7 +113,7 @@ def test_ctrl_c_in_the_middle_of_a_build_still_gives_a_ci_job_its_report(tmp_pat
     os.killpg(proc.pid, signal.SIGINT)
     out, err = proc.communicate(timeout=120)
     assert (proc.returncode, err) == (130, ABORTED), out + err
-    message = "the build was interrupted (Ctrl-C) before its end"
+    message = "the build was interrupted before its end"
     hint = "the PDFs it wrote are whole, the others as they were: run it again"
     if fmt == "json":
         assert json.loads(out) == {"interrupted": True, "errors": 1, "warnings": 0, "problems": [
@@ -125,21 +125,33 @@ def test_ctrl_c_in_the_middle_of_a_build_still_gives_a_ci_job_its_report(tmp_pat
 
 
 MEMORY = ("not enough memory to go on: close other programs and try again", "not enough memory")
+FR_MEMORY = ("mémoire insuffisante pour continuer\u00a0: fermez d’autres programmes et recommencez",)
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="address-space limit as ulimit -v sets it")
-@pytest.mark.parametrize("jobs, count", [(1, 1), (2, 3)], ids=["one-process", "workers"])
-def test_a_lack_of_memory_is_one_line_and_exit_1(tmp_path, jobs, count):
+@pytest.mark.parametrize("jobs, count, json_fr", [(1, 1, False), (2, 3, False), (2, 3, True)],
+                         ids=["one-process", "workers", "workers-json-fr"])
+def test_a_lack_of_memory_is_one_line_and_exit_1(tmp_path, jobs, count, json_fr):
     """With workers, it failed before: « can't start new thread » tracebacks and hangs (multiprocessing's pool);
-    and the lack of memory was said twice when the cache could not be saved either."""
+    and the lack of memory was said twice when the cache could not be saved either. With --format json, stdout
+    is one document holding it (it was empty), and --lang fr says it in French (it was said in English)."""
     folder = _fiches(tmp_path, count)
     said = []
-    for megabytes in range(8, 100, 4):  # from too little for Python to start to enough for the build
+    for megabytes in [*range(8, 100, 4), 200]:  # from too little for Python to start to enough for the build
         limit = megabytes * 1024 * 1024
-        proc = subprocess.run([_program(), "build", "--force", "--jobs", str(jobs)], cwd=folder, capture_output=True,
+        asked = ["--lang", "fr", "build", "--format", "json"] if json_fr else ["build"]
+        proc = subprocess.run([_program(), *asked, "--force", "--jobs", str(jobs)], cwd=folder, capture_output=True,
                               text=True, timeout=60,
                               preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_AS, (limit, limit)))
         said.append((megabytes, proc.returncode, proc.stderr))
+        if json_fr and proc.returncode == 1 and not _own_words(proc.stderr) and proc.stderr != "not enough memory\n":
+            # (that last one: not even the catalogue could be read, nor a document written)
+            assert all("mémoire insuffisante" in line for line in proc.stderr.splitlines()), said[-1]
+            assert sum(line == FR_MEMORY[0] for line in proc.stderr.splitlines()) <= 1, said[-1]  # said once
+            report = json.loads(proc.stdout)  # one document
+            assert report["errors"] >= 1 and all("mémoire" in p["message"] for p in report["problems"]), proc.stdout
+            said[-1] = (megabytes, 1, "not enough memory")  # counted below
+            continue
         if proc.returncode == 0 or _own_words(proc.stderr) or proc.returncode == 127 or (
                 proc.returncode < 0 and proc.stderr == ""):
             continue  # built; or Python could not start (its own words; the system's: 127, no library loaded), or
@@ -163,3 +175,15 @@ def test_a_c_function_failing_silently_at_the_memory_edge_is_a_lack_of_memory():
     assert _memory(SystemError("error return without exception set"))
     assert _memory(SystemError("<built-in function compile> returned NULL without setting an exception"))
     assert not _memory(SystemError("bad argument to internal function"))
+
+
+def test_ctrl_c_during_a_pack_still_gives_a_ci_job_its_document(tmp_path):
+    """`pack --format json` stopped by Ctrl-C printed nothing on stdout: its document now says `"pack": null` and
+    that it was interrupted, exit code 130, and no pack is written."""
+    folder = _fiches(tmp_path, 10, built=False)  # about 3 s of rendering: Ctrl-C comes in the middle
+    proc = _interrupted(["pack", *(f"pix{i}" for i in range(10)), "--copies", "30", "--format", "json"], folder, 1.0)
+    assert (proc.returncode, proc.stderr) == (130, ABORTED), proc.stdout + proc.stderr
+    report = json.loads(proc.stdout)
+    assert report["pack"] is None and report["interrupted"] is True and report["errors"] == 1
+    assert report["problems"][0]["message"] == "the build was interrupted before its end"
+    assert not (folder / "build").exists() or not list((folder / "build").glob("*.pdf"))

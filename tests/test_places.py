@@ -97,3 +97,14 @@ def test_a_fiche_named_alone_may_be_built_beside_it(classe, out):
     proc = cli("build", "sources/essai.yaml", "--out", out, cwd=classe)
     assert proc.returncode == 0, proc.stderr
     assert sorted(p.name for p in (classe / out).glob("*.pdf")) == ["essai-corrige.pdf", "essai-eleve.pdf"]
+
+
+@pytest.mark.parametrize("args", [["build", "--out", "-"], ["build", "-q", "--out", "-"], ["watch", "--out", "-"],
+                                  ["pack", "essai", "--copies", "2", "--out", "-"], ["new", "autre", "--sources", "-"]])
+def test_a_dash_for_a_folder_is_wrong_usage(classe, args):
+    """`build --out -` made a folder named '-' (collect and schema print to stdout with '-'; a folder of PDFs
+    cannot be printed): wrong usage, nothing written."""
+    before = _files(classe)
+    proc = cli(*args, cwd=classe)
+    assert proc.returncode == 2 and "'-' prints nothing here: give the name of a folder" in proc.stderr, proc.stderr
+    assert _files(classe) == before

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import cli, fr
+from conftest import SOURCES, cli, fr
 
 
 @pytest.fixture(scope="module")
@@ -245,3 +245,18 @@ def test_an_error_that_ends_the_command_is_in_the_json_document_too(classe):
     (problem,) = json.loads(proc.stdout)["problems"]
     assert (problem["file"], problem["message"], problem["key"]) == (
         None, "nowhere: no such folder to watch", "{name}: no such folder to watch"), problem
+
+
+def test_a_fiche_named_for_its_path_and_a_sources_folder_given_are_answered_for_what_was_typed(tmp_path):
+    """Fresh eyes: `build pix` said « no such file or folder: 'pix' » (pack and collect take that name): it says
+    the path of that fiche; `build --sources nope` told to « give --sources FOLDER », which had just been done."""
+    (tmp_path / "sources").mkdir()
+    (tmp_path / "sources" / "pix.yaml").write_bytes((SOURCES / "pix.yaml").read_bytes())
+    proc = cli("build", "pix", cwd=tmp_path)
+    assert proc.returncode == 2 and "no such file or folder: 'pix' (did you mean sources/pix.yaml? build and check " \
+        "take the paths of the fiches)" in proc.stderr, proc.stderr
+    proc = cli("check", "--sources", "nope", cwd=tmp_path)
+    assert proc.returncode == 2, proc.stderr
+    assert "no folder 'nope' here: check its name, or start one with: worksheet-gen new NAME --sources nope" \
+        in proc.stderr and "give --sources" not in proc.stderr, proc.stderr
+    assert not (tmp_path / "build").exists()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -330,3 +331,48 @@ def test_only_the_files_a_build_reads_start_a_build(tree, Watcher):
     watcher.wait_for(r"wrote build/pack-classe\.pdf", after=mark)
     assert (out / "pack-classe.pdf").stat().st_ino != before
     assert watcher.stop() == 130
+
+
+def test_a_link_to_a_folder_that_cannot_be_watched_leaves_the_sources_watched(tree, Watcher):
+    """A link in the sources folder to a folder the watcher cannot go through (/proc/1: some of it refused even to
+    root) ended watch at once with the watcher's English words: the sources are watched without their subfolders,
+    said once, and a save is built."""
+    (tree / "sources" / "p1").symlink_to("/proc/1")
+    out, source = tree / "build", tree / "sources" / "pix.yaml"
+    watcher = Watcher(tree)
+    said = [line for line in watcher.lines if "cannot be watched" in line]
+    assert all(re.fullmatch(r"\d\d:\d\d:\d\d the subfolders of sources cannot be watched \(.+\): only the files "
+                            r"right in it are", line) for line in said), said
+    assert len(said) <= 1 and not any("os error" in line for line in watcher.lines), watcher.lines
+    before, mark = inodes(out), len(watcher.lines)
+    save(source, source.read_text(encoding="utf-8").replace("Cultivez", "Renforcez", 1))
+    replaced(out, before)
+    watcher.wait_for(r"^1 source: 0 up to date, 1 rendered; 2 PDFs written", after=mark)
+    assert watcher.stop() == 130
+
+
+def test_watch_in_json_prints_one_document_per_build_a_line_each(tree):
+    """`watch --format json` printed pretty documents one after another mixed with its news lines: no JSON reader
+    could take stdout. Now each build's document is one line (JSON Lines), the news go to stderr."""
+    source = tree / "sources" / "pix.yaml"
+    out_file = tree / "stdout.jsonl"
+    with out_file.open("w") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "worksheet_gen", "watch", "--debounce", "20", "--format",
+                                 "json"], cwd=tree, stdout=out, stderr=subprocess.PIPE, text=True,
+                                start_new_session=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+        try:
+            end = time.monotonic() + 60
+            while out_file.read_text().count("\n") < 1:
+                assert time.monotonic() < end and proc.poll() is None, "no first document"
+                time.sleep(0.05)
+            time.sleep(0.3)
+            save(source, source.read_text(encoding="utf-8").replace("Cultivez", "Renforcez", 1))
+            while out_file.read_text().count("\n") < 2:
+                assert time.monotonic() < end and proc.poll() is None, "no second document"
+                time.sleep(0.05)
+        finally:
+            os.killpg(proc.pid, signal.SIGINT)
+            _, err = proc.communicate(timeout=30)
+    documents = [json.loads(line) for line in out_file.read_text().splitlines()]
+    assert [d["rendered"] for d in documents] == [1, 1] and all(d["errors"] == 0 for d in documents)
+    assert "watching sources" in err and "changed: sources/pix.yaml" in err

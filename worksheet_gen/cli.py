@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import sys
 from pathlib import Path
 
@@ -48,10 +49,18 @@ def _verbosity(command):
                   help=N_("Print only the problems (errors and warnings)."))(command)
 
 
-def _existing(paths, hint: str) -> None:
-    """Wrong usage (exit code 2) naming every path given that does not exist."""
+def _existing(paths, hint: str, sources_dir: str | None = None) -> None:
+    """Wrong usage (exit code 2) naming every path given that does not exist; for a fiche's name given for its
+    path (`build pix`, as pack and collect take it), the path of that fiche in sources_dir."""
     message = missing_message(paths)
     if message:
+        from .sources import by_name
+
+        meant = [found for name in paths if sources_dir and os.sep not in name and "/" not in name
+                 for found in [by_name(name, Path(sources_dir))[0]] if found is not None]
+        if meant:
+            message += " " + render(_("(did you mean {paths}? build and check take the paths of the fiches)").format(
+                paths=" ".join(str(p) for p in meant)))
         raise click.BadParameter(message, param_hint=hint)
 
 
@@ -73,7 +82,13 @@ def _place(kind: str, *, written: bool = True):
 def _sources_of(paths: tuple[str, ...], sources_dir: str) -> None:
     """The paths given, or else the sources folder, exist: a missing one is wrong usage."""
     if paths:
-        _existing(paths, "PATHS")
+        _existing(paths, "PATHS", sources_dir)
+    elif _missing(sources_dir) and sources_dir != "sources":  # given with --sources
+        import shlex
+
+        raise click.UsageError(render(_("no folder {name} here: check its name, or start one with: worksheet-gen new "
+                                        "NAME --sources {folder}").format(name=repr(sources_dir),
+                                                                          folder=shlex.quote(sources_dir))))
     elif _missing(sources_dir):
         raise click.UsageError(render(_("no folder {name} here: run worksheet-gen in the folder that holds it, "
                                         "give --sources FOLDER, or start one with: worksheet-gen new NAME").format(
@@ -172,9 +187,10 @@ def watch(paths: tuple[str, ...], sources_dir: str, out_dir: str, profile: str |
     if missing:
         raise WorksheetError(_("{name}: no such folder to watch").format(name=display(missing[0])))
     _apart(paths, sources_dir, out_dir, alone=True)
+    report.one_line = fmt == "json"  # stdout: one document per build, a line each (JSON Lines); news on stderr
     raise SystemExit(run(target, lambda: _build_tree(paths, sources_dir, out_dir, profile=profile, jobs=None,
                                                      form=form, fmt=fmt), debounce_ms=debounce,
-                         echo=lambda text: click.echo(report.line(text, fmt))))  # names are data: escaped
+                         echo=lambda text: click.echo(report.line(text, fmt), err=fmt == "json")))  # names: data
 
 
 def _shard(value: str | None) -> tuple[int, int] | None:

@@ -23,18 +23,6 @@ from .i18n import N_, _n, translate
 LANG_HELP = N_("Language of the messages: fr or en.  [default: the system's language]")
 
 
-def wished(args) -> str | None:
-    """The language a command line asks for with --lang (before any '--'), if it does."""
-    args = list(args)
-    for i, arg in enumerate(args):
-        if arg == "--":
-            break
-        value = args[i + 1] if arg == "--lang" and i + 1 < len(args) else arg[7:] if arg.startswith("--lang=") else None
-        if value in i18n.LANGUAGES:
-            return value
-    return None
-
-
 @contextlib.contextmanager
 def speaking(lang: str | None):
     """Speak lang (None: the system's language) in the tool's messages and in click's, until the end."""
@@ -126,7 +114,7 @@ class Group(_Help, click.Group):
         import sys
 
         self.line = sys.argv[1:] if args is None else list(args)
-        with speaking(wished(self.line)):
+        with speaking(i18n.wished(self.line)):
             try:
                 return super().main(args, prog_name, complete_var, standalone_mode, **extra)
             except WorksheetError as exc:  # shown as click shows its own errors (ours are not click's)

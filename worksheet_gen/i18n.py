@@ -91,6 +91,18 @@ def use(lang: str | None) -> None:
     _current = lang if lang in LANGUAGES else None
 
 
+def wished(args) -> str | None:
+    """The language a command line asks for with --lang (before any '--'), if it does."""
+    args = list(args)
+    for i, arg in enumerate(args):
+        if arg == "--":
+            break
+        value = args[i + 1] if arg == "--lang" and i + 1 < len(args) else arg[7:] if arg.startswith("--lang=") else None
+        if value in LANGUAGES:
+            return value
+    return None
+
+
 def current() -> str:
     """The language messages are printed in now."""
     return _current or system_language()

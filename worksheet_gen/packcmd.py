@@ -69,6 +69,9 @@ def run(fiches: tuple[str, ...], copies: int | None, roster: str | None, name: s
     try:
         outcome = packs.make(request, progress=lambda total: progress(total, f"pack-{name}.pdf"),
                              parallel=default_jobs() > 1)
+    except KeyboardInterrupt:  # Ctrl-C: a CI job reading stdout still gets its document (« Aborted! » follows)
+        report.interrupted(fmt, pack=None)
+        raise
     except Exception as exc:  # a bug, not the user's fault: one clear line, never a traceback
         from .quickcli import _memory
 

@@ -26,6 +26,8 @@ def refused(name: str, kind: str, *, written: bool = True) -> Msg | None:
     sources, a fiche, whose own messages name such a character) is refused only when empty."""
     if name == "":
         return EMPTY[kind]
+    if name == "-" and kind == "folder" and written:  # stdout for collect and schema: a folder named '-' here
+        return _("'-' prints nothing here: give the name of a folder for the PDFs")
     if not written:
         return None
     from .chars import described, invisible

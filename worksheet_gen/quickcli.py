@@ -268,30 +268,39 @@ def aborted() -> int:
     _signal.signal(_signal.SIGINT, _quit)
     if terminated:
         return TERMINATED
-    from .i18n import _, render
+    from .i18n import _, render, wished
     from .terminal import echo
 
     echo("", err=True)
-    echo(render(_("Aborted!")), err=True)
+    echo(render(_("Aborted!"), lang=wished(sys.argv[1:])), err=True)  # the command's --lang, ended with it
     return INTERRUPTED
 
 
 def out_of_memory() -> int:
-    """One line on stderr saying that memory ran out (in English if even its translation cannot be loaded);
-    exit code 1. Said once, however many times memory runs out while the command ends."""
+    """One line on stderr saying that memory ran out (in English if even its translation cannot be loaded), also
+    on stdout with --format json or github; exit code 1. Said once, however many times memory runs out while the
+    command ends."""
     global _said_memory
     if _said_memory:
         return 1
     _said_memory = True
+    lang = None
     try:
-        from .i18n import _, render
+        from .i18n import _, render, wished
 
-        text = render(_("not enough memory to go on: close other programs and try again"))
+        lang = wished(sys.argv[1:])
+        text = render(_("not enough memory to go on: close other programs and try again"), lang=lang)
     except (MemoryError, SystemError):
         text = "not enough memory"
     try:
         os.write(2, text.encode("utf-8", "replace") + b"\n")
     except OSError:  # no stderr (2>&-)
+        pass
+    try:  # and on stdout in the format asked for: a CI job reading it gets a document
+        from . import report
+
+        report.out_of_memory(report.requested(sys.argv[1:]), lang)
+    except (MemoryError, SystemError, ImportError, OSError):
         pass
     return 1
 

@@ -21,6 +21,7 @@ FORMATS = ("text", "json", "github")
 GITHUB_SHOWN = 10  # annotations of one kind GitHub shows per step; the others only stay in the log
 _JSON_RAW = re.compile(f"[{INVISIBLE}]")  # what json.dumps leaves raw of the characters escaped() shows
 verbosity = 0  # -q: -1, only the problems; -v: 1, also the outputs left up to date
+one_line = False  # each JSON document on one line: `watch` prints one per build (JSON Lines)
 
 
 def say(text: Msg | str, fmt: str = "text", *, err: bool = False) -> None:
@@ -147,17 +148,29 @@ def _json(data: object) -> str:
     as a \\u escape (a redirected output on Windows, in its code page: the same data, nothing lost)."""
     from .terminal import complete
 
-    return _json_escaped(json.dumps(data, indent=2, ensure_ascii=sys.stdout is None or not complete(sys.stdout)))
+    return _json_escaped(json.dumps(data, indent=None if one_line else 2,
+                                    ensure_ascii=sys.stdout is None or not complete(sys.stdout)))
 
 
-INTERRUPTED = _("the build was interrupted (Ctrl-C) before its end")
+INTERRUPTED = _("the build was interrupted before its end")
 INTERRUPTED_HINT = _("the PDFs it wrote are whole, the others as they were: run it again")
 
 
-def interrupted(fmt: str) -> None:
-    """A build stopped by Ctrl-C (exit code 130), said on stdout in json (a document with "interrupted": true and
-    that one error) or github (an error annotation); in text, « Aborted! » on stderr says it."""
-    usage(render(INTERRUPTED), render(INTERRUPTED_HINT), fmt, key=INTERRUPTED.msgid, interrupted=True)
+def interrupted(fmt: str, **fields) -> None:
+    """A build stopped by Ctrl-C or SIGTERM (exit code 130, 143), said on stdout in json (a document with
+    "interrupted": true and that one error) or github (an error annotation); in text, « Aborted! » on stderr
+    says it."""
+    usage(render(INTERRUPTED), render(INTERRUPTED_HINT), fmt, key=INTERRUPTED.msgid, **fields, interrupted=True)
+
+
+def out_of_memory(fmt: str, lang: str | None) -> None:
+    """A command that ran out of memory (exit code 1, said on stderr by quickcli), said on stdout in json (when
+    its document was not written yet) or github, as interrupted() says a Ctrl-C."""
+    from .terminal import written
+
+    if fmt == "github" or (fmt == "json" and id(sys.stdout) not in written):
+        message = _("not enough memory to go on: close other programs and try again")
+        usage(render(message, lang=lang), None, fmt, key=message.msgid)
 
 
 def _json_escaped(text: str) -> str:

@@ -374,7 +374,7 @@ def _student(record: Record, columns: dict, headers: tuple):
     profile = PROFILE_WORDS.get(key(word), "?") if word else ""
     if profile == "?":
         problems.append(Problem(pos, _("unknown profile '{word}'").format(word=clip(word, 40)),
-                                _("write standard, dys or large (or leave the cell empty); see docs/profiles.md")))
+                                _("write standard, dys or large, or leave the cell empty; see docs/profiles.md")))
     if problems:
         return None, problems
     known = set(columns.values())

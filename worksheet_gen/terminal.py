@@ -17,6 +17,7 @@ import sys
 
 
 _GONE: set[int] = set()  # the streams written to no more: their reader went away, or writing failed
+written: set[int] = set()  # the streams something was written to
 lost: OSError | None = None  # the first failure to write that was not a reader going away (a full disk)
 
 
@@ -27,6 +28,7 @@ def echo(text: str, *, err: bool = False, file=None) -> None:
     stream = file if file is not None else sys.stderr if err else sys.stdout
     if stream is None or id(stream) in _GONE:  # no console at all (pythonw), or nobody reading any more
         return
+    written.add(id(stream))
     try:
         if _plain(stream) and "\x1b" not in text:
             stream.write(text + "\n")
@@ -91,6 +93,7 @@ def write_bytes(data: bytes) -> None:
     try:
         if stream is None:  # started without one (`>&-`)
             raise OSError(9, "Bad file descriptor")
+        written.add(id(stream))
         stream.buffer.write(data)
         stream.flush()
     except OSError as exc:

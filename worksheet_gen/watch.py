@@ -12,6 +12,7 @@ and the hyphenation are loaded once, and a fiche's two PDFs render side by side 
 
 from __future__ import annotations
 
+import itertools
 import os
 import threading
 import time
@@ -129,10 +130,24 @@ def _watch(target: Target, folders: list[Path], build_once: Callable[[], int], d
     import watchfiles
 
     started, seen = False, _identities(folders)
-    batches = watchfiles.watch(*folders, watch_filter=relevant(target.out_dir), debounce=debounce_ms,
-                               step=min(debounce_ms, 10), stop_event=stop, raise_interrupt=True, rust_timeout=100,
-                               yield_on_timeout=True)
-    for changes in batches:
+
+    def watching(recursive: bool):
+        return watchfiles.watch(*folders, watch_filter=relevant(target.out_dir), debounce=debounce_ms,
+                                step=min(debounce_ms, 10), stop_event=stop, raise_interrupt=True, rust_timeout=100,
+                                yield_on_timeout=True, recursive=recursive)
+
+    batches = watching(True)
+    try:
+        first_batch = next(batches)
+    except OSError as exc:  # a subfolder (a link to /proc, to /) cannot be watched: the sources still are
+        echo(render(_("{time} the subfolders of {folders} cannot be watched ({reason}): only the files right in "
+                      "it are").format(time=time.strftime("%H:%M:%S"), folders=", ".join(_shown(f) for f in folders),
+                                       reason=_reason(exc))))
+        batches = watching(False)
+        first_batch = next(batches)
+    except StopIteration:
+        return None
+    for changes in itertools.chain([first_batch], batches):
         if _identities(folders) != seen:  # the watcher follows the folder it was given, wherever it went
             batches.close()
             return [folder for folder in folders if not folder.is_dir()]
@@ -151,6 +166,15 @@ def _watch(target: Target, folders: list[Path], build_once: Callable[[], int], d
                                     names=", ".join(names[:5]) + (" …" if len(names) > 5 else ""))))
         _guarded(build_once, echo)
     return None
+
+
+def _reason(exc: OSError) -> str:
+    """Why the watcher refused, in the user's words where the system gave an errno (its own words are English)."""
+    from .errors import os_reason
+
+    if exc.errno is None and isinstance(exc, PermissionError):
+        exc = PermissionError(13, "Permission denied")
+    return render(os_reason(exc))
 
 
 def _identities(folders: list[Path]) -> list:
