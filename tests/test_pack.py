@@ -12,7 +12,7 @@ import pytest
 from pypdf import PdfReader
 
 import pdfread as R
-from conftest import DATA, ROOT, SOURCES, cli, need, squash
+from conftest import DATA, ROOT, SOURCES, cli, fr, need, squash
 
 PACK = DATA / "pack"
 ROSTER = PACK / "eleves-1reB.csv"
@@ -572,6 +572,22 @@ def test_bad_declarations_are_reported_and_build_nothing(tmp_path, declaration, 
         assert re.search(rf"{re.escape(where)}: error: {re.escape(message)}", proc.stderr), proc.stderr
     assert not (tmp_path / "out" / "pack-1reB.pdf").exists()
     assert (tmp_path / "out" / "pix-eleve.pdf").exists()
+
+
+@pytest.mark.parametrize("lang, message", [
+    ("C", "1reB.pack.yaml:1:9: error: no fiche 'pix, mni' in {src} (without [ ], a comma does not separate "
+          "fiches: write one fiche per line under 'fiches:', each after '- ': '- pix', '- mini')"),
+    ("fr_FR.UTF-8", fr("1reB.pack.yaml:1:9: erreur: pas de fiche « pix, mni » dans {src} (sans [ ], une virgule ne "
+                       "sépare pas les fiches : écrivez une fiche par ligne sous « fiches: », chacune après « - » : "
+                       "« - pix », « - mini »)")),
+])
+def test_fiches_written_with_commas_get_every_fiche_in_the_hint(tmp_path, lang, message):
+    """« fiches: pix, mni » is one name to YAML: the hint lists both fiches, one per line (the misspelt one as the
+    nearest fiche), where « did you mean 'pix'? » lost one (review 9u)."""
+    src = _sources(tmp_path, "fiches: pix, mni\ncopies: 3\n")
+    proc = cli("check", "--sources", str(src), env={**os.environ, "LANG": lang})
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert proc.stderr.splitlines() == [f"{src}/{message.format(src=src)}"]
 
 
 def test_a_broken_fiche_in_a_declared_pack_is_reported_once(tmp_path):

@@ -254,13 +254,12 @@ def _split_by_commas(ctx: Ctx, key: str, items: list[Item]) -> None:
         unbalanced = any(before.text.count(a) > before.text.count(b) for a, b in _PAIRS if a != b)
         lowered = item.text[:1].islower() and before.text[:1].isupper() and items[0].text[:1].isupper()
         if unbalanced or lowered:
-            whole = " ".join(f"{before.text}, {item.text}".split())
-            whole = whole if len(whole) <= 60 else whole[:59] + "…"
+            whole = " ".join(f"{before.text}, {item.text}".split())  # whole: the text to copy
             ctx.warn(item.pos, _("{item} looks like the end of the item before it: inside [ ], a comma separates "
                                  "items").format(item=quote(item.text, 30)),
                      _("write each item on a line of its own, after '- ', under '{key}:' (e.g. {example}): a comma "
                        'there stays inside its item; or put an item that holds a comma in quotes: "{text}"').format(
-                         key=key, example=quote(f"- {items[0].text}", 30), text=whole))
+                         key=key, example=quote(f"- {items[0].text}", None), text=whole))
             return
 
 

@@ -107,12 +107,28 @@ def quoted(text: str) -> Msg:
     return _("'{text}'").format(text=text)
 
 
-def quote(text: str, limit: int = 50) -> Msg:
-    """User text quoted for a one-line message: whitespace collapsed, long text shortened."""
+def quote(text: str, limit: int | None = 50) -> Msg:
+    """User text quoted for a one-line message: whitespace collapsed, long text shortened (never with limit None:
+    a text a hint shows to copy is shown whole)."""
     text = folded(text)
-    if len(text) > limit:
+    if limit is not None and len(text) > limit:
         text = text[: limit - 1] + "…"
     return quoted(text)
+
+
+AS_LINES = 8  # items as_lines shows: three levels of pairs, the most a hint holds (Msg.from_data)
+
+
+def as_lines(parts: list[str]) -> Msg:
+    """« '- Pluie', '- Neige', '- Grêle' »: the items as the lines of a list, each quoted whole, as the teacher
+    copies them (seven, then …, when more than eight); paired two by two, as a message holds only a few levels of
+    messages (Msg.from_data)."""
+    shown = [quote(f"- {part}", None) for part in parts] if len(parts) <= AS_LINES else \
+        [quote(f"- {part}", None) for part in parts[:AS_LINES - 1]] + ["…"]
+    while len(shown) > 1:
+        shown = [_("{first}, {then}").format(first=a, then=b) for a, b in zip(shown[::2], shown[1::2])] + \
+            shown[len(shown) // 2 * 2:]
+    return shown[0]
 
 
 def quote_pair(text: str, other: str, limit: int = 50) -> tuple[Msg, Msg]:

@@ -56,6 +56,7 @@ class MDict(dict):
     val_pos: dict
     quoted: set
     source: list
+    more: list  # in a list, the items that followed this one without their '- ' (read as items after it)
 
 
 class MList(list):
@@ -156,6 +157,9 @@ def _yaml_problem(path: str, text: str, exc: yaml.YAMLError) -> Problem:
                        _("write 'key: value', or indent a text that goes on from the line above"))
     if "flow sequence" in context or "flow mapping" in context or "flow node" in context:
         bracket = "{" if "mapping" in context else "["
+        opened = _flow_opened(text, mark) if "flow node" in context and mark is not None else None
+        if opened is not None:  # « options: [ » and nothing after it on its line: said at the bracket, not below
+            bracket, context_mark = ("{" if isinstance(opened, yaml.FlowMappingStartToken) else "["), opened.start_mark
         return Problem(at(context_mark), _("the '{bracket}' opened here is never closed").format(bracket=bracket),
                        _("close it on the same line, or write the items one per line with '- '"))
     if "block scalar" in context:
@@ -273,22 +277,40 @@ def _dash_without_space(path: str, text: str, mark, before: str) -> Problem | No
                        key=m.group(2)))
 
 
-def _quote_closed_late(text: str, mark):
-    """Where a quoted text that ends on the line of ``mark``, before it, was opened on an earlier line; else None."""
+def _tokens(text: str, mark):
+    """The tokens of text that start before ``mark`` or at it, until the scanner stops."""
     fast = getattr(yaml, "__with_libyaml__", False) and "\t" not in text and "\ufeff" not in text
     loader = (yaml.CSafeLoader if fast else yaml.SafeLoader)(text)  # libyaml scans ten times faster
     try:
         while True:
             token = loader.get_token()
             if token is None or token.start_mark.index > mark.index:
-                return None
-            if isinstance(token, yaml.ScalarToken) and token.style in ('"', "'") \
-                    and token.end_mark.line == mark.line and token.end_mark.index <= mark.index:
-                return token.start_mark if token.start_mark.line < mark.line else None
+                return
+            yield token
     except yaml.YAMLError:
-        return None
+        return
     finally:
         loader.dispose()
+
+
+def _quote_closed_late(text: str, mark):
+    """Where a quoted text that ends on the line of ``mark``, before it, was opened on an earlier line; else None."""
+    for token in _tokens(text, mark):
+        if isinstance(token, yaml.ScalarToken) and token.style in ('"', "'") \
+                and token.end_mark.line == mark.line and token.end_mark.index <= mark.index:
+            return token.start_mark if token.start_mark.line < mark.line else None
+    return None
+
+
+def _flow_opened(text: str, mark):
+    """The token of the innermost '[' or '{' still open at ``mark``; else None."""
+    opened = []
+    for token in _tokens(text, mark):
+        if isinstance(token, (yaml.FlowSequenceStartToken, yaml.FlowMappingStartToken)):
+            opened.append(token)
+        elif isinstance(token, (yaml.FlowSequenceEndToken, yaml.FlowMappingEndToken)) and opened:
+            opened.pop()
+    return opened[-1] if opened else None
 
 
 def _looks_utf16(data: bytes) -> bool:
@@ -416,9 +438,7 @@ def _convert(path: str, node, problems: list, budget: list, listed: bool = False
         if not isinstance(node, yaml.ScalarNode):
             return budget[2][node.start_mark.index:node.end_mark.index]
     if isinstance(node, yaml.MappingNode):
-        out = MDict()
-        out.pos, out.key_pos, out.val_pos, out.quoted = _pos(path, node.start_mark), {}, {}, set()
-        restarted = False
+        out = cur = _mdict(path, node.start_mark)
         for key_node, val_node in node.value:
             kpos = _pos(path, key_node.start_mark)
             if key_node.tag == _CORE + "merge":
@@ -432,25 +452,23 @@ def _convert(path: str, node, problems: list, budget: list, listed: bool = False
                 problems.append(Problem(kpos, _("a key is missing before ':'"),
                                         _("write 'key: value', e.g. 'title: …'")))
                 continue
-            if key in out and listed and key == next(iter(out)):  # an item's first key again: a new item
-                first = out.key_pos[key]
+            if listed and not node.flow_style and cur and _starts_item(key, next(iter(cur))):  # the '- ' of a new item forgotten
                 problems.append(Problem(kpos, _("a '- ' is probably missing before {key} at line {line}: it "
                                                 "starts a new item after the one at line {first}").format(
-                    key=quote(key + ":"), line=kpos.line, first=first.line),
+                    key=quote(key + ":"), line=kpos.line, first=cur.key_pos[next(iter(cur))].line),
                     _("write '- {key}: …'").format(key=key)))
-                restarted = True  # the keys after it belong to that item: no « duplicate key » for them
+                cur = _mdict(path, key_node.start_mark)  # the keys from here on are that item's, read as such
+                out.more.append(cur)
+            if key in cur:
+                first = cur.key_pos[key]
+                problems.append(Problem(kpos, _("duplicate key {key} (first given at line {line})").format(
+                    key=quote(key), line=first.line), _("keep only one of them")))
                 continue
-            if key in out:
-                first = out.key_pos[key]
-                if not restarted:
-                    problems.append(Problem(kpos, _("duplicate key {key} (first given at line {line})").format(
-                        key=quote(key), line=first.line), _("keep only one of them")))
-                continue
-            out[key] = _convert(path, val_node, problems, budget)
-            out.key_pos[key] = kpos
-            out.val_pos[key] = _pos(path, val_node.start_mark)
+            cur[key] = _convert(path, val_node, problems, budget)
+            cur.key_pos[key] = kpos
+            cur.val_pos[key] = _pos(path, val_node.start_mark)
             if _quoted(val_node):
-                out.quoted.add(key)
+                cur.quoted.add(key)
         return out
     if isinstance(node, yaml.SequenceNode):
         out = MList()
@@ -459,12 +477,30 @@ def _convert(path: str, node, problems: list, budget: list, listed: bool = False
         for item in node.value:
             if _quoted(item):
                 out.quoted.add(len(out))
-            out.append(_convert(path, item, problems, budget, listed=True))
+            value = _convert(path, item, problems, budget, listed=True)
+            out.append(value)
             out.item_pos.append(_pos(path, item.start_mark))
+            for more in getattr(value, "more", ()):  # items whose '- ' was forgotten, read as items
+                out.append(more)
+                out.item_pos.append(more.pos)
         return out
     if node.tag == _CORE + "null" and not node.style:  # libyaml marks plain scalars with '', PyYAML with None
         return None
     return node.value
+
+
+def _mdict(path: str, mark) -> MDict:
+    out = MDict()
+    out.pos, out.key_pos, out.val_pos, out.quoted, out.more = _pos(path, mark), {}, {}, set(), []
+    return out
+
+
+def _starts_item(key: str, first: str) -> bool:
+    """Whether key, met in an item of a list whose first key is first, starts an item of its own: the first key
+    again (a second « question: »), or a kind of block after another (« question: » in a « table: »)."""
+    from .spec import BLOCK_KINDS  # the keys a block of content starts with
+
+    return key == first or (key in BLOCK_KINDS and first in BLOCK_KINDS)
 
 
 def _quoted(node) -> bool:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from . import loader, profiles, roster
 from .build import Outcome as BuildOutcome, images, render_counted, write_atomic
-from .errors import CANNOT_WRITE, CHECK_SPACE, OutputError, Pos, Problem, os_reason, quote
+from .errors import CANNOT_WRITE, CHECK_SPACE, OutputError, Pos, Problem, as_lines, os_reason, quote
 from .i18n import _, _n
 from .loader import MDict, MList
 from .manifest import NAME as MANIFEST, output_name, sha256_bytes, sha256_file
@@ -130,11 +130,17 @@ def resolve(names, folder: Path, where: list[Pos] | None = None) -> tuple[tuple[
             continue
         import difflib  # only for a name that is wrong
 
+        parts = [p.strip() for p in str(name).split(",") if p.strip()] if where is not None else []
         if is_source(given) and given.stem in known:  # « pix.yaml » typed from outside the sources folder
             guess = [given.stem]
+        elif len(parts) > 1 and len(problems) < 20:  # « fiches: fractions, metiers »: one name to YAML
+            guess = [_close(p, known) for p in parts]
         else:
             guess = difflib.get_close_matches(str(name), known, n=1) if len(problems) < 20 else []  # stays linear
-        if guess:
+        if len(guess) > 1:
+            hint = _("without [ ], a comma does not separate fiches: write one fiche per line under 'fiches:', "
+                     "each after '- ': {listed}").format(listed=as_lines(guess))
+        elif guess:
             hint = _("did you mean '{word}'?").format(word=guess[0])
         elif known:
             hint = _("the fiches in {folder}: {names}").format(
@@ -147,6 +153,13 @@ def resolve(names, folder: Path, where: list[Pos] | None = None) -> tuple[tuple[
         problems.append(Problem(where[0] if where else Pos(str(names[0])), _("a fiche is named twice"),
                                 _("give each fiche once; copies are set with copies or roster")))
     return tuple(paths), problems
+
+
+def _close(name: str, known: list[str]) -> str:
+    """A fiche of known by name, else the nearest one, else name itself."""
+    import difflib  # only for a name that is wrong
+
+    return name if name in known else next(iter(difflib.get_close_matches(name, known, n=1)), name)
 
 
 def make(request: Request, *, progress: Callable[[int], ContextManager] = _no_progress,

@@ -11,8 +11,8 @@ from pathlib import Path
 from . import values
 from .convert import (EMPTY_ITEM, NOT_AN_OPTION, REMOVE_LINE, SHORTEN_LIST, Ctx, Item, check_text, fields,
                       image_size)
-from .errors import Pos, quote, quote_pair
-from .i18n import Msg, _
+from .errors import Pos, as_lines, quote, quote_pair
+from .i18n import _
 from .loader import COLON, MDict, MList
 from .model import Activity, Callout, Closing, Fiche, FillTable, Image, Media, Question, TableSection, TextBlock
 from .spec import BLOCK_KINDS, KINDS, MAX_LINES, MAX_WIDTH_CAPTION, OBJECTS, QUESTION, Kind, kind_of, question_fields
@@ -277,17 +277,6 @@ def _one_text_items(raw: MDict, key: str, short: bool = True) -> list[str] | Non
     return parts
 
 
-def _as_lines(parts: list[str]) -> Msg:
-    """« '- Pluie', '- Neige', '- Grêle' »: the items as the lines of a list, each quoted (three, then …, when
-    more than four); paired two by two, as a message holds only a few levels of messages (Msg.from_data)."""
-    shown = [quote(f"- {part}", 30) for part in parts] if len(parts) <= 4 else \
-        [quote(f"- {part}", 30) for part in parts[:3]] + ["…"]
-    while len(shown) > 1:
-        shown = [_("{first}, {then}").format(first=a, then=b) for a, b in zip(shown[::2], shown[1::2])] + \
-            shown[len(shown) // 2 * 2:]
-    return shown[0]
-
-
 def _one_text_list(ctx: Ctx, raw: MDict) -> None:
     """The warning for a list answer written as one text with commas (« answer: Pluie, Neige, Grêle »)."""
     parts = _one_text_items(raw, "answer")
@@ -295,7 +284,7 @@ def _one_text_list(ctx: Ctx, raw: MDict) -> None:
         ctx.warn(raw.val_pos["answer"], _("the answer {answer} is one text: without [ ], its commas do not make a "
                                           "list").format(answer=quote(raw["answer"])),
                  _("for a list, write one item per line under 'answer:', each after '- ': {listed}; or put the text in "
-                   "quotes to keep it whole").format(listed=_as_lines(parts)))
+                   "quotes to keep it whole").format(listed=as_lines(parts)))
 
 
 def _one_text_options(ctx: Ctx, raw: MDict, kind: Kind, parts: list[str], answers: tuple) -> None:
@@ -304,7 +293,7 @@ def _one_text_options(ctx: Ctx, raw: MDict, kind: Kind, parts: list[str], answer
     ctx.error(raw.val_pos["options"], _("a '{type}' question needs at least two options").format(type=kind.name),
               _("without [ ], {text} is one option: write one option per line under 'options:', each after '- ': "
                 "{listed}; the answer copies one of them, e.g. {answer}").format(
-                  text=quote(raw["options"]), listed=_as_lines(parts), answer=quote(f"answer: {right}")))
+                  text=quote(raw["options"]), listed=as_lines(parts), answer=quote(f"answer: {right}", None)))
 
 
 def _check_options(ctx: Ctx, raw: MDict, f: dict, kind: Kind, options: tuple) -> None:
@@ -336,7 +325,7 @@ def _check_ticked(ctx: Ctx, kind: Kind, items: list, options: tuple, apos: Pos) 
                       (_("write the right options one per line under 'answer:', each after '- ': {listed}")
                        if kind.answer == "many" else
                        _("write 'type: multi' and the right options one per line under 'answer:', each after "
-                         "'- ': {listed}")).format(listed=_as_lines(parts)))
+                         "'- ': {listed}")).format(listed=as_lines(parts)))
         elif options and a not in options and not kind.fixed:
             import difflib  # here: only a mistake needs it
 
