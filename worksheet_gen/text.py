@@ -81,7 +81,7 @@ _NUMBER_COLON = re.compile(r"(?<=\d) :(?=\s|$)")
 # French typography sets apart (; : ! ? « » % €, a typed narrow space), an ordinal's raised ending. Each run
 # costs the layout about as much as a line of plain text; a text is over-counted rather than under.
 RUN = re.compile(r'\*\*|\*|`+|\]\(|://|@|www\.|[;:!?«»%€"<>&\n\u202f]'
-                 r"|\b(?:1(?:res?|ers?|ères?)|\d{1,2}(?:es?|èmes?|des?|ndes?|nds?)|Tles?)\b")
+                 rf"|\b(?:1(?:res?|ers?|ères?)|\d{{1,2}}(?:es?|èmes?|des?|ndes?|nds?)|Tles?){_LEVEL_END}")
 _SLOT = "\U000f0000"  # a private-use character marks where a span printed as written goes back
 
 
