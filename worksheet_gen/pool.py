@@ -11,6 +11,7 @@ POSIX only (the pipes are waited for with select); elsewhere build.py keeps mult
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
 import sys
@@ -127,14 +128,8 @@ def imap(function: Callable, tasks: list[tuple], workers: int) -> Iterator[tuple
             while pending and len(alive) < workers and unstartable < 2 and len(alive) < len(pending) + sum(
                     w.task is not None for w in alive.values()):
                 try:
-                    held = hasattr(signal, "pthread_sigmask")
-                    if held:  # the worker starts with Ctrl-C blocked (serve() lets it end the worker silently)
-                        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-                    try:
+                    with _blocked({signal.SIGINT}):  # the worker starts with Ctrl-C blocked (serve() unblocks it)
                         worker = _Worker()
-                    finally:
-                        if held:
-                            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
                 except OSError:  # no process can be started now (EAGAIN, ENOMEM): this one does the work
                     unstartable = 2
                     break
@@ -177,15 +172,23 @@ def imap(function: Callable, tasks: list[tuple], workers: int) -> Iterator[tuple
     finally:
         selector.close()
         ending = sys.exc_info()[0] is not None or pending  # interrupted: kill at once
-        held = hasattr(signal, "pthread_sigmask")
-        if held:  # a second Ctrl-C (or SIGTERM) cannot cut this short: said once the workers are gone
-            blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
-        try:
+        with _blocked({signal.SIGINT, signal.SIGTERM}):  # a second Ctrl-C (or SIGTERM) cannot cut this short
             for worker in alive.values():
                 worker.end(kill=bool(ending) or worker.task is not None)
-        finally:
-            if held:
-                signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+
+
+@contextlib.contextmanager
+def _blocked(signals: set):
+    """These signals held while the block runs (delivered after it), where the system can hold them."""
+    import signal
+
+    held = hasattr(signal, "pthread_sigmask")
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, signals) if held else None
+    try:
+        yield
+    finally:
+        if held:
+            signal.pthread_sigmask(signal.SIG_SETMASK, before)
 
 
 def _give(worker: _Worker, index: int, function: Callable, tasks: list[tuple], tries: list[int]) -> None:

@@ -61,10 +61,15 @@ def lenient() -> None:
 
 def complete(stream) -> bool:
     """Whether stream's encoding writes every character (UTF-8, UTF-16…)."""
+    return _codec(stream).startswith("utf")
+
+
+def _codec(stream) -> str:
+    """The name Python gives stream's encoding ("utf-8", "cp1252"…); "" when it has none Python knows."""
     try:
-        return codecs.lookup(stream.encoding).name.startswith("utf")
+        return codecs.lookup(stream.encoding).name
     except (AttributeError, LookupError, TypeError):
-        return False
+        return ""
 
 
 def _nearest(error: UnicodeEncodeError) -> tuple[str, int]:
@@ -110,9 +115,4 @@ def gone(stream, exc: OSError) -> None:
 
 def _plain(stream) -> bool:
     """Whether click would write to this stream as it is: a UTF-8 text stream, not on Windows."""
-    if sys.platform == "win32":
-        return False
-    try:
-        return codecs.lookup(stream.encoding).name == "utf-8"
-    except (AttributeError, LookupError, TypeError):
-        return False
+    return sys.platform != "win32" and _codec(stream) == "utf-8"

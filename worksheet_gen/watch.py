@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import stat
 import threading
 import time
 from pathlib import Path
@@ -183,7 +184,7 @@ def _identities(folders: list[Path]) -> list:
     for folder in folders:
         try:
             info = os.stat(folder)
-            found.append((info.st_dev, info.st_ino) if folder.is_dir() else None)
+            found.append((info.st_dev, info.st_ino) if stat.S_ISDIR(info.st_mode) else None)
         except OSError:
             found.append(None)
     return found
